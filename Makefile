@@ -1,0 +1,69 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+# Everything installs from the lock files into .venv; nothing is needed but python3.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+UV_VERSION := 0.13.9
+export DJANGO_SETTINGS_MODULE ?= cme.settings
+
+.PHONY: run test install install-dev migrate demo serve lint typecheck check-deploy lock clean ci help
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test   - install test dependencies and run the whole suite"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Stamps make a second `make run` skip the install unless a lock file changed.
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(BIN)/uv pip sync --quiet --python $(PY) requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(PY)
+	$(BIN)/uv pip sync --quiet --python $(PY) requirements-dev.lock
+	@rm -f $(VENV)/.installed
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# `make run` must not drop test tools a developer installed: the dev lock is a superset.
+$(VENV)/.runtime: requirements.lock requirements-dev.lock | $(PY)
+	@if [ -f $(VENV)/.installed-dev ]; then $(MAKE) --no-print-directory install-dev; \
+	 else $(MAKE) --no-print-directory install; fi
+	@touch $@
+
+migrate: $(VENV)/.runtime
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@bash scripts/run-dev.sh
+
+test: install-dev
+	bash scripts/test.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+typecheck: install-dev
+	$(BIN)/mypy .
+
+check-deploy: install
+	bash scripts/check-deploy.sh
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 --generate-hashes -q
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11 --generate-hashes -q
+
+clean:
+	rm -rf $(VENV) var staticfiles
+
+-include frontend/frontend.mk

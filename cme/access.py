@@ -1,0 +1,57 @@
+"""Who may use each view. Every view is wrapped in exactly one of these decorators, which
+also records the rule on the view so that the access matrix test can read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from cme.models import Role
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+PUBLIC = "public"
+
+
+def public(view: ViewFunc) -> ViewFunc:
+    """Anyone, signed in or not (the public referral form, sign-in, accessibility statement)."""
+    view.allowed_roles = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
+    """Signed-in users with one of `roles`; anonymous users go to sign-in, others get 403."""
+    allowed = frozenset(roles)
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user.role not in allowed:  # type: ignore[union-attr]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def signed_in(view: ViewFunc) -> ViewFunc:
+    """Any signed-in user, whatever the role."""
+    return role_required(*Role)(view)
+
+
+school_staff_only = role_required(Role.SCHOOL_STAFF)
+caseworkers = role_required(Role.OFFICER, Role.MANAGER)
+managers_only = role_required(Role.MANAGER)
+administrators_only = role_required(Role.ADMINISTRATOR)
+la_users = role_required(Role.OFFICER, Role.MANAGER, Role.ADMINISTRATOR)

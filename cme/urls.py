@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cme import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("schools.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "cme.errors.forbidden"
+handler404 = "cme.errors.not_found"
+handler500 = "cme.errors.server_error"

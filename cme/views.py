@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from cme.access import public, signed_in
+from cme.forms import EmailAuthenticationForm, GdsPasswordResetForm, GdsSetPasswordForm
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the screen their role starts from."""
+    if request.user.is_school_staff:  # type: ignore[union-attr]
+        return redirect("schools:home")
+    return redirect("schools:la_returns")
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
+
+
+@public
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the container healthcheck: the process answers (no data, no database)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+sign_in = public(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html",
+        authentication_form=EmailAuthenticationForm,
+        redirect_authenticated_user=True,
+    )
+)
+sign_out = public(auth_views.LogoutView.as_view())
+# Password reset never says whether an account exists: the "sent" page is the same for all.
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        form_class=GdsPasswordResetForm,
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+        success_url=reverse_lazy("password_reset_done"),
+    )
+)
+password_reset_done = public(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        form_class=GdsSetPasswordForm, success_url=reverse_lazy("password_reset_complete")
+    )
+)
+password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view())

@@ -1,0 +1,232 @@
+"""What every school return asks: the pupil, their address, and their parents or carers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
+from django import forms
+from django.utils import timezone
+
+from cme.statutory import compulsory_school_age, is_compulsory_school_age
+from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField
+from schools.models import Gender
+
+WARNING_DOB_OUTSIDE_CSA = (
+    "The date of birth you gave means the pupil is not of compulsory school age "
+    "(from {start:%-d %B %Y} to {end:%-d %B %Y}). Check it is right: you can still send the return."
+)
+
+
+def text(name: str, label: str, *, required: bool = True, max_length: int = 100, **kw: Any) -> TextField:
+    what = label[0].lower() + label[1:]
+    return TextField(
+        label=label if required else f"{label} (optional)",
+        required=required,
+        max_length=max_length,
+        error_messages={
+            "required": f"Enter the {what}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+        **kw,
+    )
+
+
+class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The fields common to all four returns. Subclasses add their own and their layout.
+
+    `summary()` gives the check-your-answers rows; `warnings()` the things a person should
+    look at again but that do not stop the return.
+    """
+
+    first_name = text("first_name", "First name", widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    middle_names = text("middle_names", "Middle names", required=False)
+    last_name = text("last_name", "Last name", widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    date_of_birth = GdsDateField(what="the pupil's date of birth", label="Date of birth",
+                                 help_text="For example, 27 3 2015")
+    gender = forms.ChoiceField(
+        label="Sex",
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the pupil's sex as recorded on the admission register"},
+    )
+    upn = UpnField(help_text="13 characters, starting with a letter, as on the admission register")
+    address_line_1 = text("address_line_1", "Address line 1", max_length=150)
+    address_line_2 = text("address_line_2", "Address line 2", required=False, max_length=150)
+    town = text("town", "Town or city")
+    postcode = PostcodeField(label="Postcode", error_messages={"required": "Enter the postcode"})
+
+    parent_1_name = text("parent_1_name", "Full name", max_length=150)
+    parent_1_relationship = text("parent_1_relationship", "Relationship to the pupil", max_length=60,
+                                 help_text="For example, mother, father, grandparent, foster carer")
+    parent_1_phone = text("parent_1_phone", "Emergency phone number", max_length=40,
+                          widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    parent_1_email = forms.EmailField(
+        label="Email address (optional)", required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    parent_1_address = text("parent_1_address", "Address, if not the pupil's", required=False, max_length=300)
+    parent_2_name = text("parent_2_name", "Full name", required=False, max_length=150)
+    parent_2_relationship = text("parent_2_relationship", "Relationship to the pupil", required=False, max_length=60)
+    parent_2_phone = text("parent_2_phone", "Emergency phone number", required=False, max_length=40,
+                          widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    parent_2_email = forms.EmailField(
+        label="Email address (optional)", required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    parent_2_address = text("parent_2_address", "Address, if not the pupil's", required=False, max_length=300)
+
+    PUPIL_FIELDS = (
+        "first_name", "middle_names", "last_name", "date_of_birth", "gender", "upn",
+        "address_line_1", "address_line_2", "town", "postcode",
+    )
+
+    class Meta:
+        fields = (
+            "first_name", "middle_names", "last_name", "date_of_birth", "gender", "upn",
+            "address_line_1", "address_line_2", "town", "postcode",
+        )
+
+    def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
+        self.school = school
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout_fields())
+
+    # -- layout -------------------------------------------------------------------------
+    def pupil_layout(self) -> list[Any]:
+        return [
+            Fieldset(
+                Field.text("first_name", field_width=20),
+                Field.text("middle_names", field_width=20),
+                Field.text("last_name", field_width=20),
+                Field("date_of_birth"),
+                Field.radios("gender", legend_size="s", inline=True),
+                Field.text("upn", field_width=10),
+                legend="The pupil", legend_size="m",
+            ),
+            Fieldset(
+                Field.text("address_line_1"),
+                Field.text("address_line_2"),
+                Field.text("town", field_width=20),
+                Field.text("postcode", field_width=10),
+                legend="The pupil's address", legend_size="m",
+            ),
+        ]
+
+    def parents_layout(self, legend: str = "Parents or carers") -> list[Any]:
+        return [
+            Fieldset(
+                HTML('<h3 class="govuk-heading-s">First parent or carer</h3>'),
+                Field.text("parent_1_name", field_width=20),
+                Field.text("parent_1_relationship", field_width=20),
+                Field.text("parent_1_phone", field_width=20),
+                Field.text("parent_1_email", field_width=20),
+                Field.text("parent_1_address"),
+                HTML('<h3 class="govuk-heading-s">Second parent or carer (optional)</h3>'),
+                Field.text("parent_2_name", field_width=20),
+                Field.text("parent_2_relationship", field_width=20),
+                Field.text("parent_2_phone", field_width=20),
+                Field.text("parent_2_email", field_width=20),
+                Field.text("parent_2_address"),
+                legend=legend, legend_size="m",
+            ),
+        ]
+
+    def layout_fields(self) -> list[Any]:
+        return [*self.pupil_layout(), *self.parents_layout()]
+
+    # -- validation ---------------------------------------------------------------------
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        dob = data.get("date_of_birth")
+        if dob and dob > timezone.localdate():
+            self.add_error("date_of_birth", "The pupil's date of birth must be in the past")
+        if data.get("parent_2_name") and not data.get("parent_2_phone"):
+            self.add_error("parent_2_phone", "Enter an emergency phone number for the second parent or carer")
+        for field in ("parent_2_relationship", "parent_2_phone", "parent_2_email", "parent_2_address"):
+            if data.get(field) and not data.get("parent_2_name"):
+                self.add_error("parent_2_name", "Enter the second parent or carer's full name")
+                break
+        return data
+
+    def parents(self) -> list[dict[str, Any]]:
+        """The parents or carers to store with the return."""
+        found = []
+        for n in (1, 2):
+            name = self.cleaned_data.get(f"parent_{n}_name")
+            if name:
+                found.append({
+                    "name": name,
+                    "relationship": self.cleaned_data.get(f"parent_{n}_relationship", ""),
+                    "phone": self.cleaned_data.get(f"parent_{n}_phone", ""),
+                    "email": self.cleaned_data.get(f"parent_{n}_email", ""),
+                    "address": self.cleaned_data.get(f"parent_{n}_address", ""),
+                })
+        return found
+
+    def warnings(self) -> list[str]:
+        dob: date | None = self.cleaned_data.get("date_of_birth")
+        found = []
+        if dob and not is_compulsory_school_age(dob, timezone.localdate()):
+            start, end = compulsory_school_age(dob)
+            found.append(WARNING_DOB_OUTSIDE_CSA.format(start=start, end=end))
+        return found
+
+    # -- check your answers -------------------------------------------------------------
+    SUMMARY_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def summary(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """(section, [(field name, label, value shown)]) for every answered question."""
+        sections = []
+        for title, names in self.summary_sections():
+            rows = []
+            for name in names:
+                if name not in self.fields:
+                    continue
+                shown = self.display_value(name)
+                if shown:
+                    rows.append((name, str(self.fields[name].label).removesuffix(" (optional)"), shown))
+            if rows:
+                sections.append((title, rows))
+        return sections
+
+    def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [
+            ("The pupil", self.PUPIL_FIELDS),
+            ("First parent or carer", tuple(f"parent_1_{f}" for f in ("name", "relationship", "phone", "email", "address"))),
+            ("Second parent or carer", tuple(f"parent_2_{f}" for f in ("name", "relationship", "phone", "email", "address"))),
+        ]
+
+    @classmethod
+    def summary_of(cls, instance: Any) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """The same summary for a saved return (its detail page)."""
+        form = cls(instance=instance, school=instance.school)
+        data = {name: form[name].initial for name in form.fields}
+        for parent in instance.parents.all():
+            for attr in ("name", "relationship", "phone", "email", "address"):
+                data[f"parent_{parent.position}_{attr}"] = getattr(parent, attr)
+        form.cleaned_data = data
+        return form.summary()
+
+    def display_value(self, name: str) -> str:
+        value = self.cleaned_data.get(name)
+        field = self.fields[name]
+        if isinstance(field, forms.ModelChoiceField) and value and not hasattr(value, "pk"):
+            value = field.queryset.filter(pk=value).first()
+        if value is None or value == "" or value == []:
+            return ""
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, date):
+            return f"{value:%-d %B %Y}"
+        if isinstance(value, list):
+            labels = dict(getattr(field, "choices", []))
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        choices = getattr(field, "choices", None)
+        if choices is not None and not isinstance(field, forms.ModelChoiceField):
+            return str(dict(choices).get(value, value))
+        return str(value)

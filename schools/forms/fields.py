@@ -1,0 +1,121 @@
+"""Form fields shared by every GOV.UK form in the service."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cme.statutory import upn_check_letter_valid
+
+# Far-past and far-future dates are typing mistakes, never real events in a child's life.
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class GdsDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) that names the field in its error messages."""
+
+    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
+        self.what = what
+        super().__init__(required=required, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter {what}"
+        self.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a day, month and year"
+        self.error_messages["invalid"] = f"{what[0].upper()}{what[1:]} must be a real date"
+
+    def compress(self, data_list: list[Any]) -> date | None:
+        try:
+            value = super().compress(data_list)
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid"
+            ) from exc
+        if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be between "
+                f"{EARLIEST_DATE.year} and {LATEST_DATE.year}",
+                code="out_of_range",
+            )
+        return value  # type: ignore[no-any-return]
+
+
+def clean_text(value: str) -> str:
+    """Strip control characters that have no place in a record (and break CSV exports)."""
+    return CONTROL_CHARS_RE.sub("", value).strip()
+
+
+class TextField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        return clean_text(super().to_python(value))
+
+
+class PostcodeField(forms.CharField):
+    default_error_messages = {"invalid": "Enter a real postcode, like AB1 2CD"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "postal-code"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        compact = re.sub(r"\s+", "", str(value).upper())
+        if not POSTCODE_RE.match(compact):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return f"{compact[:-3]} {compact[-3:]}"
+
+
+class UpnField(forms.CharField):
+    """The DfE unique pupil number: 13 characters, the first a check letter."""
+
+    default_error_messages = {
+        "invalid": "Enter a UPN of 13 characters, like A123456789012",
+        "check_letter": "The UPN's check letter does not match: check it against the admission register",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Unique pupil number (UPN) (optional)")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        upn = re.sub(r"\s+", "", str(value).upper())
+        if len(upn) != 13 or not upn[1:12].isdigit() or not upn[0].isalpha():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if not upn_check_letter_valid(upn):
+            raise ValidationError(self.error_messages["check_letter"], code="check_letter")
+        return upn
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A yes/no question as GOV.UK radios (a lone checkbox is not a question)."""
+
+    def __init__(self, *, label: str, required_message: str, **kwargs: Any) -> None:
+        super().__init__(
+            label=label,
+            choices=[("yes", "Yes"), ("no", "No")],
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect,
+            error_messages={"required": required_message},
+            **kwargs,
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value

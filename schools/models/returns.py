@@ -1,0 +1,326 @@
+"""The four school returns (School Attendance (Pupil Registration) (England) Regulations 2024).
+
+One `SchoolReturn` row per submission whatever its kind, so that a school's list of
+submissions is one query; each kind keeps its own details in a child table.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from cme.models import Audited
+from schools.models.directory import School
+
+
+class ReturnKind(models.TextChoices):
+    JOINER = "joiner", "New pupil"
+    LEAVER = "leaver", "Pupil leaving"
+    PART_TIME = "part_time", "Part-time timetable"
+    ABSENCE = "absence", "Stopped attending"
+
+
+class ReturnStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    MATCHED = "matched", "Matched"
+    REFERRED = "referred", "Referred to CME"
+    UNDER_REVIEW = "under_review", "Under review"
+    CLOSED = "closed", "Closed"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    OTHER = "X", "Other or not known"
+
+
+class SchoolReturn(Audited):
+    reference = models.CharField(max_length=16, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=ReturnKind.choices, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(
+        max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.RECEIVED
+    )
+    status_detail = models.CharField(
+        max_length=200, blank=True, help_text="Shown to the school beside the status"
+    )
+    submitted_at = models.DateTimeField(db_index=True)
+    is_late = models.BooleanField(default=False)
+    # Recorded, not blocked: a DOB outside compulsory school age is a warning (DOMAIN.md).
+    dob_outside_compulsory_age = models.BooleanField(default=False)
+
+    # The pupil
+    first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    address_line_1 = models.CharField(max_length=150)
+    address_line_2 = models.CharField(max_length=150, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["school", "-submitted_at"]),
+            models.Index(fields=["kind", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ReturnKind]), name="return_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ReturnStatus]),
+                name="return_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def pupil_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_names, self.last_name) if p)
+
+    @property
+    def address(self) -> str:
+        parts = (self.address_line_1, self.address_line_2, self.town, self.postcode)
+        return ", ".join(p for p in parts if p)
+
+    def detail(self) -> SchoolReturn:
+        """The kind-specific row (one more query)."""
+        return {
+            ReturnKind.JOINER: lambda: self.joinerreturn,
+            ReturnKind.LEAVER: lambda: self.leaverreturn,
+            ReturnKind.PART_TIME: lambda: self.parttimetimetable,
+            ReturnKind.ABSENCE: lambda: self.absencenotification,
+        }[ReturnKind(self.kind)]()
+
+
+class ParentCarer(models.Model):
+    school_return = models.ForeignKey(
+        SchoolReturn, on_delete=models.CASCADE, related_name="parents"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(max_length=60, blank=True)
+    phone = models.CharField("emergency phone", max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(
+        max_length=300, blank=True, help_text="Blank when the same as the pupil's"
+    )
+    lives_with_pupil = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["school_return", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JoinerReturn(SchoolReturn):
+    """Regulation 13: by the end of the 5th day after the name is entered on the register."""
+
+    admission_date = models.DateField("date entered on the admission register")
+    year_group = models.CharField(max_length=20, blank=True)
+    previous_school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_school_name = models.CharField(max_length=200, blank=True)
+    previous_school_la = models.CharField("previous school's local authority", max_length=100, blank=True)
+    # Set by the matching job (unmatched leavers, issue 4): the leaver return this one answers.
+    matched_leaver = models.OneToOneField(
+        "LeaverReturn", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="matched_joiner",
+    )
+
+
+class DeletionGround(models.TextChoices):
+    """Regulation 9(1) grounds for deleting a pupil from the admission register."""
+
+    A = "a", "(a) Registered at another school"
+    B = "b", "(b) Nursery pupil not continuing into reception"
+    C = "c", "(c) Dual-registered and will not return to this school"
+    D = "d", "(d) School attendance order amended to name another school"
+    E = "e", "(e) School attendance order revoked"
+    F = "f", "(f) Parent has given written notice of home education"
+    G = "g", "(g) No longer lives within a reasonable distance"
+    H = "h", "(h) Did not return within 10 school days after leave of absence"
+    I = "i", "(i) Continuously absent for at least 20 school days"  # noqa: E741
+    J = "j", "(j) Detained under a sentence"
+    K = "k", "(k) Has died"
+    L = "l", "(l) Ceases to be of compulsory school age, not continuing to sixth form"
+    M = "m", "(m) Boarder whose fees have not been paid"
+    N = "n", "(n) Ceased to be a pupil at an independent or non-maintained special school"
+    O = "o", "(o) Permanently excluded"  # noqa: E741
+
+
+class DestinationType(models.TextChoices):
+    IN_AREA = "in_area", "A school in this area"
+    OUT_OF_AREA = "out_of_area", "A school in another local authority"
+    ABROAD = "abroad", "Moving abroad"
+    NONE = "none", "No school (for example home education or has died)"
+    UNKNOWN = "unknown", "Not known"
+
+
+class LeaverReturn(SchoolReturn):
+    """Regulation 13(3): made when a deletion ground is met, no later than the deletion."""
+
+    ground = models.CharField(max_length=1, choices=DeletionGround.choices)
+    ground_met_date = models.DateField("date the ground was met")
+    deletion_date = models.DateField("date removed from the admission register")
+    ground_details = models.TextField(blank=True)
+    # (f) the date of the parent's written notice of home education
+    parent_notice_date = models.DateField(null=True, blank=True)
+    # (h) the day the leave of absence ended
+    leave_end_date = models.DateField(null=True, blank=True)
+    # (i) the first day of the continuous unauthorised absence
+    absence_start_date = models.DateField(null=True, blank=True)
+    # (h), (i): the enquiries the school made (the LA's are joint for (i))
+    enquiries_made = models.TextField(blank=True)
+    la_enquiries_confirmed = models.BooleanField(default=False)
+    # (o) the date the exclusion became final
+    exclusion_date = models.DateField(null=True, blank=True)
+
+    new_address = models.CharField(max_length=300, blank=True)
+    new_postcode = models.CharField(max_length=10, blank=True)
+    destination_type = models.CharField(max_length=12, choices=DestinationType.choices)
+    destination_school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destination_school_name = models.CharField(max_length=200, blank=True)
+    destination_la = models.CharField("destination local authority", max_length=100, blank=True)
+    destination_country = models.CharField(max_length=100, blank=True)
+    destination_start_date = models.DateField(null=True, blank=True)
+    admission_confirmed = models.BooleanField(
+        "the new school has confirmed the admission", default=False
+    )
+    s2s_lost_pupil_uploaded = models.BooleanField(
+        "uploaded to the s2s Lost Pupils Database", default=False
+    )
+
+    class Meta:
+        constraints = [
+            # Deletions are never backdated past the ground, nor ahead of it.
+            models.CheckConstraint(
+                condition=Q(deletion_date__gte=F("ground_met_date")),
+                name="leaver_deleted_after_ground_met",
+            ),
+            models.CheckConstraint(
+                condition=~Q(destination_type=DestinationType.UNKNOWN)
+                | Q(s2s_lost_pupil_uploaded=True),
+                name="leaver_unknown_destination_uploaded_to_s2s",
+            ),
+            models.CheckConstraint(
+                condition=~Q(destination_type=DestinationType.IN_AREA)
+                | Q(destination_school__isnull=False),
+                name="leaver_in_area_destination_has_school",
+            ),
+        ]
+
+
+class PartTimeReason(models.TextChoices):
+    MEDICAL = "medical", "Medical or health needs"
+    REINTEGRATION = "reintegration", "Reintegration after long absence"
+    SEMH = "semh", "Social, emotional or mental health needs"
+    SEN = "sen", "Special educational needs (awaiting provision)"
+    OTHER = "other", "Other"
+
+
+class PartTimeTimetable(SchoolReturn):
+    """Regulation 11(6), code C2: agreed with the parent, time-limited, reviewed regularly."""
+
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    reason = models.CharField(max_length=16, choices=PartTimeReason.choices)
+    reason_details = models.TextField(blank=True)
+    parent_agreed = models.BooleanField(default=False)
+    parent_agreed_date = models.DateField(null=True, blank=True)
+    next_review_date = models.DateField()
+    social_worker_involved = models.BooleanField(default=False)
+    has_ehcp = models.BooleanField("has an EHCP", default=False)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end_date__gte=F("start_date")),
+                name="timetable_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0) & Q(hours_per_week__lt=32.5),
+                name="timetable_hours_part_time",
+            ),
+        ]
+
+
+class ReviewOutcome(models.TextChoices):
+    CONTINUE = "continue", "Continue as agreed"
+    CHANGED = "changed", "Continue with changes"
+    ENDED = "ended", "Ended: back to a full-time timetable"
+
+
+class TimetableReview(Audited):
+    timetable = models.ForeignKey(
+        PartTimeTimetable, on_delete=models.CASCADE, related_name="reviews"
+    )
+    review_date = models.DateField()
+    outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    planned_end_date = models.DateField(null=True, blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    parent_agreed = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-review_date", "-id"]
+
+
+class AbsenceType(models.TextChoices):
+    UNAUTHORISED = "unauthorised", "Unauthorised absence"
+    AFTER_LEAVE = "after_leave", "Has not returned after authorised leave of absence"
+
+
+class Whereabouts(models.TextChoices):
+    KNOWN = "known", "We know where the pupil is"
+    UNKNOWN = "unknown", "We do not know where the pupil is"
+
+
+class AbsenceNotification(SchoolReturn):
+    """Continuous absence: regulation 9(1)(h) (10 school days after leave) and (i) (20 days)."""
+
+    first_day_of_absence = models.DateField()
+    absence_type = models.CharField(max_length=14, choices=AbsenceType.choices)
+    leave_end_date = models.DateField(null=True, blank=True)
+    last_contact_date = models.DateField(null=True, blank=True)
+    last_contact_details = models.TextField(blank=True)
+    whereabouts = models.CharField(max_length=8, choices=Whereabouts.choices)
+    enquiries = models.JSONField(default=list, blank=True)
+    enquiry_notes = models.TextField(blank=True)
+    # Set by the continuous-absence job (issue 4).
+    threshold_reached_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(absence_type="after_leave") | Q(leave_end_date__isnull=False),
+                name="absence_after_leave_has_leave_end",
+            ),
+        ]
+
+
+# Kept at module level so that forms, views and the demo data use one list.
+SCHOOL_ENQUIRY_CHOICES = [
+    ("phone", "Phoned the parents or carers"),
+    ("email_letter", "Emailed or wrote to the parents or carers"),
+    ("home_visit", "Made a home visit"),
+    ("siblings_schools", "Asked siblings' schools"),
+    ("emergency_contacts", "Called the other emergency contacts"),
+    ("social_care", "Contacted children's social care"),
+    ("other_agencies", "Contacted other agencies (health, police, housing)"),
+    ("friends", "Asked the pupil's friends"),
+]

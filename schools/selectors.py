@@ -1,0 +1,44 @@
+"""Reads that depend on who asks. School staff only ever reach their own schools' rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from cme.models import User
+from cme.statutory import TermCalendar
+from schools.models import Closure, School, SchoolReturn, Term
+
+
+def schools_for_user(user: User) -> QuerySet[School]:
+    """The schools a person acts for: their memberships for school staff, every school for LA staff."""
+    if user.is_la_user:
+        return School.objects.all()
+    return School.objects.filter(memberships__user=user).order_by("name")
+
+
+def returns_visible_to(user: User) -> QuerySet[SchoolReturn]:
+    """Returns a person may see: their own schools' for school staff, all for LA staff."""
+    qs = SchoolReturn.objects.select_related("school", "created_by")
+    if user.is_la_user:
+        return qs
+    return qs.filter(school__memberships__user=user)
+
+
+def term_calendar_for(school: School | None, start: date, end: date) -> TermCalendar:
+    """The term calendar a school counts school days on, between two dates.
+
+    A school with terms of its own (an academy setting its own dates) uses only those; any
+    other school uses the LA's. Closures are the school's own plus the LA-wide ones.
+    """
+    terms = Term.objects.filter(start__lte=end, end__gte=start)
+    own = terms.filter(school=school) if school is not None else terms.none()
+    chosen = own if own.exists() else terms.filter(school__isnull=True)
+    closures = Closure.objects.filter(date__range=(start, end)).filter(
+        Q(school__isnull=True) | Q(school=school)
+    )
+    return TermCalendar(
+        terms=tuple(chosen.order_by("start").values_list("start", "end")),
+        closures=frozenset(closures.values_list("date", flat=True)),
+    )

@@ -1,0 +1,154 @@
+"""Writes for schools and their returns. Every state change goes through a function here."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cme.models import User
+from cme.statutory import is_compulsory_school_age
+from schools.models import (
+    JoinerReturn,
+    LeaverReturn,
+    ParentCarer,
+    PartTimeTimetable,
+    ReturnKind,
+    ReturnStatus,
+    ReviewOutcome,
+    School,
+    SchoolReturn,
+    TimetableReview,
+)
+
+# No 0/O, 1/I/L, 5/S: references are read out over the phone.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+_REFERENCE_PREFIX = {
+    ReturnKind.JOINER: "NP",
+    ReturnKind.LEAVER: "LV",
+    ReturnKind.PART_TIME: "PT",
+    ReturnKind.ABSENCE: "CA",
+}
+
+ERROR_NOT_A_MEMBER = "You do not act for this school"
+ERROR_TIMETABLE_ENDED = "This part-time timetable has already ended"
+
+
+class ReturnError(Exception):
+    pass
+
+
+def new_reference(prefix: str) -> str:
+    """A short reference a school can quote: not sequential, so it reveals no volumes."""
+    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"{prefix}-{body[:4]}-{body[4:]}"
+
+
+def joiner_is_late(admission_date: date, submitted_on: date) -> bool:
+    """Regulation 13(1): due by the end of the 5th day after entry on the admission register."""
+    return submitted_on > admission_date + timedelta(days=settings.CME_JOINER_RETURN_DAYS)
+
+
+def leaver_is_late(deletion_date: date, submitted_on: date) -> bool:
+    """Regulation 13(3): due no later than the time the name is deleted from the register."""
+    return submitted_on > deletion_date
+
+
+def return_submit(
+    *,
+    school_return: SchoolReturn,
+    school: School,
+    by: User,
+    parents: list[dict[str, Any]] | None = None,
+) -> SchoolReturn:
+    """Save a validated return for `school`, submitted by `by`, with its parents/carers.
+
+    The form has already validated the fields; here the school is checked against the
+    submitter, lateness and the compulsory-school-age warning are decided, and a reference
+    is given.
+    """
+    if not by.is_la_user and not school.memberships.filter(user=by).exists():
+        raise ReturnError(ERROR_NOT_A_MEMBER)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    school_return.school = school
+    school_return.kind = _kind_of(school_return)
+    school_return.submitted_at = now
+    school_return.created_by = by
+    school_return.updated_by = by
+    school_return.status = ReturnStatus.RECEIVED
+    school_return.dob_outside_compulsory_age = not is_compulsory_school_age(
+        school_return.date_of_birth, today
+    )
+    if isinstance(school_return, JoinerReturn):
+        school_return.is_late = joiner_is_late(school_return.admission_date, today)
+    elif isinstance(school_return, LeaverReturn):
+        school_return.is_late = leaver_is_late(school_return.deletion_date, today)
+    prefix = _REFERENCE_PREFIX[ReturnKind(school_return.kind)]
+    for attempt in range(5):
+        school_return.reference = new_reference(prefix)
+        try:
+            with transaction.atomic():
+                school_return.save()
+                for position, parent in enumerate(parents or [], start=1):
+                    ParentCarer.objects.create(
+                        school_return=school_return, position=position, **parent
+                    )
+            break
+        except IntegrityError:
+            # A reference collision is one in 10^11; any other integrity error is real.
+            if attempt == 4 or SchoolReturn.objects.filter(
+                reference=school_return.reference
+            ).exclude(pk=school_return.pk).count() == 0:
+                raise
+            school_return.pk = None
+            school_return.id = None
+    return school_return
+
+
+def _kind_of(school_return: SchoolReturn) -> ReturnKind:
+    if isinstance(school_return, JoinerReturn):
+        return ReturnKind.JOINER
+    if isinstance(school_return, LeaverReturn):
+        return ReturnKind.LEAVER
+    if isinstance(school_return, PartTimeTimetable):
+        return ReturnKind.PART_TIME
+    return ReturnKind.ABSENCE
+
+
+@transaction.atomic
+def timetable_review_record(
+    *, timetable: PartTimeTimetable, review: TimetableReview, by: User
+) -> TimetableReview:
+    """Record a review of a part-time timetable and carry its changes onto the timetable.
+
+    "Working together to improve school attendance" (2024): part-time timetables are
+    time-limited and reviewed regularly; the LA is notified at each review.
+    """
+    timetable = PartTimeTimetable.objects.select_for_update().get(pk=timetable.pk)
+    if timetable.ended_on is not None:
+        raise ReturnError(ERROR_TIMETABLE_ENDED)
+    review.timetable = timetable
+    review.created_by = by
+    review.updated_by = by
+    review.save()
+    if review.outcome == ReviewOutcome.ENDED:
+        timetable.ended_on = review.review_date
+        timetable.status = ReturnStatus.CLOSED
+        timetable.status_detail = "Back to full-time"
+    else:
+        if review.hours_per_week is not None:
+            timetable.hours_per_week = review.hours_per_week
+        if review.planned_end_date is not None:
+            timetable.planned_end_date = review.planned_end_date
+        if review.next_review_date is not None:
+            timetable.next_review_date = review.next_review_date
+        timetable.status = ReturnStatus.UNDER_REVIEW
+        timetable.status_detail = f"Reviewed {review.review_date:%-d %B %Y}"
+    timetable.updated_by = by
+    timetable.save()
+    return review

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from schools.views import la, returns
+
+app_name = "schools"
+
+urlpatterns = [
+    path("school/", returns.home, name="home"),
+    path("school/switch/", returns.switch_school, name="switch_school"),
+    path("school/returns/", returns.return_list, name="return_list"),
+    path("school/returns/new/<slug:kind>/", returns.return_start, name="return_start"),
+    path("school/returns/new/<slug:kind>/check/", returns.return_check, name="return_check"),
+    path("school/returns/<str:reference>/", returns.return_detail, name="return_detail"),
+    path(
+        "school/returns/<str:reference>/submitted/",
+        returns.return_submitted,
+        name="return_submitted",
+    ),
+    path("returns/", la.return_list, name="la_returns"),
+    path("returns/<str:reference>/", la.return_detail, name="la_return_detail"),
+]

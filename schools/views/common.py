@@ -1,0 +1,50 @@
+"""Helpers the school views share: which school the person is acting for, and the forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, QueryDict
+
+from cme.models import User
+from schools.models import ReturnKind, School
+from schools.selectors import schools_for_user
+
+SESSION_SCHOOL = "current_school_id"
+
+
+def acting_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the access decorator has already checked
+    return user
+
+
+def current_school(request: HttpRequest) -> School:
+    """The school a member of staff is acting for now (the switcher sets it)."""
+    schools = schools_for_user(acting_user(request))
+    chosen = request.session.get(SESSION_SCHOOL)
+    school = schools.filter(pk=chosen).first() if chosen else None
+    if school is None:
+        school = schools.first()
+    if school is None:
+        # A school account with no school is a set-up mistake an administrator must fix.
+        raise Http404("No school is linked to this account")
+    return school
+
+
+def draft_key(kind: ReturnKind, school: School) -> str:
+    return f"return-draft:{kind.value}:{school.pk}"
+
+
+def save_draft(request: HttpRequest, key: str, data: QueryDict) -> None:
+    request.session[key] = {k: v for k, v in data.lists() if k != "csrfmiddlewaretoken"}
+
+
+def load_draft(request: HttpRequest, key: str) -> QueryDict | None:
+    stored: dict[str, list[Any]] | None = request.session.get(key)
+    if stored is None:
+        return None
+    data = QueryDict(mutable=True)
+    for k, values in stored.items():
+        data.setlist(k, values)
+    return data

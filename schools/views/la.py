@@ -1,0 +1,26 @@
+"""Local authority staff: every school's returns."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from cme.access import la_users
+from schools.filters import ReturnFilter
+from schools.selectors import returns_visible_to
+from schools.views.common import acting_user
+from schools.views.returns import _detail_context
+
+
+@la_users
+def return_list(request: HttpRequest) -> HttpResponse:
+    filterset = ReturnFilter(request.GET, queryset=returns_visible_to(acting_user(request)))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "schools/la_return_list.html", {"filter": filterset, "page": page})
+
+
+@la_users
+def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    return render(request, "schools/return_detail.html", _detail_context(school_return))

@@ -1,0 +1,197 @@
+"""School staff: make a return (form, check your answers, confirmation) and see their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cme.access import school_staff_only
+from schools.forms import RETURN_FORMS
+from schools.forms.base import ReturnForm
+from schools.models import ReturnKind, ReturnStatus
+from schools.selectors import returns_visible_to, schools_for_user
+from schools.services import ReturnError, return_submit
+from schools.views.common import (
+    SESSION_SCHOOL,
+    acting_user,
+    current_school,
+    draft_key,
+    load_draft,
+    save_draft,
+)
+
+
+@dataclass(frozen=True)
+class ReturnPage:
+    title: str
+    start: str
+    lede: str
+    next_steps: str
+
+
+PAGES = {
+    ReturnKind.JOINER: ReturnPage(
+        "Tell us about a new pupil",
+        "Tell us about a new pupil",
+        "Send this within 5 days of entering the pupil's name on the admission register.",
+        "We will match this pupil with any school that told us the pupil was leaving.",
+    ),
+    ReturnKind.LEAVER: ReturnPage(
+        "Tell us about a pupil leaving",
+        "Tell us about a pupil leaving",
+        "Send this as soon as a deletion ground is met, and no later than the day you remove "
+        "the pupil's name from the admission register.",
+        "If the pupil's destination is not known, the Children Missing Education team will "
+        "start enquiries straight away.",
+    ),
+    ReturnKind.PART_TIME: ReturnPage(
+        "Tell us about a part-time timetable",
+        "Tell us about a part-time timetable",
+        "A part-time timetable must be agreed with the parent, time-limited and reviewed "
+        "regularly. Tell us when it is agreed and at each review.",
+        "We will remind you before the review date and the planned end date.",
+    ),
+    ReturnKind.ABSENCE: ReturnPage(
+        "Tell us about a pupil who has stopped attending",
+        "Tell us about a pupil who has stopped attending",
+        "Tell us when a pupil has been continuously absent without a reason, or has not come "
+        "back after a leave of absence.",
+        "We will count school days with you towards the 10 and 20 school day thresholds, and "
+        "make joint enquiries with you.",
+    ),
+}
+
+
+def _kind(kind: str) -> ReturnKind:
+    try:
+        return ReturnKind(kind)
+    except ValueError:
+        raise Http404("No such return") from None
+
+
+@school_staff_only
+def home(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    school = current_school(request)
+    recent = returns_visible_to(user).filter(school=school)[:10]
+    return render(request, "schools/home.html", {
+        "school": school,
+        "schools": schools_for_user(user),
+        "recent": recent,
+        "pages": PAGES,
+    })
+
+
+@school_staff_only
+@require_POST
+def switch_school(request: HttpRequest) -> HttpResponse:
+    school = schools_for_user(acting_user(request)).filter(pk=request.POST.get("school")).first()
+    if school is None:
+        raise Http404("Not one of your schools")
+    request.session[SESSION_SCHOOL] = school.pk
+    messages.success(request, f"You are now acting for {school.name}")
+    return redirect("schools:home")
+
+
+@school_staff_only
+def return_list(request: HttpRequest) -> HttpResponse:
+    school = current_school(request)
+    returns = returns_visible_to(acting_user(request)).filter(school=school)
+    kind = request.GET.get("kind", "")
+    if kind in ReturnKind.values:
+        returns = returns.filter(kind=kind)
+    status = request.GET.get("status", "")
+    if status in ReturnStatus.values:
+        returns = returns.filter(status=status)
+    page = Paginator(returns, 25).get_page(request.GET.get("page"))
+    return render(request, "schools/return_list.html", {
+        "school": school, "page": page, "kinds": ReturnKind.choices,
+        "statuses": ReturnStatus.choices, "kind": kind, "status": status,
+    })
+
+
+@school_staff_only
+@require_http_methods(["GET", "POST"])
+def return_start(request: HttpRequest, kind: str) -> HttpResponse:
+    return_kind = _kind(kind)
+    school = current_school(request)
+    form_class = RETURN_FORMS[return_kind]
+    key = draft_key(return_kind, school)
+    if request.method == "POST":
+        form = form_class(request.POST, school=school)
+        if form.is_valid():
+            save_draft(request, key, request.POST)
+            return redirect("schools:return_check", kind=return_kind.value)
+    else:
+        draft = load_draft(request, key)
+        # "Change" from the check page comes back with the answers as they were typed.
+        form = form_class(draft, school=school) if draft is not None else form_class(school=school)
+    return render(request, "schools/return_form.html", {
+        "form": form, "school": school, "page_info": PAGES[return_kind], "kind": return_kind,
+    })
+
+
+@school_staff_only
+@require_http_methods(["GET", "POST"])
+def return_check(request: HttpRequest, kind: str) -> HttpResponse:
+    return_kind = _kind(kind)
+    school = current_school(request)
+    key = draft_key(return_kind, school)
+    draft = load_draft(request, key)
+    if draft is None:
+        return redirect("schools:return_start", kind=return_kind.value)
+    form: ReturnForm = RETURN_FORMS[return_kind](draft, school=school)
+    if not form.is_valid():
+        # The rules may have changed since (a date is now late): go back to the form.
+        return redirect("schools:return_start", kind=return_kind.value)
+    if request.method == "POST":
+        try:
+            saved = return_submit(
+                school_return=form.save(commit=False), school=school,
+                by=acting_user(request), parents=form.parents(),
+            )
+        except ReturnError as exc:
+            messages.error(request, str(exc))
+            return redirect("schools:home")
+        del request.session[key]
+        request.session["last_submitted"] = saved.reference
+        return redirect("schools:return_submitted", reference=saved.reference)
+    return render(request, "schools/return_check.html", {
+        "form": form, "school": school, "page_info": PAGES[return_kind], "kind": return_kind,
+        "change_url": reverse("schools:return_start", kwargs={"kind": return_kind.value}),
+    })
+
+
+@school_staff_only
+def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
+    school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    return render(request, "schools/return_submitted.html", {
+        "object": school_return, "page_info": PAGES[ReturnKind(school_return.kind)],
+    })
+
+
+@school_staff_only
+def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    return render(request, "schools/return_detail.html", _detail_context(school_return))
+
+
+def _detail_context(school_return: object) -> dict[str, object]:
+    from schools.models import SchoolReturn
+
+    assert isinstance(school_return, SchoolReturn)  # noqa: S101
+    detail = school_return.detail()
+    form_class = RETURN_FORMS[ReturnKind(school_return.kind)]
+    return {
+        "object": school_return,
+        "detail": detail,
+        "sections": form_class.summary_of(detail),
+        "reviews": list(detail.reviews.select_related("created_by"))
+        if school_return.kind == ReturnKind.PART_TIME else [],
+    }
