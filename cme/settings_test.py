@@ -22,3 +22,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Tests travel in time (time_machine) after signing in: a session must outlive the jump.
+# The idle expiry itself is tested with override_settings.
+SESSION_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
+# Tests serve static files from the finders; no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,87 @@
+"""Personas and shared fixtures.
+
+The personas (STYLE.md rule 8): school A staff, school B staff, a CME officer, a CME manager,
+an administrator, and the anonymous public.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cme.models import Role, User
+from schools.models import School
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+
+
+@pytest.fixture
+def school_a(db: None) -> School:
+    return SchoolFactory(urn=100001, name="Alder Primary School")
+
+
+@pytest.fixture
+def school_b(db: None) -> School:
+    return SchoolFactory(urn=100002, name="Birch Academy")
+
+
+@pytest.fixture
+def staff_a(school_a: School) -> User:
+    user = UserFactory(email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF)
+    MembershipFactory(user=user, school=school_a)
+    return user
+
+
+@pytest.fixture
+def staff_b(school_b: School) -> User:
+    user = UserFactory(email="bob@birch.sch.uk", full_name="Bob Birch", role=Role.SCHOOL_STAFF)
+    MembershipFactory(user=user, school=school_b)
+    return user
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    return UserFactory(email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER)
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory(email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return UserFactory(
+        email="ada@la.gov.uk", full_name="Ada Admin", role=Role.ADMINISTRATOR, is_staff=True
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_a(staff_a: User) -> Client:
+    return client_for(staff_a)
+
+
+@pytest.fixture
+def client_b(staff_b: User) -> Client:
+    return client_for(staff_b)
+
+
+@pytest.fixture
+def officer_client(officer: User) -> Client:
+    return client_for(officer)
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    return client_for(manager)
+
+
+@pytest.fixture
+def admin_client_(administrator: User) -> Client:
+    return client_for(administrator)
