@@ -7,7 +7,7 @@ from cme.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin):
     ordering = ("full_name",)
     list_display = ("full_name", "email", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
@@ -19,6 +19,12 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "role", "password1", "password2"),
+            },
+        ),
     )
     readonly_fields = ("last_login", "date_joined")

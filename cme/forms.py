@@ -15,7 +15,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
     )
     password = forms.CharField(
         label="Password",
@@ -43,7 +46,10 @@ class GdsPasswordResetForm(PasswordResetForm):
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -54,7 +60,7 @@ class GdsPasswordResetForm(PasswordResetForm):
         )
 
 
-class GdsSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class GdsSetPasswordForm(SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"

@@ -21,9 +21,11 @@ if (BASE_DIR / ".env").exists():
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Management commands run anywhere with the placeholder key, but a production web process
 # refuses to start with it (cme/wsgi.py) and `check --deploy` flags it.
-INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-key-for-make-run"
+INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-key-for-make-run"  # noqa: S105
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -78,9 +80,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    ),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

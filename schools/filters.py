@@ -7,19 +7,29 @@ from schools.models import ReturnKind, ReturnStatus, School, SchoolReturn
 
 
 class ReturnFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=ReturnKind.choices, label="Kind of return",
-                                       empty_label="Any")
+    kind = django_filters.ChoiceFilter(
+        choices=ReturnKind.choices, label="Kind of return", empty_label="Any"
+    )
     status = django_filters.ChoiceFilter(choices=ReturnStatus.choices, empty_label="Any")
-    school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), empty_label="Any school")
-    is_late = django_filters.BooleanFilter(label="Late returns only",
-                                           widget=forms.CheckboxInput)
+    school = django_filters.ModelChoiceFilter(
+        queryset=School.objects.all(), empty_label="Any school"
+    )
+    is_late = django_filters.BooleanFilter(label="Late returns only", widget=forms.CheckboxInput)
     submitted_after = django_filters.DateFilter(
-        field_name="submitted_at", lookup_expr="date__gte", label="Submitted on or after",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        label="Submitted on or after",
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
     )
     submitted_before = django_filters.DateFilter(
-        field_name="submitted_at", lookup_expr="date__lte", label="Submitted on or before",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        label="Submitted on or before",
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
     )
 
     class Meta:

@@ -101,9 +101,13 @@ def return_submit(
             break
         except IntegrityError:
             # A reference collision is one in 10^11; any other integrity error is real.
-            if attempt == 4 or SchoolReturn.objects.filter(
-                reference=school_return.reference
-            ).exclude(pk=school_return.pk).count() == 0:
+            if (
+                attempt == 4
+                or SchoolReturn.objects.filter(reference=school_return.reference)
+                .exclude(pk=school_return.pk)
+                .count()
+                == 0
+            ):
                 raise
             school_return.pk = None
             school_return.id = None

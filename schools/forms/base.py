@@ -20,7 +20,9 @@ WARNING_DOB_OUTSIDE_CSA = (
 )
 
 
-def text(name: str, label: str, *, required: bool = True, max_length: int = 100, **kw: Any) -> TextField:
+def text(
+    name: str, label: str, *, required: bool = True, max_length: int = 100, **kw: Any
+) -> TextField:
     what = label[0].lower() + label[1:]
     return TextField(
         label=label if required else f"{label} (optional)",
@@ -34,18 +36,27 @@ def text(name: str, label: str, *, required: bool = True, max_length: int = 100,
     )
 
 
-class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
+class ReturnForm(forms.ModelForm):
     """The fields common to all four returns. Subclasses add their own and their layout.
 
     `summary()` gives the check-your-answers rows; `warnings()` the things a person should
     look at again but that do not stop the return.
     """
 
-    first_name = text("first_name", "First name", widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    first_name = text(
+        "first_name",
+        "First name",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     middle_names = text("middle_names", "Middle names", required=False)
-    last_name = text("last_name", "Last name", widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    date_of_birth = GdsDateField(what="the pupil's date of birth", label="Date of birth",
-                                 help_text="For example, 27 3 2015")
+    last_name = text(
+        "last_name",
+        "Last name",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    date_of_birth = GdsDateField(
+        what="the pupil's date of birth", label="Date of birth", help_text="For example, 27 3 2015"
+    )
     gender = forms.ChoiceField(
         label="Sex",
         choices=Gender.choices,
@@ -59,34 +70,75 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
     postcode = PostcodeField(label="Postcode", error_messages={"required": "Enter the postcode"})
 
     parent_1_name = text("parent_1_name", "Full name", max_length=150)
-    parent_1_relationship = text("parent_1_relationship", "Relationship to the pupil", max_length=60,
-                                 help_text="For example, mother, father, grandparent, foster carer")
-    parent_1_phone = text("parent_1_phone", "Emergency phone number", max_length=40,
-                          widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    parent_1_relationship = text(
+        "parent_1_relationship",
+        "Relationship to the pupil",
+        max_length=60,
+        help_text="For example, mother, father, grandparent, foster carer",
+    )
+    parent_1_phone = text(
+        "parent_1_phone",
+        "Emergency phone number",
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     parent_1_email = forms.EmailField(
-        label="Email address (optional)", required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
     )
-    parent_1_address = text("parent_1_address", "Address, if not the pupil's", required=False, max_length=300)
+    parent_1_address = text(
+        "parent_1_address", "Address, if not the pupil's", required=False, max_length=300
+    )
     parent_2_name = text("parent_2_name", "Full name", required=False, max_length=150)
-    parent_2_relationship = text("parent_2_relationship", "Relationship to the pupil", required=False, max_length=60)
-    parent_2_phone = text("parent_2_phone", "Emergency phone number", required=False, max_length=40,
-                          widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
-    parent_2_email = forms.EmailField(
-        label="Email address (optional)", required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    parent_2_relationship = text(
+        "parent_2_relationship", "Relationship to the pupil", required=False, max_length=60
     )
-    parent_2_address = text("parent_2_address", "Address, if not the pupil's", required=False, max_length=300)
+    parent_2_phone = text(
+        "parent_2_phone",
+        "Emergency phone number",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    parent_2_email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    parent_2_address = text(
+        "parent_2_address", "Address, if not the pupil's", required=False, max_length=300
+    )
 
     PUPIL_FIELDS = (
-        "first_name", "middle_names", "last_name", "date_of_birth", "gender", "upn",
-        "address_line_1", "address_line_2", "town", "postcode",
+        "first_name",
+        "middle_names",
+        "last_name",
+        "date_of_birth",
+        "gender",
+        "upn",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
     )
 
     class Meta:
-        fields = (
-            "first_name", "middle_names", "last_name", "date_of_birth", "gender", "upn",
-            "address_line_1", "address_line_2", "town", "postcode",
+        fields: tuple[str, ...] = (
+            "first_name",
+            "middle_names",
+            "last_name",
+            "date_of_birth",
+            "gender",
+            "upn",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
         )
 
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
@@ -106,14 +158,16 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
                 Field("date_of_birth"),
                 Field.radios("gender", legend_size="s", inline=True),
                 Field.text("upn", field_width=10),
-                legend="The pupil", legend_size="m",
+                legend="The pupil",
+                legend_size="m",
             ),
             Fieldset(
                 Field.text("address_line_1"),
                 Field.text("address_line_2"),
                 Field.text("town", field_width=20),
                 Field.text("postcode", field_width=10),
-                legend="The pupil's address", legend_size="m",
+                legend="The pupil's address",
+                legend_size="m",
             ),
         ]
 
@@ -132,7 +186,8 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
                 Field.text("parent_2_phone", field_width=20),
                 Field.text("parent_2_email", field_width=20),
                 Field.text("parent_2_address"),
-                legend=legend, legend_size="m",
+                legend=legend,
+                legend_size="m",
             ),
         ]
 
@@ -141,13 +196,20 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
 
     # -- validation ---------------------------------------------------------------------
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         dob = data.get("date_of_birth")
         if dob and dob > timezone.localdate():
             self.add_error("date_of_birth", "The pupil's date of birth must be in the past")
         if data.get("parent_2_name") and not data.get("parent_2_phone"):
-            self.add_error("parent_2_phone", "Enter an emergency phone number for the second parent or carer")
-        for field in ("parent_2_relationship", "parent_2_phone", "parent_2_email", "parent_2_address"):
+            self.add_error(
+                "parent_2_phone", "Enter an emergency phone number for the second parent or carer"
+            )
+        for field in (
+            "parent_2_relationship",
+            "parent_2_phone",
+            "parent_2_email",
+            "parent_2_address",
+        ):
             if data.get(field) and not data.get("parent_2_name"):
                 self.add_error("parent_2_name", "Enter the second parent or carer's full name")
                 break
@@ -159,13 +221,15 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
         for n in (1, 2):
             name = self.cleaned_data.get(f"parent_{n}_name")
             if name:
-                found.append({
-                    "name": name,
-                    "relationship": self.cleaned_data.get(f"parent_{n}_relationship", ""),
-                    "phone": self.cleaned_data.get(f"parent_{n}_phone", ""),
-                    "email": self.cleaned_data.get(f"parent_{n}_email", ""),
-                    "address": self.cleaned_data.get(f"parent_{n}_address", ""),
-                })
+                found.append(
+                    {
+                        "name": name,
+                        "relationship": self.cleaned_data.get(f"parent_{n}_relationship", ""),
+                        "phone": self.cleaned_data.get(f"parent_{n}_phone", ""),
+                        "email": self.cleaned_data.get(f"parent_{n}_email", ""),
+                        "address": self.cleaned_data.get(f"parent_{n}_address", ""),
+                    }
+                )
         return found
 
     def warnings(self) -> list[str]:
@@ -189,7 +253,9 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
                     continue
                 shown = self.display_value(name)
                 if shown:
-                    rows.append((name, str(self.fields[name].label).removesuffix(" (optional)"), shown))
+                    rows.append(
+                        (name, str(self.fields[name].label).removesuffix(" (optional)"), shown)
+                    )
             if rows:
                 sections.append((title, rows))
         return sections
@@ -197,8 +263,18 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         return [
             ("The pupil", self.PUPIL_FIELDS),
-            ("First parent or carer", tuple(f"parent_1_{f}" for f in ("name", "relationship", "phone", "email", "address"))),
-            ("Second parent or carer", tuple(f"parent_2_{f}" for f in ("name", "relationship", "phone", "email", "address"))),
+            (
+                "First parent or carer",
+                tuple(
+                    f"parent_1_{f}" for f in ("name", "relationship", "phone", "email", "address")
+                ),
+            ),
+            (
+                "Second parent or carer",
+                tuple(
+                    f"parent_2_{f}" for f in ("name", "relationship", "phone", "email", "address")
+                ),
+            ),
         ]
 
     @classmethod
@@ -215,7 +291,12 @@ class ReturnForm(forms.ModelForm):  # type: ignore[type-arg]
     def display_value(self, name: str) -> str:
         value = self.cleaned_data.get(name)
         field = self.fields[name]
-        if isinstance(field, forms.ModelChoiceField) and value and not hasattr(value, "pk"):
+        if (
+            isinstance(field, forms.ModelChoiceField)
+            and field.queryset is not None
+            and value
+            and not hasattr(value, "pk")
+        ):
             value = field.queryset.filter(pk=value).first()
         if value is None or value == "" or value == []:
             return ""

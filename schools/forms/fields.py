@@ -27,7 +27,9 @@ class GdsDateField(DateInputField):
         self.what = what
         super().__init__(required=required, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a day, month and year"
+        self.error_messages["incomplete"] = (
+            f"{what[0].upper()}{what[1:]} must include a day, month and year"
+        )
         self.error_messages["invalid"] = f"{what[0].upper()}{what[1:]} must be a real date"
 
     def compress(self, data_list: list[Any]) -> date | None:
@@ -43,7 +45,7 @@ class GdsDateField(DateInputField):
                 f"{EARLIEST_DATE.year} and {LATEST_DATE.year}",
                 code="out_of_range",
             )
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 def clean_text(value: str) -> str:
@@ -53,7 +55,7 @@ def clean_text(value: str) -> str:
 
 class TextField(forms.CharField):
     def to_python(self, value: Any) -> str:
-        return clean_text(super().to_python(value))
+        return clean_text(super().to_python(value) or "")
 
 
 class PostcodeField(forms.CharField):

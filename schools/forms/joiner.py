@@ -24,8 +24,13 @@ class JoinerReturnForm(ReturnForm):
         label="Date entered on the admission register",
         help_text="For example, 3 9 2026",
     )
-    year_group = text("year_group", "Year group", required=False, max_length=20,
-                      help_text="For example, Reception or Year 7")
+    year_group = text(
+        "year_group",
+        "Year group",
+        required=False,
+        max_length=20,
+        help_text="For example, Reception or Year 7",
+    )
     previous_school = forms.ModelChoiceField(
         queryset=School.objects.all(),
         required=False,
@@ -33,15 +38,26 @@ class JoinerReturnForm(ReturnForm):
         help_text="Start typing the school's name",
         error_messages={"invalid_choice": "Select a school from the list"},
     )
-    previous_school_name = text("previous_school_name", "Previous school's name, if not in the list",
-                                required=False, max_length=200)
-    previous_school_la = text("previous_school_la", "Previous school's local authority",
-                              required=False, max_length=100)
+    previous_school_name = text(
+        "previous_school_name",
+        "Previous school's name, if not in the list",
+        required=False,
+        max_length=200,
+    )
+    previous_school_la = text(
+        "previous_school_la", "Previous school's local authority", required=False, max_length=100
+    )
 
     class Meta(ReturnForm.Meta):
         model = JoinerReturn
-        fields = (*ReturnForm.Meta.fields, "admission_date", "year_group", "previous_school",
-                  "previous_school_name", "previous_school_la")
+        fields = (
+            *ReturnForm.Meta.fields,
+            "admission_date",
+            "year_group",
+            "previous_school",
+            "previous_school_name",
+            "previous_school_la",
+        )
 
     def layout_fields(self) -> list[Any]:
         return [
@@ -52,7 +68,8 @@ class JoinerReturnForm(ReturnForm):
                 Field.select("previous_school"),
                 Field.text("previous_school_name"),
                 Field.text("previous_school_la", field_width=20),
-                legend="Admission", legend_size="m",
+                legend="Admission",
+                legend_size="m",
             ),
             *self.parents_layout(),
         ]
@@ -82,12 +99,24 @@ class JoinerReturnForm(ReturnForm):
 
             from django.conf import settings
 
-            found.append(WARNING_LATE.format(
-                due=admitted + timedelta(days=settings.CME_JOINER_RETURN_DAYS)))
+            found.append(
+                WARNING_LATE.format(due=admitted + timedelta(days=settings.CME_JOINER_RETURN_DAYS))
+            )
         return found
 
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         sections = super().summary_sections()
-        sections.insert(1, ("Admission", ("admission_date", "year_group", "previous_school",
-                                          "previous_school_name", "previous_school_la")))
+        sections.insert(
+            1,
+            (
+                "Admission",
+                (
+                    "admission_date",
+                    "year_group",
+                    "previous_school",
+                    "previous_school_name",
+                    "previous_school_la",
+                ),
+            ),
+        )
         return sections

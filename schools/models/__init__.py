@@ -1,8 +1,8 @@
 from schools.models.calendar import Closure, Term
 from schools.models.directory import Phase, School, SchoolMembership, SchoolType
 from schools.models.returns import (
-    AbsenceNotification,
     SCHOOL_ENQUIRY_CHOICES,
+    AbsenceNotification,
     AbsenceType,
     DeletionGround,
     DestinationType,
@@ -13,8 +13,8 @@ from schools.models.returns import (
     PartTimeReason,
     PartTimeTimetable,
     ReturnKind,
-    ReviewOutcome,
     ReturnStatus,
+    ReviewOutcome,
     SchoolReturn,
     TimetableReview,
     Whereabouts,
@@ -22,9 +22,6 @@ from schools.models.returns import (
 
 __all__ = [
     "SCHOOL_ENQUIRY_CHOICES",
-    "PartTimeReason",
-    "ReviewOutcome",
-    "Whereabouts",
     "AbsenceNotification",
     "AbsenceType",
     "Closure",
@@ -34,14 +31,17 @@ __all__ = [
     "JoinerReturn",
     "LeaverReturn",
     "ParentCarer",
+    "PartTimeReason",
     "PartTimeTimetable",
     "Phase",
     "ReturnKind",
     "ReturnStatus",
+    "ReviewOutcome",
     "School",
     "SchoolMembership",
     "SchoolReturn",
     "SchoolType",
     "Term",
     "TimetableReview",
+    "Whereabouts",
 ]

@@ -14,7 +14,11 @@ class Term(Audited):
     that sets its own dates) uses only its own."""
 
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.CASCADE, related_name="terms",
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="terms",
         help_text="Leave blank for the local authority's term dates",
     )
     name = models.CharField(max_length=60, help_text="For example, Autumn 2026")
@@ -36,7 +40,11 @@ class Closure(Audited):
     """A day a school (or, with no school, every school in the LA) does not meet in term."""
 
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.CASCADE, related_name="closures",
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
         help_text="Leave blank for a closure of every school",
     )
     date = models.DateField()

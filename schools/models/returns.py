@@ -6,7 +6,6 @@ submissions is one query; each kind keeps its own details in a child table.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -130,10 +129,15 @@ class JoinerReturn(SchoolReturn):
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     previous_school_name = models.CharField(max_length=200, blank=True)
-    previous_school_la = models.CharField("previous school's local authority", max_length=100, blank=True)
+    previous_school_la = models.CharField(
+        "previous school's local authority", max_length=100, blank=True
+    )
     # Set by the matching job (unmatched leavers, issue 4): the leaver return this one answers.
     matched_leaver = models.OneToOneField(
-        "LeaverReturn", null=True, blank=True, on_delete=models.SET_NULL,
+        "LeaverReturn",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="matched_joiner",
     )
 

@@ -80,18 +80,27 @@ def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     school = current_school(request)
     recent = returns_visible_to(user).filter(school=school)[:10]
-    return render(request, "schools/home.html", {
-        "school": school,
-        "schools": schools_for_user(user),
-        "recent": recent,
-        "pages": PAGES,
-    })
+    return render(
+        request,
+        "schools/home.html",
+        {
+            "school": school,
+            "schools": schools_for_user(user),
+            "recent": recent,
+            "pages": PAGES,
+        },
+    )
 
 
 @school_staff_only
 @require_POST
 def switch_school(request: HttpRequest) -> HttpResponse:
-    school = schools_for_user(acting_user(request)).filter(pk=request.POST.get("school")).first()
+    chosen = request.POST.get("school", "")
+    school = (
+        schools_for_user(acting_user(request)).filter(pk=int(chosen)).first()
+        if chosen.isdigit()
+        else None
+    )
     if school is None:
         raise Http404("Not one of your schools")
     request.session[SESSION_SCHOOL] = school.pk
@@ -110,10 +119,18 @@ def return_list(request: HttpRequest) -> HttpResponse:
     if status in ReturnStatus.values:
         returns = returns.filter(status=status)
     page = Paginator(returns, 25).get_page(request.GET.get("page"))
-    return render(request, "schools/return_list.html", {
-        "school": school, "page": page, "kinds": ReturnKind.choices,
-        "statuses": ReturnStatus.choices, "kind": kind, "status": status,
-    })
+    return render(
+        request,
+        "schools/return_list.html",
+        {
+            "school": school,
+            "page": page,
+            "kinds": ReturnKind.choices,
+            "statuses": ReturnStatus.choices,
+            "kind": kind,
+            "status": status,
+        },
+    )
 
 
 @school_staff_only
@@ -132,9 +149,16 @@ def return_start(request: HttpRequest, kind: str) -> HttpResponse:
         draft = load_draft(request, key)
         # "Change" from the check page comes back with the answers as they were typed.
         form = form_class(draft, school=school) if draft is not None else form_class(school=school)
-    return render(request, "schools/return_form.html", {
-        "form": form, "school": school, "page_info": PAGES[return_kind], "kind": return_kind,
-    })
+    return render(
+        request,
+        "schools/return_form.html",
+        {
+            "form": form,
+            "school": school,
+            "page_info": PAGES[return_kind],
+            "kind": return_kind,
+        },
+    )
 
 
 @school_staff_only
@@ -153,8 +177,10 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST":
         try:
             saved = return_submit(
-                school_return=form.save(commit=False), school=school,
-                by=acting_user(request), parents=form.parents(),
+                school_return=form.save(commit=False),
+                school=school,
+                by=acting_user(request),
+                parents=form.parents(),
             )
         except ReturnError as exc:
             messages.error(request, str(exc))
@@ -162,18 +188,30 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
         del request.session[key]
         request.session["last_submitted"] = saved.reference
         return redirect("schools:return_submitted", reference=saved.reference)
-    return render(request, "schools/return_check.html", {
-        "form": form, "school": school, "page_info": PAGES[return_kind], "kind": return_kind,
-        "change_url": reverse("schools:return_start", kwargs={"kind": return_kind.value}),
-    })
+    return render(
+        request,
+        "schools/return_check.html",
+        {
+            "form": form,
+            "school": school,
+            "page_info": PAGES[return_kind],
+            "kind": return_kind,
+            "change_url": reverse("schools:return_start", kwargs={"kind": return_kind.value}),
+        },
+    )
 
 
 @school_staff_only
 def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
-    return render(request, "schools/return_submitted.html", {
-        "object": school_return, "page_info": PAGES[ReturnKind(school_return.kind)],
-    })
+    return render(
+        request,
+        "schools/return_submitted.html",
+        {
+            "object": school_return,
+            "page_info": PAGES[ReturnKind(school_return.kind)],
+        },
+    )
 
 
 @school_staff_only
@@ -192,6 +230,7 @@ def _detail_context(school_return: object) -> dict[str, object]:
         "object": school_return,
         "detail": detail,
         "sections": form_class.summary_of(detail),
-        "reviews": list(detail.reviews.select_related("created_by"))
-        if school_return.kind == ReturnKind.PART_TIME else [],
+        "reviews": list(detail.reviews.select_related("created_by"))  # type: ignore[attr-defined]
+        if school_return.kind == ReturnKind.PART_TIME
+        else [],
     }
