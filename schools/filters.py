@@ -32,6 +32,16 @@ class ReturnFilter(django_filters.FilterSet):
         ),
     )
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # GOV.UK classes on django-filter's plain widgets.
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "govuk-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "govuk-checkboxes__input")
+
     class Meta:
         model = SchoolReturn
         fields = ["kind", "status", "school", "is_late"]

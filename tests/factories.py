@@ -28,6 +28,7 @@ from schools.models import (
     Term,
     Whereabouts,
 )
+from schools.services import new_reference
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -88,7 +89,7 @@ class ClosureFactory(DjangoModelFactory):
 
 class _ReturnFactory(DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
-    reference = factory.Sequence(lambda n: f"XX-{n:04d}-TEST")
+    reference = factory.LazyFunction(lambda: new_reference("XX"))
     submitted_at = factory.LazyFunction(timezone.now)
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")

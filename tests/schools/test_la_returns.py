@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    AbsenceNotificationFactory,
+    JoinerReturnFactory,
+    LeaverReturnFactory,
+    PartTimeTimetableFactory,
+)
+
+URL = reverse("schools:la_returns")
+
+
+def make_returns(n, school):
+    factories = [JoinerReturnFactory, LeaverReturnFactory, PartTimeTimetableFactory,
+                 AbsenceNotificationFactory]
+    for i in range(n):
+        factories[i % 4](school=school)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_la_returns_list_runs_a_constant_number_of_queries(
+    officer_client, school_a, rows, django_assert_max_num_queries
+):
+    make_returns(rows, school_a)
+    with django_assert_max_num_queries(12):
+        response = officer_client.get(URL)
+    assert response.status_code == 200
+    assert response.content.count(b"govuk-table__row") >= min(rows, 50)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_school_submission_list_runs_a_constant_number_of_queries(
+    client_a, school_a, rows, django_assert_max_num_queries
+):
+    make_returns(rows, school_a)
+    with django_assert_max_num_queries(12):
+        response = client_a.get(reverse("schools:return_list"))
+    assert response.status_code == 200
+
+
+def test_officers_filter_returns_by_kind_and_late(officer_client, school_a, school_b):
+    late = JoinerReturnFactory(school=school_a, is_late=True, first_name="Latisha")
+    JoinerReturnFactory(school=school_b, first_name="Ontime")
+    LeaverReturnFactory(school=school_b, first_name="Leaving")
+    response = officer_client.get(URL, {"kind": "joiner", "is_late": "on"})
+    html = response.content.decode()
+    assert late.reference in html
+    assert "Ontime" not in html and "Leaving" not in html
+
+
+def test_la_staff_see_every_schools_returns(officer_client, school_a, school_b):
+    a = JoinerReturnFactory(school=school_a)
+    b = LeaverReturnFactory(school=school_b)
+    html = officer_client.get(URL).content.decode()
+    assert a.reference in html and b.reference in html
+
+
+def test_la_return_detail_shows_the_pupil_and_parents(officer_client, school_a):
+    from tests.factories import ParentCarerFactory
+
+    r = JoinerReturnFactory(school=school_a, first_name="Kofi", last_name="Mensah")
+    ParentCarerFactory(school_return=r, name="Ama Mensah", position=1)
+    html = officer_client.get(reverse("schools:la_return_detail", args=[r.reference])).content.decode()
+    assert "Kofi" in html and "Mensah" in html and "Ama Mensah" in html
+
+
+def test_bad_filter_values_do_not_break_the_page(officer_client):
+    response = officer_client.get(URL, {"kind": "<script>", "school": "abc", "submitted_after": "32/13/2026", "page": "-1"})
+    assert response.status_code == 200
