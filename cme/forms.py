@@ -10,6 +10,15 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
+def gds_helper(*fields: Any) -> FormHelper:
+    """A crispy helper for a form the page template wraps in its own <form> and CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
@@ -33,8 +42,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
             Button("submit", "Sign in"),
@@ -54,8 +62,7 @@ class GdsPasswordResetForm(PasswordResetForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("email", field_width=20), Button("submit", "Send reset link")
         )
 
@@ -65,8 +72,7 @@ class GdsSetPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
         self.fields["new_password2"].label = "Confirm new password"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("new_password1", field_width=20),
             Field.text("new_password2", field_width=20),
             Button("submit", "Change password"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools.views import la, returns
+from schools.views import la, returns, reviews
 
 app_name = "schools"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("school/returns/new/<slug:kind>/", returns.return_start, name="return_start"),
     path("school/returns/new/<slug:kind>/check/", returns.return_check, name="return_check"),
     path("school/returns/<str:reference>/", returns.return_detail, name="return_detail"),
+    path("school/returns/<str:reference>/review/", reviews.timetable_review, name="timetable_review"),
     path(
         "school/returns/<str:reference>/submitted/",
         returns.return_submitted,

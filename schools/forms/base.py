@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
+from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 from django.utils import timezone
 
+from cme.forms import gds_helper
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField
 from schools.models import Gender
@@ -144,9 +144,7 @@ class ReturnForm(forms.ModelForm):
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
         self.school = school
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*self.layout_fields())
+        self.helper = gds_helper(*self.layout_fields())
 
     # -- layout -------------------------------------------------------------------------
     def pupil_layout(self) -> list[Any]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cme.access import school_staff_only
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
-from schools.models import ReturnKind, ReturnStatus
+from schools.models import PartTimeTimetable, ReturnKind, ReturnStatus
 from schools.selectors import returns_visible_to, schools_for_user
 from schools.services import ReturnError, return_submit
 from schools.views.common import (
@@ -217,7 +217,12 @@ def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
 @school_staff_only
 def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
-    return render(request, "schools/return_detail.html", _detail_context(school_return))
+    context = _detail_context(school_return)
+    # Only here, not in _detail_context: the LA's detail page reuses it and reviews are the school's.
+    detail = context["detail"]
+    if isinstance(detail, PartTimeTimetable) and detail.ended_on is None:
+        context["review_url"] = reverse("schools:timetable_review", args=[school_return.reference])
+    return render(request, "schools/return_detail.html", context)
 
 
 def _detail_context(school_return: object) -> dict[str, object]:

@@ -1,0 +1,53 @@
+"""School staff: record a review of one of their part-time timetables."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cme.access import school_staff_only
+from schools.forms.part_time import TimetableReviewForm
+from schools.models import PartTimeTimetable, ReturnKind, ReviewOutcome
+from schools.selectors import returns_visible_to
+from schools.services import ERROR_TIMETABLE_ENDED, ReturnError, timetable_review_record
+from schools.views.common import acting_user
+
+
+@school_staff_only
+@require_http_methods(["GET", "POST"])
+def timetable_review(request: HttpRequest, reference: str) -> HttpResponse:
+    user = acting_user(request)
+    # Scoped first: another school's timetable is a 404, exactly like one that does not exist.
+    school_return = get_object_or_404(
+        returns_visible_to(user).filter(kind=ReturnKind.PART_TIME), reference=reference
+    )
+    timetable = school_return.detail()
+    assert isinstance(timetable, PartTimeTimetable)  # noqa: S101 - kind=part_time above
+    if timetable.ended_on is not None:
+        messages.error(request, ERROR_TIMETABLE_ENDED)
+        return redirect("schools:return_detail", reference=reference)
+    if request.method == "POST":
+        form = TimetableReviewForm(request.POST, timetable=timetable)
+        if form.is_valid():
+            try:
+                review = timetable_review_record(
+                    timetable=timetable, review=form.save(commit=False), by=user
+                )
+            except ReturnError as exc:
+                messages.error(request, str(exc))
+            else:
+                if review.outcome == ReviewOutcome.ENDED:
+                    messages.success(request, "Review saved: the part-time timetable has ended")
+                else:
+                    messages.success(
+                        request,
+                        f"Review saved: the next review is due on {review.next_review_date:%-d %B %Y}",
+                    )
+            return redirect("schools:return_detail", reference=reference)
+    else:
+        form = TimetableReviewForm(timetable=timetable)
+    return render(request, "schools/timetable_review.html", {
+        "form": form, "object": timetable,
+    })

@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from schools.forms.absence import (
+    ERROR_FIRST_DAY_IN_FUTURE,
+    ERROR_LAST_CONTACT_IN_FUTURE,
+    ERROR_LEAVE_END_NOT_BEFORE_ABSENCE,
+    ERROR_LEAVE_END_NOT_PAST,
+    ERROR_LEAVE_END_REQUIRED,
+    WARNING_WHEREABOUTS_UNKNOWN,
+    AbsenceNotificationForm,
+)
+from schools.models import AbsenceNotification, AbsenceType, ReturnStatus, Whereabouts
+from tests.factories import (
+    AbsenceNotificationFactory,
+    ClosureFactory,
+    SchoolFactory,
+    TermFactory,
+)
+
+NOW = "2026-11-23 10:00:00+00:00"  # a Monday
+START = reverse("schools:return_start", kwargs={"kind": "absence"})
+CHECK = reverse("schools:return_check", kwargs={"kind": "absence"})
+
+
+def page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def day(name: str, d: date) -> dict[str, str]:
+    return {f"{name}_0": str(d.day), f"{name}_1": str(d.month), f"{name}_2": str(d.year)}
+
+
+def absence_post(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "first_name": "Lily",
+        "last_name": "Hart",
+        **day("date_of_birth", date(2013, 1, 9)),
+        "gender": "F",
+        "address_line_1": "8 Ash Grove",
+        "town": "Exampleton",
+        "postcode": "EX3 5EF",
+        **day("first_day_of_absence", date(2026, 11, 2)),
+        "absence_type": "unauthorised",
+        **day("last_contact_date", date(2026, 10, 30)),
+        "last_contact_details": "Mother phoned to say Lily was unwell",
+        "whereabouts": "unknown",
+        "enquiries": ["phone", "home_visit"],
+        "enquiry_notes": "No answer at the door on 5 November",
+        "parent_1_name": "Jo Hart",
+        "parent_1_relationship": "Mother",
+        "parent_1_phone": "07700 900321",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def calendar(db: None) -> None:
+    """The LA's autumn term 2026 with a half-term (26-30 Oct) and an INSET day (Fri 13 Nov)."""
+    TermFactory(name="Autumn 1 2026", start=date(2026, 9, 2), end=date(2026, 10, 23))
+    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+    TermFactory(name="Spring 1 2027", start=date(2027, 1, 5), end=date(2027, 2, 12))
+    ClosureFactory(date=date(2026, 11, 13))
+
+
+# -- the journey ---------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_form_reveals_the_leave_end_date_and_offers_the_enquiries(client_a):
+    content = page(client_a.get(START))
+    assert "Tell us about a pupil who has stopped attending" in content
+    assert 'id="conditional_absence_type_2"' in content  # the second radio: after leave
+    assert 'name="leave_end_date_0"' in content
+    assert 'type="checkbox"' in content and 'value="home_visit"' in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_school_staff_send_an_absence_notification_through_check_your_answers(
+    client_a, school_a, staff_a, calendar
+):
+    response = client_a.post(START, absence_post())
+    assert response.status_code == 302
+    assert response["Location"] == CHECK
+
+    check = client_a.get(CHECK)
+    content = page(check)
+    assert check.status_code == 200
+    assert "Check your answers" in content
+    for shown in ("The absence", "2 November 2026", "Unauthorised absence",
+                  "We do not know where the pupil is", "Enquiries",
+                  "Phoned the parents or carers<br>Made a home visit",
+                  "No answer at the door", "Lily"):
+        assert shown in content
+
+    sent = client_a.post(CHECK)
+    saved = AbsenceNotification.objects.get()
+    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    assert saved.reference.startswith("CA-")
+    assert saved.school == school_a
+    assert saved.created_by == staff_a
+    assert saved.status == ReturnStatus.RECEIVED
+    assert saved.first_day_of_absence == date(2026, 11, 2)
+    assert saved.absence_type == AbsenceType.UNAUTHORISED
+    assert saved.leave_end_date is None
+    assert saved.last_contact_date == date(2026, 10, 30)
+    assert saved.whereabouts == Whereabouts.UNKNOWN
+    assert saved.enquiries == ["phone", "home_visit"]
+    assert saved.parents.get().name == "Jo Hart"
+    assert saved.reference in page(client_a.get(sent["Location"]))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_enquiries_are_stored_as_a_list_of_codes(client_a):
+    client_a.post(START, absence_post(enquiries=["siblings_schools", "phone", "social_care"]))
+    client_a.post(CHECK)
+    saved = AbsenceNotification.objects.get()
+    saved.refresh_from_db()
+    assert saved.enquiries == ["phone", "siblings_schools", "social_care"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_enquiries_are_stored_as_an_empty_list(client_a):
+    client_a.post(START, absence_post(enquiries=[]))
+    client_a.post(CHECK)
+    assert AbsenceNotification.objects.get().enquiries == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_pupil_who_did_not_come_back_after_leave(client_a, calendar):
+    client_a.post(START, absence_post(
+        absence_type="after_leave", **day("leave_end_date", date(2026, 11, 11)),
+        **day("first_day_of_absence", date(2026, 11, 12))))
+    client_a.post(CHECK)
+    saved = AbsenceNotification.objects.get()
+    assert saved.absence_type == AbsenceType.AFTER_LEAVE
+    assert saved.leave_end_date == date(2026, 11, 11)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_leave_end_date_hidden_under_unauthorised_is_not_sent(client_a):
+    client_a.post(START, absence_post(**day("leave_end_date", date(2026, 12, 25))))
+    client_a.post(CHECK)
+    assert AbsenceNotification.objects.get().leave_end_date is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_detail_page_lists_the_enquiries_and_offers_no_review(client_a, school_a):
+    notification = AbsenceNotificationFactory(school=school_a, enquiries=["phone", "friends"])
+    content = page(client_a.get(reverse("schools:return_detail", args=[notification.reference])))
+    assert "Phoned the parents or carers<br>Asked the pupil's friends" in content
+    assert "Record a review" not in content
+
+
+# -- the rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    (day("first_day_of_absence", date(2026, 11, 24)), ERROR_FIRST_DAY_IN_FUTURE),
+    ({"first_day_of_absence_0": "", "first_day_of_absence_1": "", "first_day_of_absence_2": ""},
+     "Enter the first day of absence"),
+    ({"absence_type": ""}, "Select what kind of absence it is"),
+    ({"absence_type": "after_leave"}, ERROR_LEAVE_END_REQUIRED),
+    ({"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 23)),
+      **day("first_day_of_absence", date(2026, 11, 20))}, ERROR_LEAVE_END_NOT_PAST),
+    ({"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 2))},
+     ERROR_LEAVE_END_NOT_BEFORE_ABSENCE),
+    ({"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 9))},
+     ERROR_LEAVE_END_NOT_BEFORE_ABSENCE),
+    ({"absence_type": "after_leave", "leave_end_date_0": "31", "leave_end_date_1": "11",
+      "leave_end_date_2": "2026"}, "The last day of the leave of absence must be a real date"),
+    (day("last_contact_date", date(2026, 11, 30)), ERROR_LAST_CONTACT_IN_FUTURE),
+    ({"whereabouts": ""}, "Select whether you know where the pupil is"),
+    ({"enquiries": ["phone", "carrier_pigeon"]}, "Select the enquiries from the list"),
+])
+@time_machine.travel(NOW, tick=False)
+def test_each_rule_of_the_absence_notification(client_a, overrides, message):
+    response = client_a.post(START, absence_post(**overrides))
+    assert response.status_code == 200
+    content = page(response)
+    assert "There is a problem" in content
+    assert message in content
+    assert not AbsenceNotification.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_last_contact_is_optional(client_a):
+    response = client_a.post(START, absence_post(
+        last_contact_date_0="", last_contact_date_1="", last_contact_date_2="",
+        last_contact_details=""))
+    assert response.status_code == 302
+
+
+# -- warnings -------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unknown_whereabouts_warns_of_a_potential_missing_child(client_a):
+    client_a.post(START, absence_post(whereabouts="unknown"))
+    assert WARNING_WHEREABOUTS_UNKNOWN in page(client_a.get(CHECK))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_known_whereabouts_gives_no_missing_child_warning(client_a):
+    client_a.post(START, absence_post(whereabouts="known"))
+    assert "potential missing child" not in page(client_a.get(CHECK))
+
+
+@pytest.mark.parametrize(("enquiries", "shown"), [
+    ([], "You have recorded 0 enquiries."),
+    (["phone"], "You have recorded 1 enquiry."),
+])
+@time_machine.travel(NOW, tick=False)
+def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(client_a, enquiries,
+                                                                      shown):
+    client_a.post(START, absence_post(enquiries=enquiries))
+    content = page(client_a.get(CHECK))
+    assert shown in content
+    assert "reasonable enquiries" in content
+    client_a.post(CHECK)
+    assert AbsenceNotification.objects.exists()  # a reminder, not a block
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_enquiries_need_no_reminder(client_a):
+    client_a.post(START, absence_post(enquiries=["phone", "email_letter"]))
+    assert "You have recorded" not in page(client_a.get(CHECK))
+
+
+# -- counting school days ------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_check_your_answers_counts_school_days_and_the_20_day_threshold(client_a, calendar):
+    # From Mon 2 Nov: 2-6 Nov (5), 9-12 Nov (4; Fri 13 is an INSET day), 16-20 Nov (5) and
+    # today, Mon 23 Nov: 15 days. Day 20 is Mon 30 Nov.
+    client_a.post(START, absence_post())
+    content = page(client_a.get(CHECK))
+    assert "missed 15 school days from 2 November 2026 up to and including today" in content
+    assert "Alder Primary School" in content
+    assert "the 20 school day threshold (regulation 9(1)(i)) will be reached on 30 November 2026" in (
+        content)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_half_term_and_the_closure_are_not_counted(client_a, calendar):
+    # From Mon 19 Oct: 19-23 Oct (5), half-term, 2-6 Nov (5), 9-12 Nov (4), 16-20 Nov (5),
+    # today (1): the 20th school day is today.
+    client_a.post(START, absence_post(**day("first_day_of_absence", date(2026, 10, 19))))
+    content = page(client_a.get(CHECK))
+    assert "missed 20 school days" in content
+    assert "The 20 school day threshold (regulation 9(1)(i)) was reached on 23 November 2026" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(client_a, calendar):
+    # Leave ended Wed 11 Nov: due back Thu 12 Nov; 10th school day after the leave, skipping
+    # Fri 13 Nov (INSET): 12, 16-20, 23-26 Nov.
+    client_a.post(START, absence_post(
+        absence_type="after_leave", **day("leave_end_date", date(2026, 11, 11)),
+        **day("first_day_of_absence", date(2026, 11, 12))))
+    content = page(client_a.get(CHECK))
+    assert "The pupil was due back on 12 November 2026" in content
+    assert "missed 7 school days from 12 November 2026" in content
+    assert "the 10 school day threshold (regulation 9(1)(h)) will be reached on 26 November 2026" in (
+        content)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_threshold_crosses_the_christmas_holiday(calendar, school_a):
+    # From Mon 14 Dec, counted on the last day of the autumn term.
+    form = AbsenceNotificationForm(school=school_a)
+    form.cleaned_data = {"first_day_of_absence": date(2026, 12, 14),
+                         "absence_type": AbsenceType.UNAUTHORISED}
+    with time_machine.travel("2026-12-18 10:00:00+00:00", tick=False):
+        note = form.threshold_note()
+    # 14-18 Dec is 5 days; 5-8 Jan (4), 11-15 (5), 18-22 (5), 25 Jan (1): day 20 is 25 Jan.
+    assert "missed 5 school days" in note
+    assert "will be reached on 25 January 2027" in note
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_school_with_its_own_term_dates_is_counted_on_them(calendar):
+    academy = SchoolFactory(name="Cedar Academy")
+    # Its own second half of the autumn term starts a week after the LA's.
+    TermFactory(school=academy, name="Autumn 2 2026", start=date(2026, 11, 9),
+                end=date(2026, 12, 18))
+    form = AbsenceNotificationForm(school=academy)
+    form.cleaned_data = {"first_day_of_absence": date(2026, 11, 9),
+                         "absence_type": AbsenceType.UNAUTHORISED}
+    note = form.threshold_note()
+    # 9-12 Nov (4; the LA-wide INSET day on Fri 13 Nov closes it too), 16-20 Nov (5),
+    # 23 Nov (1). On the LA's dates, from 2 Nov, it would have been 15.
+    assert "missed 10 school days" in note
+    assert "Cedar Academy" in note
+
+
+@time_machine.travel(NOW, tick=False)
+def test_without_term_dates_the_threshold_cannot_be_worked_out(client_a):
+    client_a.post(START, absence_post())
+    content = page(client_a.get(CHECK))
+    assert "missed 0 school days" in content
+    assert "We cannot yet work out when the 20 school day threshold" in content
+
+
+def test_la_staff_cannot_start_an_absence_notification(officer_client, manager_client):
+    assert officer_client.get(START).status_code == 403
+    assert manager_client.get(START).status_code == 403
+
+
+def test_school_staff_cannot_see_other_schools_absence_notifications(client_b, school_a):
+    theirs = AbsenceNotificationFactory(school=school_a)
+    assert client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404

@@ -1,0 +1,180 @@
+"""The admin for schools, term dates and closures: administrators only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cme.models import Role
+from schools.models import Closure, SchoolMembership, Term
+from tests.conftest import client_for
+from tests.factories import ClosureFactory, TermFactory, UserFactory
+
+CHANGELISTS = [
+    "admin:schools_school_changelist",
+    "admin:schools_term_changelist",
+    "admin:schools_closure_changelist",
+    "admin:schools_schoolmembership_changelist",
+]
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_administrator_opens_the_changelists(admin_client_, school_a, name):
+    TermFactory(school=school_a)
+    ClosureFactory()
+
+    response = admin_client_.get(reverse(name))
+
+    assert response.status_code == 200
+
+
+def test_school_changelist_searches_and_filters(admin_client_, school_a, school_b):
+    url = reverse("admin:schools_school_changelist")
+
+    found = admin_client_.get(url, {"q": "Alder"})
+    assert b"Alder Primary School" in found.content and b"Birch Academy" not in found.content
+    by_urn = admin_client_.get(url, {"q": "100002"})
+    assert b"Birch Academy" in by_urn.content and b"Alder Primary School" not in by_urn.content
+    assert admin_client_.get(url, {"is_open__exact": "1", "la_code": "999"}).status_code == 200
+
+
+def test_term_changelist_filters_la_wide_terms(admin_client_, school_a):
+    TermFactory(name="LA Autumn 2026")
+    TermFactory(name="Alder Autumn 2026", school=school_a)
+    url = reverse("admin:schools_term_changelist")
+
+    la_only = admin_client_.get(url, {"applies_to": "la"})
+    assert b"LA Autumn 2026" in la_only.content and b"Alder Autumn 2026" not in la_only.content
+    own = admin_client_.get(url, {"applies_to": "school"})
+    assert b"Alder Autumn 2026" in own.content and b"LA Autumn 2026" not in own.content
+
+
+def test_administrator_adds_an_la_term_and_is_recorded(admin_client_, administrator):
+    response = admin_client_.post(
+        reverse("admin:schools_term_add"),
+        {"school": "", "name": "Spring 2027", "start": "04/01/2027", "end": "26/03/2027"},
+    )
+
+    assert response.status_code == 302
+    term = Term.objects.get()
+    assert (term.school, term.start, term.end) == (None, date(2027, 1, 4), date(2027, 3, 26))
+    assert term.created_by == administrator and term.updated_by == administrator
+
+
+def test_a_term_ending_before_it_starts_is_refused(admin_client_):
+    response = admin_client_.post(
+        reverse("admin:schools_term_add"),
+        {"school": "", "name": "Backwards", "start": "26/03/2027", "end": "04/01/2027"},
+    )
+
+    assert response.status_code == 200
+    assert not Term.objects.exists()
+
+
+def test_administrator_adds_a_school_closure_and_a_second_edit_keeps_the_creator(
+    admin_client_, administrator, school_a
+):
+    admin_client_.post(
+        reverse("admin:schools_closure_add"),
+        {"school": school_a.pk, "date": "01/09/2026", "reason": "INSET day"},
+    )
+    closure = Closure.objects.get()
+    other_admin = UserFactory(email="eve@la.gov.uk", role=Role.ADMINISTRATOR, is_staff=True)
+
+    client_for(other_admin).post(
+        reverse("admin:schools_closure_change", args=[closure.pk]),
+        {"school": school_a.pk, "date": "01/09/2026", "reason": "Polling station"},
+    )
+
+    closure.refresh_from_db()
+    assert (closure.school, closure.reason) == (school_a, "Polling station")
+    assert closure.created_by == administrator and closure.updated_by == other_admin
+
+
+def test_a_second_la_wide_closure_on_the_same_day_is_refused(admin_client_):
+    ClosureFactory(school=None, date=date(2026, 9, 1))
+
+    response = admin_client_.post(
+        reverse("admin:schools_closure_add"),
+        {"school": "", "date": "01/09/2026", "reason": "INSET day"},
+    )
+
+    assert response.status_code == 200
+    assert b"already an LA-wide closure on this date" in response.content
+    assert Closure.objects.count() == 1
+
+
+@pytest.fixture
+def user_admin(administrator):
+    """The User admin (cme/admin.py) keeps Django's model permissions: give them all."""
+    administrator.is_superuser = True
+    administrator.save()
+    return client_for(administrator)
+
+
+def test_user_page_lists_and_adds_the_schools_they_act_for(
+    user_admin, administrator, staff_a, school_b
+):
+    url = reverse("admin:cme_user_change", args=[staff_a.pk])
+    page = user_admin.get(url)
+    assert page.status_code == 200
+    assert b"schools this person acts for" in page.content.lower()
+    membership = SchoolMembership.objects.get(user=staff_a)
+    prefix = "memberships"
+
+    response = user_admin.post(
+        url,
+        {
+            "email": staff_a.email, "full_name": staff_a.full_name, "job_title": "",
+            "phone": "", "role": Role.SCHOOL_STAFF, "is_active": "on",
+            f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-0-id": membership.pk, f"{prefix}-0-user": staff_a.pk,
+            f"{prefix}-0-school": membership.school_id,
+            f"{prefix}-1-id": "", f"{prefix}-1-user": staff_a.pk,
+            f"{prefix}-1-school": school_b.pk,
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302, response.content
+    added = SchoolMembership.objects.get(user=staff_a, school=school_b)
+    assert added.created_by == administrator
+
+
+def test_the_add_user_page_still_works(user_admin):
+    assert user_admin.get(reverse("admin:cme_user_add")).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["officer", "manager", "staff_a"])
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/", "/admin/schools/school/", "/admin/schools/term/", "/admin/schools/term/add/"],
+)
+def test_other_roles_are_sent_to_the_admin_sign_in(request, persona, url):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.MANAGER, Role.SCHOOL_STAFF])
+def test_staff_flag_without_the_administrator_role_is_not_enough(db, role):
+    user = UserFactory(email=f"{role}@la.gov.uk", role=role, is_staff=True)
+
+    response = client_for(user).get("/admin/schools/term/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_other_roles_cannot_post_a_term(officer):
+    response = client_for(officer).post(
+        "/admin/schools/term/add/",
+        {"school": "", "name": "Sneaky", "start": "04/01/2027", "end": "26/03/2027"},
+    )
+
+    assert response.status_code == 302
+    assert not Term.objects.exists()

@@ -1,0 +1,536 @@
+"""The deletion (leaver) return: regulation 9(1) grounds (a)-(o), destinations, dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from schools.forms import RETURN_FORMS
+from schools.forms import leaver as f
+from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, Term
+from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
+
+NOW = "2026-11-23 10:00:00+00:00"
+TODAY = date(2026, 11, 23)
+START = reverse("schools:return_start", kwargs={"kind": "leaver"})
+CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
+
+
+def day(name: str, value: date) -> dict[str, str]:
+    return {f"{name}_0": str(value.day), f"{name}_1": str(value.month), f"{name}_2": str(value.year)}
+
+
+def leaver_post(**overrides: Any) -> dict[str, str]:
+    """A valid ground (a) return: registered at Cedar (in area) from 23 November."""
+    data = {
+        "first_name": "Maya",
+        "last_name": "Patel",
+        **day("date_of_birth", date(2016, 3, 14)),
+        "gender": "F",
+        "upn": "",
+        "address_line_1": "12 Oak Road",
+        "town": "Exampleton",
+        "postcode": "ex1 2ab",
+        "ground": "a",
+        **day("ground_met_date", date(2026, 11, 20)),
+        **day("deletion_date", TODAY),
+        "moving": "no",
+        "destination_type": "in_area",
+        "destination_school": "",
+        **day("start_date_in_area", TODAY),
+        "admission_confirmed_in_area": "yes",
+        "parent_1_name": "Priya Patel",
+        "parent_1_relationship": "Mother",
+        "parent_1_phone": "07700 900456",
+    }
+    for key, value in overrides.items():
+        if value is None:
+            for name in (key, f"{key}_0", f"{key}_1", f"{key}_2"):
+                data.pop(name, None)
+        elif isinstance(value, date):
+            data.update(day(key, value))
+        else:
+            data[key] = value
+    return data
+
+
+@pytest.fixture(autouse=True)
+def term_calendar(db: None) -> None:
+    """LA terms with a half-term (26-30 October) and an INSET day on 2 November."""
+    TermFactory(name="Autumn 1 2026", start=date(2026, 9, 2), end=date(2026, 10, 23))
+    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+    ClosureFactory(date=date(2026, 11, 2))
+
+
+@pytest.fixture
+def cedar(db: None):
+    return SchoolFactory(urn=100010, name="Cedar Primary School")
+
+
+def errors(response) -> dict[str, list[str]]:
+    assert response.status_code == 200, response.get("Location")
+    return {k: list(v) for k, v in response.context["form"].errors.items()}
+
+
+# -- every ground goes through start -> check -> submit ----------------------------------------
+
+OUT_OF_AREA = {"destination_type": "out_of_area", "destination_school_name": "Faraway Academy",
+               "destination_la": "Elsewhere City Council", "admission_confirmed_out_of_area": "yes"}
+UNKNOWN = {"destination_type": "unknown", "s2s_lost_pupil_uploaded": "yes"}
+NONE = {"destination_type": "none"}
+
+GROUND_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    # ground: (form answers beyond the ground (a) defaults, saved values to check)
+    "a": ({}, {"destination_type": "in_area", "destination_start_date": TODAY,
+               "admission_confirmed": True}),
+    "b": (OUT_OF_AREA, {"destination_school_name": "Faraway Academy",
+                        "destination_la": "Elsewhere City Council"}),
+    "c": ({"details_c": "Now full time at the PRU"}, {"ground_details": "Now full time at the PRU"}),
+    "d": (OUT_OF_AREA, {"destination_type": "out_of_area", "destination_start_date": None}),
+    "e": ({"details_e": "Parent now home educates", **NONE},
+          {"ground_details": "Parent now home educates", "destination_type": "none"}),
+    "f": ({"parent_notice_date": date(2026, 11, 18), "destination_type": ""},
+          {"parent_notice_date": date(2026, 11, 18), "destination_type": "none"}),
+    "g": ({"details_g": "Moved to Leeds", "moving": "yes", "new_address": "1 High St, Leeds",
+           "new_postcode": "ls1 1aa", **OUT_OF_AREA},
+          {"ground_details": "Moved to Leeds", "new_address": "1 High St, Leeds",
+           "new_postcode": "LS1 1AA"}),
+    "h": ({"leave_end_date": date(2026, 10, 21), "ground_met_date": date(2026, 11, 12),
+           "enquiries_h": "Phoned, home visit 4 Nov", **UNKNOWN},
+          {"leave_end_date": date(2026, 10, 21), "enquiries_made": "Phoned, home visit 4 Nov",
+           "s2s_lost_pupil_uploaded": True}),
+    "i": ({"absence_start_date": date(2026, 10, 14), "ground_met_date": date(2026, 11, 18),
+           "enquiries_i": "Joint home visit with CME", "la_enquiries_confirmed": "yes", **UNKNOWN},
+          {"absence_start_date": date(2026, 10, 14), "enquiries_made": "Joint home visit with CME",
+           "la_enquiries_confirmed": True}),
+    "j": ({"details_j": "Secure centre, 8 months", **NONE}, {"ground_details": "Secure centre, 8 months"}),
+    "k": ({"moving": None, **NONE}, {"destination_type": "none", "new_address": ""}),
+    "l": ({"date_of_birth": date(2010, 5, 17), **NONE}, {"destination_type": "none"}),
+    "m": ({"details_m": "Two terms unpaid", "destination_type": "abroad",
+           "destination_country": "Portugal"},
+          {"ground_details": "Two terms unpaid", "destination_country": "Portugal"}),
+    "n": ({"details_n": "Parent gave notice"}, {"ground_details": "Parent gave notice"}),
+    "o": ({"exclusion_date": date(2026, 11, 19)}, {"exclusion_date": date(2026, 11, 19)}),
+}
+
+
+def test_every_ground_has_a_case():
+    assert set(GROUND_CASES) == set(DeletionGround.values)
+
+
+@pytest.mark.parametrize("ground", sorted(GROUND_CASES))
+@time_machine.travel(NOW, tick=False)
+def test_each_ground_goes_through_check_your_answers(ground, client_a, school_a, staff_a, cedar):
+    answers, saved_values = GROUND_CASES[ground]
+    data = leaver_post(ground=ground, destination_school=str(cedar.pk), **answers)
+    response = client_a.post(START, data)
+    assert response.status_code == 302, errors(response)
+    assert response["Location"] == CHECK
+
+    check = client_a.get(CHECK)
+    assert check.status_code == 200
+    html = check.content.decode()
+    assert "Check your answers" in html
+    assert DeletionGround(ground).label in html
+    assert "Why the pupil is leaving" in html and "Where the pupil is going" in html
+
+    sent = client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    assert saved.kind == ReturnKind.LEAVER
+    assert saved.reference.startswith("LV-")
+    assert saved.school == school_a and saved.created_by == staff_a
+    assert saved.status == ReturnStatus.RECEIVED
+    assert saved.ground == ground
+    assert saved.deletion_date == TODAY
+    assert saved.is_late is False
+    for name, value in saved_values.items():
+        assert getattr(saved, name) == value, name
+    assert saved.parents.get().name == "Priya Patel"
+    receipt = client_a.get(sent["Location"])
+    assert saved.reference.encode() in receipt.content
+
+    detail = client_a.get(reverse("schools:return_detail", args=[saved.reference]))
+    assert detail.status_code == 200
+    assert DeletionGround(ground).label in detail.content.decode()
+
+
+# -- each ground's own required questions ------------------------------------------------------
+
+MISSING_CASES = [
+    ("a", {"start_date_in_area": None}, "start_date_in_area", f.ERROR_START_DATE_REQUIRED),
+    ("a", {"destination_type": "abroad", "destination_country": "Spain"}, "destination_type",
+     f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a")),
+    ("a", {"destination_type": "unknown", "s2s_lost_pupil_uploaded": "yes"}, "destination_type",
+     f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a")),
+    ("c", {}, "details_c", f.ERROR_DETAILS_C),
+    ("d", {"destination_type": "none"}, "destination_type",
+     f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="d")),
+    ("e", {}, "details_e", f.ERROR_DETAILS_E),
+    ("f", {}, "parent_notice_date", f.ERROR_PARENT_NOTICE_REQUIRED),
+    ("f", {"parent_notice_date": date(2026, 11, 18)}, "destination_type",
+     f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="f")),
+    ("g", {}, "details_g", f.ERROR_DETAILS_G),
+    ("h", {}, "leave_end_date", f.ERROR_LEAVE_END_REQUIRED),
+    ("h", {}, "enquiries_h", f.ERROR_ENQUIRIES_REQUIRED),
+    ("i", {}, "absence_start_date", f.ERROR_ABSENCE_START_REQUIRED),
+    ("i", {}, "enquiries_i", f.ERROR_ENQUIRIES_REQUIRED),
+    ("i", {}, "la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_REQUIRED),
+    ("i", {"la_enquiries_confirmed": "no"}, "la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_NOT_MADE),
+    ("j", {}, "details_j", f.ERROR_DETAILS_J),
+    ("k", {}, "destination_type", f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="k")),
+    ("m", {}, "details_m", f.ERROR_DETAILS_M),
+    ("n", {}, "details_n", f.ERROR_DETAILS_N),
+    ("o", {}, "exclusion_date", f.ERROR_EXCLUSION_DATE_REQUIRED),
+]
+
+
+@pytest.mark.parametrize(("ground", "answers", "field", "message"), MISSING_CASES)
+@time_machine.travel(NOW, tick=False)
+def test_each_ground_requires_its_own_questions(ground, answers, field, message, client_a, cedar):
+    response = client_a.post(START, leaver_post(
+        ground=ground, destination_school=str(cedar.pk), **answers))
+    found = errors(response)
+    assert message in found.get(field, []), found
+    assert message in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    assert not LeaverReturn.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ground_is_required(client_a, cedar):
+    found = errors(client_a.post(START, leaver_post(ground=None, destination_school=str(cedar.pk))))
+    assert found["ground"] == [f.ERROR_GROUND_REQUIRED]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(client_a):
+    future = errors(client_a.post(START, leaver_post(
+        ground="f", parent_notice_date=date(2026, 11, 24), destination_type="none")))
+    assert future["parent_notice_date"] == [f.ERROR_PARENT_NOTICE_IN_FUTURE]
+    after = errors(client_a.post(START, leaver_post(
+        ground="f", parent_notice_date=date(2026, 11, 21), destination_type="none")))
+    assert after["ground_met_date"] == [f.ERROR_GROUND_MET_BEFORE_NOTICE]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_exclusion_date_cannot_be_in_the_future_or_after_the_ground(client_a, cedar):
+    base = {"ground": "o", "destination_school": str(cedar.pk)}
+    future = errors(client_a.post(START, leaver_post(**base, exclusion_date=date(2026, 12, 1))))
+    assert future["exclusion_date"] == [f.ERROR_EXCLUSION_IN_FUTURE]
+    after = errors(client_a.post(START, leaver_post(**base, exclusion_date=date(2026, 11, 21))))
+    assert after["ground_met_date"] == [f.ERROR_GROUND_MET_BEFORE_EXCLUSION]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ground_l_needs_the_pupil_past_compulsory_school_age(client_a):
+    # Born 14 March 2016: compulsory school age ends on 25 June 2032.
+    found = errors(client_a.post(START, leaver_post(ground="l", destination_type="none")))
+    assert found["ground"] == [f.ERROR_STILL_OF_COMPULSORY_AGE.format(end=date(2032, 6, 25))]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a):
+    # Born 17 May 2010: compulsory school age ended on 26 June 2026, the deletion date.
+    response = client_a.post(START, leaver_post(
+        ground="l", destination_type="none", date_of_birth=date(2010, 5, 17),
+        ground_met_date=date(2026, 6, 26), deletion_date=date(2026, 6, 26)))
+    assert response.status_code == 302
+
+
+# -- the deletion date ---------------------------------------------------------------------------
+
+@time_machine.travel(NOW, tick=False)
+def test_dates_are_required(client_a, cedar):
+    found = errors(client_a.post(START, leaver_post(
+        destination_school=str(cedar.pk), ground_met_date_0="", ground_met_date_1="",
+        ground_met_date_2="", deletion_date_0="", deletion_date_1="", deletion_date_2="")))
+    assert found["ground_met_date"] == ["Enter the date the ground was met"]
+    assert found["deletion_date"] == [
+        "Enter the date the pupil's name was removed from the admission register"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deletion_date_cannot_be_in_the_future(client_a, cedar):
+    found = errors(client_a.post(START, leaver_post(
+        destination_school=str(cedar.pk), deletion_date=date(2026, 11, 24))))
+    assert found["deletion_date"] == [f.ERROR_DELETION_IN_FUTURE]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deletion_date_cannot_be_before_the_ground_was_met(client_a, cedar):
+    found = errors(client_a.post(START, leaver_post(
+        destination_school=str(cedar.pk), ground_met_date=date(2026, 11, 20),
+        deletion_date=date(2026, 11, 19))))
+    assert found["deletion_date"] == [f.ERROR_DELETION_BEFORE_GROUND]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deletion_on_the_day_the_ground_was_met_is_accepted(client_a, cedar):
+    response = client_a.post(START, leaver_post(
+        destination_school=str(cedar.pk), ground_met_date=TODAY, deletion_date=TODAY))
+    assert response.status_code == 302
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_return_after_the_deletion_is_late(client_a, cedar):
+    client_a.post(START, leaver_post(destination_school=str(cedar.pk),
+                                     deletion_date=date(2026, 11, 20)))
+    check = client_a.get(CHECK)
+    assert b"This return is late" in check.content
+    client_a.post(CHECK)
+    assert LeaverReturn.objects.get().is_late is True
+
+
+# -- the 20 and 10 school day rules on the term calendar -----------------------------------------
+
+I_ANSWERS = {"ground": "i", "absence_start_date": date(2026, 10, 14), "enquiries_i": "Visits",
+             "la_enquiries_confirmed": "yes", **UNKNOWN}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_twenty_school_days_skip_half_term_and_the_closure(client_a):
+    # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18 Nov.
+    # (Counted in working days it would be 10 Nov.)
+    passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
+    assert passed.status_code == 302
+    failed = errors(client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 17))))
+    assert failed["ground_met_date"] == [f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 18))]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_twenty_school_days_counts_the_schools_own_closures(client_a, school_a):
+    ClosureFactory(school=school_a, date=date(2026, 11, 16), reason="Polling day")
+    failed = errors(client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18))))
+    assert failed["ground_met_date"] == [f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 19))]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_without_term_dates_the_twenty_days_fall_back_to_working_days(client_a):
+    Term.objects.all().delete()
+    passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 10)))
+    assert passed.status_code == 302
+    failed = errors(client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 9))))
+    assert failed["ground_met_date"] == [f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 10))]
+
+
+H_ANSWERS = {"ground": "h", "leave_end_date": date(2026, 10, 21), "enquiries_h": "Phoned",
+             **UNKNOWN}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ten_school_days_after_leave_skip_half_term_and_the_closure(client_a):
+    # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12 Nov.
+    passed = client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 12)))
+    assert passed.status_code == 302
+    failed = errors(client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 11))))
+    assert failed["ground_met_date"] == [f.ERROR_TEN_SCHOOL_DAYS.format(earliest=date(2026, 11, 12))]
+
+
+# -- destinations --------------------------------------------------------------------------------
+
+DESTINATION_CASES = [
+    ("in_area", {"destination_school": ""}, "destination_school", f.ERROR_DESTINATION_SCHOOL_REQUIRED),
+    ("in_area", {"admission_confirmed_in_area": None}, "admission_confirmed_in_area",
+     f.ERROR_ADMISSION_CONFIRMED_REQUIRED),
+    ("out_of_area", {"destination_school_name": "", "destination_la": "Leeds",
+                     "admission_confirmed_out_of_area": "yes"},
+     "destination_school_name", f.ERROR_DESTINATION_SCHOOL_NAME_REQUIRED),
+    ("out_of_area", {"destination_school_name": "Leeds High", "destination_la": "",
+                     "admission_confirmed_out_of_area": "yes"},
+     "destination_la", f.ERROR_DESTINATION_LA_REQUIRED),
+    ("out_of_area", {"destination_school_name": "Leeds High", "destination_la": "Leeds"},
+     "admission_confirmed_out_of_area", f.ERROR_ADMISSION_CONFIRMED_REQUIRED),
+    ("abroad", {"destination_country": ""}, "destination_country", f.ERROR_DESTINATION_COUNTRY_REQUIRED),
+    ("unknown", {}, "s2s_lost_pupil_uploaded", f.ERROR_S2S_REQUIRED),
+    ("unknown", {"s2s_lost_pupil_uploaded": "no"}, "s2s_lost_pupil_uploaded", f.ERROR_S2S_NOT_UPLOADED),
+    ("", {}, "destination_type", f.ERROR_DESTINATION_REQUIRED),
+]
+
+
+@pytest.mark.parametrize(("destination", "answers", "field", "message"), DESTINATION_CASES)
+@time_machine.travel(NOW, tick=False)
+def test_each_destination_requires_its_own_questions(destination, answers, field, message, client_a):
+    # Ground (b) accepts any destination.
+    found = errors(client_a.post(START, leaver_post(
+        ground="b", destination_type=destination, **answers)))
+    assert message in found.get(field, []), found
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_in_area_destination_must_be_an_open_school_in_this_area(client_a, school_a):
+    closed = SchoolFactory(urn=100020, name="Shut School", is_open=False)
+    elsewhere = SchoolFactory(urn=100021, name="Far School", la_code="380")
+    for school in (closed, elsewhere, school_a):
+        found = errors(client_a.post(START, leaver_post(destination_school=str(school.pk))))
+        assert found["destination_school"] == ["Select a school from the list"]
+    page = client_a.get(START).content.decode()
+    assert "Shut School" not in page and "Far School" not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a):
+    client_a.post(START, leaver_post(ground="b", **UNKNOWN))
+    check = client_a.get(CHECK).content.decode()
+    assert "s2s Lost Pupils Database" in check
+    assert "Key leaver information is missing: new school" in check
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert saved.destination_type == "unknown" and saved.s2s_lost_pupil_uploaded is True
+
+
+# -- what is saved and shown ---------------------------------------------------------------------
+
+@time_machine.travel(NOW, tick=False)
+def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(client_a, cedar):
+    stale = {
+        "details_c": "Stale details", "parent_notice_date": date(2026, 11, 1),
+        "leave_end_date": date(2026, 10, 1), "enquiries_h": "Stale enquiries",
+        "la_enquiries_confirmed": "yes",
+        # A half-typed date under a radio that was not chosen does not block the return.
+        "exclusion_date_0": "31", "exclusion_date_1": "2", "exclusion_date_2": "2026",
+        "destination_school_name": "Stale Academy", "destination_la": "Stale LA",
+        "start_date_out_of_area": date(2026, 12, 1), "admission_confirmed_out_of_area": "no",
+        "destination_country": "Atlantis", "s2s_lost_pupil_uploaded": "no",
+        "new_address": "Stale address", "new_postcode": "ZZ1 1ZZ",
+    }
+    response = client_a.post(START, leaver_post(destination_school=str(cedar.pk), **stale))
+    assert response.status_code == 302, errors(response)
+    check = client_a.get(CHECK).content.decode()
+    for word in ("Stale", "Atlantis", "ZZ1", "1 December 2026", "1 October 2026"):
+        assert word not in check
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert saved.destination_school == cedar
+    assert saved.ground_details == "" and saved.enquiries_made == ""
+    assert saved.parent_notice_date is None and saved.leave_end_date is None
+    assert saved.exclusion_date is None and saved.la_enquiries_confirmed is False
+    assert saved.destination_school_name == "" and saved.destination_la == ""
+    assert saved.destination_country == "" and saved.s2s_lost_pupil_uploaded is False
+    assert saved.destination_start_date == TODAY and saved.admission_confirmed is True
+    # Not moving: the new address is the current one.
+    assert saved.new_address == "12 Oak Road, Exampleton" and saved.new_postcode == "EX1 2AB"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_changed_mind_keeps_only_the_last_grounds_answers(client_a, cedar):
+    client_a.post(START, leaver_post(ground="c", details_c="Gone to the PRU",
+                                     destination_school=str(cedar.pk)))
+    assert "Gone to the PRU" in client_a.get(CHECK).content.decode()
+    # Back to the form ("Change"): the draft is kept, then the ground is changed.
+    assert 'Gone to the PRU' in client_a.get(START).content.decode()
+    client_a.post(START, leaver_post(ground="n", details_c="Gone to the PRU",
+                                     details_n="Parent gave notice", destination_school=str(cedar.pk)))
+    check = client_a.get(CHECK).content.decode()
+    assert "Gone to the PRU" not in check and "Parent gave notice" in check
+    client_a.post(CHECK)
+    assert LeaverReturn.objects.get().ground_details == "Parent gave notice"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a):
+    client_a.post(START, leaver_post(ground="k", moving=None, destination_type=None))
+    check = client_a.get(CHECK).content.decode()
+    assert "Is the pupil moving" not in check
+    assert "Key leaver information" not in check
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert saved.destination_type == "none" and saved.new_address == ""
+
+
+@time_machine.travel(NOW, tick=False)
+def test_moving_question_and_new_address_are_required(client_a, cedar):
+    found = errors(client_a.post(START, leaver_post(moving=None, destination_school=str(cedar.pk))))
+    assert found["moving"] == [f.ERROR_MOVING_REQUIRED]
+    found = errors(client_a.post(START, leaver_post(moving="yes", destination_school=str(cedar.pk))))
+    assert found["new_address"] == [f.ERROR_NEW_ADDRESS_REQUIRED]
+
+
+# -- warnings ------------------------------------------------------------------------------------
+
+@time_machine.travel(NOW, tick=False)
+def test_missing_key_leaver_information_warns_but_does_not_block(client_a, cedar):
+    client_a.post(START, leaver_post(moving="not_known", destination_school=str(cedar.pk),
+                                     admission_confirmed_in_area="no"))
+    check = client_a.get(CHECK).content.decode()
+    assert ("Key leaver information is missing: new address, confirmation of admission."
+            in check)
+    assert "Children Missing Education team will be told" in check
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert saved.new_address == "" and saved.admission_confirmed is False
+
+
+@time_machine.travel(NOW, tick=False)
+def test_complete_leaver_information_gives_no_warning(client_a, cedar):
+    client_a.post(START, leaver_post(destination_school=str(cedar.pk)))
+    check = client_a.get(CHECK).content.decode()
+    assert "Key leaver information" not in check
+    assert "govuk-warning-text" not in check
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dob_outside_compulsory_school_age_warns_but_does_not_block(client_a, cedar):
+    client_a.post(START, leaver_post(destination_school=str(cedar.pk),
+                                     date_of_birth=date(2008, 1, 5)))
+    assert b"not of compulsory school age" in client_a.get(CHECK).content
+    client_a.post(CHECK)
+    assert LeaverReturn.objects.get().dob_outside_compulsory_age is True
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+@time_machine.travel(NOW, tick=False)
+def test_the_form_shows_the_ground_radios_with_hints_and_reveals(client_a, cedar):
+    response = client_a.get(START)
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    assert 'data-module="govuk-radios"' in html
+    for ground in DeletionGround:
+        assert ground.label in html
+        assert f.GROUND_HINTS[ground] in html
+    # The first radio is numbered 1, as the error summary links to it.
+    assert 'id="id_ground_1" value="a"' in " ".join(html.split())
+    # (b) reveals nothing, so its radio controls nothing.
+    assert 'aria-controls="conditional_ground_2"' not in html
+    assert 'aria-controls="conditional_ground_9"' in html  # (i) reveals its questions
+    assert 'id="conditional_ground_9"' in html
+    assert "First day of the continuous absence" in html
+    assert "Cedar Primary School" in html
+    assert "Parents or carers the pupil lives with" in html
+    assert html.index("Which ground") < html.index("Where is the pupil going?")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_errors_link_to_the_first_radio_of_the_ground(client_a):
+    response = client_a.post(START, leaver_post(ground=None))
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#id_ground_1"' in html and 'id="id_ground_1"' in html
+
+
+def test_leaver_form_is_registered():
+    assert RETURN_FORMS[ReturnKind.LEAVER] is f.LeaverReturnForm
+
+
+# -- who sees what -------------------------------------------------------------------------------
+
+def test_school_staff_cannot_see_other_schools_leavers(client_b, school_a, staff_b):
+    theirs = LeaverReturnFactory(school=school_a)
+    assert client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
+
+
+def test_school_staff_and_the_la_see_a_leavers_details(client_a, officer_client, school_a):
+    mine = LeaverReturnFactory(school=school_a, ground="h", leave_end_date=date(2026, 10, 21),
+                               enquiries_made="Home visit on 4 November",
+                               destination_type="unknown", s2s_lost_pupil_uploaded=True,
+                               destination_school_name="", destination_la="")
+    for client, url in ((client_a, "schools:return_detail"), (officer_client, "schools:la_return_detail")):
+        html = client.get(reverse(url, args=[mine.reference])).content.decode().replace("&#x27;", "'")
+        assert "(h) Did not return within 10 school days" in html
+        assert "21 October 2026" in html and "Home visit on 4 November" in html
+        assert "Not known" in html
+        assert "Faraway Academy" not in html

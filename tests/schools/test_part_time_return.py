@@ -1,0 +1,391 @@
+from __future__ import annotations
+
+import html
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from schools.forms.part_time import (
+    ERROR_AGREED_IN_FUTURE,
+    ERROR_END_NOT_AFTER_START,
+    ERROR_PARENT_NOT_AGREED,
+    ERROR_REASON_DETAILS,
+    ERROR_REVIEW_AFTER_END,
+    ERROR_REVIEW_BEFORE_START,
+    ERROR_REVIEW_IN_PAST,
+)
+from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, TimetableReview
+from schools.services import ERROR_TIMETABLE_ENDED
+from tests.factories import JoinerReturnFactory, PartTimeTimetableFactory
+
+NOW = "2026-11-23 10:00:00+00:00"  # a Monday
+START = reverse("schools:return_start", kwargs={"kind": "part_time"})
+CHECK = reverse("schools:return_check", kwargs={"kind": "part_time"})
+
+
+def page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def day(name: str, d: date) -> dict[str, str]:
+    return {f"{name}_0": str(d.day), f"{name}_1": str(d.month), f"{name}_2": str(d.year)}
+
+
+def part_time_post(**overrides: str) -> dict[str, str]:
+    data = {
+        "first_name": "Oscar",
+        "last_name": "Nowak",
+        **day("date_of_birth", date(2014, 6, 2)),
+        "gender": "M",
+        "address_line_1": "3 Elm Close",
+        "town": "Exampleton",
+        "postcode": "EX2 4CD",
+        **day("start_date", date(2026, 11, 16)),
+        **day("planned_end_date", date(2026, 12, 18)),
+        "hours_per_week": "15",
+        "reason": "medical",
+        "reason_details": "",
+        **day("next_review_date", date(2026, 12, 4)),
+        "parent_agreed": "yes",
+        **day("parent_agreed_date", date(2026, 11, 12)),
+        "social_worker_involved": "no",
+        "has_ehcp": "yes",
+        "parent_1_name": "Ewa Nowak",
+        "parent_1_relationship": "Mother",
+        "parent_1_phone": "07700 900789",
+    }
+    data.update(overrides)
+    return data
+
+
+# -- the return ----------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_form_shows_the_reason_with_a_reveal_for_other(client_a):
+    response = client_a.get(START)
+    assert response.status_code == 200
+    content = page(response)
+    assert "Tell us about a part-time timetable" in content
+    assert "govuk-radios__conditional" in content and 'name="reason_details"' in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
+    client_a, school_a, staff_a
+):
+    response = client_a.post(START, part_time_post())
+    assert response.status_code == 302
+    assert response["Location"] == CHECK
+
+    check = client_a.get(CHECK)
+    content = page(check)
+    assert check.status_code == 200
+    assert "Check your answers" in content
+    for shown in ("The part-time timetable", "15 hours", "Medical or health needs",
+                  "4 December 2026", "Agreement with the parent", "12 November 2026",
+                  "Support for the pupil", "Oscar"):
+        assert shown in content
+    assert "govuk-warning-text" not in content
+
+    sent = client_a.post(CHECK)
+    saved = PartTimeTimetable.objects.get()
+    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    assert saved.reference.startswith("PT-")
+    assert saved.school == school_a
+    assert saved.created_by == staff_a
+    assert saved.status == ReturnStatus.RECEIVED
+    assert (saved.start_date, saved.planned_end_date) == (date(2026, 11, 16), date(2026, 12, 18))
+    assert saved.hours_per_week == Decimal("15")
+    assert saved.parent_agreed is True and saved.parent_agreed_date == date(2026, 11, 12)
+    assert saved.social_worker_involved is False and saved.has_ehcp is True
+    assert saved.next_review_date == date(2026, 12, 4)
+    assert saved.parents.get().name == "Ewa Nowak"
+    assert saved.reference in page(client_a.get(sent["Location"]))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_detail_page_offers_a_review_to_the_school_only(client_a, officer_client, school_a):
+    timetable = PartTimeTimetableFactory(school=school_a)
+    review_url = reverse("schools:timetable_review", args=[timetable.reference])
+    mine = page(client_a.get(reverse("schools:return_detail", args=[timetable.reference])))
+    assert "Record a review" in mine and review_url in mine
+    theirs = page(officer_client.get(
+        reverse("schools:la_return_detail", args=[timetable.reference])))
+    assert "Hours a week in school" in theirs
+    assert "Record a review" not in theirs
+
+
+def test_no_review_button_on_other_kinds_of_return(client_a, school_a):
+    joiner = JoinerReturnFactory(school=school_a)
+    content = page(client_a.get(reverse("schools:return_detail", args=[joiner.reference])))
+    assert "Record a review" not in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reason_details_are_required_for_other_and_kept(client_a):
+    response = client_a.post(START, part_time_post(reason="other"))
+    assert ERROR_REASON_DETAILS in page(response)
+    client_a.post(START, part_time_post(reason="other", reason_details="Young carer at home"))
+    client_a.post(CHECK)
+    assert PartTimeTimetable.objects.get().reason_details == "Young carer at home"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reason_details_hidden_under_other_are_not_sent(client_a):
+    client_a.post(START, part_time_post(reason="medical", reason_details="typed, then hidden"))
+    client_a.post(CHECK)
+    assert PartTimeTimetable.objects.get().reason_details == ""
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    (day("planned_end_date", date(2026, 11, 10)), ERROR_END_NOT_AFTER_START),
+    (day("planned_end_date", date(2026, 11, 16)), ERROR_END_NOT_AFTER_START),
+    ({"hours_per_week": ""}, "Enter the number of hours a week the pupil will be in school"),
+    ({"hours_per_week": "0"}, "Hours a week must be more than 0"),
+    ({"hours_per_week": "-2"}, "Hours a week must be more than 0"),
+    ({"hours_per_week": "32.5"}, "Hours a week must be less than 32.5, a full-time school week"),
+    ({"hours_per_week": "1000"}, "Hours a week must be less than 32.5"),
+    ({"hours_per_week": "twelve"}, "Hours a week must be a number, like 15 or 12.5"),
+    ({"hours_per_week": "12.25"}, "Hours a week must have no more than 1 decimal place"),
+    ({"reason": ""}, "Select why the pupil needs a part-time timetable"),
+    ({"parent_agreed": "no"}, ERROR_PARENT_NOT_AGREED),
+    ({"parent_agreed": ""}, "Select yes if the parent has agreed to the part-time timetable"),
+    ({"parent_agreed_date_0": ""} | {"parent_agreed_date_1": "", "parent_agreed_date_2": ""},
+     "Enter the date the parent agreed"),
+    (day("parent_agreed_date", date(2026, 11, 24)), ERROR_AGREED_IN_FUTURE),
+    (day("next_review_date", date(2026, 11, 16)), ERROR_REVIEW_BEFORE_START),
+    (day("next_review_date", date(2026, 12, 21)), ERROR_REVIEW_AFTER_END),
+    ({"next_review_date_0": "", "next_review_date_1": "", "next_review_date_2": ""},
+     "Enter the next review date"),
+    ({"social_worker_involved": ""}, "Select yes if the pupil has a social worker"),
+    ({"has_ehcp": ""}, "Select yes if the pupil has an education, health and care plan"),
+])
+@time_machine.travel(NOW, tick=False)
+def test_each_rule_of_the_part_time_return(client_a, overrides, message):
+    response = client_a.post(START, part_time_post(**overrides))
+    assert response.status_code == 200
+    content = page(response)
+    assert "There is a problem" in content
+    assert message in content
+    assert not PartTimeTimetable.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_next_review_date_already_past_is_refused(client_a):
+    response = client_a.post(START, part_time_post(
+        **day("start_date", date(2026, 11, 2)), **day("next_review_date", date(2026, 11, 20))))
+    assert ERROR_REVIEW_IN_PAST in page(response)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a):
+    # 16 Nov 2026 to 12 Feb 2027: 12 weeks and 4 days.
+    client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 12))))
+    content = page(client_a.get(CHECK))
+    assert "planned to last 12 weeks and 4 days, from 16 November 2026 to 12 February 2027" in (
+        content)
+    assert "longer than 12 weeks" in content
+    client_a.post(CHECK)
+    assert PartTimeTimetable.objects.get().planned_end_date == date(2027, 2, 12)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_timetable_of_whole_weeks_is_described_in_weeks(client_a):
+    client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 15))))
+    assert "planned to last 13 weeks, from" in page(client_a.get(CHECK))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_timetable_of_exactly_12_weeks_is_not_questioned(client_a):
+    client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 8))))
+    assert "longer than 12 weeks" not in page(client_a.get(CHECK))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_agreement_after_the_start_is_a_warning(client_a):
+    client_a.post(START, part_time_post(**day("parent_agreed_date", date(2026, 11, 18))))
+    content = page(client_a.get(CHECK))
+    assert "after the timetable started on 16 November 2026" in content
+
+
+# -- reviews -------------------------------------------------------------------------------
+
+
+def review_url(timetable: PartTimeTimetable) -> str:
+    return reverse("schools:timetable_review", args=[timetable.reference])
+
+
+def review_post(outcome: str = "continue", **overrides: str) -> dict[str, str]:
+    data = {
+        **day("review_date", date(2026, 11, 20)),
+        "outcome": outcome,
+        "parent_agreed": "yes",
+        "notes": "Going well",
+    }
+    if outcome == "continue":
+        data |= day("continue_next_review_date", date(2026, 12, 11))
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def timetable(school_a) -> PartTimeTimetable:
+    return PartTimeTimetableFactory(
+        school=school_a, start_date=date(2026, 11, 2), planned_end_date=date(2027, 1, 29),
+        hours_per_week=Decimal("15"), next_review_date=date(2026, 11, 20),
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_review_form_reveals_questions_for_each_outcome(client_a, timetable):
+    response = client_a.get(review_url(timetable))
+    assert response.status_code == 200
+    content = page(response)
+    assert "Record a review of a part-time timetable" in content
+    assert content.count('id="conditional_outcome_') == 2  # continue and changed, not ended
+    assert 'name="continue_next_review_date_0"' in content
+    assert 'name="hours_per_week"' in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_review_that_continues_moves_the_next_review(client_a, staff_a, timetable):
+    response = client_a.post(review_url(timetable), review_post(), follow=True)
+    assert "Review saved: the next review is due on 11 December 2026" in page(response)
+    review = TimetableReview.objects.get()
+    assert review.outcome == ReviewOutcome.CONTINUE
+    assert review.next_review_date == date(2026, 12, 11)
+    assert review.hours_per_week is None and review.planned_end_date is None
+    assert review.created_by == staff_a
+    timetable.refresh_from_db()
+    assert timetable.next_review_date == date(2026, 12, 11)
+    assert timetable.hours_per_week == Decimal("15")
+    assert timetable.status == ReturnStatus.UNDER_REVIEW
+    assert timetable.ended_on is None
+    assert "Going well" in page(response)  # the detail page lists the review
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_review_with_changes_changes_the_timetable(client_a, timetable):
+    client_a.post(review_url(timetable), review_post(
+        "changed", hours_per_week="20", **day("planned_end_date", date(2027, 1, 15)),
+        **day("next_review_date", date(2026, 12, 18))))
+    review = TimetableReview.objects.get()
+    assert review.outcome == ReviewOutcome.CHANGED
+    timetable.refresh_from_db()
+    assert timetable.hours_per_week == Decimal("20")
+    assert timetable.planned_end_date == date(2027, 1, 15)
+    assert timetable.next_review_date == date(2026, 12, 18)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(client_a, timetable):
+    response = client_a.post(review_url(timetable), review_post("ended"), follow=True)
+    content = page(response)
+    assert "Review saved: the part-time timetable has ended" in content
+    assert "Record a review" not in content
+    timetable.refresh_from_db()
+    assert timetable.ended_on == date(2026, 11, 20)
+    assert timetable.status == ReturnStatus.CLOSED
+
+    again = client_a.post(review_url(timetable), review_post(), follow=True)
+    assert ERROR_TIMETABLE_ENDED in page(again)
+    assert TimetableReview.objects.count() == 1
+    refused = client_a.get(review_url(timetable))
+    assert refused["Location"] == reverse("schools:return_detail", args=[timetable.reference])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(client_a, timetable):
+    client_a.post(review_url(timetable), review_post(
+        "ended", hours_per_week="not a number", **day("continue_next_review_date",
+                                                      date(2026, 12, 11))))
+    review = TimetableReview.objects.get()
+    assert review.outcome == ReviewOutcome.ENDED
+    assert review.hours_per_week is None and review.next_review_date is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ending_a_timetable_does_not_need_the_parent_to_agree(client_a, timetable):
+    client_a.post(review_url(timetable), review_post("ended", parent_agreed="no"))
+    assert TimetableReview.objects.get().parent_agreed is False
+
+
+@pytest.mark.parametrize(("outcome", "overrides", "message"), [
+    ("continue", day("review_date", date(2026, 11, 24)),
+     "The date of the review must be today or in the past"),
+    ("continue", day("review_date", date(2026, 10, 30)),
+     "The date of the review must be on or after the day the timetable started, 2 November 2026"),
+    ("", {}, "Select what was decided at the review"),
+    ("continue", {"continue_next_review_date_0": "", "continue_next_review_date_1": "",
+                  "continue_next_review_date_2": ""}, "Enter the date of the next review"),
+    ("continue", day("continue_next_review_date", date(2026, 11, 20)),
+     "The date of the next review must be after the date of the review"),
+    ("continue", day("continue_next_review_date", date(2027, 2, 1)),
+     "The date of the next review must be on or before the planned end date, 29 January 2027"),
+    ("continue", {"parent_agreed": "no"},
+     "A part-time timetable can only continue if the parent agrees to it"),
+    ("changed", day("next_review_date", date(2026, 12, 18)),
+     "Enter the new hours a week or the new planned end date"),
+    ("changed", {"hours_per_week": "35", **day("next_review_date", date(2026, 12, 18))},
+     "Hours a week must be less than 32.5"),
+    ("changed", {**day("planned_end_date", date(2026, 11, 19)),
+                 **day("next_review_date", date(2026, 12, 18))},
+     "The new planned end date must be after the date of the review"),
+    ("changed", {**day("planned_end_date", date(2026, 12, 11)),
+                 **day("next_review_date", date(2026, 12, 18))},
+     "The date of the next review must be on or before the planned end date, 11 December 2026"),
+    ("changed", {"hours_per_week": "20"}, "Enter the date of the next review"),
+])
+@time_machine.travel(NOW, tick=False)
+def test_each_rule_of_a_review(client_a, timetable, outcome, overrides, message):
+    response = client_a.post(review_url(timetable), review_post(outcome, **overrides))
+    assert response.status_code == 200
+    content = page(response)
+    assert "There is a problem" in content
+    assert message in content
+    assert not TimetableReview.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_review_cannot_be_dated_before_the_last_one(client_a, timetable, staff_a):
+    TimetableReview.objects.create(
+        timetable=timetable, review_date=date(2026, 11, 20), outcome=ReviewOutcome.CONTINUE,
+        next_review_date=date(2026, 12, 4), created_by=staff_a, updated_by=staff_a,
+    )
+    response = client_a.post(review_url(timetable), review_post(
+        **day("review_date", date(2026, 11, 19))))
+    assert "on or after the last review, 20 November 2026" in page(response)
+
+
+def test_other_schools_staff_cannot_review_a_timetable(client_b, timetable):
+    with time_machine.travel(NOW, tick=False):
+        assert client_b.get(review_url(timetable)).status_code == 404
+        assert client_b.post(review_url(timetable), review_post()).status_code == 404
+    assert not TimetableReview.objects.exists()
+
+
+def test_only_part_time_timetables_can_be_reviewed(client_a, school_a):
+    joiner = JoinerReturnFactory(school=school_a)
+    url = reverse("schools:timetable_review", args=[joiner.reference])
+    assert client_a.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["officer_client", "manager_client"])
+def test_la_staff_cannot_use_the_school_review_form(request, persona, timetable):
+    client = request.getfixturevalue(persona)
+    assert client.get(review_url(timetable)).status_code == 403
+    assert client.post(review_url(timetable), review_post()).status_code == 403
+
+
+def test_anonymous_people_are_sent_to_sign_in_from_the_review(client, timetable):
+    response = client.get(review_url(timetable))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_la_staff_cannot_start_a_part_time_return(officer_client):
+    assert officer_client.get(START).status_code == 403
