@@ -1,0 +1,262 @@
+"""Children, their CME cases, the enquiries made to find them, and what happened when."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from cme.models import Audited
+from referrals.models import Referral
+from schools.models import Gender, School
+
+
+class Child(Audited):
+    """One record per child. Duplicates found later are merged (and can be unmerged)."""
+
+    first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    other_names = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True, db_index=True)
+    nhs_number = models.CharField("NHS number", max_length=12, blank=True)
+    address_line_1 = models.CharField(max_length=150, blank=True)
+    address_line_2 = models.CharField(max_length=150, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    last_school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Normalised for matching (casework.matching): lower case, no accents or punctuation.
+    first_name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    last_name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    last_name_phonetic = models.CharField(max_length=20, blank=True, db_index=True)
+
+    child_protection_plan = models.BooleanField(default=False)
+    looked_after = models.BooleanField(default=False)
+    child_in_need = models.BooleanField("child in need or has a social worker", default=False)
+    ehcp_sen = models.BooleanField("EHCP or SEN", default=False)
+    gypsy_roma_traveller = models.BooleanField("Gypsy, Roma or Traveller", default=False)
+    young_carer = models.BooleanField(default=False)
+    new_arrival_eal = models.BooleanField("new arrival or EAL", default=False)
+    youth_justice = models.BooleanField(default=False)
+    # A restricted record (a family in a refuge): address hidden in lists (issue 6).
+    restricted = models.BooleanField(default=False)
+
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_children"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name_key", "date_of_birth"])]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_names, self.last_name) if p)
+
+
+class ChildMerge(Audited):
+    """A manager's merge of a duplicate child record into another, with who and why."""
+
+    kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_merged")
+    reason = models.TextField()
+    moved_case_ids = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class Category(models.TextChoices):
+    WASP = "wasp", "CME-WASP"
+    MISSING = "missing", "CME-missing"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Outcome(models.TextChoices):
+    ON_ROLL_IN_AREA = "on_roll_in_area", "Located on a roll in this area"
+    ON_ROLL_OTHER_LA = "on_roll_other_la", "On a roll in another local authority (confirmed)"
+    MOVED_OTHER_LA = "moved_other_la", "Moved to another local authority (notified and accepted)"
+    MOVED_ABROAD = "moved_abroad", "Moved abroad (confirmed)"
+    EHE_SUITABLE = "ehe_suitable", "Home educated, education suitable"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+    PLACE_STARTED = "place_started", "School place offered and started"
+    CEASED_COMPULSORY_AGE = "ceased_compulsory_age", "Ceased compulsory school age"
+    DIED = "died", "Died"
+    UNTRACEABLE = "untraceable", "Untraceable after reasonable enquiries"
+
+
+class Case(Audited):
+    """One CME episode for a child, from the accepted referral to its outcome."""
+
+    reference = models.CharField(max_length=16, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
+    category = models.CharField(max_length=8, choices=Category.choices)
+    status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_cases",
+    )
+    received_on = models.DateField()
+    # = cme.statutory.enquiry_due_date(received_on): the initial investigation clock.
+    due_date = models.DateField(db_index=True)
+    investigation_completed_at = models.DateTimeField(null=True, blank=True)
+
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    social_care_referred_at = models.DateTimeField(null=True, blank=True)
+
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    outcome_school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_school_name = models.CharField(max_length=200, blank=True)
+    outcome_la = models.CharField("other local authority", max_length=100, blank=True)
+    outcome_la_accepted = models.BooleanField(default=False)
+    outcome_country = models.CharField(max_length=100, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    # Optimistic locking: a save that does not carry the version it read is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_date"]
+        indexes = [
+            models.Index(fields=["status", "allocated_to", "due_date"]),
+            models.Index(fields=["status", "category"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("received_on")), name="case_due_after_received"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.OPEN) | (~Q(outcome="") & Q(closed_at__isnull=False)),
+                name="case_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.OPEN) | Q(outcome="") | Q(outcome="untraceable"),
+                name="case_open_has_no_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.reference}"
+
+
+class EnquiryType(models.TextChoices):
+    HOME_VISIT = "home_visit", "Home visit"
+    PARENT_CONTACT = "parent_contact", "Parents' phone or email"
+    SIBLINGS_SCHOOLS = "siblings_schools", "Siblings' schools"
+    SCHOOL_ADMISSIONS = "school_admissions", "School admissions"
+    OTHER_LAS = "other_las", "Other local authorities (regional and national)"
+    S2S = "s2s", "s2s Lost Pupils Database"
+    HEALTH = "health", "Health (GP, school nursing)"
+    HOUSING = "housing", "Housing"
+    POLICE = "police", "Police"
+    REFUGE = "refuge", "Refuge"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    HMRC_DWP = "hmrc_dwp", "HMRC or DWP (through agreements)"
+    HOME_OFFICE = "home_office", "Home Office"
+    OTHER = "other", "Other"
+
+
+#: The checks every initial investigation is expected to make (the checklist on the case).
+STANDARD_CHECKS = (
+    EnquiryType.HOME_VISIT,
+    EnquiryType.PARENT_CONTACT,
+    EnquiryType.SIBLINGS_SCHOOLS,
+    EnquiryType.SCHOOL_ADMISSIONS,
+    EnquiryType.OTHER_LAS,
+    EnquiryType.S2S,
+    EnquiryType.HEALTH,
+    EnquiryType.HOUSING,
+    EnquiryType.SOCIAL_CARE,
+)
+
+
+class EnquiryResult(models.TextChoices):
+    FOUND = "found", "Found"
+    NOT_FOUND = "not_found", "Not found"
+    NO_RESPONSE = "no_response", "No response"
+    INFORMATION = "information", "Information received"
+
+
+class Enquiry(Audited):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="enquiries")
+    enquiry_type = models.CharField(max_length=20, choices=EnquiryType.choices)
+    made_on = models.DateField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.CharField("who was contacted", max_length=200, blank=True)
+    result = models.CharField(max_length=12, choices=EnquiryResult.choices)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+        verbose_name_plural = "enquiries"
+
+
+class CaseNote(Audited):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class EventKind(models.TextChoices):
+    RETURN = "return", "School return"
+    REFERRAL = "referral", "Referral received"
+    DECISION = "decision", "Triage decision"
+    CASE_OPENED = "case_opened", "Case opened"
+    ALLOCATED = "allocated", "Allocated"
+    ENQUIRY = "enquiry", "Enquiry"
+    NOTE = "note", "Note"
+    CATEGORY = "category", "Category changed"
+    ESCALATED = "escalated", "Escalated"
+    INVESTIGATION = "investigation", "Initial investigation completed"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+    MERGED = "merged", "Records merged"
+
+
+class Event(models.Model):
+    """What happened to a child, and when: the chronology is a list of these."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["child", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"
