@@ -19,6 +19,9 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("schools.urls")),
+    path("", include("referrals.urls")),
+    path("", include("casework.urls_triage")),
+    path("", include("casework.urls_cases")),
     path("admin/", admin.site.urls),
 ]
 

@@ -152,3 +152,56 @@ class ParentCarerFactory(DjangoModelFactory):
     name = factory.Faker("name")
     relationship = "Mother"
     phone = "07700 900123"
+
+
+# -- referrals and casework ---------------------------------------------------------------
+from referrals.models import Channel, Referral, ReferrerType  # noqa: E402
+from casework.models import Case, Category, Child  # noqa: E402
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    reference = factory.LazyFunction(lambda: new_reference("RF"))
+    channel = Channel.PUBLIC
+    received_at = factory.LazyFunction(timezone.now)
+    referrer_type = ReferrerType.PUBLIC
+    referrer_name = factory.Faker("name")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = date(2014, 2, 3)
+    gender = Gender.MALE
+    address_line_1 = factory.Faker("street_address")
+    town = factory.Faker("city")
+    postcode = "EX2 3CC"
+    reasons = factory.LazyFunction(lambda: ["stopped_attending"])
+
+
+class ChildFactory(DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = date(2014, 2, 3)
+    gender = Gender.MALE
+    address_line_1 = factory.Faker("street_address")
+    town = factory.Faker("city")
+    postcode = "EX2 3CC"
+    first_name_key = factory.LazyAttribute(lambda o: o.first_name.lower())
+    last_name_key = factory.LazyAttribute(lambda o: o.last_name.lower())
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    reference = factory.LazyFunction(lambda: new_reference("CS"))
+    child = factory.SubFactory(ChildFactory)
+    referral = factory.SubFactory(
+        ReferralFactory, status="accepted", decided_at=factory.LazyFunction(timezone.now)
+    )
+    category = Category.WASP
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=11))

@@ -1,0 +1,1 @@
+"""Writes for children and cases. triage.py: referral decisions; cases.py: work on a case."""
