@@ -155,8 +155,8 @@ class ParentCarerFactory(DjangoModelFactory):
 
 
 # -- referrals and casework ---------------------------------------------------------------
-from referrals.models import Channel, Referral, ReferrerType  # noqa: E402
 from casework.models import Case, Category, Child  # noqa: E402
+from referrals.models import Channel, Referral, ReferrerType  # noqa: E402
 
 
 class ReferralFactory(DjangoModelFactory):
