@@ -50,7 +50,7 @@ from schools.models import Phase, School, SchoolType
 #: A path, a binary file (an upload), a text stream, or rows already read.
 Source: TypeAlias = str | os.PathLike[str] | IO[bytes] | IO[str] | Iterable[Mapping[str, Any]]
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 150 * 1024 * 1024  # the national GIAS file is ~60 MB; one LA is far less
 BATCH_SIZE = 500
 # PositiveIntegerField's ceiling on every database Django supports.
 _MAX_URN = 2_147_483_647
