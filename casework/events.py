@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from casework.models import Case, Child, Event, EventKind
@@ -16,7 +18,7 @@ def record_event(
     by: User | None = None,
     case: Case | None = None,
     detail: str = "",
-    occurred_at: object = None,
+    occurred_at: datetime | None = None,
 ) -> Event:
     return Event.objects.create(
         child=child,
