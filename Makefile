@@ -6,7 +6,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 UV_VERSION := 0.13.9
-export DJANGO_SETTINGS_MODULE ?= cme.settings
 
 .PHONY: run test install install-dev migrate demo serve lint typecheck check-deploy lock clean ci help
 
