@@ -54,6 +54,10 @@ class Closure(Audited):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["school", "date"], name="closure_unique_per_school"),
+            # NULLs never compare equal, so LA-wide closures need their own rule.
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(school__isnull=True), name="closure_unique_la_wide"
+            ),
         ]
 
     def __str__(self) -> str:
