@@ -86,6 +86,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every process in production (the public referral form's rate limit counts in it).
+CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "cme.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -169,6 +172,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_celery_dir / "queue"),
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
+        # kombu puts its control (broadcast) folder in the working directory otherwise.
+        "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")

@@ -28,3 +28,5 @@ SESSION_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
 # Tests serve static files from the finders; no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One process: a local-memory cache, whatever REDIS_URL says (tests clear it between them).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

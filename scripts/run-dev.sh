@@ -36,20 +36,24 @@ stop_background() {
   [ "${#pids[@]}" -gt 0 ] || return 0
   echo
   echo "Stopping the Celery worker and beat (pids ${pids[*]})..."
-  local children=()
-  for pid in "${pids[@]}"; do
-    # The worker's pool processes, in case a forced stop is needed below.
-    while read -r child; do children+=("$child"); done < <(ps -o pid= --ppid "$pid" 2>/dev/null || true)
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  # A warm shutdown lets a running task finish; give it 10 seconds, then force.
-  for _ in $(seq 1 20); do
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # A warm shutdown lets a running task finish (an idle worker takes about 7 seconds on the
+  # filesystem broker); give it 15 seconds, then force.
+  for _ in $(seq 1 30); do
     local alive=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ "$alive" -eq 1 ] || break
     sleep 0.5
   done
-  for pid in "${pids[@]}" "${children[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      # Still running after the grace period: stop it and its pool processes now.
+      for child in $(ps -o pid= --ppid "$pid" 2>/dev/null || true); do
+        kill -KILL "$child" 2>/dev/null || true
+      done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   wait 2>/dev/null || true
 }
 trap stop_background EXIT

@@ -2,11 +2,12 @@
 
 Idempotent: every row is found by a stable key (a school's URN, a user's email, a term's name,
 a closure's school and date, a return's fixed reference such as ``NP-DEMO-0001``) and created
-only when it is missing, so a second run changes nothing. Returns are written through
-``schools.services`` (the membership check, lateness and the compulsory-school-age warning are
-the service's), all in one transaction. Dates are relative to the day the return is first
-created, so a fresh database always has a current-looking demo; ``--refresh`` recreates the
-demo returns with today's dates.
+only when it is missing, so a second run changes nothing. Returns are submitted through
+``schools.services.return_submit`` under their fixed reference (the membership check, the
+compulsory-school-age warning and whatever reacts to a submission, such as the referral rules,
+are the service's), all in one transaction; the demo then dates each return a few days back.
+Dates are relative to the day the demo is loaded: delete ``var/db.sqlite3`` (or ``make clean``)
+for a fresh one.
 
 Demo accounts have a known password, so the command refuses to run on a production
 configuration (a real ``DJANGO_SECRET_KEY`` and ``DEBUG`` off) unless given ``--force``.
@@ -16,12 +17,13 @@ Layering note: this is the one module in ``cme/`` that imports from the packages
 
     manage.py seed_demo               create whatever is missing, then print the sign-ins
     manage.py seed_demo --print-only  print the sign-ins only (scripts/run-dev.sh)
-    manage.py seed_demo --refresh     delete and recreate the demo returns with today's dates
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -34,6 +36,7 @@ from django.utils import timezone
 
 from cme.models import Role, User
 from cme.statutory import national_curriculum_year, school_days_threshold_date, upn_check_letter
+from schools import services as schools_services
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
@@ -66,9 +69,6 @@ from schools.services import (
 
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (demo accounts only; see --force)
 DEMO_URL = "http://127.0.0.1:8000"
-#: Every demo return's reference contains this; real references never do (no O, no 0 in
-#: the service's alphabet, and its bodies are 4+4 characters).
-DEMO_REFERENCE_MARK = "-DEMO-"
 
 IN_AREA_LA = "999"
 OTHER_LA = "888"
@@ -289,6 +289,18 @@ def _aware(on: date, hour: int = 10, minute: int = 30) -> datetime:
     return min(moment, timezone.now())
 
 
+@contextmanager
+def _fixed_reference(reference: str) -> Iterator[None]:
+    """Have `return_submit` give `reference` instead of a random one, so that everything that
+    reacts to the submission (the referral rules) sees the demo's stable reference."""
+    original = schools_services.new_reference
+    schools_services.new_reference = lambda prefix: reference
+    try:
+        yield
+    finally:
+        schools_services.new_reference = original
+
+
 def _parent(
     name: str,
     relationship: str,
@@ -438,24 +450,24 @@ class Seeder:
         if found is not None:
             self._count(False)
             return found.detail(), False
-        return_submit(
-            school_return=school_return,
-            school=self.schools[school.urn],
-            by=self.users[by.email],
-            parents=parents,
-        )
-        # The service gives a random reference and "now": the demo wants stable references
-        # and returns that arrived over the past weeks, with lateness decided on that day.
-        school_return.reference = reference
+        with _fixed_reference(reference):
+            return_submit(
+                school_return=school_return,
+                school=self.schools[school.urn],
+                by=self.users[by.email],
+                parents=parents,
+            )
+        # The service dates the return "now": the demo's arrived over the past weeks, with
+        # lateness decided on the day each was sent.
         school_return.submitted_at = _aware(submitted_on)
         school_return.created_at = school_return.submitted_at
         if isinstance(school_return, JoinerReturn):
             school_return.is_late = joiner_is_late(school_return.admission_date, submitted_on)
         elif isinstance(school_return, LeaverReturn):
             school_return.is_late = leaver_is_late(school_return.deletion_date, submitted_on)
-        if status is not None:
-            school_return.status = status
-        if status_detail:
+        if school_return.status == ReturnStatus.RECEIVED:
+            # Not when a rule has already moved it on (a referral raised on submission).
+            school_return.status = status or ReturnStatus.RECEIVED
             school_return.status_detail = status_detail
         school_return.save()
         self._count(True)
@@ -548,10 +560,13 @@ class Seeder:
                 ground_met_date=self.ago(15),
                 deletion_date=self.ago(15),
                 exclusion_date=self.ago(15),
-                ground_details="Permanent exclusion upheld by the governing board.",
+                # Not moving: the new address is the current one (as the form records it).
+                new_address="8 Willow Crescent, Exampleton",
+                new_postcode="EX2 7JP",
                 destination_type=DestinationType.IN_AREA,
                 destination_school=self.schools[CEDAR.urn],
                 destination_start_date=self.ago(12),
+                admission_confirmed=True,
             ),
             school=BIRCH,
             by=STAFF_BIRCH,
@@ -620,6 +635,8 @@ class Seeder:
                 ground=DeletionGround.A,
                 ground_met_date=self.ago(2),
                 deletion_date=self.ago(2),
+                new_address="52 Granby Street, Exampleton",
+                new_postcode="EX1 5NR",
                 destination_type=DestinationType.IN_AREA,
                 destination_school=self.schools[BIRCH.urn],
                 destination_start_date=self.ago(2),
@@ -653,6 +670,7 @@ class Seeder:
                 new_postcode="OB1 4GE",
                 destination_type=DestinationType.OUT_OF_AREA,
                 destination_school=self.schools[ELMFIELD.urn],
+                destination_school_name=ELMFIELD.name,
                 destination_la=OTHER_LA_NAME,
                 destination_start_date=self.ago(11),
                 admission_confirmed=True,
@@ -712,7 +730,6 @@ class Seeder:
                 parent_notice_date=self.ago(7),
                 ground_met_date=self.ago(7),
                 deletion_date=self.ago(7),
-                ground_details="Parents' letter received; they will educate Noah at home.",
                 destination_type=DestinationType.NONE,
             ),
             school=ALDER,
@@ -999,20 +1016,11 @@ class Seeder:
             parents=[_parent("Ryan Cooper", "Father", "07700 900833", "ryan.c@example.com")],
         )
 
-    def refresh_returns(self) -> int:
-        """Delete the demo returns (references containing -DEMO-) so they are made again."""
-        demo = SchoolReturn.objects.filter(reference__contains=DEMO_REFERENCE_MARK)
-        count = demo.count()
-        demo.delete()  # the kind's row, parents/carers and reviews go with each
-        return count
-
-    def run(self, refresh: bool = False) -> int:
+    def run(self) -> None:
         self.seed_schools()
         self.seed_users()
         self.seed_calendar()
-        removed = self.refresh_returns() if refresh else 0
         self.seed_returns()
-        return removed
 
 
 class Command(BaseCommand):
@@ -1021,11 +1029,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--print-only", action="store_true", help="Only print the demo sign-ins."
-        )
-        parser.add_argument(
-            "--refresh",
-            action="store_true",
-            help="Delete the demo returns and create them again with today's dates.",
         )
         parser.add_argument(
             "--force",
@@ -1046,9 +1049,7 @@ class Command(BaseCommand):
                 )
             seeder = Seeder(today=timezone.localdate())
             with transaction.atomic():
-                removed = seeder.run(refresh=options["refresh"])
-            if removed:
-                self.stdout.write(f"Deleted {removed} demo returns to recreate them.")
+                seeder.run()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data: {seeder.created} created, {seeder.existing} already there."
