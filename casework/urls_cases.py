@@ -1,4 +1,28 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from casework.views import cases, register
+
 app_name = "cases"
+
+urlpatterns: list[URLPattern] = [
+    path("register/", register.register, name="register"),
+    path("register/export.csv", register.register_csv, name="register_csv"),
+    path("register/export.xlsx", register.register_xlsx, name="register_xlsx"),
+    path("my-cases/", register.my_cases, name="my_cases"),
+    path("team/", register.team, name="team"),
+    path("cases/<str:reference>/", cases.case_detail, name="detail"),
+    path("cases/<str:reference>/enquiries/", cases.case_enquiries, name="enquiries"),
+    path("cases/<str:reference>/notes/", cases.case_notes, name="notes"),
+    path("cases/<str:reference>/enquiries/new/", cases.enquiry_new, name="enquiry_new"),
+    path("cases/<str:reference>/notes/new/", cases.note_new, name="note_new"),
+    path(
+        "cases/<str:reference>/investigation/complete/",
+        cases.investigation_complete,
+        name="investigation_complete",
+    ),
+    path("cases/<str:reference>/category/", cases.category_change, name="category"),
+    path("cases/<str:reference>/escalate/", cases.escalate, name="escalate"),
+    path("cases/<str:reference>/close/", cases.close, name="close"),
+    path("cases/<str:reference>/reopen/", cases.reopen, name="reopen"),
+    path("children/<int:child_id>/chronology/", cases.chronology, name="chronology"),
+]

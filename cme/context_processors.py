@@ -4,11 +4,47 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+
+from cme.models import Role
+
+# The header navigation for each role: (label, URL name). One list, so pages cannot disagree.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    Role.SCHOOL_STAFF: [
+        ("Home", "schools:home"),
+        ("Submissions", "schools:return_list"),
+        ("Referrals", "referrals:mine"),
+    ],
+    Role.OFFICER: [
+        ("My cases", "cases:my_cases"),
+        ("Triage", "triage:list"),
+        ("Register", "cases:register"),
+        ("School returns", "schools:la_returns"),
+    ],
+    Role.MANAGER: [
+        ("My cases", "cases:my_cases"),
+        ("Triage", "triage:list"),
+        ("Register", "cases:register"),
+        ("Team", "cases:team"),
+        ("School returns", "schools:la_returns"),
+    ],
+    Role.ADMINISTRATOR: [
+        ("School returns", "schools:la_returns"),
+        ("Administration", "admin:index"),
+    ],
+}
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    nav = []
+    if user is not None and user.is_authenticated:
+        for label, name in NAVIGATION.get(user.role, []):
+            url = reverse(name)
+            nav.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {
         "SERVICE_NAME": settings.CME_SERVICE_NAME,
         "LA_NAME": settings.CME_LA_NAME,
         "csp_nonce": getattr(request, "csp_nonce", ""),
+        "navigation": nav,
     }

@@ -12,8 +12,11 @@ from cme.forms import EmailAuthenticationForm, GdsPasswordResetForm, GdsSetPassw
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the screen their role starts from."""
-    if request.user.is_school_staff:  # type: ignore[union-attr]
+    user = request.user
+    if user.is_school_staff:  # type: ignore[union-attr]
         return redirect("schools:home")
+    if user.is_caseworker:  # type: ignore[union-attr]
+        return redirect("cases:my_cases")
     return redirect("schools:la_returns")
 
 

@@ -24,6 +24,7 @@ from schools.models import (
     SchoolReturn,
     TimetableReview,
 )
+from schools.signals import return_submitted
 
 # No 0/O, 1/I/L, 5/S: references are read out over the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
@@ -58,6 +59,7 @@ def leaver_is_late(deletion_date: date, submitted_on: date) -> bool:
     return submitted_on > deletion_date
 
 
+@transaction.atomic
 def return_submit(
     *,
     school_return: SchoolReturn,
@@ -111,6 +113,7 @@ def return_submit(
                 raise
             school_return.pk = None
             school_return.id = None
+    return_submitted.send(sender=type(school_return), school_return=school_return)
     return school_return
 
 

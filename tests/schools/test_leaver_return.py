@@ -144,7 +144,11 @@ def test_each_ground_goes_through_check_your_answers(ground, client_a, school_a,
     assert saved.kind == ReturnKind.LEAVER
     assert saved.reference.startswith("LV-")
     assert saved.school == school_a and saved.created_by == staff_a
-    assert saved.status == ReturnStatus.RECEIVED
+    # An unknown destination refers the pupil to the CME team at once (referrals app).
+    expected = (
+        ReturnStatus.REFERRED if saved.destination_type == "unknown" else ReturnStatus.RECEIVED
+    )
+    assert saved.status == expected
     assert saved.ground == ground
     assert saved.deletion_date == TODAY
     assert saved.is_late is False

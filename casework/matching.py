@@ -1,0 +1,250 @@
+"""Is the child on a new referral a child we already know? Possible matches for triage.
+
+Names are compared on normalised keys (no case, accents or punctuation) and on a phonetic
+key of the surname (metaphone: Smith and Smyth are both ``SM0``), dates of birth exactly
+(and with day and month swapped), postcodes without spaces, and UPNs exactly.
+
+Candidates come from one indexed query (plus one to prefetch their open cases); scoring is
+done in Python over that short list, never over every child.
+
+Scoring (out of 100) and the threshold:
+
+* surname: the same 30, sounds the same 25, similar (Jaro-Winkler >= 85%) 20;
+* first name: the same 25, similar (>= 85%) 20, partly similar (>= 70%) 10;
+* date of birth: the same 30, day and month swapped 15, one of them not known 5;
+* postcode: the same 15.
+
+A candidate is proposed at :data:`MATCH_THRESHOLD` (50) or more: a surname match with the
+same date of birth (55+), or the same first name, date of birth and postcode under a
+changed surname (70). Two rules override the score:
+
+* the same UPN is always proposed (score 100): a UPN identifies one pupil;
+* a candidate with a *different* date of birth (both known) and a *different* first name
+  (similarity below :data:`FIRST_NAME_SAME_CHILD`) is never proposed: that is a sibling
+  who shares the surname and the address, not the same child.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+import jellyfish
+from django.db.models import Prefetch, Q
+from rapidfuzz.distance import JaroWinkler
+
+from casework.models import Case, CaseStatus, Child
+from referrals.models import Referral
+
+#: Score at or above which a candidate is shown to the triaging officer.
+MATCH_THRESHOLD = 50
+#: First-name similarity (percent) below which two children are different people, unless
+#: their dates of birth agree.
+FIRST_NAME_SAME_CHILD = 85
+#: Surname similarity (percent) that counts as "similar" when the keys differ.
+SURNAME_SIMILAR = 85
+#: The most candidates the query returns: a very common surname must not load thousands.
+MAX_CANDIDATES = 200
+
+_PHONETIC_MAX = 20  # Child.last_name_phonetic max_length
+_NOT_WORD = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(value: str) -> str:
+    """'  Zoë  O'Brien-Smith ' → 'zoe obriensmith': casefolded, accents stripped,
+    punctuation (hyphens, apostrophes, full stops) dropped, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    no_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = no_accents.casefold().replace("_", "")
+    return _SPACES.sub(" ", _NOT_WORD.sub("", folded)).strip()
+
+
+def phonetic(key: str) -> str:
+    """Metaphone of a normalised surname, '' for no name."""
+    if not key:
+        return ""
+    return str(jellyfish.metaphone(key.replace(" ", "")))[:_PHONETIC_MAX]
+
+
+def name_keys(first: str, last: str) -> tuple[str, str, str]:
+    """(first_key, last_key, last_phonetic) as stored on Child."""
+    last_key = normalise_name(last)
+    return normalise_name(first), last_key, phonetic(last_key)
+
+
+def child_keys_save(child: Child, *, save: bool = True) -> Child:
+    """Fill the child's matching keys from its names (and save them, unless told not to:
+    a caller that is about to save the child anyway passes ``save=False``)."""
+    (
+        child.first_name_key,
+        child.last_name_key,
+        child.last_name_phonetic,
+    ) = name_keys(child.first_name, child.last_name)
+    if save and child.pk is not None:
+        child.save(update_fields=["first_name_key", "last_name_key", "last_name_phonetic"])
+    return child
+
+
+def normalise_postcode(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def normalise_upn(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def _postcode_variants(value: str) -> list[str]:
+    """The spellings a stored postcode may have: 'EX2 3CC' and 'EX23CC'."""
+    bare = normalise_postcode(value)
+    if not bare:
+        return []
+    variants = {bare}
+    if len(bare) > 3:
+        variants.add(f"{bare[:-3]} {bare[-3:]}")
+    return sorted(variants)
+
+
+@dataclass(frozen=True)
+class Match:
+    child: Child
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def open_cases(self) -> list[Case]:
+        """The child's open cases (prefetched by :func:`possible_matches`)."""
+        return list(getattr(self.child, "open_cases", []))
+
+
+def _similarity(a: str, b: str) -> int:
+    if not a or not b:
+        return 0
+    return round(JaroWinkler.normalized_similarity(a, b) * 100)
+
+
+def _swapped(a: date, b: date) -> bool:
+    return a != b and a.year == b.year and a.day == b.month and a.month == b.day
+
+
+def candidates_for(referral: Referral) -> list[Child]:
+    """Children who could be the referred child (one query, one prefetch); not merged ones."""
+    _, last_key, last_phonetic = name_keys(referral.first_name, referral.last_name)
+    upn = normalise_upn(referral.upn)
+    postcodes = _postcode_variants(referral.postcode)
+    dob = referral.date_of_birth
+
+    query = Q()
+    if upn:
+        query |= Q(upn__iexact=upn)
+    surname = Q()
+    if last_key:
+        surname |= Q(last_name_key=last_key)
+    if last_phonetic:
+        surname |= Q(last_name_phonetic=last_phonetic)
+    if surname:
+        also = Q(date_of_birth__isnull=True)
+        if dob is not None:
+            also |= Q(date_of_birth=dob)
+        if postcodes:
+            also |= Q(postcode__in=postcodes)
+        query |= surname & also
+    if dob is not None and postcodes:
+        query |= Q(date_of_birth=dob, postcode__in=postcodes)
+    if not query:
+        return []
+    open_cases = Prefetch(
+        "cases",
+        queryset=Case.objects.filter(status=CaseStatus.OPEN).order_by("received_on"),
+        to_attr="open_cases",
+    )
+    return list(
+        Child.objects.filter(query, merged_into__isnull=True)
+        .prefetch_related(open_cases)
+        .order_by("pk")[:MAX_CANDIDATES]
+    )
+
+
+def score(referral: Referral, child: Child) -> Match | None:
+    """Score one candidate; None if it must not be proposed."""
+    points, reasons, first_sim = _detail_reasons(referral, child)
+    upn = normalise_upn(referral.upn)
+    if upn and upn == normalise_upn(child.upn):
+        return Match(child=child, score=100, reasons=["Same UPN", *reasons])
+    dob, child_dob = referral.date_of_birth, child.date_of_birth
+    # Siblings share a surname and an address; a different birthday and a different first
+    # name mean a different child, whatever else agrees.
+    if dob and child_dob and dob != child_dob and first_sim < FIRST_NAME_SAME_CHILD:
+        return None
+    if points < MATCH_THRESHOLD:
+        return None
+    return Match(child=child, score=points, reasons=reasons)
+
+
+def _detail_reasons(referral: Referral, child: Child) -> tuple[int, list[str], int]:
+    """(points, reasons, first-name similarity) from names, date of birth and postcode."""
+    first_key, last_key, last_phon = name_keys(referral.first_name, referral.last_name)
+    child_first = child.first_name_key or normalise_name(child.first_name)
+    child_last = child.last_name_key or normalise_name(child.last_name)
+    child_phon = child.last_name_phonetic or phonetic(child_last)
+    points = 0
+    reasons: list[str] = []
+
+    if last_key and last_key == child_last:
+        points += 30
+        reasons.append("Same surname")
+    elif last_phon and last_phon == child_phon:
+        points += 25
+        reasons.append(
+            f"Surname sounds the same ({referral.last_name.strip()} / {child.last_name})"
+        )
+    else:
+        last_sim = _similarity(last_key, child_last)
+        if last_sim >= SURNAME_SIMILAR:
+            points += 20
+            reasons.append(
+                f"Surname similar ({referral.last_name.strip()} / {child.last_name}, {last_sim}%)"
+            )
+
+    first_sim = _similarity(first_key, child_first)
+    if first_key and first_key == child_first:
+        points += 25
+        reasons.append("Same first name")
+    elif first_sim >= FIRST_NAME_SAME_CHILD:
+        points += 20
+        reasons.append(
+            f"First name similar ({referral.first_name.strip()} / {child.first_name}, {first_sim}%)"
+        )
+    elif first_sim >= 70:
+        points += 10
+        reasons.append(
+            f"First name partly similar ({referral.first_name.strip()} / {child.first_name}, {first_sim}%)"
+        )
+
+    dob, child_dob = referral.date_of_birth, child.date_of_birth
+    if dob and child_dob:
+        if dob == child_dob:
+            points += 30
+            reasons.append("Same date of birth")
+        elif _swapped(dob, child_dob):
+            points += 15
+            reasons.append("Date of birth with day and month swapped")
+    elif dob or child_dob:
+        points += 5
+        reasons.append("Date of birth not known on one record")
+
+    if referral.postcode and normalise_postcode(referral.postcode) == normalise_postcode(
+        child.postcode
+    ):
+        points += 15
+        reasons.append("Same postcode")
+    return points, reasons, first_sim
+
+
+def possible_matches(referral: Referral, limit: int = 5) -> list[Match]:
+    """The children the referral may be about, best first (see the module docstring)."""
+    matches = [m for c in candidates_for(referral) if (m := score(referral, c)) is not None]
+    matches.sort(key=lambda m: (-m.score, m.child.pk))
+    return matches[:limit]

@@ -1,0 +1,387 @@
+"""Work on an open case: enquiries, notes, the initial investigation, category, escalation,
+closure with an outcome, and reopening.
+
+Every service is atomic, checks the transition it makes, records an Event for the chronology
+and bumps ``Case.version`` with a conditional UPDATE (optimistic locking): a caller that
+passes the ``version`` it read is refused if someone else saved the case in between.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from casework.events import record_event
+from casework.models import (
+    Case,
+    CaseNote,
+    CaseStatus,
+    Category,
+    Enquiry,
+    EnquiryResult,
+    EnquiryType,
+    EventKind,
+    Outcome,
+)
+from cme.models import Role, User
+from schools.models import School
+
+
+class CaseError(Exception):
+    """An illegal transition on a case; the message is safe to show to the officer."""
+
+
+ERROR_CONFLICT = (
+    "This case was changed by someone else since you opened this page. "
+    "Check the case and try again."
+)
+ERROR_NOT_OPEN = "This case is closed: reopen it first"
+ERROR_NOT_CLOSED = "Only a closed case can be reopened"
+ERROR_MADE_ON_FUTURE = "The date of the enquiry must be today or in the past"
+ERROR_ALREADY_COMPLETE = "The initial investigation is already complete"
+ERROR_NO_ENQUIRIES = "Record at least one enquiry before completing the initial investigation"
+ERROR_INVESTIGATION_INCOMPLETE = (
+    "Complete the initial investigation before recording the child as untraceable"
+)
+ERROR_REASON_REQUIRED = "Enter the reason"
+ERROR_SAME_CATEGORY = "The case is already in this category"
+ERROR_NOTE_EMPTY = "Enter the note"
+ERROR_ALREADY_UNTRACEABLE = "The child is already recorded as untraceable"
+ERROR_OUTCOME_SCHOOL = "Select the school the child is on the roll of"
+ERROR_OUTCOME_SCHOOL_NAME = "Enter the name of the school in the other local authority"
+ERROR_OUTCOME_LA = "Enter the other local authority"
+ERROR_OUTCOME_LA_ACCEPTED = "The other local authority must have accepted the child"
+ERROR_OUTCOME_COUNTRY = "Enter the country the child moved to"
+ERROR_REVIEW_DATE = "Enter a review date in the future"
+
+#: Outcomes whose details name a school in this area.
+SCHOOL_OUTCOMES = frozenset({Outcome.ON_ROLL_IN_AREA, Outcome.PLACE_STARTED})
+
+
+def _claim(case: Case, version: int | None, **changes: Any) -> None:
+    """Apply ``changes`` and bump the version in one conditional UPDATE.
+
+    ``WHERE version = <the version read>``: if no row matches, someone else saved first.
+    The in-memory ``case`` is brought up to date so callers can keep using it.
+    """
+    expected = case.version if version is None else version
+    if version is not None and case.version != version:
+        raise CaseError(ERROR_CONFLICT)
+    changes["updated_at"] = timezone.now()
+    updated = Case.objects.filter(pk=case.pk, version=expected).update(
+        version=F("version") + 1, **changes
+    )
+    if updated != 1:
+        raise CaseError(ERROR_CONFLICT)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version = expected + 1
+
+
+def _require_open(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise CaseError(ERROR_NOT_OPEN)
+
+
+def _manager_emails() -> list[str]:
+    return list(
+        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def enquiry_record(
+    *,
+    case: Case,
+    by: User,
+    enquiry_type: EnquiryType | str,
+    made_on: date,
+    result: EnquiryResult | str,
+    contact: str = "",
+    notes: str = "",
+    version: int | None = None,
+) -> Enquiry:
+    """A reasonable enquiry: whom, when and the result (DOMAIN: initial investigation)."""
+    _require_open(case)
+    if made_on > timezone.localdate():
+        raise CaseError(ERROR_MADE_ON_FUTURE)
+    _claim(case, version, updated_by=by)
+    enquiry = Enquiry.objects.create(
+        case=case,
+        enquiry_type=enquiry_type,
+        made_on=made_on,
+        made_by=by,
+        contact=contact,
+        result=result,
+        notes=notes,
+        created_by=by,
+        updated_by=by,
+    )
+    record_event(
+        child=case.child,
+        case=case,
+        kind=EventKind.ENQUIRY,
+        by=by,
+        summary=f"{EnquiryType(enquiry_type).label}: {EnquiryResult(result).label}",
+        detail="\n".join(p for p in (contact, notes) if p),
+    )
+    return enquiry
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, by: User, text: str, version: int | None = None) -> CaseNote:
+    text = text.strip()
+    if not text:
+        raise CaseError(ERROR_NOTE_EMPTY)
+    _claim(case, version, updated_by=by)
+    note = CaseNote.objects.create(case=case, text=text, created_by=by, updated_by=by)
+    record_event(
+        child=case.child, case=case, kind=EventKind.NOTE, by=by, summary="Note added", detail=text
+    )
+    return note
+
+
+@transaction.atomic
+def investigation_complete(*, case: Case, by: User, version: int | None = None) -> Case:
+    """Stop the initial-investigation clock (10 working days from the referral: Derbyshire's
+    policy, ``CME_ENQUIRY_WORKING_DAYS``). Needs at least one recorded enquiry."""
+    _require_open(case)
+    if case.investigation_completed_at is not None:
+        raise CaseError(ERROR_ALREADY_COMPLETE)
+    if not case.enquiries.exists():
+        raise CaseError(ERROR_NO_ENQUIRIES)
+    now = timezone.now()
+    _claim(case, version, investigation_completed_at=now, updated_by=by)
+    on_time = timezone.localdate(now) <= case.due_date
+    record_event(
+        child=case.child,
+        case=case,
+        kind=EventKind.INVESTIGATION,
+        by=by,
+        summary="Initial investigation completed" + ("" if on_time else " (late)"),
+    )
+    return case
+
+
+@transaction.atomic
+def case_category_change(
+    *, case: Case, by: User, category: Category | str, reason: str, version: int | None = None
+) -> Case:
+    """Move a case between CME-WASP (whereabouts known) and CME-missing (unknown)."""
+    _require_open(case)
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(ERROR_REASON_REQUIRED)
+    if category == case.category:
+        raise CaseError(ERROR_SAME_CATEGORY)
+    old = Category(case.category).label
+    _claim(case, version, category=category, updated_by=by)
+    record_event(
+        child=case.child,
+        case=case,
+        kind=EventKind.CATEGORY,
+        by=by,
+        summary=f"Category changed from {old} to {Category(category).label}",
+        detail=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def case_escalate(
+    *,
+    case: Case,
+    by: User,
+    reason: str,
+    social_care_referred: bool,
+    version: int | None = None,
+) -> Case:
+    """Escalation at once: a child protection plan, looked after, or a safeguarding concern
+    goes to children's social care (DOMAIN: "Escalation at once"). Managers are emailed."""
+    _require_open(case)
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(ERROR_REASON_REQUIRED)
+    now = timezone.now()
+    changes: dict[str, Any] = {"escalated_at": now, "escalation_reason": reason, "updated_by": by}
+    if social_care_referred:
+        changes["social_care_referred_at"] = now
+    _claim(case, version, **changes)
+    record_event(
+        child=case.child,
+        case=case,
+        kind=EventKind.ESCALATED,
+        by=by,
+        summary="Escalated" + (" and referred to children's social care" if social_care_referred else ""),
+        detail=reason,
+    )
+    recipients = _manager_emails()
+    reference = case.reference
+    if recipients:
+        # The subject and body carry the case reference only: no child's details in email.
+        transaction.on_commit(
+            lambda: send_mail(
+                f"CME case {reference} escalated",
+                f"Case {reference} has been escalated by {by.full_name}. "
+                "Sign in to CME casework to see it.",
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+        )
+    return case
+
+
+def _outcome_details(
+    outcome: Outcome,
+    *,
+    outcome_school: School | None,
+    outcome_school_name: str,
+    outcome_la: str,
+    outcome_la_accepted: bool,
+    outcome_country: str,
+    review_date: date | None,
+) -> dict[str, Any]:
+    """The fields an outcome needs, checked; every other outcome field cleared."""
+    details: dict[str, Any] = {
+        "outcome_school": None,
+        "outcome_school_name": "",
+        "outcome_la": "",
+        "outcome_la_accepted": False,
+        "outcome_country": "",
+        "review_date": None,
+    }
+    if outcome in SCHOOL_OUTCOMES:
+        if outcome_school is None:
+            raise CaseError(ERROR_OUTCOME_SCHOOL)
+        details["outcome_school"] = outcome_school
+    elif outcome == Outcome.ON_ROLL_OTHER_LA:
+        if not outcome_school_name.strip():
+            raise CaseError(ERROR_OUTCOME_SCHOOL_NAME)
+        if not outcome_la.strip():
+            raise CaseError(ERROR_OUTCOME_LA)
+        details.update(outcome_school_name=outcome_school_name.strip(), outcome_la=outcome_la.strip())
+    elif outcome == Outcome.MOVED_OTHER_LA:
+        if not outcome_la.strip():
+            raise CaseError(ERROR_OUTCOME_LA)
+        if not outcome_la_accepted:
+            raise CaseError(ERROR_OUTCOME_LA_ACCEPTED)
+        details.update(outcome_la=outcome_la.strip(), outcome_la_accepted=True)
+    elif outcome == Outcome.MOVED_ABROAD:
+        if not outcome_country.strip():
+            raise CaseError(ERROR_OUTCOME_COUNTRY)
+        details["outcome_country"] = outcome_country.strip()
+    elif outcome == Outcome.UNTRACEABLE:
+        if review_date is None or review_date <= timezone.localdate():
+            raise CaseError(ERROR_REVIEW_DATE)
+        details["review_date"] = review_date
+    return details
+
+
+@transaction.atomic
+def case_close(
+    *,
+    case: Case,
+    by: User,
+    outcome: Outcome | str,
+    outcome_school: School | None = None,
+    outcome_school_name: str = "",
+    outcome_la: str = "",
+    outcome_la_accepted: bool = False,
+    outcome_country: str = "",
+    outcome_notes: str = "",
+    review_date: date | None = None,
+    version: int | None = None,
+) -> Case:
+    """Record the outcome of a case and tell the referrer (DOMAIN: "Outcomes").
+
+    Untraceable after reasonable enquiries is the one outcome that does not close the case:
+    the child stays on the register as CME-missing with a review date, and the initial
+    investigation must be complete first.
+    """
+    _require_open(case)
+    outcome = Outcome(outcome)
+    if outcome == Outcome.UNTRACEABLE:
+        if case.outcome == Outcome.UNTRACEABLE:
+            raise CaseError(ERROR_ALREADY_UNTRACEABLE)
+        if case.investigation_completed_at is None:
+            raise CaseError(ERROR_INVESTIGATION_INCOMPLETE)
+    details = _outcome_details(
+        outcome,
+        outcome_school=outcome_school,
+        outcome_school_name=outcome_school_name,
+        outcome_la=outcome_la,
+        outcome_la_accepted=outcome_la_accepted,
+        outcome_country=outcome_country,
+        review_date=review_date,
+    )
+    changes: dict[str, Any] = {
+        **details,
+        "outcome": outcome,
+        "outcome_notes": outcome_notes.strip(),
+        "updated_by": by,
+    }
+    if outcome == Outcome.UNTRACEABLE:
+        changes["category"] = Category.MISSING
+        summary = f"Untraceable after reasonable enquiries: review on {review_date:%-d %B %Y}"
+    else:
+        changes.update(status=CaseStatus.CLOSED, closed_at=timezone.now())
+        summary = f"Closed: {outcome.label}"
+    _claim(case, version, **changes)
+    record_event(
+        child=case.child,
+        case=case,
+        kind=EventKind.CLOSED,
+        by=by,
+        summary=summary,
+        detail=outcome_notes.strip(),
+    )
+    referral = case.referral
+    if referral.referrer_email and not referral.anonymous:
+        reference, to = referral.reference, referral.referrer_email
+        label = outcome.label
+        # The referrer is told the outcome (DOMAIN); the subject names no child.
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Your CME referral {reference}: outcome",
+                f"Thank you for your referral {reference}. The outcome of our enquiries: {label}.",
+                settings.DEFAULT_FROM_EMAIL,
+                [to],
+            )
+        )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
+    """A closed case back to open, its outcome cleared (the old one stays in the chronology)."""
+    if case.status != CaseStatus.CLOSED:
+        raise CaseError(ERROR_NOT_CLOSED)
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(ERROR_REASON_REQUIRED)
+    _claim(
+        case,
+        version,
+        status=CaseStatus.OPEN,
+        outcome="",
+        outcome_school=None,
+        outcome_school_name="",
+        outcome_la="",
+        outcome_la_accepted=False,
+        outcome_country="",
+        outcome_notes="",
+        closed_at=None,
+        review_date=None,
+        updated_by=by,
+    )
+    record_event(
+        child=case.child, case=case, kind=EventKind.REOPENED, by=by, summary="Case reopened",
+        detail=reason,
+    )
+    return case

@@ -1,0 +1,290 @@
+"""Triage decisions on a new referral: accept (open a case), not CME, or duplicate.
+
+Each decision locks the referral, checks it is still NEW, and tells the referrer by email
+after the transaction commits. Emails carry the reference only: no child's details travel
+by email.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from casework.events import record_event
+from casework.matching import child_keys_save
+from casework.models import Case, CaseStatus, Category, Child, EventKind
+from cme.models import Role, User
+from cme.statutory import enquiry_due_date
+from referrals.models import NotCmeReason, Referral, ReferralStatus
+from schools.services import new_reference
+
+logger = logging.getLogger(__name__)
+
+ERROR_NOT_NEW = "This referral has already been decided"
+ERROR_CHILD_HAS_OPEN_CASE = (
+    "This child already has an open case: mark the referral as a duplicate of that case"
+)
+ERROR_CHILD_MERGED = "This child record has been merged into another: choose that record"
+ERROR_CASE_NOT_OPEN = "A referral can only be a duplicate of an open case"
+ERROR_NO_NAME = "A new child record needs the child's first or last name"
+
+#: Vulnerability flags the referral carries onto the child (OR: a flag is never cleared here).
+CHILD_FLAGS = (
+    "child_protection_plan",
+    "looked_after",
+    "child_in_need",
+    "ehcp_sen",
+    "gypsy_roma_traveller",
+    "young_carer",
+    "new_arrival_eal",
+    "youth_justice",
+)
+#: Fields copied from the referral onto a new child record.
+_CHILD_DETAILS = (
+    "first_name",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "upn",
+    "nhs_number",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "last_school",
+)
+
+
+class TriageError(Exception):
+    pass
+
+
+def _locked_new(referral: Referral) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status != ReferralStatus.NEW:
+        raise TriageError(ERROR_NOT_NEW)
+    return locked
+
+
+def _decide(referral: Referral, status: ReferralStatus, by: User) -> None:
+    referral.status = status
+    referral.decided_at = timezone.now()
+    referral.decided_by = by
+    referral.updated_by = by
+
+
+def _copy_flags(referral: Referral, child: Child) -> None:
+    for flag in CHILD_FLAGS:
+        if getattr(referral, flag):
+            setattr(child, flag, True)
+
+
+def _new_case_reference() -> str:
+    for _ in range(5):
+        reference = new_reference("CS")
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("could not find a free case reference")  # one in 10^11, five times
+
+
+def _email_after_commit(subject: str, body: str, recipients: list[str]) -> None:
+    """Send after commit; a mail server failure must not undo or break a decision."""
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:
+            logger.exception("Could not send %r", subject)
+
+    transaction.on_commit(send)
+
+
+def _tell_referrer(referral: Referral, subject: str, body: str) -> None:
+    if referral.anonymous or not referral.referrer_email:
+        return
+    _email_after_commit(
+        subject,
+        f"Thank you for your referral {referral.reference} to the Children Missing "
+        f"Education team.\n\n{body}\n\nPlease quote {referral.reference} if you contact us.",
+        [referral.referrer_email],
+    )
+
+
+def _child_from_referral(referral: Referral, by: User) -> Child:
+    if not (referral.first_name.strip() or referral.last_name.strip()):
+        raise TriageError(ERROR_NO_NAME)
+    child = Child(**{f: getattr(referral, f) for f in _CHILD_DETAILS})
+    child.created_by = child.updated_by = by
+    child_keys_save(child, save=False)
+    return child
+
+
+def _escalation_reason(child: Child) -> str:
+    why = []
+    if child.child_protection_plan:
+        why.append("the child has a child protection plan")
+    if child.looked_after:
+        why.append("the child is looked after")
+    return " and ".join(why)
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral: Referral,
+    by: User,
+    child: Child | None = None,
+    category: Category,
+    officer: User | None = None,
+) -> Case:
+    """Accept a referral as CME: open a case on a new child record or on the matched child.
+
+    The initial investigation is due ``enquiry_due_date`` (10 working days) from the day
+    the referral was received. A child with a child protection plan or looked after is
+    escalated at once (DOMAIN.md: "Escalation at once") and the managers are told.
+    ``officer``, given by a manager, allocates the case in the same transaction.
+    """
+    referral = _locked_new(referral)
+    if child is None:
+        child = _child_from_referral(referral, by)
+    else:
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        if child.merged_into_id is not None:
+            raise TriageError(ERROR_CHILD_MERGED)
+        if child.cases.filter(status=CaseStatus.OPEN).exists():
+            raise TriageError(ERROR_CHILD_HAS_OPEN_CASE)
+    _copy_flags(referral, child)
+    child.updated_by = by
+    child.save()
+
+    now = timezone.now()
+    received_on = timezone.localdate(referral.received_at)
+    case = Case(
+        reference=_new_case_reference(),
+        child=child,
+        referral=referral,
+        category=category,
+        status=CaseStatus.OPEN,
+        received_on=received_on,
+        due_date=enquiry_due_date(received_on),
+        created_by=by,
+        updated_by=by,
+    )
+    escalation = _escalation_reason(child)
+    if escalation:
+        case.escalated_at = now
+        case.escalation_reason = f"Escalated at once: {escalation}."
+    case.save()
+
+    record_event(
+        child=child,
+        case=case,
+        kind=EventKind.REFERRAL,
+        summary=f"Referral {referral.reference} received ({referral.get_referrer_type_display()})",
+        occurred_at=referral.received_at,
+    )
+    record_event(
+        child=child,
+        case=case,
+        kind=EventKind.DECISION,
+        by=by,
+        summary=f"Referral {referral.reference} accepted as {Category(category).label}",
+    )
+    record_event(
+        child=child,
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        by=by,
+        summary=f"Case {case.reference} opened: initial investigation due {case.due_date:%-d %B %Y}",
+    )
+    if escalation:
+        record_event(
+            child=child, case=case, kind=EventKind.ESCALATED, by=by, summary=case.escalation_reason
+        )
+        _email_after_commit(
+            f"CME case {case.reference} escalated",
+            f"Case {case.reference} was escalated when it was opened: {escalation}.\n\n"
+            "Open the case in CME casework to see the details.",
+            list(
+                User.objects.filter(role=Role.MANAGER, is_active=True).values_list(
+                    "email", flat=True
+                )
+            ),
+        )
+
+    _decide(referral, ReferralStatus.ACCEPTED, by)
+    referral.save()
+    if officer is not None:
+        from casework.services.allocation import AllocationError, case_allocate
+
+        try:
+            case = case_allocate(case=case, officer=officer, by=by)
+        except AllocationError as exc:
+            raise TriageError(str(exc)) from exc
+    _tell_referrer(
+        referral,
+        f"CME referral {referral.reference}: we have opened enquiries",
+        "We have opened enquiries to find out whether the child is receiving a suitable "
+        "education. We will tell you the outcome.",
+    )
+    return case
+
+
+@transaction.atomic
+def referral_reject_not_cme(
+    *, referral: Referral, by: User, reason: NotCmeReason, notes: str = ""
+) -> Referral:
+    """Decide that the child is not missing education, with the reason."""
+    referral = _locked_new(referral)
+    _decide(referral, ReferralStatus.NOT_CME, by)
+    referral.not_cme_reason = reason
+    referral.decision_notes = notes
+    referral.save()
+    _tell_referrer(
+        referral,
+        f"CME referral {referral.reference}: our decision",
+        "We have looked at your referral and decided that the child is not missing "
+        f"education: {NotCmeReason(reason).label.lower()}.",
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_mark_duplicate(*, referral: Referral, by: User, case: Case) -> Referral:
+    """Record the referral as a further referral on a child's open case."""
+    referral = _locked_new(referral)
+    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    if case.status != CaseStatus.OPEN:
+        raise TriageError(ERROR_CASE_NOT_OPEN)
+    _decide(referral, ReferralStatus.DUPLICATE, by)
+    referral.decision_notes = f"Duplicate of case {case.reference}"
+    referral.save()
+    # What the new referral says about the child's vulnerability still counts.
+    child = case.child
+    _copy_flags(referral, child)
+    child.updated_by = by
+    child.save()
+    record_event(
+        child=child,
+        case=case,
+        kind=EventKind.REFERRAL,
+        by=by,
+        summary=f"Further referral received: {referral.reference}",
+        detail=f"Received {timezone.localtime(referral.received_at):%-d %B %Y %H:%M}; "
+        f"recorded as a duplicate of case {case.reference}.",
+    )
+    _tell_referrer(
+        referral,
+        f"CME referral {referral.reference}: enquiries already open",
+        "We are already making enquiries about this child. We have added your referral "
+        "to them.",
+    )
+    return referral

@@ -1,0 +1,180 @@
+"""The central CME register (filters, sorting, paging, CSV and Excel), my cases, the team."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from casework import case_selectors as sel
+from casework.filters import FLAGS, RegisterFilter, selected_filter_tags, sorted_cases
+from casework.models import Case
+from casework.views.cases import _user, age_on, nc_year_label
+from cme.access import caseworkers, managers_only
+
+PAGE_SIZE = 50
+
+EXPORT_HEADERS = [
+    "Reference", "First name", "Last name", "Date of birth", "Age", "Year group", "UPN",
+    "Category", "Officer", "Received", "Due", "Overdue", "Last school", "Vulnerability",
+]
+
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would run as a formula with a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Case], str]:
+    qs = sel.register_cases(_user(request)).select_related("child__last_school")
+    filterset = RegisterFilter(request.GET, queryset=qs)
+    ordered, sort = sorted_cases(filterset.qs, request.GET.get("sort"))
+    return filterset, ordered, sort
+
+
+def export_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
+    today = timezone.localdate()
+    for case in cases.iterator(chunk_size=500):
+        child = case.child
+        yield [
+            neutralise(v)
+            for v in (
+                case.reference,
+                child.first_name,
+                child.last_name,
+                child.date_of_birth,
+                age_on(child.date_of_birth, today),
+                nc_year_label(child.date_of_birth, today),
+                child.upn,
+                case.get_category_display(),
+                case.allocated_to.full_name if case.allocated_to else "",
+                case.received_on,
+                case.due_date,
+                "Yes" if case.is_overdue else "No",  # type: ignore[attr-defined]
+                child.last_school.name if child.last_school else "",
+                "; ".join(label for name, label in FLAGS if getattr(child, name)),
+            )
+        ]
+
+
+def _filename(ext: str) -> str:
+    return f"cme-register-{timezone.localdate():%Y-%m-%d}.{ext}"
+
+
+@caseworkers
+def register(request: HttpRequest) -> HttpResponse:
+    filterset, cases, sort = _filtered(request)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for case in page.object_list:
+        # Shown in the table; computed here because they depend on today, not the database.
+        case.age = age_on(case.child.date_of_birth, today)
+        case.nc_year = nc_year_label(case.child.date_of_birth, today)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    columns = [
+        ("child", "Child"), ("dob", "Date of birth"), ("category", "Category"),
+        ("officer", "Officer"), ("received", "Received"), ("due", "Due"),
+    ]
+    headers = []
+    for key, label in columns:
+        current = sort.lstrip("-") == key
+        desc = sort.startswith("-")
+        aria = ("descending" if desc else "ascending") if current else "none"
+        headers.append({
+            "key": key, "label": label, "aria_sort": aria,
+            "next": f"-{key}" if current and not desc else key,
+        })
+    return render(
+        request,
+        "casework/register.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "sort": sort,
+            "headers": headers,
+            "tags": selected_filter_tags(filterset, request.GET),
+            "query": params.urlencode(),
+            "export_query": request.GET.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@caseworkers
+def register_csv(request: HttpRequest) -> StreamingHttpResponse:
+    _, cases, _ = _filtered(request)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(EXPORT_HEADERS)
+        for row in export_rows(cases):
+            yield writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@caseworkers
+def register_xlsx(request: HttpRequest) -> HttpResponse:
+    _, cases, _ = _filtered(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("CME register")
+    sheet.append(EXPORT_HEADERS)
+    for row in export_rows(cases):
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+@caseworkers
+def my_cases(request: HttpRequest) -> HttpResponse:
+    sections = sel.my_cases(_user(request))
+    return render(
+        request,
+        "casework/case_my_cases.html",
+        {
+            "sections": [
+                ("Overdue", list(sections["overdue"])),
+                ("Due today", list(sections["due_today"])),
+                ("Due this week", list(sections["due_this_week"])),
+                ("Newly allocated", list(sections["newly_allocated"])),
+            ],
+            "open_count": sections["all"].count(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@managers_only
+def team(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "casework/case_team.html", {"officers": list(sel.team_workload(_user(request)))}
+    )

@@ -1,0 +1,229 @@
+"""Writes for referrals: every door (public, signed-in, the system) ends in `referral_submit`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cme.models import User
+from referrals.models import (
+    Channel,
+    Reason,
+    Referral,
+    ReferralPerson,
+    ReferralStatus,
+    ReferrerType,
+    SystemTrigger,
+)
+from schools.models import (
+    DeletionGround,
+    DestinationType,
+    LeaverReturn,
+    ReturnStatus,
+    SchoolReturn,
+)
+from schools.services import new_reference
+
+REFERENCE_PREFIX = "RF"
+REFERRED_DETAIL = "Referred to CME"
+
+#: What an anonymous referrer asked us not to keep (the form clears them too; this is the backstop).
+ANONYMOUS_CLEARED = (
+    "referrer_name",
+    "referrer_organisation",
+    "referrer_email",
+    "referrer_phone",
+)
+
+#: Destinations where the pupil is going to a school, so a school and its admission are expected.
+SCHOOL_DESTINATIONS = frozenset({DestinationType.IN_AREA, DestinationType.OUT_OF_AREA})
+
+#: Grounds where the "key leaver information" rule does not apply (see `leaver_trigger`).
+KEY_INFO_EXEMPT_GROUNDS = frozenset(
+    {
+        DeletionGround.K,  # died: there is no child to find
+        DeletionGround.L,  # ceased compulsory school age: no longer CME by definition
+        DeletionGround.F,  # elective home education: the EHE team's own process follows it up
+    }
+)
+
+
+@transaction.atomic
+def referral_submit(
+    *, referral: Referral, people: list[dict[str, Any]] | None = None, by: User | None = None
+) -> Referral:
+    """Save a validated referral with its parents/carers and siblings, and give it a reference.
+
+    The caller sets the channel (and, for the signed-in door, the referrer user and school).
+    """
+    now = timezone.now()
+    referral.received_at = now
+    referral.status = ReferralStatus.NEW
+    referral.created_by = by
+    referral.updated_by = by
+    if referral.anonymous:
+        for name in ANONYMOUS_CLEARED:
+            setattr(referral, name, "")
+        referral.referrer_user = None
+    for attempt in range(5):
+        referral.reference = new_reference(REFERENCE_PREFIX)
+        try:
+            with transaction.atomic():
+                referral.save()
+            break
+        except IntegrityError:
+            # A reference collision is one in 10^11; any other integrity error is real.
+            if attempt == 4 or not Referral.objects.filter(reference=referral.reference).exists():
+                raise
+            referral.pk = None
+    for person in people or []:
+        ReferralPerson.objects.create(referral=referral, **person)
+    return referral
+
+
+def leaver_trigger(leaver: LeaverReturn) -> SystemTrigger | None:
+    """Which referral, if any, a leaver return raises.
+
+    DOMAIN.md: a pupil deleted with an unknown destination is referred to CME at once.
+    Ealing's rule for every leaver: parent contact, new address, new school and confirmation
+    of admission; if any is missing the child is potentially CME. We do not apply that rule
+    to ground (k) died, (l) ceased compulsory school age, nor (f) home education, which has
+    its own EHE process (the EHE team, not CME, follows up the parent's notice). The new
+    school and its confirmation are only asked of school destinations: abroad and "no
+    school" have none to give.
+    """
+    if leaver.destination_type == DestinationType.UNKNOWN:
+        return SystemTrigger.UNKNOWN_DESTINATION
+    if leaver.ground in KEY_INFO_EXEMPT_GROUNDS:
+        return None
+    if missing_key_info(leaver):
+        return SystemTrigger.MISSING_KEY_INFO
+    return None
+
+
+def missing_key_info(leaver: LeaverReturn) -> list[str]:
+    """The key leaver information (Ealing) the return does not give, in words."""
+    missing = []
+    if not any(p.phone for p in leaver.parents.all()):
+        missing.append("a parent or carer's phone number")
+    if not leaver.new_address:
+        missing.append("the new address")
+    if leaver.destination_type in SCHOOL_DESTINATIONS:
+        if leaver.destination_school_id is None and not leaver.destination_school_name:
+            missing.append("the new school")
+        if not leaver.admission_confirmed:
+            missing.append("confirmation of admission from the new school")
+    return missing
+
+
+def _reasons_for(leaver: LeaverReturn, trigger: SystemTrigger) -> list[str]:
+    reasons: list[str] = []
+    if leaver.ground in (DeletionGround.H, DeletionGround.I):
+        reasons.append(Reason.STOPPED_ATTENDING)
+    if leaver.ground == DeletionGround.O:
+        reasons.append(Reason.PERMANENT_EXCLUSION)
+    if trigger == SystemTrigger.UNKNOWN_DESTINATION:
+        reasons.append(Reason.MOVED_AWAY)
+    elif leaver.destination_type in SCHOOL_DESTINATIONS:
+        reasons.append(Reason.FAILED_TRANSITION)
+    return reasons or [Reason.OTHER]
+
+
+def _details_for(leaver: LeaverReturn, trigger: SystemTrigger) -> str:
+    lines = [
+        f"Raised from {leaver.school.name}'s leaver return {leaver.reference}: "
+        f"{SystemTrigger(trigger).label.lower()}.",
+        f"Ground: {leaver.get_ground_display()}.",
+        f"Removed from the admission register on {leaver.deletion_date:%-d %B %Y}.",
+    ]
+    missing = missing_key_info(leaver)
+    if trigger == SystemTrigger.MISSING_KEY_INFO and missing:
+        lines.append("Missing: " + "; ".join(missing) + ".")
+    if leaver.ground_details:
+        lines.append(leaver.ground_details)
+    return "\n".join(lines)
+
+
+def referral_raise_from_return(
+    *, school_return: SchoolReturn, trigger: SystemTrigger
+) -> Referral | None:
+    """Raise the system referral for a return and mark the return "Referred to CME".
+
+    Idempotent: one referral per return and trigger (the database enforces it); a second
+    call returns None and changes nothing.
+    """
+    with transaction.atomic():
+        if Referral.objects.filter(source_return=school_return, trigger=trigger).exists():
+            return None
+        detail = school_return.detail() if type(school_return) is SchoolReturn else school_return
+        referral = Referral(
+            channel=Channel.SYSTEM,
+            referrer_type=ReferrerType.SYSTEM,
+            referrer_organisation=school_return.school.name,
+            referring_school=school_return.school,
+            source_return=school_return,
+            trigger=trigger,
+            first_name=school_return.first_name,
+            last_name=school_return.last_name,
+            other_names=school_return.middle_names,
+            date_of_birth=school_return.date_of_birth,
+            gender=school_return.gender,
+            upn=school_return.upn,
+            address_line_1=school_return.address_line_1,
+            address_line_2=school_return.address_line_2,
+            town=school_return.town,
+            postcode=school_return.postcode,
+            last_school=school_return.school,
+            last_school_name=school_return.school.name,
+        )
+        if isinstance(detail, LeaverReturn):
+            referral.reasons = _reasons_for(detail, trigger)
+            referral.details = _details_for(detail, trigger)
+            referral.enquiries_made = detail.enquiries_made
+            if detail.new_address and detail.new_address != school_return.address:
+                referral.details += (
+                    f"\nNew address given: {detail.new_address} {detail.new_postcode}"
+                )
+        else:
+            referral.reasons = [Reason.STOPPED_ATTENDING]
+        people = [
+            {
+                "kind": ReferralPerson.Kind.PARENT,
+                "name": p.name,
+                "relationship": p.relationship,
+                "phone": p.phone,
+                "email": p.email,
+            }
+            for p in school_return.parents.all()
+        ]
+        try:
+            # A savepoint: a concurrent raise of the same referral loses the race quietly.
+            with transaction.atomic():
+                referral_submit(referral=referral, people=people, by=None)
+        except IntegrityError:
+            if Referral.objects.filter(source_return=school_return, trigger=trigger).exists():
+                return None
+            raise
+        SchoolReturn.objects.filter(pk=school_return.pk).update(
+            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=timezone.now()
+        )
+        school_return.status = ReturnStatus.REFERRED
+        school_return.status_detail = REFERRED_DETAIL
+        return referral
+
+
+def referrals_raise_for_return(*, school_return: SchoolReturn) -> Referral | None:
+    """Apply the rules that turn a just-submitted return into a referral (the signal receiver)."""
+    if not isinstance(school_return, LeaverReturn):
+        return None
+    trigger = leaver_trigger(school_return)
+    if trigger is None:
+        return None
+    return referral_raise_from_return(school_return=school_return, trigger=trigger)
+
+
+def on_return_submitted(sender: type, *, school_return: SchoolReturn, **kwargs: Any) -> None:
+    """Receiver for `schools.signals.return_submitted` (connected in ReferralsConfig.ready)."""
+    referrals_raise_for_return(school_return=school_return)

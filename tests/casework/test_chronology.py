@@ -1,0 +1,80 @@
+"""The child's chronology: the MOJ timeline, newest first, merged records included."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.case_selectors import chronology
+from casework.events import record_event
+from casework.models import EventKind
+from tests.factories import CaseFactory, ChildFactory
+
+NOW = "2026-11-23 10:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def url(child):
+    return reverse("cases:chronology", args=[child.pk])
+
+
+def test_events_of_the_child_and_merged_children_newest_first(officer):
+    case = CaseFactory()
+    child = case.child
+    duplicate = ChildFactory(merged_into=child)
+    stranger = ChildFactory()
+    now = timezone.now()
+    old = record_event(child=duplicate, kind=EventKind.REFERRAL, summary="Old referral",
+                       occurred_at=now - timedelta(days=30))
+    new = record_event(child=child, case=case, kind=EventKind.NOTE, summary="Note", by=officer)
+    record_event(child=stranger, kind=EventKind.NOTE, summary="Not theirs")
+    assert list(chronology(child)) == [new, old]
+
+
+def test_the_timeline_page_shows_events_and_filters_by_kind(officer_client, officer):
+    case = CaseFactory()
+    record_event(child=case.child, case=case, kind=EventKind.NOTE, summary="Phoned the GP", by=officer)
+    record_event(child=case.child, case=case, kind=EventKind.ESCALATED, summary="Escalated now")
+    html = officer_client.get(url(case.child)).content.decode()
+    assert "moj-timeline__item" in html and "Phoned the GP" in html and "Escalated now" in html
+    assert officer.full_name in html and "the system" in html
+    html = officer_client.get(url(case.child), {"kind": "escalated"}).content.decode()
+    assert "Escalated now" in html and "Phoned the GP" not in html
+    assert officer_client.get(url(case.child), {"kind": "<bogus>"}).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_chronology_runs_a_constant_number_of_queries(
+    officer_client, officer, rows, django_assert_max_num_queries
+):
+    case = CaseFactory()
+    for i in range(rows):
+        other = CaseFactory(child=ChildFactory(merged_into=case.child)) if i % 5 == 0 else case
+        record_event(child=other.child, case=other, kind=EventKind.NOTE, summary=f"n{i}", by=officer)
+    # session, user, child, latest case, events (+ savepoints and the session save)
+    with django_assert_max_num_queries(10):
+        response = officer_client.get(url(case.child))
+    assert response.status_code == 200
+    assert response.content.decode().count("moj-timeline__item") == rows
+
+
+def test_chronology_by_persona(client, client_a, officer_client, manager_client):
+    child = CaseFactory().child
+    response = client.get(url(child))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert client_a.get(url(child)).status_code == 403
+    assert officer_client.get(url(child)).status_code == 200
+    assert manager_client.get(url(child)).status_code == 200
+
+
+def test_an_unknown_child_is_404(officer_client):
+    assert officer_client.get(reverse("cases:chronology", args=[999999])).status_code == 404

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from casework.matching import (
+    FIRST_NAME_SAME_CHILD,
+    MATCH_THRESHOLD,
+    child_keys_save,
+    name_keys,
+    normalise_name,
+    possible_matches,
+)
+from tests.factories import ChildFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+DOB = date(2014, 2, 3)
+
+
+def make_child(**kwargs):
+    return child_keys_save(ChildFactory(**kwargs))
+
+
+def test_names_are_normalised_without_case_accents_or_punctuation():
+    assert normalise_name("  Zoë   O'Brien-Smith. ") == "zoe obriensmith"
+    assert normalise_name("ÉLODIE") == "elodie"
+    assert normalise_name("") == ""
+
+
+def test_name_keys_give_the_same_phonetic_key_for_smith_and_smyth():
+    assert name_keys("John", "Smith") == ("john", "smith", "SM0")
+    assert name_keys("Jon", "Smyth")[2] == "SM0"
+
+
+def test_child_keys_save_fills_and_saves_the_keys():
+    child = ChildFactory(first_name="Zoë", last_name="Brontë", first_name_key="", last_name_key="")
+    child_keys_save(child)
+    child.refresh_from_db()
+    assert (child.first_name_key, child.last_name_key, child.last_name_phonetic) == (
+        "zoe",
+        "bronte",
+        "BRNT",
+    )
+
+
+def test_finds_a_true_match_with_a_misspelt_surname_and_the_same_date_of_birth():
+    child = make_child(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="DE1 1AA")
+    referral = ReferralFactory(first_name="John", last_name="Smyth", date_of_birth=DOB, postcode="NG7 2RD")
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert match.score >= MATCH_THRESHOLD
+    assert "Surname sounds the same (Smyth / Smith)" in match.reasons
+    assert "Same date of birth" in match.reasons
+    assert "Same first name" in match.reasons
+
+
+def test_a_similar_first_name_is_reported_with_its_similarity():
+    make_child(first_name="John", last_name="Smith", date_of_birth=DOB)
+    referral = ReferralFactory(first_name="Jon", last_name="Smith", date_of_birth=DOB)
+
+    [match] = possible_matches(referral)
+
+    assert any(r.startswith("First name similar (Jon / John, ") for r in match.reasons)
+
+
+def test_finds_a_child_by_upn_whatever_else_differs():
+    child = make_child(
+        first_name="Aisha", last_name="Khan", date_of_birth=date(2011, 9, 9), postcode="LS1 4AP",
+        upn="A123456789012",
+    )
+    referral = ReferralFactory(
+        first_name="Ayesha", last_name="Begum", date_of_birth=DOB, postcode="M1 1AE",
+        upn=" a123456789012 ",
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert match.score == 100
+    assert match.reasons[0] == "Same UPN"
+
+
+def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address():
+    sibling = make_child(
+        first_name="Amelia", last_name="Smith", date_of_birth=date(2011, 6, 1),
+        address_line_1="1 High Street", postcode="EX2 3CC",
+    )
+    same_child = make_child(
+        first_name="Oliver", last_name="Smith", date_of_birth=DOB,
+        address_line_1="1 High Street", postcode="EX2 3CC",
+    )
+    referral = ReferralFactory(
+        first_name="Oliver", last_name="Smith", date_of_birth=DOB,
+        address_line_1="1 High Street", postcode="EX23CC",
+    )
+
+    matched = [m.child for m in possible_matches(referral)]
+
+    assert matched == [same_child]
+    assert sibling not in matched
+
+
+def test_a_same_upn_sibling_rule_does_not_hide_a_upn_match():
+    # A different DOB and first name on a record with the same UPN is a data error on one
+    # record, not a sibling: a UPN identifies one pupil.
+    child = make_child(first_name="Amelia", last_name="Smith", date_of_birth=date(2011, 6, 1),
+                       upn="B123456789012")
+    referral = ReferralFactory(first_name="Oliver", last_name="Smith", date_of_birth=DOB,
+                               upn="B123456789012")
+
+    assert [m.child for m in possible_matches(referral)] == [child]
+
+
+def test_sibling_rule_threshold_is_documented_at_85():
+    assert FIRST_NAME_SAME_CHILD == 85
+
+
+def test_handles_accents_in_names():
+    child = make_child(first_name="Zoë", last_name="Brontë", date_of_birth=DOB)
+    referral = ReferralFactory(first_name="Zoe", last_name="Bronte", date_of_birth=DOB)
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert "Same first name" in match.reasons
+    assert "Same surname" in match.reasons
+
+
+def test_the_same_date_of_birth_and_postcode_find_a_child_whose_surname_changed():
+    child = make_child(first_name="Maya", last_name="Jones", date_of_birth=DOB, postcode="EX2 3CC")
+    referral = ReferralFactory(first_name="Maya", last_name="Okafor", date_of_birth=DOB, postcode="ex2 3cc")
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert "Same postcode" in match.reasons
+
+
+def test_merged_children_are_not_proposed():
+    kept = make_child(first_name="John", last_name="Smith", date_of_birth=DOB)
+    make_child(first_name="John", last_name="Smith", date_of_birth=DOB, merged_into=kept)
+    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
+
+    assert [m.child for m in possible_matches(referral)] == [kept]
+
+
+def test_unrelated_children_are_not_proposed():
+    make_child(first_name="Priya", last_name="Patel", date_of_birth=date(2010, 1, 1), postcode="B1 1AA")
+    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
+
+    assert possible_matches(referral) == []
+
+
+def test_matches_are_best_first_and_limited():
+    best = make_child(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
+    for _ in range(6):
+        make_child(first_name="Jon", last_name="Smyth", date_of_birth=DOB, postcode="DE1 1AA")
+    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
+
+    matches = possible_matches(referral, limit=5)
+
+    assert len(matches) == 5
+    assert matches[0].child == best
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_matching_runs_two_queries_however_many_candidates(django_assert_num_queries):
+    for _ in range(20):
+        make_child(first_name="John", last_name="Smith", date_of_birth=DOB)
+    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
+
+    with django_assert_num_queries(2):  # the candidates, and their open cases
+        matches = possible_matches(referral)
+        [m.open_cases for m in matches]

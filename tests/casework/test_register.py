@@ -1,0 +1,269 @@
+"""The central CME register, its exports, my cases and the team page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from casework.events import record_event
+from casework.models import CaseStatus, Category, EventKind, Outcome
+from cme.models import Role
+from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
+
+NOW = "2026-11-23 10:00:00+00:00"
+TODAY = date(2026, 11, 23)
+URL = reverse("cases:register")
+CSV_URL = reverse("cases:register_csv")
+XLSX_URL = reverse("cases:register_xlsx")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def refs(response):
+    return set(response.context["page"].object_list)
+
+
+def csv_rows(response):
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def xlsx_rows(response):
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def overdue_case(**kw):
+    return CaseFactory(received_on=TODAY - timedelta(days=20), due_date=TODAY - timedelta(days=1), **kw)
+
+
+# -- filters ----------------------------------------------------------------------------
+
+
+def test_the_register_lists_open_cases_only_including_untraceable(officer_client):
+    open_ = CaseFactory()
+    untraceable = CaseFactory(outcome=Outcome.UNTRACEABLE, category=Category.MISSING,
+                              review_date=TODAY + timedelta(days=60))
+    CaseFactory(status=CaseStatus.CLOSED, outcome=Outcome.DIED, closed_at=timezone.now())
+    assert refs(officer_client.get(URL)) == {open_, untraceable}
+
+
+def test_filter_by_category(officer_client):
+    wasp = CaseFactory(category=Category.WASP)
+    missing = CaseFactory(category=Category.MISSING)
+    assert refs(officer_client.get(URL, {"category": "missing"})) == {missing}
+    assert refs(officer_client.get(URL, {"category": "wasp"})) == {wasp}
+
+
+def test_filter_overdue(officer_client):
+    late = overdue_case()
+    CaseFactory()
+    overdue_case(investigation_completed_at=timezone.now())  # clock stopped: not overdue
+    assert refs(officer_client.get(URL, {"overdue": "on"})) == {late}
+    assert len(refs(officer_client.get(URL))) == 3
+
+
+def test_filter_by_officer(officer_client, officer, manager):
+    mine = CaseFactory(allocated_to=officer)
+    CaseFactory(allocated_to=manager)
+    CaseFactory()
+    assert refs(officer_client.get(URL, {"officer": officer.pk})) == {mine}
+
+
+def test_filter_by_vulnerability_flags_needs_every_flag_ticked(officer_client):
+    both = CaseFactory(child=ChildFactory(child_protection_plan=True, looked_after=True))
+    cp = CaseFactory(child=ChildFactory(child_protection_plan=True))
+    CaseFactory()
+    assert refs(officer_client.get(URL, {"flags": ["child_protection_plan"]})) == {both, cp}
+    assert refs(officer_client.get(URL, {"flags": ["child_protection_plan", "looked_after"]})) == {both}
+
+
+def test_filter_by_age_range_and_nc_year(officer_client):
+    year8 = CaseFactory(child=ChildFactory(date_of_birth=date(2014, 2, 3)))  # 12, Year 8
+    year1 = CaseFactory(child=ChildFactory(date_of_birth=date(2020, 10, 1)))  # 6, Year 1
+    ten = CaseFactory(child=ChildFactory(date_of_birth=date(2016, 11, 23)))  # 10 today, Year 5
+    assert refs(officer_client.get(URL, {"nc_year": "8"})) == {year8}
+    assert refs(officer_client.get(URL, {"nc_year": "1"})) == {year1}
+    assert refs(officer_client.get(URL, {"age_from": "10", "age_to": "12"})) == {year8, ten}
+    assert refs(officer_client.get(URL, {"age_to": "9"})) == {year1}
+
+
+def test_filter_by_last_school_reason_and_received_dates(officer_client):
+    school = SchoolFactory()
+    at_school = CaseFactory(child=ChildFactory(last_school=school))
+    exploited = CaseFactory(referral__reasons=["exploitation", "stopped_attending"])
+    old = CaseFactory(received_on=date(2026, 9, 1), due_date=date(2026, 9, 15))
+    assert refs(officer_client.get(URL, {"last_school": school.pk})) == {at_school}
+    assert refs(officer_client.get(URL, {"reason": "exploitation"})) == {exploited}
+    assert refs(officer_client.get(URL, {"received_before": "2026-10-01"})) == {old}
+    assert old not in refs(officer_client.get(URL, {"received_after": "2026-10-01"}))
+
+
+def test_selected_filters_are_removable_tags(officer_client, officer):
+    response = officer_client.get(URL, {"category": "missing", "flags": ["looked_after", "young_carer"]})
+    tags = {t["label"]: t["url"] for t in response.context["tags"]}
+    assert "Category: CME-missing" in tags
+    assert "flags=young_carer" in tags["Vulnerability: Looked after"]
+    assert "category" not in tags["Category: CME-missing"]
+
+
+def test_sorting_by_column(officer_client):
+    a = CaseFactory(child=ChildFactory(last_name="Adams"))
+    z = CaseFactory(child=ChildFactory(last_name="Zephyr"))
+    assert list(officer_client.get(URL, {"sort": "child"}).context["page"].object_list) == [a, z]
+    assert list(officer_client.get(URL, {"sort": "-child"}).context["page"].object_list) == [z, a]
+    assert officer_client.get(URL, {"sort": "bogus"}).status_code == 200
+
+
+def test_the_register_pages_at_50(officer_client):
+    for _ in range(51):
+        CaseFactory()
+    response = officer_client.get(URL)
+    assert len(response.context["page"].object_list) == 50
+    assert len(officer_client.get(URL, {"page": 2}).context["page"].object_list) == 1
+
+
+def test_bad_filter_values_do_not_break_the_register(officer_client):
+    response = officer_client.get(URL, {"category": "<x>", "officer": "abc", "age_from": "-3",
+                                        "received_after": "32/13", "nc_year": "99", "page": "-1"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_register_runs_a_constant_number_of_queries(
+    officer_client, officer, rows, django_assert_max_num_queries
+):
+    for _i in range(rows):
+        CaseFactory(allocated_to=officer, child=ChildFactory(last_school=SchoolFactory()))
+    with django_assert_max_num_queries(12):
+        response = officer_client.get(URL, {"category": "wasp", "sort": "officer"})
+    assert response.status_code == 200
+
+
+# -- exports ----------------------------------------------------------------------------
+
+
+def test_csv_export_has_exactly_the_filtered_rows_and_neutralises_formulas(officer_client):
+    evil = CaseFactory(category=Category.MISSING,
+                       child=ChildFactory(first_name="=cmd|' /C calc'!A0", last_name="+Sum"))
+    CaseFactory(category=Category.WASP)
+    rows = csv_rows(officer_client.get(CSV_URL, {"category": "missing"}))
+    assert rows[0][0] == "Reference"
+    assert [r[0] for r in rows[1:]] == [evil.reference]
+    assert rows[1][1] == "'=cmd|' /C calc'!A0" and rows[1][2] == "'+Sum"
+
+
+def test_xlsx_export_has_exactly_the_filtered_rows_and_neutralises_formulas(officer_client):
+    evil = overdue_case(child=ChildFactory(first_name="@SUM(A1)", last_name="-2+3"))
+    CaseFactory()
+    response = officer_client.get(XLSX_URL, {"overdue": "on"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = xlsx_rows(response)
+    assert [r[0] for r in rows[1:]] == [evil.reference]
+    assert rows[1][1] == "'@SUM(A1)" and rows[1][2] == "'-2+3"
+
+
+def test_exports_follow_the_register_filters_for_every_row(officer_client):
+    for _ in range(3):
+        CaseFactory(child=ChildFactory(looked_after=True))
+    CaseFactory()
+    params = {"flags": ["looked_after"]}
+    page = {c.reference for c in officer_client.get(URL, params).context["page"].object_list}
+    csv_refs = {r[0] for r in csv_rows(officer_client.get(CSV_URL, params))[1:]}
+    xlsx_refs = {r[0] for r in xlsx_rows(officer_client.get(XLSX_URL, params))[1:]}
+    assert page == csv_refs == xlsx_refs and len(page) == 3
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL])
+def test_exports_run_a_constant_number_of_queries(
+    officer_client, officer, rows, url, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        CaseFactory(allocated_to=officer)
+    with django_assert_max_num_queries(8):
+        response = officer_client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+
+
+# -- my cases and team ------------------------------------------------------------------
+
+
+def test_my_cases_has_due_today_this_week_overdue_and_newly_allocated(officer_client, officer):
+    overdue = overdue_case(allocated_to=officer)
+    today = CaseFactory(allocated_to=officer, received_on=TODAY - timedelta(days=14), due_date=TODAY)
+    week = CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=3))
+    later = CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=20))
+    CaseFactory(due_date=TODAY)  # someone else's
+    record_event(child=later.child, case=later, kind=EventKind.ALLOCATED, summary="Allocated")
+    sections = dict(officer_client.get(reverse("cases:my_cases")).context["sections"])
+    assert sections["Overdue"] == [overdue]
+    assert sections["Due today"] == [today]
+    assert sections["Due this week"] == [week]
+    assert sections["Newly allocated"] == [later]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_my_cases_runs_a_constant_number_of_queries(
+    officer_client, officer, rows, django_assert_max_num_queries
+):
+    for i in range(rows):
+        CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=i % 7))
+    with django_assert_max_num_queries(12):
+        assert officer_client.get(reverse("cases:my_cases")).status_code == 200
+
+
+def test_team_counts_open_due_this_week_and_overdue_per_officer(manager_client, officer, manager):
+    overdue_case(allocated_to=officer)
+    CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=2))
+    CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=30))
+    CaseFactory(allocated_to=officer, status=CaseStatus.CLOSED, outcome=Outcome.DIED,
+                closed_at=timezone.now())
+    officers = {o.pk: o for o in manager_client.get(reverse("cases:team")).context["officers"]}
+    row = officers[officer.pk]
+    assert (row.open_count, row.due_this_week, row.overdue_count) == (3, 1, 1)
+    assert officers[manager.pk].open_count == 0
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_team_runs_a_constant_number_of_queries(
+    manager_client, rows, django_assert_max_num_queries
+):
+    for _i in range(rows):
+        CaseFactory(allocated_to=UserFactory(role=Role.OFFICER))
+    with django_assert_max_num_queries(8):
+        assert manager_client.get(reverse("cases:team")).status_code == 200
+
+
+# -- access -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["register", "register_csv", "register_xlsx", "my_cases"])
+def test_caseworker_pages_by_persona(client, client_a, officer_client, manager_client, name):
+    url = reverse(f"cases:{name}")
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert client_a.get(url).status_code == 403
+    assert officer_client.get(url).status_code == 200
+    assert manager_client.get(url).status_code == 200
+
+
+def test_team_is_for_managers_only(client, client_a, officer_client, manager_client):
+    url = reverse("cases:team")
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert client_a.get(url).status_code == 403
+    assert officer_client.get(url).status_code == 403
+    assert manager_client.get(url).status_code == 200

@@ -1,0 +1,62 @@
+"""Answers for the referral form, shared by the referral tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+NOW = "2026-11-23 10:00:00+00:00"
+VALID_NHS = "9434765919"
+INVALID_NHS = "9434765918"
+
+
+def day(name: str, value: date) -> dict[str, str]:
+    return {
+        f"{name}_0": str(value.day),
+        f"{name}_1": str(value.month),
+        f"{name}_2": str(value.year),
+    }
+
+
+def referral_post(**overrides: Any) -> dict[str, Any]:
+    """A valid referral from a health visitor about Leo Fenwick."""
+    data: dict[str, Any] = {
+        "referrer_type": "agency",
+        "referrer_name": "Hana Visitor",
+        "referrer_organisation": "Exampleshire Community Health",
+        "referrer_relationship": "Health visitor",
+        "referrer_email": "hana@health.example.org",
+        "referrer_phone": "01632 960001",
+        "first_name": "Leo",
+        "last_name": "Fenwick",
+        **day("date_of_birth", date(2016, 4, 2)),
+        "gender": "M",
+        "nhs_number": VALID_NHS,
+        "address_line_1": "4 Larch Lane",
+        "town": "Exampleton",
+        "postcode": "ex3 4dd",
+        "last_school_name": "St Elsewhere Primary",
+        **day("date_last_attended", date(2026, 10, 1)),
+        "reasons": ["stopped_attending", "temporary_accommodation"],
+        "flags": ["child_in_need"],
+        "parent_knows": "unknown",
+        "parent_1_name": "Jo Fenwick",
+        "parent_1_relationship": "Mother",
+        "parent_1_phone": "07700 900111",
+        "sibling_1_name": "Amy Fenwick",
+        "sibling_1_school": "Cedar Primary School",
+        "details": "Family moved into a hostel in September.",
+    }
+    for key, value in overrides.items():
+        if value is None:
+            for name in (key, f"{key}_0", f"{key}_1", f"{key}_2"):
+                data.pop(name, None)
+        elif isinstance(value, date):
+            data.update(day(key, value))
+        else:
+            data[key] = value
+    return data
+
+
+def public_post(**overrides: Any) -> dict[str, Any]:
+    return referral_post(**{"anonymous": "no", "website": "", **overrides})

@@ -1,0 +1,269 @@
+"""The public door: anyone, no sign-in, may be anonymous, rate limited, with a honeypot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from cme.access import PUBLIC
+from referrals.forms import PublicReferralForm, ReferralForm, nhs_number_valid
+from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus
+from tests.referrals.helpers import INVALID_NHS, NOW, VALID_NHS, public_post, referral_post
+
+START = reverse("referrals:public_start")
+CHECK = reverse("referrals:public_check")
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limit_counts() -> None:
+    cache.clear()
+
+
+def errors(response) -> dict[str, list[str]]:
+    assert response.status_code == 200, response.get("Location")
+    return {k: list(v) for k, v in response.context["form"].errors.items()}
+
+
+def send(client: Client, data: dict) -> str:
+    """Fill in the form, check the answers, send: the confirmation page's URL."""
+    response = client.post(START, data)
+    assert response.status_code == 302, errors(response)
+    assert response["Location"] == CHECK
+    sent = client.post(CHECK)
+    assert sent.status_code == 302
+    return sent["Location"]
+
+
+def test_the_public_door_needs_no_sign_in(db):
+    from django.urls import resolve
+
+    for url in (START, CHECK, reverse("referrals:public_sent", args=["RF-AAAA-BBBB"])):
+        assert resolve(url).func.allowed_roles == PUBLIC
+    response = Client().get(START)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tell us about a child who may be missing education \u2013 CME casework" in html
+    assert "Do you want to stay anonymous?" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_member_of_the_public_makes_a_referral_and_gets_a_reference(db):
+    client = Client()
+    response = client.post(START, public_post())
+    assert response.status_code == 302, errors(response)
+    check = client.get(CHECK)
+    html = check.content.decode()
+    assert "Check your answers before sending" in html
+    assert "Leo" in html and "Hana Visitor" in html and "943" in html
+    assert "Stopped attending school" in html
+    assert "Leave this blank" not in html  # the honeypot is not one of the answers
+
+    sent = client.post(CHECK)
+    referral = Referral.objects.get()
+    assert sent["Location"] == reverse("referrals:public_sent", args=[referral.reference])
+    assert referral.reference.startswith("RF-")
+    assert referral.channel == Channel.PUBLIC
+    assert referral.status == ReferralStatus.NEW
+    assert referral.received_at.isoformat() == "2026-11-23T10:00:00+00:00"
+    assert referral.referrer_name == "Hana Visitor"
+    assert referral.anonymous is False
+    assert referral.nhs_number == VALID_NHS
+    assert referral.postcode == "EX3 4DD"
+    assert referral.reasons == ["stopped_attending", "temporary_accommodation"]
+    assert referral.child_in_need is True and referral.looked_after is False
+    assert referral.referrer_user is None and referral.created_by is None
+    people = {(p.kind, p.name) for p in ReferralPerson.objects.filter(referral=referral)}
+    assert people == {("parent", "Jo Fenwick"), ("sibling", "Amy Fenwick")}
+
+    confirmation = client.get(sent["Location"])
+    page = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert referral.reference in page and "What happens next" in page
+    assert "Leo" not in page and "Fenwick" not in page  # the child is not echoed back
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_confirmation_is_shown_only_to_the_session_that_sent_it(db):
+    url = send(Client(), public_post())
+    assert Client().get(url).status_code == 404
+    assert Client().get(reverse("referrals:public_sent", args=["RF-AAAA-BBBB"])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_anonymous_referral_keeps_no_referrer_details(db):
+    client = Client()
+    data = public_post(
+        anonymous="yes",
+        referrer_type="public",
+        referrer_name="Nosy Neighbour",
+        referrer_email="",
+        referrer_phone="07700 900999",
+        referrer_relationship="Neighbour",
+    )
+    send(client, data)
+    referral = Referral.objects.get()
+    assert referral.anonymous is True
+    assert referral.referrer_name == ""
+    assert referral.referrer_email == ""
+    assert referral.referrer_phone == ""
+    assert referral.referrer_organisation == ""
+    assert referral.referrer_relationship == "Neighbour"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_anonymous_referrer_need_not_give_a_name_or_contact(db):
+    data = public_post(anonymous="yes", referrer_name="", referrer_email="", referrer_phone="")
+    response = Client().post(START, data)
+    assert response.status_code == 302, errors(response)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_named_referrer_must_give_a_name_and_a_way_to_contact_them(db):
+    data = public_post(referrer_name="", referrer_email="", referrer_phone="")
+    found = errors(Client().post(START, data))
+    assert found["referrer_name"] == ["Enter your full name"]
+    assert found["referrer_email"] == [
+        "Enter an email address or a phone number so that we can contact you"
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_honeypot_pretends_success_and_saves_nothing(db):
+    client = Client()
+    url = send(client, public_post(website="http://spam.example"))
+    assert Referral.objects.count() == 0
+    assert ReferralPerson.objects.count() == 0
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Referral sent" in page.content.decode()
+
+
+def test_the_honeypot_is_hidden_from_people(db):
+    html = Client().get(START).content.decode()
+    assert 'name="website"' in html
+    assert 'class="govuk-visually-hidden"' in html
+    assert 'tabindex="-1"' in html and "Leave this blank" in html
+
+
+@time_machine.travel(NOW, tick=False)
+@override_settings(CME_PUBLIC_REFERRAL_RATE="3/h")
+def test_too_many_posts_from_one_address_are_refused_with_429(db):
+    client = Client()
+    for _ in range(3):
+        assert client.post(START, public_post()).status_code == 302
+    refused = client.post(START, public_post())
+    assert refused.status_code == 429
+    assert "too many attempts" in refused.content.decode()
+    # Sending counts too: the answers are not saved.
+    assert client.post(CHECK).status_code == 429
+    assert Referral.objects.count() == 0
+    # Another address is not held back.
+    other = Client(REMOTE_ADDR="192.0.2.99")
+    assert other.post(START, public_post()).status_code == 302
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reading_the_form_is_not_rate_limited(db):
+    client = Client()
+    for _ in range(15):
+        assert client.get(START).status_code == 200
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_at_least_one_reason_is_needed(db):
+    found = errors(Client().post(START, public_post(reasons=[])))
+    assert found["reasons"] == ["Select at least one reason for the referral"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_child_must_be_identifiable_somehow(db):
+    unknown = public_post(
+        first_name="", last_name="", address_line_1="", town="", postcode="", last_school_name=""
+    )
+    found = errors(Client().post(START, unknown))
+    assert found["first_name"] == [
+        "Enter the child's name, their address or the last school they went to, "
+        "so that we can find them"
+    ]
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        {"first_name": "Leo"},
+        {"postcode": "EX3 4DD"},
+        {"address_line_1": "4 Larch Lane"},
+        {"last_school_name": "St Elsewhere Primary"},
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_name_an_address_or_a_last_school_is_enough(db, known):
+    blank = {
+        "first_name": "",
+        "last_name": "",
+        "address_line_1": "",
+        "town": "",
+        "postcode": "",
+        "last_school_name": "",
+        "date_of_birth": None,
+        "nhs_number": "",
+    }
+    response = Client().post(START, public_post(**{**blank, **known}))
+    assert response.status_code == 302, errors(response)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_nhs_number_must_pass_its_check_digit(db):
+    found = errors(Client().post(START, public_post(nhs_number=INVALID_NHS)))
+    assert found["nhs_number"] == ["The NHS number is not valid: check it and enter it again"]
+    found = errors(Client().post(START, public_post(nhs_number="12345")))
+    assert found["nhs_number"] == ["Enter an NHS number of 10 digits, like 943 476 5919"]
+
+
+def test_nhs_number_check_digit_rule():
+    assert nhs_number_valid(VALID_NHS)
+    assert not nhs_number_valid(INVALID_NHS)
+    assert nhs_number_valid("4010232137")
+    # 11 - (sum mod 11) = 11 means a check digit of 0.
+    assert nhs_number_valid("0000000000") and not nhs_number_valid("0000000001")
+    # A number whose check digit would be 10 is never valid, whatever its last digit.
+    assert not any(nhs_number_valid(f"000000006{d}") for d in "0123456789")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_nhs_number_may_be_typed_with_spaces(db):
+    form = PublicReferralForm(public_post(nhs_number="943 476 5919"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["nhs_number"] == VALID_NHS
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dates_in_the_future_are_refused(db):
+    form = ReferralForm(
+        referral_post(date_of_birth=date(2027, 1, 1), date_last_attended=date(2026, 12, 1))
+    )
+    assert not form.is_valid()
+    assert form.errors["date_of_birth"] == ["The child's date of birth must be in the past"]
+    assert "date_last_attended" in form.errors
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_date_of_birth_is_optional(db):
+    response = Client().post(START, public_post(date_of_birth=None))
+    assert response.status_code == 302, errors(response)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_change_from_the_check_page_keeps_the_answers(db):
+    client = Client()
+    client.post(START, public_post())
+    form = client.get(START).content.decode()
+    assert 'value="Fenwick"' in form

@@ -1,0 +1,157 @@
+"""The signed-in door: school staff and LA users, prefilled from the account; a school's list."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import resolve, reverse
+
+from cme.models import Role
+from referrals.models import Channel, Referral, ReferrerType
+from tests.factories import ReferralFactory
+from tests.referrals.helpers import NOW, referral_post
+
+NEW = reverse("referrals:new")
+CHECK = reverse("referrals:new_check")
+MINE = reverse("referrals:mine")
+
+
+def test_the_signed_in_door_is_for_every_role_and_the_list_for_school_staff():
+    for url in (NEW, CHECK, reverse("referrals:new_sent", args=["RF-AAAA-BBBB"])):
+        assert resolve(url).func.allowed_roles == frozenset(Role)
+    assert resolve(MINE).func.allowed_roles == frozenset({Role.SCHOOL_STAFF})
+
+
+def test_anonymous_people_are_sent_to_sign_in(db):
+    for url in (NEW, CHECK, MINE):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_school_staff_find_their_details_filled_in(client_a, staff_a, school_a):
+    staff_a.job_title = "Designated safeguarding lead"
+    staff_a.phone = "01632 960123"
+    staff_a.save()
+    form = client_a.get(NEW).context["form"]
+    assert form.initial["referrer_name"] == "Alice Alder"
+    assert form.initial["referrer_email"] == "alice@alder.sch.uk"
+    assert form.initial["referrer_phone"] == "01632 960123"
+    assert form.initial["referrer_relationship"] == "Designated safeguarding lead"
+    assert form.initial["referrer_organisation"] == "Alder Primary School"
+    assert form.initial["referrer_type"] == ReferrerType.SCHOOL
+    assert form.initial["last_school"] == school_a.pk
+    html = client_a.get(NEW).content.decode()
+    assert 'value="Alice Alder"' in html
+    assert "Do you want to stay anonymous?" not in html
+    assert 'name="website"' not in html
+
+
+def test_la_users_find_their_details_filled_in(officer_client):
+    form = officer_client.get(NEW).context["form"]
+    assert form.initial["referrer_name"] == "Olive Officer"
+    assert form.initial["referrer_type"] == ReferrerType.LA_SERVICE
+    assert form.initial["referrer_organisation"] == "Exampleshire County Council"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_school_staff_make_a_referral_through_check_your_answers(client_a, staff_a, school_a):
+    data = referral_post(
+        referrer_type="school",
+        referrer_name="Alice Alder",
+        referrer_organisation="Alder Primary School",
+        referrer_email="alice@alder.sch.uk",
+        last_school=str(school_a.pk),
+        last_school_name="",
+    )
+    response = client_a.post(NEW, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == CHECK
+    check = client_a.get(CHECK)
+    assert "Alder Primary School" in check.content.decode()
+    sent = client_a.post(CHECK)
+    referral = Referral.objects.get()
+    assert sent["Location"] == reverse("referrals:new_sent", args=[referral.reference])
+    assert referral.channel == Channel.SIGNED_IN
+    assert referral.referrer_user == staff_a and referral.created_by == staff_a
+    assert referral.referring_school == school_a
+    assert referral.last_school == school_a
+    assert referral.referrer_type == ReferrerType.SCHOOL
+    page = client_a.get(sent["Location"])
+    assert referral.reference in page.content.decode()
+    assert reverse("referrals:mine") in page.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_officer_makes_a_referral(officer_client, officer):
+    data = referral_post(referrer_type="la_service", referrer_name="Olive Officer")
+    assert officer_client.post(NEW, data).status_code == 302
+    assert officer_client.post(CHECK).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.referrer_user == officer
+    assert referral.referring_school is None
+    assert referral.channel == Channel.SIGNED_IN
+
+
+def test_the_check_page_without_answers_goes_back_to_the_form(client_a):
+    response = client_a.get(CHECK)
+    assert response.status_code == 302 and response["Location"] == NEW
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_user_cannot_see_someone_elses_confirmation(client_a, client_b):
+    client_a.post(NEW, referral_post())
+    sent = client_a.post(CHECK)["Location"]
+    assert client_a.get(sent).status_code == 200
+    assert client_b.get(sent).status_code == 404
+
+
+# -- the school's list ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def referrals_of_both_schools(school_a, school_b, staff_a):
+    return {
+        "a": ReferralFactory(
+            referring_school=school_a,
+            channel=Channel.SIGNED_IN,
+            first_name="Annie",
+            last_name="Ash",
+            referrer_user=staff_a,
+        ),
+        "a_system": ReferralFactory(
+            referring_school=school_a,
+            channel=Channel.SYSTEM,
+            first_name="Sam",
+            last_name="Sycamore",
+        ),
+        "b": ReferralFactory(
+            referring_school=school_b,
+            channel=Channel.SIGNED_IN,
+            first_name="Bertie",
+            last_name="Beech",
+        ),
+        "public": ReferralFactory(first_name="Polly", last_name="Public"),
+    }
+
+
+def test_school_staff_see_their_own_schools_referrals_with_status(
+    client_a, referrals_of_both_schools
+):
+    html = client_a.get(MINE).content.decode()
+    assert "Annie Ash" in html and "Sam Sycamore" in html
+    assert referrals_of_both_schools["a"].reference in html
+    assert "Received" in html
+    assert "Bertie Beech" not in html and "Polly Public" not in html
+
+
+def test_school_b_staff_cannot_see_school_a_referrals(client_b, referrals_of_both_schools):
+    html = client_b.get(MINE).content.decode()
+    assert "Bertie Beech" in html
+    assert "Annie Ash" not in html and "Sam Sycamore" not in html
+    assert referrals_of_both_schools["a"].reference not in html
+
+
+def test_la_users_do_not_get_the_schools_list(officer_client):
+    assert officer_client.get(MINE).status_code == 403
