@@ -12,11 +12,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
-from cme.models import Role
+from cme.models import Role, User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 PUBLIC = "public"
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user of a view that one of the decorators below has already let in."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the decorator has checked
+    return user
 
 
 def public(view: ViewFunc) -> ViewFunc:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cme.models import Role
+from cme.models import Notification, Role
 
 # The header navigation for each role: (label, URL name). One list, so pages cannot disagree.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
@@ -38,7 +38,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     nav = []
+    unread = 0
     if user is not None and user.is_authenticated:
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
         for label, name in NAVIGATION.get(user.role, []):
             url = reverse(name)
             nav.append({"label": label, "url": url, "active": request.path.startswith(url)})
@@ -47,4 +49,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "LA_NAME": settings.CME_LA_NAME,
         "csp_nonce": getattr(request, "csp_nonce", ""),
         "navigation": nav,
+        "unread_notifications": unread,
     }

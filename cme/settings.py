@@ -195,13 +195,42 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The beat schedule: the one reviewed place (never only in an admin). Times are settings.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The beat schedule: the one reviewed place (never only in an admin). Each check runs on
+# working days at a time set here (hour:minute, local time); the jobs are in each package's
+# jobs.py and listed by `manage.py run_check`.
+CME_JOB_TIMES = {
+    "overdue_enquiries": env("CME_TIME_OVERDUE_ENQUIRIES", default="07:00"),
+    "continuous_absence": env("CME_TIME_CONTINUOUS_ABSENCE", default="06:30"),
+    "unmatched_leavers": env("CME_TIME_UNMATCHED_LEAVERS", default="06:40"),
+    "late_returns": env("CME_TIME_LATE_RETURNS", default="06:50"),
+    "part_time_reviews": env("CME_TIME_PART_TIME_REVIEWS", default="07:10"),
+    "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
+    "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
+}
+
+
+def _beat_entry(name: str, hhmm: str) -> dict[str, object]:
+    from celery.schedules import crontab
+
+    hour, minute = hhmm.split(":")
+    return {
+        "task": "cme.tasks.run_job",
+        "schedule": crontab(hour=hour, minute=minute, day_of_week="mon-fri"),
+        "args": (name,),
+        "options": {"expires": 6 * 60 * 60},
+    }
+
+
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    name: _beat_entry(name, hhmm) for name, hhmm in CME_JOB_TIMES.items()
+}
 
 # The service's own rules (DOMAIN.md).
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")
 CME_LA_NAME = env("CME_LA_NAME", default="Exampleshire County Council")
 CME_LA_CODE = env("CME_LA_CODE", default="999")
+# Where the service is reached: links in emails are built on it.
+CME_SITE_URL = env("CME_SITE_URL", default="http://127.0.0.1:8000")
 # Initial investigation clock: 10 working days (Derbyshire's policy; other LAs choose differently).
 CME_ENQUIRY_WORKING_DAYS = env.int("CME_ENQUIRY_WORKING_DAYS", default=10)
 # Regulation 13: a joiner return is due by the end of the 5th day after admission.

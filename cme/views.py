@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from cme.access import public, signed_in
+from cme.access import acting_user, public, signed_in
 from cme.forms import EmailAuthenticationForm, GdsPasswordResetForm, GdsSetPasswordForm
+from cme.models import Notification
 
 
 @signed_in
@@ -18,6 +22,25 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_caseworker:  # type: ignore[union-attr]
         return redirect("cases:my_cases")
     return redirect("schools:la_returns")
+
+
+@signed_in
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(user=acting_user(request)).order_by("read_at", "-created_at")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "cme/notifications.html", {"page": page})
+
+
+@signed_in
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (`id`) or all of them read."""
+    mine = Notification.objects.filter(user=acting_user(request), read_at__isnull=True)
+    chosen = request.POST.get("id", "")
+    if chosen.isdigit():
+        mine = mine.filter(pk=int(chosen))
+    mine.update(read_at=timezone.now())
+    return redirect("notifications")
 
 
 @public

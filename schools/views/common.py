@@ -6,17 +6,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, QueryDict
 
-from cme.models import User
+from cme.access import acting_user
 from schools.models import ReturnKind, School
 from schools.selectors import schools_for_user
 
 SESSION_SCHOOL = "current_school_id"
-
-
-def acting_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - the access decorator has already checked
-    return user
 
 
 def current_school(request: HttpRequest) -> School:

@@ -146,7 +146,7 @@ def test_the_register_runs_a_constant_number_of_queries(
 ):
     for _i in range(rows):
         CaseFactory(allocated_to=officer, child=ChildFactory(last_school=SchoolFactory()))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = officer_client.get(URL, {"category": "wasp", "sort": "officer"})
     assert response.status_code == 200
 
@@ -192,7 +192,7 @@ def test_exports_run_a_constant_number_of_queries(
 ):
     for _ in range(rows):
         CaseFactory(allocated_to=officer)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = officer_client.get(url)
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
@@ -221,7 +221,7 @@ def test_my_cases_runs_a_constant_number_of_queries(
 ):
     for i in range(rows):
         CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=i % 7))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert officer_client.get(reverse("cases:my_cases")).status_code == 200
 
 
@@ -243,7 +243,7 @@ def test_team_runs_a_constant_number_of_queries(
 ):
     for _i in range(rows):
         CaseFactory(allocated_to=UserFactory(role=Role.OFFICER))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert manager_client.get(reverse("cases:team")).status_code == 200
 
 

@@ -1,0 +1,62 @@
+"""The scheduled checks: a registry each package adds its jobs to (in its own `jobs.py`).
+
+A job is a set-based sweep: it claims the rows it flags with a conditional UPDATE
+(`... WHERE flagged_at IS NULL`), so running it twice, or twice at once, flags and notifies
+once. Every job can run as a dry run, which reports what it would flag and changes nothing.
+`manage.py run_check NAME [--dry-run]` runs one by hand; `cme.tasks.run_job` runs one from beat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass
+class JobResult:
+    name: str
+    dry_run: bool
+    flagged: list[str] = field(default_factory=list)  # references, never names
+    notified: int = 0
+
+    def summary(self) -> str:
+        verb = "would flag" if self.dry_run else "flagged"
+        return f"{self.name}: {verb} {len(self.flagged)}" + (
+            "" if self.dry_run else f", notified {self.notified}"
+        )
+
+
+JobFunc = Callable[..., JobResult]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: JobFunc  # run(*, today: date, dry_run: bool) -> JobResult
+
+
+_REGISTRY: dict[str, Job] = {}
+
+
+def job(name: str, description: str) -> Callable[[JobFunc], JobFunc]:
+    def register(func: JobFunc) -> JobFunc:
+        _REGISTRY[name] = Job(name=name, description=description, run=func)
+        return func
+
+    return register
+
+
+def all_jobs() -> dict[str, Job]:
+    autodiscover_modules("jobs")
+    return dict(sorted(_REGISTRY.items()))
+
+
+def run_job(name: str, *, today: date, dry_run: bool = False) -> JobResult:
+    jobs = all_jobs()
+    if name not in jobs:
+        raise KeyError(f"No job called {name!r}; known: {', '.join(jobs)}")
+    return jobs[name].run(today=today, dry_run=dry_run)
