@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 
 from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.services import cases as svc
 from cme.forms import gds_helper
+from cme.models import User
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import School
 
@@ -134,57 +135,192 @@ class EscalateForm(CaseActionForm):
         )
 
 
+def _revealed(label: str, *, max_length: int, **kw: Any) -> TextField:
+    """A question asked under one outcome: required when shown (``CloseForm.clean``), so its
+    label does not say "(optional)"."""
+    field = _text(label, max_length=max_length, **kw)
+    field.required = False
+    return field
+
+
+def _school_select(label: str) -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(
+        label=label,
+        queryset=School.objects.order_by("name"),
+        required=False,
+        empty_label="Choose a school",
+        error_messages={"invalid_choice": "Select a school from the list"},
+    )
+    field.widget.attrs["class"] = "govuk-select"
+    return field
+
+
+#: The questions each outcome asks, shown under its radio (conditional reveals). A form
+#: field can be shown only once on a page, so where two outcomes need the same detail each
+#: has its own field, copied onto the service's argument (``CLOSE_ALIASES``).
+OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
+    Outcome.ON_ROLL_IN_AREA: ("outcome_school_in_area",),
+    Outcome.ON_ROLL_OTHER_LA: ("outcome_school_name", "outcome_la_on_roll"),
+    Outcome.MOVED_OTHER_LA: ("outcome_la_moved", "outcome_la_accepted"),
+    Outcome.MOVED_ABROAD: ("outcome_country",),
+    Outcome.PLACE_STARTED: ("outcome_school_started",),
+    Outcome.UNTRACEABLE: ("review_date",),
+}
+#: Form field -> the ``case_close`` argument it is passed as.
+CLOSE_ALIASES: dict[str, str] = {
+    "outcome_school_in_area": "outcome_school",
+    "outcome_school_started": "outcome_school",
+    "outcome_school_name": "outcome_school_name",
+    "outcome_la_on_roll": "outcome_la",
+    "outcome_la_moved": "outcome_la",
+    "outcome_la_accepted": "outcome_la_accepted",
+    "outcome_country": "outcome_country",
+    "review_date": "review_date",
+}
+#: What ``case_close`` is called with when a detail does not apply.
+CLOSE_DEFAULTS: dict[str, Any] = {
+    "outcome_school": None,
+    "outcome_school_name": "",
+    "outcome_la": "",
+    "outcome_la_accepted": False,
+    "outcome_country": "",
+    "review_date": None,
+}
+#: Asked only under their outcome, so required here rather than on the field.
+CLOSE_REQUIRED: dict[str, str] = {
+    "outcome_school_in_area": svc.ERROR_OUTCOME_SCHOOL,
+    "outcome_school_started": svc.ERROR_OUTCOME_SCHOOL,
+    "outcome_school_name": svc.ERROR_OUTCOME_SCHOOL_NAME,
+    "outcome_la_on_roll": svc.ERROR_OUTCOME_LA,
+    "outcome_la_moved": svc.ERROR_OUTCOME_LA,
+    "outcome_la_accepted": svc.ERROR_OUTCOME_LA_ACCEPTED,
+    "outcome_country": svc.ERROR_OUTCOME_COUNTRY,
+    "review_date": svc.ERROR_REVIEW_DATE,
+}
+
+
 class CloseForm(CaseActionForm):
+    """The outcome first; under each outcome only the details it needs.
+
+    ``cleaned_data["close"]`` holds the keyword arguments for ``case_close``: the details of
+    the chosen outcome, and the defaults for every other one (nothing stale is sent).
+    """
+
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the outcome"},
     )
-    outcome_school = forms.ModelChoiceField(
-        label="School in this area (on roll, or place started)",
-        queryset=School.objects.order_by("name"),
-        required=False,
-        empty_label="Choose a school",
-    )
-    outcome_school_name = _text("School in the other local authority", required=False, max_length=200)
-    outcome_la = _text("Other local authority", required=False, max_length=100)
+    outcome_school_in_area = _school_select("School the child is on the roll of")
+    outcome_school_name = _revealed("School's name", max_length=200)
+    outcome_la_on_roll = _revealed("Local authority", max_length=100,
+                                   help_text="For example, Birmingham City Council")
+    outcome_la_moved = _revealed("Local authority the child moved to", max_length=100)
     outcome_la_accepted = forms.BooleanField(
         label="The other local authority has been notified and has accepted the child",
         required=False,
     )
-    outcome_country = _text("Country", required=False, max_length=100)
+    outcome_country = _revealed("Country", max_length=100)
+    outcome_school_started = _school_select("School where the place started")
     review_date = GdsDateField(
         what="the review date",
-        label="Review date (untraceable only)",
+        label="Review date",
         required=False,
-        help_text="For example, 20 2 2027",
+        help_text="When the case will be reviewed. For example, 20 2 2027",
     )
     outcome_notes = _text("Notes", required=False, widget=forms.Textarea)
 
-    error_fields = {
-        svc.ERROR_OUTCOME_SCHOOL: "outcome_school",
-        svc.ERROR_OUTCOME_SCHOOL_NAME: "outcome_school_name",
-        svc.ERROR_OUTCOME_LA: "outcome_la",
-        svc.ERROR_OUTCOME_LA_ACCEPTED: "outcome_la_accepted",
-        svc.ERROR_OUTCOME_COUNTRY: "outcome_country",
-        svc.ERROR_REVIEW_DATE: "review_date",
-    }
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome_school"].widget.attrs["class"] = "govuk-select"
+        # Imported here: the leaver form module is large and only this form needs Radios.
+        from schools.forms.leaver import Radios
+
+        questions: dict[str, list[Any]] = {
+            Outcome.ON_ROLL_IN_AREA: [Field.select("outcome_school_in_area")],
+            Outcome.ON_ROLL_OTHER_LA: [Field.text("outcome_school_name"),
+                                       Field.text("outcome_la_on_roll", field_width=20)],
+            Outcome.MOVED_OTHER_LA: [Field.text("outcome_la_moved", field_width=20),
+                                     Field.checkbox("outcome_la_accepted")],
+            Outcome.MOVED_ABROAD: [Field.text("outcome_country", field_width=20)],
+            Outcome.PLACE_STARTED: [Field.select("outcome_school_started")],
+            Outcome.UNTRACEABLE: [Field("review_date")],
+        }
+        # crispy-forms-gds matches a ConditionalQuestion to its radio by the choice's label.
         self.helper = gds_helper(
-            Field.radios("outcome", legend_size="s"),
-            Field.select("outcome_school"),
-            Field.text("outcome_school_name"),
-            Field.text("outcome_la"),
-            Field.checkbox("outcome_la_accepted"),
-            Field.text("outcome_country"),
-            Field("review_date"),
+            Radios(
+                "outcome",
+                *[
+                    ConditionalQuestion(o.label, *questions[o]) if o in questions else o.label
+                    for o in Outcome
+                ],
+                legend_size="s",
+            ),
             Field.textarea("outcome_notes", rows=4),
             "version",
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome") or ""
+        shown = set(OUTCOME_FIELDS.get(outcome, ()))
+        # Answers typed under an outcome that was not chosen are dropped, errors and all.
+        for name in {f for fields in OUTCOME_FIELDS.values() for f in fields} - shown:
+            data.pop(name, None)
+            self.errors.pop(name, None)
+        for name in sorted(shown, key=list(self.fields).index):
+            if name not in self.errors and data.get(name) in (None, "", False):
+                self.add_error(name, CLOSE_REQUIRED[name])
+        close = dict(CLOSE_DEFAULTS)
+        for name in shown:
+            if data.get(name) not in (None, ""):
+                close[CLOSE_ALIASES[name]] = data[name]
+        data["close"] = close
+        return data
+
+    def add_service_error(self, message: str) -> None:
+        """A service error about a detail goes against the question the outcome asked."""
+        outcome = (self.cleaned_data or {}).get("outcome") or ""
+        for name in OUTCOME_FIELDS.get(outcome, ()):
+            if CLOSE_REQUIRED[name] == message:
+                self.add_error(name, message)
+                return
+        self.add_error(None, message)
+
+
+class AllocateForm(CaseActionForm):
+    officer = forms.ModelChoiceField(
+        label="Officer",
+        queryset=User.objects.none(),
+        empty_label="Choose an officer",
+        error_messages={
+            "required": "Select the officer to allocate the case to",
+            "invalid_choice": "Select an officer from the list",
+        },
+        help_text="Each officer's open cases, due this week and overdue are shown beside "
+        "their name",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Imported here: casework.selectors is the triage screens' module.
+        from casework.selectors import officer_loads
+
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = officer_loads()
+        field.label_from_instance = officer_label  # type: ignore[method-assign,assignment]
+        field.widget.attrs["class"] = "govuk-select"
+        self.helper = gds_helper(Field.select("officer"), "version")
+
+
+def officer_label(officer: User) -> str:
+    load = (
+        f"{getattr(officer, 'open_cases', 0)} open, "
+        f"{getattr(officer, 'due_this_week', 0)} due this week, "
+        f"{getattr(officer, 'overdue', 0)} overdue"
+    )
+    return f"{officer.full_name or officer.email} ({officer.get_role_display()}): {load}"
 
 
 class ReopenForm(CaseActionForm):

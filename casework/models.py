@@ -69,10 +69,17 @@ class ChildMerge(Audited):
     merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_merged")
     reason = models.TextField()
     moved_case_ids = models.JSONField(default=list)
+    moved_event_ids = models.JSONField(default=list)
+    # Identifiers copied onto ``kept`` (field -> its value before), put back on undo when
+    # nobody has changed them since. Flags are not: a vulnerability flag is never cleared.
+    copied_fields = models.JSONField(default=dict)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
 
 class Category(models.TextChoices):
@@ -133,6 +140,10 @@ class Case(Audited):
     outcome_notes = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
+    # Set once by the scheduled checks (casework/jobs.py), which claim a case with a
+    # conditional UPDATE ... WHERE <flag> IS NULL: the flag is the idempotency key.
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+    csa_end_flagged_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: a save that does not carry the version it read is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -237,6 +248,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "Closed"
     REOPENED = "reopened", "Reopened"
     MERGED = "merged", "Records merged"
+    UNMERGED = "unmerged", "Merge undone"
 
 
 class Event(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from casework.views import cases, register
+from casework.views import cases, children, register
 
 app_name = "cases"
 
@@ -14,6 +14,9 @@ urlpatterns: list[URLPattern] = [
     path("cases/<str:reference>/enquiries/", cases.case_enquiries, name="enquiries"),
     path("cases/<str:reference>/notes/", cases.case_notes, name="notes"),
     path("cases/<str:reference>/enquiries/new/", cases.enquiry_new, name="enquiry_new"),
+    path("cases/<str:reference>/referral/", cases.case_referral, name="referral"),
+    path("cases/<str:reference>/returns/", cases.case_returns, name="returns"),
+    path("cases/<str:reference>/allocate/", cases.allocate, name="allocate"),
     path("cases/<str:reference>/notes/new/", cases.note_new, name="note_new"),
     path(
         "cases/<str:reference>/investigation/complete/",
@@ -24,5 +27,13 @@ urlpatterns: list[URLPattern] = [
     path("cases/<str:reference>/escalate/", cases.escalate, name="escalate"),
     path("cases/<str:reference>/close/", cases.close, name="close"),
     path("cases/<str:reference>/reopen/", cases.reopen, name="reopen"),
+    path("children/<int:child_id>/", children.child_detail, name="child"),
     path("children/<int:child_id>/chronology/", cases.chronology, name="chronology"),
+    path("children/<int:child_id>/merge/", children.merge_search, name="merge_search"),
+    path(
+        "children/<int:child_id>/merge/<int:other_id>/",
+        children.merge_confirm,
+        name="merge_confirm",
+    ),
+    path("merges/<int:merge_id>/undo/", children.merge_undo, name="merge_undo"),
 ]

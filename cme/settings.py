@@ -235,6 +235,9 @@ CME_SITE_URL = env("CME_SITE_URL", default="http://127.0.0.1:8000")
 CME_ENQUIRY_WORKING_DAYS = env.int("CME_ENQUIRY_WORKING_DAYS", default=10)
 # Regulation 13: a joiner return is due by the end of the 5th day after admission.
 CME_JOINER_RETURN_DAYS = env.int("CME_JOINER_RETURN_DAYS", default=5)
+# A leaver to a school in the area with no joiner return from it within this many of the new
+# school's school days is referred as "transition not completed" (the unmatched-leavers job).
+CME_TRANSITION_SCHOOL_DAYS = env.int("CME_TRANSITION_SCHOOL_DAYS", default=10)
 # Children's Wellbeing and Schools Act 2026: commencement not confirmed, so behind a switch.
 CME_CHILDREN_NOT_IN_SCHOOL_REGISTER = env.bool("CME_CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
 

@@ -30,3 +30,22 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # One process: a local-memory cache, whatever REDIS_URL says (tests clear it between them).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The real-worker test (tests/integration) needs a database another process can open: on
+# SQLite, a file (one per test run, so two runs in one tree do not share it), not memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"cme-test-{os.getpid()}.sqlite3")
+    }
+# ... and, without Redis, a private filesystem broker folder (never `make run`'s var/celery).
+if CELERY_BROKER_URL.startswith("filesystem") and os.environ.get("CME_TEST_CELERY_DIR"):  # noqa: F405
+    _dir = os.environ["CME_TEST_CELERY_DIR"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": os.path.join(_dir, "queue"),
+        "data_folder_out": os.path.join(_dir, "queue"),
+        "processed_folder": os.path.join(_dir, "processed"),
+        "control_folder": os.path.join(_dir, "control"),
+        "store_processed": False,
+    }

@@ -18,6 +18,7 @@ from referrals.models import (
     SystemTrigger,
 )
 from schools.models import (
+    AbsenceNotification,
     DeletionGround,
     DestinationType,
     LeaverReturn,
@@ -141,8 +142,29 @@ def _details_for(leaver: LeaverReturn, trigger: SystemTrigger) -> str:
     missing = missing_key_info(leaver)
     if trigger == SystemTrigger.MISSING_KEY_INFO and missing:
         lines.append("Missing: " + "; ".join(missing) + ".")
+    if trigger == SystemTrigger.UNMATCHED_LEAVER:
+        lines.append(
+            f"No new pupil return from {leaver.destination_school or leaver.destination_school_name}"
+            " within the transition period."
+        )
     if leaver.ground_details:
         lines.append(leaver.ground_details)
+    return "\n".join(lines)
+
+
+def _absence_details_for(notification: AbsenceNotification, trigger: SystemTrigger) -> str:
+    lines = [
+        f"Raised from {notification.school.name}'s absence notification "
+        f"{notification.reference}: {SystemTrigger(trigger).label.lower()}.",
+        f"{notification.get_absence_type_display()}; first day of absence "
+        f"{notification.first_day_of_absence:%-d %B %Y}.",
+    ]
+    if notification.leave_end_date:
+        lines.append(f"Leave of absence ended on {notification.leave_end_date:%-d %B %Y}.")
+    if notification.last_contact_date:
+        lines.append(f"Last contact on {notification.last_contact_date:%-d %B %Y}.")
+    if notification.last_contact_details:
+        lines.append(notification.last_contact_details)
     return "\n".join(lines)
 
 
@@ -186,6 +208,10 @@ def referral_raise_from_return(
                 referral.details += (
                     f"\nNew address given: {detail.new_address} {detail.new_postcode}"
                 )
+        elif isinstance(detail, AbsenceNotification):
+            referral.reasons = [Reason.STOPPED_ATTENDING]
+            referral.details = _absence_details_for(detail, trigger)
+            referral.enquiries_made = detail.enquiry_notes
         else:
             referral.reasons = [Reason.STOPPED_ATTENDING]
         people = [

@@ -30,7 +30,8 @@ from casework.models import (
     Outcome,
 )
 from cme.models import Role, User
-from schools.models import School
+from referrals.services import REFERRED_DETAIL
+from schools.models import ReturnStatus, School, SchoolReturn
 
 
 class CaseError(Exception):
@@ -82,6 +83,16 @@ def _claim(case: Case, version: int | None, **changes: Any) -> None:
     for name, value in changes.items():
         setattr(case, name, value)
     case.version = expected + 1
+
+
+def _tell_school(case: Case, status: ReturnStatus, detail: str) -> None:
+    """The school whose return raised the referral sees where the case has got to on its
+    list of submissions (SCREENS: "Closed: on roll elsewhere")."""
+    return_id = case.referral.source_return_id
+    if return_id is not None:
+        SchoolReturn.objects.filter(pk=return_id).update(
+            status=status, status_detail=detail[:200], updated_at=timezone.now()
+        )
 
 
 def _require_open(case: Case) -> None:
@@ -333,6 +344,8 @@ def case_close(
         changes.update(status=CaseStatus.CLOSED, closed_at=timezone.now())
         summary = f"Closed: {outcome.label}"
     _claim(case, version, **changes)
+    if outcome != Outcome.UNTRACEABLE:
+        _tell_school(case, ReturnStatus.CLOSED, outcome.label)
     record_event(
         child=case.child,
         case=case,
@@ -380,6 +393,7 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
         review_date=None,
         updated_by=by,
     )
+    _tell_school(case, ReturnStatus.REFERRED, REFERRED_DETAIL)
     record_event(
         child=case.child, case=case, kind=EventKind.REOPENED, by=by, summary="Case reopened",
         detail=reason,

@@ -65,7 +65,11 @@ class TriageError(Exception):
 
 
 def _locked_new(referral: Referral) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("source_return__school")
+        .get(pk=referral.pk)
+    )
     if locked.status != ReferralStatus.NEW:
         raise TriageError(ERROR_NOT_NEW)
     return locked
@@ -127,6 +131,23 @@ def _child_from_referral(referral: Referral, by: User) -> Child:
     return child
 
 
+def _record_source_return(referral: Referral, child: Child, case: Case) -> None:
+    """The school return a referral was raised from belongs in the child's chronology,
+    at the time the school sent it."""
+    school_return = referral.source_return
+    if school_return is None:
+        return
+    record_event(
+        child=child,
+        case=case,
+        kind=EventKind.RETURN,
+        summary=f"{school_return.get_kind_display()} return {school_return.reference} "
+        f"from {school_return.school.name}",
+        detail=school_return.status_detail,
+        occurred_at=school_return.submitted_at,
+    )
+
+
 def _escalation_reason(child: Child) -> str:
     why = []
     if child.child_protection_plan:
@@ -184,6 +205,7 @@ def referral_accept(
         case.escalation_reason = f"Escalated at once: {escalation}."
     case.save()
 
+    _record_source_return(referral, child, case)
     record_event(
         child=child,
         case=case,
@@ -272,6 +294,7 @@ def referral_mark_duplicate(*, referral: Referral, by: User, case: Case) -> Refe
     _copy_flags(referral, child)
     child.updated_by = by
     child.save()
+    _record_source_return(referral, child, case)
     record_event(
         child=child,
         case=case,

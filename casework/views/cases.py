@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from casework import case_selectors as sel
 from casework.forms import (
+    AllocateForm,
     CaseActionForm,
     CategoryForm,
     CloseForm,
@@ -25,11 +26,13 @@ from casework.forms import (
 )
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
 from casework.services import cases as svc
-from cme.access import caseworkers
+from casework.services.allocation import AllocationError, case_allocate
+from casework.views.triage import _referral_summary
+from cme.access import caseworkers, managers_only
 from cme.models import User
 from cme.statutory import national_curriculum_year
 
-SECTIONS = ("summary", "enquiries", "notes")
+SECTIONS = ("summary", "enquiries", "notes", "referral", "returns")
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,6 +86,12 @@ def _case_page(request: HttpRequest, reference: str, section: str) -> HttpRespon
     }
     if section == "notes":
         context["notes"] = list(case.notes.select_related("created_by"))
+    elif section == "referral":
+        referral = case.referral
+        context["sections"] = _referral_summary(referral)
+        context["source_return"] = referral.source_return
+    elif section == "returns":
+        context["returns"] = list(sel.returns_for_case(case))
     return render(request, "casework/case_detail.html", context)
 
 
@@ -99,6 +108,16 @@ def case_enquiries(request: HttpRequest, reference: str) -> HttpResponse:
 @caseworkers
 def case_notes(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_page(request, reference, "notes")
+
+
+@caseworkers
+def case_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, reference, "referral")
+
+
+@caseworkers
+def case_returns(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, reference, "returns")
 
 
 Run = Callable[[Case, User, dict[str, Any]], object]
@@ -202,14 +221,24 @@ def escalate(request: HttpRequest, reference: str) -> HttpResponse:
 def close(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
         return svc.case_close(
-            case=case, by=user, outcome=d["outcome"], outcome_school=d["outcome_school"],
-            outcome_school_name=d["outcome_school_name"], outcome_la=d["outcome_la"],
-            outcome_la_accepted=d["outcome_la_accepted"], outcome_country=d["outcome_country"],
-            outcome_notes=d["outcome_notes"], review_date=d["review_date"], version=d["version"],
+            case=case, by=user, outcome=d["outcome"], outcome_notes=d["outcome_notes"],
+            version=d["version"], **d["close"],
         )
 
     return _action(request, reference, CloseForm, title="Record the outcome",
                    button="Record outcome", run=run, done="Outcome recorded")
+
+
+@managers_only
+def allocate(request: HttpRequest, reference: str) -> HttpResponse:
+    def run(case: Case, user: User, d: dict[str, Any]) -> object:
+        try:
+            return case_allocate(case=case, officer=d["officer"], by=user, version=d["version"])
+        except AllocationError as exc:
+            raise svc.CaseError(str(exc)) from exc
+
+    return _action(request, reference, AllocateForm, title="Reallocate the case",
+                   button="Allocate", run=run, done="Case allocated")
 
 
 @caseworkers
@@ -239,6 +268,7 @@ def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
             "events": events[:500],
             "kind": kind,
             "kinds": EventKind.choices,
+            "merges": list(sel.merges_of(child)) if getattr(child, "has_merges", True) else [],
             "case": latest_case,
             "open_status": CaseStatus.OPEN,
             "back_url": reverse("cases:detail", args=[latest_case.reference]) if latest_case else "",

@@ -46,6 +46,8 @@ class SchoolReturn(Audited):
     )
     submitted_at = models.DateTimeField(db_index=True)
     is_late = models.BooleanField(default=False)
+    # Set by the late-returns job (issue 4) once a late return is counted for the board report.
+    late_recorded_at = models.DateTimeField(null=True, blank=True)
     # Recorded, not blocked: a DOB outside compulsory school age is a warning (DOMAIN.md).
     dob_outside_compulsory_age = models.BooleanField(default=False)
 
@@ -205,6 +207,8 @@ class LeaverReturn(SchoolReturn):
     s2s_lost_pupil_uploaded = models.BooleanField(
         "uploaded to the s2s Lost Pupils Database", default=False
     )
+    # Set by the unmatched-leavers job (issue 4) when no joiner return came in time.
+    transition_flagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -248,6 +252,10 @@ class PartTimeTimetable(SchoolReturn):
     social_worker_involved = models.BooleanField(default=False)
     has_ehcp = models.BooleanField("has an EHCP", default=False)
     ended_on = models.DateField(null=True, blank=True)
+    # Set by the part-time-reviews job (issue 4): the review or end date last reminded, so
+    # that a review that moves the date re-arms the reminder.
+    review_reminded_on = models.DateField(null=True, blank=True)
+    end_reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -72,9 +72,10 @@ def test_finds_a_child_by_upn_whatever_else_differs():
         first_name="Aisha", last_name="Khan", date_of_birth=date(2011, 9, 9), postcode="LS1 4AP",
         upn="A123456789012",
     )
+    # Lower case: matching normalises the UPN (the column holds 13 characters, so no spaces).
     referral = ReferralFactory(
         first_name="Ayesha", last_name="Begum", date_of_birth=DOB, postcode="M1 1AE",
-        upn=" a123456789012 ",
+        upn="a123456789012",
     )
 
     [match] = possible_matches(referral)

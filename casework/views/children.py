@@ -1,0 +1,160 @@
+"""The child page, and merging two records of the same child (and undoing it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from casework import case_selectors as sel
+from casework.forms_children import KEEP_THIS, MergeForm, UnmergeForm
+from casework.models import CaseStatus, Child
+from casework.services.merge import MergeError, child_merge, child_unmerge
+from casework.views.cases import age_on, nc_year_label
+from casework.views.triage import flag_labels
+from cme.access import caseworkers, managers_only
+from cme.models import User
+
+#: At most this many search results are shown: a search this broad needs more words.
+SEARCH_LIMIT = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the access decorator has already checked
+    return user
+
+
+def _identity(child: Child) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "age": age_on(child.date_of_birth, today),
+        "nc_year": nc_year_label(child.date_of_birth, today),
+        "flags": flag_labels(child),
+    }
+
+
+def comparison(this: Child, other: Child) -> list[tuple[str, str, str]]:
+    """The two records side by side: (what, this record, the other record)."""
+
+    def born(c: Child) -> str:
+        return f"{c.date_of_birth:%-d %B %Y}" if c.date_of_birth else "Not known"
+
+    def address(c: Child) -> str:
+        parts = (c.address_line_1, c.address_line_2, c.town, c.postcode)
+        return ", ".join(p for p in parts if p) or "Not known"
+
+    def cases(c: Child) -> str:
+        found = getattr(c, "case_list", None) or list(c.cases.all())
+        return "\n".join(f"{k.reference} ({k.get_status_display()})" for k in found) or "None"
+
+    rows = [
+        ("Name", this.full_name, other.full_name),
+        ("Other names", this.other_names or "None", other.other_names or "None"),
+        ("Date of birth", born(this), born(other)),
+        ("Gender", this.get_gender_display() or "Not known", other.get_gender_display() or "Not known"),
+        ("UPN", this.upn or "Not known", other.upn or "Not known"),
+        ("NHS number", this.nhs_number or "Not known", other.nhs_number or "Not known"),
+        ("Address", address(this), address(other)),
+        ("Last school", this.last_school.name if this.last_school else "Not known",
+         other.last_school.name if other.last_school else "Not known"),
+        ("Vulnerability", "\n".join(flag_labels(this)) or "None recorded",
+         "\n".join(flag_labels(other)) or "None recorded"),
+        ("Cases", cases(this), cases(other)),
+    ]
+    return rows
+
+
+@caseworkers
+@require_GET
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Identity, current and past cases. A record merged away sends you to the kept one."""
+    child, kept = sel.child_page_target(_user(request), child_id)
+    if kept is not None:
+        messages.info(request, f"Record {child.pk} was merged into this record.")
+        return redirect("cases:child", child_id=kept.pk)
+    cases = sel.child_cases(child)
+    return render(
+        request,
+        "casework/child_detail.html",
+        {
+            "child": child,
+            "current": [c for c in cases if c.status == CaseStatus.OPEN],
+            "past": [c for c in cases if c.status != CaseStatus.OPEN],
+            **_identity(child),
+        },
+    )
+
+
+@managers_only
+@require_GET
+def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Step 1: find the other record among active children (name, date of birth or UPN)."""
+    user = _user(request)
+    child = sel.active_child(user, child_id)
+    query = request.GET.get("q", "").strip()[:200]
+    results = list(sel.active_children_search(user, query, exclude=child)[: SEARCH_LIMIT + 1])
+    return render(
+        request,
+        "casework/merge_search.html",
+        {
+            "child": child,
+            "query": query,
+            "results": results[:SEARCH_LIMIT],
+            "more": len(results) > SEARCH_LIMIT,
+        },
+    )
+
+
+@managers_only
+def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpResponse:
+    """Step 2: the two records side by side, which to keep, why, and confirm."""
+    user = _user(request)
+    child = sel.active_child(user, child_id)
+    other = sel.active_child(user, other_id)
+    labels = {
+        "this_label": f"This record: {child.full_name} (record {child.pk})",
+        "other_label": f"The other record: {other.full_name} (record {other.pk})",
+    }
+    if request.method == "POST":
+        form = MergeForm(request.POST, **labels)
+        if form.is_valid():
+            keep_this = form.cleaned_data["keep"] == KEEP_THIS
+            kept, merged = (child, other) if keep_this else (other, child)
+            try:
+                child_merge(kept=kept, merged=merged, by=user, reason=form.cleaned_data["reason"])
+            except MergeError as exc:
+                form.add_service_error(str(exc))
+            else:
+                messages.success(request, f"Records merged: record {merged.pk} is now part of this record")
+                return redirect("cases:child", child_id=kept.pk)
+    else:
+        form = MergeForm(initial={"keep": KEEP_THIS}, **labels)
+    return render(
+        request,
+        "casework/merge_confirm.html",
+        {"child": child, "other": other, "rows": comparison(child, other), "form": form},
+    )
+
+
+@managers_only
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    user = _user(request)
+    merge = sel.merge_for_view(user, merge_id)
+    if request.method == "POST":
+        form = UnmergeForm(request.POST)
+        if form.is_valid():
+            try:
+                child_unmerge(merge=merge, by=user, reason=form.cleaned_data["reason"])
+            except MergeError as exc:
+                form.add_service_error(str(exc))
+            else:
+                messages.success(request, "Merge undone: the two records are separate again")
+                return redirect("cases:chronology", child_id=merge.kept_id)
+    else:
+        form = UnmergeForm()
+    return render(request, "casework/merge_undo.html", {"merge": merge, "form": form})

@@ -1,0 +1,285 @@
+"""Merging two records of the same child, undoing it, and the child page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from casework.events import record_event
+from casework.models import Case, Child, ChildMerge, Event, EventKind
+from casework.services import cases as case_svc
+from casework.services import merge as svc
+from tests.factories import CaseFactory, ChildFactory
+
+NOW = "2026-11-23 10:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def pair(officer):
+    """Two records of Sam Smith: the kept one with a case, the duplicate with two cases."""
+    kept = ChildFactory(first_name="Sam", last_name="Smith", upn="", nhs_number="",
+                        date_of_birth=None, looked_after=False)
+    duplicate = ChildFactory(first_name="Samuel", last_name="Smith", upn="A123456789012",
+                             nhs_number="943 476 5919", date_of_birth=date(2014, 2, 3),
+                             looked_after=True)
+    kept_case = CaseFactory(child=kept)
+    dup_cases = [CaseFactory(child=duplicate), CaseFactory(child=duplicate, status="closed",
+                                                           outcome="died", closed_at="2026-01-01T00:00Z")]
+    record_event(child=kept, case=kept_case, kind=EventKind.NOTE, summary="kept note")
+    dup_events = [
+        record_event(child=duplicate, case=dup_cases[0], kind=EventKind.NOTE, summary="dup note"),
+        record_event(child=duplicate, kind=EventKind.RETURN, summary="dup return"),
+    ]
+    return kept, duplicate, kept_case, dup_cases, dup_events
+
+
+def merge(pair, manager, reason="Same UPN on the school's return"):
+    kept, duplicate, *_ = pair
+    return svc.child_merge(kept=kept, merged=duplicate, by=manager, reason=reason)
+
+
+# -- services ---------------------------------------------------------------------------
+
+
+def test_merging_moves_cases_and_events_copies_identifiers_and_ors_flags(pair, manager):
+    kept, duplicate, kept_case, dup_cases, dup_events = pair
+    result = merge(pair, manager)
+
+    assert sorted(result.moved_case_ids) == sorted(c.pk for c in dup_cases)
+    assert sorted(result.moved_event_ids) == sorted(e.pk for e in dup_events)
+    assert set(Case.objects.filter(child=kept).values_list("pk", flat=True)) == {
+        kept_case.pk, *(c.pk for c in dup_cases)
+    }
+    assert not Event.objects.filter(child=duplicate).exists()
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (kept.upn, kept.nhs_number, kept.date_of_birth) == (
+        "A123456789012", "943 476 5919", date(2014, 2, 3)
+    )
+    assert kept.looked_after is True
+    assert duplicate.merged_into == kept
+    event = Event.objects.get(child=kept, kind=EventKind.MERGED)
+    assert event.by == manager and "Same UPN" in event.detail and "2 cases moved" in event.summary
+
+
+def test_merging_keeps_identifiers_the_kept_record_already_has(pair, manager):
+    kept, *_ = pair
+    Child.objects.filter(pk=kept.pk).update(upn="K999999999999")
+    kept.refresh_from_db()
+    merge(pair, manager)
+    kept.refresh_from_db()
+    assert kept.upn == "K999999999999"
+
+
+def test_unmerging_restores_exactly_what_the_merge_moved(pair, manager, officer):
+    kept, duplicate, kept_case, dup_cases, _dup_events = pair
+    before = {
+        "cases": set(Case.objects.filter(child=duplicate).values_list("pk", flat=True)),
+        "events": set(Event.objects.filter(child=duplicate).values_list("pk", flat=True)),
+        "kept_cases": set(Case.objects.filter(child=kept).values_list("pk", flat=True)),
+        "kept_events": set(Event.objects.filter(child=kept).values_list("pk", flat=True)),
+    }
+    result = merge(pair, manager)
+    # After the merge, work goes on: a note on a moved case, a new event on the kept child.
+    moved = Case.objects.get(pk=dup_cases[0].pk)
+    case_svc.case_note_add(case=moved, by=officer, text="After the merge")
+    later = record_event(child=kept, case=kept_case, kind=EventKind.NOTE, summary="later")
+
+    svc.child_unmerge(merge=result, by=manager, reason="Twins, not the same child")
+
+    assert set(Case.objects.filter(child=duplicate).values_list("pk", flat=True)) == before["cases"]
+    assert set(Case.objects.filter(child=kept).values_list("pk", flat=True)) == before["kept_cases"]
+    back = set(Event.objects.filter(child=duplicate).exclude(kind=EventKind.UNMERGED)
+               .values_list("pk", flat=True))
+    note = Event.objects.get(summary="Note added", case=moved)
+    assert back == before["events"] | {note.pk}  # the later note went back with its case
+    kept_events = set(Event.objects.filter(child=kept).exclude(
+        kind__in=[EventKind.MERGED, EventKind.UNMERGED]).values_list("pk", flat=True))
+    assert kept_events == before["kept_events"] | {later.pk}
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    assert (kept.upn, kept.nhs_number, kept.date_of_birth) == ("", "", None)
+    assert kept.looked_after is True  # a vulnerability flag is never cleared silently
+    result.refresh_from_db()
+    assert result.undone_by == manager and result.undone_at is not None
+    assert Event.objects.filter(kind=EventKind.UNMERGED, child=kept).count() == 1
+    assert Event.objects.filter(kind=EventKind.UNMERGED, child=duplicate).count() == 1
+
+
+def test_a_merge_cannot_be_undone_twice(pair, manager):
+    result = merge(pair, manager)
+    svc.child_unmerge(merge=result, by=manager, reason="Wrong")
+    with pytest.raises(svc.MergeError, match=svc.ERROR_ALREADY_UNDONE):
+        svc.child_unmerge(merge=result, by=manager, reason="Again")
+
+
+def test_an_officer_cannot_merge_or_unmerge(pair, officer, manager):
+    kept, duplicate, *_ = pair
+    with pytest.raises(svc.MergeError, match=svc.ERROR_NOT_A_MANAGER):
+        svc.child_merge(kept=kept, merged=duplicate, by=officer, reason="x")
+    result = merge(pair, manager)
+    with pytest.raises(svc.MergeError, match=svc.ERROR_NOT_A_MANAGER):
+        svc.child_unmerge(merge=result, by=officer, reason="x")
+
+
+def test_a_record_cannot_be_merged_with_itself(pair, manager):
+    kept, *_ = pair
+    with pytest.raises(svc.MergeError, match=svc.ERROR_SAME_CHILD):
+        svc.child_merge(kept=kept, merged=kept, by=manager, reason="x")
+
+
+def test_an_already_merged_record_cannot_be_merged_again(pair, manager):
+    _kept, duplicate, *_ = pair
+    merge(pair, manager)
+    third = ChildFactory()
+    with pytest.raises(svc.MergeError, match=svc.ERROR_ALREADY_MERGED):
+        svc.child_merge(kept=third, merged=duplicate, by=manager, reason="x")
+    with pytest.raises(svc.MergeError, match=svc.ERROR_ALREADY_MERGED):
+        svc.child_merge(kept=duplicate, merged=third, by=manager, reason="x")
+
+
+def test_a_merge_needs_a_reason(pair, manager):
+    with pytest.raises(svc.MergeError, match=svc.ERROR_REASON_REQUIRED):
+        merge(pair, manager, reason="  ")
+    assert not ChildMerge.objects.exists()
+
+
+def test_an_undo_is_refused_once_the_kept_record_was_merged_again(pair, manager):
+    kept, *_ = pair
+    result = merge(pair, manager)
+    svc.child_merge(kept=ChildFactory(), merged=kept, by=manager, reason="Third record")
+    with pytest.raises(svc.MergeError, match=svc.ERROR_KEPT_MERGED_SINCE):
+        svc.child_unmerge(merge=result, by=manager, reason="x")
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+def test_merge_pages_are_for_managers_only(pair, officer_client, client_a, client):
+    kept, duplicate, *_ = pair
+    urls = [
+        reverse("cases:merge_search", args=[kept.pk]),
+        reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]),
+    ]
+    for url in urls:
+        assert officer_client.get(url).status_code == 403
+        assert officer_client.post(url, {"keep": "this", "reason": "x", "confirm": "on"}).status_code == 403
+        assert client_a.get(url).status_code == 403
+        assert client.get(url).status_code == 302
+    assert not ChildMerge.objects.exists()
+
+
+def test_undo_page_is_for_managers_only(pair, manager, officer_client):
+    result = merge(pair, manager)
+    url = reverse("cases:merge_undo", args=[result.pk])
+    assert officer_client.get(url).status_code == 403
+    assert officer_client.post(url, {"reason": "x"}).status_code == 403
+    result.refresh_from_db()
+    assert result.undone_at is None
+
+
+def test_search_finds_active_children_by_name_dob_or_upn(pair, manager_client, manager):
+    kept, duplicate, *_ = pair
+    gone = ChildFactory(first_name="Sami", last_name="Smith")
+    svc.child_merge(kept=duplicate, merged=gone, by=manager, reason="dup")
+    url = reverse("cases:merge_search", args=[kept.pk])
+    html = manager_client.get(url, {"q": "smith"}).content.decode()
+    assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) in html
+    assert reverse("cases:merge_confirm", args=[kept.pk, gone.pk]) not in html  # merged away
+    assert reverse("cases:merge_confirm", args=[kept.pk, kept.pk]) not in html  # itself
+    for q in ("03/02/2014", "A123456789012", "samuel smith"):
+        html = manager_client.get(url, {"q": q}).content.decode()
+        assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) in html, q
+
+
+def test_the_manager_compares_side_by_side_and_merges(pair, manager_client):
+    kept, duplicate, *_ = pair
+    url = reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk])
+    html = manager_client.get(url).content.decode()
+    assert "Samuel Smith" in html and "A123456789012" in html and "Merge records" in html
+    html = manager_client.post(url, {"keep": "this"}).content.decode()
+    assert svc.ERROR_REASON_REQUIRED in html and "Confirm that the two records" in html
+    response = manager_client.post(url, {"keep": "this", "reason": "Same UPN", "confirm": "on"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:child", args=[kept.pk])
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == kept
+
+
+def test_the_manager_can_keep_the_other_record(pair, manager_client):
+    kept, duplicate, *_ = pair
+    url = reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk])
+    manager_client.post(url, {"keep": "other", "reason": "Same UPN", "confirm": "on"})
+    kept.refresh_from_db()
+    assert kept.merged_into == duplicate
+
+
+def test_a_merged_record_cannot_be_picked(pair, manager, manager_client):
+    _kept, duplicate, *_ = pair
+    merge(pair, manager)
+    third = ChildFactory()
+    assert manager_client.get(reverse("cases:merge_confirm", args=[third.pk, duplicate.pk])).status_code == 404
+    assert manager_client.get(reverse("cases:merge_search", args=[duplicate.pk])).status_code == 404
+
+
+def test_the_chronology_lists_merges_with_an_undo_button_for_managers(
+    pair, manager, manager_client, officer_client
+):
+    kept, duplicate, *_ = pair
+    result = merge(pair, manager)
+    url = reverse("cases:chronology", args=[kept.pk])
+    undo = reverse("cases:merge_undo", args=[result.pk])
+    html = manager_client.get(url).content.decode()
+    assert "Records merged into this one" in html and undo in html
+    assert "Merge with another record" in html
+    html = officer_client.get(url).content.decode()
+    assert "Records merged into this one" in html and undo not in html
+    assert "Merge with another record" not in html
+
+    assert "Undo merge" in manager_client.get(undo).content.decode()
+    html = manager_client.post(undo, {"reason": ""}).content.decode()
+    assert svc.ERROR_REASON_REQUIRED in html
+    response = manager_client.post(undo, {"reason": "Not the same child"})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    html = manager_client.get(url).content.decode()
+    assert "Undone 23 Nov 2026" in html and undo not in html
+
+
+def test_the_child_page_shows_identity_and_cases(pair, officer_client, manager_client):
+    _kept, duplicate, _kept_case, dup_cases, _ = pair
+    html = officer_client.get(reverse("cases:child", args=[duplicate.pk])).content.decode()
+    assert "Samuel Smith" in html and "A123456789012" in html and "Looked after" in html
+    assert dup_cases[0].reference in html and dup_cases[1].reference in html
+    assert reverse("cases:chronology", args=[duplicate.pk]) in html
+    assert "Merge with another record" not in html
+    html = manager_client.get(reverse("cases:child", args=[duplicate.pk])).content.decode()
+    assert reverse("cases:merge_search", args=[duplicate.pk]) in html
+
+
+def test_a_merged_away_child_redirects_to_the_kept_record(pair, manager, officer_client):
+    kept, duplicate, *_ = pair
+    merge(pair, manager)
+    response = officer_client.get(reverse("cases:child", args=[duplicate.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:child", args=[kept.pk])
+
+
+def test_the_child_page_by_persona(pair, client, client_a, officer_client):
+    kept, *_ = pair
+    url = reverse("cases:child", args=[kept.pk])
+    assert client.get(url).status_code == 302
+    assert client_a.get(url).status_code == 403
+    assert officer_client.get(url).status_code == 200
+    assert officer_client.get(reverse("cases:child", args=[999999])).status_code == 404

@@ -1,0 +1,290 @@
+"""The checks on school returns: late returns for the board report, part-time timetable reviews."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cme.models import Notification
+from schools.jobs import claim, late_returns_for_board
+from schools.models import ReturnStatus, ReviewOutcome, SchoolReturn, TimetableReview
+from schools.services import timetable_review_record
+from tests.factories import (
+    JoinerReturnFactory,
+    LeaverReturnFactory,
+    PartTimeTimetableFactory,
+)
+
+LONDON = ZoneInfo("Europe/London")
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+@contextmanager
+def on(day: date, hour: int = 7) -> Iterator[None]:
+    with time_machine.travel(
+        datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON), tick=False
+    ):
+        yield
+
+
+def run(name: str, *args: str) -> str:
+    out = StringIO()
+    call_command("run_check", name, *args, stdout=out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------ late returns
+
+
+@pytest.fixture
+def late_joiner(school_a):
+    with on(date(2026, 11, 20)):
+        return JoinerReturnFactory(school=school_a, admission_date=date(2026, 11, 9), is_late=True)
+
+
+@pytest.fixture
+def on_time_joiner(school_a):
+    with on(date(2026, 11, 20)):
+        return JoinerReturnFactory(school=school_a, admission_date=date(2026, 11, 18))
+
+
+def test_late_returns_are_recorded_once_and_the_school_told_once(
+    late_joiner, on_time_joiner, staff_a, staff_b, manager, django_capture_on_commit_callbacks
+):
+    with on(TODAY), django_capture_on_commit_callbacks(execute=True):
+        first = run("late_returns")
+        second = run("late_returns")
+    assert late_joiner.reference in first and on_time_joiner.reference not in first
+    assert "flagged 1, notified 1" in first
+    assert "flagged 0, notified 0" in second
+    late_joiner.refresh_from_db()
+    on_time_joiner.refresh_from_db()
+    recorded_at = late_joiner.late_recorded_at
+    assert recorded_at is not None and on_time_joiner.late_recorded_at is None
+    sent = Notification.objects.get()
+    assert sent.user == staff_a
+    assert sent.key == f"late:{late_joiner.school_id}:2026-11-23"
+    assert sent.title == "1 late school return recorded"
+    assert late_joiner.reference in sent.body and late_joiner.last_name not in sent.body
+    assert len(mail.outbox) == 1
+    with on(date(2026, 11, 24)):
+        run("late_returns")
+    late_joiner.refresh_from_db()
+    assert late_joiner.late_recorded_at == recorded_at
+    assert Notification.objects.count() == 1
+
+
+def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(school_a, staff_a):
+    with on(date(2026, 11, 20)):
+        missed = LeaverReturnFactory(
+            school=school_a,
+            ground_met_date=date(2026, 11, 18),
+            deletion_date=date(2026, 11, 19),
+            is_late=False,
+        )
+        in_time = LeaverReturnFactory(
+            school=school_a, ground_met_date=date(2026, 11, 18), deletion_date=date(2026, 11, 20)
+        )
+    with on(TODAY):
+        out = run("late_returns")
+    assert missed.reference in out and in_time.reference not in out
+    missed.refresh_from_db()
+    in_time.refresh_from_db()
+    assert missed.is_late and missed.late_recorded_at is not None
+    assert not in_time.is_late and in_time.late_recorded_at is None
+
+
+def test_a_leaver_is_late_by_the_date_in_london(school_a):
+    # Midnight in London in summer is 23:00 the day before in UTC: a day late all the same.
+    with on(date(2026, 7, 1), hour=0):
+        leaver = LeaverReturnFactory(
+            school=school_a, ground_met_date=date(2026, 6, 29), deletion_date=date(2026, 6, 30)
+        )
+    with on(date(2026, 7, 2)):
+        run("late_returns")
+    leaver.refresh_from_db()
+    assert leaver.is_late and leaver.late_recorded_at is not None
+
+
+def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, staff_a):
+    with on(TODAY):
+        out = run("late_returns", "--dry-run")
+    assert late_joiner.reference in out and "would flag 1" in out
+    late_joiner.refresh_from_db()
+    assert late_joiner.late_recorded_at is None
+    assert not Notification.objects.exists()
+
+
+def test_the_board_report_counts_late_returns_per_school(late_joiner, school_b):
+    with on(date(2026, 11, 20)):
+        JoinerReturnFactory(school=school_b, admission_date=date(2026, 11, 2), is_late=True)
+    with on(TODAY):
+        run("late_returns")
+    rows = list(late_returns_for_board(date(2026, 11, 1), date(2026, 11, 30)))
+    assert [(r["school__name"], r["kind"], r["late"]) for r in rows] == [
+        ("Alder Primary School", "joiner", 1),
+        ("Birch Academy", "joiner", 1),
+    ]
+
+
+# ------------------------------------------------------------------------- part-time reviews
+
+
+@pytest.fixture
+def timetable(school_a):
+    with on(date(2026, 10, 5)):
+        return PartTimeTimetableFactory(
+            school=school_a,
+            start_date=date(2026, 10, 5),
+            next_review_date=date(2026, 11, 20),
+            planned_end_date=date(2026, 12, 18),
+        )
+
+
+@pytest.mark.parametrize(("today", "reminded"), [(date(2026, 11, 20), False), (TODAY, True)])
+def test_a_timetable_past_its_review_date_is_reminded(timetable, staff_a, today, reminded):
+    with on(today):
+        run("part_time_reviews")
+    timetable.refresh_from_db()
+    assert (timetable.review_reminded_on == date(2026, 11, 20)) is reminded
+
+
+def test_school_and_officers_are_reminded_once(timetable, staff_a, staff_b, officer, manager):
+    with on(TODAY):
+        first = run("part_time_reviews")
+        second = run("part_time_reviews")
+    assert f"{timetable.reference} review 2026-11-20" in first
+    assert "flagged 1, notified 3" in first and "flagged 0, notified 0" in second
+    assert set(Notification.objects.values_list("user", flat=True)) == {
+        staff_a.pk,
+        officer.pk,
+        manager.pk,
+    }
+    sent = Notification.objects.get(user=staff_a)
+    assert sent.title == f"Part-time timetable {timetable.reference}: review date passed"
+    assert timetable.last_name not in sent.body
+
+
+def test_a_review_that_moves_the_date_re_arms_the_reminder(timetable, staff_a):
+    with on(TODAY):
+        run("part_time_reviews")
+        timetable_review_record(
+            timetable=timetable,
+            review=TimetableReview(
+                review_date=TODAY,
+                outcome=ReviewOutcome.CONTINUE,
+                next_review_date=date(2026, 12, 4),
+            ),
+            by=staff_a,
+        )
+    with on(date(2026, 12, 4)):
+        run("part_time_reviews")
+    assert Notification.objects.filter(user=staff_a).count() == 1
+    with on(date(2026, 12, 7)):
+        out = run("part_time_reviews")
+    assert f"{timetable.reference} review 2026-12-04" in out
+    assert Notification.objects.filter(user=staff_a).count() == 2
+    timetable.refresh_from_db()
+    assert timetable.review_reminded_on == date(2026, 12, 4)
+
+
+def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
+    timetable.next_review_date = date(2027, 1, 8)
+    timetable.save()
+    with on(date(2026, 12, 21)):
+        out = run("part_time_reviews")
+        run("part_time_reviews")
+    assert f"{timetable.reference} end 2026-12-18" in out
+    timetable.refresh_from_db()
+    assert timetable.end_reminded_on == date(2026, 12, 18)
+    assert Notification.objects.get(user=staff_a).title.endswith("end date passed")
+
+
+def test_ended_timetables_are_not_reminded(timetable, staff_a):
+    timetable.ended_on = date(2026, 11, 13)
+    timetable.status = ReturnStatus.CLOSED
+    timetable.save()
+    with on(TODAY):
+        out = run("part_time_reviews")
+    assert "flagged 0" in out
+
+
+def test_part_time_dry_run_changes_nothing(timetable, staff_a):
+    with on(TODAY):
+        out = run("part_time_reviews", "--dry-run")
+    assert timetable.reference in out and "would flag 1" in out
+    timetable.refresh_from_db()
+    assert timetable.review_reminded_on is None
+    assert not Notification.objects.exists()
+    assert SchoolReturn.objects.count() == 1
+
+
+# --------------------------------------------------------------------------- two runs at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_claim_a_row_once():
+    """PostgreSQL: the second run skips the rows the first holds, and they no longer match once
+    it commits (SQLite serialises writes; the notification and referral keys cover it there)."""
+    with on(date(2026, 11, 20)):
+        late = JoinerReturnFactory(admission_date=date(2026, 11, 9), is_late=True)
+    if connection.vendor != "postgresql":
+        # SQLite has one writer at a time: the runs can only follow each other. The second
+        # must still find nothing to claim.
+        with transaction.atomic():
+            first_claim = claim(
+                SchoolReturn.objects.filter(is_late=True, late_recorded_at__isnull=True),
+                late_recorded_at=timezone.now(),
+            )
+        with transaction.atomic():
+            second_claim = claim(
+                SchoolReturn.objects.filter(is_late=True, late_recorded_at__isnull=True),
+                late_recorded_at=timezone.now(),
+            )
+        assert (first_claim, second_claim) == ([late.pk], [])
+        return
+    claimed_first = threading.Event()
+    second_done = threading.Event()
+    results: dict[str, list[int]] = {}
+
+    def unflagged() -> QuerySet[SchoolReturn]:
+        return SchoolReturn.objects.filter(is_late=True, late_recorded_at__isnull=True)
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = claim(unflagged(), late_recorded_at=timezone.now())
+                claimed_first.set()
+                second_done.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            claimed_first.wait(timeout=10)
+            with transaction.atomic():
+                results["second"] = claim(unflagged(), late_recorded_at=timezone.now())
+            second_done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert results == {"first": [late.pk], "second": []}
+    with transaction.atomic():
+        assert claim(unflagged(), late_recorded_at=timezone.now()) == []
