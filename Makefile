@@ -46,6 +46,7 @@ run: demo
 	@bash scripts/run-dev.sh
 
 test: install-dev
+	@bash scripts/system-deps.sh || echo "Could not install system packages (needs root): PDF and browser tests need them"
 	bash scripts/test.sh
 
 lint: install-dev

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("casework.urls_triage")),
     path("", include("casework.urls_cases")),
+    path("", include("reports.urls_dashboard")),
+    path("", include("reports.urls_runs")),
     path("admin/", admin.site.urls),
 ]
 

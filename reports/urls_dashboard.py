@@ -1,0 +1,4 @@
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
+app_name = "dashboard"

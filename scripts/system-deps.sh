@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the tests need beyond Python: WeasyPrint's libraries and fonts, poppler
+# (pdftotext/pdftoppm to read and picture the board report), and Chromium for browser journeys.
+# Installs only what is missing; needs root (CI runs as root) or sudo.
+set -euo pipefail
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation poppler-utils chromium)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo -n"  # never prompt: without rights, say so and go on
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
