@@ -53,11 +53,16 @@ KEY_INFO_EXEMPT_GROUNDS = frozenset(
 
 @transaction.atomic
 def referral_submit(
-    *, referral: Referral, people: list[dict[str, Any]] | None = None, by: User | None = None
+    *,
+    referral: Referral,
+    people: list[dict[str, Any]] | None = None,
+    by: User | None = None,
+    reference: str | None = None,
 ) -> Referral:
     """Save a validated referral with its parents/carers and siblings, and give it a reference.
 
     The caller sets the channel (and, for the signed-in door, the referrer user and school).
+    ``reference`` gives a fixed reference instead of a random one (the demo data only).
     """
     now = timezone.now()
     referral.received_at = now
@@ -69,14 +74,18 @@ def referral_submit(
             setattr(referral, name, "")
         referral.referrer_user = None
     for attempt in range(5):
-        referral.reference = new_reference(REFERENCE_PREFIX)
+        referral.reference = reference or new_reference(REFERENCE_PREFIX)
         try:
             with transaction.atomic():
                 referral.save()
             break
         except IntegrityError:
             # A reference collision is one in 10^11; any other integrity error is real.
-            if attempt == 4 or not Referral.objects.filter(reference=referral.reference).exists():
+            if (
+                reference is not None
+                or attempt == 4
+                or not Referral.objects.filter(reference=referral.reference).exists()
+            ):
                 raise
             referral.pk = None
     for person in people or []:

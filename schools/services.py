@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -66,20 +66,28 @@ def return_submit(
     school: School,
     by: User,
     parents: list[dict[str, Any]] | None = None,
+    reference: str | None = None,
+    submitted_at: datetime | None = None,
 ) -> SchoolReturn:
     """Save a validated return for `school`, submitted by `by`, with its parents/carers.
 
     The form has already validated the fields; here the school is checked against the
     submitter, lateness and the compulsory-school-age warning are decided, and a reference
     is given.
+
+    ``reference`` and ``submitted_at`` are for loading known returns (the demo data): a
+    fixed reference instead of a random one, and the moment the return was sent (lateness
+    and the age warning are then decided on that day). Neither is given by the forms.
     """
     if not by.is_la_user and not school.memberships.filter(user=by).exists():
         raise ReturnError(ERROR_NOT_A_MEMBER)
-    now = timezone.now()
+    now = submitted_at or timezone.now()
     today = timezone.localdate(now)
     school_return.school = school
     school_return.kind = _kind_of(school_return)
     school_return.submitted_at = now
+    if submitted_at is not None:
+        school_return.created_at = submitted_at
     school_return.created_by = by
     school_return.updated_by = by
     school_return.status = ReturnStatus.RECEIVED
@@ -92,7 +100,7 @@ def return_submit(
         school_return.is_late = leaver_is_late(school_return.deletion_date, today)
     prefix = _REFERENCE_PREFIX[ReturnKind(school_return.kind)]
     for attempt in range(5):
-        school_return.reference = new_reference(prefix)
+        school_return.reference = reference or new_reference(prefix)
         try:
             with transaction.atomic():
                 school_return.save()
@@ -104,7 +112,8 @@ def return_submit(
         except IntegrityError:
             # A reference collision is one in 10^11; any other integrity error is real.
             if (
-                attempt == 4
+                reference is not None
+                or attempt == 4
                 or SchoolReturn.objects.filter(reference=school_return.reference)
                 .exclude(pk=school_return.pk)
                 .count()

@@ -165,6 +165,7 @@ def referral_accept(
     child: Child | None = None,
     category: Category,
     officer: User | None = None,
+    reference: str | None = None,
 ) -> Case:
     """Accept a referral as CME: open a case on a new child record or on the matched child.
 
@@ -172,6 +173,7 @@ def referral_accept(
     the referral was received. A child with a child protection plan or looked after is
     escalated at once (DOMAIN.md: "Escalation at once") and the managers are told.
     ``officer``, given by a manager, allocates the case in the same transaction.
+    ``reference`` gives the case a fixed reference instead of a random one (the demo data).
     """
     referral = _locked_new(referral)
     if child is None:
@@ -189,7 +191,7 @@ def referral_accept(
     now = timezone.now()
     received_on = timezone.localdate(referral.received_at)
     case = Case(
-        reference=_new_case_reference(),
+        reference=reference or _new_case_reference(),
         child=child,
         referral=referral,
         category=category,
