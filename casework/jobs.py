@@ -25,6 +25,7 @@ from cme.jobs import JobResult, job
 from cme.models import Role, User
 from cme.notifications import managers, notify
 from cme.statutory import compulsory_school_age
+from schools.jobs import Message, notify_all
 
 #: At most this many references per list in a digest (the app has the full lists).
 DIGEST_MAX_REFERENCES = 50
@@ -88,12 +89,13 @@ def overdue_enquiries(*, today: date, dry_run: bool) -> JobResult:
             timezone.now(),
         )
         team = managers()
+        messages = []
         for case in (
             Case.objects.filter(pk__in=ids).select_related("allocated_to").order_by("reference")
         ):
             result.flagged.append(case.reference)
-            result.notified += len(
-                notify(
+            messages.append(
+                Message(
                     _recipients(case.allocated_to, team),
                     key=f"overdue:{case.pk}",
                     title=f"Case {case.reference} overdue",
@@ -104,6 +106,7 @@ def overdue_enquiries(*, today: date, dry_run: bool) -> JobResult:
                     url=reverse("cases:detail", args=[case.reference]),
                 )
             )
+        result.notified += sum(notify_all(messages))
     return result
 
 
@@ -157,12 +160,13 @@ def end_of_compulsory_age(*, today: date, dry_run: bool) -> JobResult:
             timezone.now(),
         )
         team = managers()
+        messages = []
         for case in (
             Case.objects.filter(pk__in=ids).select_related("allocated_to").order_by("reference")
         ):
             result.flagged.append(case.reference)
-            result.notified += len(
-                notify(
+            messages.append(
+                Message(
                     _recipients(case.allocated_to, team),
                     key=f"csa_end:{case.pk}",
                     title=f"Case {case.reference}: past compulsory school age, review for closure",
@@ -174,6 +178,7 @@ def end_of_compulsory_age(*, today: date, dry_run: bool) -> JobResult:
                     url=reverse("cases:detail", args=[case.reference]),
                 )
             )
+        result.notified += sum(notify_all(messages))
     return result
 
 

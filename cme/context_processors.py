@@ -22,10 +22,12 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("School returns", "schools:la_returns"),
     ],
     Role.MANAGER: [
+        ("Dashboard", "dashboard:dashboard"),
         ("My cases", "cases:my_cases"),
         ("Triage", "triage:list"),
         ("Register", "cases:register"),
         ("Team", "cases:team"),
+        ("Reports", "reports:runs"),
         ("School returns", "schools:la_returns"),
     ],
     Role.ADMINISTRATOR: [

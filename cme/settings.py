@@ -123,6 +123,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Built board reports (PDF, CSV): private files, served only by the managers-only views.
+CME_REPORT_STORAGE = env("CME_REPORT_STORAGE", default=str(VAR_DIR / "reports"))
 # Uploads are refused above this size before they reach a view (GIAS files, attachments).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -224,6 +226,27 @@ def _beat_entry(name: str, hhmm: str) -> dict[str, object]:
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     name: _beat_entry(name, hhmm) for name, hhmm in CME_JOB_TIMES.items()
 }
+
+
+def _report_entry(task: str, months: str) -> dict[str, object]:
+    from celery.schedules import crontab
+
+    # Days 1-7 at 06:00: the task itself builds only on the first working day of the month.
+    return {
+        "task": task,
+        "schedule": crontab(hour="6", minute="0", day_of_month="1-7", month_of_year=months),
+        "options": {"expires": 12 * 60 * 60},
+    }
+
+
+# The board report: last month's on the first working day of each month, last quarter's on
+# the first working day of January, April, July and October.
+CELERY_BEAT_SCHEDULE["monthly_board_report"] = _report_entry(
+    "reports.tasks.monthly_board_report", "*"
+)
+CELERY_BEAT_SCHEDULE["quarterly_board_report"] = _report_entry(
+    "reports.tasks.quarterly_board_report", "1,4,7,10"
+)
 
 # The service's own rules (DOMAIN.md).
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")

@@ -8,7 +8,8 @@ from the first day of absence have passed by today" is the same as "the first da
 before the 20th school day counting back from today", because the count only grows as the
 first day moves earlier. That gives one date per school, so the whole check is one query
 (`school = S AND first_day <= cutoff(S)` for each school with candidates), recomputed on every
-run from the calendar as it stands. The calendar is read once per school with candidates.
+run from the calendar as it stands. The calendars of all the schools with candidates are read
+in two queries, and each cut-off is counted once per distinct calendar (most share the LA's).
 
 Each real run claims the rows it flags with a conditional UPDATE (`schools.jobs.claim`) and
 then notifies, or raises referrals, for the claimed rows only, in one transaction.
@@ -17,6 +18,7 @@ then notifies, or raises referrals, for the claimed rows only, in one transactio
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import reduce
@@ -34,23 +36,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.notifications import managers, notify
+from cme.notifications import managers
 from cme.statutory import TermCalendar, is_school_day
 from referrals.models import SystemTrigger
 from referrals.services import referral_raise_from_return
-from schools.jobs import claim, school_staff
+from schools.jobs import Message, claim, notify_all, school_staff
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
+    Closure,
     DestinationType,
     JoinerReturn,
     LeaverReturn,
     ReturnStatus,
     School,
     SchoolReturn,
+    Term,
     Whereabouts,
 )
-from schools.selectors import term_calendar_for
 
 log = logging.getLogger(__name__)
 
@@ -87,16 +90,54 @@ def school_day_back(cal: TermCalendar, today: date, n: int) -> date | None:
     return None
 
 
+def _calendars(school_ids: list[int], start: date, end: date) -> dict[int, TermCalendar]:
+    """`schools.selectors.term_calendar_for` for many schools at once, in two queries: a
+    school with terms of its own in the window counts on those, any other on the LA's;
+    closures are the school's own plus the LA-wide ones."""
+    la_terms: list[tuple[date, date]] = []
+    own_terms: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for school_id, first, last in (
+        Term.objects.filter(start__lte=end, end__gte=start)
+        .filter(Q(school__isnull=True) | Q(school__in=school_ids))
+        .order_by("start")
+        .values_list("school_id", "start", "end")
+    ):
+        (la_terms if school_id is None else own_terms[school_id]).append((first, last))
+    la_closures: set[date] = set()
+    own_closures: dict[int, set[date]] = defaultdict(set)
+    for school_id, day in (
+        Closure.objects.filter(date__range=(start, end))
+        .filter(Q(school__isnull=True) | Q(school__in=school_ids))
+        .values_list("school_id", "date")
+    ):
+        (la_closures if school_id is None else own_closures[school_id]).add(day)
+    return {
+        pk: TermCalendar(
+            terms=tuple(own_terms.get(pk) or la_terms),
+            closures=frozenset(la_closures | own_closures.get(pk, set())),
+        )
+        for pk in school_ids
+    }
+
+
 def _per_school(
-    schools: QuerySet[School], today: date, condition: Callable[[School, TermCalendar], Q | None]
+    school_ids: list[int],
+    school_field: str,
+    today: date,
+    condition: Callable[[TermCalendar], Q | None],
 ) -> Q:
-    """OR of `condition(school, calendar)` over `schools`; matches nothing if all are None."""
+    """OR over the schools of `<school_field> = school AND condition(its calendar)`, matching
+    nothing if every condition is None. The calendars are read once for all the schools and
+    each condition computed once per distinct calendar (most schools share the LA's), so the
+    query has one clause per calendar, not per school."""
+    by_calendar: dict[TermCalendar, list[int]] = defaultdict(list)
+    for pk, cal in _calendars(school_ids, today - _CALENDAR_LOOKBACK, today).items():
+        by_calendar[cal].append(pk)
     parts = []
-    for school in schools:
-        cal = term_calendar_for(school, today - _CALENDAR_LOOKBACK, today)
-        part = condition(school, cal)
+    for cal, pks in by_calendar.items():
+        part = condition(cal)
         if part is not None:
-            parts.append(part)
+            parts.append(Q(**{f"{school_field}__in": sorted(pks)}) & part)
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
@@ -108,7 +149,7 @@ def _absence_due(today: date) -> QuerySet[AbsenceNotification]:
         status=ReturnStatus.CLOSED
     )
 
-    def condition(school: School, cal: TermCalendar) -> Q | None:
+    def condition(cal: TermCalendar) -> Q | None:
         parts = []
         day_20 = school_day_back(cal, today, ABSENCE_SCHOOL_DAYS)
         if day_20 is not None:
@@ -118,10 +159,12 @@ def _absence_due(today: date) -> QuerySet[AbsenceNotification]:
         if day_10 is not None:
             # Reg 9(1)(h): school days *after* the leave ended, so the last day of leave is not one.
             parts.append(Q(absence_type=AbsenceType.AFTER_LEAVE, leave_end_date__lt=day_10))
-        return Q(school=school) & reduce(or_, parts) if parts else None
+        return reduce(or_, parts) if parts else None
 
-    schools = School.objects.filter(pk__in=waiting.values("school_id"))
-    return waiting.filter(_per_school(schools, today, condition))
+    schools = list(
+        School.objects.filter(pk__in=waiting.values("school_id")).values_list("pk", flat=True)
+    )
+    return waiting.filter(_per_school(schools, "school", today, condition))
 
 
 @job(
@@ -146,6 +189,7 @@ def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
             .order_by("reference")
         )
         staff = school_staff(n.school_id for n in claimed)
+        messages = []
         for notification in claimed:
             result.flagged.append(notification.reference)
             referred = notification.whereabouts == Whereabouts.UNKNOWN
@@ -168,8 +212,8 @@ def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
                 (staff.get(notification.school_id, []), "schools:return_detail"),
                 (la_staff, "schools:la_return_detail"),
             ):
-                result.notified += len(
-                    notify(
+                messages.append(
+                    Message(
                         users,
                         key=key,
                         title=title,
@@ -177,6 +221,7 @@ def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
                         url=reverse(url_name, args=[notification.reference]),
                     )
                 )
+        result.notified += sum(notify_all(messages))
     return result
 
 
@@ -284,16 +329,20 @@ def _transition_overdue(today: date, exclude: list[int]) -> QuerySet[LeaverRetur
     )
     days: int = settings.CME_TRANSITION_SCHOOL_DAYS
 
-    def condition(school: School, cal: TermCalendar) -> Q | None:
+    def condition(cal: TermCalendar) -> Q | None:
         # "Within N school days": overdue once the N-th school day after the start has ended,
         # so count back from yesterday; the start day itself is not one of the N.
         cutoff = school_day_back(cal, today - _ONE_DAY, days)
         if cutoff is None:
             return None
-        return Q(destination_school=school, transition_start__lt=cutoff)
+        return Q(transition_start__lt=cutoff)
 
-    schools = School.objects.filter(pk__in=waiting.values("destination_school_id"))
-    return waiting.filter(_per_school(schools, today, condition))
+    schools = list(
+        School.objects.filter(pk__in=waiting.values("destination_school_id")).values_list(
+            "pk", flat=True
+        )
+    )
+    return waiting.filter(_per_school(schools, "destination_school", today, condition))
 
 
 @job(

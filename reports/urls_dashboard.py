@@ -1,4 +1,9 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from reports.views import dashboard
+
 app_name = "dashboard"
+urlpatterns: list[URLPattern] = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/data-pack.csv", dashboard.data_pack, name="data_pack"),
+]

@@ -18,11 +18,12 @@ transaction so that a failed notification leaves the rows unclaimed for the next
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from functools import partial
+from typing import Any, NamedTuple, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
@@ -30,8 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.models import CASEWORK_ROLES, User
-from cme.notifications import notify
+from cme.models import CASEWORK_ROLES, Notification, User
+from cme.notifications import _send
 from schools.models import (
     PartTimeTimetable,
     ReturnKind,
@@ -68,6 +69,65 @@ def school_staff(school_ids: Iterable[int]) -> dict[int, list[User]]:
     for membership in memberships:
         staff[membership.school_id].append(membership.user)
     return staff
+
+
+class Message(NamedTuple):
+    """One `cme.notifications.notify` call: the same message, under one key, to some users."""
+
+    users: Iterable[User]
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def _claim_unsent(pairs: Sequence[tuple[int, str]], now: datetime) -> set[tuple[int, str]]:
+    """Mark the unsent notifications (user id, key) emailed, conditionally, and return the
+    pairs this statement claimed (a run at the same time claims the others)."""
+    if not pairs:
+        return set()
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Notification._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS n SET emailed_at = %s "  # noqa: S608 - name from _meta
+                "FROM unnest(%s::bigint[], %s::text[]) AS t(user_id, key) "
+                "WHERE n.user_id = t.user_id AND n.key = t.key AND n.emailed_at IS NULL "
+                "RETURNING n.user_id, n.key",
+                [now, [pk for pk, _ in pairs], [key for _, key in pairs]],
+            )
+            return {(pk, key) for pk, key in cursor.fetchall()}
+    unsent = Notification.objects.filter(emailed_at__isnull=True)
+    return {
+        (pk, key) for pk, key in pairs if unsent.filter(user_id=pk, key=key).update(emailed_at=now)
+    }
+
+
+def notify_all(messages: Iterable[Message]) -> list[int]:
+    """`cme.notifications.notify` for many messages at once, with the same effect (stored
+    once per user and key, emailed once, after the commit, to the notifications claimed
+    now) in three statements in all rather than a few per message and user. Returns how
+    many notifications each message created now."""
+    targets = [(m, {u.pk: u for u in m.users if u.is_active}) for m in messages]
+    Notification.objects.bulk_create(
+        [
+            Notification(user_id=pk, key=m.key, title=m.title, body=m.body, url=m.url)
+            for m, users in targets
+            for pk in users
+        ],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    claimed = _claim_unsent([(pk, m.key) for m, users in targets for pk in users], timezone.now())
+    created = []
+    for m, users in targets:
+        # As with notify called message by message, a user and key claimed once counts once.
+        recipients = [user for pk, user in users.items() if (pk, m.key) in claimed]
+        claimed.difference_update((user.pk, m.key) for user in recipients)
+        if recipients:
+            transaction.on_commit(partial(_send, recipients, m.title, m.body, m.url))
+        created.append(len(recipients))
+    return created
 
 
 # ------------------------------------------------------------------------------ late returns
@@ -114,11 +174,12 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
         for school_id, reference in rows:
             by_school[school_id].append(reference)
         staff = school_staff(by_school)
+        messages = []
         for school_id, references in by_school.items():
             result.flagged.extend(references)
             count = len(references)
-            result.notified += len(
-                notify(
+            messages.append(
+                Message(
                     staff.get(school_id, []),
                     key=f"late:{school_id}:{today:%Y-%m-%d}",
                     title=f"{count} late school return{'s' if count != 1 else ''} recorded",
@@ -128,6 +189,7 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
                     url=reverse("schools:return_list"),
                 )
             )
+        result.notified += sum(notify_all(messages))
     return result
 
 
@@ -175,6 +237,7 @@ def _remind(
     )
     rows_list = list(rows)
     staff = school_staff(school_id for _, _, school_id, _ in rows_list)
+    messages = []
     for pk, reference, school_id, when in rows_list:
         result.flagged.append(f"{reference} {what} {when:%Y-%m-%d}")
         key = f"part-time-{what}:{pk}:{when:%Y-%m-%d}"
@@ -183,8 +246,8 @@ def _remind(
             "emails/part_time_review.txt",
             {"reference": reference, "what": what, "when": when},
         )
-        result.notified += len(
-            notify(
+        messages.append(
+            Message(
                 staff.get(school_id, []),
                 key=key,
                 title=title,
@@ -192,8 +255,8 @@ def _remind(
                 url=reverse("schools:return_detail", args=[reference]),
             )
         )
-        result.notified += len(
-            notify(
+        messages.append(
+            Message(
                 la_staff,
                 key=key,
                 title=title,
@@ -201,6 +264,7 @@ def _remind(
                 url=reverse("schools:la_return_detail", args=[reference]),
             )
         )
+    result.notified += sum(notify_all(messages))
 
 
 @job("part_time_reviews", "Remind school and LA of part-time timetables past review or end date")

@@ -1,0 +1,296 @@
+"""Report runs: a manager asks for the board report for a period; a Celery task builds it.
+
+A run moves queued → building → ready (or failed). The build claims its run with one
+conditional UPDATE (queued → building), so a duplicate task for the same run does nothing.
+A worker killed mid-build leaves the run in ``building``: a later task may reclaim a run
+whose build started more than ``STALE_AFTER`` ago. Messages and errors stored on a run
+never hold personal data (the log has the exception, by run id).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cme.models import Role, User
+from reports.models import DownloadFormat, ReportDownload, ReportRun, RunKind, RunStatus
+
+log = logging.getLogger(__name__)
+
+#: A run left in ``building`` longer than this is taken to be from a worker that died.
+STALE_AFTER = timedelta(minutes=30)
+#: The longest period a report may cover.
+MAX_MONTHS = 24
+
+FAILED_MESSAGE = "The report could not be built. Try again, or ask the service desk to look at the log."
+
+
+# ------------------------------------------------------------------------------ periods
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def last_month(today: date) -> tuple[date, date]:
+    first = today.replace(day=1) - timedelta(days=1)
+    return month_bounds(first.year, first.month)
+
+
+def last_quarter(today: date) -> tuple[date, date]:
+    """The calendar quarter (January to March, April to June, ...) before the one holding today."""
+    q_start_month = 3 * ((today.month - 1) // 3) + 1
+    end = date(today.year, q_start_month, 1) - timedelta(days=1)
+    start = date(end.year, end.month - 2, 1)
+    return start, end
+
+
+def last_12_months(today: date) -> tuple[date, date]:
+    _, end = last_month(today)
+    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
+    return start.replace(day=1), end
+
+
+def months_spanned(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def validate_period(start: date, end: date, *, today: date) -> None:
+    if start > end:
+        raise ValidationError("The start date must be on or before the end date", code="order")
+    if end > today:
+        raise ValidationError("The end date must be today or in the past", code="future")
+    if months_spanned(start, end) > MAX_MONTHS:
+        raise ValidationError(
+            f"A report can cover at most {MAX_MONTHS} months", code="too_long"
+        )
+
+
+# ------------------------------------------------------------------------------ requests
+
+
+def report_request(
+    *, by: User, start: date, end: date, suppressed: bool = True
+) -> ReportRun:
+    """Queue a report for ``start`` to ``end``; the build starts when the transaction commits."""
+    if by.role != Role.MANAGER or not by.is_active:
+        raise PermissionDenied("Only CME managers can ask for board reports")
+    validate_period(start, end, today=timezone.localdate())
+    run = ReportRun.objects.create(
+        requested_by=by,
+        period_start=start,
+        period_end=end,
+        kind=RunKind.ON_DEMAND,
+        suppressed=suppressed,
+        message="Waiting to start",
+    )
+    _enqueue(run.pk)
+    log.info("report run %s queued by user %s", run.pk, by.pk)
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from reports.tasks import build_report
+
+    transaction.on_commit(lambda: build_report.delay(run_id))
+
+
+# ---------------------------------------------------------------------------- the build
+# The figures contract (reports/figures.py, suppression.py, csv_pack.py), reached through
+# these three names so that tests can stand in for them.
+
+
+def get_figures(start: date, end: date) -> Any:
+    from reports.figures import board_figures
+
+    return board_figures(start, end)
+
+
+def suppress_figures(figures: Any) -> Any:
+    from reports.suppression import suppress
+
+    return suppress(figures)
+
+
+def figures_csv(figures: Any) -> str:
+    from reports.csv_pack import csv_pack
+
+    return csv_pack(figures)
+
+
+def _claim(run_id: int) -> bool:
+    """Move the run to ``building`` if it is queued (or stuck building); True if we did."""
+    now = timezone.now()
+    stale = Q(status=RunStatus.BUILDING, started_at__lt=now - STALE_AFTER)
+    return bool(
+        ReportRun.objects.filter(Q(status=RunStatus.QUEUED) | stale, pk=run_id).update(
+            status=RunStatus.BUILDING,
+            started_at=now,
+            progress=5,
+            message="Starting",
+            error="",
+            finished_at=None,
+        )
+    )
+
+
+def _progress(run_id: int, percent: int, message: str) -> None:
+    # Saved at once (outside any request transaction: the task runs on its own), so the
+    # runs page shows it while the build goes on.
+    ReportRun.objects.filter(pk=run_id, status=RunStatus.BUILDING).update(
+        progress=percent, message=message
+    )
+
+
+def _filename(run: ReportRun, ext: str) -> str:
+    variant = "board" if run.suppressed else "internal"
+    return f"cme-board-report-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}-{variant}-{run.pk}.{ext}"
+
+
+def report_build(run_id: int) -> bool:
+    """Build run ``run_id``: True if this call built it, False if another has (or had) it."""
+    if not _claim(run_id):
+        log.info("report run %s: not queued (already built or being built), skipped", run_id)
+        return False
+    run = ReportRun.objects.get(pk=run_id)
+    try:
+        from reports.charts import board_charts
+        from reports.pdf import render_pdf
+
+        _progress(run_id, 10, "Counting the figures")
+        figures = get_figures(run.period_start, run.period_end)
+        if run.suppressed:
+            figures = suppress_figures(figures)
+        _progress(run_id, 30, "Drawing the charts")
+        charts = board_charts(figures)
+        _progress(run_id, 60, "Laying out the PDF")
+        pdf = render_pdf(figures, settings.CME_LA_NAME, charts=charts)
+        _progress(run_id, 90, "Saving the files")
+        csv_text = figures_csv(figures)
+        run.pdf_file.save(_filename(run, "pdf"), ContentFile(pdf), save=False)
+        run.csv_file.save(_filename(run, "csv"), ContentFile(csv_text.encode("utf-8-sig")), save=False)
+        updated = ReportRun.objects.filter(pk=run_id, status=RunStatus.BUILDING).update(
+            pdf_file=run.pdf_file.name,
+            csv_file=run.csv_file.name,
+            status=RunStatus.READY,
+            progress=100,
+            message="Ready to download",
+            finished_at=timezone.now(),
+        )
+        if not updated:  # someone else finished or failed it meanwhile: keep theirs
+            run.pdf_file.delete(save=False)
+            run.csv_file.delete(save=False)
+            return False
+    except (OperationalError, InterfaceError):
+        # The database went away: hand the run back to the queue for the task's retry (if
+        # even that fails, the run stays building and is reclaimed after STALE_AFTER).
+        log.warning("report run %s: database error, to be retried", run_id)
+        with contextlib.suppress(OperationalError, InterfaceError):
+            ReportRun.objects.filter(pk=run_id, status=RunStatus.BUILDING).update(
+                status=RunStatus.QUEUED, progress=0, message="Waiting to retry"
+            )
+        raise
+    except Exception:
+        log.exception("report run %s failed", run_id)
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            message="Failed",
+            error=FAILED_MESSAGE,
+            finished_at=timezone.now(),
+        )
+        return False
+    log.info("report run %s ready", run_id)
+    return True
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def report_download_record(*, run: ReportRun, user: User, fmt: str) -> ReportDownload:
+    if user.role != Role.MANAGER:
+        raise PermissionDenied("Only CME managers can download board reports")
+    if run.status != RunStatus.READY:
+        raise ValidationError("The report is not ready", code="not_ready")
+    return ReportDownload.objects.create(run=run, user=user, format=DownloadFormat(fmt))
+
+
+# ------------------------------------------------------------------ scheduled builds
+
+
+@dataclass(frozen=True)
+class ScheduledResult:
+    run: ReportRun | None
+    created: bool
+    built: bool
+    notified: int
+
+    def summary(self, name: str) -> str:
+        if self.run is None:
+            return f"{name}: not today"
+        return (
+            f"{name}: run {self.run.pk} {'created' if self.created else 'exists'}, "
+            f"{'built' if self.built else 'not built now'}, notified {self.notified}"
+        )
+
+
+def first_working_day_of_month(day: date) -> date:
+    from cme.statutory import add_working_days
+
+    return add_working_days(day.replace(day=1) - timedelta(days=1), 1)
+
+
+def scheduled_report(kind: str, *, today: date) -> ScheduledResult:
+    """The monthly or quarterly board report, built on the first working day of the month
+    (quarterly: of January, April, July and October) and sent to the managers.
+
+    Idempotent: the run for a period is created once (a unique constraint), built once (the
+    claim), and each manager is notified once (the notification key).
+    """
+    from django.urls import reverse
+
+    from cme.notifications import managers, notify
+
+    if kind not in (RunKind.MONTHLY, RunKind.QUARTERLY):
+        raise ValueError(f"not a scheduled kind: {kind}")
+    if today != first_working_day_of_month(today):
+        return ScheduledResult(None, False, False, 0)
+    if kind == RunKind.QUARTERLY and today.month not in (1, 4, 7, 10):
+        return ScheduledResult(None, False, False, 0)
+    start, end = last_month(today) if kind == RunKind.MONTHLY else last_quarter(today)
+    created = False
+    run = ReportRun.objects.filter(kind=kind, period_start=start, period_end=end).first()
+    if run is None:
+        try:
+            with transaction.atomic():
+                run = ReportRun.objects.create(
+                    kind=kind, period_start=start, period_end=end, suppressed=True,
+                    message="Waiting to start",
+                )
+                created = True
+        except IntegrityError:  # another beat run created it a moment ago
+            run = ReportRun.objects.get(kind=kind, period_start=start, period_end=end)
+    built = report_build(run.pk)
+    run.refresh_from_db()
+    notified = 0
+    if run.status == RunStatus.READY:
+        label = "Monthly" if kind == RunKind.MONTHLY else "Quarterly"
+        notified = len(
+            notify(
+                managers(),
+                key=f"report:{run.pk}",
+                title=f"{label} board report ready: {run.period_start:%-d %b %Y} to {run.period_end:%-d %b %Y}",
+                url=reverse("reports:runs"),
+            )
+        )
+    return ScheduledResult(run, created, built, notified)

@@ -1,0 +1,57 @@
+"""Celery tasks for report runs. Thin: the work is in reports.services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def build_report(self: object, run_id: int) -> bool:
+    """Build one report run (a duplicate delivery finds it claimed and does nothing)."""
+    from reports.services import report_build
+
+    return report_build(run_id)
+
+
+def _scheduled(kind: str, today: str | None) -> str:
+    from datetime import date
+
+    from django.utils import timezone
+
+    from reports.services import scheduled_report
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return scheduled_report(kind, today=day).summary(f"{kind}_board_report")
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def monthly_board_report(self: object, today: str | None = None) -> str:
+    """Beat, days 1 to 7 at 06:00: last month's report on the month's first working day.
+
+    ``today`` (ISO date) runs it as of that day: for a rerun by hand and for tests."""
+    return _scheduled("monthly", today)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def quarterly_board_report(self: object, today: str | None = None) -> str:
+    """Beat, days 1 to 7 of Jan, Apr, Jul, Oct at 06:00: last quarter's report."""
+    return _scheduled("quarterly", today)

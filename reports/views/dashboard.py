@@ -1,0 +1,148 @@
+"""The managers' dashboard: the board report's headline figures and trend, unsuppressed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from cme.access import managers_only
+from reports.csv_pack import csv_pack
+from reports.figures import BoardFigures, Headline, Trend, board_figures
+from reports.suppression import suppress
+
+#: ?period= choices and their labels, the first the default.
+PERIODS: dict[str, str] = {
+    "this_month": "This month",
+    "last_month": "Last month",
+    "this_year": "This year",
+}
+
+#: Chart geometry (SVG user units).
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 720, 240, 20, 200
+
+
+def period_dates(period: str, today: date) -> tuple[date, date]:
+    """First and last days of a chosen period; the current ones end today."""
+    first_of_month = today.replace(day=1)
+    if period == "last_month":
+        last = first_of_month - timedelta(days=1)
+        return last.replace(day=1), last
+    if period == "this_year":
+        return date(today.year, 1, 1), today
+    return first_of_month, today
+
+
+@dataclass(frozen=True)
+class Card:
+    headline: Headline
+    change: int | float | None
+    url: str
+
+
+def _cards(figures: BoardFigures) -> list[Card]:
+    register = reverse("cases:register")
+    links = {
+        "open_now": register,
+        "overdue": f"{register}?overdue=on",
+        "untraceable": f"{register}?category=missing",
+        "cases_opened": f"{register}?"
+        + urlencode({"received_after": figures.start, "received_before": figures.end}),
+        "new_referrals": reverse("triage:list"),
+    }
+    cards = []
+    for h in figures.headlines:
+        change = None
+        if isinstance(h.value, int | float) and isinstance(h.previous, int | float):
+            change = round(h.value - h.previous, 1)
+        cards.append(Card(headline=h, change=change, url=links.get(h.key, "")))
+    return cards
+
+
+def _chart(trend: Trend) -> dict[str, Any]:
+    """Bar positions for the inline SVG: referrals and open cases side by side per month."""
+    top = max([*trend.referrals, *trend.open_cases, 1])
+    slot = CHART_WIDTH / len(trend.months)
+    bar = slot * 0.35
+    scale = (CHART_BOTTOM - CHART_TOP) / top
+    bars = []
+    for i, (month, referrals, open_cases) in enumerate(
+        zip(trend.months, trend.referrals, trend.open_cases, strict=True)
+    ):
+        x = i * slot + slot * 0.15
+        bars.append(
+            {
+                "month": month,
+                "label_x": round(i * slot + slot / 2, 1),
+                "referrals": referrals,
+                "open_cases": open_cases,
+                "rx": round(x, 1),
+                "ox": round(x + bar, 1),
+                "rh": round(referrals * scale, 1),
+                "oh": round(open_cases * scale, 1),
+                "ry": round(CHART_BOTTOM - referrals * scale, 1),
+                "oy": round(CHART_BOTTOM - open_cases * scale, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_width": round(bar, 1),
+        "max": top,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": CHART_BOTTOM,
+        "top": CHART_TOP,
+    }
+
+
+def _chosen(request: HttpRequest) -> tuple[str, date, date]:
+    period = request.GET.get("period", "")
+    if period not in PERIODS:
+        period = next(iter(PERIODS))
+    start, end = period_dates(period, timezone.localdate())
+    return period, start, end
+
+
+@managers_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period, start, end = _chosen(request)
+    figures = board_figures(start, end)
+    tables = {t.key: t for t in figures.tables}
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "figures": figures,
+            "cards": _cards(figures),
+            "chart": _chart(figures.trend),
+            "trend_rows": zip(
+                figures.trend.months,
+                figures.trend.referrals,
+                figures.trend.open_cases,
+                strict=True,
+            ),
+            "categories": tables["cases_by_category"],
+            "periods": PERIODS,
+            "period": period,
+        },
+    )
+
+
+@managers_only
+def data_pack(request: HttpRequest) -> HttpResponse:
+    """The CSV data pack for the chosen period; ``?suppress=on`` gives the board's copy."""
+    _, start, end = _chosen(request)
+    figures = board_figures(start, end)
+    if request.GET.get("suppress") == "on":
+        figures = suppress(figures)
+    response = HttpResponse(csv_pack(figures), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cme-figures-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"'
+    )
+    return response

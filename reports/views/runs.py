@@ -1,0 +1,185 @@
+"""Report runs: ask for the board report, watch it build, download it (managers only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.layout import ConditionalQuestion, Field
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from cme.access import acting_user, managers_only
+from cme.forms import gds_helper
+from reports import services as svc
+from reports.models import DownloadFormat, ReportRun, RunStatus
+from schools.forms.fields import GdsDateField
+
+QUICK_CHOICES = [
+    ("last_month", "Last month"),
+    ("last_quarter", "Last quarter"),
+    ("last_12_months", "Last 12 months"),
+    ("custom", "Choose the dates"),
+]
+SUPPRESSION_CHOICES = [
+    ("board", "For the board (numbers under 5 hidden)"),
+    ("internal", "For internal use (all numbers)"),
+]
+
+
+def quick_period(choice: str, today: date) -> tuple[date, date] | None:
+    return {
+        "last_month": svc.last_month,
+        "last_quarter": svc.last_quarter,
+        "last_12_months": svc.last_12_months,
+    }.get(choice, lambda _t: None)(today)
+
+
+class ReportRequestForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Which period should the report cover?",
+        choices=QUICK_CHOICES,
+        widget=forms.RadioSelect,
+        initial="last_month",
+        error_messages={"required": "Select the period the report should cover"},
+    )
+    start = GdsDateField(what="the first day of the period", label="From", required=False,
+                         help_text="For example, 1 4 2026")
+    end = GdsDateField(what="the last day of the period", label="To", required=False,
+                       help_text="For example, 30 6 2026")
+    audience = forms.ChoiceField(
+        label="Who is the report for?",
+        choices=SUPPRESSION_CHOICES,
+        widget=forms.RadioSelect,
+        initial="board",
+        error_messages={"required": "Select who the report is for"},
+        help_text="Reports for the board hide counts from 1 to 4 so that no child can be identified.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from schools.forms.leaver import Radios  # ConditionalRadios with a legend size
+
+        # The dates are asked only when "Choose the dates" is picked (a GOV.UK reveal,
+        # matched to its radio by the choice's label).
+        self.helper = gds_helper(
+            Radios(
+                "period",
+                *[
+                    ConditionalQuestion(label, Field("start"), Field("end"))
+                    if value == "custom"
+                    else label
+                    for value, label in QUICK_CHOICES
+                ],
+                legend_size="m",
+            ),
+            Field.radios("audience", legend_size="m"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101 - Form.clean returns cleaned_data
+        choice = data.get("period")
+        today = timezone.localdate()
+        if choice == "custom":
+            for name, what in (("start", "the first day of the period"),
+                               ("end", "the last day of the period")):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Enter {what}")
+            if self.errors:
+                return data
+            period: tuple[date, date] | None = (data["start"], data["end"])
+        else:
+            period = quick_period(choice or "", today)
+        if period is None:
+            return data
+        try:
+            svc.validate_period(*period, today=today)
+        except ValidationError as exc:
+            field = "start" if exc.code in ("order", "too_long") else "end"
+            if choice != "custom":
+                field = "period"
+            self.add_error(field, exc.messages[0])
+            return data
+        data["period_start"], data["period_end"] = period
+        return data
+
+
+@managers_only
+def runs(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            run = svc.report_request(
+                by=user,
+                start=form.cleaned_data["period_start"],
+                end=form.cleaned_data["period_end"],
+                suppressed=form.cleaned_data["audience"] == "board",
+            )
+            messages.success(request, f"Report {run.pk} requested: it is being built")
+            return redirect("reports:runs")
+    else:
+        form = ReportRequestForm()
+    page = Paginator(ReportRun.objects.select_related("requested_by"), 25).get_page(
+        request.GET.get("page")
+    )
+    busy = any(run.in_progress for run in page.object_list)
+    return render(
+        request,
+        "reports/runs.html",
+        {"form": form, "page": page, "busy": busy},
+    )
+
+
+@managers_only
+def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+    run = get_object_or_404(ReportRun, pk=run_id)
+    ready = run.status == RunStatus.READY
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "status": run.status,
+            "progress": run.progress,
+            "message": run.message,
+            "ready": run.status == RunStatus.READY,
+            "pdf_url": reverse("reports:download_pdf", args=[run.pk]) if ready else "",
+            "csv_url": reverse("reports:download_csv", args=[run.pk]) if ready else "",
+            "error": run.error,
+        }
+    )
+
+
+def _download(request: HttpRequest, run_id: int, fmt: str) -> FileResponse:
+    run = get_object_or_404(ReportRun, pk=run_id)
+    file = run.pdf_file if fmt == DownloadFormat.PDF else run.csv_file
+    if run.status != RunStatus.READY or not file:
+        raise Http404("The report is not ready")
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The report file is missing") from exc
+    svc.report_download_record(run=run, user=acting_user(request), fmt=fmt)
+    name = file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type="application/pdf" if fmt == DownloadFormat.PDF else "text/csv; charset=utf-8",
+    )
+
+
+@managers_only
+def download_pdf(request: HttpRequest, run_id: int) -> FileResponse:
+    return _download(request, run_id, DownloadFormat.PDF)
+
+
+@managers_only
+def download_csv(request: HttpRequest, run_id: int) -> FileResponse:
+    return _download(request, run_id, DownloadFormat.CSV)

@@ -1,0 +1,138 @@
+"""The managers' dashboard: who may see it, what it shows, and what it costs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casework.models import Category
+from reports.figures import board_figures
+from reports.views.dashboard import period_dates
+from tests.conftest import client_for
+from tests.reports.test_figures import NOW, case, local, referral
+
+pytestmark = pytest.mark.django_db
+URL = "/dashboard/"
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_the_url() -> None:
+    assert reverse("dashboard:dashboard") == URL
+
+
+def test_manager_sees_the_dashboard(manager_client) -> None:
+    assert manager_client.get(URL).status_code == 200
+
+
+def test_officer_cannot_see_the_dashboard(officer_client) -> None:
+    assert officer_client.get(URL).status_code == 403
+
+
+def test_school_staff_cannot_see_the_dashboard(client_a) -> None:
+    assert client_a.get(URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in() -> None:
+    response = client_for(None).get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_data_pack_is_for_managers_only(officer_client, manager_client) -> None:
+    url = reverse("dashboard:data_pack")
+    assert officer_client.get(url).status_code == 403
+    response = manager_client.get(url + "?period=last_month&suppress=on")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "cme-figures-2026-06-01-to-2026-06-30.csv" in response["Content-Disposition"]
+    assert "Small numbers suppressed,yes" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("this_month", (date(2026, 7, 1), date(2026, 7, 15))),
+        ("last_month", (date(2026, 6, 1), date(2026, 6, 30))),
+        ("this_year", (date(2026, 1, 1), date(2026, 7, 15))),
+    ],
+)
+def test_period_choices(period: str, expected: tuple[date, date]) -> None:
+    assert period_dates(period, date(2026, 7, 15)) == expected
+
+
+def test_january_last_month_is_the_previous_december() -> None:
+    assert period_dates("last_month", date(2027, 1, 10)) == (date(2026, 12, 1), date(2026, 12, 31))
+
+
+def test_headlines_are_the_report_figures_unsuppressed_with_the_change(manager_client) -> None:
+    for day in (1, 2, 3):
+        case(date(2026, 6, day))  # 3 open (a small number, not hidden here)
+    case(date(2025, 6, 2))  # open since last year: the previous open count is 1
+    case(date(2026, 6, 4), category=Category.MISSING, closed_at=local(date(2026, 6, 5)))
+
+    response = manager_client.get(URL + "?period=last_month")
+
+    assert response.status_code == 200
+    cards = {c.headline.key: c for c in response.context["cards"]}
+    figures = board_figures(date(2026, 6, 1), date(2026, 6, 30))
+    for h in figures.headlines:
+        assert (cards[h.key].headline.value, cards[h.key].headline.previous) == (
+            h.value, h.previous,
+        )
+    assert cards["open_now"].headline.value == 4
+    assert cards["open_now"].change == 3
+    html = response.content.decode()
+    assert "small numbers are not hidden here" in html
+    assert "&lt;5</" not in html.replace('"&lt;5"', "")
+    assert "A year earlier: 1." in html and "Up 3." in html
+
+
+def test_links_into_the_register_are_pre_filtered(manager_client) -> None:
+    html = manager_client.get(URL).content.decode()
+    assert 'href="/register/?overdue=on"' in html
+    assert 'href="/register/?category=missing"' in html
+    assert 'href="/register/?category=wasp"' in html
+
+
+def test_the_trend_table_and_chart_show_twelve_months(manager_client) -> None:
+    referral(local(date(2026, 7, 2)))
+    referral(local(date(2026, 7, 3)))
+
+    response = manager_client.get(URL)
+
+    html = response.content.decode()
+    assert html.count("<rect ") == 24  # two bars a month
+    assert "August 2025" in html and "July 2026" in html
+    assert "2 referrals" in html
+    assert response.context["chart"]["max"] == 2
+
+
+def test_an_unknown_period_falls_back_to_this_month(manager_client) -> None:
+    response = manager_client.get(URL + "?period=forever")
+    assert response.context["period"] == "this_month"
+
+
+def _queries(client, n: int) -> int:
+    for i in range(n):
+        case(date(2026, 7, 1) + timedelta(days=i % 14), child__looked_after=bool(i % 2))
+        referral(local(date(2026, 7, 1) + timedelta(days=i % 14)))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboard_costs_the_same_queries_with_5_or_50_cases(manager) -> None:
+    small = _queries(client_for(manager), 5)
+    large = _queries(client_for(manager), 45)
+    assert small == large
+    assert small <= 26  # the report's queries, plus session, user and notifications

@@ -1,0 +1,419 @@
+"""Report runs: a manager asks, a task builds (eagerly here), managers download; beat builds
+last month's and last quarter's reports and tells the managers."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from cme.models import Notification
+from reports import services as svc
+from reports.models import ReportDownload, ReportRun, RunKind, RunStatus
+from reports.tasks import build_report, monthly_board_report, quarterly_board_report
+from tests.reports.test_pdf import LA, PDFTOTEXT, needs_poppler, sample_figures
+
+TODAY = "2026-04-10"
+
+
+@pytest.fixture(autouse=True)
+def storage(settings, tmp_path):
+    settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
+    settings.CME_LA_NAME = LA
+    return tmp_path / "reports"
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    """Hand-built figures (unsuppressed, with small numbers) for whatever period is asked."""
+    calls = []
+
+    def fake(start, end):
+        calls.append((start, end))
+        return sample_figures(suppressed=False, small=3)
+
+    monkeypatch.setattr(svc, "get_figures", fake)
+    return calls
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    """A stand-in PDF and charts, for tests about runs rather than the document."""
+    import reports.charts
+    import reports.pdf
+
+    monkeypatch.setattr(reports.charts, "board_charts", lambda f: {})
+    monkeypatch.setattr(reports.pdf, "render_pdf", lambda f, la, charts=None: b"%PDF-1.7 stand-in")
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(f"{TODAY} 09:00 +01:00", tick=False):
+        yield
+
+
+def _text(path) -> str:
+    return subprocess.run(  # noqa: S603
+        [PDFTOTEXT, "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _request(client, **data):
+    form = {"period": "last_quarter", "audience": "board"}
+    form.update(data)
+    return client.post(reverse("reports:runs"), form)
+
+
+# ------------------------------------------------------------------ request → ready → download
+
+
+@needs_poppler
+def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
+    manager_client, manager, figures, frozen, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _request(manager_client)
+    assert response.status_code == 302
+    run = ReportRun.objects.get()
+    assert (run.requested_by, run.kind, run.suppressed) == (manager, RunKind.ON_DEMAND, True)
+    assert (run.period_start, run.period_end) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert figures == [(date(2026, 1, 1), date(2026, 3, 31))]
+    assert run.status == RunStatus.READY and run.progress == 100
+    assert run.started_at and run.finished_at and run.error == ""
+
+    page = manager_client.get(reverse("reports:runs"))
+    assert page.status_code == 200
+    assert b"Ready" in page.content and b"report-progress.js" not in page.content
+    assert reverse("reports:download_pdf", args=[run.pk]).encode() in page.content
+    status = manager_client.get(reverse("reports:run_status", args=[run.pk])).json()
+    assert status["ready"] and status["pdf_url"] == reverse("reports:download_pdf", args=[run.pk])
+    assert not ReportDownload.objects.exists()  # asking the status is not a download
+
+    response = manager_client.get(reverse("reports:download_pdf", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF")
+    path = run.pdf_file.path
+    text = _text(path)
+    assert "<5" in text  # suppressed for the board by default
+    assert not any(" ".join(line.split()).startswith("Police 3") for line in text.splitlines())
+
+    response = manager_client.get(reverse("reports:download_csv", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content)
+
+    downloads = list(ReportDownload.objects.order_by("pk").values_list("user", "format", "run"))
+    assert downloads == [(manager.pk, "pdf", run.pk), (manager.pk, "csv", run.pk)]
+
+
+def test_internal_use_is_not_suppressed(fast, manager_client, figures, frozen,
+                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(manager_client, audience="internal", period="last_month")
+    run = ReportRun.objects.get()
+    assert run.suppressed is False
+    assert (run.period_start, run.period_end) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert run.status == RunStatus.READY
+    assert run.csv_file.size > 0
+
+
+def test_a_custom_period(fast, manager_client, figures, frozen, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _request(manager_client, period="custom",
+                            **{"start_0": "1", "start_1": "9", "start_2": "2025",
+                               "end_0": "28", "end_1": "2", "end_2": "2026"})
+    assert response.status_code == 302
+    run = ReportRun.objects.get()
+    assert (run.period_start, run.period_end) == (date(2025, 9, 1), date(2026, 2, 28))
+
+
+@pytest.mark.parametrize(
+    "start,end,message",
+    [
+        (("1", "3", "2026"), ("1", "2", "2026"), "on or before the end date"),
+        (("1", "4", "2026"), ("30", "4", "2026"), "today or in the past"),
+        (("1", "1", "2024"), ("31", "3", "2026"), "at most 24 months"),
+        (("", "", ""), ("31", "3", "2026"), "Enter the first day of the period"),
+    ],
+)
+def test_a_bad_period_is_refused(manager_client, frozen, start, end, message):
+    response = _request(manager_client, period="custom",
+                        **{f"start_{i}": v for i, v in enumerate(start)},
+                        **{f"end_{i}": v for i, v in enumerate(end)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+def test_the_service_checks_who_asks_and_the_period(officer, manager, frozen):
+    with pytest.raises(PermissionDenied):
+        svc.report_request(by=officer, start=date(2026, 1, 1), end=date(2026, 1, 31))
+    with pytest.raises(ValidationError):
+        svc.report_request(by=manager, start=date(2026, 2, 1), end=date(2026, 1, 31))
+    with pytest.raises(ValidationError):
+        svc.report_request(by=manager, start=date(2026, 4, 1), end=date(2026, 4, 11))
+    with pytest.raises(ValidationError):
+        svc.report_request(by=manager, start=date(2024, 3, 1), end=date(2026, 3, 31))
+    svc.report_request(by=manager, start=date(2024, 4, 1), end=date(2026, 3, 31))  # 24 months
+
+
+def test_periods():
+    assert svc.last_month(date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert svc.last_quarter(date(2026, 1, 5)) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert svc.last_quarter(date(2026, 5, 20)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert svc.last_12_months(date(2026, 4, 10)) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert svc.first_working_day_of_month(date(2027, 1, 20)) == date(2027, 1, 4)
+
+
+# ----------------------------------------------------------------- progress, failure, claims
+
+
+def test_the_page_polls_and_shows_progress_while_a_run_builds(manager_client, manager):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31), status=RunStatus.BUILDING,
+                                   progress=60, message="Laying out the PDF")
+    page = manager_client.get(reverse("reports:runs")).content.decode()
+    # No self-refresh (WCAG 2.2.1): a module script polls status.json; a link for no JS.
+    assert 'http-equiv="refresh"' not in page
+    assert 'src="/static/js/report-progress.js"' in page
+    assert f'data-status-url="{reverse("reports:run_status", args=[run.pk])}"' in page
+    assert "Check progress" in page
+    assert f'<progress id="progress-{run.pk}" max="100" value="60">' in page
+    assert "Laying out the PDF (60%)" in page
+    status = manager_client.get(reverse("reports:run_status", args=[run.pk])).json()
+    assert status == {"id": run.pk, "status": "building", "progress": 60,
+                      "message": "Laying out the PDF", "ready": False, "pdf_url": "",
+                      "csv_url": "", "error": ""}
+
+
+def test_progress_is_saved_at_each_step(fast, manager, monkeypatch):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    seen = []
+    real = svc._progress
+
+    def spy(run_id, percent, message):
+        real(run_id, percent, message)
+        seen.append(ReportRun.objects.get(pk=run_id).progress)
+
+    monkeypatch.setattr(svc, "_progress", spy)
+    monkeypatch.setattr(svc, "get_figures", lambda s, e: sample_figures())
+    assert build_report.delay(run.pk).get() is True
+    assert seen == [10, 30, 60, 90]
+    run.refresh_from_db()
+    assert run.progress == 100 and run.status == RunStatus.READY
+
+
+def test_a_failed_build_is_marked_failed_without_detail(manager, manager_client, monkeypatch):
+    def boom(start, end):
+        raise RuntimeError("Jane Smith, 12 High Street")  # a message that must not be shown
+
+    monkeypatch.setattr(svc, "get_figures", boom)
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    assert build_report.delay(run.pk).get() is False
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert run.error == svc.FAILED_MESSAGE and "Jane" not in run.error
+    assert not run.pdf_file
+    page = manager_client.get(reverse("reports:runs")).content.decode()
+    assert "Failed" in page and "Jane" not in page
+    assert manager_client.get(reverse("reports:download_pdf", args=[run.pk])).status_code == 404
+
+
+def test_a_database_error_hands_the_run_back_for_a_retry(fast, manager, monkeypatch):
+    from django.db import OperationalError
+
+    attempts = []
+
+    def flaky(start, end):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("server closed the connection")
+        return sample_figures()
+
+    monkeypatch.setattr(svc, "get_figures", flaky)
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    with pytest.raises(OperationalError):  # raised, so the task's autoretry takes it
+        svc.report_build(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED
+    assert OperationalError in build_report.autoretry_for
+    assert svc.report_build(run.pk) is True  # the retry
+    run.refresh_from_db()
+    assert run.status == RunStatus.READY
+
+
+def test_a_second_build_task_for_the_same_run_does_nothing(fast, manager, figures):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    assert build_report.delay(run.pk).get() is True
+    run.refresh_from_db()
+    first = (run.pdf_file.name, run.finished_at)
+    assert build_report.delay(run.pk).get() is False
+    run.refresh_from_db()
+    assert (run.pdf_file.name, run.finished_at) == first
+    assert len(figures) == 1
+
+
+def test_a_run_stuck_building_is_reclaimed_only_after_30_minutes(fast, manager, figures):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31), status=RunStatus.BUILDING,
+                                   started_at=timezone.now() - timedelta(minutes=10))
+    assert build_report.delay(run.pk).get() is False  # another worker may still be on it
+    ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=31))
+    assert build_report.delay(run.pk).get() is True
+    run.refresh_from_db()
+    assert run.status == RunStatus.READY
+
+
+def test_not_ready_runs_cannot_be_downloaded(manager, manager_client):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    for name in ("reports:download_pdf", "reports:download_csv"):
+        assert manager_client.get(reverse(name, args=[run.pk])).status_code == 404
+    assert manager_client.get(reverse("reports:download_pdf", args=[99999])).status_code == 404
+    assert not ReportDownload.objects.exists()
+
+
+def test_downloads_are_append_only(fast, manager, figures):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    build_report.delay(run.pk)
+    run.refresh_from_db()
+    download = svc.report_download_record(run=run, user=manager, fmt="pdf")
+    with pytest.raises(ValueError):
+        download.save()
+    with pytest.raises(ValueError):
+        download.delete()
+
+
+def test_report_files_have_no_public_url(fast, manager, figures):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    build_report.delay(run.pk)
+    run.refresh_from_db()
+    with pytest.raises(ValueError):
+        _ = run.pdf_file.url
+
+
+def test_the_status_is_checked_by_the_database(manager):
+    with pytest.raises(IntegrityError):
+        ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                 period_end=date(2026, 1, 31), status="lost")
+
+
+# ------------------------------------------------------------------------------- beat
+
+
+def test_beat_has_the_two_report_entries(settings):
+    monthly = settings.CELERY_BEAT_SCHEDULE["monthly_board_report"]
+    quarterly = settings.CELERY_BEAT_SCHEDULE["quarterly_board_report"]
+    assert monthly["task"] == "reports.tasks.monthly_board_report"
+    assert quarterly["task"] == "reports.tasks.quarterly_board_report"
+    assert monthly["schedule"].day_of_month == set(range(1, 8))
+    assert quarterly["schedule"].month_of_year == {1, 4, 7, 10}
+
+
+def test_monthly_build_on_the_first_working_day_once(fast, manager, officer, figures, mailoutbox,
+                                                     django_capture_on_commit_callbacks):
+    other_manager = type(manager).objects.create_user("mo@la.gov.uk", role="manager",
+                                                      full_name="Mo Manager")
+    # 1 December 2026 is a Tuesday: the first working day of the month.
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = monthly_board_report.delay("2026-12-01").get()
+        monthly_board_report.delay("2026-12-01").get()
+    assert "created" in summary and "notified 2" in summary
+    run = ReportRun.objects.get()
+    assert (run.kind, run.period_start, run.period_end) == (
+        RunKind.MONTHLY, date(2026, 11, 1), date(2026, 11, 30))
+    assert run.suppressed is True and run.requested_by is None
+    assert run.status == RunStatus.READY
+    notes = Notification.objects.filter(key=f"report:{run.pk}")
+    assert sorted(n.user_id for n in notes) == sorted([manager.pk, other_manager.pk])
+    assert all(n.url == reverse("reports:runs") for n in notes)
+    assert len(mailoutbox) == 2
+    assert len(figures) == 1
+
+
+def test_monthly_build_waits_for_the_first_working_day(fast, figures, db):
+    # 1 January 2027 is a bank holiday; 2 and 3 are the weekend; Monday 4th is the day.
+    for day in ("2027-01-01", "2027-01-02", "2027-01-03", "2027-01-05"):
+        assert "not today" in monthly_board_report.delay(day).get()
+    assert not ReportRun.objects.exists()
+    monthly_board_report.delay("2027-01-04").get()
+    run = ReportRun.objects.get()
+    assert (run.period_start, run.period_end) == (date(2026, 12, 1), date(2026, 12, 31))
+
+
+def test_quarterly_build_at_the_start_of_a_quarter(fast, manager, figures):
+    assert "not today" in quarterly_board_report.delay("2026-12-01").get()
+    quarterly_board_report.delay("2026-10-01").get()
+    quarterly_board_report.delay("2026-10-01").get()
+    run = ReportRun.objects.get()
+    assert (run.kind, run.period_start, run.period_end) == (
+        RunKind.QUARTERLY, date(2026, 7, 1), date(2026, 9, 30))
+    assert Notification.objects.filter(key=f"report:{run.pk}", user=manager).count() == 1
+
+
+def test_a_scheduled_run_for_a_period_is_unique(db):
+    ReportRun.objects.create(kind=RunKind.MONTHLY, period_start=date(2026, 1, 1),
+                             period_end=date(2026, 1, 31))
+    with pytest.raises(IntegrityError):
+        ReportRun.objects.create(kind=RunKind.MONTHLY, period_start=date(2026, 1, 1),
+                                 period_end=date(2026, 1, 31))
+
+
+def test_on_demand_runs_for_the_same_period_may_repeat(manager):
+    for _ in range(2):
+        ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                 period_end=date(2026, 1, 31))
+    assert ReportRun.objects.count() == 2
+
+
+# -------------------------------------------------------------------------- permissions
+
+
+PERSONAS = ["anonymous", "staff_a", "officer", "administrator", "manager"]
+
+
+@pytest.fixture
+def ready_run(manager, figures, fast):
+    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
+                                   period_end=date(2026, 1, 31))
+    build_report.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.READY
+    return run
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", ["runs", "run_status", "download_pdf", "download_csv"])
+def test_only_managers_may_use_report_runs(persona, name, request, client, ready_run):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse(f"reports:{name}", args=[] if name == "runs" else [ready_run.pk])
+    response = client.get(url)
+    expected = {"anonymous": 302, "manager": 200}.get(persona, 403)
+    assert response.status_code == expected, (name, persona)
+    if persona == "anonymous":
+        assert "/sign-in/" in response["Location"]
+    if name.startswith("download"):
+        assert ReportDownload.objects.count() == (1 if persona == "manager" else 0)
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "officer", "administrator"])
+def test_only_managers_may_ask_for_a_report(persona, request, client):
+    client.force_login(request.getfixturevalue(persona))
+    assert _request(client).status_code == 403
+    assert not ReportRun.objects.exists()
