@@ -76,3 +76,10 @@ bench-jobs: install-dev
 	DJANGO_SETTINGS_MODULE=cme.settings \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 	$(PY) scripts/bench_jobs.py $(BENCH_ARGS)
+
+.PHONY: bench-report
+
+# Time a 12-month board report on 100,000 children and 20,000 cases (issue 5).
+# Needs PostgreSQL; recreates and then drops the throwaway cme_report_bench database.
+bench-report: install-dev
+	$(PY) scripts/bench_report.py $(BENCH_ARGS)

@@ -198,4 +198,12 @@ def board_charts(figures: Any) -> dict[str, str]:
             labels, values = _table_series(tables[table_key])
             charts[key] = bar_chart(title, labels, values, suppressed=figures.suppressed,
                                     colour=colour)
-    return charts
+    return {key: _prefix_ids(svg, key) for key, svg in charts.items()}
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """matplotlib numbers its ids per figure, so two charts on one page share ids (invalid
+    HTML, and WeasyPrint warns): give each chart's ids, and the references to them, a prefix."""
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r'(xlink:href|href)="#([^"]+)"', rf'\1="#{prefix}-\2"', svg)
+    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)

@@ -135,6 +135,38 @@ def report_context(
     }
 
 
+#: A board reads the schools with the most, not 400 rows: longer tables are condensed in the
+#: PDF (the CSV data pack keeps every row).
+PDF_MAX_ROWS = 15
+
+
+def condense(figures: Any, max_rows: int = PDF_MAX_ROWS) -> Any:
+    """The figures with each long table cut to its `max_rows` largest rows plus one row that
+    adds up the rest. Call it on unsuppressed figures (then suppress), so the sums are real."""
+    from dataclasses import replace
+
+    tables = []
+    for table in figures.tables:
+        body = table.rows[:-1] if table.total_row else table.rows
+        if len(body) <= max_rows or not table.count_columns:
+            tables.append(table)
+            continue
+        first = table.count_columns[0]
+        ranked = sorted(
+            body, key=lambda row: -(row[first] if isinstance(row[first], int | float) else 0)
+        )
+        kept, rest = ranked[:max_rows], ranked[max_rows:]
+        other: list[Any] = [f"All other rows ({len(rest)})"] + [None] * (len(table.columns) - 1)
+        for col in table.count_columns:
+            other[col] = sum(r[col] for r in rest if isinstance(r[col], int | float))
+        rows = [*kept, other] + ([table.rows[-1]] if table.total_row else [])
+        note = (table.note + " " if table.note else "") + (
+            f"The {max_rows} largest rows are shown; the CSV data pack has all {len(body)}."
+        )
+        tables.append(replace(table, rows=rows, note=note))
+    return replace(figures, tables=tables)
+
+
 def render_html(figures: Any, la_name: str, charts: dict[str, str] | None = None) -> str:
     return render_to_string("reports/pdf.html", report_context(figures, la_name, charts))
 

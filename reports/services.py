@@ -12,6 +12,8 @@ from __future__ import annotations
 import calendar
 import contextlib
 import logging
+import os
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -101,9 +103,10 @@ def report_request(
 
 
 def _enqueue(run_id: int) -> None:
+    from cme.tasks import enqueue
     from reports.tasks import build_report
 
-    transaction.on_commit(lambda: build_report.delay(run_id))
+    transaction.on_commit(lambda: enqueue(build_report, run_id))
 
 
 # ---------------------------------------------------------------------------- the build
@@ -114,6 +117,10 @@ def _enqueue(run_id: int) -> None:
 def get_figures(start: date, end: date) -> Any:
     from reports.figures import board_figures
 
+    # Test-only: tests/integration/test_faults.py slows this step to kill a worker mid-build.
+    slow = float(os.environ.get("CME_TEST_SLOW_REPORT_SECONDS") or 0)
+    if slow:
+        time.sleep(slow)
     return board_figures(start, end)
 
 
@@ -166,16 +173,20 @@ def report_build(run_id: int) -> bool:
     run = ReportRun.objects.get(pk=run_id)
     try:
         from reports.charts import board_charts
-        from reports.pdf import render_pdf
+        from reports.pdf import condense, render_pdf
 
         _progress(run_id, 10, "Counting the figures")
         figures = get_figures(run.period_start, run.period_end)
+        # The PDF condenses long per-school tables (before suppression, so sums are real);
+        # the CSV data pack keeps every row.
+        in_pdf = condense(figures)
         if run.suppressed:
             figures = suppress_figures(figures)
+            in_pdf = suppress_figures(in_pdf)
         _progress(run_id, 30, "Drawing the charts")
-        charts = board_charts(figures)
+        charts = board_charts(in_pdf)
         _progress(run_id, 60, "Laying out the PDF")
-        pdf = render_pdf(figures, settings.CME_LA_NAME, charts=charts)
+        pdf = render_pdf(in_pdf, settings.CME_LA_NAME, charts=charts)
         _progress(run_id, 90, "Saving the files")
         csv_text = figures_csv(figures)
         run.pdf_file.save(_filename(run, "pdf"), ContentFile(pdf), save=False)
