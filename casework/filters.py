@@ -42,6 +42,8 @@ SORTS: dict[str, tuple[str, ...]] = {
     "reference": ("reference",),
 }
 DEFAULT_SORT = "due"
+#: The oldest age the register's age filters accept (far above any child on it).
+MAX_AGE = 100
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
@@ -74,8 +76,13 @@ class RegisterFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         field_name="is_overdue", label="Overdue only", widget=forms.CheckboxInput
     )
-    age_from = django_filters.NumberFilter(label="Age from", method="filter_age_from", min_value=0)
-    age_to = django_filters.NumberFilter(label="Age to", method="filter_age_to", min_value=0)
+    # An upper bound too: ?age_from=1e10 would take a date's year out of range (a 500).
+    age_from = django_filters.NumberFilter(
+        label="Age from", method="filter_age_from", min_value=0, max_value=MAX_AGE
+    )
+    age_to = django_filters.NumberFilter(
+        label="Age to", method="filter_age_to", min_value=0, max_value=MAX_AGE
+    )
     nc_year = django_filters.ChoiceFilter(
         label="Year group", choices=NC_YEARS, method="filter_nc_year", empty_label="Any"
     )

@@ -4,7 +4,14 @@ Each flagging job claims its cases with ONE conditional ``UPDATE ... WHERE <flag
 RETURNING id``: on PostgreSQL a second run at the same moment waits on the first one's row
 locks and then re-checks the WHERE against the committed row, so each case is claimed by
 exactly one run; the notifications that follow are idempotent by key as well. Python only
-loops over the rows claimed in this run (to notify), never over the table.
+loops over the rows claimed in this run (to format their text), never over the table.
+
+OUTBOX (docs/decisions/005-job-outbox.md): the sweep is the claim plus ONE
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` of the in-app notifications for the claimed
+cases (their officer and the managers: `cme.notifications.insert_notifications`), in one
+transaction. Nothing is emailed here: `cme.tasks.deliver_notifications`, enqueued on commit
+and run from beat, emails the outbox. The digest uses `notify`, which writes to the same
+outbox.
 """
 
 from __future__ import annotations
@@ -23,9 +30,8 @@ from casework.case_selectors import week_end
 from casework.models import Case, CaseStatus, Child
 from cme.jobs import JobResult, job
 from cme.models import Role, User
-from cme.notifications import managers, notify
+from cme.notifications import insert_notifications
 from cme.statutory import compulsory_school_age
-from schools.jobs import Message, notify_all
 
 #: At most this many references per list in a digest (the app has the full lists).
 DIGEST_MAX_REFERENCES = 50
@@ -34,24 +40,53 @@ DIGEST_MAX_REFERENCES = 50
 # ----------------------------------------------------------------------------- helpers
 
 
-def _claim(flag: str, where: str, params: list[Any], now: datetime) -> list[int]:
+def _claim(
+    flag: str, where: str, params: list[Any], now: datetime
+) -> list[tuple[int, str, int | None, date]]:
     """Set ``flag`` to ``now`` on the open cases matching ``where`` whose flag is unset, in
-    one statement, and return the ids this statement set (none that another run set)."""
+    one statement, and return (id, reference, allocated officer id, due date) for the cases
+    this statement set (none that another run set)."""
     qn = connection.ops.quote_name
     sql = (
         f"UPDATE {qn(Case._meta.db_table)} SET {qn(flag)} = %s "  # noqa: S608 - names from _meta
         f"WHERE {qn('status')} = %s AND {qn(flag)} IS NULL AND ({where}) "
-        f"RETURNING {qn('id')}"
+        f"RETURNING {qn('id')}, {qn('reference')}, {qn('allocated_to_id')}, {qn('due_date')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql, [connection.ops.adapt_datetimefield_value(now), CaseStatus.OPEN, *params]
         )
-        return [row[0] for row in cursor.fetchall()]
+        rows = sorted(cursor.fetchall(), key=lambda row: row[1])
+    return [
+        (pk, ref, officer, date.fromisoformat(due) if isinstance(due, str) else due)
+        for pk, ref, officer, due in rows
+    ]
 
 
-def _recipients(allocated_to: User | None, team: list[User]) -> list[User]:
-    return ([allocated_to] if allocated_to is not None else []) + team
+_REF = "__reference__"
+
+
+def _notify_cases(
+    rows: list[tuple[int, str, int | None, date]],
+    key: str,
+    title: str,
+    body: str,
+) -> int:
+    """One notification per claimed case to its officer and to every manager, in ONE
+    INSERT ... SELECT; ``title`` and ``body`` are formats over ``reference`` and ``due``."""
+    url = reverse("cases:detail", args=[_REF])
+    notes = [
+        {
+            "user_id": officer,
+            "team": True,
+            "key": f"{key}:{pk}",
+            "title": title.format(reference=ref),
+            "body": body.format(reference=ref, due=_d(due)),
+            "url": url.replace(_REF, ref),
+        }
+        for pk, ref, officer, due in rows
+    ]
+    return len(insert_notifications(notes, team_roles=[Role.MANAGER]))
 
 
 def _d(value: date) -> str:
@@ -88,25 +123,13 @@ def overdue_enquiries(*, today: date, dry_run: bool) -> JobResult:
             [connection.ops.adapt_datefield_value(today)],
             timezone.now(),
         )
-        team = managers()
-        messages = []
-        for case in (
-            Case.objects.filter(pk__in=ids).select_related("allocated_to").order_by("reference")
-        ):
-            result.flagged.append(case.reference)
-            messages.append(
-                Message(
-                    _recipients(case.allocated_to, team),
-                    key=f"overdue:{case.pk}",
-                    title=f"Case {case.reference} overdue",
-                    body=(
-                        f"The initial investigation on case {case.reference} was due on "
-                        f"{_d(case.due_date)} and is not complete."
-                    ),
-                    url=reverse("cases:detail", args=[case.reference]),
-                )
-            )
-        result.notified += sum(notify_all(messages))
+        result.flagged = [ref for _, ref, _, _ in ids]
+        result.notified += _notify_cases(
+            ids,
+            "overdue",
+            "Case {reference} overdue",
+            "The initial investigation on case {reference} was due on {due} and is not complete.",
+        )
     return result
 
 
@@ -159,26 +182,15 @@ def end_of_compulsory_age(*, today: date, dry_run: bool) -> JobResult:
             [connection.ops.adapt_datefield_value(latest_dob_past_csa(today))],
             timezone.now(),
         )
-        team = managers()
-        messages = []
-        for case in (
-            Case.objects.filter(pk__in=ids).select_related("allocated_to").order_by("reference")
-        ):
-            result.flagged.append(case.reference)
-            messages.append(
-                Message(
-                    _recipients(case.allocated_to, team),
-                    key=f"csa_end:{case.pk}",
-                    title=f"Case {case.reference}: past compulsory school age, review for closure",
-                    body=(
-                        f"The child on case {case.reference} has passed the end of compulsory "
-                        "school age (Education Act 1996 s8(3)). Review the case for closure "
-                        '(outcome "Ceased compulsory school age").'
-                    ),
-                    url=reverse("cases:detail", args=[case.reference]),
-                )
-            )
-        result.notified += sum(notify_all(messages))
+        result.flagged = [ref for _, ref, _, _ in ids]
+        result.notified += _notify_cases(
+            ids,
+            "csa_end",
+            "Case {reference}: past compulsory school age, review for closure",
+            "The child on case {reference} has passed the end of compulsory school age "
+            "(Education Act 1996 s8(3)). Review the case for closure "
+            '(outcome "Ceased compulsory school age").',
+        )
     return result
 
 
@@ -253,40 +265,45 @@ def daily_digest(*, today: date, dry_run: bool) -> JobResult:
         unallocated=Count("pk", filter=Q(status=CaseStatus.OPEN, allocated_to__isnull=True)),
     )
     title = f"Your daily digest for {_d(today)}"
+    notes = []
+    for person in people:
+        is_manager = person.role == Role.MANAGER
+        counts = {name: getattr(person, name) for name in own_fields}
+        if not counts["open_count"] and not (is_manager and team_counts["open_count"]):
+            continue
+        own = mine.get(person.pk) or _lists()
+        body = render_to_string(
+            "emails/digest.txt",
+            {
+                "today": today,
+                "mine": {
+                    **counts,
+                    "overdue_refs": _refs(own["overdue"]),
+                    "due_refs": _refs(own["due"]),
+                }
+                if counts["open_count"]
+                else None,
+                "team": {
+                    **team_counts,
+                    "overdue_refs": _refs(team["overdue"]),
+                    "due_refs": _refs(team["due"]),
+                }
+                if is_manager
+                else None,
+            },
+        ).strip()
+        notes.append(
+            {
+                "user_id": person.pk,
+                "key": f"digest:{today.isoformat()}",
+                "title": title,
+                "body": body,
+                "url": reverse("cases:team" if is_manager else "cases:my_cases"),
+            }
+        )
     with transaction.atomic():
-        for person in people:
-            is_manager = person.role == Role.MANAGER
-            counts = {name: getattr(person, name) for name in own_fields}
-            if not counts["open_count"] and not (is_manager and team_counts["open_count"]):
-                continue
-            own = mine.get(person.pk) or _lists()
-            body = render_to_string(
-                "emails/digest.txt",
-                {
-                    "today": today,
-                    "mine": {
-                        **counts,
-                        "overdue_refs": _refs(own["overdue"]),
-                        "due_refs": _refs(own["due"]),
-                    }
-                    if counts["open_count"]
-                    else None,
-                    "team": {
-                        **team_counts,
-                        "overdue_refs": _refs(team["overdue"]),
-                        "due_refs": _refs(team["due"]),
-                    }
-                    if is_manager
-                    else None,
-                },
-            ).strip()
-            result.notified += len(
-                notify(
-                    [person],
-                    key=f"digest:{today.isoformat()}",
-                    title=title,
-                    body=body,
-                    url=reverse("cases:team" if is_manager else "cases:my_cases"),
-                )
-            )
+        result.notified += len(insert_notifications(notes))
     return result
+
+
+from casework import retention as _retention  # noqa: E402,F401 - registers retention_anonymise

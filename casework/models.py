@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from cme.models import Audited
 from referrals.models import Referral
@@ -48,6 +49,11 @@ class Child(Audited):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_children"
     )
+    # Set by the retention job (casework/retention.py) when the record is anonymised.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    # The audit trail (issue 6): who changed what, when; history_user is the request user.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -147,6 +153,10 @@ class Case(Audited):
     # Optimistic locking: a save that does not carry the version it read is refused.
     version = models.PositiveIntegerField(default=1)
 
+    # The audit trail (issue 6). The scheduled checks set the flags above with .update(),
+    # which bypasses history; they record their own Events and notifications instead.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_date"]
         indexes = [
@@ -221,6 +231,8 @@ class Enquiry(Audited):
     result = models.CharField(max_length=12, choices=EnquiryResult.choices)
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-made_on", "-id"]
         verbose_name_plural = "enquiries"
@@ -249,6 +261,8 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     MERGED = "merged", "Records merged"
     UNMERGED = "unmerged", "Merge undone"
+    RESTRICTED = "restricted", "Record restricted"
+    UNRESTRICTED = "unrestricted", "Restriction lifted"
 
 
 class Event(models.Model):

@@ -29,6 +29,8 @@ urlpatterns: list[URLPattern] = [
     path("cases/<str:reference>/reopen/", cases.reopen, name="reopen"),
     path("children/<int:child_id>/", children.child_detail, name="child"),
     path("children/<int:child_id>/chronology/", cases.chronology, name="chronology"),
+    path("children/<int:child_id>/open/", children.open_restricted, name="open_restricted"),
+    path("children/<int:child_id>/restrict/", children.restrict, name="restrict"),
     path("children/<int:child_id>/merge/", children.merge_search, name="merge_search"),
     path(
         "children/<int:child_id>/merge/<int:other_id>/",

@@ -16,7 +16,14 @@ class CmeAdminSite(admin.AdminSite):
     index_title = "Users, schools, term dates and reference data"
 
     def has_permission(self, request: HttpRequest) -> bool:
+        from django.conf import settings
+
         user = request.user
+        if settings.CME_REQUIRE_2FA:
+            # The admin is for a verified session only (cme.middleware.RequireOTPMiddleware).
+            verified = getattr(user, "is_verified", None)
+            if not (verified and verified()):
+                return False
         return bool(
             user.is_active and user.is_staff and getattr(user, "role", None) == "administrator"
         )

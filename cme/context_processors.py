@@ -29,9 +29,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Team", "cases:team"),
         ("Reports", "reports:runs"),
         ("School returns", "schools:la_returns"),
+        ("Audit", "audit:search"),
     ],
     Role.ADMINISTRATOR: [
         ("School returns", "schools:la_returns"),
+        ("Audit", "audit:search"),
         ("Administration", "admin:index"),
     ],
 }

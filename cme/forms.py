@@ -77,3 +77,35 @@ class GdsSetPasswordForm(SetPasswordForm):
             Field.text("new_password2", field_width=20),
             Button("submit", "Change password"),
         )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code from an authenticator app (or one of the backup codes)."""
+
+    code = forms.CharField(
+        label="Enter the 6-digit code from your authenticator app",
+        help_text="If you cannot use your app, enter one of your backup codes.",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args: Any, button: str = "Continue", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.text("code", field_width=10), Button("submit", button))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, button="Confirm", **kwargs)
+        self.fields["code"].label = "Enter the 6-digit code your authenticator app shows"
+        self.fields["code"].help_text = ""

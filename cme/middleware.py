@@ -5,7 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
 
 CSP = (
     "default-src 'self'; "
@@ -47,3 +51,44 @@ class NoStoreForSignedInMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class RequireOTPMiddleware:
+    """An LA user (officer, manager, administrator) who has signed in with a password but not
+    yet entered a code from their authenticator app sees only the two-factor pages, sign-out,
+    static files and the public pages (CME_REQUIRE_2FA; after django_otp's OTPMiddleware)."""
+
+    ALLOWED_NAMES = frozenset(
+        {"two_factor_verify", "two_factor_setup", "two_factor_backup_codes", "logout"}
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from cme.views_auth import is_verified, two_factor_required
+
+        user = getattr(request, "user", None)
+        if (
+            two_factor_required(user)
+            and not is_verified(user)
+            and not self._allowed(request.path_info)
+        ):
+            target = reverse("two_factor_verify")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
+
+    def _allowed(self, path: str) -> bool:
+        from cme.access import PUBLIC
+
+        if settings.STATIC_URL and path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return True  # a 404 page shows nothing
+        if match.url_name in self.ALLOWED_NAMES and not match.namespace:
+            return True
+        return getattr(match.func, "allowed_roles", None) == PUBLIC

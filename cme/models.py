@@ -150,6 +150,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    #: The outbox (cme.notifications.deliver_pending) emails it once while emailed_at is unset.
+    email_wanted = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -160,3 +162,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AccessAction(models.TextChoices):
+    VIEW_CHILD = "view_child", "Viewed a child's record"
+    VIEW_CASE = "view_case", "Viewed a case"
+    VIEW_CHRONOLOGY = "view_chronology", "Viewed a chronology"
+    VIEW_REGISTER = "view_register", "Viewed the register"
+    EXPORT_REGISTER_CSV = "export_register_csv", "Exported the register (CSV)"
+    EXPORT_REGISTER_XLSX = "export_register_xlsx", "Exported the register (XLSX)"
+    VIEW_REFERRAL = "view_referral", "Viewed a referral"
+    VIEW_RETURN = "view_return", "Viewed a school return"
+    OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
+
+
+class AccessLog(models.Model):
+    """One row per view or export of a child's record or of the register (DOMAIN.md: keep an
+    audit of access). Append-only: the app never updates or deletes a row, and the admin
+    is read-only. Only what the audit needs is kept: no IP address, no query string.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=24, choices=AccessAction.choices)
+    # The object viewed (e.g. "case" 12); blank for the register.
+    object_type = models.CharField(max_length=30, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The child whose record was seen, when there is one (not a foreign key: the log outlives
+    # merges and keeps a row's meaning whatever happens to the child record).
+    child_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    reason = models.TextField(blank=True)
+    # Exports: how many children it held.
+    detail = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["action", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=[a.value for a in AccessAction]),
+                name="accesslog_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,19 +1,119 @@
-"""Tell people things: in the app always, by email when asked. Idempotent by key."""
+"""Tell people things: in the app always, by email when asked. Idempotent by key.
+
+The OUTBOX design (docs/decisions/005-job-outbox.md):
+
+* Writing a notification is the only thing a request or a scheduled sweep does: one row per
+  person and key (the unique constraint makes it once, however often it runs), with
+  ``email_wanted`` set when it is to be emailed. A sweep writes all of its rows with one
+  ``INSERT ... SELECT ... ON CONFLICT (user_id, key) DO NOTHING`` (`insert_notifications`);
+  `notify` does the same for a few people.
+* Email goes out later, from the outbox: `deliver_pending` claims the rows with
+  ``emailed_at IS NULL AND email_wanted`` with one conditional ``UPDATE ... RETURNING`` (on
+  PostgreSQL over ``FOR UPDATE SKIP LOCKED``), so two deliveries at once email each row once,
+  then sends one email per row (subject = title, which carries no personal data). The task
+  ``cme.tasks.deliver_notifications`` runs it: enqueued after the commit of whatever wrote
+  the rows (`deliver_after_commit`; a broker outage is logged, never raised) and from beat
+  every few minutes, which also picks up anything a broker outage left.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cme.models import Notification, Role, User
 
 log = logging.getLogger(__name__)
+
+#: Notifications claimed and emailed per `deliver_pending` call.
+DELIVERY_BATCH = 500
+
+
+def json_rows(alias: str, columns: Sequence[tuple[str, str]]) -> str:
+    """SQL for a table ``alias`` read from one JSON parameter (a list of objects), the same
+    on PostgreSQL (json_to_recordset) and SQLite (json_each). ``columns``: (name, pg type)."""
+    if connection.vendor == "postgresql":
+        cols = ", ".join(f"{name} {kind}" for name, kind in columns)
+        return f"json_to_recordset(%s::json) AS {alias}({cols})"
+    cols = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name, _ in columns)
+    return f"(SELECT {cols} FROM json_each(%s)) AS {alias}"  # noqa: S608 - our names
+
+
+_ROW_COLUMNS = (
+    ("user_id", "bigint"),
+    ("school_id", "bigint"),
+    ("team", "boolean"),
+    ("key", "text"),
+    ("title", "text"),
+    ("body", "text"),
+    ("url", "text"),
+)
+
+
+def insert_notifications(
+    rows: Sequence[dict[str, Any]], *, team_roles: Sequence[str] = (), email: bool = True
+) -> list[int]:
+    """Store many notifications in ONE ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` and
+    return the ids of the new ones. Each row gives ``key``, ``title``, ``body``, ``url`` and its
+    audience: ``user_id`` (one person), ``school_id`` (the school's active staff) and/or
+    ``team`` (every active user with a role in ``team_roles``). Inactive users get nothing;
+    a person and key already stored (or twice in ``rows``) is stored once."""
+    if not rows:
+        return []
+    qn = connection.ops.quote_name
+    table = qn(Notification._meta.db_table)
+    users = qn(User._meta.db_table)
+    from schools.models import SchoolMembership  # cme does not import apps at module level
+
+    members = qn(SchoolMembership._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = "r.key, r.title, r.body, r.url"
+    roles = list(team_roles) or [""]
+    role_marks = ", ".join(["%s"] * len(roles))
+    source = json_rows("r", _ROW_COLUMNS)
+    # The rows are read from the JSON once (a CTE), then joined with each audience.
+    sql = (
+        f"WITH r AS (SELECT * FROM {source}) "  # noqa: S608 - names from _meta
+        f"INSERT INTO {table} (user_id, {qn('key')}, title, body, url, created_at, "
+        "email_wanted) "
+        f"SELECT x.user_id, x.key, x.title, x.body, x.url, %s, %s FROM ("
+        f" SELECT r.user_id, {fields} FROM r JOIN {users} u ON u.id = r.user_id"
+        "  WHERE u.is_active"
+        f" UNION ALL SELECT m.user_id, {fields} FROM r "
+        f"  JOIN {members} m ON m.school_id = r.school_id "
+        f"  JOIN {users} u ON u.id = m.user_id WHERE u.is_active"
+        f" UNION ALL SELECT u.id, {fields} FROM r CROSS JOIN {users} u "
+        f"  WHERE r.team AND u.is_active AND u.role IN ({role_marks})"
+        ") x WHERE true ON CONFLICT (user_id, " + qn("key") + ") DO NOTHING RETURNING id"
+    )
+    data = json.dumps(
+        [
+            {
+                "user_id": row.get("user_id"),
+                "school_id": row.get("school_id"),
+                "team": bool(row.get("team")),
+                "key": row["key"],
+                "title": row["title"],
+                "body": row.get("body", ""),
+                "url": row.get("url", ""),
+            }
+            for row in rows
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [data, now, email, *roles])
+        created = [row[0] for row in cursor.fetchall()]
+    if email and created:
+        deliver_after_commit()
+    return created
 
 
 def notify(
@@ -25,48 +125,87 @@ def notify(
     url: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    """Store a notification for each user who has not had one with `key`; email the new ones.
+    """Store a notification for each active user who has not had one with `key`; the outbox
+    emails the new ones (if `email`) once this transaction commits.
 
     `title` is also the email subject, so it must carry no personal data (a reference, not a
     name). Returns the notifications created now (none if they all existed).
     """
-    targets = {u.pk: u for u in users if u.is_active}
-    if not targets:
-        return []
-    rows = [Notification(user_id=pk, key=key, title=title, body=body, url=url) for pk in targets]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    # bulk_create with ignore_conflicts cannot say which rows it inserted; claim the unsent
-    # ones with a conditional UPDATE instead, so two runs at once email each person once.
-    now = timezone.now()
-    created = list(
-        Notification.objects.filter(key=key, user_id__in=targets, emailed_at__isnull=True)
-    )
-    claimed_ids = [
-        n.pk
-        for n in created
-        if Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=now)
+    rows = [
+        {"user_id": pk, "key": key, "title": title, "body": body, "url": url}
+        for pk in sorted({u.pk for u in users if u.is_active})
     ]
-    if email and claimed_ids:
-        recipients = [targets[n.user_id] for n in created if n.pk in claimed_ids]
-        transaction.on_commit(lambda: _send(recipients, title, body, url))
-    return [n for n in created if n.pk in claimed_ids]
+    created = insert_notifications(rows, email=email)
+    return list(Notification.objects.filter(pk__in=created)) if created else []
 
 
-def _send(users: list[User], title: str, body: str, url: str) -> None:
-    text = render_to_string(
-        "emails/notification.txt",
-        {
-            "title": title,
-            "body": body,
-            "url": f"{settings.CME_SITE_URL}{url}" if url.startswith("/") else url,
-            "SERVICE_NAME": settings.CME_SERVICE_NAME,
-        },
+def deliver_after_commit() -> None:
+    """Enqueue `cme.tasks.deliver_notifications` once this transaction commits. A broker outage is logged, never raised: beat
+    runs the delivery every few minutes anyway."""
+    from cme.tasks import after_commit, deliver_notifications
+
+    after_commit(deliver_notifications)
+
+
+def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str]]:
+    """Mark up to ``limit`` unsent notifications emailed and return them (id, user id, title,
+    body, url): one conditional UPDATE, so a delivery running at the same time gets others."""
+    qn = connection.ops.quote_name
+    table = qn(Notification._meta.db_table)
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608 - name from _meta
+            f" SELECT id FROM {table} WHERE emailed_at IS NULL AND email_wanted "
+            f" ORDER BY id LIMIT %s{lock}) AND emailed_at IS NULL "
+            "RETURNING id, user_id, title, body, url",
+            [now, int(limit)],
+        )
+        return sorted(cursor.fetchall())
+
+
+def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
+    """Email up to ``limit`` notifications from the outbox, one email each; return how many
+    were claimed. Idempotent: a notification is claimed (``emailed_at``) by one delivery only,
+    before it is sent; a mail server fault is logged and the notification not retried."""
+    claimed = _claim_pending(limit)
+    if not claimed:
+        return 0
+    emails = dict(
+        User.objects.filter(pk__in={row[1] for row in claimed}, is_active=True).values_list(
+            "pk", "email"
+        )
     )
-    for user in users:
+    for pk, user_id, title, body, url in claimed:
+        address = emails.get(user_id)
+        if not address:
+            continue
+        text = render_to_string(
+            "emails/notification.txt",
+            {
+                "title": title,
+                "body": body,
+                "url": f"{settings.CME_SITE_URL}{url}" if url.startswith("/") else url,
+                "SERVICE_NAME": settings.CME_SERVICE_NAME,
+            },
+        )
         try:
-            send_mail(f"{settings.CME_SERVICE_NAME}: {title}", text, None, [user.email])
+            send_mail(f"{settings.CME_SERVICE_NAME}: {title}", text, None, [address])
         except Exception:  # a mail server fault must not undo the work that was done
-            log.exception("notification email failed (notification key kept, user id %s)", user.pk)
+            log.exception("notification email failed (notification %s kept)", pk)
+    return len(claimed)
+
+
+def deliver_all(limit: int = DELIVERY_BATCH, max_batches: int = 1000) -> int:
+    """`deliver_pending` until the outbox is empty (at most ``max_batches`` batches)."""
+    total = 0
+    for _ in range(max_batches):
+        sent = deliver_pending(limit)
+        total += sent
+        if sent < limit:
+            break
+    return total
 
 
 def managers() -> list[User]:

@@ -6,6 +6,7 @@ tests set the few variables that relax them (see scripts/run-dev.sh and cme/sett
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "simple_history",
     "cme",
     "schools",
     "referrals",
@@ -54,10 +60,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records the signed-in user as history_user on every change (the audit trail).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cme.middleware.ContentSecurityPolicyMiddleware",
     "cme.middleware.NoStoreForSignedInMiddleware",
+    "cme.middleware.RequireOTPMiddleware",
+    # Last: turns a lockout into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cme.urls"
@@ -90,6 +102,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "cme.User"
+# django-axes first: it refuses a locked-out email address and IP address before the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,6 +182,15 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Lockout after repeated failed sign-ins (django-axes): per email address and IP address
+# together, for 30 minutes. Wrong two-factor codes count too (cme/views_auth.py).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "cme.views_auth.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_VERBOSE = False
 
 # Celery: the app is in cme/celery.py. `make run` uses kombu's filesystem transport (no server).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -179,8 +205,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # Redis down: a request that queues work fails fast (cme.tasks.enqueue) instead of hanging.
+    else {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 2}
 )
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -208,6 +239,7 @@ CME_JOB_TIMES = {
     "part_time_reviews": env("CME_TIME_PART_TIME_REVIEWS", default="07:10"),
     "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
     "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
+    "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
 }
 
 
@@ -247,6 +279,14 @@ CELERY_BEAT_SCHEDULE["monthly_board_report"] = _report_entry(
 CELERY_BEAT_SCHEDULE["quarterly_board_report"] = _report_entry(
     "reports.tasks.quarterly_board_report", "1,4,7,10"
 )
+# Work queued while the broker was down (report runs left queued) is sent again: every 5 min.
+CELERY_BEAT_SCHEDULE["requeue_pending"] = {
+    "task": "cme.tasks.requeue_pending",
+    "schedule": 5 * 60.0,
+    "options": {"expires": 4 * 60},
+}
+# The job outbox (docs/decisions/005-job-outbox.md): referrals and emails after the sweeps.
+CELERY_BEAT_SCHEDULE["outbox"] = {"task": "cme.tasks.outbox", "schedule": 3 * 60.0, "options": {"expires": 2 * 60}}
 
 # The service's own rules (DOMAIN.md).
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")
@@ -263,6 +303,17 @@ CME_JOINER_RETURN_DAYS = env.int("CME_JOINER_RETURN_DAYS", default=5)
 CME_TRANSITION_SCHOOL_DAYS = env.int("CME_TRANSITION_SCHOOL_DAYS", default=10)
 # Children's Wellbeing and Schools Act 2026: commencement not confirmed, so behind a switch.
 CME_CHILDREN_NOT_IN_SCHOOL_REGISTER = env.bool("CME_CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
+# Two-factor authentication (TOTP, django-otp) for every LA role; school staff may opt in.
+CME_REQUIRE_2FA = env.bool("CME_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = CME_SERVICE_NAME
+# `make run` gives each demo LA user an authenticator key derived from this (printed with the
+# sign-ins, so the demo stays usable); seed_demo is for demo databases only.
+CME_DEMO_TOTP_SEED = env("CME_DEMO_TOTP_SEED", default="cme-casework-demo-totp")
+# Retention (docs/decisions/004-retention.md): a child whose cases are all closed is
+# anonymised this many years after their compulsory school age ended.
+CME_RETENTION_YEARS = env.int("CME_RETENTION_YEARS", default=6)
+# A report run still queued this long after it was asked for is sent to the queue again.
+CME_REQUEUE_AFTER_MINUTES = env.int("CME_REQUEUE_AFTER_MINUTES", default=5)
 
 LOGGING = {
     "version": 1,
@@ -273,5 +324,8 @@ LOGGING = {
     "loggers": {
         # Request lines can carry query strings; never log them at INFO in production.
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        # WeasyPrint logs every page it lays out at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -25,6 +25,9 @@ SECURE_HSTS_SECONDS = 0
 # Tests travel in time (time_machine) after signing in: a session must outlive the jump.
 # The idle expiry itself is tested with override_settings.
 SESSION_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
+# Most tests sign in with force_login, which verifies no two-factor code: the 2FA tests (and
+# the browser journeys' sign-in) turn it on with override_settings / the settings fixture.
+CME_REQUIRE_2FA = False
 # Tests serve static files from the finders; no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+from typing import Any
+
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
@@ -38,3 +44,82 @@ def run_job(self: object, name: str, today: str | None = None) -> str:
     if not is_working_day(day):
         return f"{name}: skipped, {day:%-d %B %Y} is not a working day"
     return run(name, today=day).summary()
+
+
+#: What a publish raises when the broker (Redis, or the filesystem transport's folder) is not
+#: there: kombu wraps most connection errors in its OperationalError; the rest are OSErrors.
+BROKER_DOWN: tuple[type[BaseException], ...] = (KombuOperationalError, OSError)
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    BROKER_DOWN += (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # pragma: no cover - redis is installed wherever the broker is Redis
+    pass
+
+
+def enqueue(task: Task, *args: Any, **options: Any) -> bool:
+    """Send ``task(*args)`` to the queue; False (logged, not raised) if the broker is down.
+
+    A web request that queues work keeps working without Redis. The caller's record of the
+    work (e.g. a report run left ``queued``) is what keeps it: the ``requeue_pending`` sweep
+    sends it again once the broker is back, and the task itself is idempotent.
+    """
+    try:
+        task.apply_async(args=args, **options)
+    except BROKER_DOWN as exc:
+        log.warning("broker unavailable, %s%r left for the requeue sweep: %r", task.name, args, exc)
+        return False
+    return True
+
+
+@shared_task
+def requeue_pending() -> str:
+    """Beat, every few minutes (every day): send again the work left pending (reports.jobs)."""
+    from django.utils import timezone
+
+    from cme.jobs import run_job as run
+
+    return run("requeue_pending", today=timezone.localdate()).summary()
+
+
+# ---------------------------------------------------------------------------------- outbox
+# docs/decisions/005-job-outbox.md: a sweep only flags and writes in-app notifications; the
+# work that follows (emails, referrals) is done by these tasks, enqueued after the sweep's
+# commit and run from beat (`outbox`), each idempotent under concurrent runs.
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def deliver_notifications() -> str:
+    """Email every notification in the outbox (cme.notifications.deliver_pending)."""
+    from cme.notifications import deliver_all
+
+    return f"deliver_notifications: emailed {deliver_all()}"
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def raise_pending_referrals() -> str:
+    """Raise, in bulk, the referrals the sweeps flagged (referrals.jobs)."""
+    from referrals.jobs import raise_pending_referrals as raise_pending
+
+    return f"raise_pending_referrals: raised {raise_pending()}"
+
+
+@shared_task
+def outbox() -> str:
+    """Beat, every few minutes: the follow-up work a sweep (or a broker outage) left."""
+    return f"{raise_pending_referrals()}; {deliver_notifications()}"
+
+
+def after_commit(task: Task) -> None:
+    """Enqueue ``task`` once the current transaction commits; a broker outage is logged,
+    never raised: the ``outbox`` beat entry runs it anyway."""
+    from django.db import transaction
+
+    def send() -> None:
+        try:
+            enqueue(task)
+        except Exception:  # the sweep is committed; beat catches up
+            log.exception("could not enqueue %s; beat will run it", task.name)
+
+    transaction.on_commit(send)

@@ -1,12 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cme import views
+from cme import views, views_audit, views_auth
+
+audit_patterns = [
+    path("", views_audit.audit_search, name="search"),
+    path("children/<int:child_id>/", views_audit.child_audit, name="child"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
+    path("two-factor/", views_auth.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/set-up/", views_auth.two_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/backup-codes/",
+        views_auth.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path(
@@ -20,6 +32,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    # Read-only: there is no URL that changes or deletes an audit row.
+    path("audit/", include((audit_patterns, "audit"))),
     path("", include("schools.urls")),
     path("", include("referrals.urls")),
     path("", include("casework.urls_triage")),

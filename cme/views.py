@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cme.access import acting_user, public, signed_in
-from cme.forms import EmailAuthenticationForm, GdsPasswordResetForm, GdsSetPasswordForm
+from cme.forms import GdsPasswordResetForm, GdsSetPasswordForm
 from cme.models import Notification
+from cme.views_auth import SignInView
 
 
 @signed_in
@@ -37,7 +38,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (`id`) or all of them read."""
     mine = Notification.objects.filter(user=acting_user(request), read_at__isnull=True)
     chosen = request.POST.get("id", "")
-    if chosen.isdigit():
+    if chosen.isascii() and chosen.isdigit():  # "²".isdigit() is True, int("²") fails
         mine = mine.filter(pk=int(chosen))
     mine.update(read_at=timezone.now())
     return redirect("notifications")
@@ -59,13 +60,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-sign_in = public(
-    auth_views.LoginView.as_view(
-        template_name="registration/login.html",
-        authentication_form=EmailAuthenticationForm,
-        redirect_authenticated_user=True,
-    )
-)
+sign_in = public(SignInView.as_view())
 sign_out = public(auth_views.LogoutView.as_view())
 # Password reset never says whether an account exists: the "sent" page is the same for all.
 password_reset = public(

@@ -11,12 +11,22 @@ first day moves earlier. That gives one date per school, so the whole check is o
 run from the calendar as it stands. The calendars of all the schools with candidates are read
 in two queries, and each cut-off is counted once per distinct calendar (most share the LA's).
 
-Each real run claims the rows it flags with a conditional UPDATE (`schools.jobs.claim`) and
-then notifies, or raises referrals, for the claimed rows only, in one transaction.
+OUTBOX (docs/decisions/005-job-outbox.md): each real run is set-based SQL in one
+transaction. It claims the rows it flags with ONE conditional ``UPDATE ... RETURNING``
+(`schools.jobs.claim_returning`) and writes the in-app notifications for them with ONE
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; `unmatched_leavers` links joiners to
+leavers with one ``UPDATE ... FROM`` the matched pairs and one UPDATE per side for the
+statuses. Nothing is emailed and no referral raised inside the sweep: the referrals (absence
+with whereabouts unknown, unmatched leavers) are raised in bulk by `raise_pending_referrals`
+(flagged rows with NOT EXISTS a referral for that trigger), which the task
+``cme.tasks.raise_pending_referrals`` runs, enqueued on the sweep's commit and from beat;
+emails go out from the notification outbox (``cme.tasks.deliver_notifications``).
+`referral_raise_from_return` stays for the immediate leaver referral at submission.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,21 +36,21 @@ from operator import or_
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DateField, Func, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest, Lower
-from django.db.models.sql.compiler import SQLCompiler
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.notifications import managers
+from cme.models import Role
+from cme.notifications import insert_notifications, json_rows
 from cme.statutory import TermCalendar, is_school_day
-from referrals.models import SystemTrigger
-from referrals.services import referral_raise_from_return
-from schools.jobs import Message, claim, notify_all, school_staff
+from cme.tasks import after_commit
+from referrals.models import Referral, SystemTrigger
+from referrals.services import referrals_raise_from_returns_bulk
+from schools.jobs import claim_returning, ids_param
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
@@ -48,6 +58,7 @@ from schools.models import (
     DestinationType,
     JoinerReturn,
     LeaverReturn,
+    ReturnKind,
     ReturnStatus,
     School,
     SchoolReturn,
@@ -145,8 +156,8 @@ def _per_school(
 
 
 def _absence_due(today: date) -> QuerySet[AbsenceNotification]:
-    waiting = AbsenceNotification.objects.filter(threshold_reached_on__isnull=True).exclude(
-        status=ReturnStatus.CLOSED
+    waiting = AbsenceNotification.objects.filter(
+        threshold_reached_on__isnull=True, kind=ReturnKind.ABSENCE, status__in=NOT_CLOSED
     )
 
     def condition(cal: TermCalendar) -> Q | None:
@@ -177,131 +188,178 @@ def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
     if dry_run:
         result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
         return result
-    la_staff = managers()
+    ref, name = "__reference__", "__school_name__"
     with transaction.atomic():
-        ids = claim(due, threshold_reached_on=today)
-        SchoolReturn.objects.filter(pk__in=ids, status=ReturnStatus.RECEIVED).update(
-            status_detail=THRESHOLD_DETAIL, updated_at=timezone.now()
+        rows = claim_returning(
+            due,
+            set_sql="threshold_reached_on = %s",
+            guard_sql="threshold_reached_on IS NULL",
+            params=[connection.ops.adapt_datefield_value(today)],
+            returning=["whereabouts", "absence_type"],
+            parent_returning=["reference", "school_id"],
         )
-        claimed = list(
-            AbsenceNotification.objects.filter(pk__in=ids)
-            .select_related("school")
-            .order_by("reference")
-        )
-        staff = school_staff(n.school_id for n in claimed)
-        messages = []
-        for notification in claimed:
-            result.flagged.append(notification.reference)
-            referred = notification.whereabouts == Whereabouts.UNKNOWN
-            if referred:
-                referral_raise_from_return(
-                    school_return=notification, trigger=SystemTrigger.ABSENCE_THRESHOLD
-                )
-            key = f"absence-threshold:{notification.pk}"
-            title = f"Absence notification {notification.reference}: deletion threshold reached"
-            body = render_to_string(
-                "emails/absence_threshold.txt",
-                {
-                    "reference": notification.reference,
-                    "school_name": notification.school.name,
-                    "after_leave": notification.absence_type == AbsenceType.AFTER_LEAVE,
-                    "referred": referred,
-                },
+        rows.sort(key=lambda row: row[3])
+        if not rows:
+            return result
+        where, ids = ids_param([row[0] for row in rows])
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {qn(SchoolReturn._meta.db_table)} SET status_detail = %s, "  # noqa: S608
+                f"updated_at = %s WHERE id {where} AND status = %s",
+                [
+                    THRESHOLD_DETAIL,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    *ids,
+                    ReturnStatus.RECEIVED,
+                ],
             )
-            for users, url_name in (
-                (staff.get(notification.school_id, []), "schools:return_detail"),
-                (la_staff, "schools:la_return_detail"),
-            ):
-                messages.append(
-                    Message(
-                        users,
-                        key=key,
-                        title=title,
-                        body=body,
-                        url=reverse(url_name, args=[notification.reference]),
-                    )
+        names = dict(
+            School.objects.filter(pk__in={row[4] for row in rows}).values_list("pk", "name")
+        )
+        bodies: dict[tuple[bool, bool], str] = {}  # one render per variant, not per row
+        school_url = reverse("schools:return_detail", args=[ref])
+        la_url = reverse("schools:la_return_detail", args=[ref])
+        notes = []
+        referred_any = False
+        for pk, whereabouts, absence_type, reference, school_id in rows:
+            result.flagged.append(reference)
+            referred = whereabouts == Whereabouts.UNKNOWN
+            referred_any |= referred
+            variant = (absence_type == AbsenceType.AFTER_LEAVE, referred)
+            if variant not in bodies:
+                bodies[variant] = render_to_string(
+                    "emails/absence_threshold.txt",
+                    {
+                        "reference": ref,
+                        "school_name": name,
+                        "after_leave": variant[0],
+                        "referred": referred,
+                    },
                 )
-        result.notified += sum(notify_all(messages))
+            body = bodies[variant].replace(ref, reference).replace(name, names[school_id])
+            common = {
+                "key": f"absence-threshold:{pk}",
+                "title": f"Absence notification {reference}: deletion threshold reached",
+                "body": body,
+            }
+            notes.append(
+                {**common, "school_id": school_id, "url": school_url.replace(ref, reference)}
+            )
+            notes.append({**common, "team": True, "url": la_url.replace(ref, reference)})
+        result.notified += len(insert_notifications(notes, team_roles=[Role.MANAGER]))
+        if referred_any:
+            _raise_referrals_after_commit()
     return result
+
+
+def _raise_referrals_after_commit() -> None:
+    from cme.tasks import raise_pending_referrals as task
+
+    after_commit(task)
 
 
 # ------------------------------------------------------------------------- unmatched leavers
 
 
-class _DaysBefore(Func):
-    """`date - n days`, a date, on PostgreSQL (`date - integer`) and SQLite (`date(x, '-n days')`)."""
-
-    template = "(%(expressions)s - %(days)d)"
-
-    def __init__(self, expression: str, days: int) -> None:
-        super().__init__(expression, output_field=DateField(), days=int(days))
-
-    def as_sqlite(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, Any]:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="date(%(expressions)s, '-%(days)d days')",
-            **extra_context,
-        )
+#: Every status but closed, spelt out: an IN list uses the (kind, status) index, "<> closed"
+#: cannot (return_status_valid allows no other value).
+NOT_CLOSED = [s for s in ReturnStatus.values if s != ReturnStatus.CLOSED]
 
 
 def _unmatched_leavers() -> QuerySet[LeaverReturn]:
     return LeaverReturn.objects.filter(
+        kind=ReturnKind.LEAVER,
+        status__in=NOT_CLOSED,
         destination_type=DestinationType.IN_AREA,
         destination_school__isnull=False,
         matched_joiner__isnull=True,
-    ).exclude(status=ReturnStatus.CLOSED)
+    )
 
 
 def _match_pairs() -> list[tuple[int, int]]:
     """(leaver id, joiner id) for each unmatched in-area leaver with a joiner return from its
     destination school for the same pupil: the UPN when both returns give one, otherwise the
-    names (ignoring case) and date of birth. Two queries, however many rows."""
-    joiners = JoinerReturn.objects.filter(
-        school=OuterRef("destination_school"),
-        matched_leaver__isnull=True,
-        admission_date__gte=OuterRef("match_from"),
-    ).annotate(first_key=Lower("first_name"), last_key=Lower("last_name"))
-    same_names = Q(
-        first_key=OuterRef("first_key"),
-        last_key=OuterRef("last_key"),
-        date_of_birth=OuterRef("date_of_birth"),
+    names (ignoring case) and date of birth; the earliest admitted (then the first made) if
+    several fit. ONE query, hash joins between the open leavers and the unmatched joiners,
+    however many rows."""
+    qn = connection.ops.quote_name
+    returns = qn(SchoolReturn._meta.db_table)
+    leavers = qn(LeaverReturn._meta.db_table)
+    joiners = qn(JoinerReturn._meta.db_table)
+    if connection.vendor == "postgresql":
+        match_from = f"(lr.ground_met_date - {MATCH_SLACK_DAYS})"
+    else:
+        match_from = f"date(lr.ground_met_date, '-{MATCH_SLACK_DAYS} days')"
+    statuses = ", ".join(["%s"] * len(NOT_CLOSED))
+    sql = (
+        "WITH l AS ("  # noqa: S608 - names from _meta
+        f" SELECT r.id, lr.destination_school_id AS school_id, r.upn, lower(r.first_name) AS fk,"
+        f"  lower(r.last_name) AS lk, r.date_of_birth AS dob, {match_from} AS match_from"
+        f" FROM {returns} r JOIN {leavers} lr ON lr.schoolreturn_ptr_id = r.id"
+        f" WHERE r.kind = %s AND r.status IN ({statuses}) AND lr.destination_type = %s"
+        "  AND lr.destination_school_id IS NOT NULL"
+        f"  AND NOT EXISTS (SELECT 1 FROM {joiners} m WHERE m.matched_leaver_id = r.id)"
+        "), j AS ("
+        " SELECT r.id, r.school_id, r.upn, lower(r.first_name) AS fk, lower(r.last_name) AS lk,"
+        "  r.date_of_birth AS dob, jr.admission_date"
+        f" FROM {joiners} jr JOIN {returns} r ON r.id = jr.schoolreturn_ptr_id"
+        " WHERE jr.matched_leaver_id IS NULL"
+        "), c AS ("
+        " SELECT l.id AS leaver_id, j.id AS joiner_id, j.admission_date FROM l"
+        "  JOIN j ON j.school_id = l.school_id AND j.upn = l.upn"
+        "  WHERE l.upn <> '' AND j.admission_date >= l.match_from"
+        " UNION SELECT l.id, j.id, j.admission_date FROM l"
+        "  JOIN j ON j.school_id = l.school_id AND j.fk = l.fk AND j.lk = l.lk AND j.dob = l.dob"
+        "  WHERE (l.upn = '' OR j.upn = '') AND j.admission_date >= l.match_from"
+        ") SELECT leaver_id, joiner_id FROM (SELECT leaver_id, joiner_id, ROW_NUMBER() OVER"
+        " (PARTITION BY leaver_id ORDER BY admission_date, joiner_id) AS n FROM c) x"
+        " WHERE n = 1 ORDER BY leaver_id"
     )
-    leavers = _unmatched_leavers().annotate(
-        match_from=_DaysBefore("ground_met_date", MATCH_SLACK_DAYS),
-        first_key=Lower("first_name"),
-        last_key=Lower("last_name"),
-    )
-    pairs: list[tuple[int, int]] = []
-    for with_upn, candidates in (
-        (True, joiners.filter(Q(upn=OuterRef("upn")) | (Q(upn="") & same_names))),
-        (False, joiners.filter(same_names)),
-    ):
-        first = Subquery(candidates.order_by("admission_date", "pk").values("pk")[:1])
-        rows = (
-            (leavers.exclude(upn="") if with_upn else leavers.filter(upn=""))
-            .annotate(joiner_pk=first)
-            .filter(joiner_pk__isnull=False)
-        )
-        pairs.extend(rows.values_list("pk", "joiner_pk"))
-    return pairs
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ReturnKind.LEAVER, *NOT_CLOSED, DestinationType.IN_AREA])
+        return [(leaver, joiner) for leaver, joiner in cursor.fetchall()]
 
 
 def _link(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Link each joiner to its leaver (each at most once) and mark both matched."""
-    linked: list[tuple[int, int]] = []
+    """Link each joiner to its leaver (each at most once) and mark both matched: one
+    ``UPDATE ... FROM`` the pairs for the joiners (only those still unlinked: a run at the
+    same time may have taken one), one UPDATE per side for the statuses."""
+    seen: set[int] = set()
+    unique = []
     for leaver_id, joiner_id in pairs:
-        try:
-            with transaction.atomic():
-                # Conditional: a run at the same time, or another leaver, may have taken it.
-                if JoinerReturn.objects.filter(pk=joiner_id, matched_leaver__isnull=True).update(
-                    matched_leaver_id=leaver_id
-                ):
-                    linked.append((leaver_id, joiner_id))
-        except IntegrityError:  # the leaver was linked to another joiner meanwhile
-            continue
+        if joiner_id not in seen:
+            seen.add(joiner_id)
+            unique.append((leaver_id, joiner_id))
+    if not unique:
+        return []
+    qn = connection.ops.quote_name
+    table = qn(JoinerReturn._meta.db_table)
+    source = json_rows("p", [("leaver_id", "bigint"), ("joiner_id", "bigint")])
+    data = json.dumps([{"leaver_id": lv, "joiner_id": j} for lv, j in unique])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET matched_leaver_id = p.leaver_id FROM {source} "  # noqa: S608
+                f"WHERE {table}.schoolreturn_ptr_id = p.joiner_id "
+                f"AND {table}.matched_leaver_id IS NULL "
+                "RETURNING matched_leaver_id, schoolreturn_ptr_id",
+                [data],
+            )
+            linked = [(lv, j) for lv, j in cursor.fetchall()]
+    except IntegrityError:
+        # A leaver was linked to another joiner meanwhile (a run at the same time): pair by
+        # pair, skipping those.
+        linked = []
+        for leaver_id, joiner_id in unique:
+            try:
+                with transaction.atomic():
+                    if JoinerReturn.objects.filter(
+                        pk=joiner_id, matched_leaver__isnull=True
+                    ).update(matched_leaver_id=leaver_id):
+                        linked.append((leaver_id, joiner_id))
+            except IntegrityError:
+                continue
     now = timezone.now()
     # A leaver already referred, or closed, keeps the status the school was shown.
     open_statuses = [ReturnStatus.RECEIVED, ReturnStatus.UNDER_REVIEW]
@@ -360,12 +418,50 @@ def unmatched_leavers(*, today: date, dry_run: bool) -> JobResult:
         linked = _link(pairs)
         if linked:
             log.info("unmatched_leavers: linked %d joiner returns to leavers", len(linked))
-        ids = claim(_transition_overdue(today, exclude=[]), transition_flagged_at=timezone.now())
-        for leaver in (
-            LeaverReturn.objects.filter(pk__in=ids)
-            .select_related("school", "destination_school")
-            .order_by("reference")
-        ):
-            result.flagged.append(leaver.reference)
-            referral_raise_from_return(school_return=leaver, trigger=SystemTrigger.UNMATCHED_LEAVER)
+        rows = claim_returning(
+            _transition_overdue(today, exclude=[]),
+            set_sql="transition_flagged_at = %s",
+            guard_sql="transition_flagged_at IS NULL",
+            params=[connection.ops.adapt_datetimefield_value(timezone.now())],
+            parent_returning=["reference"],
+        )
+        result.flagged = sorted(reference for _, reference in rows)
+        if rows:
+            _raise_referrals_after_commit()
     return result
+
+
+def raise_pending_referrals(limit: int = 1000) -> int:
+    """The sweeps' referrals, in bulk (the follow-up work, not part of the sweep): for each
+    trigger, the flagged returns still open with NOT EXISTS a referral for it, ``limit`` at
+    a time (`referrals.services.referrals_raise_from_returns_bulk`). Idempotent: the unique
+    (source_return, trigger) constraint makes a run at the same time raise each one once."""
+
+    def no_referral(trigger: SystemTrigger) -> Exists:
+        return Exists(Referral.objects.filter(source_return_id=OuterRef("pk"), trigger=trigger))
+
+    pending: list[tuple[QuerySet[Any], SystemTrigger]] = [
+        (
+            AbsenceNotification.objects.filter(
+                threshold_reached_on__isnull=False, whereabouts=Whereabouts.UNKNOWN
+            )
+            .exclude(status=ReturnStatus.CLOSED)
+            .filter(~no_referral(SystemTrigger.ABSENCE_THRESHOLD)),
+            SystemTrigger.ABSENCE_THRESHOLD,
+        ),
+        (
+            _unmatched_leavers()
+            .filter(transition_flagged_at__isnull=False)
+            .filter(~no_referral(SystemTrigger.UNMATCHED_LEAVER))
+            .select_related("destination_school"),
+            SystemTrigger.UNMATCHED_LEAVER,
+        ),
+    ]
+    total = 0
+    for qs, trigger in pending:
+        while True:
+            raised = referrals_raise_from_returns_bulk(qs, trigger=trigger, limit=limit)
+            total += raised
+            if raised < limit:
+                break
+    return total

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from cme.models import Audited
 from schools.models import Gender, School, SchoolReturn
@@ -186,6 +187,9 @@ class Referral(Audited):
     )
     not_cme_reason = models.CharField(max_length=24, choices=NotCmeReason.choices, blank=True)
     decision_notes = models.TextField(blank=True)
+
+    # The audit trail (issue 6): who changed what, when; history_user is the request user.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["received_at"]

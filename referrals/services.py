@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cme.models import User
@@ -262,3 +263,95 @@ def referrals_raise_for_return(*, school_return: SchoolReturn) -> Referral | Non
 def on_return_submitted(sender: type, *, school_return: SchoolReturn, **kwargs: Any) -> None:
     """Receiver for `schools.signals.return_submitted` (connected in ReferralsConfig.ready)."""
     referrals_raise_for_return(school_return=school_return)
+
+
+def referrals_raise_from_returns_bulk(
+    school_returns: QuerySet[SchoolReturn], *, trigger: SystemTrigger, limit: int = 1000
+) -> int:
+    """`referral_raise_from_return` for many returns at once (the sweeps' follow-up work,
+    docs/decisions/005-job-outbox.md); returns how many referrals were raised.
+
+    ``school_returns`` are the returns still to refer (the caller excludes those with a
+    referral for ``trigger``): up to ``limit`` are read with their school and parents in
+    three queries, their referrals inserted with ONE bulk_create that skips any (return,
+    trigger) a run at the same time inserted first (the unique constraint decides), then
+    the parents and carers in one more, and the returns marked "Referred to CME" in one
+    UPDATE. The same referral as `referral_raise_from_return` would raise, field for field.
+    """
+    rows = list(
+        school_returns.select_related("school").prefetch_related("parents").order_by("pk")[:limit]
+    )
+    if not rows:
+        return 0
+    now = timezone.now()
+    referrals: list[Referral] = []
+    parents: dict[str, list[dict[str, Any]]] = {}
+    for school_return in rows:
+        referral = Referral(
+            channel=Channel.SYSTEM,
+            referrer_type=ReferrerType.SYSTEM,
+            referrer_organisation=school_return.school.name,
+            referring_school=school_return.school,
+            source_return=school_return,
+            trigger=trigger,
+            first_name=school_return.first_name,
+            last_name=school_return.last_name,
+            other_names=school_return.middle_names,
+            date_of_birth=school_return.date_of_birth,
+            gender=school_return.gender,
+            upn=school_return.upn,
+            address_line_1=school_return.address_line_1,
+            address_line_2=school_return.address_line_2,
+            town=school_return.town,
+            postcode=school_return.postcode,
+            last_school=school_return.school,
+            last_school_name=school_return.school.name,
+            received_at=now,
+            status=ReferralStatus.NEW,
+            reference=new_reference(REFERENCE_PREFIX),
+        )
+        if isinstance(school_return, LeaverReturn):
+            referral.reasons = _reasons_for(school_return, trigger)
+            referral.details = _details_for(school_return, trigger)
+            referral.enquiries_made = school_return.enquiries_made
+            if school_return.new_address and school_return.new_address != school_return.address:
+                referral.details += (
+                    f"\nNew address given: {school_return.new_address} {school_return.new_postcode}"
+                )
+        elif isinstance(school_return, AbsenceNotification):
+            referral.reasons = [Reason.STOPPED_ATTENDING]
+            referral.details = _absence_details_for(school_return, trigger)
+            referral.enquiries_made = school_return.enquiry_notes
+        else:
+            referral.reasons = [Reason.STOPPED_ATTENDING]
+        referrals.append(referral)
+        parents[referral.reference] = [
+            {
+                "kind": ReferralPerson.Kind.PARENT,
+                "name": p.name,
+                "relationship": p.relationship,
+                "phone": p.phone,
+                "email": p.email,
+            }
+            for p in school_return.parents.all()
+        ]
+    with transaction.atomic():
+        Referral.objects.bulk_create(referrals, ignore_conflicts=True, batch_size=500)
+        # ignore_conflicts sets no pks: the rows inserted now are the references made now.
+        created = list(
+            Referral.objects.filter(reference__in=list(parents)).values_list(
+                "pk", "reference", "source_return_id"
+            )
+        )
+        ReferralPerson.objects.bulk_create(
+            [
+                ReferralPerson(referral_id=pk, **person)
+                for pk, reference, _ in created
+                for person in parents[reference]
+            ],
+            batch_size=1000,
+        )
+        SchoolReturn.objects.filter(pk__in=[source for _, _, source in created]).update(
+            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
+        )
+    return len(created)

@@ -14,10 +14,14 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
 from cme.admin import UserAdmin
 from cme.models import Audited, User
+from schools.forms.upload import GiasUploadForm
+from schools.gias import GiasFileError, ImportResult, schools_import_gias
 from schools.models import Closure, School, SchoolMembership, Term
 
 _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -93,6 +97,43 @@ class SchoolAdmin(AuditedAdmin):
     search_fields = ("name", "urn", "postcode")
     list_filter = ("school_type", "phase", "is_open", "la_code")
     list_per_page = 50
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "import/",
+            self.admin_site.admin_view(self.import_gias),
+            name="schools_school_import",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_gias(self, request: HttpRequest) -> HttpResponse:
+        """Upload a GIAS CSV: all rows are imported, or none (bad rows listed by number)."""
+        result: ImportResult | None = None
+        file_error = ""
+        if request.method == "POST":
+            form = GiasUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                user = request.user if isinstance(request.user, User) else None
+                try:
+                    result = schools_import_gias(
+                        rows_or_file=form.cleaned_data["file"],
+                        la_code=form.cleaned_data["la_code"],
+                        dry_run=form.cleaned_data["dry_run"],
+                        by=user,
+                    )
+                except GiasFileError as exc:
+                    file_error = str(exc)
+        else:
+            form = GiasUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import schools from a GIAS file",
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+        }
+        return TemplateResponse(request, "admin/schools/school/import.html", context)
 
 
 @admin.register(SchoolMembership)

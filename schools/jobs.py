@@ -1,8 +1,16 @@
 """Scheduled checks on school returns: late returns for the board, part-time timetable reviews.
 
 Both follow `cme.jobs`: set-based queries, a dry run that only SELECTs, and a real run that
-claims what it flags with a conditional UPDATE (`claim`) before telling anyone, inside one
-transaction so that a failed notification leaves the rows unclaimed for the next run.
+claims what it flags before telling anyone, inside one transaction.
+
+OUTBOX (docs/decisions/005-job-outbox.md): a sweep is set-based SQL only. It claims its rows
+with ONE conditional ``UPDATE ... WHERE <pk> IN (<candidates>) AND <flag still unset>
+RETURNING ...`` (`claim_returning`: on PostgreSQL a run at the same moment waits on the row
+locks and re-checks the flag against the committed row, so each row is claimed once), then
+writes the in-app notifications for the claimed rows with ONE ``INSERT ... SELECT ... ON
+CONFLICT (user_id, key) DO NOTHING`` (`cme.notifications.insert_notifications`). No email is
+built or sent in the sweep: `cme.tasks.deliver_notifications`, enqueued on commit and run
+from beat, emails the outbox.
 
 * `late_returns`: a joiner return made after the 5th day (regulation 13(1)) or a leaver return
   made after the deletion (regulation 13(3)) is late. `is_late` is decided at submission; the
@@ -11,18 +19,22 @@ transaction so that a failed notification leaves the rows unclaimed for the next
   school's staff how many of theirs were recorded.
 * `part_time_reviews`: a part-time timetable past its review date or its planned end date
   ("Working together to improve school attendance", 2024: time-limited, reviewed regularly)
-  reminds the school and the LA. The reminded date is stored (`review_reminded_on`,
-  `end_reminded_on`), so a review that moves the date re-arms the reminder.
+  reminds the school's staff (one notification per timetable) and the managers (ONE summary
+  notification per day, key ``part_time_reviews:<date>``, with the count: the product rule
+  since the outbox, replacing a notification per timetable to every officer and manager).
+  The reminded date is stored (`review_reminded_on`, `end_reminded_on`), so a review that
+  moves the date re-arms the reminder.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from datetime import date
+from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -31,8 +43,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.models import CASEWORK_ROLES, Notification, User
-from cme.notifications import _send
+from cme.models import Role, User
+from cme.notifications import insert_notifications
 from schools.models import (
     PartTimeTimetable,
     ReturnKind,
@@ -71,63 +83,86 @@ def school_staff(school_ids: Iterable[int]) -> dict[int, list[User]]:
     return staff
 
 
-class Message(NamedTuple):
-    """One `cme.notifications.notify` call: the same message, under one key, to some users."""
-
-    users: Iterable[User]
-    key: str
-    title: str
-    body: str = ""
-    url: str = ""
-
-
-def _claim_unsent(pairs: Sequence[tuple[int, str]], now: datetime) -> set[tuple[int, str]]:
-    """Mark the unsent notifications (user id, key) emailed, conditionally, and return the
-    pairs this statement claimed (a run at the same time claims the others)."""
-    if not pairs:
-        return set()
+def ids_param(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """SQL for "the set of these ids" and its parameter: ``= ANY(%s)`` on PostgreSQL, a
+    json_each over one JSON list on SQLite (no limit on the number of ids either way)."""
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Notification._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS n SET emailed_at = %s "  # noqa: S608 - name from _meta
-                "FROM unnest(%s::bigint[], %s::text[]) AS t(user_id, key) "
-                "WHERE n.user_id = t.user_id AND n.key = t.key AND n.emailed_at IS NULL "
-                "RETURNING n.user_id, n.key",
-                [now, [pk for pk, _ in pairs], [key for _, key in pairs]],
-            )
-            return {(pk, key) for pk, key in cursor.fetchall()}
-    unsent = Notification.objects.filter(emailed_at__isnull=True)
-    return {
-        (pk, key) for pk, key in pairs if unsent.filter(user_id=pk, key=key).update(emailed_at=now)
-    }
+        return "= ANY(%s)", [list(ids)]
+    return "IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
-def notify_all(messages: Iterable[Message]) -> list[int]:
-    """`cme.notifications.notify` for many messages at once, with the same effect (stored
-    once per user and key, emailed once, after the commit, to the notifications claimed
-    now) in three statements in all rather than a few per message and user. Returns how
-    many notifications each message created now."""
-    targets = [(m, {u.pk: u for u in m.users if u.is_active}) for m in messages]
-    Notification.objects.bulk_create(
-        [
-            Notification(user_id=pk, key=m.key, title=m.title, body=m.body, url=m.url)
-            for m, users in targets
-            for pk in users
-        ],
-        ignore_conflicts=True,
-        batch_size=5000,
+def claim_returning(
+    qs: QuerySet[_M],
+    *,
+    set_sql: str,
+    guard_sql: str,
+    params: Sequence[Any] = (),
+    returning: Sequence[str] = (),
+    parent_returning: Sequence[str] = (),
+    also: Sequence[QuerySet[_M]] = (),
+) -> list[tuple[Any, ...]]:
+    """Claim the rows of ``qs`` in ONE ``UPDATE <table> SET <set_sql> WHERE <pk> IN (qs)
+    AND (<guard_sql>) RETURNING <pk>, <returning>`` and return the rows this statement
+    changed, with ``parent_returning`` columns of the multi-table parent appended.
+
+    ``guard_sql`` must repeat, on the updated table's own columns, the condition that the
+    claim makes false ("flag IS NULL"): PostgreSQL re-checks it against the committed row
+    when a run at the same moment held the row, so a row is claimed by one run only.
+    ``params`` fill ``set_sql`` then ``guard_sql``; ``also``: more candidates (UNION ALL).
+    Call it inside a transaction.
+    """
+    qn = connection.ops.quote_name
+    meta = qs.model._meta
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    try:
+        parts = [q.order_by().values("pk").query.sql_with_params() for q in (qs, *also)]
+    except EmptyResultSet:  # the candidates are provably none (e.g. `pk__in=[]`)
+        return []
+    sub_sql = " UNION ALL ".join(sql for sql, _ in parts)
+    sub_params = tuple(p for _, params in parts for p in params)
+    cols = ", ".join([pk, *returning])
+    update = (
+        f"UPDATE {table} SET {set_sql} WHERE {pk} IN ({sub_sql}) "  # noqa: S608 - from _meta
+        f"AND ({guard_sql}) RETURNING {cols}"
     )
-    claimed = _claim_unsent([(pk, m.key) for m, users in targets for pk in users], timezone.now())
-    created = []
-    for m, users in targets:
-        # As with notify called message by message, a user and key claimed once counts once.
-        recipients = [user for pk, user in users.items() if (pk, m.key) in claimed]
-        claimed.difference_update((user.pk, m.key) for user in recipients)
-        if recipients:
-            transaction.on_commit(partial(_send, recipients, m.title, m.body, m.url))
-        created.append(len(recipients))
-    return created
+    # The sub-query's parameters come after the SET and before the guard's: reorder.
+    n_set = set_sql.count("%s")
+    all_params = [*params[:n_set], *sub_params, *params[n_set:]]
+    related = meta.pk.related_model if meta.pk.is_relation else None
+    parent = related if isinstance(related, type) else None
+    with connection.cursor() as cursor:
+        if not parent_returning:
+            cursor.execute(update, all_params)
+            return [tuple(row) for row in cursor.fetchall()]
+        if parent is None:
+            raise ValueError(f"{qs.model.__name__} has no multi-table parent")
+        ptable = qn(parent._meta.db_table)
+        extra = ", ".join(f"p.{qn(c)}" for c in parent_returning)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH c AS ({update}) SELECT c.*, {extra} FROM c "  # noqa: S608
+                f"JOIN {ptable} p ON p.id = c.{pk}",
+                all_params,
+            )
+            return [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(update, all_params)
+        rows = {row[0]: tuple(row) for row in cursor.fetchall()}
+        if not rows:
+            return []
+        where, ids = ids_param(list(rows))
+        cursor.execute(
+            f"SELECT p.id, {extra} FROM {ptable} p WHERE p.id {where}",  # noqa: S608
+            ids,
+        )
+        return [rows[pk_value] + tuple(more) for pk_value, *more in cursor.fetchall()]
+
+
+class _Sentinel:
+    """Render a template once per variant with placeholders, then fill them per row: the
+    template stays the one source of the text, without a render per row."""
+
+    REFERENCE = "__reference__"
+    REFERENCES = "__references__"
 
 
 # ------------------------------------------------------------------------------ late returns
@@ -160,36 +195,42 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
         ).filter(late_recorded_at__isnull=True)
         result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
         return result
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
-        SchoolReturn.objects.filter(pk__in=_leavers_late_unmarked().values("pk")).update(
-            is_late=True
-        )
-        ids = claim(_late_unrecorded(), late_recorded_at=timezone.now())
-        rows = (
-            SchoolReturn.objects.filter(pk__in=ids)
-            .order_by("school_id", "reference")
-            .values_list("school_id", "reference")
+        # One statement: the leavers late but not marked are marked late and recorded with
+        # the others (is_late is already true on those).
+        rows = claim_returning(
+            _late_unrecorded(),
+            also=[_leavers_late_unmarked()],
+            set_sql="late_recorded_at = %s, is_late = %s",
+            guard_sql="late_recorded_at IS NULL",
+            params=[now, True],
+            returning=["school_id", "reference"],
         )
         by_school: dict[int, list[str]] = defaultdict(list)
-        for school_id, reference in rows:
+        for _pk, school_id, reference in sorted(rows, key=lambda r: (r[1], r[2])):
             by_school[school_id].append(reference)
-        staff = school_staff(by_school)
-        messages = []
+        bodies: dict[int, str] = {}  # one render per count, not per school
+        url = reverse("schools:return_list")
+        notes = []
         for school_id, references in by_school.items():
             result.flagged.extend(references)
             count = len(references)
-            messages.append(
-                Message(
-                    staff.get(school_id, []),
-                    key=f"late:{school_id}:{today:%Y-%m-%d}",
-                    title=f"{count} late school return{'s' if count != 1 else ''} recorded",
-                    body=render_to_string(
-                        "emails/late_returns.txt", {"references": references, "count": count}
-                    ),
-                    url=reverse("schools:return_list"),
+            if count not in bodies:
+                bodies[count] = render_to_string(
+                    "emails/late_returns.txt",
+                    {"references": [_Sentinel.REFERENCES], "count": count},
                 )
+            notes.append(
+                {
+                    "school_id": school_id,
+                    "key": f"late:{school_id}:{today:%Y-%m-%d}",
+                    "title": f"{count} late school return{'s' if count != 1 else ''} recorded",
+                    "body": bodies[count].replace(_Sentinel.REFERENCES, "\n- ".join(references)),
+                    "url": url,
+                }
             )
-        result.notified += sum(notify_all(messages))
+        result.notified += len(insert_notifications(notes))
     return result
 
 
@@ -229,42 +270,46 @@ def _end_due(today: date) -> QuerySet[PartTimeTimetable]:
     )
 
 
-def _remind(
-    ids: list[int], *, what: str, date_field: str, result: JobResult, la_staff: list[User]
-) -> None:
-    rows = PartTimeTimetable.objects.filter(pk__in=ids).values_list(
-        "pk", "reference", "school_id", date_field
+def _claim_reminders(
+    qs: QuerySet[PartTimeTimetable], flag: str, date_field: str, today: date
+) -> list[tuple[Any, ...]]:
+    """Claim the timetables of ``qs``: (id, date, reference, school id) for each."""
+    qn = connection.ops.quote_name
+    f, d = qn(flag), qn(date_field)
+    return claim_returning(
+        qs,
+        set_sql=f"{f} = {d}",
+        guard_sql=f"{d} < %s AND ({f} IS NULL OR {f} <> {d})",
+        params=[connection.ops.adapt_datefield_value(today)],
+        returning=[d],
+        parent_returning=["reference", "school_id"],
     )
-    rows_list = list(rows)
-    staff = school_staff(school_id for _, _, school_id, _ in rows_list)
-    messages = []
-    for pk, reference, school_id, when in rows_list:
+
+
+def _remind(rows: list[tuple[Any, ...]], *, what: str, result: JobResult) -> list[dict[str, Any]]:
+    """The school staff's notification for each claimed timetable (rows of _claim_reminders)."""
+    bodies: dict[date, str] = {}  # one render per date, not per timetable
+    notes = []
+    url = reverse("schools:return_detail", args=[_Sentinel.REFERENCE])
+    for pk, when, reference, school_id in sorted(rows, key=lambda r: r[2]):
+        if isinstance(when, str):  # SQLite returns dates from raw SQL as text
+            when = date.fromisoformat(when)
         result.flagged.append(f"{reference} {what} {when:%Y-%m-%d}")
-        key = f"part-time-{what}:{pk}:{when:%Y-%m-%d}"
-        title = f"Part-time timetable {reference}: {what} date passed"
-        body = render_to_string(
-            "emails/part_time_review.txt",
-            {"reference": reference, "what": what, "when": when},
-        )
-        messages.append(
-            Message(
-                staff.get(school_id, []),
-                key=key,
-                title=title,
-                body=body,
-                url=reverse("schools:return_detail", args=[reference]),
+        if when not in bodies:
+            bodies[when] = render_to_string(
+                "emails/part_time_review.txt",
+                {"reference": _Sentinel.REFERENCE, "what": what, "when": when},
             )
+        notes.append(
+            {
+                "school_id": school_id,
+                "key": f"part-time-{what}:{pk}:{when:%Y-%m-%d}",
+                "title": f"Part-time timetable {reference}: {what} date passed",
+                "body": bodies[when].replace(_Sentinel.REFERENCE, reference),
+                "url": url.replace(_Sentinel.REFERENCE, reference),
+            }
         )
-        messages.append(
-            Message(
-                la_staff,
-                key=key,
-                title=title,
-                body=body,
-                url=reverse("schools:la_return_detail", args=[reference]),
-            )
-        )
-    result.notified += sum(notify_all(messages))
+    return notes
 
 
 @job("part_time_reviews", "Remind school and LA of part-time timetables past review or end date")
@@ -280,19 +325,31 @@ def part_time_reviews(*, today: date, dry_run: bool) -> JobResult:
                 for reference, when in qs.order_by("reference").values_list("reference", field)
             )
         return result
-    # Officers and managers: a part-time timetable is not a case, so no one officer owns it.
-    la_staff = list(User.objects.filter(role__in=CASEWORK_ROLES, is_active=True))
     with transaction.atomic():
-        review_ids = claim(_review_due(today), review_reminded_on=F("next_review_date"))
-        end_ids = claim(_end_due(today), end_reminded_on=F("planned_end_date"))
-        _remind(
-            review_ids,
-            what="review",
-            date_field="next_review_date",
-            result=result,
-            la_staff=la_staff,
+        review = _claim_reminders(
+            _review_due(today), "review_reminded_on", "next_review_date", today
         )
-        _remind(
-            end_ids, what="end", date_field="planned_end_date", result=result, la_staff=la_staff
-        )
+        end = _claim_reminders(_end_due(today), "end_reminded_on", "planned_end_date", today)
+        notes = _remind(review, what="review", result=result)
+        notes += _remind(end, what="end", result=result)
+        if notes:
+            # The managers: one summary a day, not one per timetable (a timetable is not a
+            # case, so no one officer owns it; the LA list shows them all).
+            count = len(review) + len(end)
+            notes.append(
+                {
+                    "team": True,
+                    "key": f"part_time_reviews:{today.isoformat()}",
+                    "title": (
+                        f"{count} part-time timetable reminder{'s' if count != 1 else ''} "
+                        f"sent to schools on {today:%-d %B %Y}"
+                    ),
+                    "body": (
+                        f"{len(review)} past their review date, {len(end)} past their planned "
+                        "end date. The schools have been asked to record a review."
+                    ),
+                    "url": reverse("schools:la_returns"),
+                }
+            )
+        result.notified += len(insert_notifications(notes, team_roles=[Role.MANAGER]))
     return result

@@ -2,11 +2,16 @@
 """Benchmark the scheduled checks over 1,000,000 rows each in PostgreSQL (issue 4 item 5).
 
 For each job: fill the table it sweeps to 1,000,000 rows (INSERT ... SELECT generate_series:
-the bench's own setup, timed apart), time ``run_job(name, dry_run=False)`` (its
-notifications, referrals and emails included: email goes to the locmem backend), then clear
-the flags and time ONE hand-written ``UPDATE ... SET <flag> = ... WHERE <same conditions>``,
-check both flagged the same rows (by id), and print the times, their ratio and PASS/FAIL
-against the targets: each sweep <= 2 s and <= 1.5x the hand-written SQL.
+the bench's own setup, timed apart), time the sweep ``run_job(name, dry_run=False)``: the
+claim and the in-app notifications, in one transaction (the OUTBOX design,
+docs/decisions/005-job-outbox.md), then clear the flags and time ONE hand-written
+``UPDATE ... SET <flag> = ... WHERE <same conditions>``, check both flagged the same rows (by
+id), and print the times, their ratio and PASS/FAIL against the targets: each sweep <= 2 s
+and <= 1.5x the hand-written SQL (each side timed twice, alternating, best of two: the first
+statement after a fill reads a cold cache). The follow-up work a sweep enqueues on commit (the bench
+records the enqueue instead of sending it to a broker) is then timed on its own and printed
+as "follow-up work (not part of the sweep)": ``raise_pending_referrals`` (the referrals, in
+bulk) and ``deliver_all`` (the emails from the outbox, to the locmem backend).
 
     make bench-jobs
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cme_bench \\
@@ -541,7 +546,7 @@ SWEEPS = [
         "id",
         ("overdue_flagged_at",),
         fill_cases,
-        "claim + 1 notification per case to its officer and 4 managers",
+        "claim + INSERT ... SELECT of 1 notification per case to its officer and 4 managers",
     ),
     Sweep(
         "end_of_compulsory_age",
@@ -549,7 +554,7 @@ SWEEPS = [
         "id",
         ("csa_end_flagged_at",),
         fill_cases,  # the same 1M cases: filled once for both
-        "claim + 1 notification per case to its officer and 4 managers",
+        "claim + INSERT ... SELECT of 1 notification per case to its officer and 4 managers",
     ),
     Sweep(
         "continuous_absence",
@@ -557,8 +562,8 @@ SWEEPS = [
         "schoolreturn_ptr_id",
         ("threshold_reached_on",),
         fill_absence,
-        "400 school calendars + claim + notifications (school staff, 4 managers) + a "
-        "referral per whereabouts-unknown row",
+        "400 school calendars + claim + status detail + INSERT ... SELECT of the "
+        "notifications (school staff, 4 managers); referrals: follow-up",
     ),
     Sweep(
         "unmatched_leavers",
@@ -566,7 +571,8 @@ SWEEPS = [
         "schoolreturn_ptr_id",
         ("transition_flagged_at",),
         fill_leavers,
-        "matching joiners (1 per 1000 leavers) + 400 calendars + claim + a referral per row",
+        "matching joiners (1 per 1000 leavers, linked in one UPDATE ... FROM) + 400 "
+        "calendars + claim; referrals: follow-up",
     ),
     Sweep(
         "late_returns",
@@ -574,7 +580,7 @@ SWEEPS = [
         "id",
         ("late_recorded_at",),
         fill_late,
-        "mark unmarked late leavers + claim + 1 notification per school",
+        "mark unmarked late leavers + claim + INSERT ... SELECT of 1 notification per school",
     ),
     Sweep(
         "part_time_reviews",
@@ -582,7 +588,8 @@ SWEEPS = [
         "schoolreturn_ptr_id",
         ("review_reminded_on", "end_reminded_on"),
         fill_part_time,
-        "claim + notifications per timetable to its school and the 44 LA caseworkers",
+        "claim + INSERT ... SELECT of 1 notification per timetable to its school's staff "
+        "and 1 summary to the managers",
     ),
 ]
 
@@ -625,7 +632,18 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    import cme.tasks
     from cme.jobs import all_jobs, run_job
+    from cme.notifications import deliver_all
+    from referrals.jobs import raise_pending_referrals
+
+    enqueued: list[str] = []
+
+    def record(task: Any, *args: Any, **options: Any) -> bool:
+        enqueued.append(task.name)  # the bench runs the follow-up itself, timed apart
+        return True
+
+    cme.tasks.enqueue = record
 
     if connection.vendor != "postgresql":
         print("bench_jobs needs PostgreSQL", file=sys.stderr)
@@ -645,8 +663,13 @@ def main() -> int:
 
     for template in ("notification", "absence_threshold", "late_returns", "part_time_review"):
         get_template(f"emails/{template}.txt")
+    # ... and loading the URLconf (every app's views) on the first reverse().
+    from django.urls import reverse
+
+    reverse("schools:return_list")
 
     results = []
+    follow_ups: dict[str, tuple[list[str], int, float, int, float]] = {}
     wanted = set(args.only or [s.name for s in SWEEPS])
     filled_cases = False
     for sweep in SWEEPS:
@@ -667,19 +690,45 @@ def main() -> int:
         mail.outbox = []
 
         before = flagged_ids(sweep)  # flagged by "earlier runs" in the fill: not this one's
+        statement, params = hand_sql(sweep.name)
+        # Each side twice, alternating (sweep, SQL, sweep, SQL), and the best of each: the
+        # first statement after a fill reads a cold cache, which would count against
+        # whichever side ran first. The follow-up work runs after the last sweep.
+        job_times, sql_times = [], []
+        for attempt in range(2):
+            sql("TRUNCATE cme_notification")
+            enqueued.clear()
+            t = time.perf_counter()
+            result = run_job(sweep.name, today=TODAY, dry_run=False)
+            job_times.append(time.perf_counter() - t)
+            job_ids = flagged_ids(sweep) - before
+            if attempt == 0:
+                reset(sweep, job_ids)
+                if sweep.name == "unmatched_leavers":  # the second sweep links them again
+                    sql("UPDATE schools_joinerreturn SET matched_leaver_id = NULL")
+                t = time.perf_counter()
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(statement, params)
+                    sql_ids = {r[0] for r in cursor.fetchall()} - before
+                sql_times.append(time.perf_counter() - t)
+                reset(sweep, sql_ids)
+        job_s = min(job_times)
+        # The follow-up work the sweep enqueued on commit, timed apart (not the sweep).
         t = time.perf_counter()
-        result = run_job(sweep.name, today=TODAY, dry_run=False)
-        job_s = time.perf_counter() - t
-        job_ids = flagged_ids(sweep) - before
-        emails = len(mail.outbox)
+        referrals = raise_pending_referrals()
+        referrals_s = time.perf_counter() - t
+        t = time.perf_counter()
+        emails = deliver_all()
+        deliver_s = time.perf_counter() - t
+        follow_ups[sweep.name] = (sorted(set(enqueued)), referrals, referrals_s, emails, deliver_s)
         reset(sweep, job_ids)
 
-        statement, params = hand_sql(sweep.name)
         t = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, params)
             sql_ids = {r[0] for r in cursor.fetchall()} - before
-        sql_s = time.perf_counter() - t
+        sql_times.append(time.perf_counter() - t)
+        sql_s = min(sql_times)
         same = sql_ids == job_ids
         reset(sweep, sql_ids)
         ratio = job_s / sql_s if sql_s else float("inf")
@@ -688,8 +737,9 @@ def main() -> int:
             (sweep, scanned, len(job_ids), job_s, sql_s, ratio, same, ok, fill_s, result, emails)
         )
         print(
-            f"  {sweep.name}: fill {fill_s:.1f} s, job {job_s:.2f} s ({result.summary()}, "
-            f"{emails} emails), SQL {sql_s:.2f} s, same rows: {same}",
+            f"  {sweep.name}: fill {fill_s:.1f} s, sweep {job_s:.2f} s ({result.summary()}), "
+            f"SQL {sql_s:.2f} s, same rows: {same}; follow-up: {referrals} referrals, "
+            f"{emails} emails",
             flush=True,
         )
 
@@ -711,6 +761,13 @@ def main() -> int:
     )
     for sweep, *_rest in results:
         print(f"  {sweep.name}: {sweep.includes}")
+    print("Follow-up work (not part of the sweep: enqueued on its commit, run by a worker):")
+    for name, (tasks, referrals, referrals_s, emails, deliver_s) in follow_ups.items():
+        print(
+            f"  {name}: enqueued {', '.join(t.rsplit('.', 1)[-1] for t in tasks) or 'nothing'}; "
+            f"raise_pending_referrals {referrals:,} in {referrals_s:.2f} s; "
+            f"deliver_pending {emails:,} emails in {deliver_s:.2f} s"
+        )
     print("Fill times (the bench's own setup, not measured against the targets):")
     for sweep, *_rest, fill_s, _result, _emails in results:
         print(f"  {sweep.name}: {fill_s:.1f} s")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
+
+from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.demo.base import Seed, demo_password
 from casework.demo.schools import ALDER, BIRCH, DemoSchool
-from cme.models import Role, User
+from cme.models import LA_ROLES, Role, User
 from schools.models import SchoolMembership
+
+DEMO_DEVICE_NAME = "Demo authenticator"
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,36 @@ class DemoUser:
     role: Role
     schools: tuple[DemoSchool, ...] = ()
     is_staff: bool = False
+
+    @property
+    def needs_totp(self) -> bool:
+        """LA users sign in with a code from an authenticator app (CME_REQUIRE_2FA)."""
+        return self.role in LA_ROLES
+
+    @property
+    def totp_key(self) -> str:
+        """This demo user's authenticator key (hex, as django-otp stores it): the same on
+        every `make run`, derived from CME_DEMO_TOTP_SEED."""
+        seed = str(settings.CME_DEMO_TOTP_SEED).encode()
+        return hmac.new(seed, self.email.encode(), hashlib.sha1).hexdigest()
+
+    @property
+    def totp_secret(self) -> str:
+        """The key in base32, as authenticator apps take it."""
+        return base64.b32encode(bytes.fromhex(self.totp_key)).decode("ascii").rstrip("=")
+
+    def totp_device(self, user: User | None = None) -> TOTPDevice:
+        """An (unsaved unless given a saved user) device with the demo key."""
+        return TOTPDevice(
+            user=user or User(email=self.email),
+            name=DEMO_DEVICE_NAME,
+            key=self.totp_key,
+            confirmed=True,
+        )
+
+    @property
+    def otpauth_url(self) -> str:
+        return str(self.totp_device().config_url)
 
     @property
     def role_label(self) -> str:
@@ -76,8 +114,24 @@ def seed_users(seed: Seed) -> None:
             user.save(update_fields=["password"])
         seed.users[u.email] = user
         seed.count(created)
+        if u.needs_totp:
+            seed_totp(seed, u, user)
         for s in u.schools:
             _, created = SchoolMembership.objects.get_or_create(
                 user=user, school=seed.schools[s.urn], defaults={"created_by": user}
             )
             seed.count(created)
+
+
+def seed_totp(seed: Seed, u: DemoUser, user: User) -> None:
+    """A confirmed authenticator with the demo key (printed with the sign-ins)."""
+    device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME).first()
+    if device is None:
+        u.totp_device(user).save()
+        seed.count(True)
+        return
+    seed.count(False)
+    if device.key != u.totp_key or not device.confirmed:
+        # A changed CME_DEMO_TOTP_SEED takes effect.
+        device.key, device.confirmed = u.totp_key, True
+        device.save(update_fields=["key", "confirmed"])

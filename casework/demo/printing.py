@@ -25,6 +25,19 @@ def sign_in_table(password: str | None = None) -> str:
             "Demo sign-ins:",
             *body,
             "",
+            "LA users also enter a code from an authenticator app (two-factor authentication).",
+            "Add each key below to an authenticator app, or run `manage.py demo_totp EMAIL` to",
+            "print the current code:",
+            *totp_lines(),
+            "",
             f"The admin site ({DEMO_URL}/admin/) is for the administrator only.",
         ]
     )
+
+
+def totp_lines() -> list[str]:
+    lines: list[str] = []
+    for u in DEMO_USERS:
+        if u.needs_totp:
+            lines += [f"  {u.email}", f"    key:  {u.totp_secret}", f"    url:  {u.otpauth_url}"]
+    return lines

@@ -29,9 +29,10 @@ from casework.models import (
     EventKind,
     Outcome,
 )
+from cme.audit import record_history
 from cme.models import Role, User
 from referrals.services import REFERRED_DETAIL
-from schools.models import ReturnStatus, School, SchoolReturn
+from schools.models import ReturnStatus, School
 
 
 class CaseError(Exception):
@@ -83,16 +84,18 @@ def _claim(case: Case, version: int | None, **changes: Any) -> None:
     for name, value in changes.items():
         setattr(case, name, value)
     case.version = expected + 1
+    # The conditional UPDATE sends no signal: write the audit-trail row ourselves.
+    record_history([case], by=changes.get("updated_by"))
 
 
 def _tell_school(case: Case, status: ReturnStatus, detail: str) -> None:
     """The school whose return raised the referral sees where the case has got to on its
     list of submissions (SCREENS: "Closed: on roll elsewhere")."""
-    return_id = case.referral.source_return_id
-    if return_id is not None:
-        SchoolReturn.objects.filter(pk=return_id).update(
-            status=status, status_detail=detail[:200], updated_at=timezone.now()
-        )
+    school_return = case.referral.source_return
+    if school_return is not None:
+        school_return.status = status
+        school_return.status_detail = detail[:200]
+        school_return.save(update_fields=["status", "status_detail", "updated_at"])
 
 
 def _require_open(case: Case) -> None:

@@ -29,7 +29,8 @@ from casework.services import cases as svc
 from casework.services.allocation import AllocationError, case_allocate
 from casework.views.triage import _referral_summary
 from cme.access import caseworkers, managers_only
-from cme.models import User
+from cme.audit import log_access, restricted_gate
+from cme.models import AccessAction, User
 from cme.statutory import national_curriculum_year
 
 SECTIONS = ("summary", "enquiries", "notes", "referral", "returns")
@@ -75,6 +76,10 @@ def checklist(enquiries: list[Enquiry]) -> list[dict[str, Any]]:
 
 def _case_page(request: HttpRequest, reference: str, section: str) -> HttpResponse:
     case = sel.case_for_view(_user(request), reference)
+    gate = restricted_gate(request, case.child_id, case.child.restricted)
+    if gate is not None:
+        return gate
+    log_access(request, AccessAction.VIEW_CASE, child_id=case.child_id, obj=case)
     enquiries = list(case.enquiries.select_related("made_by"))
     context: dict[str, Any] = {
         "case": case,
@@ -138,6 +143,9 @@ def _action(
     """One action page: GET shows the form with the case's version, POST calls one service."""
     user = _user(request)
     case = sel.case_for_view(user, reference)
+    gate = restricted_gate(request, case.child_id, case.child.restricted)
+    if gate is not None:
+        return gate
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -253,6 +261,10 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
 @caseworkers
 def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
     child = sel.child_for_view(_user(request), child_id)
+    gate = restricted_gate(request, child.pk, child.restricted)
+    if gate is not None:
+        return gate
+    log_access(request, AccessAction.VIEW_CHRONOLOGY, child_id=child.pk, obj=child)
     events = sel.chronology(child)
     kind = request.GET.get("kind", "")
     if kind in EventKind.values:

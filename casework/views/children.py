@@ -1,4 +1,5 @@
-"""The child page, and merging two records of the same child (and undoing it)."""
+"""The child page, merging two records of the same child (and undoing it), and restricted
+records: the reason an officer gives to open one, and a manager's (un)restriction."""
 
 from __future__ import annotations
 
@@ -7,17 +8,23 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from casework import case_selectors as sel
 from casework.forms_children import KEEP_THIS, MergeForm, UnmergeForm
+from casework.forms_restriction import OpenRestrictedForm, RestrictForm
 from casework.models import CaseStatus, Child
 from casework.services.merge import MergeError, child_merge, child_unmerge
+from casework.services.restriction import RestrictionError, child_set_restricted
 from casework.views.cases import age_on, nc_year_label
 from casework.views.triage import flag_labels
 from cme.access import caseworkers, managers_only
-from cme.models import User
+from cme.audit import grant_restricted, log_access, restricted_gate, restricted_granted
+from cme.models import AccessAction, User
+from schools.forms.fields import clean_text
 
 #: At most this many search results are shown: a search this broad needs more words.
 SEARCH_LIMIT = 50
@@ -77,6 +84,10 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     if kept is not None:
         messages.info(request, f"Record {child.pk} was merged into this record.")
         return redirect("cases:child", child_id=kept.pk)
+    gate = restricted_gate(request, child.pk, child.restricted)
+    if gate is not None:
+        return gate
+    log_access(request, AccessAction.VIEW_CHILD, child_id=child.pk, obj=child)
     cases = sel.child_cases(child)
     return render(
         request,
@@ -96,7 +107,8 @@ def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
     """Step 1: find the other record among active children (name, date of birth or UPN)."""
     user = _user(request)
     child = sel.active_child(user, child_id)
-    query = request.GET.get("q", "").strip()[:200]
+    # Control characters out: PostgreSQL refuses a NUL in a query parameter (a 500).
+    query = clean_text(request.GET.get("q", ""))[:200]
     results = list(sel.active_children_search(user, query, exclude=child)[: SEARCH_LIMIT + 1])
     return render(
         request,
@@ -158,3 +170,59 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     else:
         form = UnmergeForm()
     return render(request, "casework/merge_undo.html", {"merge": merge, "form": form})
+
+
+@caseworkers
+def open_restricted(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The reason page in front of a restricted record. The reason goes into the access log;
+    the record stays open for the rest of this session, for this child only."""
+    child = sel.active_child(_user(request), child_id)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not next_url.startswith("/"):
+        next_url = reverse("cases:child", kwargs={"child_id": child.pk})
+    if not child.restricted or restricted_granted(request, child.pk):
+        return redirect(next_url)
+    if request.method == "POST":
+        form = OpenRestrictedForm(request.POST)
+        if form.is_valid():
+            grant_restricted(request, child.pk, form.cleaned_data["reason"])
+            return redirect(next_url)
+    else:
+        form = OpenRestrictedForm()
+    # Only the record number: no name or address until a reason is given.
+    return render(
+        request,
+        "casework/open_restricted.html",
+        {"child_id": child.pk, "form": form, "next": next_url},
+    )
+
+
+@managers_only
+def restrict(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A manager marks a record restricted, or lifts the restriction, giving a reason."""
+    user = _user(request)
+    child = sel.active_child(user, child_id)
+    gate = restricted_gate(request, child.pk, child.restricted)
+    if gate is not None:
+        return gate
+    if request.method == "POST":
+        form = RestrictForm(request.POST)
+        if form.is_valid():
+            try:
+                child_set_restricted(
+                    child=child,
+                    restricted=not child.restricted,
+                    reason=form.cleaned_data["reason"],
+                    by=user,
+                )
+            except RestrictionError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                done = "Restriction lifted" if child.restricted else "Record restricted"
+                messages.success(request, done)
+                return redirect("cases:child", child_id=child.pk)
+    else:
+        form = RestrictForm()
+    return render(request, "casework/restrict.html", {"child": child, "form": form})

@@ -1,4 +1,8 @@
-"""The central CME register (filters, sorting, paging, CSV and Excel), my cases, the team."""
+"""The central CME register (filters, sorting, paging, CSV and Excel), my cases, the team.
+
+No list or export here carries a child's address, so a restricted record's address cannot
+leak from them; a test holds that (tests/casework/test_restricted.py).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from casework.filters import FLAGS, RegisterFilter, selected_filter_tags, sorted
 from casework.models import Case
 from casework.views.cases import _user, age_on, nc_year_label
 from cme.access import caseworkers, managers_only
+from cme.audit import log_access
+from cme.models import AccessAction
 
 PAGE_SIZE = 50
 
@@ -71,6 +77,12 @@ def export_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
         ]
 
 
+def _count(cases: QuerySet[Case]) -> str:
+    """The access log's record of an export: how many children it held."""
+    n = cases.values("child_id").distinct().count()
+    return f"{n} child{'ren' if n != 1 else ''}"
+
+
 def _filename(ext: str) -> str:
     return f"cme-register-{timezone.localdate():%Y-%m-%d}.{ext}"
 
@@ -79,6 +91,8 @@ def _filename(ext: str) -> str:
 def register(request: HttpRequest) -> HttpResponse:
     filterset, cases, sort = _filtered(request)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One row per page seen, not per child on it.
+    log_access(request, AccessAction.VIEW_REGISTER, detail=f"page {page.number}")
     today = timezone.localdate()
     for case in page.object_list:
         # Shown in the table; computed here because they depend on today, not the database.
@@ -124,6 +138,7 @@ class _Echo:
 @caseworkers
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     _, cases, _ = _filtered(request)
+    log_access(request, AccessAction.EXPORT_REGISTER_CSV, detail=_count(cases))
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
@@ -139,6 +154,7 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
 @caseworkers
 def register_xlsx(request: HttpRequest) -> HttpResponse:
     _, cases, _ = _filtered(request)
+    log_access(request, AccessAction.EXPORT_REGISTER_XLSX, detail=_count(cases))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("CME register")
     sheet.append(EXPORT_HEADERS)

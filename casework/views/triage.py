@@ -25,7 +25,8 @@ from casework.services.triage import (
     referral_reject_not_cme,
 )
 from cme.access import caseworkers
-from cme.models import User
+from cme.audit import log_access, restricted_gate
+from cme.models import AccessAction, User
 from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
 
 PAGE_SIZE = 50
@@ -237,6 +238,15 @@ def _render_detail(
 @require_GET
 def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     referral = _get_referral(reference)
+    # A referral already on a case is part of that child's record: a restricted child's
+    # referral (which holds the address) opens only with a reason, like the case page.
+    child = Case.objects.filter(referral=referral).values("child_id", "child__restricted").first()
+    child_id = child["child_id"] if child else None
+    if child is not None:
+        gate = restricted_gate(request, child["child_id"], child["child__restricted"])
+        if gate is not None:
+            return gate
+    log_access(request, AccessAction.VIEW_REFERRAL, child_id=child_id, obj=referral)
     matches = possible_matches(referral) if referral.status == ReferralStatus.NEW else []
     return _render_detail(request, referral, matches)
 

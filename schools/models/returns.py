@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from cme.models import Audited
 from schools.models.directory import School
@@ -50,6 +51,10 @@ class SchoolReturn(Audited):
     late_recorded_at = models.DateTimeField(null=True, blank=True)
     # Recorded, not blocked: a DOB outside compulsory school age is a warning (DOMAIN.md).
     dob_outside_compulsory_age = models.BooleanField(default=False)
+    # The audit trail (issue 6): inherit=True gives each of the four kinds its own history
+    # table as well, since a save through JoinerReturn signals for JoinerReturn only. Jobs
+    # that flag with .update() (schools/jobs.py) bypass it; they record their own notifications.
+    history = HistoricalRecords(inherit=True)
 
     # The pupil
     first_name = models.CharField(max_length=100)

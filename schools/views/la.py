@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cme.access import la_users
+from cme.audit import log_access
+from cme.models import AccessAction
 from schools.filters import ReturnFilter
 from schools.selectors import returns_visible_to
 from schools.views.common import acting_user
@@ -23,4 +25,5 @@ def return_list(request: HttpRequest) -> HttpResponse:
 @la_users
 def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
     return render(request, "schools/return_detail.html", _detail_context(school_return))

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cme.access import school_staff_only
+from cme.audit import log_access
+from cme.models import AccessAction
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
 from schools.models import PartTimeTimetable, ReturnKind, ReturnStatus
@@ -98,7 +100,7 @@ def switch_school(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("school", "")
     school = (
         schools_for_user(acting_user(request)).filter(pk=int(chosen)).first()
-        if chosen.isdigit()
+        if chosen.isascii() and chosen.isdigit()  # "²".isdigit() is True, int("²") fails
         else None
     )
     if school is None:
@@ -217,6 +219,7 @@ def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
 @school_staff_only
 def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
     context = _detail_context(school_return)
     # Only here, not in _detail_context: the LA's detail page reuses it and reviews are the school's.
     detail = context["detail"]

@@ -60,8 +60,9 @@ def test_the_chronology_runs_a_constant_number_of_queries(
     for i in range(rows):
         other = CaseFactory(child=ChildFactory(merged_into=case.child)) if i % 5 == 0 else case
         record_event(child=other.child, case=other, kind=EventKind.NOTE, summary=f"n{i}", by=officer)
-    # session, user, child, latest case, events (+ savepoints and the session save)
-    with django_assert_max_num_queries(11):
+    # session, user, child, latest case, events, the access log row (+ savepoints and the
+    # session save)
+    with django_assert_max_num_queries(12):
         response = officer_client.get(url(case.child))
     assert response.status_code == 200
     assert response.content.decode().count("moj-timeline__item") == rows

@@ -21,6 +21,7 @@ from casework.jobs import latest_dob_past_csa
 from casework.models import Case, CaseStatus, Outcome
 from cme.jobs import run_job
 from cme.models import Notification, Role
+from cme.notifications import deliver_pending
 from cme.statutory import compulsory_school_age, is_working_day
 from cme.tasks import run_job as run_job_task
 from tests.factories import CaseFactory, ChildFactory, UserFactory
@@ -219,6 +220,65 @@ def test_two_runs_at_once_flag_each_case_once_and_notify_once(transactional_db, 
     for user in (officer, manager):
         assert Notification.objects.filter(user=user).count() == len(cases)
         assert len([m for m in mail.outbox if m.to == [user.email]]) == len(cases)
+
+
+def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer, manager):
+    """The outbox (docs/decisions/005-job-outbox.md): the sweep writes the notifications and
+    sends nothing; deliver_pending emails each one once, however often it runs."""
+    case = open_case(due=CHRISTMAS_EVE, officer=officer)
+    result = run_job("overdue_enquiries", today=NEXT_WORKING_DAY)  # no commit callbacks here
+    assert result.notified == 2 and mail.outbox == []
+    assert Notification.objects.filter(emailed_at__isnull=True, email_wanted=True).count() == 2
+    assert deliver_pending() == 2
+    assert deliver_pending() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([officer.email, manager.email])
+    assert {m.subject for m in mail.outbox} == {f"CME casework: Case {case.reference} overdue"}
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_a_broker_outage_does_not_break_the_sweep(officer, on_commit, monkeypatch):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from cme.tasks import deliver_notifications
+
+    def down(*args, **kwargs):
+        raise BrokerDown("no broker")
+
+    monkeypatch.setattr(deliver_notifications, "apply_async", down)
+    open_case(due=CHRISTMAS_EVE, officer=officer)
+    result = on_commit(run_job, "overdue_enquiries", today=NEXT_WORKING_DAY)
+    assert result.notified == 1 and mail.outbox == []
+    assert deliver_pending() == 1  # beat's run of the outbox sends it later
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+
+
+def test_two_deliveries_at_once_email_each_notification_once(transactional_db):
+    officer = UserFactory(role=Role.OFFICER)
+    for _ in range(30):
+        open_case(due=CHRISTMAS_EVE, officer=officer)
+    run_job("overdue_enquiries", today=NEXT_WORKING_DAY)  # committed: its callback emailed
+    Notification.objects.update(emailed_at=None)
+    mail.outbox = []
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def one() -> None:
+        try:
+            barrier.wait(timeout=10)
+            counts.append(deliver_pending(limit=7) + deliver_pending(limit=100))
+        finally:
+            connection.close()
+
+    if connection.vendor == "postgresql":  # SQLite has one writer at a time: sequential
+        threads = [threading.Thread(target=one) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    else:
+        counts = [deliver_pending(limit=7) + deliver_pending(limit=100) for _ in range(2)]
+    assert sum(counts) == 30
+    assert len(mail.outbox) == 30
 
 
 # ---------------------------------------------------------------- end of compulsory school age

@@ -164,12 +164,31 @@ def _assert_accessible() -> Callable[[Any, str], None]:
 
 
 @pytest.fixture
-def sign_in(browser: Any, browser_context_args: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+def sign_in(
+    browser: Any, browser_context_args: dict[str, Any], settings: Any
+) -> Iterator[Callable[..., Any]]:
     """``sign_in(user)``: a page in a browser context of its own, signed in through the real
-    sign-in form with the factories' DEFAULT_PASSWORD (each person keeps their session)."""
+    sign-in form with the factories' DEFAULT_PASSWORD (each person keeps their session).
+    Two-factor authentication is on: an LA user gets an authenticator (if they have none) and
+    enters its current code on the code page."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from tests.factories import DEFAULT_PASSWORD
 
+    settings.CME_REQUIRE_2FA = True
     contexts: list[Any] = []
+
+    def current_code(user: Any) -> str:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="E2E app", confirmed=True)
+        # Each person signs in in a context of their own, maybe twice within 30 seconds:
+        # forget the last code used and any throttling, so the current code is accepted.
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
     def open_as(user: Any, *, check: Callable[[Any, str], None] | None = None) -> Any:
         context = browser.new_context(**browser_context_args)
@@ -179,10 +198,17 @@ def sign_in(browser: Any, browser_context_args: dict[str, Any]) -> Iterator[Call
         page.goto("/sign-in/")
         if check is not None:
             check(page, "sign-in")
+        code = current_code(user) if user.is_la_user else None
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(DEFAULT_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(lambda url: "/sign-in/" not in url)
+        if "/two-factor/" in page.url and code is not None:
+            if check is not None:
+                check(page, "two-factor code")
+            page.get_by_label("Enter the 6-digit code from your authenticator app").fill(code)
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_url(lambda url: "/two-factor/" not in url)
         return page
 
     yield open_as

@@ -20,7 +20,7 @@ from django.test import override_settings
 
 from cme.models import Notification
 from cme.statutory import add_school_days, school_days_threshold_date
-from referrals.jobs import school_day_back
+from referrals.jobs import raise_pending_referrals, school_day_back
 from referrals.models import Reason, Referral, SystemTrigger
 from schools.models import (
     AbsenceNotification,
@@ -57,8 +57,12 @@ def on(day: date) -> Iterator[None]:
 
 
 def run(name: str, *args: str) -> str:
+    """The check, then (a real run) its follow-up work, as the outbox task does after the
+    commit: the referrals the sweep flagged are raised in bulk (raise_pending_referrals)."""
     out = StringIO()
     call_command("run_check", name, *args, stdout=out)
+    if "--dry-run" not in args:
+        raise_pending_referrals()
     return out.getvalue()
 
 
@@ -204,6 +208,26 @@ def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, ma
         "referral to Children Missing Education has been raised"
         in Notification.objects.get(user=staff_a).body
     )
+
+
+def test_the_sweep_only_flags_the_follow_up_raises_the_referral_once(
+    calendar, school_a, staff_a, manager
+):
+    """The outbox: the sweep raises no referral; raise_pending_referrals raises it, once,
+    however often it runs (the unique (source_return, trigger) constraint decides)."""
+    notification = absence(
+        school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.UNKNOWN
+    )
+    with on(date(2026, 5, 19)):
+        call_command("run_check", "continuous_absence", stdout=StringIO())
+        assert not Referral.objects.exists()
+        assert raise_pending_referrals() == 1
+        assert raise_pending_referrals() == 0
+    referral = Referral.objects.get()
+    assert referral.source_return_id == notification.pk
+    assert referral.reference.startswith("RF-")
+    notification.refresh_from_db()
+    assert notification.status == ReturnStatus.REFERRED
 
 
 def test_a_dry_run_lists_references_and_changes_nothing(calendar, school_a, staff_a, manager):

@@ -161,20 +161,26 @@ def test_a_timetable_past_its_review_date_is_reminded(timetable, staff_a, today,
     assert (timetable.review_reminded_on == date(2026, 11, 20)) is reminded
 
 
-def test_school_and_officers_are_reminded_once(timetable, staff_a, staff_b, officer, manager):
-    with on(TODAY):
+def test_school_staff_are_reminded_once_and_managers_get_one_summary(
+    timetable, staff_a, staff_b, officer, manager, django_capture_on_commit_callbacks
+):
+    """The product rule since the outbox (docs/decisions/005-job-outbox.md): the school's
+    staff per timetable, the managers one summary a day, officers nothing."""
+    with on(TODAY), django_capture_on_commit_callbacks(execute=True):
         first = run("part_time_reviews")
         second = run("part_time_reviews")
     assert f"{timetable.reference} review 2026-11-20" in first
-    assert "flagged 1, notified 3" in first and "flagged 0, notified 0" in second
-    assert set(Notification.objects.values_list("user", flat=True)) == {
-        staff_a.pk,
-        officer.pk,
-        manager.pk,
-    }
+    assert "flagged 1, notified 2" in first and "flagged 0, notified 0" in second
+    assert set(Notification.objects.values_list("user", flat=True)) == {staff_a.pk, manager.pk}
     sent = Notification.objects.get(user=staff_a)
     assert sent.title == f"Part-time timetable {timetable.reference}: review date passed"
     assert timetable.last_name not in sent.body
+    summary = Notification.objects.get(user=manager)
+    assert summary.key == f"part_time_reviews:{TODAY.isoformat()}"
+    assert summary.title.startswith("1 part-time timetable reminder sent to schools")
+    assert timetable.last_name not in summary.title + summary.body
+    # One email per notification, however often it ran.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([staff_a.email, manager.email])
 
 
 def test_a_review_that_moves_the_date_re_arms_the_reminder(timetable, staff_a):

@@ -1,0 +1,242 @@
+"""The audit trail: history of changes (django-simple-history), the access log of views and
+exports, and the audit search that managers and administrators read (issue 6)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from casework.models import Case, Child, EventKind
+from casework.services.restriction import child_set_restricted
+from casework.services.triage import referral_reject_not_cme
+from cme.audit import record_history
+from cme.models import AccessAction, AccessLog
+from referrals.models import NotCmeReason, Referral
+from tests.factories import CaseFactory, LeaverReturnFactory, ReferralFactory
+
+NOW = "2026-11-23 10:00:00+00:00"
+SEARCH = reverse("audit:search")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def logged(**kw):
+    return list(AccessLog.objects.filter(**kw).values_list("action", "user__email", "child_id"))
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def test_a_change_through_a_service_records_who_made_it(manager):
+    referral = ReferralFactory()
+    referral_reject_not_cme(
+        referral=referral, by=manager, reason=NotCmeReason.ON_ROLL_ATTENDING, notes="On roll at Alder"
+    )
+    latest = Referral.history.filter(id=referral.pk).latest("history_date", "history_id")
+    assert latest.status == "not_cme"
+    assert latest.history_type == "~"
+    # Outside a request (a job, a shell) there is no request user: history_user is empty,
+    # and the record's own updated_by still says who.
+    assert latest.updated_by == manager
+
+
+def test_the_restriction_service_names_the_manager_in_the_history(manager):
+    case = CaseFactory()
+    child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
+    latest = Child.history.filter(id=case.child.pk).latest("history_date", "history_id")
+    assert latest.restricted is True
+    assert latest.history_user == manager
+
+
+def test_a_change_made_in_a_request_records_the_request_user(manager, manager_client):
+    case = CaseFactory()
+    child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
+    response = manager_client.post(
+        reverse("cases:open_restricted", args=[case.child.pk]),
+        {"reason": "Supervision", "next": reverse("cases:restrict", args=[case.child.pk])},
+    )
+    assert response.status_code == 302
+    manager_client.post(reverse("cases:restrict", args=[case.child.pk]), {"reason": "Moved out"})
+    latest = Child.history.filter(id=case.child.pk).latest("history_date", "history_id")
+    assert latest.restricted is False
+    assert latest.history_user == manager
+
+
+def test_every_kind_of_school_return_keeps_its_history(staff_a, school_a):
+    leaver = LeaverReturnFactory(school=school_a)
+    leaver.status_detail = "Checked"
+    leaver.save()
+    assert leaver.history.count() == 2
+
+
+def test_record_history_writes_a_row_for_a_queryset_update(manager):
+    case = CaseFactory()
+    Case.objects.filter(pk=case.pk).update(category="missing")
+    record_history([Case.objects.get(pk=case.pk)], by=manager)
+    latest = Case.history.filter(id=case.pk).latest("history_date", "history_id")
+    assert latest.category == "missing"
+    assert latest.history_user == manager
+
+
+# -- the access log ------------------------------------------------------------------------
+
+
+def test_viewing_a_case_logs_who_saw_which_child(officer, officer_client):
+    case = CaseFactory()
+    assert officer_client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
+    assert logged(object_id=case.pk) == [("view_case", officer.email, case.child_id)]
+
+
+@pytest.mark.parametrize(
+    ("name", "action"),
+    [("cases:child", "view_child"), ("cases:chronology", "view_chronology")],
+)
+def test_viewing_a_child_or_chronology_is_logged(officer, officer_client, name, action):
+    case = CaseFactory()
+    assert officer_client.get(reverse(name, args=[case.child_id])).status_code == 200
+    assert logged(action=action) == [(action, officer.email, case.child_id)]
+
+
+def test_each_register_page_is_one_row_not_one_per_child(officer, officer_client):
+    for _ in range(3):
+        CaseFactory()
+    officer_client.get(reverse("cases:register"), {"category": "wasp"})
+    rows = AccessLog.objects.filter(action=AccessAction.VIEW_REGISTER)
+    assert rows.count() == 1
+    # The query string (which may hold a name typed into a filter) is never stored.
+    assert rows.get().path == reverse("cases:register")
+
+
+@pytest.mark.parametrize(
+    ("name", "action"),
+    [("cases:register_csv", "export_register_csv"), ("cases:register_xlsx", "export_register_xlsx")],
+)
+def test_an_export_is_one_row_with_the_count_of_children(officer, officer_client, name, action):
+    for _ in range(3):
+        CaseFactory()
+    response = officer_client.get(reverse(name))
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    row = AccessLog.objects.get(action=action)
+    assert row.user == officer
+    assert row.detail == "3 children"
+
+
+def test_viewing_a_referral_and_a_return_is_logged(officer, officer_client, staff_a, client_a, school_a):
+    case = CaseFactory()
+    officer_client.get(reverse("triage:detail", args=[case.referral.reference]))
+    assert logged(action="view_referral") == [("view_referral", officer.email, case.child_id)]
+    school_return = LeaverReturnFactory(school=school_a)
+    officer_client.get(reverse("schools:la_return_detail", args=[school_return.reference]))
+    client_a.get(reverse("schools:return_detail", args=[school_return.reference]))
+    assert sorted(logged(action="view_return")) == sorted(
+        [("view_return", officer.email, None), ("view_return", staff_a.email, None)]
+    )
+
+
+# -- the audit search ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["officer_client", "client_a"])
+def test_officers_and_school_staff_cannot_read_the_audit(request, persona):
+    client = request.getfixturevalue(persona)
+    assert client.get(SEARCH).status_code == 403
+    case = CaseFactory()
+    assert client.get(reverse("audit:child", args=[case.child_id])).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["manager_client", "admin_client_"])
+def test_managers_and_administrators_can_search_the_audit(request, persona, officer, officer_client):
+    case = CaseFactory()
+    other = CaseFactory()
+    officer_client.get(reverse("cases:detail", args=[case.reference]))
+    officer_client.get(reverse("cases:detail", args=[other.reference]))
+    client = request.getfixturevalue(persona)
+    response = client.get(SEARCH, {"child": case.reference, "user": "olive", "action": "view_case"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1
+    assert client.get(SEARCH, {"child": str(other.child_id)}).context["page"].paginator.count == 1
+
+
+def test_the_audit_search_filters_by_date(manager_client, officer_client):
+    case = CaseFactory()
+    officer_client.get(reverse("cases:detail", args=[case.reference]))
+    today = timezone.localdate()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    assert manager_client.get(SEARCH, {"date_to": yesterday}).context["page"].paginator.count == 0
+    assert manager_client.get(SEARCH, {"date_from": today.isoformat()}).context["page"].paginator.count == 1
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_audit_search_runs_a_constant_number_of_queries(
+    rows, officer, manager_client, django_assert_max_num_queries
+):
+    AccessLog.objects.bulk_create(
+        AccessLog(user=officer, action=AccessAction.VIEW_CHILD, child_id=i, path=f"/children/{i}/")
+        for i in range(rows)
+    )
+    # session, user, count, page, notifications (+ 2 savepoints each side of the session save)
+    with django_assert_max_num_queries(10):
+        response = manager_client.get(SEARCH)
+    assert response.status_code == 200
+    cell = '<td class="govuk-table__cell">Viewed a child&#x27;s record</td>'
+    assert response.content.decode().count(cell) == rows
+
+
+def test_the_child_audit_lists_views_and_changes_read_only(manager, manager_client, officer_client):
+    case = CaseFactory()
+    officer_client.get(reverse("cases:child", args=[case.child_id]))
+    child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
+    child = Child.objects.get(pk=case.child_id)
+    child.postcode = "ZZ9 9ZZ"
+    child.save()
+    response = manager_client.get(reverse("audit:child", args=[case.child_id]))
+    html = response.content.decode()
+    assert "Viewed a child&#x27;s record" in html
+    assert "Olive Officer" in html
+    assert "Restricted: No → Yes" in html
+    # A restricted record's history says the address changed, never what it is.
+    assert "ZZ9 9ZZ" not in html
+    assert "Address withheld (restricted record)" in html
+    assert manager_client.post(reverse("audit:child", args=[case.child_id])).status_code == 405
+    assert manager_client.post(SEARCH).status_code == 405
+
+
+def test_the_restriction_is_an_event_on_the_chronology(manager):
+    case = CaseFactory()
+    child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
+    event = case.child.events.get()
+    assert event.kind == EventKind.RESTRICTED
+    assert event.detail == "Refuge"
+
+
+# -- nobody changes or deletes the log -----------------------------------------------------
+
+
+def test_there_is_no_url_to_change_or_delete_an_audit_row():
+    for name in ("audit:edit", "audit:delete", "audit:change", "audit:update"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, args=[1])
+
+
+def test_the_admin_refuses_to_add_change_or_delete_access_log_rows(administrator, officer, admin_client_):
+    row = AccessLog.objects.create(user=officer, action=AccessAction.VIEW_REGISTER, path="/register/")
+    model_admin = site._registry[AccessLog]
+    request = RequestFactory().get("/")
+    request.user = administrator
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, row)
+    assert not model_admin.has_delete_permission(request, row)
+    delete_url = reverse("admin:cme_accesslog_delete", args=[row.pk])
+    admin_client_.post(delete_url, {"post": "yes"})
+    assert AccessLog.objects.filter(pk=row.pk).exists()

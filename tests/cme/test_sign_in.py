@@ -1,0 +1,355 @@
+"""Sign-in security (issue 6 item 3): two-factor codes for LA roles, lockout, idle expiry,
+password rules, reset that does not reveal accounts, and the security headers."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, override_settings
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cme.models import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REPO = Path(__file__).resolve().parents[2]
+START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+two_factor = override_settings(CME_REQUIRE_2FA=True)
+
+
+def code_for(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def device_for(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+
+
+def password_sign_in(client: Client, email: str, password: str = DEFAULT_PASSWORD, **extra):
+    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wrong codes are counted in the cache (per user): each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def traveller():
+    with time_machine.travel(START, tick=False) as t:
+        yield t
+
+
+# ------------------------------------------------------------------------- two-factor codes
+
+
+@two_factor
+def test_an_officer_is_asked_for_a_code_and_a_wrong_one_is_refused(client, officer, traveller):
+    device = device_for(officer)
+    response = password_sign_in(client, officer.email)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+
+    page = client.get(response["Location"])
+    assert b"Enter the 6-digit code from your authenticator app" in page.content
+
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    refused = client.post(reverse("two_factor_verify"), {"code": wrong})
+    assert refused.status_code == 200
+    assert b"There is a problem" in refused.content
+    assert b"govuk-error-message" in refused.content
+    assert b"The code is not correct" in refused.content
+
+    traveller.shift(5)  # past django-otp's throttle delay after one failure
+    accepted = client.post(reverse("two_factor_verify"), {"code": code_for(device), "next": "/"})
+    assert accepted.status_code == 302 and accepted["Location"] == "/"
+    home = client.get("/", follow=True)
+    assert home.status_code == 200
+    assert home.redirect_chain[-1][0] == reverse("cases:my_cases")
+
+
+@two_factor
+def test_an_unverified_la_session_only_reaches_the_code_page(client, officer):
+    device_for(officer)
+    password_sign_in(client, officer.email)
+    response = client.get("/register/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    assert "next=%2Fregister%2F" in response["Location"]
+    # Public pages and sign-out stay open.
+    assert client.get(reverse("accessibility")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+
+
+@two_factor
+def test_force_logged_in_la_users_are_not_verified(officer_client):
+    response = officer_client.get(reverse("cases:my_cases"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+
+
+@two_factor
+def test_the_admin_site_requires_a_verified_session(client, administrator):
+    device = device_for(administrator)
+    password_sign_in(client, administrator.email)
+    assert client.get("/admin/").status_code == 302
+    client.post(reverse("two_factor_verify"), {"code": code_for(device)})
+    assert client.get("/admin/").status_code == 200
+
+
+@two_factor
+def test_school_staff_are_not_asked_for_a_code(client, staff_a):
+    response = password_sign_in(client, staff_a.email)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("schools:home")).status_code == 200
+
+
+@two_factor
+def test_first_sign_in_sets_up_an_app_and_shows_backup_codes_once(client, manager, traveller):
+    response = password_sign_in(client, manager.email)
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+    # Before set-up, the service is out of reach.
+    assert client.get("/register/").status_code == 302
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<svg" in html and 'role="img"' in html  # the QR code, inline
+    device = TOTPDevice.objects.get(user=manager, confirmed=False)
+    secret = re.search(r'id="totp-secret"><code>([A-Z2-7 ]+)</code>', html).group(1)
+    assert len(secret.replace(" ", "")) == 32 and " " in secret
+
+    wrong = client.post(reverse("two_factor_setup"), {"code": "12345"})
+    assert b"The code is not correct" in wrong.content
+
+    traveller.shift(5)  # past django-otp's throttle delay after one failure
+    done = client.post(reverse("two_factor_setup"), {"code": code_for(device), "next": "/"})
+    assert done["Location"].startswith(reverse("two_factor_backup_codes"))
+    device.refresh_from_db()
+    assert device.confirmed
+    codes_page = client.get(done["Location"])
+    codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", codes_page.content.decode())
+    assert len(codes) == 10
+    assert StaticToken.objects.filter(device__user=manager).count() == 10
+    # Shown once only.
+    again = client.get(reverse("two_factor_backup_codes"))
+    assert again.status_code == 302
+    # Verified: the service is open.
+    assert client.get("/register/").status_code == 200
+
+
+@two_factor
+def test_someone_with_an_app_cannot_set_up_another_without_a_code(client, officer):
+    device_for(officer)
+    password_sign_in(client, officer.email)
+    response = client.get(reverse("two_factor_setup"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=False).exists()
+
+
+@two_factor
+def test_a_backup_code_works_once(officer):
+    device_for(officer)
+    static = StaticDevice.objects.create(user=officer, name="Backup codes", confirmed=True)
+    static.token_set.create(token="abcd2345")
+
+    first = Client()
+    password_sign_in(first, officer.email)
+    response = first.post(reverse("two_factor_verify"), {"code": "ABCD 2345", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not static.token_set.exists()
+
+    second = Client()
+    password_sign_in(second, officer.email)
+    refused = second.post(reverse("two_factor_verify"), {"code": "abcd2345"})
+    assert refused.status_code == 200 and b"The code is not correct" in refused.content
+
+
+@two_factor
+def test_five_wrong_codes_sign_the_user_out(client, officer, traveller):
+    device = device_for(officer)
+    password_sign_in(client, officer.email)
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    for _ in range(4):
+        assert client.post(reverse("two_factor_verify"), {"code": wrong}).status_code == 200
+        traveller.shift(60)
+    locked = client.post(reverse("two_factor_verify"), {"code": wrong})
+    assert locked.status_code == 429
+    assert b"Too many attempts" in locked.content
+    assert "_auth_user_id" not in client.session
+    # The password form is locked for this address too, even with the right password.
+    again = password_sign_in(client, officer.email)
+    assert again.status_code == 429
+
+
+# ------------------------------------------------------------------------------- lockout
+
+
+def test_five_wrong_passwords_lock_the_account_out(client, officer):
+    for _ in range(5):
+        password_sign_in(client, officer.email, "not-the-password")
+    response = password_sign_in(client, officer.email)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    text = response.content.decode()
+    assert "Too many attempts" in text and "reset your password" in text
+    assert officer.email not in text
+
+    # The same page for an address with no account: it does not reveal which exist.
+    for _ in range(6):
+        other = password_sign_in(client, "nobody@la.gov.uk", "not-the-password")
+    assert other.status_code == 429
+    body = lambda r: re.sub(r'nonce="[^"]+"|value="[^"]+"', "", r.content.decode())  # noqa: E731
+    assert body(other) == body(response)
+
+
+def test_lockout_ends_after_the_cool_off(client, officer):
+    with time_machine.travel(START, tick=False) as t:
+        for _ in range(5):
+            password_sign_in(client, officer.email, "not-the-password")
+        assert password_sign_in(client, officer.email).status_code == 429
+        t.shift(timedelta(minutes=31))
+        assert password_sign_in(client, officer.email).status_code == 302
+
+
+def test_lockout_is_per_address_and_ip(client, officer):
+    for _ in range(5):
+        password_sign_in(client, officer.email, "not-the-password")
+    elsewhere = password_sign_in(Client(), officer.email, REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.status_code == 302
+
+
+# --------------------------------------------------------------------- sessions and passwords
+
+
+@override_settings(SESSION_COOKIE_AGE=30 * 60)
+def test_idle_sessions_expire(client, staff_a):
+    from django.conf import settings
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    with time_machine.travel(START, tick=False) as t:
+        client.force_login(staff_a)
+        assert client.get(reverse("schools:home")).status_code == 200
+        t.shift(timedelta(minutes=20))
+        assert client.get(reverse("schools:home")).status_code == 200  # activity extends it
+        t.shift(timedelta(minutes=29))
+        assert client.get(reverse("schools:home")).status_code == 200
+        t.shift(timedelta(minutes=31))
+        response = client.get(reverse("schools:home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_production_session_settings_are_strict():
+    out = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [
+            str(REPO / ".venv/bin/python"),
+            "-c",
+            "from django.conf import settings as s; import django; django.setup(); "
+            "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_COOKIE_SECURE, "
+            "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+            "s.X_FRAME_OPTIONS, s.CME_REQUIRE_2FA, s.AXES_FAILURE_LIMIT, "
+            "s.AUTHENTICATION_BACKENDS[0])",
+        ],
+        cwd=REPO,
+        env={
+            "DJANGO_SETTINGS_MODULE": "cme.settings",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == [
+        "1800", "True", "True", "True", "31536000", "True", "DENY", "True", "5",
+        "axes.backends.AxesStandaloneBackend",
+    ]
+
+
+def test_check_deploy_is_clean():
+    # Without the variables cme/settings_test.py sets for the test process.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    result = subprocess.run(
+        ["/bin/bash", "scripts/check-deploy.sh"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+def test_passwords_need_twelve_characters_and_are_not_common():
+    user = UserFactory.build(email="someone@la.gov.uk", full_name="Some One")
+    for weak in ["short-pw1", "password1234", "123456789012"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak, user)
+    validate_password("tall-ladder-quiet-river", user)
+
+
+def test_password_reset_is_the_same_whether_or_not_an_account_exists(client, officer, mailoutbox):
+    known = client.post(reverse("password_reset"), {"email": officer.email})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@la.gov.uk"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mailoutbox) == 1
+
+
+# ------------------------------------------------------------------------------- headers
+
+
+def test_content_security_policy_has_a_nonce_the_inline_script_carries(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert "unsafe-inline" not in csp
+    html = response.content.decode()
+    scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert scripts, "base.html has an inline script"
+    assert all(f'nonce="{nonce}"' in attrs for attrs in scripts)
+    assert client.get(reverse("login"))["Content-Security-Policy"] != csp  # fresh per request
+
+
+def test_frames_are_denied(client):
+    response = client.get(reverse("login"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+# ------------------------------------------------------------------------------- demo
+
+
+def test_demo_totp_prints_the_current_code_in_debug_only(settings, capsys):
+    from io import StringIO
+
+    from casework.demo.people import OFFICER
+
+    user = UserFactory(email=OFFICER.email, role=Role.OFFICER)
+    device = OFFICER.totp_device(user)
+    device.save()
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_totp", OFFICER.email, stdout=StringIO())
+    settings.DEBUG = True
+    out = StringIO()
+    with time_machine.travel(START, tick=False):
+        call_command("demo_totp", OFFICER.email.upper(), stdout=out)
+        assert out.getvalue().split()[0] == code_for(device)
+    assert OFFICER.totp_secret in OFFICER.otpauth_url

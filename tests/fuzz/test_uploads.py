@@ -1,0 +1,132 @@
+"""The administrators' GIAS upload: limited in size and type, all rows or none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from schools.forms.upload import (
+    ERROR_BINARY,
+    ERROR_NOT_CSV,
+    MAX_UPLOAD_BYTES,
+    GiasUploadForm,
+)
+from schools.models import School
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+URL = "admin:schools_school_import"
+
+
+def _csv(name: str = "gias.csv", content: bytes | None = None,
+         content_type: str = "text/csv") -> SimpleUploadedFile:
+    if content is None:
+        content = (DATA / "gias_sample.csv").read_bytes()
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def _post(client, upload, **extra):
+    return client.post(reverse(URL), {"file": upload, "la_code": "999", **extra})
+
+
+def test_only_administrators_reach_the_upload(client_a, officer_client, manager_client,
+                                              admin_client_, client):
+    url = reverse(URL)
+    assert admin_client_.get(url).status_code == 200
+    for other in (client_a, officer_client, manager_client, client):
+        response = other.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        response = other.post(url, {"file": _csv()})
+        assert response.status_code == 302
+    assert not School.objects.filter(urn=110101).exists()
+
+
+def test_a_good_file_is_imported_with_the_counts(admin_client_, administrator):
+    response = _post(admin_client_, _csv())
+    assert response.status_code == 200
+    body = response.content.decode()
+    created = School.objects.filter(urn__gte=110101, urn__lte=110199).count()
+    assert created > 0
+    assert f"Created: {created}" in body
+    assert "Updated: 0" in body
+    school = School.objects.get(urn=110101)
+    assert school.created_by == administrator
+    # The same file again: nothing changes.
+    again = _post(admin_client_, _csv()).content.decode()
+    assert f"Unchanged: {created}" in again and "Created: 0" in again
+
+
+def test_check_only_saves_nothing(admin_client_):
+    response = _post(admin_client_, _csv(), dry_run="on")
+    assert "Checked only, nothing saved" in response.content.decode()
+    assert not School.objects.filter(urn=110101).exists()
+
+
+def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin_client_):
+    response = _post(admin_client_, _csv(content=(DATA / "gias_bad.csv").read_bytes()))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing was imported" in body
+    assert 'id="import-problems"' in body
+    assert "<td>3</td>" in body  # the URN with a letter O, on row 3
+    assert not School.objects.filter(urn=110201).exists()  # its good rows are not half-imported
+
+
+def test_a_file_over_20_mb_is_refused(admin_client_):
+    big = b"URN,EstablishmentName\r\n" + b"1," + b"x" * (MAX_UPLOAD_BYTES + 10) + b"\r\n"
+    response = _post(admin_client_, _csv(content=big))
+    assert response.status_code == 200
+    assert "The file must be smaller than 20 MB" in response.content.decode()
+    assert not School.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("gias.xlsx", "text/csv"),
+        ("gias.csv.exe", "text/csv"),
+        ("gias.csv", "application/pdf"),
+        ("gias.csv", "image/png"),
+        ("gias", "text/csv"),
+    ],
+)
+def test_anything_but_a_csv_is_refused(admin_client_, name, content_type):
+    response = _post(admin_client_, _csv(name=name, content_type=content_type))
+    assert ERROR_NOT_CSV in response.content.decode()
+    assert not School.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["text/csv", "application/vnd.ms-excel", "text/plain"])
+def test_the_content_types_browsers_send_for_csv_are_accepted(content_type):
+    form = GiasUploadForm({"la_code": "999"}, {"file": _csv(content_type=content_type)})
+    assert form.is_valid(), form.errors
+
+
+def test_a_binary_file_is_refused(admin_client_):
+    binary = b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 10  # an .xlsx renamed .csv
+    response = _post(admin_client_, _csv(content=binary))
+    assert ERROR_BINARY in response.content.decode()
+    assert not School.objects.exists()
+
+
+def test_an_empty_file_and_a_bad_la_code_are_refused(admin_client_):
+    response = _post(admin_client_, _csv(content=b""))
+    assert "The file is empty" in response.content.decode()
+    response = admin_client_.post(reverse(URL), {"file": _csv(), "la_code": "<s>"})
+    body = response.content.decode()
+    assert "Enter a local authority code of 3 digits" in body
+    assert 'value="&lt;s&gt;"' in body
+    assert not School.objects.exists()
+
+
+def test_hostile_school_names_are_escaped_in_the_result(admin_client_):
+    header = (DATA / "gias_sample.csv").read_bytes().splitlines()[0]
+    row = b'990001,999,Exampleshire,1,"<script>alert(1)</script>",Community school,x,Open,,,Primary,4,11,,,Town,EX1 1AA'
+    response = _post(admin_client_, _csv(content=header + b"\r\n" + row + b"\r\n"))
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert School.objects.get(urn=990001).name == "<script>alert(1)</script>"
+    listing = admin_client_.get(reverse("admin:schools_school_changelist")).content.decode()
+    assert "<script>alert(1)</script>" not in listing
