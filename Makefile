@@ -83,3 +83,10 @@ bench-jobs: install-dev
 # Needs PostgreSQL; recreates and then drops the throwaway cme_report_bench database.
 bench-report: install-dev
 	$(PY) scripts/bench_report.py $(BENCH_ARGS)
+
+.PHONY: bench
+
+# Register, triage and case pages against raw SQL and the admin, then 50 locust users on
+# gunicorn (issue 7 item 4). Needs PostgreSQL; recreates and drops cme_pages_bench.
+bench: install-dev
+	$(PY) scripts/bench_pages.py $(BENCH_ARGS)

@@ -162,6 +162,10 @@ class Case(Audited):
         indexes = [
             models.Index(fields=["status", "allocated_to", "due_date"]),
             models.Index(fields=["status", "category"]),
+            # The register's default order: its first page is an index scan (issue 7 item 4).
+            models.Index(
+                fields=["due_date", "id"], condition=Q(status="open"), name="case_open_due_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

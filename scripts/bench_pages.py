@@ -1,0 +1,546 @@
+#!/usr/bin/env python
+"""Benchmark the register, triage and case pages, then load-test them (issue 7 item 4).
+
+Fills a throwaway PostgreSQL database with `manage.py seed_scale --children 100000 --seed 1`,
+then:
+
+1. In process (django.test.Client), per page: 30 requests after 3 warm-ups, median and p95
+   of the server time, the query count (same on page 1 and page 20), against (a) hand-written
+   SQL fetching the same rows through psycopg and (b) the Django admin changelist (or change
+   page) of the same model at the same page size. Targets: <= 2x the SQL, <= 1x the admin,
+   a constant query count.
+2. gunicorn on 127.0.0.1 with production settings (plain HTTP allowed) and a headless locust
+   run of 50 users across school staff, officers and managers (scripts/locustfile.py).
+   Targets: 0 errors, p95 <= 300 ms.
+
+    make bench
+    .venv/bin/python scripts/bench_pages.py [--children 100000] [--requests 30] [--keep]
+        [--reuse] [--no-load] [--users 50] [--run-time 60s]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_pages_bench"
+PAGE_SIZE = 50
+BENCH_PASSWORD = "bench-" + "load-test-password-1"
+PORT = 8765
+STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+TARGET_SQL_RATIO = 2.0
+TARGET_ADMIN_RATIO = 1.0
+TARGET_P95_MS = 300.0
+
+
+def admin_url(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin, name = admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+    from django.db import connections
+    from psycopg import sql
+
+    connections.close_all()
+    admin, name = admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+# --- The bench-only admin ---------------------------------------------------------------
+
+
+def bench_admin_urls() -> list[Any]:
+    """A bench-only admin site with Case and Referral (not in the real admin), as the
+    pages show them: same columns, 50 a page, the same joins."""
+    from django.contrib import admin
+    from django.urls import path
+
+    from casework.models import Case, CaseStatus, Enquiry
+    from cme.admin_site import CmeAdminSite
+    from referrals.models import Referral, ReferralStatus
+
+    site = CmeAdminSite(name="benchadmin")
+
+    class EnquiryInline(admin.TabularInline):
+        model = Enquiry
+        fields = ("enquiry_type", "made_on", "made_by", "contact", "result")
+        raw_id_fields = ("made_by",)
+        extra = 0
+
+    class CaseAdmin(admin.ModelAdmin):
+        list_display = (
+            "reference", "child_name", "child_dob", "category", "allocated_to",
+            "received_on", "due_date", "last_school",
+        )
+        list_select_related = ("child", "child__last_school", "allocated_to")
+        list_per_page = PAGE_SIZE
+        ordering = ("due_date", "pk")
+        raw_id_fields = ("child", "referral", "allocated_to", "outcome_school")
+        inlines = (EnquiryInline,)
+
+        def get_queryset(self, request: Any) -> Any:
+            return super().get_queryset(request).filter(status=CaseStatus.OPEN)
+
+        @admin.display(description="Child")
+        def child_name(self, obj: Case) -> str:
+            return f"{obj.child.last_name}, {obj.child.first_name}"
+
+        @admin.display(description="Date of birth")
+        def child_dob(self, obj: Case) -> Any:
+            return obj.child.date_of_birth
+
+        @admin.display(description="Last school")
+        def last_school(self, obj: Case) -> str:
+            return obj.child.last_school.name if obj.child.last_school else ""
+
+    class ReferralAdmin(admin.ModelAdmin):
+        list_display = (
+            "reference", "first_name", "last_name", "date_of_birth", "received_at",
+            "referring_school", "channel", "reasons",
+        )
+        list_select_related = ("referring_school",)
+        list_per_page = PAGE_SIZE
+        ordering = ("received_at", "pk")
+
+        def get_queryset(self, request: Any) -> Any:
+            return super().get_queryset(request).filter(status=ReferralStatus.NEW)
+
+    site.register(Case, CaseAdmin)
+    site.register(Referral, ReferralAdmin)
+    return [path("bench-admin/", site.urls)]
+
+
+def install_bench_urlconf() -> str:
+    import cme.urls
+
+    module = types.ModuleType("bench_pages_urls")
+    module.urlpatterns = [*cme.urls.urlpatterns, *bench_admin_urls()]  # type: ignore[attr-defined]
+    for name in ("handler403", "handler404", "handler500"):
+        setattr(module, name, getattr(cme.urls, name))
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+# --- Raw SQL, the same rows as each page ---------------------------------------------------
+
+REGISTER_SQL = """
+SELECT c.id, c.reference, c.category, c.received_on, c.due_date,
+       (c.due_date < %(today)s AND c.investigation_completed_at IS NULL) AS is_overdue,
+       ch.id, ch.first_name, ch.last_name, ch.date_of_birth, ch.upn, ch.restricted,
+       ch.child_protection_plan, ch.looked_after, ch.child_in_need, ch.ehcp_sen,
+       ch.gypsy_roma_traveller, ch.young_carer, ch.new_arrival_eal, ch.youth_justice,
+       u.id, u.full_name, s.id, s.name
+FROM casework_case c
+JOIN casework_child ch ON ch.id = c.child_id
+LEFT JOIN cme_user u ON u.id = c.allocated_to_id
+LEFT JOIN schools_school s ON s.id = ch.last_school_id
+WHERE c.status = 'open' {extra}
+ORDER BY c.due_date, c.id
+LIMIT 50 OFFSET %(offset)s
+"""
+REGISTER_COUNT_SQL = "SELECT count(*) FROM casework_case c WHERE c.status = 'open' {extra}"
+REGISTER_FILTER = (
+    "AND c.category = 'missing' AND c.due_date < %(today)s "
+    "AND c.investigation_completed_at IS NULL"
+)
+
+TRIAGE_SQL = """
+SELECT r.id, r.reference, r.received_at, r.channel, r.trigger, r.referrer_type, r.anonymous,
+       r.referrer_organisation, r.first_name, r.last_name, r.date_of_birth, r.reasons,
+       r.child_protection_plan, r.looked_after, r.child_in_need, r.ehcp_sen,
+       r.gypsy_roma_traveller, r.young_carer, r.new_arrival_eal, r.youth_justice,
+       s.id, s.name,
+       CASE WHEN r.child_protection_plan OR r.looked_after OR r.reasons @> ANY(%(safe)s::jsonb[])
+            THEN 0 ELSE 1 END AS risk,
+       CASE WHEN r.child_protection_plan OR r.looked_after THEN 0 ELSE 1 END AS cp_or_lac
+FROM referrals_referral r
+LEFT JOIN schools_school s ON s.id = r.referring_school_id
+WHERE r.status = 'new'
+ORDER BY risk, cp_or_lac, r.received_at, r.id
+LIMIT 50
+"""
+TRIAGE_COUNT_SQL = "SELECT count(*) FROM referrals_referral r WHERE r.status = 'new'"
+
+CASE_SQL = """
+SELECT c.*, ch.*, u.id, u.full_name, s.id, s.name, os.id, os.name, r.id, r.reference
+FROM casework_case c
+JOIN casework_child ch ON ch.id = c.child_id
+JOIN referrals_referral r ON r.id = c.referral_id
+LEFT JOIN cme_user u ON u.id = c.allocated_to_id
+LEFT JOIN schools_school s ON s.id = ch.last_school_id
+LEFT JOIN schools_school os ON os.id = c.outcome_school_id
+WHERE c.reference = %(reference)s
+"""
+ENQUIRIES_SQL = """
+SELECT e.*, u.id, u.full_name FROM casework_enquiry e
+LEFT JOIN cme_user u ON u.id = e.made_by_id
+WHERE e.case_id = %(case_id)s ORDER BY e.made_on DESC, e.id DESC
+"""
+
+
+def time_sql(url: str, statements: list[tuple[str, dict[str, Any]]], n: int) -> float:
+    """Median ms of running ``statements`` (fetching every row) n times, after a warm-up."""
+    import psycopg
+
+    times = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for i in range(n + 3):
+            t0 = time.perf_counter()
+            for text, params in statements:
+                conn.execute(text, params).fetchall()
+            if i >= 3:
+                times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+# --- In-process page timings -----------------------------------------------------------------
+
+
+def time_get(client: Any, url: str, n: int, warmup: int) -> tuple[float, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), pct(times, 95), len(queries)
+
+
+def query_count(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
+    return len(queries)
+
+
+def bench_users() -> dict[str, Any]:
+    """An officer, a manager and an administrator for the in-process run; a known password on
+    a few of seed_scale's users (which have none) for the load test."""
+    from django.contrib.auth.hashers import make_password
+
+    from cme.models import Role, User
+    from schools.models import SchoolMembership
+
+    password = make_password(BENCH_PASSWORD)
+    officers = list(User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk")[:20])
+    managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk")[:10])
+    staff_ids = (
+        SchoolMembership.objects.filter(user__is_active=True, user__role=Role.SCHOOL_STAFF)
+        .order_by("user_id").values_list("user_id", flat=True).distinct()[:20]
+    )
+    staff = list(User.objects.filter(pk__in=list(staff_ids)))
+    User.objects.filter(pk__in=[u.pk for u in officers + managers + staff]).update(
+        password=password
+    )
+    # Re-read: the session hash that force_login stores comes from the password.
+    officers = list(User.objects.filter(pk__in=[u.pk for u in officers]).order_by("pk"))
+    managers = list(User.objects.filter(pk__in=[u.pk for u in managers]).order_by("pk"))
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@example.gov.uk",
+        defaults={"full_name": "Bench administrator", "role": Role.ADMINISTRATOR},
+    )
+    admin.is_staff = admin.is_superuser = True
+    admin.role = Role.ADMINISTRATOR
+    admin.save()
+    return {"officer": officers[0], "manager": managers[0], "admin": admin, "officers": officers,
+            "managers": managers, "staff": staff}
+
+
+def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.utils import timezone
+
+    from casework.models import Case, CaseStatus
+    from referrals.models import SAFEGUARDING_REASONS
+
+    today = timezone.localdate()
+    # A case with enquiries, on a child that is not restricted (no interstitial).
+    case = (
+        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False, enquiries__isnull=False)
+        .order_by("pk").first()
+    )
+    assert case is not None  # noqa: S101
+    n_enquiries = case.enquiries.count()
+    safe = [f'["{code}"]' for code in sorted(str(c) for c in SAFEGUARDING_REASONS)]
+
+    officer = Client()
+    officer.force_login(users["officer"])
+    admin = Client()
+    admin.force_login(users["admin"])
+
+    filtered = "category=missing&overdue=on"
+    pages: list[tuple[str, str, str, list[tuple[str, dict[str, Any]]], str]] = [
+        (
+            "register p1", "/register/", "/register/?page=20",
+            [(REGISTER_SQL.format(extra=""), {"today": today, "offset": 0}),
+             (REGISTER_COUNT_SQL.format(extra=""), {})],
+            "/bench-admin/casework/case/",
+        ),
+        (
+            "register filtered", f"/register/?{filtered}", f"/register/?{filtered}&page=20",
+            [(REGISTER_SQL.format(extra=REGISTER_FILTER), {"today": today, "offset": 0}),
+             (REGISTER_COUNT_SQL.format(extra=REGISTER_FILTER), {"today": today})],
+            # The admin has no such filter: the same query string as a lookup.
+            f"/bench-admin/casework/case/?category=missing&due_date__lt={today}"
+            "&investigation_completed_at__isnull=True",
+        ),
+        (
+            "triage", "/triage/", "/triage/?page=20",
+            [(TRIAGE_SQL, {"safe": safe}), (TRIAGE_COUNT_SQL, {})],
+            "/bench-admin/referrals/referral/",
+        ),
+        (
+            f"case ({n_enquiries} enquiries)", f"/cases/{case.reference}/enquiries/", "",
+            [(CASE_SQL, {"reference": case.reference}), (ENQUIRIES_SQL, {"case_id": case.pk})],
+            f"/bench-admin/casework/case/{case.pk}/change/",
+        ),
+    ]
+
+    header = (
+        f"{'page':24} {'median':>7} {'p95':>7} {'queries':>8} {'q p20':>6} {'SQL':>6} "
+        f"{'xSQL':>5} {'admin':>7} {'xadmin':>6}  targets (<=2x SQL, <=1x admin, const q)"
+    )
+    print()
+    print(f"pages: {n} requests each after {warmup} warm-ups, in process, times in ms")
+    print(header)
+    print("-" * len(header))
+    ok = True
+    with override_settings(DEBUG=False, CME_REQUIRE_2FA=False):
+        connection.force_debug_cursor = False
+        for name, page_url, page20, statements, admin_page in pages:
+            median, p95, queries = time_get(officer, page_url, n, warmup)
+            q20 = query_count(officer, page20) if page20 else queries
+            sql_ms = time_sql(url, statements, n)
+            admin_ms, _, _ = time_get(admin, admin_page, n, warmup)
+            x_sql, x_admin = median / sql_ms, median / admin_ms
+            verdicts = [
+                x_sql <= TARGET_SQL_RATIO, x_admin <= TARGET_ADMIN_RATIO, q20 == queries,
+            ]
+            ok = ok and all(verdicts)
+            marks = " ".join("PASS" if v else "FAIL" for v in verdicts)
+            print(
+                f"{name:24} {median:7.1f} {p95:7.1f} {queries:8d} "
+                f"{q20 if page20 else '-':>6} {sql_ms:6.2f} {x_sql:5.1f} {admin_ms:7.1f} "
+                f"{x_admin:6.2f}  {marks}"
+            )
+    return ok
+
+
+# --- The load test ---------------------------------------------------------------------------
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.3)
+
+
+def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> bool:
+    from casework.models import Case, CaseStatus
+
+    refs = list(
+        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False)
+        .order_by("?").values_list("reference", flat=True)[:300]
+    )
+    from django.db import connections
+
+    connections.close_all()
+    host = f"http://127.0.0.1:{PORT}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "cme.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DJANGO_COOKIES_SECURE": "false",
+        "CME_REQUIRE_2FA": "false",
+        "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    bin_dir = Path(sys.executable).parent
+    tmp = Path(tempfile.mkdtemp(prefix="cme-bench-"))
+    log = (tmp / "gunicorn.log").open("w")
+    gunicorn = subprocess.Popen(  # noqa: S603
+        [str(bin_dir / "gunicorn"), "cme.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "3",
+         "--threads", "2", "--access-logfile", "-"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_for(f"{host}/healthz", 30)
+        locust_env = {
+            **env,
+            "BENCH_PASSWORD": BENCH_PASSWORD,
+            "BENCH_OFFICERS": ",".join(u.email for u in users["officers"]),
+            "BENCH_MANAGERS": ",".join(u.email for u in users["managers"]),
+            "BENCH_STAFF": ",".join(u.email for u in users["staff"]),
+            "BENCH_CASES": ",".join(refs),
+        }
+        prefix = tmp / "locust"
+        print()
+        print(f"load: locust -u {args.users} -r 10 -t {args.run_time} against gunicorn "
+              f"(3 workers x 2 threads) on {host}")
+        subprocess.run(  # noqa: S603
+            [str(bin_dir / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"),
+             "--headless", "-u", str(args.users), "-r", "10", "-t", args.run_time,
+             "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+             "--stop-timeout", "5"],
+            cwd=ROOT, env=locust_env, check=False, timeout=600, stdout=subprocess.DEVNULL,
+        )
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+        log.close()
+
+    with (tmp / "locust_stats.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    header = f"{'request':34} {'count':>6} {'fails':>6} {'median':>7} {'p95':>6} {'req/s':>6}"
+    print(header)
+    print("-" * len(header))
+    total: dict[str, str] = {}
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total = row
+            continue
+        print(f"{row['Type'] + ' ' + row['Name']:34} {row['Request Count']:>6} "
+              f"{row['Failure Count']:>6} {row['Median Response Time']:>7} {row['95%']:>6} "
+              f"{float(row['Requests/s']):6.1f}")
+    fails = int(total["Failure Count"])
+    p95 = float(total["95%"])
+    print("-" * len(header))
+    print(f"{'all':34} {total['Request Count']:>6} {fails:>6} "
+          f"{total['Median Response Time']:>7} {p95:>6.0f} {float(total['Requests/s']):6.1f}")
+    ok = fails == 0 and p95 <= TARGET_P95_MS
+    print(f"throughput {float(total['Requests/s']):.1f} req/s, p95 {p95:.0f} ms, "
+          f"{fails} errors   targets (0 errors, p95 <= {TARGET_P95_MS:.0f} ms): "
+          f"{'PASS' if fails == 0 else 'FAIL'} {'PASS' if p95 <= TARGET_P95_MS else 'FAIL'}")
+    failures = tmp / "locust_failures.csv"
+    if fails and failures.exists():
+        print(failures.read_text()[:2000])
+    print(f"(locust CSVs and gunicorn log in {tmp})")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--run-time", default="60s")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
+    parser.add_argument("--no-load", action="store_true", help="skip the locust run")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if "bench" not in url:
+        print("refusing: DATABASE_URL must name a throwaway *bench* database")
+        return 2
+    if not args.reuse:
+        recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
+    os.environ["DJANGO_DEBUG"] = "true"  # seed_scale refuses production settings
+    os.environ["CME_REQUIRE_2FA"] = "false"
+    os.environ["DJANGO_STATICFILES_STORAGE"] = STATIC_STORAGE  # no collectstatic manifest
+    os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    ok = False
+    try:
+        if not args.reuse:
+            started = time.perf_counter()
+            call_command("migrate", verbosity=0)
+            call_command("seed_scale", children=args.children, seed=1, verbosity=0)
+            with connection.cursor() as cursor:  # fresh statistics, as autovacuum would leave
+                cursor.execute("ANALYZE")
+            print(f"setup: migrate + seed_scale --children {args.children}: "
+                  f"{time.perf_counter() - started:.1f} s")
+        settings.ROOT_URLCONF = install_bench_urlconf()
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        from casework.models import Case, Child
+        from referrals.models import Referral
+
+        print(f"data: {Child.objects.count():,} children, {Case.objects.count():,} cases "
+              f"({Case.objects.filter(status='open').count():,} open), "
+              f"{Referral.objects.filter(status='new').count():,} new referrals")
+        users = bench_users()
+        ok = page_bench(url, users, args.requests, args.warmup)
+        if not args.no_load:
+            ok = load_bench(url, users, args) and ok
+    finally:
+        if not args.keep:
+            drop_database(url)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
