@@ -30,7 +30,7 @@ from casework.case_selectors import week_end
 from casework.models import Case, CaseStatus, Child
 from cme.jobs import JobResult, job
 from cme.models import Role, User
-from cme.notifications import insert_notifications
+from cme.notifications import insert_notifications, insert_summaries
 from cme.statutory import compulsory_school_age
 
 #: At most this many references per list in a digest (the app has the full lists).
@@ -63,30 +63,37 @@ def _claim(
     ]
 
 
-_REF = "__reference__"
-
-
 def _notify_cases(
     rows: list[tuple[int, str, int | None, date]],
-    key: str,
-    title: str,
-    body: str,
+    job: str,
+    today: date,
+    what: str,
+    manager_url: str,
+    officer_url: str | None = None,
 ) -> int:
-    """One notification per claimed case to its officer and to every manager, in ONE
-    INSERT ... SELECT; ``title`` and ``body`` are formats over ``reference`` and ``due``."""
-    url = reverse("cases:detail", args=[_REF])
-    notes = [
-        {
-            "user_id": officer,
-            "team": True,
-            "key": f"{key}:{pk}",
-            "title": title.format(reference=ref),
-            "body": body.format(reference=ref, due=_d(due)),
-            "url": url.replace(_REF, ref),
-        }
-        for pk, ref, officer, due in rows
-    ]
-    return len(insert_notifications(notes, team_roles=[Role.MANAGER]))
+    """ONE notification per recipient for this run (docs/decisions/005-job-outbox.md): each
+    case's officer gets the count and references of their cases, with a link to their list;
+    each manager gets all of them, with a link to the filtered register (``officer_url``:
+    the officers' link, if not their own cases)."""
+    if not rows:
+        return 0
+    managers = set(
+        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
+    )
+    all_refs = [ref for _, ref, _, _ in rows]
+    refs: dict[int, list[str]] = dict.fromkeys(managers, all_refs)
+    for _, ref, officer, _ in rows:
+        if officer is not None and officer not in managers:
+            refs.setdefault(officer, []).append(ref)
+    officer_url = officer_url or reverse("cases:my_cases")
+    return insert_summaries(
+        job,
+        today,
+        refs,
+        noun="case",
+        what=what,
+        url_for=lambda pk: manager_url if pk in managers else officer_url,
+    )
 
 
 def _d(value: date) -> str:
@@ -126,9 +133,10 @@ def overdue_enquiries(*, today: date, dry_run: bool) -> JobResult:
         result.flagged = [ref for _, ref, _, _ in ids]
         result.notified += _notify_cases(
             ids,
-            "overdue",
-            "Case {reference} overdue",
-            "The initial investigation on case {reference} was due on {due} and is not complete.",
+            "overdue_enquiries",
+            today,
+            "with the initial investigation overdue",
+            reverse("cases:register") + "?overdue=on",
         )
     return result
 
@@ -185,11 +193,11 @@ def end_of_compulsory_age(*, today: date, dry_run: bool) -> JobResult:
         result.flagged = [ref for _, ref, _, _ in ids]
         result.notified += _notify_cases(
             ids,
-            "csa_end",
-            "Case {reference}: past compulsory school age, review for closure",
-            "The child on case {reference} has passed the end of compulsory school age "
-            "(Education Act 1996 s8(3)). Review the case for closure "
-            '(outcome "Ceased compulsory school age").',
+            "end_of_compulsory_age",
+            today,
+            "past compulsory school age (Education Act 1996 s8(3)): review for closure",
+            reverse("cases:register"),
+            reverse("cases:register"),
         )
     return result
 

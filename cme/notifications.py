@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +114,52 @@ def insert_notifications(
     if email and created:
         deliver_after_commit()
     return created
+
+
+#: At most this many references listed in a sweep's summary notification.
+SUMMARY_MAX_REFERENCES = 20
+
+
+def insert_summaries(
+    job: str,
+    today: Any,
+    refs_by_user: Mapping[int, Iterable[str]],
+    *,
+    noun: str,
+    what: str,
+    url_for: Callable[[int], str],
+    note: str = "",
+    email: bool = True,
+) -> int:
+    """ONE notification per recipient for a sweep's run (the product rule of
+    docs/decisions/005-job-outbox.md: no notification storms): key ``<job>:<user id>:<date>``,
+    the count of that person's flagged rows, up to `SUMMARY_MAX_REFERENCES` references and a
+    link to the filtered list (``url_for(user_id)``), then ``note``. All of them in ONE
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``: a second run the same day stores
+    nothing. The title carries counts only (it is the email subject). Returns how many were
+    stored."""
+    rows = []
+    for user_id, refs in sorted(refs_by_user.items()):
+        refs = sorted(set(refs))
+        if not refs:
+            continue
+        count = len(refs)
+        shown = refs[:SUMMARY_MAX_REFERENCES]
+        more = count - len(shown)
+        plural = "s" if count != 1 else ""
+        body = f"{count} {noun}{plural} {what}: " + ", ".join(shown)
+        if more:
+            body += f" and {more} more"
+        rows.append(
+            {
+                "user_id": user_id,
+                "key": f"{job}:{user_id}:{today:%Y-%m-%d}",
+                "title": f"{count} {noun}{plural} {what}",
+                "body": f"{body}. {note}".strip(),
+                "url": url_for(user_id),
+            }
+        )
+    return len(insert_notifications(rows, email=email))
 
 
 def notify(

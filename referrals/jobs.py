@@ -39,13 +39,12 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.models import Role
-from cme.notifications import insert_notifications, json_rows
+from cme.models import Role, User
+from cme.notifications import insert_summaries, json_rows
 from cme.statutory import TermCalendar, is_school_day
 from cme.tasks import after_commit
 from referrals.models import Referral, SystemTrigger
@@ -61,6 +60,7 @@ from schools.models import (
     ReturnKind,
     ReturnStatus,
     School,
+    SchoolMembership,
     SchoolReturn,
     Term,
     Whereabouts,
@@ -188,7 +188,6 @@ def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
     if dry_run:
         result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
         return result
-    ref, name = "__reference__", "__school_name__"
     with transaction.atomic():
         rows = claim_returning(
             due,
@@ -214,43 +213,53 @@ def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
                     ReturnStatus.RECEIVED,
                 ],
             )
-        names = dict(
-            School.objects.filter(pk__in={row[4] for row in rows}).values_list("pk", "name")
-        )
-        bodies: dict[tuple[bool, bool], str] = {}  # one render per variant, not per row
-        school_url = reverse("schools:return_detail", args=[ref])
-        la_url = reverse("schools:la_return_detail", args=[ref])
-        notes = []
+        by_school: dict[int, list[str]] = defaultdict(list)
         referred_any = False
-        for pk, whereabouts, absence_type, reference, school_id in rows:
+        for _pk, whereabouts, _type, reference, school_id in rows:
             result.flagged.append(reference)
-            referred = whereabouts == Whereabouts.UNKNOWN
-            referred_any |= referred
-            variant = (absence_type == AbsenceType.AFTER_LEAVE, referred)
-            if variant not in bodies:
-                bodies[variant] = render_to_string(
-                    "emails/absence_threshold.txt",
-                    {
-                        "reference": ref,
-                        "school_name": name,
-                        "after_leave": variant[0],
-                        "referred": referred,
-                    },
-                )
-            body = bodies[variant].replace(ref, reference).replace(name, names[school_id])
-            common = {
-                "key": f"absence-threshold:{pk}",
-                "title": f"Absence notification {reference}: deletion threshold reached",
-                "body": body,
-            }
-            notes.append(
-                {**common, "school_id": school_id, "url": school_url.replace(ref, reference)}
-            )
-            notes.append({**common, "team": True, "url": la_url.replace(ref, reference)})
-        result.notified += len(insert_notifications(notes, team_roles=[Role.MANAGER]))
+            referred_any |= whereabouts == Whereabouts.UNKNOWN
+            by_school[school_id].append(reference)
+        result.notified += _notify_summaries(
+            "continuous_absence", today, by_school, referred=referred_any
+        )
         if referred_any:
             _raise_referrals_after_commit()
     return result
+
+
+def _notify_summaries(
+    job: str, today: date, by_school: dict[int, list[str]], *, referred: bool
+) -> int:
+    """ONE notification per recipient for this run (docs/decisions/005-job-outbox.md): each
+    member of staff of a school with flagged returns gets theirs (their school's submissions),
+    each manager all of them (the LA returns list)."""
+    if not by_school:
+        return 0
+    managers = set(
+        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
+    )
+    everything = [ref for refs in by_school.values() for ref in refs]
+    refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
+    for school_id, user_id in SchoolMembership.objects.filter(
+        school_id__in=list(by_school)
+    ).values_list("school_id", "user_id"):
+        if user_id not in managers:
+            refs.setdefault(user_id, []).extend(by_school[school_id])
+    school_url, la_url = reverse("schools:return_list"), reverse("schools:la_returns")
+    return insert_summaries(
+        job,
+        today,
+        refs,
+        noun="absence notification",
+        what="at the deletion threshold (joint reasonable enquiries needed)",
+        url_for=lambda pk: la_url if pk in managers else school_url,
+        note=(
+            "Where a child's whereabouts are unknown, a referral to Children Missing "
+            "Education has been raised."
+            if referred
+            else ""
+        ),
+    )
 
 
 def _raise_referrals_after_commit() -> None:

@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from cme.jobs import JobResult, job
 from cme.models import Role, User
-from cme.notifications import insert_notifications
+from cme.notifications import insert_notifications, insert_summaries
 from schools.models import (
     PartTimeTimetable,
     ReturnKind,
@@ -286,30 +286,31 @@ def _claim_reminders(
     )
 
 
-def _remind(rows: list[tuple[Any, ...]], *, what: str, result: JobResult) -> list[dict[str, Any]]:
-    """The school staff's notification for each claimed timetable (rows of _claim_reminders)."""
-    bodies: dict[date, str] = {}  # one render per date, not per timetable
-    notes = []
-    url = reverse("schools:return_detail", args=[_Sentinel.REFERENCE])
-    for pk, when, reference, school_id in sorted(rows, key=lambda r: r[2]):
-        if isinstance(when, str):  # SQLite returns dates from raw SQL as text
-            when = date.fromisoformat(when)
-        result.flagged.append(f"{reference} {what} {when:%Y-%m-%d}")
-        if when not in bodies:
-            bodies[when] = render_to_string(
-                "emails/part_time_review.txt",
-                {"reference": _Sentinel.REFERENCE, "what": what, "when": when},
-            )
-        notes.append(
-            {
-                "school_id": school_id,
-                "key": f"part-time-{what}:{pk}:{when:%Y-%m-%d}",
-                "title": f"Part-time timetable {reference}: {what} date passed",
-                "body": bodies[when].replace(_Sentinel.REFERENCE, reference),
-                "url": url.replace(_Sentinel.REFERENCE, reference),
-            }
-        )
-    return notes
+def _notify_part_time(today: date, by_school: dict[int, list[str]]) -> int:
+    """ONE notification per recipient for this run (docs/decisions/005-job-outbox.md): each
+    member of a school's staff gets their school's timetables (the school's submissions),
+    each manager all of them (the LA returns list)."""
+    if not by_school:
+        return 0
+    managers = set(
+        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
+    )
+    everything = [ref for refs in by_school.values() for ref in refs]
+    refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
+    for school_id, user_id in SchoolMembership.objects.filter(
+        school_id__in=list(by_school)
+    ).values_list("school_id", "user_id"):
+        if user_id not in managers:
+            refs.setdefault(user_id, []).extend(by_school[school_id])
+    school_url, la_url = reverse("schools:return_list"), reverse("schools:la_returns")
+    return insert_summaries(
+        "part_time_reviews",
+        today,
+        refs,
+        noun="part-time timetable",
+        what="past the review or planned end date: record a review",
+        url_for=lambda pk: la_url if pk in managers else school_url,
+    )
 
 
 @job("part_time_reviews", "Remind school and LA of part-time timetables past review or end date")
@@ -330,26 +331,12 @@ def part_time_reviews(*, today: date, dry_run: bool) -> JobResult:
             _review_due(today), "review_reminded_on", "next_review_date", today
         )
         end = _claim_reminders(_end_due(today), "end_reminded_on", "planned_end_date", today)
-        notes = _remind(review, what="review", result=result)
-        notes += _remind(end, what="end", result=result)
-        if notes:
-            # The managers: one summary a day, not one per timetable (a timetable is not a
-            # case, so no one officer owns it; the LA list shows them all).
-            count = len(review) + len(end)
-            notes.append(
-                {
-                    "team": True,
-                    "key": f"part_time_reviews:{today.isoformat()}",
-                    "title": (
-                        f"{count} part-time timetable reminder{'s' if count != 1 else ''} "
-                        f"sent to schools on {today:%-d %B %Y}"
-                    ),
-                    "body": (
-                        f"{len(review)} past their review date, {len(end)} past their planned "
-                        "end date. The schools have been asked to record a review."
-                    ),
-                    "url": reverse("schools:la_returns"),
-                }
-            )
-        result.notified += len(insert_notifications(notes, team_roles=[Role.MANAGER]))
+        by_school: dict[int, list[str]] = defaultdict(list)
+        for what, rows in (("review", review), ("end", end)):
+            for _pk, when, reference, school_id in sorted(rows, key=lambda r: r[2]):
+                if isinstance(when, str):  # SQLite returns dates from raw SQL as text
+                    when = date.fromisoformat(when)
+                result.flagged.append(f"{reference} {what} {when:%Y-%m-%d}")
+                by_school[school_id].append(reference)
+        result.notified += _notify_part_time(today, by_school)
     return result

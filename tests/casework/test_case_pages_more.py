@@ -41,18 +41,30 @@ def frozen():
 def raised_from(leaver, **kw):
     """A referral the system raised from a leaver return with an unknown destination."""
     return ReferralFactory(
-        source_return=leaver, trigger=SystemTrigger.UNKNOWN_DESTINATION, channel=Channel.SYSTEM,
-        referrer_type=ReferrerType.SYSTEM, referring_school=leaver.school,
-        first_name=leaver.first_name, last_name=leaver.last_name,
-        date_of_birth=leaver.date_of_birth, upn=leaver.upn, referrer_email="", **kw,
+        source_return=leaver,
+        trigger=SystemTrigger.UNKNOWN_DESTINATION,
+        channel=Channel.SYSTEM,
+        referrer_type=ReferrerType.SYSTEM,
+        referring_school=leaver.school,
+        first_name=leaver.first_name,
+        last_name=leaver.last_name,
+        date_of_birth=leaver.date_of_birth,
+        upn=leaver.upn,
+        referrer_email="",
+        **kw,
     )
 
 
 @pytest.fixture
 def leaver(school_a):
     return LeaverReturnFactory(
-        school=school_a, first_name="Maya", last_name="Patel", date_of_birth=DOB,
-        upn="B123456789012", status=ReturnStatus.REFERRED, status_detail="Referred to CME",
+        school=school_a,
+        first_name="Maya",
+        last_name="Patel",
+        date_of_birth=DOB,
+        upn="B123456789012",
+        status=ReturnStatus.REFERRED,
+        status_detail="Referred to CME",
         submitted_at=timezone.now() - timedelta(days=2),
     )
 
@@ -83,8 +95,9 @@ def test_a_referral_not_from_a_return_adds_no_return_event(officer):
 
 
 def test_allocating_on_accept_is_in_the_chronology(leaver, officer, manager):
-    case = referral_accept(referral=raised_from(leaver), by=manager, category=Category.WASP,
-                           officer=officer)
+    case = referral_accept(
+        referral=raised_from(leaver), by=manager, category=Category.WASP, officer=officer
+    )
     kinds = list(Event.objects.filter(child=case.child).values_list("kind", flat=True))
     assert EventKind.ALLOCATED in kinds and EventKind.RETURN in kinds
 
@@ -94,8 +107,13 @@ def test_allocating_on_accept_is_in_the_chronology(leaver, officer, manager):
 
 def test_closing_tells_the_school_and_reopening_puts_it_back(leaver, officer, client_a):
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
-    svc.case_close(case=case, by=officer, outcome=Outcome.ON_ROLL_OTHER_LA,
-                   outcome_school_name="Faraway Academy", outcome_la="Elsewhere City Council")
+    svc.case_close(
+        case=case,
+        by=officer,
+        outcome=Outcome.ON_ROLL_OTHER_LA,
+        outcome_school_name="Faraway Academy",
+        outcome_la="Elsewhere City Council",
+    )
     leaver.refresh_from_db()
     assert leaver.status == ReturnStatus.CLOSED
     assert leaver.status_detail == "On a roll in another local authority (confirmed)"
@@ -109,11 +127,13 @@ def test_closing_tells_the_school_and_reopening_puts_it_back(leaver, officer, cl
 
 def test_untraceable_does_not_close_the_school_return(leaver, officer):
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
-    case.enquiries.create(enquiry_type="home_visit", made_on=TODAY, made_by=officer,
-                          result="not_found")
+    case.enquiries.create(
+        enquiry_type="home_visit", made_on=TODAY, made_by=officer, result="not_found"
+    )
     svc.investigation_complete(case=case, by=officer)
-    svc.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE,
-                   review_date=TODAY + timedelta(days=30))
+    svc.case_close(
+        case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=TODAY + timedelta(days=30)
+    )
     leaver.refresh_from_db()
     assert leaver.status == ReturnStatus.REFERRED
 
@@ -123,8 +143,9 @@ def test_untraceable_does_not_close_the_school_return(leaver, officer):
 
 def test_the_referral_tab_shows_the_referral_and_the_people_on_it(leaver, officer, officer_client):
     referral = raised_from(leaver, details="Family left suddenly")
-    ReferralPerson.objects.create(referral=referral, kind="parent", name="Priya Patel",
-                                  phone="07700 900999")
+    ReferralPerson.objects.create(
+        referral=referral, kind="parent", name="Priya Patel", phone="07700 900999"
+    )
     case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
     html = officer_client.get(reverse("cases:referral", args=[case.reference])).content.decode()
     assert referral.reference in html and "Family left suddenly" in html
@@ -136,12 +157,15 @@ def test_the_returns_tab_lists_the_source_return_and_returns_matching_the_child(
     leaver, officer, officer_client, school_b
 ):
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
-    by_upn = JoinerReturnFactory(school=school_b, first_name="M", last_name="P",
-                                 upn="B123456789012")
-    by_name = JoinerReturnFactory(school=school_b, first_name="maya", last_name="PATEL",
-                                  date_of_birth=DOB)
-    other_dob = JoinerReturnFactory(school=school_b, first_name="Maya", last_name="Patel",
-                                    date_of_birth=date(2015, 1, 1))
+    by_upn = JoinerReturnFactory(
+        school=school_b, first_name="M", last_name="P", upn="B123456789012"
+    )
+    by_name = JoinerReturnFactory(
+        school=school_b, first_name="maya", last_name="PATEL", date_of_birth=DOB
+    )
+    other_dob = JoinerReturnFactory(
+        school=school_b, first_name="Maya", last_name="Patel", date_of_birth=date(2015, 1, 1)
+    )
     stranger = JoinerReturnFactory(school=school_b)
     html = officer_client.get(reverse("cases:returns", args=[case.reference])).content.decode()
     for r in (leaver, by_upn, by_name):
@@ -161,8 +185,13 @@ def test_the_returns_tab_says_when_there_are_none(officer_client):
 def test_the_tabs_run_a_constant_number_of_queries(
     n, school_a, officer, officer_client, django_assert_max_num_queries
 ):
-    leaver = LeaverReturnFactory(school=school_a, first_name="Maya", last_name="Patel",
-                                 date_of_birth=DOB, upn="B123456789012")
+    leaver = LeaverReturnFactory(
+        school=school_a,
+        first_name="Maya",
+        last_name="Patel",
+        date_of_birth=DOB,
+        upn="B123456789012",
+    )
     referral = raised_from(leaver)
     for i in range(n):
         ReferralPerson.objects.create(referral=referral, kind="parent", name=f"Parent {i}")
@@ -195,10 +224,15 @@ def other_officer(db):
     return UserFactory(email="otto@la.gov.uk", full_name="Otto Officer", role="officer")
 
 
-def test_the_manager_reallocates_from_the_case_page(officer, other_officer, manager_client, manager):
+def test_the_manager_reallocates_from_the_case_page(
+    officer, other_officer, manager_client, manager
+):
     case = CaseFactory(allocated_to=officer)
-    CaseFactory(allocated_to=other_officer, due_date=TODAY - timedelta(days=1),
-                received_on=TODAY - timedelta(days=20))
+    CaseFactory(
+        allocated_to=other_officer,
+        due_date=TODAY - timedelta(days=1),
+        received_on=TODAY - timedelta(days=20),
+    )
     url = reverse("cases:allocate", args=[case.reference])
     html = manager_client.get(url).content.decode()
     assert "Otto Officer (CME officer): 1 open, 0 due this week, 1 overdue" in html
@@ -213,8 +247,10 @@ def test_the_manager_reallocates_from_the_case_page(officer, other_officer, mana
 
 def test_reallocating_with_a_stale_version_is_refused(officer, other_officer, manager_client):
     case = CaseFactory(allocated_to=officer, version=3)
-    response = manager_client.post(reverse("cases:allocate", args=[case.reference]),
-                                   {"officer": other_officer.pk, "version": "2"})
+    response = manager_client.post(
+        reverse("cases:allocate", args=[case.reference]),
+        {"officer": other_officer.pk, "version": "2"},
+    )
     assert response.status_code == 200
     assert "changed by someone else" in response.content.decode()
     case.refresh_from_db()
@@ -222,10 +258,16 @@ def test_reallocating_with_a_stale_version_is_refused(officer, other_officer, ma
 
 
 def test_reallocating_a_closed_case_is_refused(officer, other_officer, manager_client):
-    case = CaseFactory(allocated_to=officer, status=CaseStatus.CLOSED, outcome=Outcome.DIED,
-                       closed_at=timezone.now())
-    html = manager_client.post(reverse("cases:allocate", args=[case.reference]),
-                               {"officer": other_officer.pk, "version": "1"}).content.decode()
+    case = CaseFactory(
+        allocated_to=officer,
+        status=CaseStatus.CLOSED,
+        outcome=Outcome.DIED,
+        closed_at=timezone.now(),
+    )
+    html = manager_client.post(
+        reverse("cases:allocate", args=[case.reference]),
+        {"officer": other_officer.pk, "version": "1"},
+    ).content.decode()
     assert allocation.ERROR_CASE_CLOSED in html
 
 
@@ -233,7 +275,9 @@ def test_officers_cannot_reallocate(officer, other_officer, officer_client, clie
     case = CaseFactory(allocated_to=officer)
     url = reverse("cases:allocate", args=[case.reference])
     assert officer_client.get(url).status_code == 403
-    assert officer_client.post(url, {"officer": other_officer.pk, "version": "1"}).status_code == 403
+    assert (
+        officer_client.post(url, {"officer": other_officer.pk, "version": "1"}).status_code == 403
+    )
     assert client_a.get(url).status_code == 403
     with pytest.raises(allocation.AllocationError, match=allocation.ERROR_NOT_A_MANAGER):
         allocation.case_allocate(case=case, officer=other_officer, by=officer)
@@ -256,9 +300,16 @@ def test_each_outcome_reveals_only_its_own_questions(officer_client):
     case = CaseFactory()
     html = officer_client.get(reverse("cases:close", args=[case.reference])).content.decode()
     assert html.count('id="conditional_outcome_') == 6
-    for name in ("outcome_school_in_area", "outcome_school_name", "outcome_la_on_roll",
-                 "outcome_la_moved", "outcome_la_accepted", "outcome_country",
-                 "outcome_school_started", "review_date"):
+    for name in (
+        "outcome_school_in_area",
+        "outcome_school_name",
+        "outcome_la_on_roll",
+        "outcome_la_moved",
+        "outcome_la_accepted",
+        "outcome_country",
+        "outcome_school_started",
+        "review_date",
+    ):
         assert f'name="{name}' in html, name
     # Each reveal follows its own radio: the country is under "Moved abroad".
     abroad = html.index(Outcome.MOVED_ABROAD.label)
@@ -286,24 +337,36 @@ def test_the_close_form_requires_the_chosen_outcomes_details():
 def test_the_close_form_sends_nothing_stale_for_outcomes_not_chosen(db):
     school = SchoolFactory()
     f = form(
-        outcome=Outcome.MOVED_OTHER_LA, outcome_la_moved="Leeds City Council",
+        outcome=Outcome.MOVED_OTHER_LA,
+        outcome_la_moved="Leeds City Council",
         outcome_la_accepted="on",
         # typed under other outcomes before the officer changed their mind
-        outcome_school_in_area=str(school.pk), outcome_school_name="Old school",
-        outcome_la_on_roll="Birmingham", outcome_country="France",
-        review_date_0="1", review_date_1="1", review_date_2="bad",
+        outcome_school_in_area=str(school.pk),
+        outcome_school_name="Old school",
+        outcome_la_on_roll="Birmingham",
+        outcome_country="France",
+        review_date_0="1",
+        review_date_1="1",
+        review_date_2="bad",
     )
     assert f.is_valid(), f.errors
     assert f.cleaned_data["close"] == {
-        "outcome_school": None, "outcome_school_name": "", "outcome_la": "Leeds City Council",
-        "outcome_la_accepted": True, "outcome_country": "", "review_date": None,
+        "outcome_school": None,
+        "outcome_school_name": "",
+        "outcome_la": "Leeds City Council",
+        "outcome_la_accepted": True,
+        "outcome_country": "",
+        "review_date": None,
     }
 
 
 def test_the_same_model_field_comes_from_the_reveal_of_the_chosen_outcome(db):
     in_area, started = SchoolFactory(), SchoolFactory()
-    f = form(outcome=Outcome.PLACE_STARTED, outcome_school_in_area=str(in_area.pk),
-             outcome_school_started=str(started.pk))
+    f = form(
+        outcome=Outcome.PLACE_STARTED,
+        outcome_school_in_area=str(in_area.pk),
+        outcome_school_started=str(started.pk),
+    )
     assert f.is_valid(), f.errors
     assert f.cleaned_data["close"]["outcome_school"] == started
 
@@ -311,12 +374,20 @@ def test_the_same_model_field_comes_from_the_reveal_of_the_chosen_outcome(db):
 def test_closing_through_the_form_saves_only_the_chosen_details(officer_client, officer):
     case = CaseFactory(allocated_to=officer)
     url = reverse("cases:close", args=[case.reference])
-    html = officer_client.post(url, {"outcome": Outcome.MOVED_OTHER_LA, "version": "1"}).content.decode()
+    html = officer_client.post(
+        url, {"outcome": Outcome.MOVED_OTHER_LA, "version": "1"}
+    ).content.decode()
     assert svc.ERROR_OUTCOME_LA in html and "#id_outcome_la_moved" in html
-    response = officer_client.post(url, {
-        "outcome": Outcome.MOVED_OTHER_LA, "outcome_la_moved": "Leeds City Council",
-        "outcome_la_accepted": "on", "outcome_country": "France", "version": "1",
-    })
+    response = officer_client.post(
+        url,
+        {
+            "outcome": Outcome.MOVED_OTHER_LA,
+            "outcome_la_moved": "Leeds City Council",
+            "outcome_la_accepted": "on",
+            "outcome_country": "France",
+            "version": "1",
+        },
+    )
     assert response.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert case.status == CaseStatus.CLOSED and case.outcome_la == "Leeds City Council"

@@ -39,8 +39,11 @@ def case(officer):
 
 def enquire(case, by, **kw):
     defaults = dict(
-        enquiry_type=EnquiryType.HOME_VISIT, made_on=TODAY, result=EnquiryResult.NOT_FOUND,
-        contact="Neighbour", notes="",
+        enquiry_type=EnquiryType.HOME_VISIT,
+        made_on=TODAY,
+        result=EnquiryResult.NOT_FOUND,
+        contact="Neighbour",
+        notes="",
     )
     return svc.enquiry_record(case=case, by=by, **{**defaults, **kw})
 
@@ -118,7 +121,9 @@ def test_escalating_emails_the_managers_without_personal_data(
     with django_capture_on_commit_callbacks(execute=True):
         svc.case_escalate(case=case, by=officer, reason="CP plan", social_care_referred=True)
     case.refresh_from_db()
-    assert case.escalated_at and case.social_care_referred_at and case.escalation_reason == "CP plan"
+    assert (
+        case.escalated_at and case.social_care_referred_at and case.escalation_reason == "CP plan"
+    )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [manager.email]
@@ -138,7 +143,9 @@ def test_closing_sets_status_and_tells_the_referrer(
 ):
     school = SchoolFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        svc.case_close(case=case, by=officer, outcome=Outcome.ON_ROLL_IN_AREA, outcome_school=school)
+        svc.case_close(
+            case=case, by=officer, outcome=Outcome.ON_ROLL_IN_AREA, outcome_school=school
+        )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closed_at and case.outcome_school == school
     assert EventKind.CLOSED in kinds(case)
@@ -212,8 +219,12 @@ def test_untraceable_stays_open_as_cme_missing_with_a_review_date(case, officer)
 
 def test_untraceable_needs_a_completed_investigation_and_a_future_review_date(case, officer):
     with pytest.raises(svc.CaseError, match=svc.ERROR_INVESTIGATION_INCOMPLETE):
-        svc.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE,
-                       review_date=TODAY + timedelta(days=30))
+        svc.case_close(
+            case=case,
+            by=officer,
+            outcome=Outcome.UNTRACEABLE,
+            review_date=TODAY + timedelta(days=30),
+        )
     enquire(case, officer)
     svc.investigation_complete(case=case, by=officer)
     for bad in (None, TODAY):
@@ -256,10 +267,15 @@ def test_a_stale_in_memory_case_is_refused_even_without_a_version(case, officer,
 
 
 def test_the_case_page_shows_identity_checklist_and_overdue(officer_client, officer):
-    child = ChildFactory(first_name="Amara", last_name="Okafor", upn="A123456789012",
-                         date_of_birth=date(2014, 2, 3))
-    case = CaseFactory(child=child, allocated_to=officer, received_on=TODAY - timedelta(days=20),
-                       due_date=TODAY - timedelta(days=2))
+    child = ChildFactory(
+        first_name="Amara", last_name="Okafor", upn="A123456789012", date_of_birth=date(2014, 2, 3)
+    )
+    case = CaseFactory(
+        child=child,
+        allocated_to=officer,
+        received_on=TODAY - timedelta(days=20),
+        due_date=TODAY - timedelta(days=2),
+    )
     enquire(case, officer, enquiry_type=EnquiryType.HEALTH, result=EnquiryResult.INFORMATION)
     html = officer_client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "Amara Okafor" in html and "A123456789012" in html
@@ -278,16 +294,28 @@ def test_the_case_page_runs_a_constant_number_of_queries(
     for section in ("detail", "enquiries", "notes"):
         # +1: the access log row
         with django_assert_max_num_queries(12):
-            assert officer_client.get(reverse(f"cases:{section}", args=[case.reference])).status_code == 200
+            assert (
+                officer_client.get(reverse(f"cases:{section}", args=[case.reference])).status_code
+                == 200
+            )
 
 
 def test_recording_an_enquiry_through_the_form(officer_client, case):
     url = reverse("cases:enquiry_new", args=[case.reference])
     assert 'name="version" value="1"' in officer_client.get(url).content.decode()
-    response = officer_client.post(url, {
-        "enquiry_type": "s2s", "made_on_0": "20", "made_on_1": "11", "made_on_2": "2026",
-        "result": "not_found", "contact": "DfE", "notes": "", "version": "1",
-    })
+    response = officer_client.post(
+        url,
+        {
+            "enquiry_type": "s2s",
+            "made_on_0": "20",
+            "made_on_1": "11",
+            "made_on_2": "2026",
+            "result": "not_found",
+            "contact": "DfE",
+            "notes": "",
+            "version": "1",
+        },
+    )
     assert response.status_code == 302
     assert case.enquiries.get().enquiry_type == "s2s"
 
@@ -302,17 +330,26 @@ def test_an_invalid_form_shows_the_error_summary_and_keeps_input(officer_client,
 
 def test_a_future_enquiry_date_is_shown_against_the_date(officer_client, case):
     url = reverse("cases:enquiry_new", args=[case.reference])
-    html = officer_client.post(url, {
-        "enquiry_type": "s2s", "made_on_0": "1", "made_on_1": "12", "made_on_2": "2026",
-        "result": "not_found", "version": "1",
-    }).content.decode()
+    html = officer_client.post(
+        url,
+        {
+            "enquiry_type": "s2s",
+            "made_on_0": "1",
+            "made_on_1": "12",
+            "made_on_2": "2026",
+            "result": "not_found",
+            "version": "1",
+        },
+    ).content.decode()
     assert svc.ERROR_MADE_ON_FUTURE in html and "#id_made_on_0" in html
 
 
 def test_a_stale_form_gets_a_clear_conflict_message(officer_client, case, manager):
     svc.case_note_add(case=case, by=manager, text="Meanwhile")
-    response = officer_client.post(reverse("cases:category", args=[case.reference]),
-                                   {"category": "missing", "reason": "Gone", "version": "1"})
+    response = officer_client.post(
+        reverse("cases:category", args=[case.reference]),
+        {"category": "missing", "reason": "Gone", "version": "1"},
+    )
     assert response.status_code == 200
     assert "changed by someone else" in response.content.decode()
     case.refresh_from_db()
@@ -334,8 +371,9 @@ def test_closing_through_the_form_needs_the_outcome_details(officer_client, case
 def test_each_action_form_posts_to_its_service(officer_client, officer, case):
     def post(name, data):
         case.refresh_from_db()
-        response = officer_client.post(reverse(f"cases:{name}", args=[case.reference]),
-                                       {**data, "version": str(case.version)})
+        response = officer_client.post(
+            reverse(f"cases:{name}", args=[case.reference]), {**data, "version": str(case.version)}
+        )
         assert response.status_code == 302, response.content.decode()
 
     post("note_new", {"text": "Called mum"})
@@ -347,15 +385,29 @@ def test_each_action_form_posts_to_its_service(officer_client, officer, case):
     post("close", {"outcome": "died"})
     post("reopen", {"reason": "Recorded in error"})
     assert kinds(case)[:6] == [
-        EventKind.REOPENED, EventKind.CLOSED, EventKind.CATEGORY, EventKind.ESCALATED,
-        EventKind.INVESTIGATION, EventKind.ENQUIRY,
+        EventKind.REOPENED,
+        EventKind.CLOSED,
+        EventKind.CATEGORY,
+        EventKind.ESCALATED,
+        EventKind.INVESTIGATION,
+        EventKind.ENQUIRY,
     ]
 
 
 # -- access -----------------------------------------------------------------------------
 
-CASE_URLS = ["detail", "enquiries", "notes", "enquiry_new", "note_new",
-             "investigation_complete", "category", "escalate", "close", "reopen"]
+CASE_URLS = [
+    "detail",
+    "enquiries",
+    "notes",
+    "enquiry_new",
+    "note_new",
+    "investigation_complete",
+    "category",
+    "escalate",
+    "close",
+    "reopen",
+]
 
 
 @pytest.mark.parametrize("name", CASE_URLS)

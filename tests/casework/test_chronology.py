@@ -33,8 +33,12 @@ def test_events_of_the_child_and_merged_children_newest_first(officer):
     duplicate = ChildFactory(merged_into=child)
     stranger = ChildFactory()
     now = timezone.now()
-    old = record_event(child=duplicate, kind=EventKind.REFERRAL, summary="Old referral",
-                       occurred_at=now - timedelta(days=30))
+    old = record_event(
+        child=duplicate,
+        kind=EventKind.REFERRAL,
+        summary="Old referral",
+        occurred_at=now - timedelta(days=30),
+    )
     new = record_event(child=child, case=case, kind=EventKind.NOTE, summary="Note", by=officer)
     record_event(child=stranger, kind=EventKind.NOTE, summary="Not theirs")
     assert list(chronology(child)) == [new, old]
@@ -42,7 +46,9 @@ def test_events_of_the_child_and_merged_children_newest_first(officer):
 
 def test_the_timeline_page_shows_events_and_filters_by_kind(officer_client, officer):
     case = CaseFactory()
-    record_event(child=case.child, case=case, kind=EventKind.NOTE, summary="Phoned the GP", by=officer)
+    record_event(
+        child=case.child, case=case, kind=EventKind.NOTE, summary="Phoned the GP", by=officer
+    )
     record_event(child=case.child, case=case, kind=EventKind.ESCALATED, summary="Escalated now")
     html = officer_client.get(url(case.child)).content.decode()
     assert "moj-timeline__item" in html and "Phoned the GP" in html and "Escalated now" in html
@@ -59,7 +65,9 @@ def test_the_chronology_runs_a_constant_number_of_queries(
     case = CaseFactory()
     for i in range(rows):
         other = CaseFactory(child=ChildFactory(merged_into=case.child)) if i % 5 == 0 else case
-        record_event(child=other.child, case=other, kind=EventKind.NOTE, summary=f"n{i}", by=officer)
+        record_event(
+            child=other.child, case=other, kind=EventKind.NOTE, summary=f"n{i}", by=officer
+        )
     # session, user, child, latest case, events, the access log row (+ savepoints and the
     # session save)
     with django_assert_max_num_queries(12):

@@ -35,10 +35,15 @@ def test_the_second_form_submitted_gets_a_conflict_and_keeps_its_input(officer, 
     )
     assert first.status_code == 302
 
-    second = manager_client.post(close_url, {
-        "outcome": "moved_abroad", "outcome_country": "Ireland",
-        "outcome_notes": "Manager's note about the move to Cork", "version": "1",
-    })
+    second = manager_client.post(
+        close_url,
+        {
+            "outcome": "moved_abroad",
+            "outcome_country": "Ireland",
+            "outcome_notes": "Manager's note about the move to Cork",
+            "version": "1",
+        },
+    )
     assert second.status_code == 200
     html = unescape(second.content.decode())
     assert "govuk-error-summary" in html and "There is a problem" in html

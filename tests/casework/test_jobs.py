@@ -21,7 +21,7 @@ from casework.jobs import latest_dob_past_csa
 from casework.models import Case, CaseStatus, Outcome
 from cme.jobs import run_job
 from cme.models import Notification, Role
-from cme.notifications import deliver_pending
+from cme.notifications import deliver_pending, notify
 from cme.statutory import compulsory_school_age, is_working_day
 from cme.tasks import run_job as run_job_task
 from tests.factories import CaseFactory, ChildFactory, UserFactory
@@ -82,8 +82,14 @@ def test_a_case_due_on_christmas_eve_is_flagged_on_the_next_working_day(
     case.refresh_from_db()
     assert case.overdue_flagged_at == at(NEXT_WORKING_DAY)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([officer.email, manager.email])
-    assert {m.subject for m in mail.outbox} == {f"CME casework: Case {case.reference} overdue"}
-    assert f"/cases/{case.reference}/" in mail.outbox[0].body
+    # One summary per recipient (docs/decisions/005-job-outbox.md): the count, the
+    # references and a link to the right list.
+    subject = "CME casework: 1 case with the initial investigation overdue"
+    assert {m.subject for m in mail.outbox} == {subject}
+    by_person = {m.to[0]: m.body for m in mail.outbox}
+    assert case.reference in by_person[officer.email]
+    assert "/my-cases/" in by_person[officer.email]
+    assert "/register/?overdue=on" in by_person[manager.email]
 
 
 def test_a_case_due_on_friday_is_not_flagged_at_the_weekend_but_on_monday(officer, on_commit):
@@ -128,12 +134,11 @@ def test_an_unallocated_overdue_case_notifies_the_managers(manager, on_commit):
     with time_machine.travel(at(NEXT_WORKING_DAY), tick=False):
         result = on_commit(run_job, "overdue_enquiries", today=NEXT_WORKING_DAY)
     assert result.notified == 2
-    assert set(
-        Notification.objects.filter(key=f"overdue:{case.pk}").values_list("user", flat=True)
-    ) == {
-        manager.pk,
-        other_manager.pk,
-    }
+    notes = Notification.objects.filter(key__startswith="overdue_enquiries:")
+    assert {n.user_id for n in notes} == {manager.pk, other_manager.pk}
+    for note in notes:
+        assert note.key == f"overdue_enquiries:{note.user_id}:{NEXT_WORKING_DAY.isoformat()}"
+        assert case.reference in note.body
 
 
 def test_running_twice_flags_once_and_notifies_each_person_once(officer, manager, on_commit):
@@ -150,7 +155,7 @@ def test_running_twice_flags_once_and_notifies_each_person_once(officer, manager
     assert (third.flagged, third.notified) == ([], 0)
     case.refresh_from_db()
     assert case.overdue_flagged_at == at(NEXT_WORKING_DAY)
-    assert Notification.objects.filter(key=f"overdue:{case.pk}").count() == 2
+    assert Notification.objects.filter(key__startswith="overdue_enquiries:").count() == 2
     assert len(mail.outbox) == 2
 
 
@@ -216,10 +221,12 @@ def test_two_runs_at_once_flag_each_case_once_and_notify_once(transactional_db, 
     assert sorted(flagged) == sorted(c.reference for c in cases)  # each case, once
     flag = "overdue_flagged_at" if name == "overdue_enquiries" else "csa_end_flagged_at"
     assert Case.objects.filter(**{f"{flag}__isnull": True}).count() == 0
-    assert sum(r.notified for r in results) == 2 * len(cases)
+    # One notification per recipient per day, however the cases were split between runs.
+    assert sum(r.notified for r in results) == 2
+    deliver_pending()
     for user in (officer, manager):
-        assert Notification.objects.filter(user=user).count() == len(cases)
-        assert len([m for m in mail.outbox if m.to == [user.email]]) == len(cases)
+        assert Notification.objects.filter(user=user).count() == 1
+        assert len([m for m in mail.outbox if m.to == [user.email]]) == 1
 
 
 def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer, manager):
@@ -232,7 +239,10 @@ def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer, manager):
     assert deliver_pending() == 2
     assert deliver_pending() == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([officer.email, manager.email])
-    assert {m.subject for m in mail.outbox} == {f"CME casework: Case {case.reference} overdue"}
+    assert {m.subject for m in mail.outbox} == {
+        "CME casework: 1 case with the initial investigation overdue"
+    }
+    assert all(case.reference in m.body for m in mail.outbox)
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
@@ -253,10 +263,11 @@ def test_a_broker_outage_does_not_break_the_sweep(officer, on_commit, monkeypatc
 
 
 def test_two_deliveries_at_once_email_each_notification_once(transactional_db):
+    # A sweep now writes one notification per person (docs/decisions/005-job-outbox.md), so
+    # fill the outbox with 30 others (committed: their callback may have emailed them).
     officer = UserFactory(role=Role.OFFICER)
-    for _ in range(30):
-        open_case(due=CHRISTMAS_EVE, officer=officer)
-    run_job("overdue_enquiries", today=NEXT_WORKING_DAY)  # committed: its callback emailed
+    for n in range(30):
+        notify([officer], key=f"test:{n}", title=f"Test {n}")
     Notification.objects.update(emailed_at=None)
     mail.outbox = []
     barrier = threading.Barrier(2)
@@ -344,8 +355,10 @@ def test_a_child_past_compulsory_school_age_is_flagged_once_for_closure(
     assert leaver.csa_end_flagged_at == at(friday)
     assert younger.csa_end_flagged_at is None
     assert {m.subject for m in mail.outbox} == {
-        f"CME casework: Case {leaver.reference}: past compulsory school age, review for closure"
+        "CME casework: 1 case past compulsory school age (Education Act 1996 s8(3)): "
+        "review for closure"
     }
+    assert all(leaver.reference in m.body and "/register/" in m.body for m in mail.outbox)
     assert len(mail.outbox) == 2
 
 

@@ -47,7 +47,9 @@ def test_child_keys_save_fills_and_saves_the_keys():
 
 def test_finds_a_true_match_with_a_misspelt_surname_and_the_same_date_of_birth():
     child = make_child(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="DE1 1AA")
-    referral = ReferralFactory(first_name="John", last_name="Smyth", date_of_birth=DOB, postcode="NG7 2RD")
+    referral = ReferralFactory(
+        first_name="John", last_name="Smyth", date_of_birth=DOB, postcode="NG7 2RD"
+    )
 
     [match] = possible_matches(referral)
 
@@ -69,12 +71,18 @@ def test_a_similar_first_name_is_reported_with_its_similarity():
 
 def test_finds_a_child_by_upn_whatever_else_differs():
     child = make_child(
-        first_name="Aisha", last_name="Khan", date_of_birth=date(2011, 9, 9), postcode="LS1 4AP",
+        first_name="Aisha",
+        last_name="Khan",
+        date_of_birth=date(2011, 9, 9),
+        postcode="LS1 4AP",
         upn="A123456789012",
     )
     # Lower case: matching normalises the UPN (the column holds 13 characters, so no spaces).
     referral = ReferralFactory(
-        first_name="Ayesha", last_name="Begum", date_of_birth=DOB, postcode="M1 1AE",
+        first_name="Ayesha",
+        last_name="Begum",
+        date_of_birth=DOB,
+        postcode="M1 1AE",
         upn="a123456789012",
     )
 
@@ -87,16 +95,25 @@ def test_finds_a_child_by_upn_whatever_else_differs():
 
 def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address():
     sibling = make_child(
-        first_name="Amelia", last_name="Smith", date_of_birth=date(2011, 6, 1),
-        address_line_1="1 High Street", postcode="EX2 3CC",
+        first_name="Amelia",
+        last_name="Smith",
+        date_of_birth=date(2011, 6, 1),
+        address_line_1="1 High Street",
+        postcode="EX2 3CC",
     )
     same_child = make_child(
-        first_name="Oliver", last_name="Smith", date_of_birth=DOB,
-        address_line_1="1 High Street", postcode="EX2 3CC",
+        first_name="Oliver",
+        last_name="Smith",
+        date_of_birth=DOB,
+        address_line_1="1 High Street",
+        postcode="EX2 3CC",
     )
     referral = ReferralFactory(
-        first_name="Oliver", last_name="Smith", date_of_birth=DOB,
-        address_line_1="1 High Street", postcode="EX23CC",
+        first_name="Oliver",
+        last_name="Smith",
+        date_of_birth=DOB,
+        address_line_1="1 High Street",
+        postcode="EX23CC",
     )
 
     matched = [m.child for m in possible_matches(referral)]
@@ -108,10 +125,12 @@ def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address():
 def test_a_same_upn_sibling_rule_does_not_hide_a_upn_match():
     # A different DOB and first name on a record with the same UPN is a data error on one
     # record, not a sibling: a UPN identifies one pupil.
-    child = make_child(first_name="Amelia", last_name="Smith", date_of_birth=date(2011, 6, 1),
-                       upn="B123456789012")
-    referral = ReferralFactory(first_name="Oliver", last_name="Smith", date_of_birth=DOB,
-                               upn="B123456789012")
+    child = make_child(
+        first_name="Amelia", last_name="Smith", date_of_birth=date(2011, 6, 1), upn="B123456789012"
+    )
+    referral = ReferralFactory(
+        first_name="Oliver", last_name="Smith", date_of_birth=DOB, upn="B123456789012"
+    )
 
     assert [m.child for m in possible_matches(referral)] == [child]
 
@@ -133,7 +152,9 @@ def test_handles_accents_in_names():
 
 def test_the_same_date_of_birth_and_postcode_find_a_child_whose_surname_changed():
     child = make_child(first_name="Maya", last_name="Jones", date_of_birth=DOB, postcode="EX2 3CC")
-    referral = ReferralFactory(first_name="Maya", last_name="Okafor", date_of_birth=DOB, postcode="ex2 3cc")
+    referral = ReferralFactory(
+        first_name="Maya", last_name="Okafor", date_of_birth=DOB, postcode="ex2 3cc"
+    )
 
     [match] = possible_matches(referral)
 
@@ -150,8 +171,12 @@ def test_merged_children_are_not_proposed():
 
 
 def test_unrelated_children_are_not_proposed():
-    make_child(first_name="Priya", last_name="Patel", date_of_birth=date(2010, 1, 1), postcode="B1 1AA")
-    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
+    make_child(
+        first_name="Priya", last_name="Patel", date_of_birth=date(2010, 1, 1), postcode="B1 1AA"
+    )
+    referral = ReferralFactory(
+        first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC"
+    )
 
     assert possible_matches(referral) == []
 
@@ -160,7 +185,9 @@ def test_matches_are_best_first_and_limited():
     best = make_child(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
     for _ in range(6):
         make_child(first_name="Jon", last_name="Smyth", date_of_birth=DOB, postcode="DE1 1AA")
-    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
+    referral = ReferralFactory(
+        first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC"
+    )
 
     matches = possible_matches(referral, limit=5)
 

@@ -26,14 +26,29 @@ def frozen():
 @pytest.fixture
 def pair(officer):
     """Two records of Sam Smith: the kept one with a case, the duplicate with two cases."""
-    kept = ChildFactory(first_name="Sam", last_name="Smith", upn="", nhs_number="",
-                        date_of_birth=None, looked_after=False)
-    duplicate = ChildFactory(first_name="Samuel", last_name="Smith", upn="A123456789012",
-                             nhs_number="943 476 5919", date_of_birth=date(2014, 2, 3),
-                             looked_after=True)
+    kept = ChildFactory(
+        first_name="Sam",
+        last_name="Smith",
+        upn="",
+        nhs_number="",
+        date_of_birth=None,
+        looked_after=False,
+    )
+    duplicate = ChildFactory(
+        first_name="Samuel",
+        last_name="Smith",
+        upn="A123456789012",
+        nhs_number="943 476 5919",
+        date_of_birth=date(2014, 2, 3),
+        looked_after=True,
+    )
     kept_case = CaseFactory(child=kept)
-    dup_cases = [CaseFactory(child=duplicate), CaseFactory(child=duplicate, status="closed",
-                                                           outcome="died", closed_at="2026-01-01T00:00Z")]
+    dup_cases = [
+        CaseFactory(child=duplicate),
+        CaseFactory(
+            child=duplicate, status="closed", outcome="died", closed_at="2026-01-01T00:00Z"
+        ),
+    ]
     record_event(child=kept, case=kept_case, kind=EventKind.NOTE, summary="kept note")
     dup_events = [
         record_event(child=duplicate, case=dup_cases[0], kind=EventKind.NOTE, summary="dup note"),
@@ -57,13 +72,16 @@ def test_merging_moves_cases_and_events_copies_identifiers_and_ors_flags(pair, m
     assert sorted(result.moved_case_ids) == sorted(c.pk for c in dup_cases)
     assert sorted(result.moved_event_ids) == sorted(e.pk for e in dup_events)
     assert set(Case.objects.filter(child=kept).values_list("pk", flat=True)) == {
-        kept_case.pk, *(c.pk for c in dup_cases)
+        kept_case.pk,
+        *(c.pk for c in dup_cases),
     }
     assert not Event.objects.filter(child=duplicate).exists()
     kept.refresh_from_db()
     duplicate.refresh_from_db()
     assert (kept.upn, kept.nhs_number, kept.date_of_birth) == (
-        "A123456789012", "943 476 5919", date(2014, 2, 3)
+        "A123456789012",
+        "943 476 5919",
+        date(2014, 2, 3),
     )
     assert kept.looked_after is True
     assert duplicate.merged_into == kept
@@ -98,12 +116,18 @@ def test_unmerging_restores_exactly_what_the_merge_moved(pair, manager, officer)
 
     assert set(Case.objects.filter(child=duplicate).values_list("pk", flat=True)) == before["cases"]
     assert set(Case.objects.filter(child=kept).values_list("pk", flat=True)) == before["kept_cases"]
-    back = set(Event.objects.filter(child=duplicate).exclude(kind=EventKind.UNMERGED)
-               .values_list("pk", flat=True))
+    back = set(
+        Event.objects.filter(child=duplicate)
+        .exclude(kind=EventKind.UNMERGED)
+        .values_list("pk", flat=True)
+    )
     note = Event.objects.get(summary="Note added", case=moved)
     assert back == before["events"] | {note.pk}  # the later note went back with its case
-    kept_events = set(Event.objects.filter(child=kept).exclude(
-        kind__in=[EventKind.MERGED, EventKind.UNMERGED]).values_list("pk", flat=True))
+    kept_events = set(
+        Event.objects.filter(child=kept)
+        .exclude(kind__in=[EventKind.MERGED, EventKind.UNMERGED])
+        .values_list("pk", flat=True)
+    )
     assert kept_events == before["kept_events"] | {later.pk}
     kept.refresh_from_db()
     duplicate.refresh_from_db()
@@ -173,7 +197,10 @@ def test_merge_pages_are_for_managers_only(pair, officer_client, client_a, clien
     ]
     for url in urls:
         assert officer_client.get(url).status_code == 403
-        assert officer_client.post(url, {"keep": "this", "reason": "x", "confirm": "on"}).status_code == 403
+        assert (
+            officer_client.post(url, {"keep": "this", "reason": "x", "confirm": "on"}).status_code
+            == 403
+        )
         assert client_a.get(url).status_code == 403
         assert client.get(url).status_code == 302
     assert not ChildMerge.objects.exists()
@@ -228,7 +255,12 @@ def test_a_merged_record_cannot_be_picked(pair, manager, manager_client):
     _kept, duplicate, *_ = pair
     merge(pair, manager)
     third = ChildFactory()
-    assert manager_client.get(reverse("cases:merge_confirm", args=[third.pk, duplicate.pk])).status_code == 404
+    assert (
+        manager_client.get(
+            reverse("cases:merge_confirm", args=[third.pk, duplicate.pk])
+        ).status_code
+        == 404
+    )
     assert manager_client.get(reverse("cases:merge_search", args=[duplicate.pk])).status_code == 404
 
 

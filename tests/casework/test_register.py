@@ -45,7 +45,9 @@ def xlsx_rows(response):
 
 
 def overdue_case(**kw):
-    return CaseFactory(received_on=TODAY - timedelta(days=20), due_date=TODAY - timedelta(days=1), **kw)
+    return CaseFactory(
+        received_on=TODAY - timedelta(days=20), due_date=TODAY - timedelta(days=1), **kw
+    )
 
 
 # -- filters ----------------------------------------------------------------------------
@@ -53,8 +55,11 @@ def overdue_case(**kw):
 
 def test_the_register_lists_open_cases_only_including_untraceable(officer_client):
     open_ = CaseFactory()
-    untraceable = CaseFactory(outcome=Outcome.UNTRACEABLE, category=Category.MISSING,
-                              review_date=TODAY + timedelta(days=60))
+    untraceable = CaseFactory(
+        outcome=Outcome.UNTRACEABLE,
+        category=Category.MISSING,
+        review_date=TODAY + timedelta(days=60),
+    )
     CaseFactory(status=CaseStatus.CLOSED, outcome=Outcome.DIED, closed_at=timezone.now())
     assert refs(officer_client.get(URL)) == {open_, untraceable}
 
@@ -86,7 +91,9 @@ def test_filter_by_vulnerability_flags_needs_every_flag_ticked(officer_client):
     cp = CaseFactory(child=ChildFactory(child_protection_plan=True))
     CaseFactory()
     assert refs(officer_client.get(URL, {"flags": ["child_protection_plan"]})) == {both, cp}
-    assert refs(officer_client.get(URL, {"flags": ["child_protection_plan", "looked_after"]})) == {both}
+    assert refs(officer_client.get(URL, {"flags": ["child_protection_plan", "looked_after"]})) == {
+        both
+    }
 
 
 def test_filter_by_age_range_and_nc_year(officer_client):
@@ -111,7 +118,9 @@ def test_filter_by_last_school_reason_and_received_dates(officer_client):
 
 
 def test_selected_filters_are_removable_tags(officer_client, officer):
-    response = officer_client.get(URL, {"category": "missing", "flags": ["looked_after", "young_carer"]})
+    response = officer_client.get(
+        URL, {"category": "missing", "flags": ["looked_after", "young_carer"]}
+    )
     tags = {t["label"]: t["url"] for t in response.context["tags"]}
     assert "Category: CME-missing" in tags
     assert "flags=young_carer" in tags["Vulnerability: Looked after"]
@@ -135,8 +144,17 @@ def test_the_register_pages_at_50(officer_client):
 
 
 def test_bad_filter_values_do_not_break_the_register(officer_client):
-    response = officer_client.get(URL, {"category": "<x>", "officer": "abc", "age_from": "-3",
-                                        "received_after": "32/13", "nc_year": "99", "page": "-1"})
+    response = officer_client.get(
+        URL,
+        {
+            "category": "<x>",
+            "officer": "abc",
+            "age_from": "-3",
+            "received_after": "32/13",
+            "nc_year": "99",
+            "page": "-1",
+        },
+    )
     assert response.status_code == 200
 
 
@@ -155,8 +173,10 @@ def test_the_register_runs_a_constant_number_of_queries(
 
 
 def test_csv_export_has_exactly_the_filtered_rows_and_neutralises_formulas(officer_client):
-    evil = CaseFactory(category=Category.MISSING,
-                       child=ChildFactory(first_name="=cmd|' /C calc'!A0", last_name="+Sum"))
+    evil = CaseFactory(
+        category=Category.MISSING,
+        child=ChildFactory(first_name="=cmd|' /C calc'!A0", last_name="+Sum"),
+    )
     CaseFactory(category=Category.WASP)
     rows = csv_rows(officer_client.get(CSV_URL, {"category": "missing"}))
     assert rows[0][0] == "Reference"
@@ -204,7 +224,9 @@ def test_exports_run_a_constant_number_of_queries(
 
 def test_my_cases_has_due_today_this_week_overdue_and_newly_allocated(officer_client, officer):
     overdue = overdue_case(allocated_to=officer)
-    today = CaseFactory(allocated_to=officer, received_on=TODAY - timedelta(days=14), due_date=TODAY)
+    today = CaseFactory(
+        allocated_to=officer, received_on=TODAY - timedelta(days=14), due_date=TODAY
+    )
     week = CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=3))
     later = CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=20))
     CaseFactory(due_date=TODAY)  # someone else's
@@ -230,8 +252,12 @@ def test_team_counts_open_due_this_week_and_overdue_per_officer(manager_client, 
     overdue_case(allocated_to=officer)
     CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=2))
     CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=30))
-    CaseFactory(allocated_to=officer, status=CaseStatus.CLOSED, outcome=Outcome.DIED,
-                closed_at=timezone.now())
+    CaseFactory(
+        allocated_to=officer,
+        status=CaseStatus.CLOSED,
+        outcome=Outcome.DIED,
+        closed_at=timezone.now(),
+    )
     officers = {o.pk: o for o in manager_client.get(reverse("cases:team")).context["officers"]}
     row = officers[officer.pk]
     assert (row.open_count, row.due_this_week, row.overdue_count) == (3, 1, 1)

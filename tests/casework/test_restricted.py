@@ -37,12 +37,20 @@ def frozen():
 @pytest.fixture
 def case(officer):
     child = ChildFactory(
-        first_name="Maya", last_name="Patel", address_line_1=ADDRESS, postcode=POSTCODE,
+        first_name="Maya",
+        last_name="Patel",
+        address_line_1=ADDRESS,
+        postcode=POSTCODE,
         restricted=True,
     )
     # Due today, so that it is listed on My cases too.
-    return CaseFactory(child=child, allocated_to=officer, due_date=date(2026, 11, 23),
-                       referral__address_line_1=ADDRESS, referral__postcode=POSTCODE)
+    return CaseFactory(
+        child=child,
+        allocated_to=officer,
+        due_date=date(2026, 11, 23),
+        referral__address_line_1=ADDRESS,
+        referral__postcode=POSTCODE,
+    )
 
 
 def open_url(child_id, next_url):
@@ -85,7 +93,9 @@ def test_after_a_reason_the_officer_sees_the_record_and_the_log_keeps_the_reason
     assert officer_client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
     opened = AccessLog.objects.get(action=AccessAction.OPEN_RESTRICTED)
     assert (opened.user, opened.child_id, opened.reason) == (
-        officer, case.child_id, "Home visit planned with the refuge"
+        officer,
+        case.child_id,
+        "Home visit planned with the refuge",
     )
 
 
@@ -142,8 +152,12 @@ def test_the_exports_never_carry_the_address(officer_client, case):
 
 
 def test_triage_matches_withhold_a_restricted_childs_address(officer_client, case):
-    referral = ReferralFactory(first_name="Maya", last_name="Patel", postcode=POSTCODE,
-                               date_of_birth=case.child.date_of_birth)
+    referral = ReferralFactory(
+        first_name="Maya",
+        last_name="Patel",
+        postcode=POSTCODE,
+        date_of_birth=case.child.date_of_birth,
+    )
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
     assert WITHHELD in html
     # The new referral's own postcode is shown once, in its summary, not in the match table.
@@ -159,7 +173,9 @@ def test_a_manager_restricts_and_lifts_with_a_reason(manager, manager_client):
     assert child.restricted
     event = child.events.get()
     assert (event.kind, event.by, event.detail) == (
-        EventKind.RESTRICTED, manager, "Family moved into a refuge"
+        EventKind.RESTRICTED,
+        manager,
+        "Family moved into a refuge",
     )
     # Lifting it means opening the restricted record first.
     assert manager_client.post(url, {"reason": "Left the refuge"}).status_code == 302

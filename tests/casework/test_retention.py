@@ -48,28 +48,49 @@ def frozen():
 
 def _child_with_closed_case(officer, first: str, last: str, *, close: bool = True) -> Case:
     child = ChildFactory(
-        first_name=first, last_name=last, middle_names="Middle" + last, upn="A123456789012",
-        nhs_number="9434765919", postcode="EX1 1ZZ", date_of_birth=DOB,
+        first_name=first,
+        last_name=last,
+        middle_names="Middle" + last,
+        upn="A123456789012",
+        nhs_number="9434765919",
+        postcode="EX1 1ZZ",
+        date_of_birth=DOB,
         child_protection_plan=True,
     )
     case = CaseFactory(
-        child=child, allocated_to=officer,
-        referral__referrer_name=f"Referrer {last}", referral__referrer_email=f"{last}@example.org",
-        referral__first_name=first, referral__last_name=last, referral__details=f"{first} {last} left",
+        child=child,
+        allocated_to=officer,
+        referral__referrer_name=f"Referrer {last}",
+        referral__referrer_email=f"{last}@example.org",
+        referral__first_name=first,
+        referral__last_name=last,
+        referral__details=f"{first} {last} left",
     )
     ReferralPerson.objects.create(
-        referral=case.referral, kind=ReferralPerson.Kind.PARENT, name=f"Parent {last}",
+        referral=case.referral,
+        kind=ReferralPerson.Kind.PARENT,
+        name=f"Parent {last}",
         phone="07700 900999",
     )
     svc.enquiry_record(
-        case=case, by=officer, enquiry_type=EnquiryType.HOME_VISIT, made_on=date(2026, 11, 20),
-        result=EnquiryResult.NOT_FOUND, contact=f"Aunt {last}", notes=f"{first} not at home",
+        case=case,
+        by=officer,
+        enquiry_type=EnquiryType.HOME_VISIT,
+        made_on=date(2026, 11, 20),
+        result=EnquiryResult.NOT_FOUND,
+        contact=f"Aunt {last}",
+        notes=f"{first} not at home",
     )
     svc.case_note_add(case=case, by=officer, text=f"Called {first} {last}'s mother")
-    svc.case_escalate(case=case, by=officer, reason=f"{last} family concern", social_care_referred=False)
+    svc.case_escalate(
+        case=case, by=officer, reason=f"{last} family concern", social_care_referred=False
+    )
     if close:
         svc.case_close(
-            case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Ireland",
+            case=case,
+            by=officer,
+            outcome=Outcome.MOVED_ABROAD,
+            outcome_country="Ireland",
             outcome_notes=f"{first} {last} moved to Cork",
         )
     case.refresh_from_db()
@@ -78,7 +99,8 @@ def _child_with_closed_case(officer, first: str, last: str, *, close: bool = Tru
 
 def _text_fields(model: type[models.Model]) -> list[str]:
     return [
-        f.name for f in model._meta.get_fields()
+        f.name
+        for f in model._meta.get_fields()
         if isinstance(f, (models.CharField, models.TextField)) and not f.is_relation
     ]
 
@@ -115,7 +137,11 @@ def test_a_child_past_the_rule_is_anonymised_everywhere(officer):
     assert rows_mentioning("Zebedee") == {}
     child = Child.objects.get(pk=case.child_id)
     assert (child.first_name, child.last_name, child.upn, child.nhs_number, child.postcode) == (
-        NAME, NAME, "", "", "",
+        NAME,
+        NAME,
+        "",
+        "",
+        "",
     )
     assert child.date_of_birth == date(2014, 1, 1)  # the year stays, for statistics
     assert child.child_protection_plan and child.anonymised_at is not None
@@ -124,7 +150,9 @@ def test_a_child_past_the_rule_is_anonymised_everywhere(officer):
     assert case.outcome_notes == TEXT and case.escalation_reason == TEXT
     assert set(Enquiry.objects.filter(case=case).values_list("contact", "notes")) == {(TEXT, TEXT)}
     assert set(CaseNote.objects.filter(case=case).values_list("text", flat=True)) == {TEXT}
-    assert set(Event.objects.filter(child_id=case.child_id).values_list("summary", flat=True)) == {TEXT}
+    assert set(Event.objects.filter(child_id=case.child_id).values_list("summary", flat=True)) == {
+        TEXT
+    }
     referral = Referral.objects.get(pk=case.referral_id)
     assert (referral.first_name, referral.referrer_name, referral.referrer_email) == ("", "", "")
     assert referral.details == TEXT and referral.date_of_birth == date(2014, 1, 1)

@@ -60,18 +60,28 @@ def closed_case(**kwargs):
 
 
 def test_accepting_opens_a_case_on_a_new_child_with_the_referral_details(officer):
-    referral = ReferralFactory(first_name="Zoë", last_name="Brontë", date_of_birth=DOB,
-                               upn="A123456789012", postcode="EX2 3CC")
+    referral = ReferralFactory(
+        first_name="Zoë",
+        last_name="Brontë",
+        date_of_birth=DOB,
+        upn="A123456789012",
+        postcode="EX2 3CC",
+    )
 
     case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
 
     assert re.fullmatch(r"CS-[A-Z0-9]{4}-[A-Z0-9]{4}", case.reference)
     child = case.child
     assert (child.first_name, child.last_name, child.date_of_birth, child.upn) == (
-        "Zoë", "Brontë", DOB, "A123456789012",
+        "Zoë",
+        "Brontë",
+        DOB,
+        "A123456789012",
     )
     assert (child.first_name_key, child.last_name_key, child.last_name_phonetic) == (
-        "zoe", "bronte", "BRNT",
+        "zoe",
+        "bronte",
+        "BRNT",
     )
     assert case.status == CaseStatus.OPEN and case.category == Category.MISSING
     assert case.created_by == officer
@@ -109,15 +119,18 @@ def test_a_matched_child_with_an_open_case_is_refused(officer):
     referral = ReferralFactory()
 
     with pytest.raises(TriageError, match=ERROR_CHILD_HAS_OPEN_CASE):
-        referral_accept(referral=referral, by=officer, child=open_case.child, category=Category.WASP)
+        referral_accept(
+            referral=referral, by=officer, child=open_case.child, category=Category.WASP
+        )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.NEW
 
 
 def test_a_matched_child_whose_cases_are_closed_can_have_a_new_case(officer):
     old = closed_case()
-    case = referral_accept(referral=ReferralFactory(), by=officer, child=old.child,
-                           category=Category.WASP)
+    case = referral_accept(
+        referral=ReferralFactory(), by=officer, child=old.child, category=Category.WASP
+    )
     assert case.child == old.child
 
 
@@ -146,8 +159,9 @@ def test_a_child_protection_plan_referral_escalates_at_once_and_tells_the_manage
     officer, manager, mailoutbox, committed
 ):
     UserFactory(email="retired@la.gov.uk", role=Role.MANAGER, is_active=False)
-    referral = ReferralFactory(first_name="Kofi", last_name="Mensah", child_protection_plan=True,
-                               referrer_email="")
+    referral = ReferralFactory(
+        first_name="Kofi", last_name="Mensah", child_protection_plan=True, referrer_email=""
+    )
 
     with committed():
         case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
@@ -165,16 +179,20 @@ def test_a_child_protection_plan_referral_escalates_at_once_and_tells_the_manage
 
 def test_a_looked_after_referral_escalates(officer, manager, mailoutbox, committed):
     with committed():
-        case = referral_accept(referral=ReferralFactory(looked_after=True, referrer_email=""),
-                               by=officer, category=Category.WASP)
+        case = referral_accept(
+            referral=ReferralFactory(looked_after=True, referrer_email=""),
+            by=officer,
+            category=Category.WASP,
+        )
     assert case.escalated_at == NOW and "looked after" in case.escalation_reason
     assert len(mailoutbox) == 1
 
 
 def test_an_ordinary_referral_does_not_escalate(officer, manager, mailoutbox, committed):
     with committed():
-        case = referral_accept(referral=ReferralFactory(referrer_email=""), by=officer,
-                               category=Category.WASP)
+        case = referral_accept(
+            referral=ReferralFactory(referrer_email=""), by=officer, category=Category.WASP
+        )
     assert case.escalated_at is None
     assert mailoutbox == []
 
@@ -194,14 +212,20 @@ def test_the_referrer_is_told_when_the_referral_is_accepted(officer, mailoutbox,
 
 def test_an_anonymous_referrer_is_not_emailed(officer, mailoutbox, committed):
     with committed():
-        referral_accept(referral=ReferralFactory(anonymous=True, referrer_email="x@example.com"),
-                        by=officer, category=Category.WASP)
+        referral_accept(
+            referral=ReferralFactory(anonymous=True, referrer_email="x@example.com"),
+            by=officer,
+            category=Category.WASP,
+        )
     assert mailoutbox == []
 
 
 def test_no_email_is_sent_before_the_decision_commits(officer, mailoutbox):
-    referral_accept(referral=ReferralFactory(referrer_email="hv@nhs.example"), by=officer,
-                    category=Category.WASP)
+    referral_accept(
+        referral=ReferralFactory(referrer_email="hv@nhs.example"),
+        by=officer,
+        category=Category.WASP,
+    )
     assert mailoutbox == []  # the test's transaction never commits
 
 
@@ -212,8 +236,12 @@ def test_not_cme_records_the_reason_and_tells_the_referrer(officer, mailoutbox, 
     referral = ReferralFactory(referrer_email="school@example.sch.uk")
 
     with committed():
-        referral_reject_not_cme(referral=referral, by=officer,
-                                reason=NotCmeReason.ON_ROLL_ATTENDING, notes="On roll at Birch")
+        referral_reject_not_cme(
+            referral=referral,
+            by=officer,
+            reason=NotCmeReason.ON_ROLL_ATTENDING,
+            notes="On roll at Birch",
+        )
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.NOT_CME
@@ -226,11 +254,13 @@ def test_not_cme_records_the_reason_and_tells_the_referrer(officer, mailoutbox, 
 
 def test_a_decided_referral_cannot_be_closed_as_not_cme(officer):
     referral = ReferralFactory()
-    referral_reject_not_cme(referral=referral, by=officer, reason=NotCmeReason.INSUFFICIENT,
-                            notes="")
+    referral_reject_not_cme(
+        referral=referral, by=officer, reason=NotCmeReason.INSUFFICIENT, notes=""
+    )
     with pytest.raises(TriageError, match=ERROR_NOT_NEW):
-        referral_reject_not_cme(referral=referral, by=officer,
-                                reason=NotCmeReason.INSUFFICIENT, notes="")
+        referral_reject_not_cme(
+            referral=referral, by=officer, reason=NotCmeReason.INSUFFICIENT, notes=""
+        )
     with pytest.raises(TriageError, match=ERROR_NOT_NEW):
         referral_accept(referral=referral, by=officer, category=Category.WASP)
 
@@ -281,7 +311,10 @@ def test_a_manager_allocates_a_case_to_an_officer(manager, officer):
     case_allocate(case=case, officer=officer, by=manager)
     case.refresh_from_db()
     assert case.allocated_to == officer
-    assert Event.objects.get(case=case, kind=EventKind.ALLOCATED).summary == "Allocated to Olive Officer"
+    assert (
+        Event.objects.get(case=case, kind=EventKind.ALLOCATED).summary
+        == "Allocated to Olive Officer"
+    )
 
 
 def test_an_officer_cannot_allocate(officer):
@@ -289,8 +322,9 @@ def test_an_officer_cannot_allocate(officer):
         case_allocate(case=CaseFactory(), officer=officer, by=officer)
 
 
-@pytest.mark.parametrize("role, active", [(Role.SCHOOL_STAFF, True), (Role.ADMINISTRATOR, True),
-                                          (Role.OFFICER, False)])
+@pytest.mark.parametrize(
+    "role, active", [(Role.SCHOOL_STAFF, True), (Role.ADMINISTRATOR, True), (Role.OFFICER, False)]
+)
 def test_a_case_goes_only_to_an_active_officer_or_manager(manager, role, active):
     someone = UserFactory(role=role, is_active=active)
     with pytest.raises(AllocationError, match=ERROR_NOT_AN_OFFICER):
@@ -298,8 +332,9 @@ def test_a_case_goes_only_to_an_active_officer_or_manager(manager, role, active)
 
 
 def test_a_manager_can_accept_and_allocate_at_once(manager, officer):
-    case = referral_accept(referral=ReferralFactory(), by=manager, category=Category.WASP,
-                           officer=officer)
+    case = referral_accept(
+        referral=ReferralFactory(), by=manager, category=Category.WASP, officer=officer
+    )
     assert case.allocated_to == officer
 
 
@@ -312,8 +347,11 @@ def test_an_officer_cannot_allocate_while_accepting(officer):
 
 def test_officer_loads_count_open_due_this_week_and_overdue(manager, officer):
     today = timezone.localdate()  # Monday 23 November 2026
-    CaseFactory(allocated_to=officer, received_on=today - timedelta(days=20),
-                due_date=today - timedelta(days=1))
+    CaseFactory(
+        allocated_to=officer,
+        received_on=today - timedelta(days=20),
+        due_date=today - timedelta(days=1),
+    )
     CaseFactory(allocated_to=officer, due_date=today + timedelta(days=6))  # Sunday
     CaseFactory(allocated_to=officer, due_date=today + timedelta(days=7))
     closed_case(allocated_to=officer)
@@ -334,7 +372,9 @@ def test_the_queue_puts_child_protection_plans_first_then_safeguarding_then_the_
     hours = lambda n: NOW - timedelta(hours=n)  # noqa: E731
     oldest = ReferralFactory(received_at=hours(50))
     newer = ReferralFactory(received_at=hours(10))
-    safeguarding = ReferralFactory(received_at=hours(20), reasons=["stopped_attending", Reason.EXPLOITATION.value])
+    safeguarding = ReferralFactory(
+        received_at=hours(20), reasons=["stopped_attending", Reason.EXPLOITATION.value]
+    )
     cp_plan = ReferralFactory(received_at=hours(1), child_protection_plan=True)
     ReferralFactory(status=ReferralStatus.ACCEPTED, decided_at=NOW, child_protection_plan=True)
 
@@ -357,7 +397,10 @@ def test_the_triage_page_can_sort_by_date_received(officer_client):
     ReferralFactory(first_name="Riskychild", reasons=[Reason.FGM.value])
     html = officer_client.get(reverse("triage:list"), {"sort": "oldest"}).content.decode()
     assert html.index("Olderchild") < html.index("Riskychild")
-    assert officer_client.get(reverse("triage:list"), {"sort": "<bad>", "page": "x"}).status_code == 200
+    assert (
+        officer_client.get(reverse("triage:list"), {"sort": "<bad>", "page": "x"}).status_code
+        == 200
+    )
 
 
 # --------------------------------------------------------------------------- permissions
@@ -411,8 +454,13 @@ def test_decision_endpoints_refuse_get(officer_client):
 
 def test_the_referral_page_shows_the_details_and_the_possible_matches(officer_client):
     child_keys_save(ChildFactory(first_name="John", last_name="Smith", date_of_birth=DOB))
-    referral = ReferralFactory(first_name="John", last_name="Smyth", date_of_birth=DOB,
-                               referrer_name="Harriet Visitor", details="Not seen since half term")
+    referral = ReferralFactory(
+        first_name="John",
+        last_name="Smyth",
+        date_of_birth=DOB,
+        referrer_name="Harriet Visitor",
+        details="Not seen since half term",
+    )
 
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
 
@@ -448,7 +496,11 @@ def test_a_manager_accepts_onto_a_matched_child_and_allocates(manager_client, of
     referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
     response = manager_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": str(child.pk), "accept-category": "wasp", "accept-officer": str(officer.pk)},
+        {
+            "accept-child": str(child.pk),
+            "accept-category": "wasp",
+            "accept-officer": str(officer.pk),
+        },
     )
     assert response.status_code == 302
     case = Case.objects.get(referral=referral)
@@ -457,8 +509,9 @@ def test_a_manager_accepts_onto_a_matched_child_and_allocates(manager_client, of
 
 def test_an_incomplete_decision_shows_the_error_summary(officer_client):
     referral = ReferralFactory()
-    response = officer_client.post(reverse("triage:accept", args=[referral.reference]),
-                                   {"accept-child": "new"})
+    response = officer_client.post(
+        reverse("triage:accept", args=[referral.reference]), {"accept-child": "new"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html and "Select the category" in html
@@ -468,8 +521,10 @@ def test_an_incomplete_decision_shows_the_error_summary(officer_client):
 def test_a_child_not_among_the_matches_is_an_invalid_choice(officer_client):
     stranger = ChildFactory(first_name="Priya", last_name="Patel", date_of_birth=date(2010, 1, 1))
     referral = ReferralFactory(first_name="John", last_name="Smith")
-    response = officer_client.post(reverse("triage:accept", args=[referral.reference]),
-                                   {"accept-child": str(stranger.pk), "accept-category": "wasp"})
+    response = officer_client.post(
+        reverse("triage:accept", args=[referral.reference]),
+        {"accept-child": str(stranger.pk), "accept-category": "wasp"},
+    )
     assert response.status_code == 200
     assert not Case.objects.exists()
 
@@ -492,8 +547,9 @@ def test_duplicate_through_the_page_offers_the_matched_childs_open_case(officer_
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
     assert case.reference in html
 
-    response = officer_client.post(reverse("triage:duplicate", args=[referral.reference]),
-                                   {"duplicate-case": str(case.pk)})
+    response = officer_client.post(
+        reverse("triage:duplicate", args=[referral.reference]), {"duplicate-case": str(case.pk)}
+    )
 
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -502,11 +558,14 @@ def test_duplicate_through_the_page_offers_the_matched_childs_open_case(officer_
 
 def test_a_decided_referral_shows_its_decision_and_no_forms(officer_client, officer):
     referral = ReferralFactory()
-    referral_reject_not_cme(referral=referral, by=officer, reason=NotCmeReason.OUT_OF_AREA, notes="")
+    referral_reject_not_cme(
+        referral=referral, by=officer, reason=NotCmeReason.OUT_OF_AREA, notes=""
+    )
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
     assert "Not CME" in html and "Close as not CME" not in html
-    response = officer_client.post(reverse("triage:not_cme", args=[referral.reference]),
-                                   {"notcme-reason": "ehe_suitable"})
+    response = officer_client.post(
+        reverse("triage:not_cme", args=[referral.reference]), {"notcme-reason": "ehe_suitable"}
+    )
     assert response.status_code == 302
 
 
@@ -532,7 +591,9 @@ def test_the_referral_page_runs_a_constant_number_of_queries(
 ):
     user = request.getfixturevalue(persona)
     for _ in range(matches):
-        child = child_keys_save(ChildFactory(first_name="John", last_name="Smith", date_of_birth=DOB))
+        child = child_keys_save(
+            ChildFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
+        )
         CaseFactory(child=child)
     for _ in range(3):
         UserFactory(role=Role.OFFICER)

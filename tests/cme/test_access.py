@@ -22,7 +22,8 @@ def _walk(patterns, prefix=""):
 
 def test_every_view_states_who_may_use_it():
     unmarked = [
-        route for route, p in _walk(get_resolver().url_patterns)
+        route
+        for route, p in _walk(get_resolver().url_patterns)
         if not hasattr(p.callback, "allowed_roles")
     ]
     assert unmarked == []
@@ -53,45 +54,77 @@ PERSONAS = ["anonymous", "staff_a", "staff_b", "officer", "manager", "administra
 def persona_client(request, client, staff_a, staff_b, officer, manager, administrator):
     def make(name):
         users = {
-            "staff_a": staff_a, "staff_b": staff_b, "officer": officer,
-            "manager": manager, "administrator": administrator,
+            "staff_a": staff_a,
+            "staff_b": staff_b,
+            "officer": officer,
+            "manager": manager,
+            "administrator": administrator,
         }
         if name != "anonymous":
             client.force_login(users[name])
         return client
+
     return make
 
 
 # (url builder, expected status per persona); 302 for anonymous means "sent to sign in".
 CASES = {
-    "school home": (lambda r: reverse("schools:home"),
-                    dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403)),
-    "school submissions": (lambda r: reverse("schools:return_list"),
-                           dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403)),
-    "joiner form": (lambda r: reverse("schools:return_start", args=["joiner"]),
-                    dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403)),
-    "leaver form": (lambda r: reverse("schools:return_start", args=["leaver"]),
-                    dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403)),
-    "part-time form": (lambda r: reverse("schools:return_start", args=["part_time"]),
-                       dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403)),
-    "absence form": (lambda r: reverse("schools:return_start", args=["absence"]),
-                     dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403)),
-    "school A's return (school view)": (lambda r: reverse("schools:return_detail", args=[r.reference]),
-                                        dict(anonymous=302, staff_a=200, staff_b=404, officer=403, manager=403, administrator=403)),
-    "school A's receipt": (lambda r: reverse("schools:return_submitted", args=[r.reference]),
-                           dict(anonymous=302, staff_a=200, staff_b=404, officer=403, manager=403, administrator=403)),
-    "all returns (LA)": (lambda r: reverse("schools:la_returns"),
-                         dict(anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200)),
-    "school A's return (LA view)": (lambda r: reverse("schools:la_return_detail", args=[r.reference]),
-                                    dict(anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200)),
-    "home": (lambda r: reverse("home"),
-             dict(anonymous=302, staff_a=302, staff_b=302, officer=302, manager=302, administrator=302)),
-    "accessibility": (lambda r: reverse("accessibility"),
-                      dict(anonymous=200, staff_a=200, staff_b=200, officer=200, manager=200, administrator=200)),
-    "privacy": (lambda r: reverse("privacy"),
-                dict(anonymous=200, staff_a=200, staff_b=200, officer=200, manager=200, administrator=200)),
-    "admin": (lambda r: reverse("admin:index"),
-              dict(anonymous=302, staff_a=302, staff_b=302, officer=302, manager=302, administrator=200)),
+    "school home": (
+        lambda r: reverse("schools:home"),
+        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
+    ),
+    "school submissions": (
+        lambda r: reverse("schools:return_list"),
+        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
+    ),
+    "joiner form": (
+        lambda r: reverse("schools:return_start", args=["joiner"]),
+        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
+    ),
+    "leaver form": (
+        lambda r: reverse("schools:return_start", args=["leaver"]),
+        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
+    ),
+    "part-time form": (
+        lambda r: reverse("schools:return_start", args=["part_time"]),
+        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
+    ),
+    "absence form": (
+        lambda r: reverse("schools:return_start", args=["absence"]),
+        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
+    ),
+    "school A's return (school view)": (
+        lambda r: reverse("schools:return_detail", args=[r.reference]),
+        dict(anonymous=302, staff_a=200, staff_b=404, officer=403, manager=403, administrator=403),
+    ),
+    "school A's receipt": (
+        lambda r: reverse("schools:return_submitted", args=[r.reference]),
+        dict(anonymous=302, staff_a=200, staff_b=404, officer=403, manager=403, administrator=403),
+    ),
+    "all returns (LA)": (
+        lambda r: reverse("schools:la_returns"),
+        dict(anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200),
+    ),
+    "school A's return (LA view)": (
+        lambda r: reverse("schools:la_return_detail", args=[r.reference]),
+        dict(anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200),
+    ),
+    "home": (
+        lambda r: reverse("home"),
+        dict(anonymous=302, staff_a=302, staff_b=302, officer=302, manager=302, administrator=302),
+    ),
+    "accessibility": (
+        lambda r: reverse("accessibility"),
+        dict(anonymous=200, staff_a=200, staff_b=200, officer=200, manager=200, administrator=200),
+    ),
+    "privacy": (
+        lambda r: reverse("privacy"),
+        dict(anonymous=200, staff_a=200, staff_b=200, officer=200, manager=200, administrator=200),
+    ),
+    "admin": (
+        lambda r: reverse("admin:index"),
+        dict(anonymous=302, staff_a=302, staff_b=302, officer=302, manager=302, administrator=200),
+    ),
 }
 
 
@@ -131,7 +164,10 @@ def test_a_trust_lead_switches_between_their_schools(client, school_a, school_b)
 
 
 def test_sign_in_with_email_any_case(client, officer):
-    response = client.post(reverse("login"), {"username": "OLIVE@la.gov.uk", "password": "correct-horse-battery-staple"})
+    response = client.post(
+        reverse("login"),
+        {"username": "OLIVE@la.gov.uk", "password": "correct-horse-battery-staple"},
+    )
     assert response.status_code == 302
 
 

@@ -46,7 +46,9 @@ PERSONAS = ("anonymous", "staff_a", "staff_b", "officer", "manager", "administra
 # ----------------------------------------------------------------------------- the walk
 
 
-def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, URLPattern]]:
+def walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> list[tuple[str, URLPattern]]:
     """(\"namespace:name\", pattern) for every named URL pattern, the admin site left out."""
     found: list[tuple[str, URLPattern]] = []
     for p in patterns:
@@ -150,11 +152,18 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
 R = dict  # one row: persona -> status
 
 
-def row(anonymous: int, staff: int | tuple[int, int], officer: int, manager: int,
-        administrator: int) -> dict[str, int]:
+def row(
+    anonymous: int, staff: int | tuple[int, int], officer: int, manager: int, administrator: int
+) -> dict[str, int]:
     staff_a, staff_b = staff if isinstance(staff, tuple) else (staff, staff)
-    return R(anonymous=anonymous, staff_a=staff_a, staff_b=staff_b, officer=officer,
-             manager=manager, administrator=administrator)
+    return R(
+        anonymous=anonymous,
+        staff_a=staff_a,
+        staff_b=staff_b,
+        officer=officer,
+        manager=manager,
+        administrator=administrator,
+    )
 
 
 ALL_200 = row(200, 200, 200, 200, 200)
@@ -195,7 +204,9 @@ EXPECTED: dict[str, Expect] = {
     "healthz": Expect(ALL_200),
     # -- schools
     "schools:home": Expect(SCHOOL),
-    "schools:switch_school": Expect(row(302, 405, 403, 403, 403), post=row(302, 404, 403, 403, 403)),
+    "schools:switch_school": Expect(
+        row(302, 405, 403, 403, 403), post=row(302, 404, 403, 403, 403)
+    ),
     "schools:return_list": Expect(SCHOOL),
     "schools:return_start": Expect(SCHOOL),
     "schools:return_check": Expect(row(302, 302, 403, 403, 403)),  # no draft: back to the form
@@ -296,8 +307,15 @@ class Clients(dict[str, Client]):
 
 @pytest.fixture
 def clients(staff_a, staff_b, officer, manager, administrator) -> Clients:
-    return Clients({"staff_a": staff_a, "staff_b": staff_b, "officer": officer,
-                    "manager": manager, "administrator": administrator})
+    return Clients(
+        {
+            "staff_a": staff_a,
+            "staff_b": staff_b,
+            "officer": officer,
+            "manager": manager,
+            "administrator": administrator,
+        }
+    )
 
 
 def test_the_matrix(world, clients, capsys):
@@ -321,16 +339,23 @@ def test_the_matrix(world, clients, capsys):
                 cells += 1
                 status = response.status_code
                 if status != table[persona]:
-                    failures.append(f"{method} {name} ({url}) as {persona}: "
-                                    f"expected {table[persona]}, got {status}")
-                elif (persona == "anonymous" and status == 302
-                      and pattern.callback.allowed_roles != PUBLIC):
+                    failures.append(
+                        f"{method} {name} ({url}) as {persona}: "
+                        f"expected {table[persona]}, got {status}"
+                    )
+                elif (
+                    persona == "anonymous"
+                    and status == 302
+                    and pattern.callback.allowed_roles != PUBLIC
+                ):
                     # A protected view sends the anonymous to sign in, not anywhere else.
                     location = response["Location"]
                     if not location.startswith(reverse("login")):
                         failures.append(f"GET {name} as anonymous: 302 to {location}, not sign-in")
-    summary = (f"access matrix: {len(patterns)} URLs x {len(PERSONAS)} personas = "
-               f"{len(patterns) * len(PERSONAS)} cells ({cells} requests with POST-only checks)")
+    summary = (
+        f"access matrix: {len(patterns)} URLs x {len(PERSONAS)} personas = "
+        f"{len(patterns) * len(PERSONAS)} cells ({cells} requests with POST-only checks)"
+    )
     with capsys.disabled():
         print(f"\n{summary}")
     assert not failures, "\n".join([summary, *failures])
@@ -368,7 +393,9 @@ def test_school_b_does_not_see_school_a_referrals(world, clients):
     assert reference in mine_a
     assert reference not in mine_b
     # Nor a sent page for it (only the sending session sees it).
-    assert clients["staff_b"].get(reverse("referrals:new_sent", args=[reference])).status_code == 404
+    assert (
+        clients["staff_b"].get(reverse("referrals:new_sent", args=[reference])).status_code == 404
+    )
 
 
 def test_an_unknown_reference_is_the_same_404_as_another_school(world, clients):

@@ -40,7 +40,10 @@ def logged(**kw):
 def test_a_change_through_a_service_records_who_made_it(manager):
     referral = ReferralFactory()
     referral_reject_not_cme(
-        referral=referral, by=manager, reason=NotCmeReason.ON_ROLL_ATTENDING, notes="On roll at Alder"
+        referral=referral,
+        by=manager,
+        reason=NotCmeReason.ON_ROLL_ATTENDING,
+        notes="On roll at Alder",
     )
     latest = Referral.history.filter(id=referral.pk).latest("history_date", "history_id")
     assert latest.status == "not_cme"
@@ -119,7 +122,10 @@ def test_each_register_page_is_one_row_not_one_per_child(officer, officer_client
 
 @pytest.mark.parametrize(
     ("name", "action"),
-    [("cases:register_csv", "export_register_csv"), ("cases:register_xlsx", "export_register_xlsx")],
+    [
+        ("cases:register_csv", "export_register_csv"),
+        ("cases:register_xlsx", "export_register_xlsx"),
+    ],
 )
 def test_an_export_is_one_row_with_the_count_of_children(officer, officer_client, name, action):
     for _ in range(3):
@@ -132,7 +138,9 @@ def test_an_export_is_one_row_with_the_count_of_children(officer, officer_client
     assert row.detail == "3 children"
 
 
-def test_viewing_a_referral_and_a_return_is_logged(officer, officer_client, staff_a, client_a, school_a):
+def test_viewing_a_referral_and_a_return_is_logged(
+    officer, officer_client, staff_a, client_a, school_a
+):
     case = CaseFactory()
     officer_client.get(reverse("triage:detail", args=[case.referral.reference]))
     assert logged(action="view_referral") == [("view_referral", officer.email, case.child_id)]
@@ -156,7 +164,9 @@ def test_officers_and_school_staff_cannot_read_the_audit(request, persona):
 
 
 @pytest.mark.parametrize("persona", ["manager_client", "admin_client_"])
-def test_managers_and_administrators_can_search_the_audit(request, persona, officer, officer_client):
+def test_managers_and_administrators_can_search_the_audit(
+    request, persona, officer, officer_client
+):
     case = CaseFactory()
     other = CaseFactory()
     officer_client.get(reverse("cases:detail", args=[case.reference]))
@@ -174,7 +184,10 @@ def test_the_audit_search_filters_by_date(manager_client, officer_client):
     today = timezone.localdate()
     yesterday = (today - timedelta(days=1)).isoformat()
     assert manager_client.get(SEARCH, {"date_to": yesterday}).context["page"].paginator.count == 0
-    assert manager_client.get(SEARCH, {"date_from": today.isoformat()}).context["page"].paginator.count == 1
+    assert (
+        manager_client.get(SEARCH, {"date_from": today.isoformat()}).context["page"].paginator.count
+        == 1
+    )
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -229,8 +242,12 @@ def test_there_is_no_url_to_change_or_delete_an_audit_row():
             reverse(name, args=[1])
 
 
-def test_the_admin_refuses_to_add_change_or_delete_access_log_rows(administrator, officer, admin_client_):
-    row = AccessLog.objects.create(user=officer, action=AccessAction.VIEW_REGISTER, path="/register/")
+def test_the_admin_refuses_to_add_change_or_delete_access_log_rows(
+    administrator, officer, admin_client_
+):
+    row = AccessLog.objects.create(
+        user=officer, action=AccessAction.VIEW_REGISTER, path="/register/"
+    )
     model_admin = site._registry[AccessLog]
     request = RequestFactory().get("/")
     request.user = administrator

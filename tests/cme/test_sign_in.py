@@ -281,7 +281,15 @@ def test_production_session_settings_are_strict():
         check=True,
     )
     assert out.stdout.split() == [
-        "1800", "True", "True", "True", "31536000", "True", "DENY", "True", "5",
+        "1800",
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "True",
+        "DENY",
+        "True",
+        "5",
         "axes.backends.AxesStandaloneBackend",
     ]
 

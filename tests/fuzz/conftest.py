@@ -30,8 +30,11 @@ EXAMPLES = 25
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
     database=None,
 )
 
@@ -66,27 +69,75 @@ hostile_text = st.one_of(
     st.sampled_from(PAYLOADS),
     st.text(max_size=60),  # any unicode, control characters included
     st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=20),  # control characters
-    st.builds(lambda p, n: p * n, st.sampled_from(["x", "é", SCRIPT, "\u202e"]),
-              st.integers(min_value=1000, max_value=20_000)).map(lambda s: s[:20_000]),
+    st.builds(
+        lambda p, n: p * n,
+        st.sampled_from(["x", "é", SCRIPT, "\u202e"]),
+        st.integers(min_value=1000, max_value=20_000),
+    ).map(lambda s: s[:20_000]),
     st.builds(lambda a, b: a + b, st.sampled_from(PAYLOADS), st.text(max_size=20)),
 )
 
 date_part = st.one_of(
-    st.sampled_from(["0", "00", "1", "31", "32", "-1", "13", "٣", "²", "0001", "1", "9999",
-                     "10000", "99999999999999999999", "2026", "1899", " 1 ", "", "1.5", "x"]),
+    st.sampled_from(
+        [
+            "0",
+            "00",
+            "1",
+            "31",
+            "32",
+            "-1",
+            "13",
+            "٣",
+            "²",
+            "0001",
+            "1",
+            "9999",
+            "10000",
+            "99999999999999999999",
+            "2026",
+            "1899",
+            " 1 ",
+            "",
+            "1.5",
+            "x",
+        ]
+    ),
     st.integers(min_value=-10_000, max_value=100_000).map(str),
     hostile_text,
 )
 iso_date = st.one_of(
-    st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "1-1-1",
-                     "99999-01-01", "2026-1-1", "", "today", "٢٠٢٦-٠١-٠١"]),
+    st.sampled_from(
+        [
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "2026-13-01",
+            "1-1-1",
+            "99999-01-01",
+            "2026-1-1",
+            "",
+            "today",
+            "٢٠٢٦-٠١-٠١",
+        ]
+    ),
     st.dates().map(str),
     hostile_text,
 )
 malformed_upn = st.one_of(
-    st.sampled_from(["A12345678901", "A1234567890123", "1234567890123", "A12345678901Z",
-                     "a123456789012", "Ａ123456789012", "A١٢٣٤٥٦٧٨٩٠١٢", "A 123 456 789 012",
-                     "A123456789012\x00", "\x00"]),
+    st.sampled_from(
+        [
+            "A12345678901",
+            "A1234567890123",
+            "1234567890123",
+            "A12345678901Z",
+            "a123456789012",
+            "Ａ123456789012",
+            "A١٢٣٤٥٦٧٨٩٠١٢",
+            "A 123 456 789 012",
+            "A123456789012\x00",
+            "\x00",
+        ]
+    ),
     st.text(alphabet="A1234567890 -\x00", min_size=10, max_size=16),
     hostile_text,
 )
@@ -130,7 +181,11 @@ class FormFields(HTMLParser):
             if a.get("type") in ("submit", "button", "file"):
                 return
             options = self.fields.setdefault(name, [])
-            if tag == "input" and a.get("type") in ("radio", "checkbox", "hidden") and a.get("value"):
+            if (
+                tag == "input"
+                and a.get("type") in ("radio", "checkbox", "hidden")
+                and a.get("value")
+            ):
                 options.append(a["value"])
             if tag == "select":
                 self._select = name
@@ -195,16 +250,29 @@ def _fuzz_settings(settings: Any, tmp_path: Any, monkeypatch: Any) -> None:
 
 
 @pytest.fixture
-def world(school_a: Any, school_b: Any, staff_a: Any, staff_b: Any, officer: Any, manager: Any,
-          administrator: Any) -> World:
+def world(
+    school_a: Any,
+    school_b: Any,
+    staff_a: Any,
+    staff_b: Any,
+    officer: Any,
+    manager: Any,
+    administrator: Any,
+) -> World:
     return build_world(school_a=school_a, staff_a=staff_a, manager=manager)
 
 
 @pytest.fixture
-def clients(staff_a: Any, staff_b: Any, officer: Any, manager: Any,
-            administrator: Any) -> dict[str, Client]:
-    users = {"staff_a": staff_a, "staff_b": staff_b, "officer": officer, "manager": manager,
-             "administrator": administrator}
+def clients(
+    staff_a: Any, staff_b: Any, officer: Any, manager: Any, administrator: Any
+) -> dict[str, Client]:
+    users = {
+        "staff_a": staff_a,
+        "staff_b": staff_b,
+        "officer": officer,
+        "manager": manager,
+        "administrator": administrator,
+    }
     out = {"anonymous": Client()}
     for persona, user in users.items():
         out[persona] = Client()

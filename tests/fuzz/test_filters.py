@@ -22,30 +22,48 @@ class ListPage:
 
 
 COMMON = ("page", "sort", "q")
-REGISTER = ("category", "officer", "overdue", "age_from", "age_to", "nc_year", "last_school",
-            "flags", "reason", "received_after", "received_before", *COMMON)
+REGISTER = (
+    "category",
+    "officer",
+    "overdue",
+    "age_from",
+    "age_to",
+    "nc_year",
+    "last_school",
+    "flags",
+    "reason",
+    "received_after",
+    "received_before",
+    *COMMON,
+)
 
 LISTS: dict[str, ListPage] = {
-    "school returns": ListPage("staff_a", lambda w: reverse("schools:return_list"),
-                               ("kind", "status", *COMMON)),
-    "LA returns": ListPage("officer", lambda w: reverse("schools:la_returns"),
-                           ("kind", "status", "school", "is_late", "submitted_after",
-                            "submitted_before", *COMMON)),
+    "school returns": ListPage(
+        "staff_a", lambda w: reverse("schools:return_list"), ("kind", "status", *COMMON)
+    ),
+    "LA returns": ListPage(
+        "officer",
+        lambda w: reverse("schools:la_returns"),
+        ("kind", "status", "school", "is_late", "submitted_after", "submitted_before", *COMMON),
+    ),
     "triage": ListPage("officer", lambda w: reverse("triage:list"), COMMON),
     "register": ListPage("officer", lambda w: reverse("cases:register"), REGISTER),
     "register CSV": ListPage("officer", lambda w: reverse("cases:register_csv"), REGISTER),
     "register XLSX": ListPage("officer", lambda w: reverse("cases:register_xlsx"), REGISTER),
     "my cases": ListPage("officer", lambda w: reverse("cases:my_cases"), COMMON),
     "team": ListPage("manager", lambda w: reverse("cases:team"), COMMON),
-    "chronology": ListPage("officer", lambda w: reverse("cases:chronology", args=[w.child.pk]),
-                           ("kind", *COMMON)),
-    "merge search": ListPage("manager", lambda w: reverse("cases:merge_search", args=[w.child.pk]),
-                             COMMON),
+    "chronology": ListPage(
+        "officer", lambda w: reverse("cases:chronology", args=[w.child.pk]), ("kind", *COMMON)
+    ),
+    "merge search": ListPage(
+        "manager", lambda w: reverse("cases:merge_search", args=[w.child.pk]), COMMON
+    ),
     "notifications": ListPage("officer", lambda w: reverse("notifications"), COMMON),
     "my referrals": ListPage("staff_a", lambda w: reverse("referrals:mine"), COMMON),
     "dashboard": ListPage("manager", lambda w: reverse("dashboard:dashboard"), ("period", *COMMON)),
-    "data pack": ListPage("manager", lambda w: reverse("dashboard:data_pack"),
-                          ("period", "suppress", *COMMON)),
+    "data pack": ListPage(
+        "manager", lambda w: reverse("dashboard:data_pack"), ("period", "suppress", *COMMON)
+    ),
     "report runs": ListPage("manager", lambda w: reverse("reports:runs"), COMMON),
 }
 
@@ -62,13 +80,29 @@ def _audit_lists() -> dict[str, ListPage]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        found[name] = ListPage("manager", lambda w, u=url: u,
-                               ("user", "action", "child", "q", "date_from", "date_to",
-                                "after", "before", "from", "to", "page", "sort"))
+        found[name] = ListPage(
+            "manager",
+            lambda w, u=url: u,
+            (
+                "user",
+                "action",
+                "child",
+                "q",
+                "date_from",
+                "date_to",
+                "after",
+                "before",
+                "from",
+                "to",
+                "page",
+                "sort",
+            ),
+        )
     return found
 
 
 LISTS.update(_audit_lists())
+
 
 #: A query string names a parameter once or many times (a multiple choice filter).
 def _query(params: tuple[str, ...]) -> st.SearchStrategy[dict[str, list[str]]]:

@@ -36,25 +36,43 @@ def _case(name: str) -> Callable[[World], str]:
 FORMS: dict[str, Target] = {
     "sign in": Target("anonymous", lambda w: reverse("login")),
     "password reset": Target("anonymous", lambda w: reverse("password_reset")),
-    "joiner return": Target("staff_a", lambda w: reverse("schools:return_start", args=["joiner"]),
-                            then_post_redirect=True),
-    "leaver return": Target("staff_a", lambda w: reverse("schools:return_start", args=["leaver"]),
-                            then_post_redirect=True),
-    "part-time return": Target("staff_a",
-                               lambda w: reverse("schools:return_start", args=["part_time"]),
-                               then_post_redirect=True),
-    "absence return": Target("staff_a", lambda w: reverse("schools:return_start", args=["absence"]),
-                             then_post_redirect=True),
-    "timetable review": Target("staff_a", lambda w: reverse(
-        "schools:timetable_review", args=[w.returns["part_time"].reference])),
+    "joiner return": Target(
+        "staff_a",
+        lambda w: reverse("schools:return_start", args=["joiner"]),
+        then_post_redirect=True,
+    ),
+    "leaver return": Target(
+        "staff_a",
+        lambda w: reverse("schools:return_start", args=["leaver"]),
+        then_post_redirect=True,
+    ),
+    "part-time return": Target(
+        "staff_a",
+        lambda w: reverse("schools:return_start", args=["part_time"]),
+        then_post_redirect=True,
+    ),
+    "absence return": Target(
+        "staff_a",
+        lambda w: reverse("schools:return_start", args=["absence"]),
+        then_post_redirect=True,
+    ),
+    "timetable review": Target(
+        "staff_a",
+        lambda w: reverse("schools:timetable_review", args=[w.returns["part_time"].reference]),
+    ),
     "switch school": Target("staff_a", lambda w: reverse("schools:home")),
-    "public referral": Target("anonymous", lambda w: reverse("referrals:public_start"),
-                              then_post_redirect=True),
-    "signed-in referral (school)": Target("staff_a", lambda w: reverse("referrals:new"),
-                                          then_post_redirect=True),
-    "signed-in referral (LA)": Target("officer", lambda w: reverse("referrals:new"),
-                                      then_post_redirect=True),
-    "triage decisions": Target("manager", lambda w: reverse("triage:detail", args=[w.referral.reference])),
+    "public referral": Target(
+        "anonymous", lambda w: reverse("referrals:public_start"), then_post_redirect=True
+    ),
+    "signed-in referral (school)": Target(
+        "staff_a", lambda w: reverse("referrals:new"), then_post_redirect=True
+    ),
+    "signed-in referral (LA)": Target(
+        "officer", lambda w: reverse("referrals:new"), then_post_redirect=True
+    ),
+    "triage decisions": Target(
+        "manager", lambda w: reverse("triage:detail", args=[w.referral.reference])
+    ),
     "enquiry": Target("officer", _case("cases:enquiry_new")),
     "note": Target("officer", _case("cases:note_new")),
     "investigation complete": Target("officer", _case("cases:investigation_complete")),
@@ -63,20 +81,24 @@ FORMS: dict[str, Target] = {
     "close": Target("officer", _case("cases:close")),
     "reopen": Target("officer", _case("cases:reopen")),
     "allocate": Target("manager", _case("cases:allocate")),
-    "merge": Target("manager", lambda w: reverse("cases:merge_confirm",
-                                                 args=[w.child.pk, w.other_child.pk])),
+    "merge": Target(
+        "manager", lambda w: reverse("cases:merge_confirm", args=[w.child.pk, w.other_child.pk])
+    ),
     "undo merge": Target("manager", lambda w: reverse("cases:merge_undo", args=[w.merge.pk])),
     "report request": Target("manager", lambda w: reverse("reports:runs")),
     "notifications read": Target("officer", lambda w: reverse("notifications")),
     "two-factor set-up": Target("officer", lambda w: reverse("two_factor_setup")),
-    "restrict a record": Target("manager", lambda w: reverse("cases:restrict", args=[w.other_child.pk])),
+    "restrict a record": Target(
+        "manager", lambda w: reverse("cases:restrict", args=[w.other_child.pk])
+    ),
 }
 
 #: Where a page's form posts when it is not the page itself.
 POST_TO: dict[str, Callable[[World], list[str]]] = {
     "switch school": lambda w: [reverse("schools:switch_school")],
     "triage decisions": lambda w: [
-        reverse(f"triage:{d}", args=[w.referral.reference]) for d in ("accept", "not_cme", "duplicate")
+        reverse(f"triage:{d}", args=[w.referral.reference])
+        for d in ("accept", "not_cme", "duplicate")
     ],
     "notifications read": lambda w: [reverse("notifications_read")],
 }

@@ -23,8 +23,14 @@ from tests.factories import ReferralFactory
 from tests.reports.test_pdf import PDFTOTEXT, needs_poppler, sample_figures
 
 SCRIPT = "<script>alert(1)</script>"
-FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+2",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-1+2",
+    "\t=1+1",
+    "\r=1+1",
+]
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -70,7 +76,7 @@ def test_the_register_csv_neutralises_formulas(hostile_case, officer_client):
     assert body, "the hostile case is in the export"
     for cell in body[0]:
         _assert_neutral(cell)
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in body[0]
+    assert '\'=HYPERLINK("http://x","y")' in body[0]
     assert "'-1+2" in body[0]
 
 
@@ -92,7 +98,9 @@ def _hostile_figures():
     figures = sample_figures()
     hostile_rows = [[f, 3] for f in FORMULAS] + [[SCRIPT, 4], ["<b>bold</b> & co", 5]]
     tables = [
-        dataclasses.replace(t, rows=hostile_rows, note="=1+1 note") if t.key == "deletions_by_school" else t
+        dataclasses.replace(t, rows=hostile_rows, note="=1+1 note")
+        if t.key == "deletions_by_school"
+        else t
         for t in figures.tables
     ]
     headlines = [*figures.headlines, Headline(key="x", label="=cmd|label", value=1, previous=2)]

@@ -20,8 +20,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 URL = "admin:schools_school_import"
 
 
-def _csv(name: str = "gias.csv", content: bytes | None = None,
-         content_type: str = "text/csv") -> SimpleUploadedFile:
+def _csv(
+    name: str = "gias.csv", content: bytes | None = None, content_type: str = "text/csv"
+) -> SimpleUploadedFile:
     if content is None:
         content = (DATA / "gias_sample.csv").read_bytes()
     return SimpleUploadedFile(name, content, content_type=content_type)
@@ -31,8 +32,9 @@ def _post(client, upload, **extra):
     return client.post(reverse(URL), {"file": upload, "la_code": "999", **extra})
 
 
-def test_only_administrators_reach_the_upload(client_a, officer_client, manager_client,
-                                              admin_client_, client):
+def test_only_administrators_reach_the_upload(
+    client_a, officer_client, manager_client, admin_client_, client
+):
     url = reverse(URL)
     assert admin_client_.get(url).status_code == 200
     for other in (client_a, officer_client, manager_client, client):

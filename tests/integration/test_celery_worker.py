@@ -172,5 +172,5 @@ def test_a_real_worker_flags_an_overdue_case_in_the_database(worker: dict[str, A
         time.sleep(0.25)
 
     assert flagged_at is not None, f"the worker did not flag the case in {TIMEOUT}s:\n{log}"
-    assert Notification.objects.filter(user=officer, key=f"overdue:{case.pk}").exists()
+    assert Notification.objects.filter(user=officer, body__contains=case.reference).exists()
     assert "overdue_enquiries: flagged 1, notified 1" in log, log

@@ -176,11 +176,10 @@ def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
     assert "flagged 1, notified 2" in first
     assert "flagged 0, notified 0" in second
     for user in (staff_a, manager):
-        sent = Notification.objects.get(user=user)
-        assert (
-            sent.title
-            == f"Absence notification {notification.reference}: deletion threshold reached"
-        )
+        sent = Notification.objects.get(user=user)  # one per person per day
+        assert sent.key == f"continuous_absence:{user.pk}:2026-05-19"
+        assert sent.title.startswith("1 absence notification at the deletion threshold")
+        assert notification.reference in sent.body
         assert notification.first_name not in sent.title + sent.body
         assert "joint reasonable enquiries" in sent.body
     assert not Notification.objects.filter(user__in=[staff_b, officer]).exists()

@@ -87,7 +87,8 @@ def test_headlines_are_the_report_figures_unsuppressed_with_the_change(manager_c
     figures = board_figures(date(2026, 6, 1), date(2026, 6, 30))
     for h in figures.headlines:
         assert (cards[h.key].headline.value, cards[h.key].headline.previous) == (
-            h.value, h.previous,
+            h.value,
+            h.previous,
         )
     assert cards["open_now"].headline.value == 4
     assert cards["open_now"].change == 3

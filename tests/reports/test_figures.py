@@ -60,7 +60,6 @@ def case(
     )
 
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -222,7 +221,9 @@ def test_investigations_within_the_clock_and_median_working_days() -> None:
 
 def test_overdue_at_the_period_end() -> None:
     case(date(2026, 6, 1))  # due 15 June, not completed: overdue
-    case(date(2026, 6, 1), investigation_completed_at=local(date(2026, 7, 2)))  # late, but done after
+    case(
+        date(2026, 6, 1), investigation_completed_at=local(date(2026, 7, 2))
+    )  # late, but done after
     case(date(2026, 6, 1), investigation_completed_at=local(date(2026, 6, 12)))  # done
     case(date(2026, 6, 25))  # not yet due
 
@@ -243,10 +244,20 @@ def test_median_and_longest_open_durations_in_days() -> None:
 
 
 def test_children_untraceable_stay_open_and_are_counted() -> None:
-    case(date(2026, 3, 1), category=Category.MISSING, outcome=Outcome.UNTRACEABLE,
-         review_date=date(2026, 6, 20), investigation_completed_at=local(date(2026, 3, 5)))
-    case(date(2026, 3, 1), category=Category.MISSING, outcome=Outcome.UNTRACEABLE,
-         review_date=date(2026, 8, 1), investigation_completed_at=local(date(2026, 3, 5)))
+    case(
+        date(2026, 3, 1),
+        category=Category.MISSING,
+        outcome=Outcome.UNTRACEABLE,
+        review_date=date(2026, 6, 20),
+        investigation_completed_at=local(date(2026, 3, 5)),
+    )
+    case(
+        date(2026, 3, 1),
+        category=Category.MISSING,
+        outcome=Outcome.UNTRACEABLE,
+        review_date=date(2026, 8, 1),
+        investigation_completed_at=local(date(2026, 3, 5)),
+    )
 
     table = june()["untraceable"]
 
@@ -265,7 +276,9 @@ def test_deletions_by_ground_and_by_school() -> None:
         (birch, DeletionGround.G, date(2025, 6, 15)),  # previous year
     ]:
         LeaverReturnFactory(
-            school=school, ground=ground, deletion_date=deleted,
+            school=school,
+            ground=ground,
+            deletion_date=deleted,
             ground_met_date=deleted - timedelta(days=1),
         )
 
@@ -283,11 +296,14 @@ def test_two_schools_with_the_same_name_are_two_rows() -> None:
     for urn in (200001, 200002):
         LeaverReturnFactory(
             school=SchoolFactory(urn=urn, name="St Mary's CE Primary"),
-            deletion_date=date(2026, 6, 2), ground_met_date=date(2026, 6, 1),
+            deletion_date=date(2026, 6, 2),
+            ground_met_date=date(2026, 6, 1),
         )
 
     assert june()["deletions_by_school"].rows == [
-        ["St Mary's CE Primary", 1, 0], ["St Mary's CE Primary", 1, 0], ["Total", 2, 0],
+        ["St Mary's CE Primary", 1, 0],
+        ["St Mary's CE Primary", 1, 0],
+        ["Total", 2, 0],
     ]
 
 
@@ -298,9 +314,11 @@ def test_late_and_missing_returns_by_school() -> None:
     JoinerReturnFactory(school=alder, is_late=True, submitted_at=local(date(2026, 7, 1), 0, 5))
     LeaverReturnFactory(school=birch, is_late=True, submitted_at=local(date(2026, 6, 9)))
     LeaverReturnFactory(
-        school=alder, submitted_at=local(date(2026, 5, 1)),
+        school=alder,
+        submitted_at=local(date(2026, 5, 1)),
         transition_flagged_at=local(date(2026, 6, 10)),
-        destination_type=DestinationType.UNKNOWN, s2s_lost_pupil_uploaded=True,
+        destination_type=DestinationType.UNKNOWN,
+        s2s_lost_pupil_uploaded=True,
     )
     LeaverReturnFactory(school=birch, is_late=True, submitted_at=local(date(2025, 6, 9)))
 
@@ -314,14 +332,27 @@ def test_late_and_missing_returns_by_school() -> None:
 
 
 def test_part_time_timetables_open_and_overdue_for_review() -> None:
-    PartTimeTimetableFactory(start_date=date(2026, 5, 1), next_review_date=date(2026, 6, 10),
-                             planned_end_date=date(2026, 9, 1))
-    PartTimeTimetableFactory(start_date=date(2026, 5, 1), next_review_date=date(2026, 7, 10),
-                             planned_end_date=date(2026, 6, 20))
-    PartTimeTimetableFactory(start_date=date(2026, 5, 1), next_review_date=date(2026, 6, 1),
-                             planned_end_date=date(2026, 9, 1), ended_on=date(2026, 6, 15))
-    PartTimeTimetableFactory(start_date=date(2026, 7, 1), next_review_date=date(2026, 7, 20),
-                             planned_end_date=date(2026, 9, 1))
+    PartTimeTimetableFactory(
+        start_date=date(2026, 5, 1),
+        next_review_date=date(2026, 6, 10),
+        planned_end_date=date(2026, 9, 1),
+    )
+    PartTimeTimetableFactory(
+        start_date=date(2026, 5, 1),
+        next_review_date=date(2026, 7, 10),
+        planned_end_date=date(2026, 6, 20),
+    )
+    PartTimeTimetableFactory(
+        start_date=date(2026, 5, 1),
+        next_review_date=date(2026, 6, 1),
+        planned_end_date=date(2026, 9, 1),
+        ended_on=date(2026, 6, 15),
+    )
+    PartTimeTimetableFactory(
+        start_date=date(2026, 7, 1),
+        next_review_date=date(2026, 7, 20),
+        planned_end_date=date(2026, 9, 1),
+    )
 
     table = june()["part_time"]
 
@@ -351,12 +382,27 @@ def test_twelve_month_trend_of_referrals_and_open_cases() -> None:
 def test_every_table_and_headline_the_pdf_expects_is_there() -> None:
     figures = board_figures(*JUNE)
     assert [t.key for t in figures.tables] == [
-        "referrals_by_source", "referrals_by_reason", "cases_by_category", "open_by_age",
-        "vulnerability", "outcomes", "investigations", "durations", "untraceable",
-        "deletions_by_ground", "deletions_by_school", "returns_by_school", "part_time",
+        "referrals_by_source",
+        "referrals_by_reason",
+        "cases_by_category",
+        "open_by_age",
+        "vulnerability",
+        "outcomes",
+        "investigations",
+        "durations",
+        "untraceable",
+        "deletions_by_ground",
+        "deletions_by_school",
+        "returns_by_school",
+        "part_time",
     ]
     assert [h.key for h in figures.headlines] == [
-        "open_now", "new_referrals", "cases_opened", "overdue", "untraceable", "on_time_pct",
+        "open_now",
+        "new_referrals",
+        "cases_opened",
+        "overdue",
+        "untraceable",
+        "on_time_pct",
     ]
     assert not figures.suppressed
     assert any("10 working days" in text for _, text in figures.definitions)
@@ -368,8 +414,11 @@ QUERY_BOUND = 20
 
 def _bulk(n: int) -> None:
     for i in range(n):
-        case(date(2026, 6, 1) + timedelta(days=i % 28), child__looked_after=bool(i % 2),
-             investigation_completed_at=local(date(2026, 6, 29)) if i % 3 else None)
+        case(
+            date(2026, 6, 1) + timedelta(days=i % 28),
+            child__looked_after=bool(i % 2),
+            investigation_completed_at=local(date(2026, 6, 29)) if i % 3 else None,
+        )
 
 
 @pytest.mark.parametrize("n", [3, 30])

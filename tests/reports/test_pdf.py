@@ -67,20 +67,31 @@ needs_poppler = pytest.mark.skipif(
 )
 
 SCHOOLS = [
-    "Alder Primary School", "Birch Academy", "Cedar High School", "Damson Junior School",
-    "Elm Park Academy", "Fir Tree Infant School", "Gorse Hill School", "Hazel Community College",
+    "Alder Primary School",
+    "Birch Academy",
+    "Cedar High School",
+    "Damson Junior School",
+    "Elm Park Academy",
+    "Fir Tree Infant School",
+    "Gorse Hill School",
+    "Hazel Community College",
 ]
 
 
 def _t(key, title, columns, rows, *, total=True, note=""):
     counts = list(range(1, len(columns)))
     if total:
-        sums = ["Total"] + [
-            sum(r[i] for r in rows if isinstance(r[i], int)) for i in counts
-        ]
+        sums = ["Total"] + [sum(r[i] for r in rows if isinstance(r[i], int)) for i in counts]
         rows = [*rows, sums]
-    return Table(key=key, title=title, columns=columns, rows=rows, count_columns=counts,
-                 total_row=total, note=note)
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=rows,
+        count_columns=counts,
+        total_row=total,
+        note=note,
+    )
 
 
 def sample_figures(*, suppressed: bool = False, small: int = 3) -> BoardFigures:
@@ -90,46 +101,125 @@ def sample_figures(*, suppressed: bool = False, small: int = 3) -> BoardFigures:
     two = "<5" if suppressed else 2
     months = [date(2025, m, 1) for m in range(4, 13)] + [date(2026, m, 1) for m in range(1, 4)]
     tables = [
-        _t("referrals_by_source", "Referrals by source",
-           ["Source", "Referrals", "Last year"],
-           [["School", 212, 190], ["Public", 41, 38], ["Health", 27, 30], ["Police", s, 6],
-            ["Other local authority", 58, 49]]),
-        _t("referrals_by_reason", "Referrals by reason",
-           ["Reason", "Referrals"],
-           [["Moved out of area", 131], ["Left for elective home education", 64],
-            ["Not attending", 97], ["Removed from roll", 43], ["Unknown", two]]),
-        _t("cases_by_category", "Cases by category",
-           ["Category", "Cases"],
-           [["Missing: whereabouts unknown", 37], ["Not on a school roll", 118],
-            ["At risk of missing education", 154], ["Traced: awaiting a place", 22],
-            ["Left the country", s]]),
-        _t("open_by_age", "Open cases by age", ["Age group", "Open cases"],
-           [["5 to 7", 46], ["8 to 10", 61], ["11 to 13", 88], ["14 to 16", 101]]),
-        _t("vulnerability", "Vulnerability of children in open cases", ["Vulnerability", "Children"],
-           [["Child in need", 31], ["Child protection plan", 12], ["Child looked after", s],
-            ["EHC plan", 44], ["SEN support", 70], ["Young carer", 9]], total=False,
-           note="A child may have more than one vulnerability."),
-        _t("outcomes", "Outcomes of closed cases", ["Outcome", "Cases"],
-           [["Found a school place", 188], ["Elective home education", 52],
-            ["Moved to another local authority", 61], ["Left England", 23],
-            ["Not found after all enquiries", two]]),
-        _t("investigations", "Initial investigations", ["Measure", "Number"],
-           [["Completed", 301], ["Completed within 10 working days", 262], ["Overdue now", 14]],
-           total=False),
-        Table(key="durations", title="How long cases stayed open", columns=["Measure", "Days"],
-              rows=[["Median", 34], ["Mean", 47.5], ["Longest", 412]], count_columns=[1]),
-        _t("untraceable", "Children not found", ["Status", "Children"],
-           [["Untraceable, referred to the Lost Pupils Database", 9], ["Still being traced", 17]]),
-        _t("deletions_by_ground", "Deletions from roll by ground", ["Ground (reg 9)", "Deletions"],
-           [["(1)(a) Registered at another school", 403], ["(1)(b) Home education", 118],
-            ["(1)(c) Ceased to live within distance", 87], ["(1)(i) 20 school days' absence", 29]]),
-        _t("deletions_by_school", "Deletions from roll by school", ["School", "Deletions"],
-           [[n, 30 + 11 * i] for i, n in enumerate(SCHOOLS)]),
-        _t("returns_by_school", "Returns from schools on time", ["School", "Returns", "Late"],
-           [[n, 80 + 7 * i, i % 3] for i, n in enumerate(SCHOOLS)]),
-        _t("part_time", "Part-time timetables", ["Measure", "Pupils"],
-           [["On a part-time timetable", 64], ["Over 6 weeks", 19], ["Review overdue", s]],
-           total=False),
+        _t(
+            "referrals_by_source",
+            "Referrals by source",
+            ["Source", "Referrals", "Last year"],
+            [
+                ["School", 212, 190],
+                ["Public", 41, 38],
+                ["Health", 27, 30],
+                ["Police", s, 6],
+                ["Other local authority", 58, 49],
+            ],
+        ),
+        _t(
+            "referrals_by_reason",
+            "Referrals by reason",
+            ["Reason", "Referrals"],
+            [
+                ["Moved out of area", 131],
+                ["Left for elective home education", 64],
+                ["Not attending", 97],
+                ["Removed from roll", 43],
+                ["Unknown", two],
+            ],
+        ),
+        _t(
+            "cases_by_category",
+            "Cases by category",
+            ["Category", "Cases"],
+            [
+                ["Missing: whereabouts unknown", 37],
+                ["Not on a school roll", 118],
+                ["At risk of missing education", 154],
+                ["Traced: awaiting a place", 22],
+                ["Left the country", s],
+            ],
+        ),
+        _t(
+            "open_by_age",
+            "Open cases by age",
+            ["Age group", "Open cases"],
+            [["5 to 7", 46], ["8 to 10", 61], ["11 to 13", 88], ["14 to 16", 101]],
+        ),
+        _t(
+            "vulnerability",
+            "Vulnerability of children in open cases",
+            ["Vulnerability", "Children"],
+            [
+                ["Child in need", 31],
+                ["Child protection plan", 12],
+                ["Child looked after", s],
+                ["EHC plan", 44],
+                ["SEN support", 70],
+                ["Young carer", 9],
+            ],
+            total=False,
+            note="A child may have more than one vulnerability.",
+        ),
+        _t(
+            "outcomes",
+            "Outcomes of closed cases",
+            ["Outcome", "Cases"],
+            [
+                ["Found a school place", 188],
+                ["Elective home education", 52],
+                ["Moved to another local authority", 61],
+                ["Left England", 23],
+                ["Not found after all enquiries", two],
+            ],
+        ),
+        _t(
+            "investigations",
+            "Initial investigations",
+            ["Measure", "Number"],
+            [["Completed", 301], ["Completed within 10 working days", 262], ["Overdue now", 14]],
+            total=False,
+        ),
+        Table(
+            key="durations",
+            title="How long cases stayed open",
+            columns=["Measure", "Days"],
+            rows=[["Median", 34], ["Mean", 47.5], ["Longest", 412]],
+            count_columns=[1],
+        ),
+        _t(
+            "untraceable",
+            "Children not found",
+            ["Status", "Children"],
+            [["Untraceable, referred to the Lost Pupils Database", 9], ["Still being traced", 17]],
+        ),
+        _t(
+            "deletions_by_ground",
+            "Deletions from roll by ground",
+            ["Ground (reg 9)", "Deletions"],
+            [
+                ["(1)(a) Registered at another school", 403],
+                ["(1)(b) Home education", 118],
+                ["(1)(c) Ceased to live within distance", 87],
+                ["(1)(i) 20 school days' absence", 29],
+            ],
+        ),
+        _t(
+            "deletions_by_school",
+            "Deletions from roll by school",
+            ["School", "Deletions"],
+            [[n, 30 + 11 * i] for i, n in enumerate(SCHOOLS)],
+        ),
+        _t(
+            "returns_by_school",
+            "Returns from schools on time",
+            ["School", "Returns", "Late"],
+            [[n, 80 + 7 * i, i % 3] for i, n in enumerate(SCHOOLS)],
+        ),
+        _t(
+            "part_time",
+            "Part-time timetables",
+            ["Measure", "Pupils"],
+            [["On a part-time timetable", 64], ["Over 6 weeks", 19], ["Review overdue", s]],
+            total=False,
+        ),
     ]
     headlines = [
         Headline("open_now", "Open cases now", 296, 251),
@@ -140,17 +230,31 @@ def sample_figures(*, suppressed: bool = False, small: int = 3) -> BoardFigures:
         Headline("on_time_pct", "Investigations on time", 87.0, 81.5, "%"),
     ]
     return BoardFigures(
-        start=date(2025, 4, 1), end=date(2026, 3, 31),
-        previous_start=date(2024, 4, 1), previous_end=date(2025, 3, 31),
-        headlines=headlines, tables=tables,
-        trend=Trend(months=months,
-                    referrals=[118, 104, 96, 61, 40, 131, 142, 127, 88, 119, 151, 171],
-                    open_cases=[240, 251, 262, 255, 248, 270, 281, 290, 276, 284, 291, 296]),
+        start=date(2025, 4, 1),
+        end=date(2026, 3, 31),
+        previous_start=date(2024, 4, 1),
+        previous_end=date(2025, 3, 31),
+        headlines=headlines,
+        tables=tables,
+        trend=Trend(
+            months=months,
+            referrals=[118, 104, 96, 61, 40, 131, 142, 127, 88, 119, 151, 171],
+            open_cases=[240, 251, 262, 255, 248, 270, 281, 290, 276, 284, 291, 296],
+        ),
         definitions=[
-            ("Child missing education (CME)", "A child of compulsory school age who is not registered at a school and is not receiving suitable education otherwise than at a school."),
-            ("Referral", "A notification to the CME service that a child may be missing education."),
+            (
+                "Child missing education (CME)",
+                "A child of compulsory school age who is not registered at a school and is not receiving suitable education otherwise than at a school.",
+            ),
+            (
+                "Referral",
+                "A notification to the CME service that a child may be missing education.",
+            ),
             ("Open case", "A case not yet closed on the last day of the period."),
-            ("On time", "An initial investigation completed within 10 working days of the referral."),
+            (
+                "On time",
+                "An initial investigation completed within 10 working days of the referral.",
+            ),
             ("Suppression", "Counts from 1 to 4 are shown as “<5” in versions for distribution."),
         ],
         suppressed=suppressed,
@@ -173,8 +277,18 @@ def render_pages(pdf: bytes, tmp_path: Path, prefix: str, last: int = 3) -> list
     for old in ARTIFACTS.glob(f"{prefix}-*.png"):
         old.unlink()
     subprocess.run(  # noqa: S603
-        [PDFTOPPM, "-png", "-r", "60", "-f", "1", "-l", str(last), str(path),
-         str(ARTIFACTS / prefix)],
+        [
+            PDFTOPPM,
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            str(last),
+            str(path),
+            str(ARTIFACTS / prefix),
+        ],
         check=True,
     )
     return sorted(ARTIFACTS.glob(f"{prefix}-*.png"))
@@ -235,15 +349,34 @@ def test_the_pdf_has_its_sections_and_numbers(tmp_path):
     print(f"render_pdf took {elapsed:.2f} s for {len(pdf):,} bytes")
     assert pdf.startswith(b"%PDF")
     text = " ".join(pdf_text(pdf, tmp_path).split())
-    for heading in ["Children missing education: report to the Safeguarding Children",
-                    "Contents", "Executive summary", "Charts", "Tables", "Definitions",
-                    "OFFICIAL-SENSITIVE", LA, "1 April 2025 to 31 March 2026",
-                    "1 April 2024 to 31 March 2025"]:
+    for heading in [
+        "Children missing education: report to the Safeguarding Children",
+        "Contents",
+        "Executive summary",
+        "Charts",
+        "Tables",
+        "Definitions",
+        "OFFICIAL-SENSITIVE",
+        LA,
+        "1 April 2025 to 31 March 2026",
+        "1 April 2024 to 31 March 2025",
+    ]:
         assert heading in text, heading
     for table in figures.tables:
         assert table.title in text, table.title
-    for number in ["1,348", "1,211", "296", "251", "87%", "81.5%", "up 137 (11%) from 1,211",
-                   "down 25 (3%) from 902", "403", "Alder Primary School", "47.5"]:
+    for number in [
+        "1,348",
+        "1,211",
+        "296",
+        "251",
+        "87%",
+        "81.5%",
+        "up 137 (11%) from 1,211",
+        "down 25 (3%) from 902",
+        "403",
+        "Alder Primary School",
+        "47.5",
+    ]:
         assert number in text, number
     assert "Page 1 of" in text and "Page 3 of" in text
     assert "NOT suppressed" in text

@@ -9,17 +9,29 @@ from reports.suppression import suppress
 
 def figures_with(table: Table) -> BoardFigures:
     return BoardFigures(
-        start=date(2026, 1, 1), end=date(2026, 12, 31),
-        previous_start=date(2025, 1, 1), previous_end=date(2025, 12, 31),
-        headlines=[], tables=[table], trend=Trend(months=[], referrals=[], open_cases=[]),
-        definitions=[], suppressed=False, generated_at=datetime(2027, 1, 4, 9, 0),
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        previous_start=date(2025, 1, 1),
+        previous_end=date(2025, 12, 31),
+        headlines=[],
+        tables=[table],
+        trend=Trend(months=[], referrals=[], open_cases=[]),
+        definitions=[],
+        suppressed=False,
+        generated_at=datetime(2027, 1, 4, 9, 0),
     )
 
 
 def schools_table(n: int) -> Table:
     rows = [[f"School {i}", i] for i in range(1, n + 1)]
-    return Table(key="deletions_by_school", title="Deletions by school", columns=["School", "Deletions"],
-                 rows=[*rows, ["Total", sum(range(1, n + 1))]], count_columns=[1], total_row=True)
+    return Table(
+        key="deletions_by_school",
+        title="Deletions by school",
+        columns=["School", "Deletions"],
+        rows=[*rows, ["Total", sum(range(1, n + 1))]],
+        count_columns=[1],
+        total_row=True,
+    )
 
 
 def test_long_tables_keep_the_largest_rows_and_add_up_the_rest():

@@ -115,8 +115,9 @@ def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
     assert downloads == [(manager.pk, "pdf", run.pk), (manager.pk, "csv", run.pk)]
 
 
-def test_internal_use_is_not_suppressed(fast, manager_client, figures, frozen,
-                                        django_capture_on_commit_callbacks):
+def test_internal_use_is_not_suppressed(
+    fast, manager_client, figures, frozen, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _request(manager_client, audience="internal", period="last_month")
     run = ReportRun.objects.get()
@@ -128,9 +129,18 @@ def test_internal_use_is_not_suppressed(fast, manager_client, figures, frozen,
 
 def test_a_custom_period(fast, manager_client, figures, frozen, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _request(manager_client, period="custom",
-                            **{"start_0": "1", "start_1": "9", "start_2": "2025",
-                               "end_0": "28", "end_1": "2", "end_2": "2026"})
+        response = _request(
+            manager_client,
+            period="custom",
+            **{
+                "start_0": "1",
+                "start_1": "9",
+                "start_2": "2025",
+                "end_0": "28",
+                "end_1": "2",
+                "end_2": "2026",
+            },
+        )
     assert response.status_code == 302
     run = ReportRun.objects.get()
     assert (run.period_start, run.period_end) == (date(2025, 9, 1), date(2026, 2, 28))
@@ -146,9 +156,12 @@ def test_a_custom_period(fast, manager_client, figures, frozen, django_capture_o
     ],
 )
 def test_a_bad_period_is_refused(manager_client, frozen, start, end, message):
-    response = _request(manager_client, period="custom",
-                        **{f"start_{i}": v for i, v in enumerate(start)},
-                        **{f"end_{i}": v for i, v in enumerate(end)})
+    response = _request(
+        manager_client,
+        period="custom",
+        **{f"start_{i}": v for i, v in enumerate(start)},
+        **{f"end_{i}": v for i, v in enumerate(end)},
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ReportRun.objects.exists()
@@ -178,9 +191,14 @@ def test_periods():
 
 
 def test_the_page_polls_and_shows_progress_while_a_run_builds(manager_client, manager):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31), status=RunStatus.BUILDING,
-                                   progress=60, message="Laying out the PDF")
+    run = ReportRun.objects.create(
+        requested_by=manager,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        status=RunStatus.BUILDING,
+        progress=60,
+        message="Laying out the PDF",
+    )
     page = manager_client.get(reverse("reports:runs")).content.decode()
     # No self-refresh (WCAG 2.2.1): a module script polls status.json; a link for no JS.
     assert 'http-equiv="refresh"' not in page
@@ -190,14 +208,22 @@ def test_the_page_polls_and_shows_progress_while_a_run_builds(manager_client, ma
     assert f'<progress id="progress-{run.pk}" max="100" value="60">' in page
     assert "Laying out the PDF (60%)" in page
     status = manager_client.get(reverse("reports:run_status", args=[run.pk])).json()
-    assert status == {"id": run.pk, "status": "building", "progress": 60,
-                      "message": "Laying out the PDF", "ready": False, "pdf_url": "",
-                      "csv_url": "", "error": ""}
+    assert status == {
+        "id": run.pk,
+        "status": "building",
+        "progress": 60,
+        "message": "Laying out the PDF",
+        "ready": False,
+        "pdf_url": "",
+        "csv_url": "",
+        "error": "",
+    }
 
 
 def test_progress_is_saved_at_each_step(fast, manager, monkeypatch):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     seen = []
     real = svc._progress
 
@@ -218,8 +244,9 @@ def test_a_failed_build_is_marked_failed_without_detail(manager, manager_client,
         raise RuntimeError("Jane Smith, 12 High Street")  # a message that must not be shown
 
     monkeypatch.setattr(svc, "get_figures", boom)
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     assert build_report.delay(run.pk).get() is False
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
@@ -242,8 +269,9 @@ def test_a_database_error_hands_the_run_back_for_a_retry(fast, manager, monkeypa
         return sample_figures()
 
     monkeypatch.setattr(svc, "get_figures", flaky)
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     with pytest.raises(OperationalError):  # raised, so the task's autoretry takes it
         svc.report_build(run.pk)
     run.refresh_from_db()
@@ -255,8 +283,9 @@ def test_a_database_error_hands_the_run_back_for_a_retry(fast, manager, monkeypa
 
 
 def test_a_second_build_task_for_the_same_run_does_nothing(fast, manager, figures):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     assert build_report.delay(run.pk).get() is True
     run.refresh_from_db()
     first = (run.pdf_file.name, run.finished_at)
@@ -267,9 +296,13 @@ def test_a_second_build_task_for_the_same_run_does_nothing(fast, manager, figure
 
 
 def test_a_run_stuck_building_is_reclaimed_only_after_30_minutes(fast, manager, figures):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31), status=RunStatus.BUILDING,
-                                   started_at=timezone.now() - timedelta(minutes=10))
+    run = ReportRun.objects.create(
+        requested_by=manager,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        status=RunStatus.BUILDING,
+        started_at=timezone.now() - timedelta(minutes=10),
+    )
     assert build_report.delay(run.pk).get() is False  # another worker may still be on it
     ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=31))
     assert build_report.delay(run.pk).get() is True
@@ -278,8 +311,9 @@ def test_a_run_stuck_building_is_reclaimed_only_after_30_minutes(fast, manager, 
 
 
 def test_not_ready_runs_cannot_be_downloaded(manager, manager_client):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     for name in ("reports:download_pdf", "reports:download_csv"):
         assert manager_client.get(reverse(name, args=[run.pk])).status_code == 404
     assert manager_client.get(reverse("reports:download_pdf", args=[99999])).status_code == 404
@@ -287,8 +321,9 @@ def test_not_ready_runs_cannot_be_downloaded(manager, manager_client):
 
 
 def test_downloads_are_append_only(fast, manager, figures):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     build_report.delay(run.pk)
     run.refresh_from_db()
     download = svc.report_download_record(run=run, user=manager, fmt="pdf")
@@ -299,8 +334,9 @@ def test_downloads_are_append_only(fast, manager, figures):
 
 
 def test_report_files_have_no_public_url(fast, manager, figures):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     build_report.delay(run.pk)
     run.refresh_from_db()
     with pytest.raises(ValueError):
@@ -309,8 +345,12 @@ def test_report_files_have_no_public_url(fast, manager, figures):
 
 def test_the_status_is_checked_by_the_database(manager):
     with pytest.raises(IntegrityError):
-        ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                 period_end=date(2026, 1, 31), status="lost")
+        ReportRun.objects.create(
+            requested_by=manager,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 31),
+            status="lost",
+        )
 
 
 # ------------------------------------------------------------------------------- beat
@@ -325,10 +365,12 @@ def test_beat_has_the_two_report_entries(settings):
     assert quarterly["schedule"].month_of_year == {1, 4, 7, 10}
 
 
-def test_monthly_build_on_the_first_working_day_once(fast, manager, officer, figures, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
-    other_manager = type(manager).objects.create_user("mo@la.gov.uk", role="manager",
-                                                      full_name="Mo Manager")
+def test_monthly_build_on_the_first_working_day_once(
+    fast, manager, officer, figures, mailoutbox, django_capture_on_commit_callbacks
+):
+    other_manager = type(manager).objects.create_user(
+        "mo@la.gov.uk", role="manager", full_name="Mo Manager"
+    )
     # 1 December 2026 is a Tuesday: the first working day of the month.
     with django_capture_on_commit_callbacks(execute=True):
         summary = monthly_board_report.delay("2026-12-01").get()
@@ -336,7 +378,10 @@ def test_monthly_build_on_the_first_working_day_once(fast, manager, officer, fig
     assert "created" in summary and "notified 2" in summary
     run = ReportRun.objects.get()
     assert (run.kind, run.period_start, run.period_end) == (
-        RunKind.MONTHLY, date(2026, 11, 1), date(2026, 11, 30))
+        RunKind.MONTHLY,
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+    )
     assert run.suppressed is True and run.requested_by is None
     assert run.status == RunStatus.READY
     notes = Notification.objects.filter(key=f"report:{run.pk}")
@@ -362,22 +407,28 @@ def test_quarterly_build_at_the_start_of_a_quarter(fast, manager, figures):
     quarterly_board_report.delay("2026-10-01").get()
     run = ReportRun.objects.get()
     assert (run.kind, run.period_start, run.period_end) == (
-        RunKind.QUARTERLY, date(2026, 7, 1), date(2026, 9, 30))
+        RunKind.QUARTERLY,
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+    )
     assert Notification.objects.filter(key=f"report:{run.pk}", user=manager).count() == 1
 
 
 def test_a_scheduled_run_for_a_period_is_unique(db):
-    ReportRun.objects.create(kind=RunKind.MONTHLY, period_start=date(2026, 1, 1),
-                             period_end=date(2026, 1, 31))
+    ReportRun.objects.create(
+        kind=RunKind.MONTHLY, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     with pytest.raises(IntegrityError):
-        ReportRun.objects.create(kind=RunKind.MONTHLY, period_start=date(2026, 1, 1),
-                                 period_end=date(2026, 1, 31))
+        ReportRun.objects.create(
+            kind=RunKind.MONTHLY, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+        )
 
 
 def test_on_demand_runs_for_the_same_period_may_repeat(manager):
     for _ in range(2):
-        ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                 period_end=date(2026, 1, 31))
+        ReportRun.objects.create(
+            requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+        )
     assert ReportRun.objects.count() == 2
 
 
@@ -389,8 +440,9 @@ PERSONAS = ["anonymous", "staff_a", "officer", "administrator", "manager"]
 
 @pytest.fixture
 def ready_run(manager, figures, fast):
-    run = ReportRun.objects.create(requested_by=manager, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 1, 31))
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
     build_report.delay(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.READY

@@ -26,8 +26,12 @@ def _figures(*tables: Table, headlines: list[Headline] | None = None) -> BoardFi
 
 def _table(rows: list[list], *, total_row: bool = True, count_columns=(1,)) -> Table:
     return Table(
-        key="t", title="T", columns=["Label", "This", "Previous"], rows=rows,
-        count_columns=list(count_columns), total_row=total_row,
+        key="t",
+        title="T",
+        columns=["Label", "This", "Previous"],
+        rows=rows,
+        count_columns=list(count_columns),
+        total_row=total_row,
     )
 
 
@@ -75,12 +79,16 @@ def test_without_a_total_only_the_small_cells_are_hidden() -> None:
 
 def test_rates_medians_and_columns_that_are_not_counts_are_left_alone() -> None:
     table = Table(
-        key="t", title="T", columns=["Measure", "This", "Label"],
+        key="t",
+        title="T",
+        columns=["Measure", "This", "Label"],
         rows=[["Completed", 4, "x"], ["Share (%)", 3.0, "y"], ["Median days", 2.5, 1]],
         count_columns=[1],
     )
     assert suppress_table(table).rows == [
-        ["Completed", SUPPRESSED, "x"], ["Share (%)", 3.0, "y"], ["Median days", 2.5, 1],
+        ["Completed", SUPPRESSED, "x"],
+        ["Share (%)", 3.0, "y"],
+        ["Median days", 2.5, 1],
     ]
 
 
@@ -97,7 +105,9 @@ def test_headline_counts_are_suppressed_but_percentages_are_not() -> None:
 
     assert got.suppressed and not figures.suppressed
     assert [(h.value, h.previous) for h in got.headlines] == [
-        (SUPPRESSED, 12), (0, SUPPRESSED), (3.0, 2.0),
+        (SUPPRESSED, 12),
+        (0, SUPPRESSED),
+        (3.0, 2.0),
     ]
 
 

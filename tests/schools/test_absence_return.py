@@ -94,10 +94,16 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
     content = page(check)
     assert check.status_code == 200
     assert "Check your answers" in content
-    for shown in ("The absence", "2 November 2026", "Unauthorised absence",
-                  "We do not know where the pupil is", "Enquiries",
-                  "Phoned the parents or carers<br>Made a home visit",
-                  "No answer at the door", "Lily"):
+    for shown in (
+        "The absence",
+        "2 November 2026",
+        "Unauthorised absence",
+        "We do not know where the pupil is",
+        "Enquiries",
+        "Phoned the parents or carers<br>Made a home visit",
+        "No answer at the door",
+        "Lily",
+    ):
         assert shown in content
 
     sent = client_a.post(CHECK)
@@ -135,9 +141,14 @@ def test_no_enquiries_are_stored_as_an_empty_list(client_a):
 
 @time_machine.travel(NOW, tick=False)
 def test_a_pupil_who_did_not_come_back_after_leave(client_a, calendar):
-    client_a.post(START, absence_post(
-        absence_type="after_leave", **day("leave_end_date", date(2026, 11, 11)),
-        **day("first_day_of_absence", date(2026, 11, 12))))
+    client_a.post(
+        START,
+        absence_post(
+            absence_type="after_leave",
+            **day("leave_end_date", date(2026, 11, 11)),
+            **day("first_day_of_absence", date(2026, 11, 12)),
+        ),
+    )
     client_a.post(CHECK)
     saved = AbsenceNotification.objects.get()
     assert saved.absence_type == AbsenceType.AFTER_LEAVE
@@ -162,24 +173,50 @@ def test_the_detail_page_lists_the_enquiries_and_offers_no_review(client_a, scho
 # -- the rules ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    (day("first_day_of_absence", date(2026, 11, 24)), ERROR_FIRST_DAY_IN_FUTURE),
-    ({"first_day_of_absence_0": "", "first_day_of_absence_1": "", "first_day_of_absence_2": ""},
-     "Enter the first day of absence"),
-    ({"absence_type": ""}, "Select what kind of absence it is"),
-    ({"absence_type": "after_leave"}, ERROR_LEAVE_END_REQUIRED),
-    ({"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 23)),
-      **day("first_day_of_absence", date(2026, 11, 20))}, ERROR_LEAVE_END_NOT_PAST),
-    ({"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 2))},
-     ERROR_LEAVE_END_NOT_BEFORE_ABSENCE),
-    ({"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 9))},
-     ERROR_LEAVE_END_NOT_BEFORE_ABSENCE),
-    ({"absence_type": "after_leave", "leave_end_date_0": "31", "leave_end_date_1": "11",
-      "leave_end_date_2": "2026"}, "The last day of the leave of absence must be a real date"),
-    (day("last_contact_date", date(2026, 11, 30)), ERROR_LAST_CONTACT_IN_FUTURE),
-    ({"whereabouts": ""}, "Select whether you know where the pupil is"),
-    ({"enquiries": ["phone", "carrier_pigeon"]}, "Select the enquiries from the list"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (day("first_day_of_absence", date(2026, 11, 24)), ERROR_FIRST_DAY_IN_FUTURE),
+        (
+            {
+                "first_day_of_absence_0": "",
+                "first_day_of_absence_1": "",
+                "first_day_of_absence_2": "",
+            },
+            "Enter the first day of absence",
+        ),
+        ({"absence_type": ""}, "Select what kind of absence it is"),
+        ({"absence_type": "after_leave"}, ERROR_LEAVE_END_REQUIRED),
+        (
+            {
+                "absence_type": "after_leave",
+                **day("leave_end_date", date(2026, 11, 23)),
+                **day("first_day_of_absence", date(2026, 11, 20)),
+            },
+            ERROR_LEAVE_END_NOT_PAST,
+        ),
+        (
+            {"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 2))},
+            ERROR_LEAVE_END_NOT_BEFORE_ABSENCE,
+        ),
+        (
+            {"absence_type": "after_leave", **day("leave_end_date", date(2026, 11, 9))},
+            ERROR_LEAVE_END_NOT_BEFORE_ABSENCE,
+        ),
+        (
+            {
+                "absence_type": "after_leave",
+                "leave_end_date_0": "31",
+                "leave_end_date_1": "11",
+                "leave_end_date_2": "2026",
+            },
+            "The last day of the leave of absence must be a real date",
+        ),
+        (day("last_contact_date", date(2026, 11, 30)), ERROR_LAST_CONTACT_IN_FUTURE),
+        ({"whereabouts": ""}, "Select whether you know where the pupil is"),
+        ({"enquiries": ["phone", "carrier_pigeon"]}, "Select the enquiries from the list"),
+    ],
+)
 @time_machine.travel(NOW, tick=False)
 def test_each_rule_of_the_absence_notification(client_a, overrides, message):
     response = client_a.post(START, absence_post(**overrides))
@@ -192,9 +229,15 @@ def test_each_rule_of_the_absence_notification(client_a, overrides, message):
 
 @time_machine.travel(NOW, tick=False)
 def test_last_contact_is_optional(client_a):
-    response = client_a.post(START, absence_post(
-        last_contact_date_0="", last_contact_date_1="", last_contact_date_2="",
-        last_contact_details=""))
+    response = client_a.post(
+        START,
+        absence_post(
+            last_contact_date_0="",
+            last_contact_date_1="",
+            last_contact_date_2="",
+            last_contact_details="",
+        ),
+    )
     assert response.status_code == 302
 
 
@@ -213,13 +256,15 @@ def test_known_whereabouts_gives_no_missing_child_warning(client_a):
     assert "potential missing child" not in page(client_a.get(CHECK))
 
 
-@pytest.mark.parametrize(("enquiries", "shown"), [
-    ([], "You have recorded 0 enquiries."),
-    (["phone"], "You have recorded 1 enquiry."),
-])
+@pytest.mark.parametrize(
+    ("enquiries", "shown"),
+    [
+        ([], "You have recorded 0 enquiries."),
+        (["phone"], "You have recorded 1 enquiry."),
+    ],
+)
 @time_machine.travel(NOW, tick=False)
-def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(client_a, enquiries,
-                                                                      shown):
+def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(client_a, enquiries, shown):
     client_a.post(START, absence_post(enquiries=enquiries))
     content = page(client_a.get(CHECK))
     assert shown in content
@@ -245,8 +290,10 @@ def test_check_your_answers_counts_school_days_and_the_20_day_threshold(client_a
     content = page(client_a.get(CHECK))
     assert "missed 15 school days from 2 November 2026 up to and including today" in content
     assert "Alder Primary School" in content
-    assert "the 20 school day threshold (regulation 9(1)(i)) will be reached on 30 November 2026" in (
-        content)
+    assert (
+        "the 20 school day threshold (regulation 9(1)(i)) will be reached on 30 November 2026"
+        in (content)
+    )
 
 
 @time_machine.travel(NOW, tick=False)
@@ -256,29 +303,41 @@ def test_the_half_term_and_the_closure_are_not_counted(client_a, calendar):
     client_a.post(START, absence_post(**day("first_day_of_absence", date(2026, 10, 19))))
     content = page(client_a.get(CHECK))
     assert "missed 20 school days" in content
-    assert "The 20 school day threshold (regulation 9(1)(i)) was reached on 23 November 2026" in content
+    assert (
+        "The 20 school day threshold (regulation 9(1)(i)) was reached on 23 November 2026"
+        in content
+    )
 
 
 @time_machine.travel(NOW, tick=False)
 def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(client_a, calendar):
     # Leave ended Wed 11 Nov: due back Thu 12 Nov; 10th school day after the leave, skipping
     # Fri 13 Nov (INSET): 12, 16-20, 23-26 Nov.
-    client_a.post(START, absence_post(
-        absence_type="after_leave", **day("leave_end_date", date(2026, 11, 11)),
-        **day("first_day_of_absence", date(2026, 11, 12))))
+    client_a.post(
+        START,
+        absence_post(
+            absence_type="after_leave",
+            **day("leave_end_date", date(2026, 11, 11)),
+            **day("first_day_of_absence", date(2026, 11, 12)),
+        ),
+    )
     content = page(client_a.get(CHECK))
     assert "The pupil was due back on 12 November 2026" in content
     assert "missed 7 school days from 12 November 2026" in content
-    assert "the 10 school day threshold (regulation 9(1)(h)) will be reached on 26 November 2026" in (
-        content)
+    assert (
+        "the 10 school day threshold (regulation 9(1)(h)) will be reached on 26 November 2026"
+        in (content)
+    )
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_threshold_crosses_the_christmas_holiday(calendar, school_a):
     # From Mon 14 Dec, counted on the last day of the autumn term.
     form = AbsenceNotificationForm(school=school_a)
-    form.cleaned_data = {"first_day_of_absence": date(2026, 12, 14),
-                         "absence_type": AbsenceType.UNAUTHORISED}
+    form.cleaned_data = {
+        "first_day_of_absence": date(2026, 12, 14),
+        "absence_type": AbsenceType.UNAUTHORISED,
+    }
     with time_machine.travel("2026-12-18 10:00:00+00:00", tick=False):
         note = form.threshold_note()
     # 14-18 Dec is 5 days; 5-8 Jan (4), 11-15 (5), 18-22 (5), 25 Jan (1): day 20 is 25 Jan.
@@ -290,11 +349,14 @@ def test_the_threshold_crosses_the_christmas_holiday(calendar, school_a):
 def test_a_school_with_its_own_term_dates_is_counted_on_them(calendar):
     academy = SchoolFactory(name="Cedar Academy")
     # Its own second half of the autumn term starts a week after the LA's.
-    TermFactory(school=academy, name="Autumn 2 2026", start=date(2026, 11, 9),
-                end=date(2026, 12, 18))
+    TermFactory(
+        school=academy, name="Autumn 2 2026", start=date(2026, 11, 9), end=date(2026, 12, 18)
+    )
     form = AbsenceNotificationForm(school=academy)
-    form.cleaned_data = {"first_day_of_absence": date(2026, 11, 9),
-                         "absence_type": AbsenceType.UNAUTHORISED}
+    form.cleaned_data = {
+        "first_day_of_absence": date(2026, 11, 9),
+        "absence_type": AbsenceType.UNAUTHORISED,
+    }
     note = form.threshold_note()
     # 9-12 Nov (4; the LA-wide INSET day on Fri 13 Nov closes it too), 16-20 Nov (5),
     # 23 Nov (1). On the LA's dates, from 2 Nov, it would have been 15.
@@ -317,4 +379,6 @@ def test_la_staff_cannot_start_an_absence_notification(officer_client, manager_c
 
 def test_school_staff_cannot_see_other_schools_absence_notifications(client_b, school_a):
     theirs = AbsenceNotificationFactory(school=school_a)
-    assert client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
+    assert (
+        client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
+    )

@@ -165,7 +165,8 @@ def test_school_staff_are_reminded_once_and_managers_get_one_summary(
     timetable, staff_a, staff_b, officer, manager, django_capture_on_commit_callbacks
 ):
     """The product rule since the outbox (docs/decisions/005-job-outbox.md): the school's
-    staff per timetable, the managers one summary a day, officers nothing."""
+    staff and the managers ONE notification each per day (key <job>:<user id>:<date>), with
+    the count, the references and a link; officers nothing."""
     with on(TODAY), django_capture_on_commit_callbacks(execute=True):
         first = run("part_time_reviews")
         second = run("part_time_reviews")
@@ -173,11 +174,14 @@ def test_school_staff_are_reminded_once_and_managers_get_one_summary(
     assert "flagged 1, notified 2" in first and "flagged 0, notified 0" in second
     assert set(Notification.objects.values_list("user", flat=True)) == {staff_a.pk, manager.pk}
     sent = Notification.objects.get(user=staff_a)
-    assert sent.title == f"Part-time timetable {timetable.reference}: review date passed"
-    assert timetable.last_name not in sent.body
+    assert sent.key == f"part_time_reviews:{staff_a.pk}:{TODAY.isoformat()}"
+    assert sent.title.startswith("1 part-time timetable past the review")
+    assert timetable.reference in sent.body and sent.url == "/school/returns/"
+    assert timetable.last_name not in sent.title + sent.body
     summary = Notification.objects.get(user=manager)
-    assert summary.key == f"part_time_reviews:{TODAY.isoformat()}"
-    assert summary.title.startswith("1 part-time timetable reminder sent to schools")
+    assert summary.key == f"part_time_reviews:{manager.pk}:{TODAY.isoformat()}"
+    assert summary.title.startswith("1 part-time timetable")
+    assert timetable.reference in summary.body and summary.url == "/returns/"
     assert timetable.last_name not in summary.title + summary.body
     # One email per notification, however often it ran.
     assert sorted(m.to[0] for m in mail.outbox) == sorted([staff_a.email, manager.email])
@@ -215,7 +219,8 @@ def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
     assert f"{timetable.reference} end 2026-12-18" in out
     timetable.refresh_from_db()
     assert timetable.end_reminded_on == date(2026, 12, 18)
-    assert Notification.objects.get(user=staff_a).title.endswith("end date passed")
+    note = Notification.objects.get(user=staff_a)
+    assert "planned end date" in note.title and timetable.reference in note.body
 
 
 def test_ended_timetables_are_not_reminded(timetable, staff_a):

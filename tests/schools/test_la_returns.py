@@ -14,8 +14,12 @@ URL = reverse("schools:la_returns")
 
 
 def make_returns(n, school):
-    factories = [JoinerReturnFactory, LeaverReturnFactory, PartTimeTimetableFactory,
-                 AbsenceNotificationFactory]
+    factories = [
+        JoinerReturnFactory,
+        LeaverReturnFactory,
+        PartTimeTimetableFactory,
+        AbsenceNotificationFactory,
+    ]
     for i in range(n):
         factories[i % 4](school=school)
 
@@ -63,10 +67,14 @@ def test_la_return_detail_shows_the_pupil_and_parents(officer_client, school_a):
 
     r = JoinerReturnFactory(school=school_a, first_name="Kofi", last_name="Mensah")
     ParentCarerFactory(school_return=r, name="Ama Mensah", position=1)
-    html = officer_client.get(reverse("schools:la_return_detail", args=[r.reference])).content.decode()
+    html = officer_client.get(
+        reverse("schools:la_return_detail", args=[r.reference])
+    ).content.decode()
     assert "Kofi" in html and "Mensah" in html and "Ama Mensah" in html
 
 
 def test_bad_filter_values_do_not_break_the_page(officer_client):
-    response = officer_client.get(URL, {"kind": "<script>", "school": "abc", "submitted_after": "32/13/2026", "page": "-1"})
+    response = officer_client.get(
+        URL, {"kind": "<script>", "school": "abc", "submitted_after": "32/13/2026", "page": "-1"}
+    )
     assert response.status_code == 200

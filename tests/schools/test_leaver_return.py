@@ -21,7 +21,11 @@ CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
 
 
 def day(name: str, value: date) -> dict[str, str]:
-    return {f"{name}_0": str(value.day), f"{name}_1": str(value.month), f"{name}_2": str(value.year)}
+    return {
+        f"{name}_0": str(value.day),
+        f"{name}_1": str(value.month),
+        f"{name}_2": str(value.year),
+    }
 
 
 def leaver_post(**overrides: Any) -> dict[str, str]:
@@ -78,41 +82,97 @@ def errors(response) -> dict[str, list[str]]:
 
 # -- every ground goes through start -> check -> submit ----------------------------------------
 
-OUT_OF_AREA = {"destination_type": "out_of_area", "destination_school_name": "Faraway Academy",
-               "destination_la": "Elsewhere City Council", "admission_confirmed_out_of_area": "yes"}
+OUT_OF_AREA = {
+    "destination_type": "out_of_area",
+    "destination_school_name": "Faraway Academy",
+    "destination_la": "Elsewhere City Council",
+    "admission_confirmed_out_of_area": "yes",
+}
 UNKNOWN = {"destination_type": "unknown", "s2s_lost_pupil_uploaded": "yes"}
 NONE = {"destination_type": "none"}
 
 GROUND_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     # ground: (form answers beyond the ground (a) defaults, saved values to check)
-    "a": ({}, {"destination_type": "in_area", "destination_start_date": TODAY,
-               "admission_confirmed": True}),
-    "b": (OUT_OF_AREA, {"destination_school_name": "Faraway Academy",
-                        "destination_la": "Elsewhere City Council"}),
-    "c": ({"details_c": "Now full time at the PRU"}, {"ground_details": "Now full time at the PRU"}),
+    "a": (
+        {},
+        {
+            "destination_type": "in_area",
+            "destination_start_date": TODAY,
+            "admission_confirmed": True,
+        },
+    ),
+    "b": (
+        OUT_OF_AREA,
+        {"destination_school_name": "Faraway Academy", "destination_la": "Elsewhere City Council"},
+    ),
+    "c": (
+        {"details_c": "Now full time at the PRU"},
+        {"ground_details": "Now full time at the PRU"},
+    ),
     "d": (OUT_OF_AREA, {"destination_type": "out_of_area", "destination_start_date": None}),
-    "e": ({"details_e": "Parent now home educates", **NONE},
-          {"ground_details": "Parent now home educates", "destination_type": "none"}),
-    "f": ({"parent_notice_date": date(2026, 11, 18), "destination_type": ""},
-          {"parent_notice_date": date(2026, 11, 18), "destination_type": "none"}),
-    "g": ({"details_g": "Moved to Leeds", "moving": "yes", "new_address": "1 High St, Leeds",
-           "new_postcode": "ls1 1aa", **OUT_OF_AREA},
-          {"ground_details": "Moved to Leeds", "new_address": "1 High St, Leeds",
-           "new_postcode": "LS1 1AA"}),
-    "h": ({"leave_end_date": date(2026, 10, 21), "ground_met_date": date(2026, 11, 12),
-           "enquiries_h": "Phoned, home visit 4 Nov", **UNKNOWN},
-          {"leave_end_date": date(2026, 10, 21), "enquiries_made": "Phoned, home visit 4 Nov",
-           "s2s_lost_pupil_uploaded": True}),
-    "i": ({"absence_start_date": date(2026, 10, 14), "ground_met_date": date(2026, 11, 18),
-           "enquiries_i": "Joint home visit with CME", "la_enquiries_confirmed": "yes", **UNKNOWN},
-          {"absence_start_date": date(2026, 10, 14), "enquiries_made": "Joint home visit with CME",
-           "la_enquiries_confirmed": True}),
-    "j": ({"details_j": "Secure centre, 8 months", **NONE}, {"ground_details": "Secure centre, 8 months"}),
+    "e": (
+        {"details_e": "Parent now home educates", **NONE},
+        {"ground_details": "Parent now home educates", "destination_type": "none"},
+    ),
+    "f": (
+        {"parent_notice_date": date(2026, 11, 18), "destination_type": ""},
+        {"parent_notice_date": date(2026, 11, 18), "destination_type": "none"},
+    ),
+    "g": (
+        {
+            "details_g": "Moved to Leeds",
+            "moving": "yes",
+            "new_address": "1 High St, Leeds",
+            "new_postcode": "ls1 1aa",
+            **OUT_OF_AREA,
+        },
+        {
+            "ground_details": "Moved to Leeds",
+            "new_address": "1 High St, Leeds",
+            "new_postcode": "LS1 1AA",
+        },
+    ),
+    "h": (
+        {
+            "leave_end_date": date(2026, 10, 21),
+            "ground_met_date": date(2026, 11, 12),
+            "enquiries_h": "Phoned, home visit 4 Nov",
+            **UNKNOWN,
+        },
+        {
+            "leave_end_date": date(2026, 10, 21),
+            "enquiries_made": "Phoned, home visit 4 Nov",
+            "s2s_lost_pupil_uploaded": True,
+        },
+    ),
+    "i": (
+        {
+            "absence_start_date": date(2026, 10, 14),
+            "ground_met_date": date(2026, 11, 18),
+            "enquiries_i": "Joint home visit with CME",
+            "la_enquiries_confirmed": "yes",
+            **UNKNOWN,
+        },
+        {
+            "absence_start_date": date(2026, 10, 14),
+            "enquiries_made": "Joint home visit with CME",
+            "la_enquiries_confirmed": True,
+        },
+    ),
+    "j": (
+        {"details_j": "Secure centre, 8 months", **NONE},
+        {"ground_details": "Secure centre, 8 months"},
+    ),
     "k": ({"moving": None, **NONE}, {"destination_type": "none", "new_address": ""}),
     "l": ({"date_of_birth": date(2010, 5, 17), **NONE}, {"destination_type": "none"}),
-    "m": ({"details_m": "Two terms unpaid", "destination_type": "abroad",
-           "destination_country": "Portugal"},
-          {"ground_details": "Two terms unpaid", "destination_country": "Portugal"}),
+    "m": (
+        {
+            "details_m": "Two terms unpaid",
+            "destination_type": "abroad",
+            "destination_country": "Portugal",
+        },
+        {"ground_details": "Two terms unpaid", "destination_country": "Portugal"},
+    ),
     "n": ({"details_n": "Parent gave notice"}, {"ground_details": "Parent gave notice"}),
     "o": ({"exclusion_date": date(2026, 11, 19)}, {"exclusion_date": date(2026, 11, 19)}),
 }
@@ -167,24 +227,45 @@ def test_each_ground_goes_through_check_your_answers(ground, client_a, school_a,
 
 MISSING_CASES = [
     ("a", {"start_date_in_area": None}, "start_date_in_area", f.ERROR_START_DATE_REQUIRED),
-    ("a", {"destination_type": "abroad", "destination_country": "Spain"}, "destination_type",
-     f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a")),
-    ("a", {"destination_type": "unknown", "s2s_lost_pupil_uploaded": "yes"}, "destination_type",
-     f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a")),
+    (
+        "a",
+        {"destination_type": "abroad", "destination_country": "Spain"},
+        "destination_type",
+        f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a"),
+    ),
+    (
+        "a",
+        {"destination_type": "unknown", "s2s_lost_pupil_uploaded": "yes"},
+        "destination_type",
+        f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a"),
+    ),
     ("c", {}, "details_c", f.ERROR_DETAILS_C),
-    ("d", {"destination_type": "none"}, "destination_type",
-     f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="d")),
+    (
+        "d",
+        {"destination_type": "none"},
+        "destination_type",
+        f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="d"),
+    ),
     ("e", {}, "details_e", f.ERROR_DETAILS_E),
     ("f", {}, "parent_notice_date", f.ERROR_PARENT_NOTICE_REQUIRED),
-    ("f", {"parent_notice_date": date(2026, 11, 18)}, "destination_type",
-     f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="f")),
+    (
+        "f",
+        {"parent_notice_date": date(2026, 11, 18)},
+        "destination_type",
+        f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="f"),
+    ),
     ("g", {}, "details_g", f.ERROR_DETAILS_G),
     ("h", {}, "leave_end_date", f.ERROR_LEAVE_END_REQUIRED),
     ("h", {}, "enquiries_h", f.ERROR_ENQUIRIES_REQUIRED),
     ("i", {}, "absence_start_date", f.ERROR_ABSENCE_START_REQUIRED),
     ("i", {}, "enquiries_i", f.ERROR_ENQUIRIES_REQUIRED),
     ("i", {}, "la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_REQUIRED),
-    ("i", {"la_enquiries_confirmed": "no"}, "la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_NOT_MADE),
+    (
+        "i",
+        {"la_enquiries_confirmed": "no"},
+        "la_enquiries_confirmed",
+        f.ERROR_LA_ENQUIRIES_NOT_MADE,
+    ),
     ("j", {}, "details_j", f.ERROR_DETAILS_J),
     ("k", {}, "destination_type", f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="k")),
     ("m", {}, "details_m", f.ERROR_DETAILS_M),
@@ -196,8 +277,9 @@ MISSING_CASES = [
 @pytest.mark.parametrize(("ground", "answers", "field", "message"), MISSING_CASES)
 @time_machine.travel(NOW, tick=False)
 def test_each_ground_requires_its_own_questions(ground, answers, field, message, client_a, cedar):
-    response = client_a.post(START, leaver_post(
-        ground=ground, destination_school=str(cedar.pk), **answers))
+    response = client_a.post(
+        START, leaver_post(ground=ground, destination_school=str(cedar.pk), **answers)
+    )
     found = errors(response)
     assert message in found.get(field, []), found
     assert message in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
@@ -212,11 +294,19 @@ def test_ground_is_required(client_a, cedar):
 
 @time_machine.travel(NOW, tick=False)
 def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(client_a):
-    future = errors(client_a.post(START, leaver_post(
-        ground="f", parent_notice_date=date(2026, 11, 24), destination_type="none")))
+    future = errors(
+        client_a.post(
+            START,
+            leaver_post(ground="f", parent_notice_date=date(2026, 11, 24), destination_type="none"),
+        )
+    )
     assert future["parent_notice_date"] == [f.ERROR_PARENT_NOTICE_IN_FUTURE]
-    after = errors(client_a.post(START, leaver_post(
-        ground="f", parent_notice_date=date(2026, 11, 21), destination_type="none")))
+    after = errors(
+        client_a.post(
+            START,
+            leaver_post(ground="f", parent_notice_date=date(2026, 11, 21), destination_type="none"),
+        )
+    )
     assert after["ground_met_date"] == [f.ERROR_GROUND_MET_BEFORE_NOTICE]
 
 
@@ -239,50 +329,83 @@ def test_ground_l_needs_the_pupil_past_compulsory_school_age(client_a):
 @time_machine.travel(NOW, tick=False)
 def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a):
     # Born 17 May 2010: compulsory school age ended on 26 June 2026, the deletion date.
-    response = client_a.post(START, leaver_post(
-        ground="l", destination_type="none", date_of_birth=date(2010, 5, 17),
-        ground_met_date=date(2026, 6, 26), deletion_date=date(2026, 6, 26)))
+    response = client_a.post(
+        START,
+        leaver_post(
+            ground="l",
+            destination_type="none",
+            date_of_birth=date(2010, 5, 17),
+            ground_met_date=date(2026, 6, 26),
+            deletion_date=date(2026, 6, 26),
+        ),
+    )
     assert response.status_code == 302
 
 
 # -- the deletion date ---------------------------------------------------------------------------
 
+
 @time_machine.travel(NOW, tick=False)
 def test_dates_are_required(client_a, cedar):
-    found = errors(client_a.post(START, leaver_post(
-        destination_school=str(cedar.pk), ground_met_date_0="", ground_met_date_1="",
-        ground_met_date_2="", deletion_date_0="", deletion_date_1="", deletion_date_2="")))
+    found = errors(
+        client_a.post(
+            START,
+            leaver_post(
+                destination_school=str(cedar.pk),
+                ground_met_date_0="",
+                ground_met_date_1="",
+                ground_met_date_2="",
+                deletion_date_0="",
+                deletion_date_1="",
+                deletion_date_2="",
+            ),
+        )
+    )
     assert found["ground_met_date"] == ["Enter the date the ground was met"]
     assert found["deletion_date"] == [
-        "Enter the date the pupil's name was removed from the admission register"]
+        "Enter the date the pupil's name was removed from the admission register"
+    ]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_deletion_date_cannot_be_in_the_future(client_a, cedar):
-    found = errors(client_a.post(START, leaver_post(
-        destination_school=str(cedar.pk), deletion_date=date(2026, 11, 24))))
+    found = errors(
+        client_a.post(
+            START, leaver_post(destination_school=str(cedar.pk), deletion_date=date(2026, 11, 24))
+        )
+    )
     assert found["deletion_date"] == [f.ERROR_DELETION_IN_FUTURE]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_deletion_date_cannot_be_before_the_ground_was_met(client_a, cedar):
-    found = errors(client_a.post(START, leaver_post(
-        destination_school=str(cedar.pk), ground_met_date=date(2026, 11, 20),
-        deletion_date=date(2026, 11, 19))))
+    found = errors(
+        client_a.post(
+            START,
+            leaver_post(
+                destination_school=str(cedar.pk),
+                ground_met_date=date(2026, 11, 20),
+                deletion_date=date(2026, 11, 19),
+            ),
+        )
+    )
     assert found["deletion_date"] == [f.ERROR_DELETION_BEFORE_GROUND]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_deletion_on_the_day_the_ground_was_met_is_accepted(client_a, cedar):
-    response = client_a.post(START, leaver_post(
-        destination_school=str(cedar.pk), ground_met_date=TODAY, deletion_date=TODAY))
+    response = client_a.post(
+        START,
+        leaver_post(destination_school=str(cedar.pk), ground_met_date=TODAY, deletion_date=TODAY),
+    )
     assert response.status_code == 302
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_return_after_the_deletion_is_late(client_a, cedar):
-    client_a.post(START, leaver_post(destination_school=str(cedar.pk),
-                                     deletion_date=date(2026, 11, 20)))
+    client_a.post(
+        START, leaver_post(destination_school=str(cedar.pk), deletion_date=date(2026, 11, 20))
+    )
     check = client_a.get(CHECK)
     assert b"This return is late" in check.content
     client_a.post(CHECK)
@@ -291,8 +414,13 @@ def test_a_return_after_the_deletion_is_late(client_a, cedar):
 
 # -- the 20 and 10 school day rules on the term calendar -----------------------------------------
 
-I_ANSWERS = {"ground": "i", "absence_start_date": date(2026, 10, 14), "enquiries_i": "Visits",
-             "la_enquiries_confirmed": "yes", **UNKNOWN}
+I_ANSWERS = {
+    "ground": "i",
+    "absence_start_date": date(2026, 10, 14),
+    "enquiries_i": "Visits",
+    "la_enquiries_confirmed": "yes",
+    **UNKNOWN,
+}
 
 
 @time_machine.travel(NOW, tick=False)
@@ -301,15 +429,23 @@ def test_twenty_school_days_skip_half_term_and_the_closure(client_a):
     # (Counted in working days it would be 10 Nov.)
     passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
     assert passed.status_code == 302
-    failed = errors(client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 17))))
-    assert failed["ground_met_date"] == [f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 18))]
+    failed = errors(
+        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 17)))
+    )
+    assert failed["ground_met_date"] == [
+        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 18))
+    ]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_twenty_school_days_counts_the_schools_own_closures(client_a, school_a):
     ClosureFactory(school=school_a, date=date(2026, 11, 16), reason="Polling day")
-    failed = errors(client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18))))
-    assert failed["ground_met_date"] == [f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 19))]
+    failed = errors(
+        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
+    )
+    assert failed["ground_met_date"] == [
+        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 19))
+    ]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -317,12 +453,20 @@ def test_without_term_dates_the_twenty_days_fall_back_to_working_days(client_a):
     Term.objects.all().delete()
     passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 10)))
     assert passed.status_code == 302
-    failed = errors(client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 9))))
-    assert failed["ground_met_date"] == [f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 10))]
+    failed = errors(
+        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 9)))
+    )
+    assert failed["ground_met_date"] == [
+        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 10))
+    ]
 
 
-H_ANSWERS = {"ground": "h", "leave_end_date": date(2026, 10, 21), "enquiries_h": "Phoned",
-             **UNKNOWN}
+H_ANSWERS = {
+    "ground": "h",
+    "leave_end_date": date(2026, 10, 21),
+    "enquiries_h": "Phoned",
+    **UNKNOWN,
+}
 
 
 @time_machine.travel(NOW, tick=False)
@@ -330,37 +474,81 @@ def test_ten_school_days_after_leave_skip_half_term_and_the_closure(client_a):
     # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12 Nov.
     passed = client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 12)))
     assert passed.status_code == 302
-    failed = errors(client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 11))))
-    assert failed["ground_met_date"] == [f.ERROR_TEN_SCHOOL_DAYS.format(earliest=date(2026, 11, 12))]
+    failed = errors(
+        client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 11)))
+    )
+    assert failed["ground_met_date"] == [
+        f.ERROR_TEN_SCHOOL_DAYS.format(earliest=date(2026, 11, 12))
+    ]
 
 
 # -- destinations --------------------------------------------------------------------------------
 
 DESTINATION_CASES = [
-    ("in_area", {"destination_school": ""}, "destination_school", f.ERROR_DESTINATION_SCHOOL_REQUIRED),
-    ("in_area", {"admission_confirmed_in_area": None}, "admission_confirmed_in_area",
-     f.ERROR_ADMISSION_CONFIRMED_REQUIRED),
-    ("out_of_area", {"destination_school_name": "", "destination_la": "Leeds",
-                     "admission_confirmed_out_of_area": "yes"},
-     "destination_school_name", f.ERROR_DESTINATION_SCHOOL_NAME_REQUIRED),
-    ("out_of_area", {"destination_school_name": "Leeds High", "destination_la": "",
-                     "admission_confirmed_out_of_area": "yes"},
-     "destination_la", f.ERROR_DESTINATION_LA_REQUIRED),
-    ("out_of_area", {"destination_school_name": "Leeds High", "destination_la": "Leeds"},
-     "admission_confirmed_out_of_area", f.ERROR_ADMISSION_CONFIRMED_REQUIRED),
-    ("abroad", {"destination_country": ""}, "destination_country", f.ERROR_DESTINATION_COUNTRY_REQUIRED),
+    (
+        "in_area",
+        {"destination_school": ""},
+        "destination_school",
+        f.ERROR_DESTINATION_SCHOOL_REQUIRED,
+    ),
+    (
+        "in_area",
+        {"admission_confirmed_in_area": None},
+        "admission_confirmed_in_area",
+        f.ERROR_ADMISSION_CONFIRMED_REQUIRED,
+    ),
+    (
+        "out_of_area",
+        {
+            "destination_school_name": "",
+            "destination_la": "Leeds",
+            "admission_confirmed_out_of_area": "yes",
+        },
+        "destination_school_name",
+        f.ERROR_DESTINATION_SCHOOL_NAME_REQUIRED,
+    ),
+    (
+        "out_of_area",
+        {
+            "destination_school_name": "Leeds High",
+            "destination_la": "",
+            "admission_confirmed_out_of_area": "yes",
+        },
+        "destination_la",
+        f.ERROR_DESTINATION_LA_REQUIRED,
+    ),
+    (
+        "out_of_area",
+        {"destination_school_name": "Leeds High", "destination_la": "Leeds"},
+        "admission_confirmed_out_of_area",
+        f.ERROR_ADMISSION_CONFIRMED_REQUIRED,
+    ),
+    (
+        "abroad",
+        {"destination_country": ""},
+        "destination_country",
+        f.ERROR_DESTINATION_COUNTRY_REQUIRED,
+    ),
     ("unknown", {}, "s2s_lost_pupil_uploaded", f.ERROR_S2S_REQUIRED),
-    ("unknown", {"s2s_lost_pupil_uploaded": "no"}, "s2s_lost_pupil_uploaded", f.ERROR_S2S_NOT_UPLOADED),
+    (
+        "unknown",
+        {"s2s_lost_pupil_uploaded": "no"},
+        "s2s_lost_pupil_uploaded",
+        f.ERROR_S2S_NOT_UPLOADED,
+    ),
     ("", {}, "destination_type", f.ERROR_DESTINATION_REQUIRED),
 ]
 
 
 @pytest.mark.parametrize(("destination", "answers", "field", "message"), DESTINATION_CASES)
 @time_machine.travel(NOW, tick=False)
-def test_each_destination_requires_its_own_questions(destination, answers, field, message, client_a):
+def test_each_destination_requires_its_own_questions(
+    destination, answers, field, message, client_a
+):
     # Ground (b) accepts any destination.
-    found = errors(client_a.post(START, leaver_post(
-        ground="b", destination_type=destination, **answers)))
+    found = errors(
+        client_a.post(START, leaver_post(ground="b", destination_type=destination, **answers))
+    )
     assert message in found.get(field, []), found
 
 
@@ -388,18 +576,27 @@ def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a)
 
 # -- what is saved and shown ---------------------------------------------------------------------
 
+
 @time_machine.travel(NOW, tick=False)
 def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(client_a, cedar):
     stale = {
-        "details_c": "Stale details", "parent_notice_date": date(2026, 11, 1),
-        "leave_end_date": date(2026, 10, 1), "enquiries_h": "Stale enquiries",
+        "details_c": "Stale details",
+        "parent_notice_date": date(2026, 11, 1),
+        "leave_end_date": date(2026, 10, 1),
+        "enquiries_h": "Stale enquiries",
         "la_enquiries_confirmed": "yes",
         # A half-typed date under a radio that was not chosen does not block the return.
-        "exclusion_date_0": "31", "exclusion_date_1": "2", "exclusion_date_2": "2026",
-        "destination_school_name": "Stale Academy", "destination_la": "Stale LA",
-        "start_date_out_of_area": date(2026, 12, 1), "admission_confirmed_out_of_area": "no",
-        "destination_country": "Atlantis", "s2s_lost_pupil_uploaded": "no",
-        "new_address": "Stale address", "new_postcode": "ZZ1 1ZZ",
+        "exclusion_date_0": "31",
+        "exclusion_date_1": "2",
+        "exclusion_date_2": "2026",
+        "destination_school_name": "Stale Academy",
+        "destination_la": "Stale LA",
+        "start_date_out_of_area": date(2026, 12, 1),
+        "admission_confirmed_out_of_area": "no",
+        "destination_country": "Atlantis",
+        "s2s_lost_pupil_uploaded": "no",
+        "new_address": "Stale address",
+        "new_postcode": "ZZ1 1ZZ",
     }
     response = client_a.post(START, leaver_post(destination_school=str(cedar.pk), **stale))
     assert response.status_code == 302, errors(response)
@@ -421,13 +618,22 @@ def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(client_a,
 
 @time_machine.travel(NOW, tick=False)
 def test_a_changed_mind_keeps_only_the_last_grounds_answers(client_a, cedar):
-    client_a.post(START, leaver_post(ground="c", details_c="Gone to the PRU",
-                                     destination_school=str(cedar.pk)))
+    client_a.post(
+        START,
+        leaver_post(ground="c", details_c="Gone to the PRU", destination_school=str(cedar.pk)),
+    )
     assert "Gone to the PRU" in client_a.get(CHECK).content.decode()
     # Back to the form ("Change"): the draft is kept, then the ground is changed.
-    assert 'Gone to the PRU' in client_a.get(START).content.decode()
-    client_a.post(START, leaver_post(ground="n", details_c="Gone to the PRU",
-                                     details_n="Parent gave notice", destination_school=str(cedar.pk)))
+    assert "Gone to the PRU" in client_a.get(START).content.decode()
+    client_a.post(
+        START,
+        leaver_post(
+            ground="n",
+            details_c="Gone to the PRU",
+            details_n="Parent gave notice",
+            destination_school=str(cedar.pk),
+        ),
+    )
     check = client_a.get(CHECK).content.decode()
     assert "Gone to the PRU" not in check and "Parent gave notice" in check
     client_a.post(CHECK)
@@ -449,19 +655,25 @@ def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a
 def test_moving_question_and_new_address_are_required(client_a, cedar):
     found = errors(client_a.post(START, leaver_post(moving=None, destination_school=str(cedar.pk))))
     assert found["moving"] == [f.ERROR_MOVING_REQUIRED]
-    found = errors(client_a.post(START, leaver_post(moving="yes", destination_school=str(cedar.pk))))
+    found = errors(
+        client_a.post(START, leaver_post(moving="yes", destination_school=str(cedar.pk)))
+    )
     assert found["new_address"] == [f.ERROR_NEW_ADDRESS_REQUIRED]
 
 
 # -- warnings ------------------------------------------------------------------------------------
 
+
 @time_machine.travel(NOW, tick=False)
 def test_missing_key_leaver_information_warns_but_does_not_block(client_a, cedar):
-    client_a.post(START, leaver_post(moving="not_known", destination_school=str(cedar.pk),
-                                     admission_confirmed_in_area="no"))
+    client_a.post(
+        START,
+        leaver_post(
+            moving="not_known", destination_school=str(cedar.pk), admission_confirmed_in_area="no"
+        ),
+    )
     check = client_a.get(CHECK).content.decode()
-    assert ("Key leaver information is missing: new address, confirmation of admission."
-            in check)
+    assert "Key leaver information is missing: new address, confirmation of admission." in check
     assert "Children Missing Education team will be told" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
@@ -478,14 +690,16 @@ def test_complete_leaver_information_gives_no_warning(client_a, cedar):
 
 @time_machine.travel(NOW, tick=False)
 def test_dob_outside_compulsory_school_age_warns_but_does_not_block(client_a, cedar):
-    client_a.post(START, leaver_post(destination_school=str(cedar.pk),
-                                     date_of_birth=date(2008, 1, 5)))
+    client_a.post(
+        START, leaver_post(destination_school=str(cedar.pk), date_of_birth=date(2008, 1, 5))
+    )
     assert b"not of compulsory school age" in client_a.get(CHECK).content
     client_a.post(CHECK)
     assert LeaverReturn.objects.get().dob_outside_compulsory_age is True
 
 
 # -- the page ------------------------------------------------------------------------------------
+
 
 @time_machine.travel(NOW, tick=False)
 def test_the_form_shows_the_ground_radios_with_hints_and_reveals(client_a, cedar):
@@ -522,18 +736,32 @@ def test_leaver_form_is_registered():
 
 # -- who sees what -------------------------------------------------------------------------------
 
+
 def test_school_staff_cannot_see_other_schools_leavers(client_b, school_a, staff_b):
     theirs = LeaverReturnFactory(school=school_a)
-    assert client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
+    assert (
+        client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
+    )
 
 
 def test_school_staff_and_the_la_see_a_leavers_details(client_a, officer_client, school_a):
-    mine = LeaverReturnFactory(school=school_a, ground="h", leave_end_date=date(2026, 10, 21),
-                               enquiries_made="Home visit on 4 November",
-                               destination_type="unknown", s2s_lost_pupil_uploaded=True,
-                               destination_school_name="", destination_la="")
-    for client, url in ((client_a, "schools:return_detail"), (officer_client, "schools:la_return_detail")):
-        html = client.get(reverse(url, args=[mine.reference])).content.decode().replace("&#x27;", "'")
+    mine = LeaverReturnFactory(
+        school=school_a,
+        ground="h",
+        leave_end_date=date(2026, 10, 21),
+        enquiries_made="Home visit on 4 November",
+        destination_type="unknown",
+        s2s_lost_pupil_uploaded=True,
+        destination_school_name="",
+        destination_la="",
+    )
+    for client, url in (
+        (client_a, "schools:return_detail"),
+        (officer_client, "schools:la_return_detail"),
+    ):
+        html = (
+            client.get(reverse(url, args=[mine.reference])).content.decode().replace("&#x27;", "'")
+        )
         assert "(h) Did not return within 10 school days" in html
         assert "21 October 2026" in html and "Home visit on 4 November" in html
         assert "Not known" in html

@@ -85,9 +85,16 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
     content = page(check)
     assert check.status_code == 200
     assert "Check your answers" in content
-    for shown in ("The part-time timetable", "15 hours", "Medical or health needs",
-                  "4 December 2026", "Agreement with the parent", "12 November 2026",
-                  "Support for the pupil", "Oscar"):
+    for shown in (
+        "The part-time timetable",
+        "15 hours",
+        "Medical or health needs",
+        "4 December 2026",
+        "Agreement with the parent",
+        "12 November 2026",
+        "Support for the pupil",
+        "Oscar",
+    ):
         assert shown in content
     assert "govuk-warning-text" not in content
 
@@ -113,8 +120,9 @@ def test_the_detail_page_offers_a_review_to_the_school_only(client_a, officer_cl
     review_url = reverse("schools:timetable_review", args=[timetable.reference])
     mine = page(client_a.get(reverse("schools:return_detail", args=[timetable.reference])))
     assert "Record a review" in mine and review_url in mine
-    theirs = page(officer_client.get(
-        reverse("schools:la_return_detail", args=[timetable.reference])))
+    theirs = page(
+        officer_client.get(reverse("schools:la_return_detail", args=[timetable.reference]))
+    )
     assert "Hours a week in school" in theirs
     assert "Record a review" not in theirs
 
@@ -141,29 +149,39 @@ def test_reason_details_hidden_under_other_are_not_sent(client_a):
     assert PartTimeTimetable.objects.get().reason_details == ""
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    (day("planned_end_date", date(2026, 11, 10)), ERROR_END_NOT_AFTER_START),
-    (day("planned_end_date", date(2026, 11, 16)), ERROR_END_NOT_AFTER_START),
-    ({"hours_per_week": ""}, "Enter the number of hours a week the pupil will be in school"),
-    ({"hours_per_week": "0"}, "Hours a week must be more than 0"),
-    ({"hours_per_week": "-2"}, "Hours a week must be more than 0"),
-    ({"hours_per_week": "32.5"}, "Hours a week must be less than 32.5, a full-time school week"),
-    ({"hours_per_week": "1000"}, "Hours a week must be less than 32.5"),
-    ({"hours_per_week": "twelve"}, "Hours a week must be a number, like 15 or 12.5"),
-    ({"hours_per_week": "12.25"}, "Hours a week must have no more than 1 decimal place"),
-    ({"reason": ""}, "Select why the pupil needs a part-time timetable"),
-    ({"parent_agreed": "no"}, ERROR_PARENT_NOT_AGREED),
-    ({"parent_agreed": ""}, "Select yes if the parent has agreed to the part-time timetable"),
-    ({"parent_agreed_date_0": ""} | {"parent_agreed_date_1": "", "parent_agreed_date_2": ""},
-     "Enter the date the parent agreed"),
-    (day("parent_agreed_date", date(2026, 11, 24)), ERROR_AGREED_IN_FUTURE),
-    (day("next_review_date", date(2026, 11, 16)), ERROR_REVIEW_BEFORE_START),
-    (day("next_review_date", date(2026, 12, 21)), ERROR_REVIEW_AFTER_END),
-    ({"next_review_date_0": "", "next_review_date_1": "", "next_review_date_2": ""},
-     "Enter the next review date"),
-    ({"social_worker_involved": ""}, "Select yes if the pupil has a social worker"),
-    ({"has_ehcp": ""}, "Select yes if the pupil has an education, health and care plan"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (day("planned_end_date", date(2026, 11, 10)), ERROR_END_NOT_AFTER_START),
+        (day("planned_end_date", date(2026, 11, 16)), ERROR_END_NOT_AFTER_START),
+        ({"hours_per_week": ""}, "Enter the number of hours a week the pupil will be in school"),
+        ({"hours_per_week": "0"}, "Hours a week must be more than 0"),
+        ({"hours_per_week": "-2"}, "Hours a week must be more than 0"),
+        (
+            {"hours_per_week": "32.5"},
+            "Hours a week must be less than 32.5, a full-time school week",
+        ),
+        ({"hours_per_week": "1000"}, "Hours a week must be less than 32.5"),
+        ({"hours_per_week": "twelve"}, "Hours a week must be a number, like 15 or 12.5"),
+        ({"hours_per_week": "12.25"}, "Hours a week must have no more than 1 decimal place"),
+        ({"reason": ""}, "Select why the pupil needs a part-time timetable"),
+        ({"parent_agreed": "no"}, ERROR_PARENT_NOT_AGREED),
+        ({"parent_agreed": ""}, "Select yes if the parent has agreed to the part-time timetable"),
+        (
+            {"parent_agreed_date_0": ""} | {"parent_agreed_date_1": "", "parent_agreed_date_2": ""},
+            "Enter the date the parent agreed",
+        ),
+        (day("parent_agreed_date", date(2026, 11, 24)), ERROR_AGREED_IN_FUTURE),
+        (day("next_review_date", date(2026, 11, 16)), ERROR_REVIEW_BEFORE_START),
+        (day("next_review_date", date(2026, 12, 21)), ERROR_REVIEW_AFTER_END),
+        (
+            {"next_review_date_0": "", "next_review_date_1": "", "next_review_date_2": ""},
+            "Enter the next review date",
+        ),
+        ({"social_worker_involved": ""}, "Select yes if the pupil has a social worker"),
+        ({"has_ehcp": ""}, "Select yes if the pupil has an education, health and care plan"),
+    ],
+)
 @time_machine.travel(NOW, tick=False)
 def test_each_rule_of_the_part_time_return(client_a, overrides, message):
     response = client_a.post(START, part_time_post(**overrides))
@@ -176,8 +194,12 @@ def test_each_rule_of_the_part_time_return(client_a, overrides, message):
 
 @time_machine.travel(NOW, tick=False)
 def test_a_next_review_date_already_past_is_refused(client_a):
-    response = client_a.post(START, part_time_post(
-        **day("start_date", date(2026, 11, 2)), **day("next_review_date", date(2026, 11, 20))))
+    response = client_a.post(
+        START,
+        part_time_post(
+            **day("start_date", date(2026, 11, 2)), **day("next_review_date", date(2026, 11, 20))
+        ),
+    )
     assert ERROR_REVIEW_IN_PAST in page(response)
 
 
@@ -187,7 +209,8 @@ def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a
     client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 12))))
     content = page(client_a.get(CHECK))
     assert "planned to last 12 weeks and 4 days, from 16 November 2026 to 12 February 2027" in (
-        content)
+        content
+    )
     assert "longer than 12 weeks" in content
     client_a.post(CHECK)
     assert PartTimeTimetable.objects.get().planned_end_date == date(2027, 2, 12)
@@ -235,8 +258,11 @@ def review_post(outcome: str = "continue", **overrides: str) -> dict[str, str]:
 @pytest.fixture
 def timetable(school_a) -> PartTimeTimetable:
     return PartTimeTimetableFactory(
-        school=school_a, start_date=date(2026, 11, 2), planned_end_date=date(2027, 1, 29),
-        hours_per_week=Decimal("15"), next_review_date=date(2026, 11, 20),
+        school=school_a,
+        start_date=date(2026, 11, 2),
+        planned_end_date=date(2027, 1, 29),
+        hours_per_week=Decimal("15"),
+        next_review_date=date(2026, 11, 20),
     )
 
 
@@ -270,9 +296,15 @@ def test_a_review_that_continues_moves_the_next_review(client_a, staff_a, timeta
 
 @time_machine.travel(NOW, tick=False)
 def test_a_review_with_changes_changes_the_timetable(client_a, timetable):
-    client_a.post(review_url(timetable), review_post(
-        "changed", hours_per_week="20", **day("planned_end_date", date(2027, 1, 15)),
-        **day("next_review_date", date(2026, 12, 18))))
+    client_a.post(
+        review_url(timetable),
+        review_post(
+            "changed",
+            hours_per_week="20",
+            **day("planned_end_date", date(2027, 1, 15)),
+            **day("next_review_date", date(2026, 12, 18)),
+        ),
+    )
     review = TimetableReview.objects.get()
     assert review.outcome == ReviewOutcome.CHANGED
     timetable.refresh_from_db()
@@ -300,9 +332,14 @@ def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(client_a
 
 @time_machine.travel(NOW, tick=False)
 def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(client_a, timetable):
-    client_a.post(review_url(timetable), review_post(
-        "ended", hours_per_week="not a number", **day("continue_next_review_date",
-                                                      date(2026, 12, 11))))
+    client_a.post(
+        review_url(timetable),
+        review_post(
+            "ended",
+            hours_per_week="not a number",
+            **day("continue_next_review_date", date(2026, 12, 11)),
+        ),
+    )
     review = TimetableReview.objects.get()
     assert review.outcome == ReviewOutcome.ENDED
     assert review.hours_per_week is None and review.next_review_date is None
@@ -314,32 +351,73 @@ def test_ending_a_timetable_does_not_need_the_parent_to_agree(client_a, timetabl
     assert TimetableReview.objects.get().parent_agreed is False
 
 
-@pytest.mark.parametrize(("outcome", "overrides", "message"), [
-    ("continue", day("review_date", date(2026, 11, 24)),
-     "The date of the review must be today or in the past"),
-    ("continue", day("review_date", date(2026, 10, 30)),
-     "The date of the review must be on or after the day the timetable started, 2 November 2026"),
-    ("", {}, "Select what was decided at the review"),
-    ("continue", {"continue_next_review_date_0": "", "continue_next_review_date_1": "",
-                  "continue_next_review_date_2": ""}, "Enter the date of the next review"),
-    ("continue", day("continue_next_review_date", date(2026, 11, 20)),
-     "The date of the next review must be after the date of the review"),
-    ("continue", day("continue_next_review_date", date(2027, 2, 1)),
-     "The date of the next review must be on or before the planned end date, 29 January 2027"),
-    ("continue", {"parent_agreed": "no"},
-     "A part-time timetable can only continue if the parent agrees to it"),
-    ("changed", day("next_review_date", date(2026, 12, 18)),
-     "Enter the new hours a week or the new planned end date"),
-    ("changed", {"hours_per_week": "35", **day("next_review_date", date(2026, 12, 18))},
-     "Hours a week must be less than 32.5"),
-    ("changed", {**day("planned_end_date", date(2026, 11, 19)),
-                 **day("next_review_date", date(2026, 12, 18))},
-     "The new planned end date must be after the date of the review"),
-    ("changed", {**day("planned_end_date", date(2026, 12, 11)),
-                 **day("next_review_date", date(2026, 12, 18))},
-     "The date of the next review must be on or before the planned end date, 11 December 2026"),
-    ("changed", {"hours_per_week": "20"}, "Enter the date of the next review"),
-])
+@pytest.mark.parametrize(
+    ("outcome", "overrides", "message"),
+    [
+        (
+            "continue",
+            day("review_date", date(2026, 11, 24)),
+            "The date of the review must be today or in the past",
+        ),
+        (
+            "continue",
+            day("review_date", date(2026, 10, 30)),
+            "The date of the review must be on or after the day the timetable started, 2 November 2026",
+        ),
+        ("", {}, "Select what was decided at the review"),
+        (
+            "continue",
+            {
+                "continue_next_review_date_0": "",
+                "continue_next_review_date_1": "",
+                "continue_next_review_date_2": "",
+            },
+            "Enter the date of the next review",
+        ),
+        (
+            "continue",
+            day("continue_next_review_date", date(2026, 11, 20)),
+            "The date of the next review must be after the date of the review",
+        ),
+        (
+            "continue",
+            day("continue_next_review_date", date(2027, 2, 1)),
+            "The date of the next review must be on or before the planned end date, 29 January 2027",
+        ),
+        (
+            "continue",
+            {"parent_agreed": "no"},
+            "A part-time timetable can only continue if the parent agrees to it",
+        ),
+        (
+            "changed",
+            day("next_review_date", date(2026, 12, 18)),
+            "Enter the new hours a week or the new planned end date",
+        ),
+        (
+            "changed",
+            {"hours_per_week": "35", **day("next_review_date", date(2026, 12, 18))},
+            "Hours a week must be less than 32.5",
+        ),
+        (
+            "changed",
+            {
+                **day("planned_end_date", date(2026, 11, 19)),
+                **day("next_review_date", date(2026, 12, 18)),
+            },
+            "The new planned end date must be after the date of the review",
+        ),
+        (
+            "changed",
+            {
+                **day("planned_end_date", date(2026, 12, 11)),
+                **day("next_review_date", date(2026, 12, 18)),
+            },
+            "The date of the next review must be on or before the planned end date, 11 December 2026",
+        ),
+        ("changed", {"hours_per_week": "20"}, "Enter the date of the next review"),
+    ],
+)
 @time_machine.travel(NOW, tick=False)
 def test_each_rule_of_a_review(client_a, timetable, outcome, overrides, message):
     response = client_a.post(review_url(timetable), review_post(outcome, **overrides))
@@ -353,11 +431,16 @@ def test_each_rule_of_a_review(client_a, timetable, outcome, overrides, message)
 @time_machine.travel(NOW, tick=False)
 def test_a_review_cannot_be_dated_before_the_last_one(client_a, timetable, staff_a):
     TimetableReview.objects.create(
-        timetable=timetable, review_date=date(2026, 11, 20), outcome=ReviewOutcome.CONTINUE,
-        next_review_date=date(2026, 12, 4), created_by=staff_a, updated_by=staff_a,
+        timetable=timetable,
+        review_date=date(2026, 11, 20),
+        outcome=ReviewOutcome.CONTINUE,
+        next_review_date=date(2026, 12, 4),
+        created_by=staff_a,
+        updated_by=staff_a,
     )
-    response = client_a.post(review_url(timetable), review_post(
-        **day("review_date", date(2026, 11, 19))))
+    response = client_a.post(
+        review_url(timetable), review_post(**day("review_date", date(2026, 11, 19)))
+    )
     assert "on or after the last review, 20 November 2026" in page(response)
 
 
