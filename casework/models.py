@@ -8,11 +8,11 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from cme.models import Audited
-from referrals.models import Referral
+from referrals.models import Referral, VulnerabilityFlags
 from schools.models import Gender, School
 
 
-class Child(Audited):
+class Child(Audited, VulnerabilityFlags):
     """One record per child. Duplicates found later are merged (and can be unmerged)."""
 
     first_name = models.CharField(max_length=100)
@@ -35,14 +35,6 @@ class Child(Audited):
     last_name_key = models.CharField(max_length=100, blank=True, db_index=True)
     last_name_phonetic = models.CharField(max_length=20, blank=True, db_index=True)
 
-    child_protection_plan = models.BooleanField(default=False)
-    looked_after = models.BooleanField(default=False)
-    child_in_need = models.BooleanField("child in need or has a social worker", default=False)
-    ehcp_sen = models.BooleanField("EHCP or SEN", default=False)
-    gypsy_roma_traveller = models.BooleanField("Gypsy, Roma or Traveller", default=False)
-    young_carer = models.BooleanField(default=False)
-    new_arrival_eal = models.BooleanField("new arrival or EAL", default=False)
-    youth_justice = models.BooleanField(default=False)
     # A restricted record (a family in a refuge): address hidden in lists (issue 6).
     restricted = models.BooleanField(default=False)
 

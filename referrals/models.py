@@ -116,7 +116,28 @@ class ParentKnows(models.TextChoices):
     UNKNOWN = "unknown", "I do not know"
 
 
-class Referral(Audited):
+class VulnerabilityFlags(models.Model):
+    """The vulnerability flags a referral carries and a child keeps (DOMAIN.md: who is at risk)."""
+
+    FLAG_FIELDS = (
+        "child_protection_plan", "looked_after", "child_in_need", "ehcp_sen",
+        "gypsy_roma_traveller", "young_carer", "new_arrival_eal", "youth_justice",
+    )
+
+    child_protection_plan = models.BooleanField(default=False)
+    looked_after = models.BooleanField(default=False)
+    child_in_need = models.BooleanField("child in need or has a social worker", default=False)
+    ehcp_sen = models.BooleanField("EHCP or SEN", default=False)
+    gypsy_roma_traveller = models.BooleanField("Gypsy, Roma or Traveller", default=False)
+    young_carer = models.BooleanField(default=False)
+    new_arrival_eal = models.BooleanField("new arrival or EAL", default=False)
+    youth_justice = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Referral(Audited, VulnerabilityFlags):
     reference = models.CharField(max_length=16, unique=True, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
@@ -168,14 +189,6 @@ class Referral(Audited):
 
     # Why
     reasons = models.JSONField(default=list, blank=True)
-    child_protection_plan = models.BooleanField(default=False)
-    looked_after = models.BooleanField(default=False)
-    child_in_need = models.BooleanField("child in need or has a social worker", default=False)
-    ehcp_sen = models.BooleanField("EHCP or SEN", default=False)
-    gypsy_roma_traveller = models.BooleanField("Gypsy, Roma or Traveller", default=False)
-    young_carer = models.BooleanField(default=False)
-    new_arrival_eal = models.BooleanField("new arrival or EAL", default=False)
-    youth_justice = models.BooleanField(default=False)
     enquiries_made = models.TextField("enquiries the referrer has made", blank=True)
     parent_knows = models.CharField(max_length=8, choices=ParentKnows.choices, blank=True)
     details = models.TextField(blank=True)

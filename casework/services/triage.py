@@ -19,7 +19,7 @@ from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
 from cme.models import Role, User
 from cme.statutory import enquiry_due_date
-from referrals.models import NotCmeReason, Referral, ReferralStatus
+from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
 from schools.services import new_reference
 
 logger = logging.getLogger(__name__)
@@ -33,16 +33,7 @@ ERROR_CASE_NOT_OPEN = "A referral can only be a duplicate of an open case"
 ERROR_NO_NAME = "A new child record needs the child's first or last name"
 
 #: Vulnerability flags the referral carries onto the child (OR: a flag is never cleared here).
-CHILD_FLAGS = (
-    "child_protection_plan",
-    "looked_after",
-    "child_in_need",
-    "ehcp_sen",
-    "gypsy_roma_traveller",
-    "young_carer",
-    "new_arrival_eal",
-    "youth_justice",
-)
+CHILD_FLAGS = VulnerabilityFlags.FLAG_FIELDS
 #: Fields copied from the referral onto a new child record.
 _CHILD_DETAILS = (
     "first_name",
