@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -179,8 +180,7 @@ def case_totals(cur: Period, prev: Period) -> dict[str, int]:
             f"{tag}open_end": open_at(period.end),
             f"{tag}overdue": overdue_at(period.end),
             f"{tag}untraceable": untraceable_at(period.end),
-            f"{tag}untraceable_review": untraceable_at(period.end)
-            & Q(review_date__lt=period.end),
+            f"{tag}untraceable_review": untraceable_at(period.end) & Q(review_date__lt=period.end),
         }
     return Case.objects.aggregate(**{k: Count("id", filter=q) for k, q in measures.items()})
 
@@ -203,13 +203,18 @@ def category_counts(cur: Period, prev: Period) -> Table:
     body: list[list[Any]] = [
         [c.label, *(rows.get(c.value, {}).get(k, 0) for k in keys)] for c in Category
     ]
-    body.append(["Total", *(sum(r[i] for r in body) for i in range(1, 7))])
+    body = _with_total(body, columns=6)
     return Table(
         key="cases_by_category",
         title="Cases by category",
         columns=[
-            "Category", "Opened", "Closed", "Open at period end",
-            "Opened (previous year)", "Closed (previous year)", "Open at previous period end",
+            "Category",
+            "Opened",
+            "Closed",
+            "Open at period end",
+            "Opened (previous year)",
+            "Closed (previous year)",
+            "Open at previous period end",
         ],
         rows=body,
         count_columns=[1, 2, 3, 4, 5, 6],
@@ -238,6 +243,26 @@ def _age_q(low: int | None, high: int | None, on: date) -> Q:
     return q
 
 
+def _by_choice(qs: Any, field: str, cur: Q, prev: Q, choices: Iterable[Any]) -> list[list[Any]]:
+    """One row per choice: [label, count this period, count a year earlier], one grouped query."""
+    got = {
+        r[field]: r
+        for r in qs.filter(cur | prev)
+        .values(field)
+        .annotate(n=Count("id", filter=cur), p=Count("id", filter=prev))
+        .order_by()
+    }
+    return [
+        [c.label, got.get(c.value, {}).get("n", 0), got.get(c.value, {}).get("p", 0)]
+        for c in choices
+    ]
+
+
+def _with_total(body: list[list[Any]], columns: int = 2) -> list[list[Any]]:
+    """The rows and a "Total" row adding up each of the `columns` count columns."""
+    return [*body, ["Total", *(sum(r[i] for r in body) for i in range(1, columns + 1))]]
+
+
 def age_counts(cur: Period, prev: Period) -> Table:
     groups = [*AGE_GROUPS, ("Date of birth not known", None, None)]
     measures: dict[str, Q] = {}
@@ -253,7 +278,7 @@ def age_counts(cur: Period, prev: Period) -> Table:
     body: list[list[Any]] = [
         [label, got[f"c{i}"], got[f"p{i}"]] for i, (label, _, _) in enumerate(groups)
     ]
-    body.append(["Total", sum(r[1] for r in body), sum(r[2] for r in body)])
+    body = _with_total(body)
     return Table(
         key="open_by_age",
         title="Open cases at the period end by age group (key stage)",
@@ -293,19 +318,15 @@ def vulnerability_counts(cur: Period, prev: Period) -> Table:
 
 
 def outcome_counts(cur: Period, prev: Period) -> Table:
-    rows = {
-        r["outcome"]: r
-        for r in Case.objects.filter(cur.at("closed_at") | prev.at("closed_at"))
-        .values("outcome")
-        .annotate(n=Count("id", filter=cur.at("closed_at")), p=Count("id", filter=prev.at("closed_at")))
-        .order_by()
-    }
-    body: list[list[Any]] = [
-        [o.label, rows.get(o.value, {}).get("n", 0), rows.get(o.value, {}).get("p", 0)]
-        for o in Outcome
-        if o != Outcome.UNTRACEABLE
-    ]
-    body.append(["Total", sum(r[1] for r in body), sum(r[2] for r in body)])
+    body = _with_total(
+        _by_choice(
+            Case.objects,
+            "outcome",
+            cur.at("closed_at"),
+            prev.at("closed_at"),
+            [o for o in Outcome if o != Outcome.UNTRACEABLE],
+        )
+    )
     return Table(
         key="outcomes",
         title="Outcomes of cases closed",
@@ -405,21 +426,15 @@ def untraceable_table(totals: dict[str, int]) -> Table:
 
 
 def referral_source_counts(cur: Period, prev: Period) -> Table:
-    rows = {
-        r["referrer_type"]: r
-        for r in Referral.objects.filter(cur.at("received_at") | prev.at("received_at"))
-        .values("referrer_type")
-        .annotate(
-            n=Count("id", filter=cur.at("received_at")),
-            p=Count("id", filter=prev.at("received_at")),
+    body = _with_total(
+        _by_choice(
+            Referral.objects,
+            "referrer_type",
+            cur.at("received_at"),
+            prev.at("received_at"),
+            ReferrerType,
         )
-        .order_by()
-    }
-    body: list[list[Any]] = [
-        [t.label, rows.get(t.value, {}).get("n", 0), rows.get(t.value, {}).get("p", 0)]
-        for t in ReferrerType
-    ]
-    body.append(["Total", sum(r[1] for r in body), sum(r[2] for r in body)])
+    )
     return Table(
         key="referrals_by_source",
         title="Referrals received by source",
@@ -482,18 +497,15 @@ def referral_reason_counts(cur: Period, prev: Period) -> Table:
 
 
 def deletion_ground_counts(cur: Period, prev: Period) -> Table:
-    rows = {
-        r["ground"]: r
-        for r in LeaverReturn.objects.filter(cur.on("deletion_date") | prev.on("deletion_date"))
-        .values("ground")
-        .annotate(n=Count("id", filter=cur.on("deletion_date")), p=Count("id", filter=prev.on("deletion_date")))
-        .order_by()
-    }
-    body: list[list[Any]] = [
-        [g.label, rows.get(g.value, {}).get("n", 0), rows.get(g.value, {}).get("p", 0)]
-        for g in DeletionGround
-    ]
-    body.append(["Total", sum(r[1] for r in body), sum(r[2] for r in body)])
+    body = _with_total(
+        _by_choice(
+            LeaverReturn.objects,
+            "ground",
+            cur.on("deletion_date"),
+            prev.on("deletion_date"),
+            DeletionGround,
+        )
+    )
     return Table(
         key="deletions_by_ground",
         title="Deletions from school registers by ground (regulation 9(1))",
@@ -509,11 +521,13 @@ def deletion_school_counts(cur: Period, prev: Period) -> Table:
     got = (
         LeaverReturn.objects.filter(cur.on("deletion_date") | prev.on("deletion_date"))
         .values("school_id", "school__name")
-        .annotate(n=Count("id", filter=cur.on("deletion_date")), p=Count("id", filter=prev.on("deletion_date")))
+        .annotate(
+            n=Count("id", filter=cur.on("deletion_date")),
+            p=Count("id", filter=prev.on("deletion_date")),
+        )
         .order_by("school__name", "school_id")
     )
-    body: list[list[Any]] = [[r["school__name"], r["n"], r["p"]] for r in got]
-    body.append(["Total", sum(r[1] for r in body), sum(r[2] for r in body)])
+    body = _with_total([[r["school__name"], r["n"], r["p"]] for r in got])
     return Table(
         key="deletions_by_school",
         title="Deletions from school registers by school",
@@ -547,14 +561,18 @@ def return_counts(cur: Period, prev: Period) -> Table:
         .order_by("school__name", "school_id")
     )
     body: list[list[Any]] = [[r["school__name"], *(r[k] for k in keys)] for r in got]
-    body.append(["Total", *(sum(r[i] for r in body) for i in range(1, len(keys) + 1))])
+    body = _with_total(body, columns=len(keys))
     return Table(
         key="returns_by_school",
         title="Late and missing school returns by school",
         columns=[
-            "School", "Late new-pupil returns", "Late leaver returns",
-            "Leavers with no new-school return", "Late new-pupil returns (previous year)",
-            "Late leaver returns (previous year)", "Leavers with no new-school return (previous year)",
+            "School",
+            "Late new-pupil returns",
+            "Late leaver returns",
+            "Leavers with no new-school return",
+            "Late new-pupil returns (previous year)",
+            "Late leaver returns (previous year)",
+            "Leavers with no new-school return (previous year)",
         ],
         rows=body,
         count_columns=list(range(1, len(keys) + 1)),
@@ -625,25 +643,73 @@ def trend(end: date) -> Trend:
 def definitions() -> list[tuple[str, str]]:
     clock = settings.CME_ENQUIRY_WORKING_DAYS
     return [
-        ("Period", "From the first to the last day shown, inclusive, by UK local time. The previous year is the same dates one year earlier (29 February becomes 28 February)."),
+        (
+            "Period",
+            "From the first to the last day shown, inclusive, by UK local time. The previous year is the same dates one year earlier (29 February becomes 28 February).",
+        ),
         ("CME-WASP", "Children without a school place: their whereabouts are known."),
         ("CME-missing", "Children whose whereabouts and circumstances are not known."),
-        ("Referral received", "A referral to the CME service, counted on the date it arrived, whatever its triage decision."),
-        ("Case opened", "A case opened from an accepted referral, counted on the date the referral was received."),
-        ("Case closed", "A case given an outcome that closes it, counted on the date it was closed."),
-        ("Open at period end", "Received on or before the period's last day and not closed by the end of it."),
-        ("Overdue", f"Open at the period end, the initial investigation not completed and its due date ({clock} working days after the referral) passed."),
-        ("Enquiry clock", f"The initial investigation is due within {clock} working days of the referral (Monday to Friday, not bank holidays in England and Wales). Within the clock: completed on or before that date."),
-        ("Median working days taken", "For investigations completed in the period: working days from the referral to completion; half took fewer, half more."),
-        ("Days open", "Calendar days from the referral to the period end, for cases open at the period end."),
-        ("Untraceable", "Children not found after reasonable enquiries: their case stays open as CME-missing and is reviewed."),
+        (
+            "Referral received",
+            "A referral to the CME service, counted on the date it arrived, whatever its triage decision.",
+        ),
+        (
+            "Case opened",
+            "A case opened from an accepted referral, counted on the date the referral was received.",
+        ),
+        (
+            "Case closed",
+            "A case given an outcome that closes it, counted on the date it was closed.",
+        ),
+        (
+            "Open at period end",
+            "Received on or before the period's last day and not closed by the end of it.",
+        ),
+        (
+            "Overdue",
+            f"Open at the period end, the initial investigation not completed and its due date ({clock} working days after the referral) passed.",
+        ),
+        (
+            "Enquiry clock",
+            f"The initial investigation is due within {clock} working days of the referral (Monday to Friday, not bank holidays in England and Wales). Within the clock: completed on or before that date.",
+        ),
+        (
+            "Median working days taken",
+            "For investigations completed in the period: working days from the referral to completion; half took fewer, half more.",
+        ),
+        (
+            "Days open",
+            "Calendar days from the referral to the period end, for cases open at the period end.",
+        ),
+        (
+            "Untraceable",
+            "Children not found after reasonable enquiries: their case stays open as CME-missing and is reviewed.",
+        ),
         ("Vulnerability flags", "As recorded on the child at the time of the report."),
-        ("Age group", "Key stage by National Curriculum year group on the period's last day (age on the 31 August before the school year)."),
-        ("Deletions", "Leaver returns from schools, by the date of deletion from the admission register and the regulation 9(1) ground."),
-        ("Late returns", "New-pupil returns made after the 5th day after admission, and leaver returns made after the deletion, by date of submission."),
-        ("Missing returns", "Leavers for whom no new-pupil return came from the new school in time, by the date they were flagged."),
-        ("Part-time timetables", "Open: started, not ended and not closed. Overdue for review: the next review date passed."),
-        ("Small numbers", "In the board's copy, counts from 1 to 4 are shown as \"<5\"; where one hidden count could be worked out from a total, the next smallest count is hidden too."),
+        (
+            "Age group",
+            "Key stage by National Curriculum year group on the period's last day (age on the 31 August before the school year).",
+        ),
+        (
+            "Deletions",
+            "Leaver returns from schools, by the date of deletion from the admission register and the regulation 9(1) ground.",
+        ),
+        (
+            "Late returns",
+            "New-pupil returns made after the 5th day after admission, and leaver returns made after the deletion, by date of submission.",
+        ),
+        (
+            "Missing returns",
+            "Leavers for whom no new-pupil return came from the new school in time, by the date they were flagged.",
+        ),
+        (
+            "Part-time timetables",
+            "Open: started, not ended and not closed. Overdue for review: the next review date passed.",
+        ),
+        (
+            "Small numbers",
+            'In the board\'s copy, counts from 1 to 4 are shown as "<5"; where one hidden count could be worked out from a total, the next smallest count is hidden too.',
+        ),
     ]
 
 

@@ -27,19 +27,14 @@ from casework.forms import (
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
 from casework.services import cases as svc
 from casework.services.allocation import AllocationError, case_allocate
-from casework.views.triage import _referral_summary
-from cme.access import caseworkers, managers_only
+from casework.views.triage import referral_summary
+from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access, restricted_gate
 from cme.models import AccessAction, User
 from cme.statutory import national_curriculum_year
 
 SECTIONS = ("summary", "enquiries", "notes", "referral", "returns")
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - the access decorator has already checked
-    return user
 
 
 def age_on(dob: date | None, on: date) -> int | None:
@@ -75,7 +70,7 @@ def checklist(enquiries: list[Enquiry]) -> list[dict[str, Any]]:
 
 
 def _case_page(request: HttpRequest, reference: str, section: str) -> HttpResponse:
-    case = sel.case_for_view(_user(request), reference)
+    case = sel.case_for_view(acting_user(request), reference)
     gate = restricted_gate(request, case.child_id, case.child.restricted)
     if gate is not None:
         return gate
@@ -93,7 +88,7 @@ def _case_page(request: HttpRequest, reference: str, section: str) -> HttpRespon
         context["notes"] = list(case.notes.select_related("created_by"))
     elif section == "referral":
         referral = case.referral
-        context["sections"] = _referral_summary(referral)
+        context["sections"] = referral_summary(referral)
         context["source_return"] = referral.source_return
     elif section == "returns":
         context["returns"] = list(sel.returns_for_case(case))
@@ -141,7 +136,7 @@ def _action(
     initial: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """One action page: GET shows the form with the case's version, POST calls one service."""
-    user = _user(request)
+    user = acting_user(request)
     case = sel.case_for_view(user, reference)
     gate = restricted_gate(request, case.child_id, case.child.restricted)
     if gate is not None:
@@ -260,7 +255,7 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
 
 @caseworkers
 def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = sel.child_for_view(_user(request), child_id)
+    child = sel.child_for_view(acting_user(request), child_id)
     gate = restricted_gate(request, child.pk, child.restricted)
     if gate is not None:
         return gate

@@ -21,19 +21,14 @@ from casework.services.merge import MergeError, child_merge, child_unmerge
 from casework.services.restriction import RestrictionError, child_set_restricted
 from casework.views.cases import age_on, nc_year_label
 from casework.views.triage import flag_labels
-from cme.access import caseworkers, managers_only
+from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import grant_restricted, log_access, restricted_gate, restricted_granted
-from cme.models import AccessAction, User
+from cme.models import AccessAction
 from schools.forms.fields import clean_text
 
 #: At most this many search results are shown: a search this broad needs more words.
 SEARCH_LIMIT = 50
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - the access decorator has already checked
-    return user
 
 
 def _identity(child: Child) -> dict[str, Any]:
@@ -80,7 +75,7 @@ def comparison(this: Child, other: Child) -> list[tuple[str, str, str]]:
 @require_GET
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     """Identity, current and past cases. A record merged away sends you to the kept one."""
-    child, kept = sel.child_page_target(_user(request), child_id)
+    child, kept = sel.child_page_target(acting_user(request), child_id)
     if kept is not None:
         messages.info(request, f"Record {child.pk} was merged into this record.")
         return redirect("cases:child", child_id=kept.pk)
@@ -105,7 +100,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_GET
 def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
     """Step 1: find the other record among active children (name, date of birth or UPN)."""
-    user = _user(request)
+    user = acting_user(request)
     child = sel.active_child(user, child_id)
     # Control characters out: PostgreSQL refuses a NUL in a query parameter (a 500).
     query = clean_text(request.GET.get("q", ""))[:200]
@@ -125,7 +120,7 @@ def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
 @managers_only
 def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpResponse:
     """Step 2: the two records side by side, which to keep, why, and confirm."""
-    user = _user(request)
+    user = acting_user(request)
     child = sel.active_child(user, child_id)
     other = sel.active_child(user, other_id)
     labels = {
@@ -155,7 +150,7 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
 
 @managers_only
 def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     merge = sel.merge_for_view(user, merge_id)
     if request.method == "POST":
         form = UnmergeForm(request.POST)
@@ -176,7 +171,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
 def open_restricted(request: HttpRequest, child_id: int) -> HttpResponse:
     """The reason page in front of a restricted record. The reason goes into the access log;
     the record stays open for the rest of this session, for this child only."""
-    child = sel.active_child(_user(request), child_id)
+    child = sel.active_child(acting_user(request), child_id)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -202,7 +197,7 @@ def open_restricted(request: HttpRequest, child_id: int) -> HttpResponse:
 @managers_only
 def restrict(request: HttpRequest, child_id: int) -> HttpResponse:
     """A manager marks a record restricted, or lifts the restriction, giving a reason."""
-    user = _user(request)
+    user = acting_user(request)
     child = sel.active_child(user, child_id)
     gate = restricted_gate(request, child.pk, child.restricted)
     if gate is not None:

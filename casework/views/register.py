@@ -22,8 +22,8 @@ from openpyxl import Workbook
 from casework import case_selectors as sel
 from casework.filters import FLAGS, RegisterFilter, selected_filter_tags, sorted_cases
 from casework.models import Case
-from casework.views.cases import _user, age_on, nc_year_label
-from cme.access import caseworkers, managers_only
+from casework.views.cases import age_on, nc_year_label
+from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
 
@@ -57,7 +57,7 @@ TABLE_FIELDS = (
 def _filtered(
     request: HttpRequest, *, table: bool = False
 ) -> tuple[RegisterFilter, QuerySet[Case], str]:
-    qs = sel.register_cases(_user(request))
+    qs = sel.register_cases(acting_user(request))
     if table:
         # The page shows neither the referral nor the last school: join and load only what it shows.
         qs = qs.select_related(None).select_related("child", "allocated_to").only(*TABLE_FIELDS)
@@ -188,7 +188,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
 
 @caseworkers
 def my_cases(request: HttpRequest) -> HttpResponse:
-    sections = sel.my_cases(_user(request))
+    sections = sel.my_cases(acting_user(request))
     return render(
         request,
         "casework/case_my_cases.html",
@@ -208,5 +208,5 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @managers_only
 def team(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "casework/case_team.html", {"officers": list(sel.team_workload(_user(request)))}
+        request, "casework/case_team.html", {"officers": list(sel.team_workload(acting_user(request)))}
     )

@@ -24,7 +24,7 @@ from casework.services.triage import (
     referral_mark_duplicate,
     referral_reject_not_cme,
 )
-from cme.access import caseworkers
+from cme.access import acting_user, caseworkers
 from cme.audit import log_access, restricted_gate
 from cme.models import AccessAction, User
 from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
@@ -48,11 +48,6 @@ FLAGS = (
 )
 _REASON_LABELS = dict(Reason.choices)
 
-
-def _acting_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - the access decorator has already checked
-    return user
 
 
 def age_on(dob: date | None, today: date) -> int | None:
@@ -105,7 +100,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str, str]]]]:
     def d(value: date | None) -> str:
         return f"{value:%-d %B %Y}" if value else "Not given"
 
@@ -199,7 +194,7 @@ def _forms(
     request: HttpRequest, matches: list[Match], kind: type[Form] | None = None
 ) -> dict[str, Form]:
     """The three decision forms; the one of type ``kind`` bound to the POST."""
-    user = _acting_user(request)
+    user = acting_user(request)
     officers = list(officer_loads()) if user.is_manager else None
     open_cases = [c for m in matches for c in m.open_cases]
 
@@ -223,7 +218,7 @@ def _render_detail(
     is_new = referral.status == ReferralStatus.NEW
     context: dict[str, Any] = {
         "referral": referral,
-        "sections": _referral_summary(referral),
+        "sections": referral_summary(referral),
         "matches": matches,
         "is_new": is_new,
         "high_risk": referral.is_high_risk,
@@ -253,7 +248,7 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _decide(request: HttpRequest, reference: str, kind: type[Form]) -> HttpResponse:
     """Validate the posted decision and call its service; errors re-render the page."""
-    user = _acting_user(request)
+    user = acting_user(request)
     referral = _get_referral(reference)
     if referral.status != ReferralStatus.NEW:
         messages.error(request, ERROR_NOT_NEW)

@@ -12,7 +12,7 @@ from cme.models import AccessAction
 from schools.filters import ReturnFilter
 from schools.selectors import returns_visible_to
 from schools.views.common import acting_user
-from schools.views.returns import _detail_context
+from schools.views.returns import detail_context
 
 
 @la_users
@@ -26,4 +26,4 @@ def return_list(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
     log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
-    return render(request, "schools/return_detail.html", _detail_context(school_return))
+    return render(request, "schools/return_detail.html", detail_context(school_return))

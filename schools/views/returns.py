@@ -220,15 +220,15 @@ def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
 def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
     log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
-    context = _detail_context(school_return)
-    # Only here, not in _detail_context: the LA's detail page reuses it and reviews are the school's.
+    context = detail_context(school_return)
+    # Only here, not in detail_context: the LA's detail page reuses it and reviews are the school's.
     detail = context["detail"]
     if isinstance(detail, PartTimeTimetable) and detail.ended_on is None:
         context["review_url"] = reverse("schools:timetable_review", args=[school_return.reference])
     return render(request, "schools/return_detail.html", context)
 
 
-def _detail_context(school_return: object) -> dict[str, object]:
+def detail_context(school_return: object) -> dict[str, object]:
     from schools.models import SchoolReturn
 
     assert isinstance(school_return, SchoolReturn)  # noqa: S101
