@@ -178,6 +178,59 @@ def _absence_details_for(notification: AbsenceNotification, trigger: SystemTrigg
     return "\n".join(lines)
 
 
+def _system_referral(
+    school_return: SchoolReturn, detail: SchoolReturn, trigger: SystemTrigger
+) -> Referral:
+    """The referral the system raises for a return (`detail` is its kind-specific row),
+    unsaved: the pupil, address and school from the return; reasons and details by kind."""
+    referral = Referral(
+        channel=Channel.SYSTEM,
+        referrer_type=ReferrerType.SYSTEM,
+        referrer_organisation=school_return.school.name,
+        referring_school=school_return.school,
+        source_return=school_return,
+        trigger=trigger,
+        first_name=school_return.first_name,
+        last_name=school_return.last_name,
+        other_names=school_return.middle_names,
+        date_of_birth=school_return.date_of_birth,
+        gender=school_return.gender,
+        upn=school_return.upn,
+        address_line_1=school_return.address_line_1,
+        address_line_2=school_return.address_line_2,
+        town=school_return.town,
+        postcode=school_return.postcode,
+        last_school=school_return.school,
+        last_school_name=school_return.school.name,
+    )
+    if isinstance(detail, LeaverReturn):
+        referral.reasons = _reasons_for(detail, trigger)
+        referral.details = _details_for(detail, trigger)
+        referral.enquiries_made = detail.enquiries_made
+        if detail.new_address and detail.new_address != school_return.address:
+            referral.details += f"\nNew address given: {detail.new_address} {detail.new_postcode}"
+    elif isinstance(detail, AbsenceNotification):
+        referral.reasons = [Reason.STOPPED_ATTENDING]
+        referral.details = _absence_details_for(detail, trigger)
+        referral.enquiries_made = detail.enquiry_notes
+    else:
+        referral.reasons = [Reason.STOPPED_ATTENDING]
+    return referral
+
+
+def _parents_of(school_return: SchoolReturn) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": ReferralPerson.Kind.PARENT,
+            "name": p.name,
+            "relationship": p.relationship,
+            "phone": p.phone,
+            "email": p.email,
+        }
+        for p in school_return.parents.all()
+    ]
+
+
 def referral_raise_from_return(
     *, school_return: SchoolReturn, trigger: SystemTrigger
 ) -> Referral | None:
@@ -190,50 +243,8 @@ def referral_raise_from_return(
         if Referral.objects.filter(source_return=school_return, trigger=trigger).exists():
             return None
         detail = school_return.detail() if type(school_return) is SchoolReturn else school_return
-        referral = Referral(
-            channel=Channel.SYSTEM,
-            referrer_type=ReferrerType.SYSTEM,
-            referrer_organisation=school_return.school.name,
-            referring_school=school_return.school,
-            source_return=school_return,
-            trigger=trigger,
-            first_name=school_return.first_name,
-            last_name=school_return.last_name,
-            other_names=school_return.middle_names,
-            date_of_birth=school_return.date_of_birth,
-            gender=school_return.gender,
-            upn=school_return.upn,
-            address_line_1=school_return.address_line_1,
-            address_line_2=school_return.address_line_2,
-            town=school_return.town,
-            postcode=school_return.postcode,
-            last_school=school_return.school,
-            last_school_name=school_return.school.name,
-        )
-        if isinstance(detail, LeaverReturn):
-            referral.reasons = _reasons_for(detail, trigger)
-            referral.details = _details_for(detail, trigger)
-            referral.enquiries_made = detail.enquiries_made
-            if detail.new_address and detail.new_address != school_return.address:
-                referral.details += (
-                    f"\nNew address given: {detail.new_address} {detail.new_postcode}"
-                )
-        elif isinstance(detail, AbsenceNotification):
-            referral.reasons = [Reason.STOPPED_ATTENDING]
-            referral.details = _absence_details_for(detail, trigger)
-            referral.enquiries_made = detail.enquiry_notes
-        else:
-            referral.reasons = [Reason.STOPPED_ATTENDING]
-        people = [
-            {
-                "kind": ReferralPerson.Kind.PARENT,
-                "name": p.name,
-                "relationship": p.relationship,
-                "phone": p.phone,
-                "email": p.email,
-            }
-            for p in school_return.parents.all()
-        ]
+        referral = _system_referral(school_return, detail, trigger)
+        people = _parents_of(school_return)
         try:
             # A savepoint: a concurrent raise of the same referral loses the race quietly.
             with transaction.atomic():
@@ -287,54 +298,12 @@ def referrals_raise_from_returns_bulk(
     referrals: list[Referral] = []
     parents: dict[str, list[dict[str, Any]]] = {}
     for school_return in rows:
-        referral = Referral(
-            channel=Channel.SYSTEM,
-            referrer_type=ReferrerType.SYSTEM,
-            referrer_organisation=school_return.school.name,
-            referring_school=school_return.school,
-            source_return=school_return,
-            trigger=trigger,
-            first_name=school_return.first_name,
-            last_name=school_return.last_name,
-            other_names=school_return.middle_names,
-            date_of_birth=school_return.date_of_birth,
-            gender=school_return.gender,
-            upn=school_return.upn,
-            address_line_1=school_return.address_line_1,
-            address_line_2=school_return.address_line_2,
-            town=school_return.town,
-            postcode=school_return.postcode,
-            last_school=school_return.school,
-            last_school_name=school_return.school.name,
-            received_at=now,
-            status=ReferralStatus.NEW,
-            reference=new_reference(REFERENCE_PREFIX),
-        )
-        if isinstance(school_return, LeaverReturn):
-            referral.reasons = _reasons_for(school_return, trigger)
-            referral.details = _details_for(school_return, trigger)
-            referral.enquiries_made = school_return.enquiries_made
-            if school_return.new_address and school_return.new_address != school_return.address:
-                referral.details += (
-                    f"\nNew address given: {school_return.new_address} {school_return.new_postcode}"
-                )
-        elif isinstance(school_return, AbsenceNotification):
-            referral.reasons = [Reason.STOPPED_ATTENDING]
-            referral.details = _absence_details_for(school_return, trigger)
-            referral.enquiries_made = school_return.enquiry_notes
-        else:
-            referral.reasons = [Reason.STOPPED_ATTENDING]
+        referral = _system_referral(school_return, school_return, trigger)
+        referral.received_at = now
+        referral.status = ReferralStatus.NEW
+        referral.reference = new_reference(REFERENCE_PREFIX)
         referrals.append(referral)
-        parents[referral.reference] = [
-            {
-                "kind": ReferralPerson.Kind.PARENT,
-                "name": p.name,
-                "relationship": p.relationship,
-                "phone": p.phone,
-                "email": p.email,
-            }
-            for p in school_return.parents.all()
-        ]
+        parents[referral.reference] = _parents_of(school_return)
     with transaction.atomic():
         Referral.objects.bulk_create(referrals, ignore_conflicts=True, batch_size=500)
         # ignore_conflicts sets no pks: the rows inserted now are the references made now.
