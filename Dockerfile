@@ -40,7 +40,6 @@ USER cme
 
 EXPOSE 8000
 
-# No access log: request lines can carry query strings (see LOGGING in cme/settings.py).
-# Workers: WEB_CONCURRENCY (gunicorn reads it). TLS ends at the reverse proxy in front.
-CMD ["gunicorn", "cme.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "60", \
-     "--graceful-timeout", "30", "--error-logfile", "-"]
+# Settings in gunicorn.conf.py (workers: WEB_CONCURRENCY; threads, keep-alive; no access
+# log). TLS ends at the reverse proxy in front.
+CMD ["gunicorn", "cme.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,6 +39,29 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class SlidingSessionMiddleware:
+    """Activity keeps a session alive: a signed-in session is saved again (so its expiry moves
+    to SESSION_COOKIE_AGE from now) when it was last saved more than SESSION_REFRESH_SECONDS
+    ago. Saving on every request (SESSION_SAVE_EVERY_REQUEST) cost a database write and a
+    transaction per page; this costs one a minute per person, and idle sessions still end
+    within SESSION_REFRESH_SECONDS of the idle limit."""
+
+    KEY = "_cme_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            last = session.get(self.KEY)  # loads it; an expired one loses its key
+            now = int(time.time())
+            stale = not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS
+            if stale and session.session_key and not session.is_empty():
+                session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
+        return self.get_response(request)
 
 
 class NoStoreForSignedInMiddleware:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cme.middleware.SlidingSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in user as history_user on every change (the audit trail).
@@ -118,6 +119,14 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2id first (docs/decisions/006-password-hashing.md); the others verify older hashes,
+# which are re-hashed with Argon2id at their next sign-in.
+PASSWORD_HASHERS = [
+    "cme.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # two hours: a reset link is a key to children's data
 
@@ -181,7 +190,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Idle sessions end: a shared office PC must not stay signed in to children's records.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity slides the expiry: cme.middleware.SlidingSessionMiddleware re-saves a session at
+# most once a minute (not a database write per request), so idle sessions end after 29 to 30
+# minutes.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Lockout after repeated failed sign-ins (django-axes): per email address and IP address
 # together, for 30 minutes. Wrong two-factor codes count too (cme/views_auth.py).

@@ -713,10 +713,10 @@ def definitions() -> list[tuple[str, str]]:
     ]
 
 
-def board_figures(start: date, end: date) -> BoardFigures:
-    """Every figure of the board report for ``start`` to ``end`` (inclusive), unsuppressed."""
-    cur = Period(start, end)
-    prev = Period(year_earlier(start), year_earlier(end))
+def _headlines(
+    cur: Period, prev: Period
+) -> tuple[list[Headline], dict[str, int], Table, Table]:
+    """The headline figures, with the tables they come from (totals, investigations, sources)."""
     totals = case_totals(cur, prev)
     investigations, inv = investigation_figures(cur, prev)
     sources = referral_source_counts(cur, prev)
@@ -729,6 +729,31 @@ def board_figures(start: date, end: date) -> BoardFigures:
         Headline("untraceable", "Untraceable", totals["untraceable"], totals["p_untraceable"]),
         Headline("on_time_pct", "Investigations on time", inv["pct"], inv["p_pct"], unit="%"),
     ]
+    return headlines, totals, investigations, sources
+
+
+def _figures(
+    cur: Period, prev: Period, headlines: list[Headline], tables: list[Table]
+) -> BoardFigures:
+    return BoardFigures(
+        start=cur.start,
+        end=cur.end,
+        previous_start=prev.start,
+        previous_end=prev.end,
+        headlines=headlines,
+        tables=tables,
+        trend=trend(cur.end),
+        definitions=definitions(),
+        suppressed=False,
+        generated_at=timezone.now(),
+    )
+
+
+def board_figures(start: date, end: date) -> BoardFigures:
+    """Every figure of the board report for ``start`` to ``end`` (inclusive), unsuppressed."""
+    cur = Period(start, end)
+    prev = Period(year_earlier(start), year_earlier(end))
+    headlines, totals, investigations, sources = _headlines(cur, prev)
     tables = [
         sources,
         referral_reason_counts(cur, prev),
@@ -744,15 +769,13 @@ def board_figures(start: date, end: date) -> BoardFigures:
         return_counts(cur, prev),
         part_time_counts(cur, prev),
     ]
-    return BoardFigures(
-        start=start,
-        end=end,
-        previous_start=prev.start,
-        previous_end=prev.end,
-        headlines=headlines,
-        tables=tables,
-        trend=trend(end),
-        definitions=definitions(),
-        suppressed=False,
-        generated_at=timezone.now(),
-    )
+    return _figures(cur, prev, headlines, tables)
+
+
+def dashboard_figures(start: date, end: date) -> BoardFigures:
+    """What the managers' dashboard shows: the board report's headlines, cases by category and
+    the trend, from the same queries (the full report's other tables are not computed)."""
+    cur = Period(start, end)
+    prev = Period(year_earlier(start), year_earlier(end))
+    headlines, _, _, _ = _headlines(cur, prev)
+    return _figures(cur, prev, headlines, [category_counts(cur, prev)])

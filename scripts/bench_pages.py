@@ -48,6 +48,14 @@ TARGET_SQL_RATIO = 2.0
 TARGET_ADMIN_RATIO = 1.0
 TARGET_P95_MS = 300.0
 
+def gunicorn_shape() -> str:
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return (f"{conf['workers']} workers x {conf['threads']} threads, {conf['worker_class']}, "
+            f"keep-alive {conf['keepalive']} s")
+
+
 
 def admin_url(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
@@ -418,8 +426,9 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
     tmp = Path(tempfile.mkdtemp(prefix="cme-bench-"))
     log = (tmp / "gunicorn.log").open("w")
     gunicorn = subprocess.Popen(  # noqa: S603
-        [str(bin_dir / "gunicorn"), "cme.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "3",
-         "--threads", "2", "--access-logfile", "-"],
+        # gunicorn.conf.py as in production, on loopback, with an access log for the bench.
+        [str(bin_dir / "gunicorn"), "cme.wsgi", "--config", "gunicorn.conf.py",
+         "-b", f"127.0.0.1:{PORT}", "--access-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
@@ -435,7 +444,7 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
         prefix = tmp / "locust"
         print()
         print(f"load: locust -u {args.users} -r 10 -t {args.run_time} against gunicorn "
-              f"(3 workers x 2 threads) on {host}")
+              f"(gunicorn.conf.py: {gunicorn_shape()}) on {host}")
         subprocess.run(  # noqa: S603
             [str(bin_dir / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"),
              "--headless", "-u", str(args.users), "-r", "10", "-t", args.run_time,

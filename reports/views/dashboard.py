@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cme.access import managers_only
 from reports.csv_pack import csv_pack
-from reports.figures import BoardFigures, Headline, Trend, board_figures
+from reports.figures import BoardFigures, Headline, Trend, board_figures, dashboard_figures
 from reports.suppression import suppress
 
 #: ?period= choices and their labels, the first the default.
@@ -112,7 +112,7 @@ def _chosen(request: HttpRequest) -> tuple[str, date, date]:
 @managers_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     period, start, end = _chosen(request)
-    figures = board_figures(start, end)
+    figures = dashboard_figures(start, end)
     tables = {t.key: t for t in figures.tables}
     return render(
         request,

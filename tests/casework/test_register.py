@@ -294,3 +294,56 @@ def test_team_is_for_managers_only(client, client_a, officer_client, manager_cli
     assert client_a.get(url).status_code == 403
     assert officer_client.get(url).status_code == 403
     assert manager_client.get(url).status_code == 200
+
+
+# -- the rows' markup (casework/templatetags/case_tables.py) ------------------------------
+
+
+def _cells(html: str, reference: str) -> list[str]:
+    """The text of each cell of the row whose first cell links to ``reference``."""
+    import re
+
+    row = next(r for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", html, re.S)
+               if f">{reference}</a>" in r)
+    return [re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<td class=\"govuk-table__cell\">(.*?)</td>", row, re.S)]
+
+
+def test_each_register_row_puts_each_value_in_its_column(officer_client, officer):
+    child = ChildFactory(
+        first_name="Amira", middle_names="Jo", last_name="<b>Khan</b>",
+        date_of_birth=date(2014, 2, 3), child_protection_plan=True, ehcp_sen=True,
+    )
+    case = overdue_case(
+        child=child, category=Category.MISSING, outcome=Outcome.UNTRACEABLE, allocated_to=officer
+    )
+    unallocated = CaseFactory(child__date_of_birth=date(2012, 9, 1), received_on=TODAY,
+                              due_date=TODAY + timedelta(days=14), category=Category.WASP)
+    html = officer_client.get(URL).content.decode()
+    assert "&lt;b&gt;Khan&lt;/b&gt;" in html and "<b>Khan</b>" not in html
+    assert f'href="{reverse("cases:detail", args=[case.reference])}"' in html
+    assert _cells(html, case.reference) == [
+        case.reference,
+        "Amira Jo &lt;b&gt;Khan&lt;/b&gt; CP plan EHCP/SEN",
+        "3 Feb 2014 (12, Year 8)",
+        "CME-missing Untraceable",
+        officer.full_name,
+        "3 Nov 2026",
+        "22 Nov 2026 Overdue",
+    ]
+    assert _cells(html, unallocated.reference) == [
+        unallocated.reference,
+        unallocated.child.full_name,
+        "1 Sep 2012 (14, Year 9)",
+        "CME-WASP",
+        "Not allocated",
+        "23 Nov 2026",
+        "7 Dec 2026",
+    ]
+
+
+def test_my_cases_rows_show_no_age_and_an_empty_section_says_none(officer_client, officer):
+    case = overdue_case(allocated_to=officer)
+    html = officer_client.get(reverse("cases:my_cases")).content.decode()
+    assert _cells(html, case.reference)[2] == "3 Feb 2014"
+    assert 'colspan="7">None.</td>' in html

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -603,3 +603,43 @@ def test_the_referral_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("triage:detail", args=[referral.reference]))
     assert response.status_code == 200
+
+
+def test_each_triage_row_puts_each_value_in_its_column(officer_client):
+    with time_machine.travel("2026-06-15 09:00:00+00:00", tick=False):
+        high = ReferralFactory(
+            first_name="<i>Zed</i>", last_name="Smith", child_protection_plan=True,
+            young_carer=True, reasons=["fgm", "stopped_attending"],
+            received_at=datetime(2026, 6, 1, 8, 5, tzinfo=UTC),  # 09:05 in London
+        )
+        plain = ReferralFactory(first_name="", last_name="", date_of_birth=None, reasons=[])
+        html = officer_client.get(reverse("triage:list")).content.decode()
+
+    def cells(referral):
+        row = next(r for r in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)
+                   if f"referral {referral.reference}<" in r)
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+                for c in re.findall(r"<td [^>]*>(.*?)</td>", row, re.S)]
+
+    assert "<i>Zed</i>" not in html
+    assert f'href="{reverse("triage:detail", args=[high.reference])}"' in html
+    high_cells = cells(high)
+    assert high_cells[0] == "1 Jun 2026 09:05"
+    assert high_cells[1] == f"&lt;i&gt;Zed&lt;/i&gt; Smith , referral {high.reference} {high.reference}"
+    assert high_cells[2] == "12"
+    assert "<br>" in html.split(f"referral {high.reference}<")[1].split("</tr>")[0]
+    assert high_cells[4] == "Child protection plan Young carer"
+    assert 'govuk-tag--red govuk-!-margin-bottom-1">Child protection plan' in html
+    assert 'govuk-tag--grey govuk-!-margin-bottom-1">Young carer' in html
+    assert high_cells[5] == "High risk"
+    plain_cells = cells(plain)
+    assert plain_cells[1].startswith("Name not known")
+    assert plain_cells[2] == "Not known \u2013"
+    assert plain_cells[3] == "\u2013" and plain_cells[4] == "\u2013"
+    assert plain_cells[5] == "Not high risk"
+    assert plain_cells[6] == "A member of the public"
+
+
+def test_an_empty_triage_queue_says_so(officer_client):
+    html = officer_client.get(reverse("triage:list")).content.decode()
+    assert "There are no new referrals to triage." in html

@@ -243,9 +243,6 @@ def test_lockout_is_per_address_and_ip(client, officer):
 
 @override_settings(SESSION_COOKIE_AGE=30 * 60)
 def test_idle_sessions_expire(client, staff_a):
-    from django.conf import settings
-
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     with time_machine.travel(START, tick=False) as t:
         client.force_login(staff_a)
         assert client.get(reverse("schools:home")).status_code == 200
@@ -259,16 +256,73 @@ def test_idle_sessions_expire(client, staff_a):
         assert response["Location"].startswith(reverse("login"))
 
 
+@override_settings(SESSION_COOKIE_AGE=30 * 60, SESSION_REFRESH_SECONDS=60)
+def test_activity_refreshes_the_session_at_most_once_a_minute(client, staff_a):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def expiry() -> datetime:
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(START, tick=False) as t:
+        client.force_login(staff_a)
+        client.get(reverse("schools:home"))
+        first = expiry()
+        assert first == START + timedelta(minutes=30)
+        t.shift(timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("schools:home"))
+        assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert expiry() == first  # not saved again within the minute
+        t.shift(timedelta(seconds=31))
+        client.get(reverse("schools:home"))
+        assert expiry() == START + timedelta(seconds=61, minutes=30)
+
+
+def test_an_expired_session_cookie_does_not_make_a_new_session(client, staff_a):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(START, tick=False) as t:
+        client.force_login(staff_a)
+        t.shift(timedelta(days=3650 * 2))  # past the test settings' long SESSION_COOKIE_AGE
+        response = client.get(reverse("schools:home"))
+        assert response.status_code == 302
+        assert Session.objects.filter(expire_date__gt=START + timedelta(days=3650 * 2)).count() == 0
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_upgrade():
+    from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "cme.hashers.Argon2idHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        encoded = make_password("correct horse battery staple")
+        assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        assert check_password("correct horse battery staple", encoded)
+        user = UserFactory(password="irrelevant")
+        user.password = make_password(
+            "an older password!", hasher="pbkdf2_sha256"
+        )
+        user.save(update_fields=["password"])
+        assert user.check_password("an older password!")  # and re-hashes it
+        user.refresh_from_db()
+        assert identify_hasher(user.password).algorithm == "argon2"
+
+
 def test_production_session_settings_are_strict():
     out = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [
             str(REPO / ".venv/bin/python"),
             "-c",
             "from django.conf import settings as s; import django; django.setup(); "
-            "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_COOKIE_SECURE, "
+            "print(s.SESSION_COOKIE_AGE, s.SESSION_REFRESH_SECONDS, s.SESSION_COOKIE_SECURE, "
             "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
             "s.X_FRAME_OPTIONS, s.CME_REQUIRE_2FA, s.AXES_FAILURE_LIMIT, "
-            "s.AUTHENTICATION_BACKENDS[0])",
+            "s.AUTHENTICATION_BACKENDS[0], s.PASSWORD_HASHERS[0])",
         ],
         cwd=REPO,
         env={
@@ -282,7 +336,7 @@ def test_production_session_settings_are_strict():
     )
     assert out.stdout.split() == [
         "1800",
-        "True",
+        "60",
         "True",
         "True",
         "31536000",
@@ -291,6 +345,7 @@ def test_production_session_settings_are_strict():
         "True",
         "5",
         "axes.backends.AxesStandaloneBackend",
+        "cme.hashers.Argon2idHasher",
     ]
 
 
