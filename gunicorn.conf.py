@@ -1,12 +1,14 @@
 """gunicorn's settings for the web container and `make bench` (gunicorn reads this file from
 the working directory). Anything here can be overridden on the command line."""
 
+import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Processes x threads: threads overlap the waits on PostgreSQL; processes use the cores.
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Processes x threads: processes use the cores (pages are mostly Python, which holds the GIL);
+# threads overlap the waits on PostgreSQL. gunicorn's advice: 2 x cores + 1 processes.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count() + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 timeout = 60
 graceful_timeout = 30

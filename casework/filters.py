@@ -168,8 +168,39 @@ class _ValuesChoiceIterator(django_filters.fields.ModelChoiceIterator):
             yield (pk, label(*values))
 
 
+class _MemoSelect(forms.Select):
+    """A select whose HTML is kept, per process, for the exact same name, value, attributes
+    and options: the schools' and officers' lists are the same on nearly every register page,
+    and rendering ~440 options is most of the filter's cost. The options are still read from
+    the database on every page (one query), so a new school or officer shows at once."""
+
+    _rendered: dict[tuple[Any, ...], str] = {}
+    MAX_KEPT = 64
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> Any:
+        # One query for a model's options (list() would ask its len() first: a COUNT query).
+        choices = [choice for choice in self.choices]  # noqa: C416
+        options = tuple((str(v), str(label)) for v, label in choices)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        key = (
+            type(self), name, tuple(self.format_value(value)),
+            tuple(sorted((k, str(v)) for k, v in final_attrs.items())), options,
+        )
+        html = self._rendered.get(key)
+        if html is None:
+            self.choices = choices  # render from the same rows, without a second query
+            html = super().render(name, value, attrs, renderer)
+            if len(self._rendered) >= self.MAX_KEPT:
+                self._rendered.clear()
+            self._rendered[key] = html
+        return html
+
+
 class _ValuesModelChoiceField(django_filters.fields.ModelChoiceField):
     iterator = _ValuesChoiceIterator
+    widget = _MemoSelect
 
     def __init__(self, *args: Any, values_label: tuple[tuple[str, ...], Any], **kwargs: Any):
         self.values_label = values_label

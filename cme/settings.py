@@ -325,6 +325,8 @@ OTP_TOTP_ISSUER = CME_SERVICE_NAME
 CME_DEMO_TOTP_SEED = env("CME_DEMO_TOTP_SEED", default="cme-casework-demo-totp")
 # Retention (docs/decisions/004-retention.md): a child whose cases are all closed is
 # anonymised this many years after their compulsory school age ended.
+# How long the managers' dashboard figures are shared before they are worked out again.
+CME_DASHBOARD_CACHE_SECONDS = env.int("CME_DASHBOARD_CACHE_SECONDS", default=5 * 60)
 CME_RETENTION_YEARS = env.int("CME_RETENTION_YEARS", default=6)
 # A report run still queued this long after it was asked for is sent to the queue again.
 CME_REQUEUE_AFTER_MINUTES = env.int("CME_REQUEUE_AFTER_MINUTES", default=5)

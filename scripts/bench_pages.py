@@ -499,6 +499,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--no-load", action="store_true", help="skip the locust run")
+    parser.add_argument("--no-pages", action="store_true", help="skip the in-process timings")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -542,7 +543,7 @@ def main() -> int:
               f"({Case.objects.filter(status='open').count():,} open), "
               f"{Referral.objects.filter(status='new').count():,} new referrals")
         users = bench_users()
-        ok = page_bench(url, users, args.requests, args.warmup)
+        ok = args.no_pages or page_bench(url, users, args.requests, args.warmup)
         if not args.no_load:
             ok = load_bench(url, users, args) and ok
     finally:

@@ -14,6 +14,15 @@ from schools.models import School
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (dashboard figures, rate-limit counters): the
+    test settings' local-memory cache would otherwise carry them from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def school_a(db: None) -> School:
     return SchoolFactory(urn=100001, name="Alder Primary School")

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -109,10 +111,22 @@ def _chosen(request: HttpRequest) -> tuple[str, date, date]:
     return period, start, end
 
 
+def cached_dashboard_figures(start: date, end: date) -> BoardFigures:
+    """The dashboard's figures, shared by every manager for CME_DASHBOARD_CACHE_SECONDS: they
+    are county-wide aggregates (tens of milliseconds of SQL over every case and referral), and
+    the page says when they were worked out."""
+    key = f"cme:dashboard:{start.isoformat()}:{end.isoformat()}"
+    figures = cache.get(key)
+    if not isinstance(figures, BoardFigures):
+        figures = dashboard_figures(start, end)
+        cache.set(key, figures, settings.CME_DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
 @managers_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     period, start, end = _chosen(request)
-    figures = dashboard_figures(start, end)
+    figures = cached_dashboard_figures(start, end)
     tables = {t.key: t for t in figures.tables}
     return render(
         request,
@@ -130,6 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "categories": tables["cases_by_category"],
             "periods": PERIODS,
             "period": period,
+            "cache_minutes": settings.CME_DASHBOARD_CACHE_SECONDS // 60,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from casework.events import record_event
-from casework.models import CaseStatus, Category, EventKind, Outcome
+from casework.models import Case, CaseStatus, Category, EventKind, Outcome
 from cme.models import Role
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
 
@@ -347,3 +347,33 @@ def test_my_cases_rows_show_no_age_and_an_empty_section_says_none(officer_client
     html = officer_client.get(reverse("cases:my_cases")).content.decode()
     assert _cells(html, case.reference)[2] == "3 Feb 2014"
     assert 'colspan="7">None.</td>' in html
+
+
+def test_the_schools_select_is_the_same_html_as_django_renders_and_shows_a_new_school_at_once(
+    officer,
+):
+    from django import forms
+
+    from casework.filters import RegisterFilter
+
+    SchoolFactory(name="Oak <Primary>")
+    picked = SchoolFactory(name="Elm Academy")
+
+    def html(params):
+        field = RegisterFilter(params, queryset=Case.objects.all()).form["last_school"]
+        return str(field), field
+
+    first, field = html({"last_school": str(picked.pk)})
+    # The memo keeps Django's own rendering of the same options.
+    widget = field.field.widget
+    widget.choices = list(widget.choices)
+    assert first == forms.Select.render(
+        widget, "last_school", str(picked.pk), {"id": "id_last_school"}, field.form.renderer
+    )
+    assert "Oak &lt;Primary&gt;" in first
+    assert f'<option value="{picked.pk}" selected>Elm Academy ({picked.urn})</option>' in first
+    assert html({"last_school": str(picked.pk)})[0] == first  # from the memo
+    assert first.count("<option") == 3
+    SchoolFactory(name="Ash Infant School")
+    assert "Ash Infant School" in html({"last_school": str(picked.pk)})[0]
+    assert " selected" not in html({})[0].split("Any school")[1]

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -127,6 +128,7 @@ def _queries(client, n: int) -> int:
     for i in range(n):
         case(date(2026, 7, 1) + timedelta(days=i % 14), child__looked_after=bool(i % 2))
         referral(local(date(2026, 7, 1) + timedelta(days=i % 14)))
+    cache.clear()  # the figures are shared for a few minutes: work them out again
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(URL).status_code == 200
     return len(ctx.captured_queries)
@@ -137,3 +139,23 @@ def test_the_dashboard_costs_the_same_queries_with_5_or_50_cases(manager) -> Non
     large = _queries(client_for(manager), 45)
     assert small == large
     assert small <= 26  # the report's queries, plus session, user and notifications
+
+
+def test_the_figures_are_shared_for_a_few_minutes_and_say_when_they_were_worked_out(
+    manager, settings
+) -> None:
+    settings.CME_DASHBOARD_CACHE_SECONDS = 300
+    client = client_for(manager)
+    case(date(2026, 7, 1))
+    first = client.get(URL)
+    assert "Figures as at 12:00, worked out again every 5 minutes." in first.content.decode()
+    opened = {h.key: h.value for h in first.context["figures"].headlines}["cases_opened"]
+    case(date(2026, 7, 2))
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(URL)
+    assert {h.key: h.value for h in again.context["figures"].headlines}["cases_opened"] == opened
+    assert not [q for q in ctx.captured_queries if "casework_case" in q["sql"]]
+    with time_machine.travel(NOW, tick=False) as t:
+        t.shift(timedelta(minutes=5, seconds=1))
+        later = client.get(URL)
+    assert {h.key: h.value for h in later.context["figures"].headlines}["cases_opened"] == opened + 1
