@@ -28,6 +28,9 @@ COPY requirements.lock ./
 RUN pip install --require-hashes --no-deps -r requirements.lock
 
 COPY . .
+# Bytecode now, since PYTHONDONTWRITEBYTECODE stops processes writing it: otherwise each new
+# worker compiles every module it imports (about a second on its first request).
+RUN python -m compileall -q /app /usr/local/lib/python3.11/site-packages
 
 # Static files are collected at build time (whitenoise serves them with hashed names). The key
 # is a throwaway for this one command: the web process refuses to start without a real one.

@@ -17,13 +17,15 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-# Stamps make a second `make run` skip the install unless a lock file changed.
+# Stamps make a second `make run` skip the install unless a lock file changed. Bytecode is
+# compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process (each gunicorn or
+# Celery worker, each test subprocess) would otherwise compile every import again.
 $(VENV)/.installed: requirements.lock | $(PY)
-	$(BIN)/uv pip sync --quiet --python $(PY) requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock | $(PY)
-	$(BIN)/uv pip sync --quiet --python $(PY) requirements-dev.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(PY) requirements-dev.lock
 	@rm -f $(VENV)/.installed
 	@touch $@
 

@@ -3,6 +3,7 @@ the working directory). Anything here can be overridden on the command line."""
 
 import multiprocessing
 import os
+from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Processes x threads: processes use the cores (pages are mostly Python, which holds the GIL);
@@ -20,3 +21,19 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # No access log: request lines can carry query strings (see LOGGING in cme/settings.py).
 accesslog = None
 errorlog = "-"
+
+
+def post_worker_init(worker: Any) -> None:
+    """Import every view and compile the page templates before the worker takes a request:
+    Django does both lazily, so without this the first request to each new worker (after a
+    deploy, or when gunicorn replaces a worker) waits a second or more."""
+    from django.template import engines
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
+    for name in ("base.html", "registration/login.html"):
+        get_template(name)
+    for engine in engines.all():
+        engine.engine.template_loaders  # noqa: B018 - builds the cached loaders
+    worker.log.info("Worker %s ready", worker.pid)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import runpy
 import secrets
 import signal
 import statistics
@@ -49,8 +50,6 @@ TARGET_ADMIN_RATIO = 1.0
 TARGET_P95_MS = 300.0
 
 def gunicorn_shape() -> str:
-    import runpy
-
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     return (f"{conf['workers']} workers x {conf['threads']} threads, {conf['worker_class']}, "
             f"keep-alive {conf['keepalive']} s")
@@ -473,6 +472,13 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
     )
     try:
         wait_for(f"{host}/healthz", 30)
+        # Every worker warmed up (gunicorn.conf.py's post_worker_init), not only the first.
+        workers = int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"])
+        deadline = time.monotonic() + 60
+        while (tmp / "gunicorn.log").read_text().count(" ready") < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn's workers did not all start")
+            time.sleep(0.3)
         locust_env = {
             **env,
             "BENCH_PASSWORD": BENCH_PASSWORD,
