@@ -78,22 +78,6 @@ def insert_notifications(
     fields = "r.key, r.title, r.body, r.url"
     roles = list(team_roles) or [""]
     role_marks = ", ".join(["%s"] * len(roles))
-    source = json_rows("r", _ROW_COLUMNS)
-    # The rows are read from the JSON once (a CTE), then joined with each audience.
-    sql = (
-        f"WITH r AS (SELECT * FROM {source}) "  # noqa: S608 - names from _meta
-        f"INSERT INTO {table} (user_id, {qn('key')}, title, body, url, created_at, "
-        "email_wanted) "
-        f"SELECT x.user_id, x.key, x.title, x.body, x.url, %s, %s FROM ("
-        f" SELECT r.user_id, {fields} FROM r JOIN {users} u ON u.id = r.user_id"
-        "  WHERE u.is_active"
-        f" UNION ALL SELECT m.user_id, {fields} FROM r "
-        f"  JOIN {members} m ON m.school_id = r.school_id "
-        f"  JOIN {users} u ON u.id = m.user_id WHERE u.is_active"
-        f" UNION ALL SELECT u.id, {fields} FROM r CROSS JOIN {users} u "
-        f"  WHERE r.team AND u.is_active AND u.role IN ({role_marks})"
-        ") x WHERE true ON CONFLICT (user_id, " + qn("key") + ") DO NOTHING RETURNING id"
-    )
     data = json.dumps(
         [
             {
@@ -108,8 +92,36 @@ def insert_notifications(
             for row in rows
         ]
     )
+    source = json_rows("r", _ROW_COLUMNS)
+    insert = (
+        f"INSERT INTO {table} (user_id, {qn('key')}, title, body, url, created_at, email_wanted) "
+    )
+    conflict = f" ON CONFLICT (user_id, {qn('key')}) DO NOTHING RETURNING id"
+    params: list[Any]
+    if all(row.get("school_id") is None and not row.get("team") for row in rows):
+        # Each row to one person (the sweeps' summaries): no audience to expand.
+        sql = (
+            f"{insert}SELECT r.user_id, {fields}, %s, %s FROM {source} "  # noqa: S608
+            f"JOIN {users} u ON u.id = r.user_id WHERE u.is_active{conflict}"
+        )
+        params = [now, email, data]
+    else:
+        # The rows are read from the JSON once (a CTE), then joined with each audience.
+        sql = (
+            f"WITH r AS (SELECT * FROM {source}) {insert}"  # noqa: S608 - names from _meta
+            f"SELECT x.user_id, x.key, x.title, x.body, x.url, %s, %s FROM ("
+            f" SELECT r.user_id, {fields} FROM r JOIN {users} u ON u.id = r.user_id"
+            "  WHERE u.is_active"
+            f" UNION ALL SELECT m.user_id, {fields} FROM r "
+            f"  JOIN {members} m ON m.school_id = r.school_id "
+            f"  JOIN {users} u ON u.id = m.user_id WHERE u.is_active"
+            f" UNION ALL SELECT u.id, {fields} FROM r CROSS JOIN {users} u "
+            f"  WHERE r.team AND u.is_active AND u.role IN ({role_marks})"
+            f") x WHERE true{conflict}"
+        )
+        params = [data, now, email, *roles]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [data, now, email, *roles])
+        cursor.execute(sql, params)
         created = [row[0] for row in cursor.fetchall()]
     if email and created:
         deliver_after_commit()
@@ -139,8 +151,12 @@ def insert_summaries(
     nothing. The title carries counts only (it is the email subject). Returns how many were
     stored."""
     rows = []
-    for user_id, refs in sorted(refs_by_user.items()):
-        refs = sorted(set(refs))
+    distinct: dict[int, list[str]] = {}  # by id(): a list shared by many (the managers') once
+    for user_id, given in sorted(refs_by_user.items()):
+        key = id(given)
+        if key not in distinct:
+            distinct[key] = sorted(set(given))
+        refs = distinct[key]
         if not refs:
             continue
         count = len(refs)
@@ -160,6 +176,53 @@ def insert_summaries(
             }
         )
     return len(insert_notifications(rows, email=email))
+
+
+def insert_school_summaries(
+    job: str,
+    today: Any,
+    refs_by_school: Mapping[int, Sequence[str]],
+    *,
+    noun: str,
+    what: str,
+    school_url: str,
+    la_url: str,
+    note: str = "",
+) -> int:
+    """`insert_summaries` for a sweep over school returns: each member of staff of a school
+    with flagged returns gets their school's (their schools', if several), with a link to
+    ``school_url``; each active manager all of them, with a link to ``la_url``. The managers
+    and the schools' staff are read in ONE query. Returns how many were stored."""
+    if not refs_by_school:
+        return 0
+    from schools.models import SchoolMembership  # cme does not import apps at module level
+
+    qn = connection.ops.quote_name
+    schools = list(refs_by_school)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, NULL FROM {qn(User._meta.db_table)} "  # noqa: S608 - names from _meta
+            "WHERE role = %s AND is_active UNION ALL "
+            f"SELECT user_id, school_id FROM {qn(SchoolMembership._meta.db_table)} "
+            f"WHERE school_id IN ({', '.join(['%s'] * len(schools))})",
+            [Role.MANAGER, *schools],
+        )
+        audience = cursor.fetchall()
+    managers = {user_id for user_id, school_id in audience if school_id is None}
+    everything = [ref for refs in refs_by_school.values() for ref in refs]
+    refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
+    for user_id, school_id in audience:
+        if school_id is not None and user_id not in managers:
+            refs.setdefault(user_id, []).extend(refs_by_school[school_id])
+    return insert_summaries(
+        job,
+        today,
+        refs,
+        noun=noun,
+        what=what,
+        url_for=lambda pk: la_url if pk in managers else school_url,
+        note=note,
+    )
 
 
 def notify(

@@ -30,26 +30,23 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.models import Role, User
-from cme.notifications import insert_summaries, json_rows
+from cme.notifications import insert_school_summaries, json_rows
 from cme.statutory import TermCalendar, is_school_day
 from cme.tasks import after_commit
 from referrals.models import Referral, SystemTrigger
 from referrals.services import referrals_raise_from_returns_bulk
-from schools.jobs import claim_returning, ids_param
+from schools.jobs import ids_param
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
@@ -59,8 +56,6 @@ from schools.models import (
     LeaverReturn,
     ReturnKind,
     ReturnStatus,
-    School,
-    SchoolMembership,
     SchoolReturn,
     Term,
     Whereabouts,
@@ -101,81 +96,174 @@ def school_day_back(cal: TermCalendar, today: date, n: int) -> date | None:
     return None
 
 
-def _calendars(school_ids: list[int], start: date, end: date) -> dict[int, TermCalendar]:
-    """`schools.selectors.term_calendar_for` for many schools at once, in two queries: a
-    school with terms of its own in the window counts on those, any other on the LA's;
-    closures are the school's own plus the LA-wide ones."""
+#: Cut-off dates counted on one calendar (one per condition of a check).
+Cutoffs = tuple[date | None, ...]
+
+
+@dataclass(frozen=True)
+class SchoolCutoffs:
+    """A check's cut-off dates counted on the LA's calendar (``la``), and on their own
+    calendar for the schools whose terms or closures give other dates (``own``, by id)."""
+
+    la: Cutoffs
+    own: dict[int, Cutoffs]
+
+
+def school_cutoffs(today: date, count: Callable[[TermCalendar], Cutoffs]) -> SchoolCutoffs:
+    """``count`` (the cut-offs of a check) over the LA's calendar once, and over the calendar
+    of each school with terms or closures of its own in the window
+    (`schools.selectors.term_calendar_for`: its own terms if it has any there, else the LA's;
+    the LA-wide closures and its own). ONE small query (the terms and the closures in the
+    window), however many schools and rows; each distinct calendar counted once. Most schools
+    count on the LA's calendar and are not listed, nor is a school whose own calendar gives
+    the LA's dates."""
+    start, end = today - _CALENDAR_LOOKBACK, today
+    qn = connection.ops.quote_name
+    day = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:  # the terms, then the closures (no last day)
+        cursor.execute(
+            f"SELECT school_id, start, {qn('end')} FROM {qn(Term._meta.db_table)} "  # noqa: S608
+            f"WHERE start <= %s AND {qn('end')} >= %s UNION ALL "
+            f"SELECT school_id, {qn('date')}, NULL FROM {qn(Closure._meta.db_table)} "
+            f"WHERE {qn('date')} BETWEEN %s AND %s ORDER BY 2, 3",
+            [day(end), day(start), day(start), day(end)],
+        )
+        rows = cursor.fetchall()
     la_terms: list[tuple[date, date]] = []
     own_terms: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for school_id, first, last in (
-        Term.objects.filter(start__lte=end, end__gte=start)
-        .filter(Q(school__isnull=True) | Q(school__in=school_ids))
-        .order_by("start")
-        .values_list("school_id", "start", "end")
-    ):
-        (la_terms if school_id is None else own_terms[school_id]).append((first, last))
     la_closures: set[date] = set()
     own_closures: dict[int, set[date]] = defaultdict(set)
-    for school_id, day in (
-        Closure.objects.filter(date__range=(start, end))
-        .filter(Q(school__isnull=True) | Q(school__in=school_ids))
-        .values_list("school_id", "date")
-    ):
-        (la_closures if school_id is None else own_closures[school_id]).add(day)
-    return {
-        pk: TermCalendar(
+    for school_id, first, last in rows:
+        if isinstance(first, str):  # SQLite gives raw SQL's dates as ISO text
+            first = date.fromisoformat(first)
+            last = last and date.fromisoformat(last)
+        if last is None:
+            (la_closures if school_id is None else own_closures[school_id]).add(first)
+        else:
+            (la_terms if school_id is None else own_terms[school_id]).append((first, last))
+    la_calendar = TermCalendar(terms=tuple(la_terms), closures=frozenset(la_closures))
+    counted = {la_calendar: count(la_calendar)}
+    own: dict[int, Cutoffs] = {}
+    for pk in sorted(own_terms.keys() | own_closures.keys()):
+        cal = TermCalendar(
             terms=tuple(own_terms.get(pk) or la_terms),
             closures=frozenset(la_closures | own_closures.get(pk, set())),
         )
-        for pk in school_ids
-    }
+        if cal not in counted:
+            counted[cal] = count(cal)
+        if counted[cal] != counted[la_calendar]:
+            own[pk] = counted[cal]
+    return SchoolCutoffs(la=counted[la_calendar], own=own)
 
 
-def _per_school(
-    school_ids: list[int],
-    school_field: str,
-    today: date,
-    condition: Callable[[TermCalendar], Q | None],
-) -> Q:
-    """OR over the schools of `<school_field> = school AND condition(its calendar)`, matching
-    nothing if every condition is None. The calendars are read once for all the schools and
-    each condition computed once per distinct calendar (most schools share the LA's), so the
-    query has one clause per calendar, not per school."""
-    by_calendar: dict[TermCalendar, list[int]] = defaultdict(list)
-    for pk, cal in _calendars(school_ids, today - _CALENDAR_LOOKBACK, today).items():
-        by_calendar[cal].append(pk)
-    parts = []
-    for cal, pks in by_calendar.items():
-        part = condition(cal)
-        if part is not None:
-            parts.append(Q(**{f"{school_field}__in": sorted(pks)}) & part)
-    return reduce(or_, parts) if parts else Q(pk__in=[])
+def _before_cutoff(
+    value: str, op: str, school: str, cutoffs: SchoolCutoffs, i: int
+) -> tuple[str, list[Any]] | None:
+    """SQL for "``value`` <op> the ``i``-th cut-off of the row's school" (``school``: SQL for
+    the school's id) and its parameters; None if no calendar has that cut-off (too few school
+    days). One comparison with the LA's date when no school has dates of its own; otherwise
+    the latest of the dates first (a range the planner can use), then the school's own date
+    by a CASE over the few schools listed (NULL, so false, where their calendar has none)."""
+    adapt = connection.ops.adapt_datefield_value
+    la = cutoffs.la[i]
+    own = {pk: dates[i] for pk, dates in cutoffs.own.items()}
+    known = [d for d in (la, *own.values()) if d is not None]
+    if not known:
+        return None
+    if not own:
+        return f"{value} {op} %s", [adapt(la)]
+    whens = " ".join(["WHEN %s THEN %s"] * len(own))
+    params: list[Any] = [adapt(max(known))]
+    for pk, day in own.items():
+        params += [pk, adapt(day)]
+    params.append(adapt(la))
+    return f"({value} {op} %s AND {value} {op} CASE {school} {whens} ELSE %s END)", params
 
 
 # ------------------------------------------------------------------------ continuous absence
 
 
-def _absence_due(today: date) -> QuerySet[AbsenceNotification]:
-    waiting = AbsenceNotification.objects.filter(
-        threshold_reached_on__isnull=True, kind=ReturnKind.ABSENCE, status__in=NOT_CLOSED
+def _absence_where(today: date) -> tuple[str, list[Any]]:
+    """WHERE (and its parameters) for the absence notifications at the threshold today and
+    not yet flagged, over ``a`` (the notification) and ``r`` (its return): reg 9(1)(i), the
+    first day of absence is day 1 of the 20; reg 9(1)(h), the school days *after* the leave
+    ended, so the last day of leave is not one of the 10."""
+    cutoffs = school_cutoffs(
+        today,
+        lambda cal: (
+            school_day_back(cal, today, ABSENCE_SCHOOL_DAYS),
+            school_day_back(cal, today, AFTER_LEAVE_SCHOOL_DAYS),
+        ),
+    )
+    parts, params = [], []
+    for i, (kind, value, op) in enumerate(
+        (
+            (AbsenceType.UNAUTHORISED, "a.first_day_of_absence", "<="),
+            (AbsenceType.AFTER_LEAVE, "a.leave_end_date", "<"),
+        )
+    ):
+        before = _before_cutoff(value, op, "r.school_id", cutoffs, i)
+        if before is not None:
+            parts.append(f"(a.absence_type = %s AND {before[0]})")
+            params += [kind, *before[1]]
+    due = " OR ".join(parts) or "1 = 0"
+    return (
+        "r.id = a.schoolreturn_ptr_id AND r.status <> %s AND a.threshold_reached_on IS NULL "
+        f"AND ({due})",
+        [ReturnStatus.CLOSED, *params],
     )
 
-    def condition(cal: TermCalendar) -> Q | None:
-        parts = []
-        day_20 = school_day_back(cal, today, ABSENCE_SCHOOL_DAYS)
-        if day_20 is not None:
-            # Reg 9(1)(i): the first day of absence counts as day 1.
-            parts.append(Q(absence_type=AbsenceType.UNAUTHORISED, first_day_of_absence__lte=day_20))
-        day_10 = school_day_back(cal, today, AFTER_LEAVE_SCHOOL_DAYS)
-        if day_10 is not None:
-            # Reg 9(1)(h): school days *after* the leave ended, so the last day of leave is not one.
-            parts.append(Q(absence_type=AbsenceType.AFTER_LEAVE, leave_end_date__lt=day_10))
-        return reduce(or_, parts) if parts else None
 
-    schools = list(
-        School.objects.filter(pk__in=waiting.values("school_id")).values_list("pk", flat=True)
-    )
-    return waiting.filter(_per_school(schools, "school", today, condition))
+def _claim_absences(today: date) -> list[tuple[int, str, str, int]]:
+    """Flag the absence notifications due, show the school the threshold on those still
+    "received", and return (id, whereabouts, reference, school id) for the ones flagged now.
+
+    PostgreSQL: ONE statement, ``UPDATE ... FROM`` the returns (the shape of a hand-written
+    UPDATE) with a data-modifying CTE for the status detail. A run at the same moment waits
+    on the row locks and re-checks ``threshold_reached_on IS NULL`` on the committed row, so
+    a notification is flagged (and its return updated) once. SQLite (development, tests): the
+    same WHERE, in three statements."""
+    qn = connection.ops.quote_name
+    absences = qn(AbsenceNotification._meta.db_table)
+    returns = qn(SchoolReturn._meta.db_table)
+    where, params = _absence_where(today)
+    flag = connection.ops.adapt_datefield_value(today)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    detail = [THRESHOLD_DETAIL, now]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH c AS (UPDATE {absences} a SET threshold_reached_on = %s "  # noqa: S608
+                f"FROM {returns} r WHERE {where} RETURNING a.schoolreturn_ptr_id AS id, "
+                "a.whereabouts, r.reference, r.school_id), "
+                f"s AS (UPDATE {returns} p SET status_detail = %s, updated_at = %s FROM c "
+                "WHERE p.id = c.id AND p.status = %s) "
+                "SELECT id, whereabouts, reference, school_id FROM c",
+                [flag, *params, *detail, ReturnStatus.RECEIVED],
+            )
+            return [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(
+            f"UPDATE {absences} SET threshold_reached_on = %s "  # noqa: S608
+            f"WHERE schoolreturn_ptr_id IN (SELECT a.schoolreturn_ptr_id FROM {absences} a, "
+            f"{returns} r WHERE {where}) AND threshold_reached_on IS NULL "
+            "RETURNING schoolreturn_ptr_id, whereabouts",
+            [flag, *params],
+        )
+        flagged = dict(cursor.fetchall())
+        if not flagged:
+            return []
+        ids_sql, ids = ids_param(list(flagged))
+        cursor.execute(
+            f"SELECT id, reference, school_id FROM {returns} WHERE id {ids_sql}",  # noqa: S608
+            ids,
+        )
+        rows = [(pk, flagged[pk], reference, school) for pk, reference, school in cursor]
+        cursor.execute(
+            f"UPDATE {returns} SET status_detail = %s, updated_at = %s "  # noqa: S608
+            f"WHERE id {ids_sql} AND status = %s",
+            [*detail, *ids, ReturnStatus.RECEIVED],
+        )
+        return rows
 
 
 @job(
@@ -184,38 +272,25 @@ def _absence_due(today: date) -> QuerySet[AbsenceNotification]:
 )
 def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
     result = JobResult(name="continuous_absence", dry_run=dry_run)
-    due = _absence_due(today)
     if dry_run:
-        result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
-        return result
-    with transaction.atomic():
-        rows = claim_returning(
-            due,
-            set_sql="threshold_reached_on = %s",
-            guard_sql="threshold_reached_on IS NULL",
-            params=[connection.ops.adapt_datefield_value(today)],
-            returning=["whereabouts", "absence_type"],
-            parent_returning=["reference", "school_id"],
-        )
-        rows.sort(key=lambda row: row[3])
-        if not rows:
-            return result
-        where, ids = ids_param([row[0] for row in rows])
         qn = connection.ops.quote_name
+        where, params = _absence_where(today)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {qn(SchoolReturn._meta.db_table)} SET status_detail = %s, "  # noqa: S608
-                f"updated_at = %s WHERE id {where} AND status = %s",
-                [
-                    THRESHOLD_DETAIL,
-                    connection.ops.adapt_datetimefield_value(timezone.now()),
-                    *ids,
-                    ReturnStatus.RECEIVED,
-                ],
+                f"SELECT r.reference FROM {qn(AbsenceNotification._meta.db_table)} a, "  # noqa: S608
+                f"{qn(SchoolReturn._meta.db_table)} r WHERE {where} ORDER BY r.reference",
+                params,
             )
+            result.flagged = [reference for (reference,) in cursor.fetchall()]
+        return result
+    with transaction.atomic():
+        rows = _claim_absences(today)
+        if not rows:
+            return result
+        rows.sort(key=lambda row: row[2])
         by_school: dict[int, list[str]] = defaultdict(list)
         referred_any = False
-        for _pk, whereabouts, _type, reference, school_id in rows:
+        for _pk, whereabouts, reference, school_id in rows:
             result.flagged.append(reference)
             referred_any |= whereabouts == Whereabouts.UNKNOWN
             by_school[school_id].append(reference)
@@ -233,26 +308,14 @@ def _notify_summaries(
     """ONE notification per recipient for this run (docs/decisions/005-job-outbox.md): each
     member of staff of a school with flagged returns gets theirs (their school's submissions),
     each manager all of them (the LA returns list)."""
-    if not by_school:
-        return 0
-    managers = set(
-        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
-    )
-    everything = [ref for refs in by_school.values() for ref in refs]
-    refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
-    for school_id, user_id in SchoolMembership.objects.filter(
-        school_id__in=list(by_school)
-    ).values_list("school_id", "user_id"):
-        if user_id not in managers:
-            refs.setdefault(user_id, []).extend(by_school[school_id])
-    school_url, la_url = reverse("schools:return_list"), reverse("schools:la_returns")
-    return insert_summaries(
+    return insert_school_summaries(
         job,
         today,
-        refs,
+        by_school,
         noun="absence notification",
         what="at the deletion threshold (joint reasonable enquiries needed)",
-        url_for=lambda pk: la_url if pk in managers else school_url,
+        school_url=reverse("schools:return_list"),
+        la_url=reverse("schools:la_returns"),
         note=(
             "Where a child's whereabouts are unknown, a referral to Children Missing "
             "Education has been raised."
@@ -313,7 +376,9 @@ def _match_pairs() -> list[tuple[int, int]]:
         " SELECT r.id, r.school_id, r.upn, lower(r.first_name) AS fk, lower(r.last_name) AS lk,"
         "  r.date_of_birth AS dob, jr.admission_date"
         f" FROM {joiners} jr JOIN {returns} r ON r.id = jr.schoolreturn_ptr_id"
-        " WHERE jr.matched_leaver_id IS NULL"
+        # r.kind (always "joiner" here) gives the planner the (kind, status) index to read
+        # the joiner returns by, rather than every return.
+        " WHERE jr.matched_leaver_id IS NULL AND r.kind = %s"
         "), c AS ("
         " SELECT l.id AS leaver_id, j.id AS joiner_id, j.admission_date FROM l"
         "  JOIN j ON j.school_id = l.school_id AND j.upn = l.upn"
@@ -326,7 +391,9 @@ def _match_pairs() -> list[tuple[int, int]]:
         " WHERE n = 1 ORDER BY leaver_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ReturnKind.LEAVER, *NOT_CLOSED, DestinationType.IN_AREA])
+        cursor.execute(
+            sql, [ReturnKind.LEAVER, *NOT_CLOSED, DestinationType.IN_AREA, ReturnKind.JOINER]
+        )
         return [(leaver, joiner) for leaver, joiner in cursor.fetchall()]
 
 
@@ -381,35 +448,80 @@ def _link(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return linked
 
 
-def _transition_overdue(today: date, exclude: list[int]) -> QuerySet[LeaverReturn]:
-    """In-area leavers with no joiner return from the new school after N of its school days,
-    counted from the deletion (or the planned start at the new school, if later)."""
-    waiting = (
-        _unmatched_leavers()
-        .filter(transition_flagged_at__isnull=True)
-        .exclude(pk__in=exclude)
-        .annotate(
-            transition_start=Greatest(
-                "deletion_date", Coalesce("destination_start_date", "deletion_date")
-            )
-        )
-    )
+def _transition_where(today: date) -> tuple[str, list[Any]]:
+    """WHERE (and its parameters) for the in-area leavers with no joiner return from the new
+    school after N of its school days, counted from the deletion (or the planned start at the
+    new school, if later), not yet flagged; over ``l`` (the leaver) and ``r`` (its return)."""
     days: int = settings.CME_TRANSITION_SCHOOL_DAYS
-
-    def condition(cal: TermCalendar) -> Q | None:
-        # "Within N school days": overdue once the N-th school day after the start has ended,
-        # so count back from yesterday; the start day itself is not one of the N.
-        cutoff = school_day_back(cal, today - _ONE_DAY, days)
-        if cutoff is None:
-            return None
-        return Q(transition_start__lt=cutoff)
-
-    schools = list(
-        School.objects.filter(pk__in=waiting.values("destination_school_id")).values_list(
-            "pk", flat=True
-        )
+    # "Within N school days": overdue once the N-th school day after the start has ended, so
+    # count back from yesterday; the start day itself is not one of the N.
+    cutoffs = school_cutoffs(today, lambda cal: (school_day_back(cal, today - _ONE_DAY, days),))
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    start = f"{greatest}(l.deletion_date, COALESCE(l.destination_start_date, l.deletion_date))"
+    before = _before_cutoff(start, "<", "l.destination_school_id", cutoffs, 0)
+    due, due_params = before if before is not None else ("1 = 0", [])
+    qn = connection.ops.quote_name
+    returns = qn(SchoolReturn._meta.db_table)
+    statuses = ", ".join(["%s"] * len(NOT_CLOSED))
+    open_leavers = f"SELECT id FROM {returns} WHERE kind = %s AND status IN ({statuses})"  # noqa: S608
+    # The open leaver returns (few: the (kind, status) index), then their leaver rows by
+    # primary key. On PostgreSQL as an array (an InitPlan): as a join, the planner may instead
+    # read every in-area leaver not yet flagged, closed ones included (they accumulate), and
+    # hash them.
+    if connection.vendor == "postgresql":
+        open_leavers = f"= ANY(ARRAY({open_leavers}))"
+    else:
+        open_leavers = f"IN ({open_leavers})"
+    return (
+        f"l.schoolreturn_ptr_id {open_leavers} AND r.id = l.schoolreturn_ptr_id "  # noqa: S608
+        f"AND r.kind = %s AND r.status IN ({statuses}) "
+        "AND l.destination_type = %s AND l.destination_school_id IS NOT NULL "
+        "AND l.transition_flagged_at IS NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {qn(JoinerReturn._meta.db_table)} j "
+        "WHERE j.matched_leaver_id = l.schoolreturn_ptr_id) "
+        f"AND {due}",
+        [
+            *(ReturnKind.LEAVER, *NOT_CLOSED) * 2,
+            DestinationType.IN_AREA,
+            *due_params,
+        ],
     )
-    return waiting.filter(_per_school(schools, "destination_school", today, condition))
+
+
+def _claim_transitions(today: date) -> list[tuple[int, str]]:
+    """Flag the leavers overdue for the transition; (id, reference) of those flagged now.
+    PostgreSQL: ONE ``UPDATE ... FROM`` the returns (a run at the same moment waits on the
+    row locks and re-checks ``transition_flagged_at IS NULL`` on the committed row); SQLite:
+    the same WHERE, then the references."""
+    qn = connection.ops.quote_name
+    leavers = qn(LeaverReturn._meta.db_table)
+    returns = qn(SchoolReturn._meta.db_table)
+    where, params = _transition_where(today)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {leavers} l SET transition_flagged_at = %s "  # noqa: S608
+                f"FROM {returns} r WHERE {where} RETURNING l.schoolreturn_ptr_id, r.reference",
+                [now, *params],
+            )
+            return [(pk, reference) for pk, reference in cursor.fetchall()]
+        cursor.execute(
+            f"UPDATE {leavers} SET transition_flagged_at = %s "  # noqa: S608
+            f"WHERE schoolreturn_ptr_id IN (SELECT l.schoolreturn_ptr_id FROM {leavers} l, "
+            f"{returns} r WHERE {where}) AND transition_flagged_at IS NULL "
+            "RETURNING schoolreturn_ptr_id",
+            [now, *params],
+        )
+        flagged = [pk for (pk,) in cursor.fetchall()]
+        if not flagged:
+            return []
+        ids_sql, ids = ids_param(flagged)
+        cursor.execute(
+            f"SELECT id, reference FROM {returns} WHERE id {ids_sql}",  # noqa: S608
+            ids,
+        )
+        return [(pk, reference) for pk, reference in cursor.fetchall()]
 
 
 @job(
@@ -420,20 +532,24 @@ def unmatched_leavers(*, today: date, dry_run: bool) -> JobResult:
     result = JobResult(name="unmatched_leavers", dry_run=dry_run)
     pairs = _match_pairs()
     if dry_run:
-        due = _transition_overdue(today, exclude=[lv for lv, _ in pairs])
-        result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
+        qn = connection.ops.quote_name
+        where, params = _transition_where(today)
+        if pairs:  # the leavers a joiner would be linked to are not overdue
+            ids_sql, ids = ids_param([lv for lv, _ in pairs])
+            where, params = f"{where} AND NOT (l.schoolreturn_ptr_id {ids_sql})", params + ids
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT r.reference FROM {qn(LeaverReturn._meta.db_table)} l, "  # noqa: S608
+                f"{qn(SchoolReturn._meta.db_table)} r WHERE {where} ORDER BY r.reference",
+                params,
+            )
+            result.flagged = [reference for (reference,) in cursor.fetchall()]
         return result
     with transaction.atomic():
         linked = _link(pairs)
         if linked:
             log.info("unmatched_leavers: linked %d joiner returns to leavers", len(linked))
-        rows = claim_returning(
-            _transition_overdue(today, exclude=[]),
-            set_sql="transition_flagged_at = %s",
-            guard_sql="transition_flagged_at IS NULL",
-            params=[connection.ops.adapt_datetimefield_value(timezone.now())],
-            parent_returning=["reference"],
-        )
+        rows = _claim_transitions(today)
         result.flagged = sorted(reference for _, reference in rows)
         if rows:
             _raise_referrals_after_commit()

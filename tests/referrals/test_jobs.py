@@ -161,6 +161,55 @@ def test_a_school_with_its_own_terms_counts_on_them(calendar, school_a, school_b
     assert at_b.threshold_reached_on is None
 
 
+def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(calendar, school_a, school_b):
+    """Each school's cut-off in the same run: the LA's calendar (Alder), an INSET day of its
+    own (Birch: Monday 8 June), terms of its own with no half term (Cedar), and terms of its
+    own that began too recently to hold 20 school days (Damson: from 1 June)."""
+    cedar = SchoolFactory(urn=100003, name="Cedar Free School")
+    damson = SchoolFactory(urn=100004, name="Damson Academy")
+    ClosureFactory(school=school_b, date=date(2026, 6, 8))
+    TermFactory(school=cedar, name="Summer", start=date(2026, 4, 13), end=date(2026, 7, 17))
+    TermFactory(school=damson, name="Summer 2", start=date(2026, 6, 1), end=date(2026, 7, 17))
+
+    def unauthorised(school: School, first_day: date) -> AbsenceNotification:
+        with on(date(2026, 6, 12)):
+            return AbsenceNotificationFactory(school=school, first_day_of_absence=first_day)
+
+    def after_leave(school: School, leave_end: date) -> AbsenceNotification:
+        with on(date(2026, 6, 12)):
+            return AbsenceNotificationFactory(
+                school=school,
+                absence_type=AbsenceType.AFTER_LEAVE,
+                leave_end_date=leave_end,
+                first_day_of_absence=leave_end,
+            )
+
+    # On Monday 15 June the 20th school day back is 11 May on the LA's calendar, 8 May at
+    # Birch, 18 May at Cedar (no half term); the 10th is 2 June, and 1 June at Birch.
+    expected = {
+        unauthorised(school_a, date(2026, 5, 11)): True,
+        unauthorised(school_a, date(2026, 5, 12)): False,
+        after_leave(school_a, date(2026, 6, 1)): True,
+        unauthorised(school_b, date(2026, 5, 8)): True,
+        unauthorised(school_b, date(2026, 5, 11)): False,
+        after_leave(school_b, date(2026, 6, 1)): False,
+        unauthorised(cedar, date(2026, 5, 18)): True,
+        unauthorised(cedar, date(2026, 5, 19)): False,
+        unauthorised(damson, date(2026, 3, 2)): False,  # not 20 school days in its terms yet
+        after_leave(damson, date(2026, 6, 1)): True,
+    }
+    due = sorted(n.reference for n, flagged in expected.items() if flagged)
+    with on(date(2026, 6, 15)):
+        dry = run("continuous_absence", "--dry-run")
+        out = run("continuous_absence")
+    for notification, flagged in expected.items():
+        assert (notification.reference in dry) is flagged
+        assert (notification.reference in out) is flagged
+        notification.refresh_from_db()
+        assert notification.threshold_reached_on == (date(2026, 6, 15) if flagged else None)
+    assert f"would flag {len(due)}" in dry and f"flagged {len(due)}," in out
+
+
 def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
     calendar, school_a, staff_a, staff_b, manager, officer
 ):
@@ -354,6 +403,21 @@ def test_no_joiner_within_ten_school_days_is_a_transition_not_completed(
     with on(today):
         run("unmatched_leavers")
     assert Referral.objects.filter(source_return=leaver).exists() is flagged
+
+
+def test_the_transition_counts_on_the_new_schools_calendar(calendar, school_a, school_b):
+    """Birch has an INSET day of its own on Monday 1 June: its leaver's 10 school days end a
+    day later than those of a leaver to Alder (the LA's calendar), in the same runs."""
+    ClosureFactory(school=school_b, date=date(2026, 6, 1))
+    to_alder = leaver_to(school_b, school_a)
+    to_birch = leaver_to(school_a, school_b, first_name="Amir", last_name="Khan")
+    with on(date(2026, 6, 2)):
+        first = run("unmatched_leavers")
+    assert to_alder.reference in first and to_birch.reference not in first
+    with on(date(2026, 6, 3)):
+        second = run("unmatched_leavers")
+    assert to_birch.reference in second and "flagged 1" in second
+    assert Referral.objects.filter(source_return__in=[to_alder, to_birch]).count() == 2
 
 
 def test_an_unmatched_leaver_raises_exactly_one_referral(calendar, school_a, school_b):

@@ -223,6 +223,41 @@ def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
     assert "planned end date" in note.title and timetable.reference in note.body
 
 
+def test_a_timetable_past_both_dates_is_reminded_of_each_once(timetable, staff_a, manager):
+    """The review (20 November) is reminded on the 23rd; once the planned end (18 December)
+    has passed too, the next run reminds of the end only; then nothing."""
+    with on(TODAY):
+        first = run("part_time_reviews")
+    with on(date(2026, 12, 21)):
+        second = run("part_time_reviews")
+        third = run("part_time_reviews")
+    assert f"{timetable.reference} review 2026-11-20" in first
+    assert f"{timetable.reference} end 2026-12-18" in second
+    assert f"{timetable.reference} review" not in second and "flagged 1," in second
+    assert "flagged 0, notified 0" in third
+    timetable.refresh_from_db()
+    assert (timetable.review_reminded_on, timetable.end_reminded_on) == (
+        date(2026, 11, 20),
+        date(2026, 12, 18),
+    )
+    assert Notification.objects.filter(user=staff_a).count() == 2
+
+
+def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(timetable, staff_a):
+    with on(date(2026, 12, 21)):
+        out = run("part_time_reviews")
+    assert f"{timetable.reference} review 2026-11-20" in out
+    assert f"{timetable.reference} end 2026-12-18" in out
+    assert "flagged 2," in out
+    timetable.refresh_from_db()
+    assert (timetable.review_reminded_on, timetable.end_reminded_on) == (
+        date(2026, 11, 20),
+        date(2026, 12, 18),
+    )
+    note = Notification.objects.get(user=staff_a)  # one summary, the timetable once
+    assert note.title.startswith("1 part-time timetable") and timetable.reference in note.body
+
+
 def test_ended_timetables_are_not_reminded(timetable, staff_a):
     timetable.ended_on = date(2026, 11, 13)
     timetable.status = ReturnStatus.CLOSED
