@@ -35,5 +35,5 @@ def post_worker_init(worker: Any) -> None:
     for name in ("base.html", "registration/login.html"):
         get_template(name)
     for engine in engines.all():
-        engine.engine.template_loaders  # noqa: B018 - builds the cached loaders
+        getattr(engine, "engine", None)  # builds each Django engine and its cached loaders
     worker.log.info("Worker %s ready", worker.pid)

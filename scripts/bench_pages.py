@@ -275,7 +275,7 @@ def page_selects(client: Any, url: str) -> list[tuple[str, dict[str, Any]]]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)  # noqa: S101
-    selects = []
+    selects: list[tuple[str, dict[str, Any]]] = []
     for q in queries.captured_queries:
         text = q["sql"].lstrip()
         if text.upper().startswith("DECLARE"):  # a server-side cursor (.iterator()): its query

@@ -38,7 +38,7 @@ class _SignedIn(FastHttpUser):
     def on_start(self) -> None:
         email = next(self.accounts)
         page = self.client.get("/sign-in/", name="sign-in (form)")
-        match = CSRF.search(page.text)
+        match = CSRF.search(page.text or "")
         token = match.group(1) if match else ""
         with self.client.post(
             "/sign-in/",
