@@ -1,0 +1,33 @@
+"""gunicorn.conf.py: the web server's settings for Docker and `make bench`."""
+
+from __future__ import annotations
+
+import logging
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def test_idle_connections_outlive_a_clients_pause_and_there_is_no_access_log(monkeypatch):
+    monkeypatch.delenv("GUNICORN_KEEPALIVE", raising=False)
+    conf = runpy.run_path(str(CONF))
+    # A browser or proxy reusing a connection gunicorn is closing gets "connection reset".
+    assert conf["keepalive"] >= 60
+    assert conf["worker_class"] == "gthread"
+    assert conf["accesslog"] is None  # request lines can carry query strings
+    assert conf["workers"] >= 1 and conf["threads"] >= 1
+
+
+def test_a_worker_is_warmed_up_before_it_takes_requests(caplog):
+    class Worker:
+        pid = 4242
+        log = logging.getLogger("gunicorn.error")
+
+    conf = runpy.run_path(str(CONF))
+    with caplog.at_level(logging.INFO, logger="gunicorn.error"):
+        conf["post_worker_init"](Worker())
+    assert "Worker 4242 ready" in caplog.text
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns  # the URLconf and every view module are imported
