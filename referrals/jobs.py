@@ -6,21 +6,24 @@ than compute a date for every row (or store one on it, which a closure added lat
 day, would leave stale), each check counts back from today once per school: "20 school days
 from the first day of absence have passed by today" is the same as "the first day is on or
 before the 20th school day counting back from today", because the count only grows as the
-first day moves earlier. That gives one date per school, so the whole check is one query
-(`school = S AND first_day <= cutoff(S)` for each school with candidates), recomputed on every
-run from the calendar as it stands. The calendars of all the schools with candidates are read
-in two queries, and each cut-off is counted once per distinct calendar (most share the LA's).
+first day moves earlier. That gives one date per school, recomputed on every run from the
+calendar as it stands. Most schools count on the LA's calendar: its cut-offs are counted once,
+and separately only for the few schools with terms or closures of their own in the window
+(`school_cutoffs`: one query for all the terms and closures), so the whole check is one
+statement comparing each row with the LA's date, or with its school's by a CASE over those few
+schools (`_before_cutoff`).
 
 OUTBOX (docs/decisions/005-job-outbox.md): each real run is set-based SQL in one
-transaction. It claims the rows it flags with ONE conditional ``UPDATE ... RETURNING``
-(`schools.jobs.claim_returning`) and writes the in-app notifications for them with ONE
-``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; `unmatched_leavers` links joiners to
-leavers with one ``UPDATE ... FROM`` the matched pairs and one UPDATE per side for the
-statuses. Nothing is emailed and no referral raised inside the sweep: the referrals (absence
-with whereabouts unknown, unmatched leavers) are raised in bulk by `raise_pending_referrals`
-(flagged rows with NOT EXISTS a referral for that trigger), which the task
-``cme.tasks.raise_pending_referrals`` runs, enqueued on the sweep's commit and from beat;
-emails go out from the notification outbox (``cme.tasks.deliver_notifications``).
+transaction. It claims the rows it flags with ONE conditional ``UPDATE ... FROM`` the returns
+``... RETURNING`` (the shape of a hand-written UPDATE; `continuous_absence` updates the status
+shown to the school in the same statement, a data-modifying CTE, on PostgreSQL) and writes the
+in-app notifications for them with ONE ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``;
+`unmatched_leavers` links joiners to leavers with one ``UPDATE ... FROM`` the matched pairs and
+one UPDATE per side for the statuses. Nothing is emailed and no referral raised inside the
+sweep: the referrals (absence with whereabouts unknown, unmatched leavers) are raised in bulk
+by `raise_pending_referrals` (flagged rows with NOT EXISTS a referral for that trigger), which
+the task ``cme.tasks.raise_pending_referrals`` runs, enqueued on the sweep's commit and from
+beat; emails go out from the notification outbox (``cme.tasks.deliver_notifications``).
 `referral_raise_from_return` stays for the immediate leaver referral at submission.
 """
 

@@ -19,11 +19,11 @@ from beat, emails the outbox.
   school's staff how many of theirs were recorded.
 * `part_time_reviews`: a part-time timetable past its review date or its planned end date
   ("Working together to improve school attendance", 2024: time-limited, reviewed regularly)
-  reminds the school's staff (one notification per timetable) and the managers (ONE summary
-  notification per day, key ``part_time_reviews:<date>``, with the count: the product rule
-  since the outbox, replacing a notification per timetable to every officer and manager).
-  The reminded date is stored (`review_reminded_on`, `end_reminded_on`), so a review that
-  moves the date re-arms the reminder.
+  reminds the school's staff and the managers: ONE summary notification per person per day
+  (key ``part_time_reviews:<user id>:<date>``, with the count and the references: the product
+  rule since the outbox). The reminded date is stored (`review_reminded_on`,
+  `end_reminded_on`), so a review that moves the date re-arms the reminder; both reminders are
+  claimed in ONE ``UPDATE ... FROM`` with a CASE per date on PostgreSQL (`_claim_part_time`).
 """
 
 from __future__ import annotations

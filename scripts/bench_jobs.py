@@ -562,8 +562,8 @@ SWEEPS = [
         "schoolreturn_ptr_id",
         ("threshold_reached_on",),
         fill_absence,
-        "400 school calendars + claim + status detail + INSERT ... SELECT of the "
-        "notifications (school staff, 4 managers); referrals: follow-up",
+        "the calendars' cut-offs + claim and status detail (one statement) + INSERT ... "
+        "SELECT of 1 summary per recipient (school staff, 4 managers); referrals: follow-up",
     ),
     Sweep(
         "unmatched_leavers",
@@ -571,8 +571,8 @@ SWEEPS = [
         "schoolreturn_ptr_id",
         ("transition_flagged_at",),
         fill_leavers,
-        "matching joiners (1 per 1000 leavers, linked in one UPDATE ... FROM) + 400 "
-        "calendars + claim; referrals: follow-up",
+        "matching joiners (1 per 1000 leavers, linked in one UPDATE ... FROM) + the "
+        "calendars' cut-offs + claim; referrals: follow-up",
     ),
     Sweep(
         "late_returns",
@@ -588,8 +588,8 @@ SWEEPS = [
         "schoolreturn_ptr_id",
         ("review_reminded_on", "end_reminded_on"),
         fill_part_time,
-        "claim + INSERT ... SELECT of 1 notification per timetable to its school's staff "
-        "and 1 summary to the managers",
+        "claim of both reminders (one UPDATE) + INSERT ... SELECT of 1 summary per "
+        "recipient (school staff, 4 managers)",
     ),
 ]
 
