@@ -18,6 +18,7 @@ from django.utils import timezone
 from casework.models import Case, CaseStatus, Child, ChildMerge, Event
 from cme.models import Role, User
 from schools.models import SchoolReturn
+from schools.selectors import with_absence_threshold
 
 #: "Newly allocated" on my cases: allocated within this many days.
 NEWLY_ALLOCATED_DAYS = 7
@@ -209,4 +210,6 @@ def returns_for_case(case: Case) -> QuerySet[SchoolReturn]:
         )
     if not condition:
         return SchoolReturn.objects.none()
-    return SchoolReturn.objects.filter(condition).select_related("school").order_by("-submitted_at")
+    return with_absence_threshold(
+        SchoolReturn.objects.filter(condition).select_related("school").order_by("-submitted_at")
+    )

@@ -78,7 +78,6 @@ AFTER_LEAVE_SCHOOL_DAYS = 10
 #: earlier stay at that school, not this move.
 MATCH_SLACK_DAYS = 28
 
-THRESHOLD_DETAIL = "Deletion threshold reached: joint reasonable enquiries needed"
 JOINER_MATCHED_DETAIL = "Matched with the previous school's leaver return"
 LEAVER_MATCHED_DETAIL = "The new school has made its new pupil return"
 
@@ -218,31 +217,26 @@ def _absence_where(today: date) -> tuple[str, list[Any]]:
 
 
 def _claim_absences(today: date) -> list[tuple[int, str, str, int]]:
-    """Flag the absence notifications due, show the school the threshold on those still
-    "received", and return (id, whereabouts, reference, school id) for the ones flagged now.
+    """Flag the absence notifications due and return (id, whereabouts, reference, school id)
+    for the ones flagged now. The school and the LA see the threshold from the flag itself
+    (``schools.selectors.with_absence_threshold``): nothing else is written.
 
-    PostgreSQL: ONE statement, ``UPDATE ... FROM`` the returns (the shape of a hand-written
-    UPDATE) with a data-modifying CTE for the status detail. A run at the same moment waits
-    on the row locks and re-checks ``threshold_reached_on IS NULL`` on the committed row, so
-    a notification is flagged (and its return updated) once. SQLite (development, tests): the
-    same WHERE, in three statements."""
+    PostgreSQL: ONE ``UPDATE ... FROM`` the returns, the shape of a hand-written UPDATE. A run
+    at the same moment waits on the row locks and re-checks ``threshold_reached_on IS NULL``
+    on the committed row, so a notification is flagged once. SQLite (development, tests): the
+    same WHERE, then the returns' references."""
     qn = connection.ops.quote_name
     absences = qn(AbsenceNotification._meta.db_table)
     returns = qn(SchoolReturn._meta.db_table)
     where, params = _absence_where(today)
     flag = connection.ops.adapt_datefield_value(today)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    detail = [THRESHOLD_DETAIL, now]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH c AS (UPDATE {absences} a SET threshold_reached_on = %s "  # noqa: S608
-                f"FROM {returns} r WHERE {where} RETURNING a.schoolreturn_ptr_id AS id, "
-                "a.whereabouts, r.reference, r.school_id), "
-                f"s AS (UPDATE {returns} p SET status_detail = %s, updated_at = %s FROM c "
-                "WHERE p.id = c.id AND p.status = %s) "
-                "SELECT id, whereabouts, reference, school_id FROM c",
-                [flag, *params, *detail, ReturnStatus.RECEIVED],
+                f"UPDATE {absences} a SET threshold_reached_on = %s "  # noqa: S608
+                f"FROM {returns} r WHERE {where} RETURNING a.schoolreturn_ptr_id, "
+                "a.whereabouts, r.reference, r.school_id",
+                [flag, *params],
             )
             return [tuple(row) for row in cursor.fetchall()]
         cursor.execute(
@@ -260,13 +254,7 @@ def _claim_absences(today: date) -> list[tuple[int, str, str, int]]:
             f"SELECT id, reference, school_id FROM {returns} WHERE id {ids_sql}",  # noqa: S608
             ids,
         )
-        rows = [(pk, flagged[pk], reference, school) for pk, reference, school in cursor]
-        cursor.execute(
-            f"UPDATE {returns} SET status_detail = %s, updated_at = %s "  # noqa: S608
-            f"WHERE id {ids_sql} AND status = %s",
-            [*detail, *ids, ReturnStatus.RECEIVED],
-        )
-        return rows
+        return [(pk, flagged[pk], reference, school) for pk, reference, school in cursor]
 
 
 @job(

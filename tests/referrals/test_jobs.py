@@ -234,8 +234,39 @@ def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
     assert not Notification.objects.filter(user__in=[staff_b, officer]).exists()
     notification.refresh_from_db()
     assert notification.threshold_reached_on == date(2026, 5, 19)
-    assert notification.status_detail.startswith("Deletion threshold reached")
     assert not Referral.objects.exists()  # whereabouts known: no referral
+
+
+def test_the_school_and_the_la_see_the_threshold_on_the_return(
+    calendar, school_a, staff_a, manager, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    reached = absence(school_a, first_day_of_absence=date(2026, 4, 20))
+    waiting = absence(school_a, first_day_of_absence=date(2026, 5, 11))
+    with on(date(2026, 5, 19)):
+        run("continuous_absence")
+        school, la = client_for(staff_a), client_for(manager)
+        listed = school.get(reverse("schools:return_list")).content.decode()
+        tag = "Deletion threshold reached</strong>"
+        row = lambda html, r: html.split(f">{r.reference}</a>")[1].split("</tr>")[0]  # noqa: E731
+        assert tag in row(listed, reached) and tag not in row(listed, waiting)
+        la_list = la.get(reverse("schools:la_returns")).content.decode()
+        assert tag in row(la_list, reached) and tag not in row(la_list, waiting)
+        detail = school.get(reverse("schools:return_detail", args=[reached.reference]))
+        assert "Reached on 19 May 2026. The school and the CME team must make joint" in (
+            detail.content.decode()
+        )
+        other = la.get(reverse("schools:la_return_detail", args=[waiting.reference]))
+        assert "Deletion threshold</dt>" in other.content.decode()
+        assert "Not reached" in other.content.decode()
+        for _ in range(5):
+            absence(school_a, first_day_of_absence=date(2026, 4, 20))
+        run("continuous_absence")
+        with django_assert_max_num_queries(12):  # the same whatever the number of returns
+            assert school.get(reverse("schools:return_list")).status_code == 200
 
 
 def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, manager):
