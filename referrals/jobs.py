@@ -15,9 +15,9 @@ schools (`_before_cutoff`).
 
 OUTBOX (docs/decisions/005-job-outbox.md): each real run is set-based SQL in one
 transaction. It claims the rows it flags with ONE conditional ``UPDATE ... FROM`` the returns
-``... RETURNING`` (the shape of a hand-written UPDATE; `continuous_absence` updates the status
-shown to the school in the same statement, a data-modifying CTE, on PostgreSQL) and writes the
-in-app notifications for them with ONE ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``;
+``... RETURNING`` (the shape of a hand-written UPDATE; the threshold `continuous_absence` flags
+is shown to the school and the LA from the flag itself, `schools.selectors.with_absence_threshold`)
+and writes the in-app notifications for them with ONE ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``;
 `unmatched_leavers` links joiners to leavers with one ``UPDATE ... FROM`` the matched pairs and
 one UPDATE per side for the statuses. Nothing is emailed and no referral raised inside the
 sweep: the referrals (absence with whereabouts unknown, unmatched leavers) are raised in bulk
