@@ -42,6 +42,8 @@ migrate: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
 
 demo: migrate
+	@# The filesystem broker's folders, before seed_demo's first notifications are queued.
+	@mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py seed_demo
 
 run: demo
