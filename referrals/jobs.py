@@ -257,6 +257,19 @@ def _claim_absences(today: date) -> list[tuple[int, str, str, int]]:
         return [(pk, flagged[pk], reference, school) for pk, reference, school in cursor]
 
 
+def _references_where(model: Any, alias: str, where: str, params: list[Any]) -> list[str]:
+    """A dry run: the references of the returns a claim would flag, ``where`` being the
+    claim's WHERE over ``alias`` (the return's child table, ``model``) and ``r`` (the return)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.reference FROM {qn(model._meta.db_table)} {alias}, "  # noqa: S608
+            f"{qn(SchoolReturn._meta.db_table)} r WHERE {where} ORDER BY r.reference",
+            params,
+        )
+        return [reference for (reference,) in cursor.fetchall()]
+
+
 @job(
     "continuous_absence",
     "Absence notifications at 20 school days (or 10 after leave): prompt school and LA",
@@ -264,15 +277,8 @@ def _claim_absences(today: date) -> list[tuple[int, str, str, int]]:
 def continuous_absence(*, today: date, dry_run: bool) -> JobResult:
     result = JobResult(name="continuous_absence", dry_run=dry_run)
     if dry_run:
-        qn = connection.ops.quote_name
         where, params = _absence_where(today)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT r.reference FROM {qn(AbsenceNotification._meta.db_table)} a, "  # noqa: S608
-                f"{qn(SchoolReturn._meta.db_table)} r WHERE {where} ORDER BY r.reference",
-                params,
-            )
-            result.flagged = [reference for (reference,) in cursor.fetchall()]
+        result.flagged = _references_where(AbsenceNotification, "a", where, params)
         return result
     with transaction.atomic():
         rows = _claim_absences(today)
@@ -523,18 +529,11 @@ def unmatched_leavers(*, today: date, dry_run: bool) -> JobResult:
     result = JobResult(name="unmatched_leavers", dry_run=dry_run)
     pairs = _match_pairs()
     if dry_run:
-        qn = connection.ops.quote_name
         where, params = _transition_where(today)
         if pairs:  # the leavers a joiner would be linked to are not overdue
             ids_sql, ids = ids_param([lv for lv, _ in pairs])
             where, params = f"{where} AND NOT (l.schoolreturn_ptr_id {ids_sql})", params + ids
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT r.reference FROM {qn(LeaverReturn._meta.db_table)} l, "  # noqa: S608
-                f"{qn(SchoolReturn._meta.db_table)} r WHERE {where} ORDER BY r.reference",
-                params,
-            )
-            result.flagged = [reference for (reference,) in cursor.fetchall()]
+        result.flagged = _references_where(LeaverReturn, "l", where, params)
         return result
     with transaction.atomic():
         linked = _link(pairs)
