@@ -392,3 +392,20 @@ def test_closing_through_the_form_saves_only_the_chosen_details(officer_client, 
     case = Case.objects.get(pk=case.pk)
     assert case.status == CaseStatus.CLOSED and case.outcome_la == "Leeds City Council"
     assert case.outcome_la_accepted and case.outcome_country == ""
+
+
+def test_the_returns_tab_shows_an_absence_notification_at_the_deletion_threshold(
+    leaver, officer, officer_client, school_b
+):
+    from tests.factories import AbsenceNotificationFactory
+
+    case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
+    absence = AbsenceNotificationFactory(
+        school=school_b, first_name="Maya", last_name="Patel", date_of_birth=DOB,
+        threshold_reached_on=date(2026, 11, 2),
+    )
+    html = officer_client.get(reverse("cases:returns", args=[case.reference])).content.decode()
+    row = html.split(f"{absence.reference}</a>")[1].split("</tr>")[0]
+    assert "Deletion threshold reached</strong>" in row
+    leaver_row = html.split(f"{leaver.reference}</a>")[1].split("</tr>")[0]
+    assert "Deletion threshold reached" not in leaver_row
