@@ -178,53 +178,6 @@ def insert_summaries(
     return len(insert_notifications(rows, email=email))
 
 
-def insert_school_summaries(
-    job: str,
-    today: Any,
-    refs_by_school: Mapping[int, Sequence[str]],
-    *,
-    noun: str,
-    what: str,
-    school_url: str,
-    la_url: str,
-    note: str = "",
-) -> int:
-    """`insert_summaries` for a sweep over school returns: each member of staff of a school
-    with flagged returns gets their school's (their schools', if several), with a link to
-    ``school_url``; each active manager all of them, with a link to ``la_url``. The managers
-    and the schools' staff are read in ONE query. Returns how many were stored."""
-    if not refs_by_school:
-        return 0
-    from schools.models import SchoolMembership  # cme does not import apps at module level
-
-    qn = connection.ops.quote_name
-    schools = list(refs_by_school)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, NULL FROM {qn(User._meta.db_table)} "  # noqa: S608 - names from _meta
-            "WHERE role = %s AND is_active UNION ALL "
-            f"SELECT user_id, school_id FROM {qn(SchoolMembership._meta.db_table)} "
-            f"WHERE school_id IN ({', '.join(['%s'] * len(schools))})",
-            [Role.MANAGER, *schools],
-        )
-        audience = cursor.fetchall()
-    managers = {user_id for user_id, school_id in audience if school_id is None}
-    everything = [ref for refs in refs_by_school.values() for ref in refs]
-    refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
-    for user_id, school_id in audience:
-        if school_id is not None and user_id not in managers:
-            refs.setdefault(user_id, []).extend(refs_by_school[school_id])
-    return insert_summaries(
-        job,
-        today,
-        refs,
-        noun=noun,
-        what=what,
-        url_for=lambda pk: la_url if pk in managers else school_url,
-        note=note,
-    )
-
-
 def notify(
     users: Iterable[User],
     *,

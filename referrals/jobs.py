@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -44,12 +44,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.notifications import insert_school_summaries, json_rows
+from cme.notifications import json_rows
 from cme.statutory import TermCalendar, is_school_day
 from cme.tasks import after_commit
 from referrals.models import Referral, SystemTrigger
 from referrals.services import referrals_raise_from_returns_bulk
-from schools.jobs import ids_param
+from schools.jobs import ids_param, insert_school_summaries
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
@@ -216,45 +216,70 @@ def _absence_where(today: date) -> tuple[str, list[Any]]:
     )
 
 
-def _claim_absences(today: date) -> list[tuple[int, str, str, int]]:
-    """Flag the absence notifications due and return (id, whereabouts, reference, school id)
-    for the ones flagged now. The school and the LA see the threshold from the flag itself
-    (``schools.selectors.with_absence_threshold``): nothing else is written.
+def _claim_where(
+    model: Any,
+    alias: str,
+    flag: str,
+    value: Any,
+    where: tuple[str, list[Any]],
+    columns: Sequence[str],
+    return_columns: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """Set ``flag`` = ``value`` on the rows of ``model`` (a return's child table, ``alias`` in
+    ``where``, the return being ``r``) that ``where`` selects and that are not flagged yet;
+    return (id, *``columns`` of the child, *``return_columns`` of the return) for each row
+    flagged by this statement.
 
     PostgreSQL: ONE ``UPDATE ... FROM`` the returns, the shape of a hand-written UPDATE. A run
-    at the same moment waits on the row locks and re-checks ``threshold_reached_on IS NULL``
-    on the committed row, so a notification is flagged once. SQLite (development, tests): the
-    same WHERE, then the returns' references."""
+    at the same moment waits on the row locks and re-checks ``flag IS NULL`` on the committed
+    row, so a row is flagged once. SQLite (development, tests): the same WHERE, then the
+    returns' columns by id."""
     qn = connection.ops.quote_name
-    absences = qn(AbsenceNotification._meta.db_table)
+    table = qn(model._meta.db_table)
     returns = qn(SchoolReturn._meta.db_table)
-    where, params = _absence_where(today)
-    flag = connection.ops.adapt_datefield_value(today)
+    sql, params = where
+    child = [f"{alias}.{c}" for c in ("schoolreturn_ptr_id", *columns)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cols = ", ".join([*child, *(f"r.{c}" for c in return_columns)])
             cursor.execute(
-                f"UPDATE {absences} a SET threshold_reached_on = %s "  # noqa: S608
-                f"FROM {returns} r WHERE {where} RETURNING a.schoolreturn_ptr_id, "
-                "a.whereabouts, r.reference, r.school_id",
-                [flag, *params],
+                f"UPDATE {table} {alias} SET {flag} = %s "  # noqa: S608 - names from _meta
+                f"FROM {returns} r WHERE {sql} RETURNING {cols}",
+                [value, *params],
             )
             return [tuple(row) for row in cursor.fetchall()]
         cursor.execute(
-            f"UPDATE {absences} SET threshold_reached_on = %s "  # noqa: S608
-            f"WHERE schoolreturn_ptr_id IN (SELECT a.schoolreturn_ptr_id FROM {absences} a, "
-            f"{returns} r WHERE {where}) AND threshold_reached_on IS NULL "
-            "RETURNING schoolreturn_ptr_id, whereabouts",
-            [flag, *params],
+            f"UPDATE {table} SET {flag} = %s "  # noqa: S608 - names from _meta
+            f"WHERE schoolreturn_ptr_id IN (SELECT {alias}.schoolreturn_ptr_id FROM "
+            f"{table} {alias}, {returns} r WHERE {sql}) AND {flag} IS NULL "
+            f"RETURNING {', '.join(['schoolreturn_ptr_id', *columns])}",
+            [value, *params],
         )
-        flagged = dict(cursor.fetchall())
+        flagged = {row[0]: tuple(row) for row in cursor.fetchall()}
         if not flagged:
             return []
         ids_sql, ids = ids_param(list(flagged))
         cursor.execute(
-            f"SELECT id, reference, school_id FROM {returns} WHERE id {ids_sql}",  # noqa: S608
+            f"SELECT id, {', '.join(return_columns)} FROM {returns} "  # noqa: S608
+            f"WHERE id {ids_sql}",
             ids,
         )
-        return [(pk, flagged[pk], reference, school) for pk, reference, school in cursor]
+        return [flagged[pk] + tuple(more) for pk, *more in cursor.fetchall()]
+
+
+def _claim_absences(today: date) -> list[tuple[Any, ...]]:
+    """Flag the absence notifications due; (id, whereabouts, reference, school id) of those
+    flagged now. The school and the LA see the threshold from the flag itself
+    (``schools.selectors.with_absence_threshold``): nothing else is written."""
+    return _claim_where(
+        AbsenceNotification,
+        "a",
+        "threshold_reached_on",
+        connection.ops.adapt_datefield_value(today),
+        _absence_where(today),
+        ["whereabouts"],
+        ["reference", "school_id"],
+    )
 
 
 def _references_where(model: Any, alias: str, where: str, params: list[Any]) -> list[str]:
@@ -485,40 +510,17 @@ def _transition_where(today: date) -> tuple[str, list[Any]]:
     )
 
 
-def _claim_transitions(today: date) -> list[tuple[int, str]]:
-    """Flag the leavers overdue for the transition; (id, reference) of those flagged now.
-    PostgreSQL: ONE ``UPDATE ... FROM`` the returns (a run at the same moment waits on the
-    row locks and re-checks ``transition_flagged_at IS NULL`` on the committed row); SQLite:
-    the same WHERE, then the references."""
-    qn = connection.ops.quote_name
-    leavers = qn(LeaverReturn._meta.db_table)
-    returns = qn(SchoolReturn._meta.db_table)
-    where, params = _transition_where(today)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {leavers} l SET transition_flagged_at = %s "  # noqa: S608
-                f"FROM {returns} r WHERE {where} RETURNING l.schoolreturn_ptr_id, r.reference",
-                [now, *params],
-            )
-            return [(pk, reference) for pk, reference in cursor.fetchall()]
-        cursor.execute(
-            f"UPDATE {leavers} SET transition_flagged_at = %s "  # noqa: S608
-            f"WHERE schoolreturn_ptr_id IN (SELECT l.schoolreturn_ptr_id FROM {leavers} l, "
-            f"{returns} r WHERE {where}) AND transition_flagged_at IS NULL "
-            "RETURNING schoolreturn_ptr_id",
-            [now, *params],
-        )
-        flagged = [pk for (pk,) in cursor.fetchall()]
-        if not flagged:
-            return []
-        ids_sql, ids = ids_param(flagged)
-        cursor.execute(
-            f"SELECT id, reference FROM {returns} WHERE id {ids_sql}",  # noqa: S608
-            ids,
-        )
-        return [(pk, reference) for pk, reference in cursor.fetchall()]
+def _claim_transitions(today: date) -> list[tuple[Any, ...]]:
+    """Flag the leavers overdue for the transition; (id, reference) of those flagged now."""
+    return _claim_where(
+        LeaverReturn,
+        "l",
+        "transition_flagged_at",
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        _transition_where(today),
+        [],
+        ["reference"],
+    )
 
 
 @job(

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -43,8 +43,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.jobs import JobResult, job
-from cme.models import User
-from cme.notifications import insert_notifications, insert_school_summaries
+from cme.models import Role, User
+from cme.notifications import insert_notifications, insert_summaries
 from schools.models import (
     PartTimeTimetable,
     ReturnKind,
@@ -287,6 +287,51 @@ def _claim_reminders(
 
 
 Reminders = list[tuple[str, str, int]]  # (reference, date reminded (ISO), school id)
+
+
+def insert_school_summaries(
+    job: str,
+    today: Any,
+    refs_by_school: Mapping[int, Sequence[str]],
+    *,
+    noun: str,
+    what: str,
+    school_url: str,
+    la_url: str,
+    note: str = "",
+) -> int:
+    """`insert_summaries` for a sweep over school returns: each member of staff of a school
+    with flagged returns gets their school's (their schools', if several), with a link to
+    ``school_url``; each active manager all of them, with a link to ``la_url``. The managers
+    and the schools' staff are read in ONE query. Returns how many were stored."""
+    if not refs_by_school:
+        return 0
+    qn = connection.ops.quote_name
+    schools = list(refs_by_school)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, NULL FROM {qn(User._meta.db_table)} "  # noqa: S608 - names from _meta
+            "WHERE role = %s AND is_active UNION ALL "
+            f"SELECT user_id, school_id FROM {qn(SchoolMembership._meta.db_table)} "
+            f"WHERE school_id IN ({', '.join(['%s'] * len(schools))})",
+            [Role.MANAGER, *schools],
+        )
+        audience = cursor.fetchall()
+    managers = {user_id for user_id, school_id in audience if school_id is None}
+    everything = [ref for refs in refs_by_school.values() for ref in refs]
+    refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
+    for user_id, school_id in audience:
+        if school_id is not None and user_id not in managers:
+            refs.setdefault(user_id, []).extend(refs_by_school[school_id])
+    return insert_summaries(
+        job,
+        today,
+        refs,
+        noun=noun,
+        what=what,
+        url_for=lambda pk: la_url if pk in managers else school_url,
+        note=note,
+    )
 
 
 def _notify_part_time(today: date, by_school: dict[int, list[str]]) -> int:
