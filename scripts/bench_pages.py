@@ -159,7 +159,33 @@ def bench_admin_urls() -> list[Any]:
         # The floor: a signed-in GOV.UK page (header, navigation, footer) with no content.
         return render(request, "base.html", {})
 
-    return [path("bench-admin/", site.urls), path("bench-empty/", empty)]
+    def bare(request: Any, index: int) -> Any:
+        # The control: a page's own hand-written SQL run through Django's connection, rows
+        # written out as a plain HTML table: no sign-in, no access check or audit, no template.
+        # Whatever a real page does, it cannot cost less than this.
+        from html import escape
+
+        from django.db import connection
+        from django.http import HttpResponse
+
+        parts = ["<table>"]
+        with connection.cursor() as cursor:
+            for text, params in BARE_STATEMENTS[index]:
+                cursor.execute(text, params)
+                for row in cursor.fetchall():
+                    cells = "".join(f"<td>{escape(str(v))}</td>" for v in row)
+                    parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+        return HttpResponse("".join(parts))
+
+    return [
+        path("bench-admin/", site.urls), path("bench-empty/", empty),
+        path("bench-bare/<int:index>/", bare),
+    ]
+
+
+#: The statements each control page (/bench-bare/<index>/) runs: set by page_bench.
+BARE_STATEMENTS: list[list[tuple[str, dict[str, Any]]]] = []
 
 
 def install_bench_urlconf() -> str:
@@ -379,16 +405,22 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
         ),
     ]
 
+    BARE_STATEMENTS[:] = [statements for _, _, _, statements, _ in pages]
+    anonymous = Client()
+
     header = (
         f"{'page':24} {'median':>7} {'p95':>7} {'queries':>8} {'q p20':>6} {'SQL':>6} "
-        f"{'xSQL':>5} {'pgSQL':>6} {'xpgSQL':>6} {'admin':>7} {'xadmin':>6}  "
-        "targets (<=2x SQL, <=1x admin, const q)"
+        f"{'xSQL':>5} {'pgSQL':>6} {'xpgSQL':>6} {'bare':>6} {'xSQL':>5} {'admin':>7} "
+        f"{'xadmin':>6}  targets (<=2x SQL, <=1x admin, const q)"
     )
     print()
     print(f"pages: {n} requests each after {warmup} warm-ups, in process, times in ms")
     print("  SQL: hand-written SQL for the page's rows and count, through psycopg")
     print("  pgSQL: every SELECT the page itself ran (session, user, rows, count, filter options,")
     print("         notifications...), replayed through psycopg: the page's whole database time")
+    print("  bare: the control, the same hand-written SQL served by a Django view through the")
+    print("        same middleware, with no sign-in, access check, audit row or template: the")
+    print("        least any Django page showing those rows can cost")
     print(header)
     print("-" * len(header))
     ok = True
@@ -400,8 +432,9 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
             f"{'(empty signed-in page)':24} {floor_median:7.1f} {'':>7} {floor_queries:8d} "
             f"{'':>6} {'':>6} {'':>5} {floor_sql:6.2f} {floor_median / floor_sql:6.1f}"
         )
-        for name, page_url, page20, statements, admin_page in pages:
+        for index, (name, page_url, page20, statements, admin_page) in enumerate(pages):
             median, p95, queries = time_get(officer, page_url, n, warmup)
+            bare_ms, _, _ = time_get(anonymous, f"/bench-bare/{index}/", n, warmup)
             q20 = query_count(officer, page20) if page20 else queries
             sql_ms = time_sql(url, statements, n)
             page_sql_ms = time_sql(url, page_selects(officer, page_url), n)
@@ -415,7 +448,8 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
             print(
                 f"{name:24} {median:7.1f} {p95:7.1f} {queries:8d} "
                 f"{q20 if page20 else '-':>6} {sql_ms:6.2f} {x_sql:5.1f} {page_sql_ms:6.2f} "
-                f"{median / page_sql_ms:6.1f} {admin_ms:7.1f} {x_admin:6.2f}  {marks}"
+                f"{median / page_sql_ms:6.1f} {bare_ms:6.2f} {bare_ms / sql_ms:5.1f} "
+                f"{admin_ms:7.1f} {x_admin:6.2f}  {marks}"
             )
     return ok
 
