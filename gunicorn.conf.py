@@ -1,6 +1,7 @@
 """gunicorn's settings for the web container and `make bench` (gunicorn reads this file from
 the working directory). Anything here can be overridden on the command line."""
 
+import gc
 import multiprocessing
 import os
 from typing import Any
@@ -36,4 +37,9 @@ def post_worker_init(worker: Any) -> None:
         get_template(name)
     for engine in engines.all():
         getattr(engine, "engine", None)  # builds each Django engine and its cached loaders
+    # Everything loaded so far lives as long as the worker: move it out of the collector's
+    # sight, so a full collection scans only what requests allocate. Without this a page now
+    # and then paused 50-60 ms for a full collection (measured on the register and triage
+    # over 300 requests: max 52-62 ms; frozen, max 11-12 ms, medians unchanged).
+    gc.freeze()
     worker.log.info("Worker %s ready", worker.pid)
