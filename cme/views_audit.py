@@ -64,7 +64,7 @@ def access_log_search(data: dict[str, Any]) -> QuerySet[AccessLog]:
     if data.get("action"):
         rows = rows.filter(action=data["action"])
     child = (data.get("child") or "").strip()
-    if child.isdigit():
+    if child.isascii() and child.isdigit():  # "²".isdigit() is True, int("²") fails
         rows = rows.filter(child_id=int(child))
     elif child:
         rows = rows.filter(

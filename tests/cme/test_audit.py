@@ -178,6 +178,14 @@ def test_managers_and_administrators_can_search_the_audit(
     assert client.get(SEARCH, {"child": str(other.child_id)}).context["page"].paginator.count == 1
 
 
+def test_a_non_ascii_digit_in_the_child_search_is_not_a_server_error(manager_client):
+    # "²".isdigit() is True but int("²") raises: it must be read as a (matching nothing)
+    # case reference, not crash the page.
+    response = manager_client.get(SEARCH, {"child": "²"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+
+
 def test_the_audit_search_filters_by_date(manager_client, officer_client):
     case = CaseFactory()
     officer_client.get(reverse("cases:detail", args=[case.reference]))
