@@ -63,7 +63,8 @@ SIBLING_FIELDS = ("name", "date_of_birth", "school")
 
 def nhs_number_valid(digits: str) -> bool:
     """The NHS number's modulus 11 check: weights 10 to 2 over the first nine digits."""
-    if len(digits) != 10 or not digits.isdigit():
+    # isascii() too: "²".isdigit() is True but int("²") raises.
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
     check = 11 - total % 11
@@ -90,7 +91,7 @@ class NhsNumberField(forms.CharField):
         if not value:
             return ""
         digits = re.sub(r"[\s-]+", "", str(value))
-        if len(digits) != 10 or not digits.isdigit():
+        if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
             raise ValidationError(ERROR_NHS_FORMAT, code="invalid")
         if not nhs_number_valid(digits):
             raise ValidationError(ERROR_NHS_CHECK, code="check_digit")

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from cme.access import PUBLIC
-from referrals.forms import PublicReferralForm, ReferralForm, nhs_number_valid
+from referrals.forms import NhsNumberField, PublicReferralForm, ReferralForm, nhs_number_valid
 from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus
 from tests.referrals.helpers import INVALID_NHS, NOW, VALID_NHS, public_post, referral_post
 
@@ -226,6 +227,34 @@ def test_an_nhs_number_must_pass_its_check_digit(db):
     assert found["nhs_number"] == ["The NHS number is not valid: check it and enter it again"]
     found = errors(Client().post(START, public_post(nhs_number="12345")))
     assert found["nhs_number"] == ["Enter an NHS number of 10 digits, like 943 476 5919"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_nhs_number_with_a_non_ascii_digit_is_a_field_error_not_a_crash(db):
+    # "²".isdigit() is True but int("²") raises: the public form must still answer with
+    # the ordinary error, not a server error.
+    response = Client().post(START, public_post(nhs_number="943476591\u00b2"))
+    assert errors(response)["nhs_number"] == [
+        "Enter an NHS number of 10 digits, like 943 476 5919"
+    ]
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter an NHS number of 10 digits" in html
+    assert not Referral.objects.exists()
+
+
+def test_the_nhs_number_field_refuses_non_ascii_digits():
+    field = NhsNumberField()
+    with pytest.raises(ValidationError) as refused:
+        field.clean("943476591\u00b2")
+    assert refused.value.code == "invalid"
+    # Arabic-Indic and full-width digits are digits to str.isdigit(), not NHS numbers.
+    for value in ("\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",
+                  "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19"):
+        with pytest.raises(ValidationError):
+            field.clean(value)
+    assert not nhs_number_valid("943476591\u00b2")
+    assert field.clean("943 476 5919") == VALID_NHS
 
 
 def test_nhs_number_check_digit_rule():
