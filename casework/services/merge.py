@@ -18,6 +18,7 @@ from django.utils import timezone
 from casework.events import record_event
 from casework.models import Case, Child, ChildMerge, Event, EventKind
 from casework.services.triage import CHILD_FLAGS
+from cme.audit import record_history
 from cme.models import Role, User
 
 ERROR_NOT_A_MANAGER = "Only a CME manager can merge or unmerge child records"
@@ -83,6 +84,8 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
     Case.objects.filter(pk__in=case_ids).update(
         child=kept, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
     )
+    # update() sends no signal: a history row for each moved case, as it now is.
+    record_history(list(Case.objects.filter(pk__in=case_ids).order_by("pk")), by=by)
     Event.objects.filter(pk__in=event_ids).update(child=kept)
 
     copied: dict[str, Any] = {}
@@ -140,9 +143,13 @@ def child_unmerge(*, merge: ChildMerge, by: User, reason: str) -> ChildMerge:
         raise MergeError(ERROR_MERGED_CHANGED)
 
     now = timezone.now()
-    Case.objects.filter(pk__in=merge.moved_case_ids, child=kept).update(
+    back = list(
+        Case.objects.filter(pk__in=merge.moved_case_ids, child=kept).values_list("pk", flat=True)
+    )
+    Case.objects.filter(pk__in=back).update(
         child=merged, version=F("version") + 1, updated_by=by, updated_at=now
     )
+    record_history(list(Case.objects.filter(pk__in=back).order_by("pk")), by=by)
     Event.objects.filter(
         Q(pk__in=merge.moved_event_ids) | Q(case_id__in=merge.moved_case_ids), child=kept
     ).update(child=merged)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import case_selectors as sel
 from casework.forms_children import KEEP_THIS, MergeForm, UnmergeForm
@@ -97,14 +97,19 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @managers_only
-@require_GET
+@require_http_methods(["GET", "POST"])
 def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
-    """Step 1: find the other record among active children (name, date of birth or UPN)."""
+    """Step 1: find the other record among active children (name, date of birth or UPN).
+
+    The search is sent by POST: a name or a date of birth typed here must not end up in a URL
+    (and from there in access logs, proxies and the browser's history)."""
     user = acting_user(request)
     child = sel.active_child(user, child_id)
     # Control characters out: PostgreSQL refuses a NUL in a query parameter (a 500).
-    query = clean_text(request.GET.get("q", ""))[:200]
+    query = clean_text(request.POST.get("q", ""))[:200] if request.method == "POST" else ""
     results = list(sel.active_children_search(user, query, exclude=child)[: SEARCH_LIMIT + 1])
+    detail = f"merge search, records shown: {min(len(results), SEARCH_LIMIT)}" if query else ""
+    log_access(request, AccessAction.VIEW_CHILD, child_id=child.pk, obj=child, detail=detail)
     return render(
         request,
         "casework/merge_search.html",
@@ -123,6 +128,15 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
     user = acting_user(request)
     child = sel.active_child(user, child_id)
     other = sel.active_child(user, other_id)
+    # Both records are shown in full (address, UPN, NHS number): a restricted one opens only
+    # with a reason, as on the child's own page, and each view is in the access log.
+    for record in (child, other):
+        gate = restricted_gate(request, record.pk, record.restricted)
+        if gate is not None:
+            return gate
+    for record in (child, other):
+        log_access(request, AccessAction.VIEW_CHILD, child_id=record.pk, obj=record,
+                   detail="merge: records compared")
     labels = {
         "this_label": f"This record: {child.full_name} (record {child.pk})",
         "other_label": f"The other record: {other.full_name} (record {other.pk})",
@@ -152,6 +166,9 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
 def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     user = acting_user(request)
     merge = sel.merge_for_view(user, merge_id)
+    for child_id in (merge.kept_id, merge.merged_id):
+        log_access(request, AccessAction.VIEW_CHILD, child_id=child_id, obj=merge,
+                   detail="merge: undo page")
     if request.method == "POST":
         form = UnmergeForm(request.POST)
         if form.is_valid():

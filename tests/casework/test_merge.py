@@ -12,6 +12,7 @@ from casework.events import record_event
 from casework.models import Case, Child, ChildMerge, Event, EventKind
 from casework.services import cases as case_svc
 from casework.services import merge as svc
+from cme.models import AccessAction, AccessLog
 from tests.factories import CaseFactory, ChildFactory
 
 NOW = "2026-11-23 10:00:00+00:00"
@@ -220,12 +221,12 @@ def test_search_finds_active_children_by_name_dob_or_upn(pair, manager_client, m
     gone = ChildFactory(first_name="Sami", last_name="Smith")
     svc.child_merge(kept=duplicate, merged=gone, by=manager, reason="dup")
     url = reverse("cases:merge_search", args=[kept.pk])
-    html = manager_client.get(url, {"q": "smith"}).content.decode()
+    html = manager_client.post(url, {"q": "smith"}).content.decode()
     assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) in html
     assert reverse("cases:merge_confirm", args=[kept.pk, gone.pk]) not in html  # merged away
     assert reverse("cases:merge_confirm", args=[kept.pk, kept.pk]) not in html  # itself
     for q in ("03/02/2014", "A123456789012", "samuel smith"):
-        html = manager_client.get(url, {"q": q}).content.decode()
+        html = manager_client.post(url, {"q": q}).content.decode()
         assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) in html, q
 
 
@@ -315,3 +316,86 @@ def test_the_child_page_by_persona(pair, client, client_a, officer_client):
     assert client_a.get(url).status_code == 403
     assert officer_client.get(url).status_code == 200
     assert officer_client.get(reverse("cases:child", args=[999999])).status_code == 404
+
+
+# -- what the merge pages show, and who saw it ------------------------------------------------
+
+
+def test_the_search_is_sent_by_post_so_no_name_ends_up_in_a_url(pair, manager_client):
+    kept, duplicate, *_ = pair
+    url = reverse("cases:merge_search", args=[kept.pk])
+    html = manager_client.get(url).content.decode()
+    assert '<form method="post"' in html and "csrfmiddlewaretoken" in html
+    # A name in a query string is not searched for (and so not echoed back).
+    html = manager_client.get(url, {"q": "smith"}).content.decode()
+    assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) not in html
+    assert "Records found" not in html
+    html = manager_client.post(url, {"q": "smith"}).content.decode()
+    assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) in html
+    assert 'value="smith"' in html  # what was typed stays in the box
+
+
+def test_the_search_and_its_results_are_in_the_access_log(pair, manager_client, manager):
+    kept, *_ = pair
+    url = reverse("cases:merge_search", args=[kept.pk])
+    manager_client.post(url, {"q": "smith"})
+    row = AccessLog.objects.get()
+    assert (row.user, row.action, row.child_id) == (manager, AccessAction.VIEW_CHILD, kept.pk)
+    assert row.detail == "merge search, records shown: 1"
+    assert "smith" not in row.path and "smith" not in row.detail.lower()
+
+
+def test_comparing_logs_a_view_of_both_records(pair, manager_client, manager):
+    kept, duplicate, *_ = pair
+    manager_client.get(reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]))
+    seen = sorted(AccessLog.objects.values_list("child_id", "action", "user_id"))
+    assert seen == sorted([
+        (kept.pk, AccessAction.VIEW_CHILD, manager.pk),
+        (duplicate.pk, AccessAction.VIEW_CHILD, manager.pk),
+    ])
+
+
+@pytest.mark.parametrize("which", ["this", "other"])
+def test_a_restricted_record_is_compared_only_after_a_reason(pair, manager_client, which):
+    kept, duplicate, *_ = pair
+    restricted = kept if which == "this" else duplicate
+    Child.objects.filter(pk=restricted.pk).update(
+        restricted=True, address_line_1="1 Refuge Road", postcode="ZZ1 1ZZ"
+    )
+    url = reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk])
+    response = manager_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        reverse("cases:open_restricted", args=[restricted.pk])
+    )
+    assert not AccessLog.objects.filter(action=AccessAction.VIEW_CHILD).exists()
+    # A merge cannot be posted past the reason page either.
+    response = manager_client.post(url, {"keep": "this", "reason": "Same UPN", "confirm": "on"})
+    assert response.status_code == 302 and not ChildMerge.objects.exists()
+    manager_client.post(
+        reverse("cases:open_restricted", args=[restricted.pk]), {"reason": "Merge check"}
+    )
+    html = manager_client.get(url).content.decode()
+    assert "1 Refuge Road" in html
+
+
+def test_the_undo_page_logs_a_view_of_both_records(pair, manager, manager_client):
+    kept, duplicate, *_ = pair
+    result = merge(pair, manager)
+    manager_client.get(reverse("cases:merge_undo", args=[result.pk]))
+    assert sorted(AccessLog.objects.values_list("child_id", flat=True)) == sorted(
+        [kept.pk, duplicate.pk]
+    )
+
+
+def test_merging_and_undoing_leave_a_history_row_for_each_moved_case(pair, manager):
+    kept, duplicate, _, dup_cases, _ = pair
+    result = merge(pair, manager)
+    for case in dup_cases:
+        latest = case.history.latest()
+        assert (latest.child_id, latest.history_user) == (kept.pk, manager)
+    svc.child_unmerge(merge=result, by=manager, reason="Different children after all")
+    for case in dup_cases:
+        latest = case.history.latest()
+        assert (latest.child_id, latest.history_user) == (duplicate.pk, manager)
+        assert case.history.count() >= 3  # created, moved, moved back
