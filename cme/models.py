@@ -174,6 +174,7 @@ class AccessAction(models.TextChoices):
     VIEW_REFERRAL = "view_referral", "Viewed a referral"
     VIEW_RETURN = "view_return", "Viewed a school return"
     OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
+    VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
 
 
 class AccessLog(models.Model):

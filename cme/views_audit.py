@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from casework.models import Case, Child
 from cme.access import role_required
-from cme.audit import WITHHELD
+from cme.audit import WITHHELD, log_access
 from cme.models import AccessAction, AccessLog, Role
 
 PAGE_SIZE = 50
@@ -146,6 +146,10 @@ def child_audit(request: HttpRequest, child_id: int) -> HttpResponse:
         "id", "-history_date", "-history_id"
     )[:CHILD_LIMIT]:
         case_history.setdefault(record.id, []).append(record)
+    # The page names the child and shows past names, dates of birth and addresses: reading it
+    # is itself an access to the record. Logged after the query, so the page lists the views
+    # before this one.
+    log_access(request, AccessAction.VIEW_CHILD_AUDIT, child_id=child.pk, obj=child)
     return render(
         request,
         "cme/audit_child.html",

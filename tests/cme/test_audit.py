@@ -233,6 +233,17 @@ def test_the_child_audit_lists_views_and_changes_read_only(manager, manager_clie
     assert manager_client.post(SEARCH).status_code == 405
 
 
+def test_reading_a_childs_audit_is_itself_logged_once(manager, manager_client):
+    case = CaseFactory()
+    other = CaseFactory()
+    response = manager_client.get(reverse("audit:child", args=[case.child_id]))
+    assert response.status_code == 200
+    assert logged() == [("view_child_audit", manager.email, case.child_id)]
+    row = AccessLog.objects.get()
+    assert (row.object_type, row.object_id) == ("child", case.child_id)
+    assert not AccessLog.objects.filter(child_id=other.child_id).exists()
+
+
 def test_the_restriction_is_an_event_on_the_chronology(manager):
     case = CaseFactory()
     child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
