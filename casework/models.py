@@ -109,6 +109,11 @@ class Case(Audited):
     reference = models.CharField(max_length=16, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
+    # Referrals about the child received while this case was open, recorded as duplicates of
+    # it: they are part of the child's record (a restricted child's opens only with a reason).
+    further_referrals = models.ManyToManyField(
+        Referral, blank=True, related_name="further_of", editable=False
+    )
     category = models.CharField(max_length=8, choices=Category.choices)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     allocated_to = models.ForeignKey(

@@ -282,6 +282,7 @@ def referral_mark_duplicate(*, referral: Referral, by: User, case: Case) -> Refe
     _decide(referral, ReferralStatus.DUPLICATE, by)
     referral.decision_notes = f"Duplicate of case {case.reference}"
     referral.save()
+    case.further_referrals.add(referral)
     # What the new referral says about the child's vulnerability still counts.
     child = case.child
     _copy_flags(referral, child)

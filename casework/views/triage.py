@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -235,7 +236,11 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     referral = _get_referral(reference)
     # A referral already on a case is part of that child's record: a restricted child's
     # referral (which holds the address) opens only with a reason, like the case page.
-    child = Case.objects.filter(referral=referral).values("child_id", "child__restricted").first()
+    # So is a further referral recorded as a duplicate of an open case.
+    child = (
+        Case.objects.filter(Q(referral=referral) | Q(further_referrals=referral))
+        .values("child_id", "child__restricted").first()
+    )
     child_id = child["child_id"] if child else None
     if child is not None:
         gate = restricted_gate(request, child["child_id"], child["child__restricted"])
@@ -264,6 +269,8 @@ def _decide(request: HttpRequest, reference: str, kind: type[Form]) -> HttpRespo
         else:
             messages.success(request, success)
             return redirect("triage:list")
+    # The referral is shown again, with the errors: a view like any other.
+    log_access(request, AccessAction.VIEW_REFERRAL, obj=referral)
     return _render_detail(request, referral, matches, forms=forms, bound=form)
 
 

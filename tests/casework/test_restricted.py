@@ -192,3 +192,42 @@ def test_officers_cannot_restrict(officer, officer_client):
 def test_the_service_needs_a_reason(manager):
     with pytest.raises(RestrictionError, match=ERROR_REASON_REQUIRED):
         child_set_restricted(child=ChildFactory(), restricted=True, reason=" ", by=manager)
+
+
+def test_a_further_referral_about_a_restricted_child_opens_only_with_a_reason(
+    officer, officer_client, case
+):
+    from casework.services.triage import referral_mark_duplicate
+
+    further = ReferralFactory(address_line_1=ADDRESS, postcode=POSTCODE)
+    referral_mark_duplicate(referral=further, by=officer, case=case)
+    assert list(case.further_referrals.all()) == [further]
+    url = reverse("triage:detail", args=[further.reference])
+    response = officer_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("cases:open_restricted", args=[case.child_id]))
+    assert not AccessLog.objects.filter(action=AccessAction.VIEW_REFERRAL).exists()
+    officer_client.post(
+        reverse("cases:open_restricted", args=[case.child_id]), {"reason": "Home visit"}
+    )
+    html = officer_client.get(url).content.decode()
+    assert ADDRESS in html
+    row = AccessLog.objects.get(action=AccessAction.VIEW_REFERRAL)
+    assert (row.child_id, row.object_id) == (case.child_id, further.pk)
+
+
+def test_duplicates_recorded_before_the_link_existed_are_linked_by_the_migration(case):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("casework.migrations.0008_case_further_referrals")
+    earlier = ReferralFactory(
+        status="duplicate", decided_at=NOW, decision_notes=f"Duplicate of case {case.reference}"
+    )
+    unrelated = ReferralFactory(
+        status="duplicate", decided_at=NOW, decision_notes="Duplicate of case CS-NONE"
+    )
+    migration.link_duplicates(apps, None)
+    assert list(case.further_referrals.all()) == [earlier]
+    assert not unrelated.further_of.exists()

@@ -643,3 +643,16 @@ def test_each_triage_row_puts_each_value_in_its_column(officer_client):
 def test_an_empty_triage_queue_says_so(officer_client):
     html = officer_client.get(reverse("triage:list")).content.decode()
     assert "There are no new referrals to triage." in html
+
+
+def test_a_decision_sent_with_errors_shows_the_referral_again_and_logs_that_view(
+    officer_client, officer
+):
+    from cme.models import AccessAction, AccessLog
+
+    referral = ReferralFactory()
+    response = officer_client.post(reverse("triage:duplicate", args=[referral.reference]), {})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    row = AccessLog.objects.get()
+    assert (row.user, row.action, row.object_id) == (officer, AccessAction.VIEW_REFERRAL, referral.pk)
