@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cme.audit import record_history
 from cme.models import User
 from referrals.models import (
     Channel,
@@ -253,11 +254,17 @@ def referral_raise_from_return(
             if Referral.objects.filter(source_return=school_return, trigger=trigger).exists():
                 return None
             raise
+        now = timezone.now()
         SchoolReturn.objects.filter(pk=school_return.pk).update(
-            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=timezone.now()
+            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
         )
-        school_return.status = ReturnStatus.REFERRED
-        school_return.status_detail = REFERRED_DETAIL
+        for instance in (school_return, detail):  # the same object when given the kind itself
+            instance.status = ReturnStatus.REFERRED
+            instance.status_detail = REFERRED_DETAIL
+            instance.updated_at = now
+        # .update() sends no signal: the history row of the return's own kind (the table a
+        # save through it would write) is recorded here, one INSERT.
+        record_history([detail])
         return referral
 
 
@@ -287,7 +294,8 @@ def referrals_raise_from_returns_bulk(
     three queries, their referrals inserted with ONE bulk_create that skips any (return,
     trigger) a run at the same time inserted first (the unique constraint decides), then
     the parents and carers in one more, and the returns marked "Referred to CME" in one
-    UPDATE. The same referral as `referral_raise_from_return` would raise, field for field.
+    UPDATE (and their history rows in one INSERT). The same referral as
+    `referral_raise_from_return` would raise, field for field.
     """
     rows = list(
         school_returns.select_related("school").prefetch_related("parents").order_by("pk")[:limit]
@@ -320,7 +328,15 @@ def referrals_raise_from_returns_bulk(
             ],
             batch_size=1000,
         )
-        SchoolReturn.objects.filter(pk__in=[source for _, _, source in created]).update(
+        referred = {source for _, _, source in created}
+        SchoolReturn.objects.filter(pk__in=referred).update(
             status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
         )
+        changed = [r for r in rows if r.pk in referred]
+        for school_return in changed:
+            school_return.status = ReturnStatus.REFERRED
+            school_return.status_detail = REFERRED_DETAIL
+            school_return.updated_at = now
+        # .update() sends no signal: the history rows, in one INSERT.
+        record_history(changed)
     return len(created)

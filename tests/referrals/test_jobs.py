@@ -283,6 +283,9 @@ def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, ma
     assert notification.reference in referral.details
     notification.refresh_from_db()
     assert notification.status == ReturnStatus.REFERRED
+    # The bulk UPDATE that marks it referred is recorded in the return's history too.
+    latest = notification.history.latest("history_date", "history_id")
+    assert (latest.status, latest.history_type) == (ReturnStatus.REFERRED, "~")
     assert (
         "referral to Children Missing Education has been raised"
         in Notification.objects.get(user=staff_a).body

@@ -22,6 +22,7 @@ from schools.models import (
     LeaverReturn,
     ReturnStatus,
     School,
+    SchoolReturn,
 )
 from schools.services import return_submit
 from schools.signals import return_submitted
@@ -105,6 +106,30 @@ def test_the_return_shows_referred_to_cme(school_a, staff_a, client_a):
     assert leaver.status == ReturnStatus.REFERRED
     assert leaver.status_detail == "Referred to CME"
     assert "Referred to CME" in client_a.get(reverse("schools:return_list")).content.decode()
+
+
+def latest_history(school_return: SchoolReturn) -> Any:
+    return LeaverReturn.history.filter(id=school_return.pk).latest("history_date", "history_id")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_referring_the_return_is_recorded_in_its_history(school_a, staff_a):
+    leaver = submit(school_a, staff_a, **UNKNOWN)
+    latest = latest_history(leaver)
+    assert (latest.status, latest.status_detail) == (ReturnStatus.REFERRED, "Referred to CME")
+    assert latest.history_type == "~"
+    assert leaver.history.count() == 2  # submitted, then referred
+
+
+@time_machine.travel(NOW, tick=False)
+def test_referring_a_return_given_as_the_base_row_records_its_kinds_history(school_a, staff_a):
+    leaver = LeaverReturnFactory(school=school_a, **UNKNOWN)
+    referral = referral_raise_from_return(
+        school_return=SchoolReturn.objects.get(pk=leaver.pk),
+        trigger=SystemTrigger.UNKNOWN_DESTINATION,
+    )
+    assert referral is not None
+    assert latest_history(leaver).status == ReturnStatus.REFERRED
 
 
 @time_machine.travel(NOW, tick=False)
