@@ -154,6 +154,9 @@ def _action(
                 return redirect("cases:detail", reference=case.reference)
     else:
         form = form_class(initial={"version": case.version, **(initial or {})})
+    # The page names the child: showing it (the form, or the form again with its errors) is
+    # a view of the case. The action's title says which page; it holds nothing personal.
+    log_access(request, AccessAction.VIEW_CASE, child_id=case.child_id, obj=case, detail=title)
     return render(
         request,
         "casework/case_action.html",

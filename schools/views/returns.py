@@ -16,7 +16,7 @@ from cme.audit import log_access
 from cme.models import AccessAction
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
-from schools.models import PartTimeTimetable, ReturnKind, ReturnStatus
+from schools.models import PartTimeTimetable, ReturnKind, ReturnStatus, SchoolReturn
 from schools.selectors import returns_visible_to, schools_for_user
 from schools.services import ReturnError, return_submit
 from schools.views.common import (
@@ -27,6 +27,9 @@ from schools.views.common import (
     load_draft,
     save_draft,
 )
+
+#: Session key: the reference of the return this session sent last; only it gets the receipt.
+SESSION_LAST_SUBMITTED = "last_submitted"
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("schools:home")
         del request.session[key]
-        request.session["last_submitted"] = saved.reference
+        request.session[SESSION_LAST_SUBMITTED] = saved.reference
         return redirect("schools:return_submitted", reference=saved.reference)
     return render(
         request,
@@ -205,7 +208,12 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
 
 @school_staff_only
 def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
+    # Scoped first: another school's return is a 404 here as everywhere.
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    if request.session.get(SESSION_LAST_SUBMITTED) != school_return.reference:
+        # Not the return this session has just sent: its ordinary page, not a receipt.
+        return _return_page(request, school_return)
+    log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
     return render(
         request,
         "schools/return_submitted.html",
@@ -219,6 +227,11 @@ def return_submitted(request: HttpRequest, reference: str) -> HttpResponse:
 @school_staff_only
 def return_detail(request: HttpRequest, reference: str) -> HttpResponse:
     school_return = get_object_or_404(returns_visible_to(acting_user(request)), reference=reference)
+    return _return_page(request, school_return)
+
+
+def _return_page(request: HttpRequest, school_return: SchoolReturn) -> HttpResponse:
+    """A return the user may see (the caller has scoped it), logged as a view."""
     log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
     context = detail_context(school_return)
     # Only here, not in detail_context: the LA's detail page reuses it and reviews are the school's.

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cme.access import school_staff_only
+from cme.audit import log_access
+from cme.models import AccessAction
 from schools.forms.part_time import TimetableReviewForm
 from schools.models import PartTimeTimetable, ReturnKind, ReviewOutcome
 from schools.selectors import returns_visible_to
@@ -48,6 +50,8 @@ def timetable_review(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("schools:return_detail", reference=reference)
     else:
         form = TimetableReviewForm(timetable=timetable)
+    # The page names the pupil: showing it is a view of the return.
+    log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
     return render(request, "schools/timetable_review.html", {
         "form": form, "object": timetable,
     })

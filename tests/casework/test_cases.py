@@ -20,6 +20,7 @@ from casework.models import (
     Outcome,
 )
 from casework.services import cases as svc
+from cme.models import AccessAction, AccessLog
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory
 
 NOW = "2026-11-23 10:00:00+00:00"
@@ -408,6 +409,38 @@ CASE_URLS = [
     "close",
     "reopen",
 ]
+
+
+ACTION_URLS = [
+    ("enquiry_new", "Record an enquiry"),
+    ("note_new", "Add a note"),
+    ("investigation_complete", "Complete the initial investigation"),
+    ("category", "Change the category"),
+    ("escalate", "Escalate the case"),
+    ("close", "Record the outcome"),
+    ("reopen", "Reopen the case"),
+    ("allocate", "Reallocate the case"),
+]
+
+
+@pytest.mark.parametrize(("name", "title"), ACTION_URLS)
+def test_an_action_page_names_the_child_so_showing_it_is_logged(
+    manager, manager_client, name, title
+):
+    case = CaseFactory()
+    response = manager_client.get(reverse(f"cases:{name}", args=[case.reference]))
+    assert response.status_code == 200
+    assert case.child.full_name in response.content.decode()
+    row = AccessLog.objects.get()
+    assert (row.action, row.user, row.child_id) == (AccessAction.VIEW_CASE, manager, case.child_id)
+    assert (row.object_type, row.object_id, row.detail) == ("case", case.pk, title)
+
+
+def test_a_successful_action_post_logs_no_view(officer_client, case):
+    url = reverse("cases:note_new", args=[case.reference])
+    response = officer_client.post(url, {"text": "Called mum", "version": str(case.version)})
+    assert response.status_code == 302
+    assert not AccessLog.objects.exists()
 
 
 @pytest.mark.parametrize("name", CASE_URLS)

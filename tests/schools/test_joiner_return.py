@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from cme.models import AccessAction, AccessLog
 from schools.models import JoinerReturn, ReturnStatus
 from tests.factories import JoinerReturnFactory
 
@@ -59,6 +60,34 @@ def test_school_staff_send_a_joiner_return_through_check_your_answers(client_a, 
     assert saved.parents.get().name == "Priya Patel"
     receipt = client_a.get(sent["Location"])
     assert saved.reference.encode() in receipt.content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_receipt_is_logged_as_a_view_of_the_return(client_a, staff_a):
+    client_a.post(START, joiner_post())
+    sent = client_a.post(CHECK)
+    saved = JoinerReturn.objects.get()
+    receipt = client_a.get(sent["Location"])
+    assert b"Return sent" in receipt.content
+    row = AccessLog.objects.get()
+    assert (row.action, row.user, row.object_id) == (AccessAction.VIEW_RETURN, staff_a, saved.pk)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_receipt_not_sent_from_this_session_is_the_returns_own_page(
+    client_a, client_b, staff_a, school_a
+):
+    joiner = JoinerReturnFactory(school=school_a)
+    url = reverse("schools:return_submitted", args=[joiner.reference])
+    response = client_a.get(url)
+    assert response.status_code == 200
+    assert "schools/return_detail.html" in [t.name for t in response.templates]
+    assert b"Return sent" not in response.content
+    assert list(AccessLog.objects.values_list("action", "user", "object_id")) == [
+        (AccessAction.VIEW_RETURN, staff_a.pk, joiner.pk)
+    ]
+    # Another school's return is still a 404, receipt or not.
+    assert client_b.get(url).status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from cme.models import AccessAction, AccessLog
 from schools.forms.part_time import (
     ERROR_AGREED_IN_FUTURE,
     ERROR_END_NOT_AFTER_START,
@@ -275,6 +276,16 @@ def test_the_review_form_reveals_questions_for_each_outcome(client_a, timetable)
     assert content.count('id="conditional_outcome_') == 2  # continue and changed, not ended
     assert 'name="continue_next_review_date_0"' in content
     assert 'name="hours_per_week"' in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_review_page_names_the_pupil_so_showing_it_is_logged(client_a, staff_a, timetable):
+    response = client_a.get(review_url(timetable))
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.action, row.user, row.object_id) == (
+        AccessAction.VIEW_RETURN, staff_a, timetable.pk
+    )
 
 
 @time_machine.travel(NOW, tick=False)
