@@ -175,11 +175,12 @@ class AccessAction(models.TextChoices):
     VIEW_RETURN = "view_return", "Viewed a school return"
     OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
     VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
+    EXPORT_FIGURES_CSV = "export_figures_csv", "Exported the dashboard figures (CSV)"
 
 
 class AccessLog(models.Model):
-    """One row per view or export of a child's record or of the register (DOMAIN.md: keep an
-    audit of access). Append-only: the app never updates or deletes a row, and the admin
+    """One row per view or export of a child's record, of the register or of the figures
+    (DOMAIN.md: keep an audit of access). Append-only: the app never updates or deletes a row, and the admin
     is read-only. Only what the audit needs is kept: no IP address, no query string.
     """
 

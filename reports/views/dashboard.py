@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.access import managers_only
+from cme.audit import log_access
+from cme.models import AccessAction
 from reports.csv_pack import csv_pack
 from reports.figures import BoardFigures, Headline, Trend, board_figures, dashboard_figures
 from reports.suppression import suppress
@@ -154,8 +156,17 @@ def data_pack(request: HttpRequest) -> HttpResponse:
     """The CSV data pack for the chosen period; ``?suppress=on`` gives the board's copy."""
     _, start, end = _chosen(request)
     figures = board_figures(start, end)
-    if request.GET.get("suppress") == "on":
+    suppressed = request.GET.get("suppress") == "on"
+    if suppressed:
         figures = suppress(figures)
+    # A stored run's file is recorded as a ReportDownload; this pack has no run, so the access
+    # log (which the audit pages read) records it, unsuppressed small numbers above all.
+    log_access(
+        request,
+        AccessAction.EXPORT_FIGURES_CSV,
+        detail=f"{start:%Y-%m-%d} to {end:%Y-%m-%d}, "
+        + ("small numbers suppressed" if suppressed else "unsuppressed"),
+    )
     response = HttpResponse(csv_pack(figures), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="cme-figures-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"'

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Category
+from cme.models import AccessAction, AccessLog
 from reports.figures import board_figures
 from reports.views.dashboard import period_dates
 from tests.conftest import client_for
@@ -57,6 +58,24 @@ def test_data_pack_is_for_managers_only(officer_client, manager_client) -> None:
     assert response["Content-Type"].startswith("text/csv")
     assert "cme-figures-2026-06-01-to-2026-06-30.csv" in response["Content-Disposition"]
     assert "Small numbers suppressed,yes" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("?period=last_month", "2026-06-01 to 2026-06-30, unsuppressed"),
+        ("?period=last_month&suppress=on", "2026-06-01 to 2026-06-30, small numbers suppressed"),
+    ],
+)
+def test_each_data_pack_download_is_recorded_in_the_access_log(
+    manager, manager_client, query, detail
+) -> None:
+    url = reverse("dashboard:data_pack")
+    assert manager_client.get(url + query).status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.action, row.user, row.detail) == (AccessAction.EXPORT_FIGURES_CSV, manager, detail)
+    assert row.path == url  # never the query string
+    assert row.child_id is None
 
 
 @pytest.mark.parametrize(
