@@ -64,6 +64,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(f"{MISSING} CI=true: CI must run them.", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_opened_under_playwright(playwright: Any) -> Iterator[None]:
+    """Playwright's sync API keeps an asyncio loop running in the main thread until it stops,
+    and while it runs Django keys database connections by context, not by thread: every test
+    from the first journey on (journeys, and any test after them) uses a connection that
+    pytest-django, tearing down after Playwright has stopped, never sees. Left open, it stops
+    PostgreSQL dropping the test database ("being accessed by other users"). Set up after
+    Playwright, this is torn down before it: while that connection is still the one Django
+    hands out, so it can be closed."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
     return {
