@@ -338,7 +338,7 @@ class ReferralForm(forms.ModelForm):
                 Field.text("referrer_email", field_width=20),
                 Field.text("referrer_phone", field_width=20),
                 legend="About you",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             )
         ]
 
@@ -357,7 +357,7 @@ class ReferralForm(forms.ModelForm):
                 Field.text("upn", field_width=10),
                 Field.text("nhs_number", field_width=10),
                 legend="The child",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Field.text("address_line_1"),
@@ -366,14 +366,14 @@ class ReferralForm(forms.ModelForm):
                 Field.text("postcode", field_width=10),
                 Field.text("previous_address"),
                 legend="Where the child lives, or last lived",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Field.select("last_school"),
                 Field.text("last_school_name", field_width=20),
                 Field("date_last_attended"),
                 legend="The child's last school",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
         ]
 
@@ -385,7 +385,7 @@ class ReferralForm(forms.ModelForm):
                 HTML('<h3 class="govuk-heading-s">Second parent or carer</h3>'),
                 *[Field.text(f"parent_2_{f}", field_width=20) for f in PERSON_FIELDS],
                 legend="Parents or carers (optional)",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 HTML('<h3 class="govuk-heading-s">First brother or sister</h3>'),
@@ -397,7 +397,7 @@ class ReferralForm(forms.ModelForm):
                 Field("sibling_2_date_of_birth"),
                 Field.text("sibling_2_school", field_width=20),
                 legend="Brothers and sisters (optional)",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
         ]
 
@@ -410,7 +410,7 @@ class ReferralForm(forms.ModelForm):
                 Field.radios("parent_knows", legend_size="s"),
                 Field.textarea("details"),
                 legend="Why you are worried",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             )
         ]
 
@@ -586,7 +586,7 @@ class PublicReferralForm(ReferralForm):
                 Field.text("referrer_email", field_width=20),
                 Field.text("referrer_phone", field_width=20),
                 legend="About you",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
             Div(Field.text("website"), css_class="govuk-visually-hidden", aria_hidden="true"),
         ]

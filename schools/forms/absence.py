@@ -127,12 +127,12 @@ class AbsenceNotificationForm(ReturnForm):
                 Field.radios("whereabouts", legend_size="s"),
                 Field("last_contact_date"),
                 Field.textarea("last_contact_details", rows=3),
-                legend="The absence", legend_size="m",
+                legend="The absence", legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Field.checkboxes("enquiries", legend_size="s", small=True),
                 Field.textarea("enquiry_notes", rows=4),
-                legend="Enquiries", legend_size="m",
+                legend="Enquiries", legend_size="m", legend_tag="h2",
             ),
             *self.parents_layout(),
         ]

@@ -157,7 +157,7 @@ class ReturnForm(forms.ModelForm):
                 Field.radios("gender", legend_size="s", inline=True),
                 Field.text("upn", field_width=10),
                 legend="The pupil",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Field.text("address_line_1"),
@@ -165,7 +165,7 @@ class ReturnForm(forms.ModelForm):
                 Field.text("town", field_width=20),
                 Field.text("postcode", field_width=10),
                 legend="The pupil's address",
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
         ]
 
@@ -185,7 +185,7 @@ class ReturnForm(forms.ModelForm):
                 Field.text("parent_2_email", field_width=20),
                 Field.text("parent_2_address"),
                 legend=legend,
-                legend_size="m",
+                legend_size="m", legend_tag="h2",
             ),
         ]
 

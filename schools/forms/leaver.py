@@ -491,7 +491,7 @@ class LeaverReturnForm(ReturnForm):
                                    for g in DeletionGround], legend_size="s"),
                 Field("ground_met_date"),
                 Field("deletion_date"),
-                legend="Why the pupil is leaving", legend_size="m",
+                legend="Why the pupil is leaving", legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Radios(
@@ -516,7 +516,7 @@ class LeaverReturnForm(ReturnForm):
                     ConditionalQuestion(D.UNKNOWN.label, Field.radios("s2s_lost_pupil_uploaded", inline=True)),
                     legend_size="s",
                 ),
-                legend="Where the pupil is going", legend_size="m",
+                legend="Where the pupil is going", legend_size="m", legend_tag="h2",
             ),
             *self.parents_layout(legend="Parents or carers the pupil lives with"),
         ]

@@ -172,17 +172,17 @@ class PartTimeTimetableForm(ReturnForm):
                         PartTimeReason.OTHER.label, Field.textarea("reason_details", rows=3)),
                 }),
                 Field("next_review_date"),
-                legend="The part-time timetable", legend_size="m",
+                legend="The part-time timetable", legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Field.radios("parent_agreed", legend_size="s", inline=True),
                 Field("parent_agreed_date"),
-                legend="Agreement with the parent", legend_size="m",
+                legend="Agreement with the parent", legend_size="m", legend_tag="h2",
             ),
             Fieldset(
                 Field.radios("social_worker_involved", legend_size="s", inline=True),
                 Field.radios("has_ehcp", legend_size="s", inline=True),
-                legend="Support for the pupil", legend_size="m",
+                legend="Support for the pupil", legend_size="m", legend_tag="h2",
             ),
             *self.parents_layout(),
         ]
