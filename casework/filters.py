@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 
 from casework.models import Case, Category
+from cme.filters import StrictFilterSet
 from cme.models import Role, User
 from referrals.models import Reason
 from schools.models import School
@@ -211,7 +212,7 @@ class _ValuesModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _ValuesModelChoiceField
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(StrictFilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any")
     officer = _ValuesModelChoiceFilter(
         field_name="allocated_to",
@@ -318,9 +319,9 @@ def sorted_cases(qs: QuerySet[Case], sort: str | None) -> tuple[QuerySet[Case], 
 
 
 def selected_filter_tags(filterset: RegisterFilter, params: QueryDict) -> list[dict[str, str]]:
-    """The MOJ filter's "selected filters": one removable tag per chosen value."""
-    if not filterset.form.is_valid():
-        return []
+    """The MOJ filter's "selected filters": one removable tag per chosen value (of those that
+    are valid: with an error on the form, the rest can still be removed one by one)."""
+    filterset.form.is_valid()  # cleaned_data holds the valid fields either way
     tags: list[dict[str, str]] = []
     data = filterset.form.cleaned_data
     for name, field in filterset.form.fields.items():

@@ -3,10 +3,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from cme.filters import StrictFilterSet
 from schools.models import ReturnKind, ReturnStatus, School, SchoolReturn
 
 
-class ReturnFilter(django_filters.FilterSet):
+class ReturnFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=ReturnKind.choices, label="Kind of return", empty_label="Any"
     )

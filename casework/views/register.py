@@ -135,6 +135,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "casework/register.html",
         {
             "filter": filterset,
+            "form": filterset.form,  # the error summary and the "Error:" title
             "page": page,
             "sort": sort,
             "headers": headers,

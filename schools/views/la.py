@@ -19,7 +19,12 @@ from schools.views.returns import detail_context
 def return_list(request: HttpRequest) -> HttpResponse:
     filterset = ReturnFilter(request.GET, queryset=returns_visible_to(acting_user(request)))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "schools/la_return_list.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "schools/la_return_list.html",
+        # `form`: the error summary and the "Error:" title
+        {"filter": filterset, "form": filterset.form, "page": page},
+    )
 
 
 @la_users

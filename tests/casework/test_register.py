@@ -377,3 +377,24 @@ def test_the_schools_select_is_the_same_html_as_django_renders_and_shows_a_new_s
     SchoolFactory(name="Ash Infant School")
     assert "Ash Infant School" in html({"last_school": str(picked.pk)})[0]
     assert " selected" not in html({})[0].split("Any school")[1]
+
+
+def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(officer_client):
+    CaseFactory(category=Category.WASP)
+    response = officer_client.get(URL, {"category": "wasp", "received_after": "2026-13-01"})
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and 'href="#id_received_after"' in html
+    assert "<title>Error: " in html
+    assert "Correct the filters to see the children on the register." in html
+    assert refs(response) == set()
+    # The valid filter is still a tag that can be removed.
+    assert "Remove this filter</span> Category: CME-WASP" in html
+
+
+def test_an_export_with_a_filter_that_is_not_valid_holds_no_child(officer_client):
+    CaseFactory(category=Category.WASP)
+    response = officer_client.get(
+        reverse("cases:register_csv"), {"category": "wasp", "received_after": "2026-13-01"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1  # the header only

@@ -198,6 +198,19 @@ def test_the_audit_search_filters_by_date(manager_client, officer_client):
     )
 
 
+def test_a_search_with_a_date_that_does_not_exist_shows_why_and_finds_nothing(
+    manager_client, officer_client
+):
+    officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
+    officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
+    response = manager_client.get(SEARCH, {"action": "view_case", "date_from": "2026-02-31"})
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 0  # not the whole log
+    assert "govuk-error-summary" in html and 'href="#id_date_from"' in html
+    assert "<title>Error: " in html and "Correct the search to see the records." in html
+    assert 'value="view_case" selected' in html  # what was chosen is kept
+
+
 @pytest.mark.parametrize("rows", [5, 50])
 def test_the_audit_search_runs_a_constant_number_of_queries(
     rows, officer, manager_client, django_assert_max_num_queries

@@ -78,3 +78,19 @@ def test_bad_filter_values_do_not_break_the_page(officer_client):
         URL, {"kind": "<script>", "school": "abc", "submitted_after": "32/13/2026", "page": "-1"}
     )
     assert response.status_code == 200
+
+
+def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(officer_client, school_a):
+    make_returns(4, school_a)
+    html = officer_client.get(
+        URL, {"kind": "leaver", "submitted_after": "2026-02-31"}
+    ).content.decode()
+    # The error summary, linked to the field, and the field's own message; nothing listed,
+    # rather than every leaver with the date quietly dropped.
+    assert "govuk-error-summary" in html and 'href="#id_submitted_after"' in html
+    assert "govuk-form-group--error" in html and "Enter a valid date." in html
+    assert "<title>Error: " in html
+    assert "Correct the filters to see the returns." in html
+    assert "No returns match these filters." in html
+    html = officer_client.get(URL, {"kind": "leaver"}).content.decode()
+    assert "govuk-error-summary" not in html and "1 return" in html
