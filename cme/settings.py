@@ -154,6 +154,14 @@ CME_REPORT_STORAGE = env("CME_REPORT_STORAGE", default=str(VAR_DIR / "reports"))
 # Uploads are refused above this size before they reach a view (GIAS files, attachments).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The file data one request may carry, counted as it is read, before it is stored
+# (cme/uploads.py): the largest file a form takes, the GIAS upload's 20 MB.
+CME_MAX_UPLOAD_BYTES = env.int("CME_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "cme.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 
 from cme.admin import UserAdmin
 from cme.models import Audited, User
+from cme.uploads import upload_too_big
 from schools.forms.upload import GiasUploadForm
 from schools.gias import GiasFileError, ImportResult, schools_import_gias
 from schools.models import Closure, School, SchoolMembership, Term
@@ -111,7 +112,7 @@ class SchoolAdmin(AuditedAdmin):
         result: ImportResult | None = None
         file_error = ""
         if request.method == "POST":
-            form = GiasUploadForm(request.POST, request.FILES)
+            form = GiasUploadForm(request.POST, request.FILES, too_big=upload_too_big(request))
             if form.is_valid():
                 user = request.user if isinstance(request.user, User) else None
                 try:

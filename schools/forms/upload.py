@@ -38,9 +38,24 @@ class GiasUploadForm(forms.Form):
         label="Check only: show what would change but save nothing", required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, too_big: bool = False, **kwargs: Any) -> None:
+        # too_big: the request's upload was stopped for its size before it was stored
+        # (cme.uploads), so the file is missing: say why, not "Choose the file".
+        self.too_big = too_big
         super().__init__(*args, **kwargs)
         self.fields["la_code"].initial = getattr(settings, "CME_LA_CODE", "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.too_big:
+            self.errors.pop("file", None)
+            self.add_error(
+                "file",
+                forms.ValidationError(
+                    ERROR_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // 1024 // 1024), code="too_big"
+                ),
+            )
+        return cleaned
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -132,3 +132,51 @@ def test_hostile_school_names_are_escaped_in_the_result(admin_client_):
     assert School.objects.get(urn=990001).name == "<script>alert(1)</script>"
     listing = admin_client_.get(reverse("admin:schools_school_changelist")).content.decode()
     assert "<script>alert(1)</script>" not in listing
+
+
+def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_why(
+    administrator, settings, monkeypatch
+):
+    """The cap applies as the file arrives, before anything is stored: the temporary-file
+    handler never sees more than the cap, and the page (with its CSRF check enforced) is the
+    form with the error, not a failure page."""
+    import re
+
+    from django.core.files import uploadhandler
+    from django.test import Client
+
+    from schools.forms.upload import ERROR_TOO_BIG
+
+    settings.CME_MAX_UPLOAD_BYTES = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # so that the rest goes to a temporary file
+    stored: list[int] = []
+    original = uploadhandler.TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self, raw_data, start):
+        stored.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(administrator)
+    page = client.get(reverse(URL)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    header = (DATA / "gias_sample.csv").read_bytes()
+    big = header + b"x" * (5 * 1024 * 1024)  # 5 MB: far over the 64 KB cap
+    response = client.post(
+        reverse(URL),
+        {"csrfmiddlewaretoken": token, "la_code": "999", "file": _csv(content=big)},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert ERROR_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // 1024 // 1024) in body
+    assert 'value="999"' in body  # the other answers are kept
+    assert sum(stored) <= 64 * 1024 + 64 * 1024  # at most the cap and one chunk was stored
+    assert not School.objects.exists()
+
+
+def test_an_upload_under_the_cap_goes_through(admin_client_, settings):
+    settings.CME_MAX_UPLOAD_BYTES = 1024 * 1024
+    response = _post(admin_client_, _csv())
+    assert response.status_code == 200
+    assert School.objects.exists()
