@@ -16,6 +16,8 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from casework.jobs import latest_dob_past_csa
 from casework.models import Case, CaseStatus, Outcome
@@ -290,6 +292,28 @@ def test_two_deliveries_at_once_email_each_notification_once(transactional_db):
         counts = [deliver_pending(limit=7) + deliver_pending(limit=100) for _ in range(2)]
     assert sum(counts) == 30
     assert len(mail.outbox) == 30
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_notifications_page_runs_a_constant_number_of_queries(
+    officer, officer_client, rows, django_assert_max_num_queries
+):
+    Notification.objects.bulk_create(
+        Notification(
+            user=officer,
+            key=f"test:{i}",
+            title=f"Case CS-TEST-{i:04d} is overdue",
+            body="Its initial investigation was due yesterday.",
+            url="/my-cases/" if i % 2 else "",
+            read_at=None if i % 3 else timezone.now(),
+        )
+        for i in range(rows)
+    )
+    # session, user, the count, the unread count, the page, the session save (+ 4 savepoints)
+    with django_assert_max_num_queries(10):
+        response = officer_client.get(reverse("notifications"))
+    assert response.status_code == 200
+    assert response.content.decode().count("was due yesterday.") == rows
 
 
 # ---------------------------------------------------------------- end of compulsory school age

@@ -12,8 +12,8 @@ from casework.events import record_event
 from casework.models import Case, Child, ChildMerge, Event, EventKind
 from casework.services import cases as case_svc
 from casework.services import merge as svc
-from cme.models import AccessAction, AccessLog
-from tests.factories import CaseFactory, ChildFactory
+from cme.models import AccessAction, AccessLog, Role
+from tests.factories import CaseFactory, ChildFactory, UserFactory
 
 NOW = "2026-11-23 10:00:00+00:00"
 
@@ -316,6 +316,48 @@ def test_the_child_page_by_persona(pair, client, client_a, officer_client):
     assert client_a.get(url).status_code == 403
     assert officer_client.get(url).status_code == 200
     assert officer_client.get(reverse("cases:child", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_child_page_runs_a_constant_number_of_queries(
+    rows, officer_client, django_assert_max_num_queries
+):
+    child = ChildFactory()
+    cases = []
+    for i in range(rows):
+        closed = dict(status="closed", outcome="died", closed_at="2026-01-01T00:00Z")
+        cases.append(
+            CaseFactory(
+                child=child,
+                # Each with its own officer: the names come with the cases, not one by one.
+                allocated_to=UserFactory(role=Role.OFFICER),
+                **(closed if i % 2 else {}),
+            )
+        )
+    # session, user, child, the access log row, the cases, the unread count, the session save
+    # (+ 4 savepoints)
+    with django_assert_max_num_queries(11):
+        response = officer_client.get(reverse("cases:child", args=[child.pk]))
+    assert response.status_code == 200
+    assert len(response.context["current"]) + len(response.context["past"]) == rows
+    html = response.content.decode()
+    assert all(c.reference in html and c.allocated_to.full_name in html for c in cases)
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_merge_search_runs_a_constant_number_of_queries(
+    rows, manager_client, django_assert_max_num_queries
+):
+    kept = ChildFactory(first_name="Sam", last_name="Jones")
+    for i in range(rows):
+        ChildFactory(first_name=f"Sam{i:02d}", last_name="Smith", restricted=bool(i % 2))
+    url = reverse("cases:merge_search", args=[kept.pk])
+    # session, user, child, the results, the access log row, the unread count, the session
+    # save (+ 4 savepoints)
+    with django_assert_max_num_queries(11):
+        response = manager_client.post(url, {"q": "smith"})
+    assert response.status_code == 200
+    assert response.content.decode().count('">Compare<span') == rows
 
 
 # -- what the merge pages show, and who saw it ------------------------------------------------

@@ -16,9 +16,9 @@ from casework.models import Case, Child, EventKind
 from casework.services.restriction import child_set_restricted
 from casework.services.triage import referral_reject_not_cme
 from cme.audit import record_history
-from cme.models import AccessAction, AccessLog
+from cme.models import AccessAction, AccessLog, Role
 from referrals.models import NotCmeReason, Referral
-from tests.factories import CaseFactory, LeaverReturnFactory, ReferralFactory
+from tests.factories import CaseFactory, LeaverReturnFactory, ReferralFactory, UserFactory
 
 NOW = "2026-11-23 10:00:00+00:00"
 SEARCH = reverse("audit:search")
@@ -263,6 +263,37 @@ def test_the_restriction_is_an_event_on_the_chronology(manager):
     event = case.child.events.get()
     assert event.kind == EventKind.RESTRICTED
     assert event.detail == "Refuge"
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_child_audit_runs_a_constant_number_of_queries(
+    rows, manager_client, django_assert_max_num_queries
+):
+    case = CaseFactory()
+    child = Child.objects.get(pk=case.child_id)
+    # Each row by someone else: the names come with the rows, not one by one.
+    people = [UserFactory(role=Role.OFFICER, full_name=f"Officer {i:02d}") for i in range(rows)]
+    AccessLog.objects.bulk_create(
+        AccessLog(user=person, action=AccessAction.VIEW_CHILD, child_id=child.pk, path="/")
+        for person in people
+    )
+    for i, person in enumerate(people):
+        child._history_user = person
+        child.town = f"Town {i:02d}"
+        child.save()
+        case._history_user = person
+        case.allocated_to = person
+        case.save()
+    # session, user, child, access rows, child history, case history, the access log row, the
+    # unread count, the session save (+ 4 savepoints)
+    with django_assert_max_num_queries(13):
+        response = manager_client.get(reverse("audit:child", args=[child.pk]))
+    assert response.status_code == 200
+    assert len(response.context["accesses"]) == rows
+    assert len(response.context["child_changes"]) == rows + 1  # and the one that made it
+    html = response.content.decode()
+    assert all(f"Town {i:02d}" in html for i in range(rows))
+    assert html.count("Officer 00") == 3  # a view, a change to the child, one to the case
 
 
 # -- nobody changes or deletes the log -----------------------------------------------------

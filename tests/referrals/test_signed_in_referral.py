@@ -153,5 +153,25 @@ def test_school_b_staff_cannot_see_school_a_referrals(client_b, referrals_of_bot
     assert referrals_of_both_schools["a"].reference not in html
 
 
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_schools_list_runs_a_constant_number_of_queries(
+    client_a, staff_a, school_a, rows, django_assert_max_num_queries
+):
+    for i in range(rows):
+        ReferralFactory(
+            referring_school=school_a,
+            channel=Channel.SYSTEM if i % 2 else Channel.SIGNED_IN,
+            referrer_user=None if i % 2 else staff_a,
+            first_name="Pupil",
+            last_name=f"Number{i:02d}",
+        )
+    # session, user, the count, the unread count, the page, the session save (+ 4 savepoints)
+    with django_assert_max_num_queries(10):
+        response = client_a.get(MINE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert all(f"Pupil Number{i:02d}" in html for i in range(rows))
+
+
 def test_la_users_do_not_get_the_schools_list(officer_client):
     assert officer_client.get(MINE).status_code == 403

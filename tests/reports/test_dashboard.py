@@ -160,6 +160,24 @@ def test_the_dashboard_costs_the_same_queries_with_5_or_50_cases(manager) -> Non
     assert small <= 26  # the report's queries, plus session, user and notifications
 
 
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_dashboard_runs_a_constant_number_of_queries(
+    manager_client, rows, django_assert_max_num_queries
+) -> None:
+    for i in range(rows):
+        case(date(2026, 7, 1) + timedelta(days=i % 14), child__looked_after=bool(i % 2))
+        referral(local(date(2026, 7, 1) + timedelta(days=i % 14)))
+    # session, user, the figures (7: the cache was empty), the unread count, the session save
+    # (+ 4 savepoints)
+    with django_assert_max_num_queries(15):
+        response = manager_client.get(URL)
+    assert response.status_code == 200
+    cards = {c.headline.key: c.headline.value for c in response.context["cards"]}
+    assert cards["cases_opened"] == rows
+    # The referrals, and the one each case was opened from.
+    assert f"Jul 2026: {2 * rows} referrals" in response.content.decode()
+
+
 def test_the_figures_are_shared_for_a_few_minutes_and_say_when_they_were_worked_out(
     manager, settings
 ) -> None:

@@ -13,10 +13,11 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from cme.models import Notification
+from cme.models import Notification, Role
 from reports import services as svc
 from reports.models import ReportDownload, ReportRun, RunKind, RunStatus
 from reports.tasks import build_report, monthly_board_report, quarterly_board_report
+from tests.factories import UserFactory
 from tests.reports.test_pdf import LA, PDFTOTEXT, needs_poppler, sample_figures
 
 TODAY = "2026-04-10"
@@ -351,6 +352,30 @@ def test_the_status_is_checked_by_the_database(manager):
             period_end=date(2026, 1, 31),
             status="lost",
         )
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_runs_list_runs_a_constant_number_of_queries(
+    manager_client, rows, django_assert_max_num_queries
+):
+    statuses = [RunStatus.READY, RunStatus.FAILED, RunStatus.BUILDING, RunStatus.QUEUED]
+    ReportRun.objects.bulk_create(
+        ReportRun(
+            # Each asked for by someone else: the names come with the runs, not one by one.
+            requested_by=UserFactory(role=Role.MANAGER, full_name=f"Manager {i:02d}"),
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 31),
+            status=statuses[i % 4],
+            progress=40,
+        )
+        for i in range(rows)
+    )
+    # session, user, the count, the page, the unread count, the session save (+ 4 savepoints)
+    with django_assert_max_num_queries(10):
+        response = manager_client.get(reverse("reports:runs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert all(f"Manager {i:02d}" in html for i in range(rows))
 
 
 # ------------------------------------------------------------------------------- beat

@@ -45,6 +45,22 @@ def test_school_submission_list_runs_a_constant_number_of_queries(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_school_home_runs_a_constant_number_of_queries(
+    client_a, school_a, rows, django_assert_max_num_queries
+):
+    make_returns(rows, school_a)
+    # session, user, the school, the unread count, the user's schools, the recent returns,
+    # the session save (+ 4 savepoints)
+    with django_assert_max_num_queries(11):
+        response = client_a.get(reverse("schools:home"))
+    assert response.status_code == 200
+    recent = list(response.context["recent"])
+    assert len(recent) == min(rows, 10)  # the ten latest
+    html = response.content.decode()
+    assert all(r.reference in html for r in recent)
+
+
 def test_officers_filter_returns_by_kind_and_late(officer_client, school_a, school_b):
     late = JoinerReturnFactory(school=school_a, is_late=True, first_name="Latisha")
     JoinerReturnFactory(school=school_b, first_name="Ontime")
