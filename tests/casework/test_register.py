@@ -395,6 +395,7 @@ def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(officer_client)
     assert "<title>Error: " in html
     assert "Correct the filters to see the children on the register." in html
     assert refs(response) == set()
+    assert "Download CSV" not in html  # nothing to export until the filters are right
     # The valid filter is still a tag that can be removed.
     assert "Remove this filter</span> Category: CME-WASP" in html
 
