@@ -180,8 +180,9 @@ class AccessAction(models.TextChoices):
 
 class AccessLog(models.Model):
     """One row per view or export of a child's record, of the register or of the figures
-    (DOMAIN.md: keep an audit of access). Append-only: the app never updates or deletes a row, and the admin
-    is read-only. Only what the audit needs is kept: no IP address, no query string.
+    (DOMAIN.md: keep an audit of access). Append-only: the app never updates or deletes a row,
+    and the admin is read-only. Only what the audit needs is kept: no IP address, no query
+    string.
     """
 
     user = models.ForeignKey(
