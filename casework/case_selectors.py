@@ -9,13 +9,23 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as When_
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from casework.models import Case, CaseStatus, Child, ChildMerge, Event
+from casework.workload import (
+    due_this_week_q,
+    due_today_q,
+    investigation_complete_q,
+    overdue_q,
+    pending_q,
+    untraceable_q,
+    week_end,
+    workload_counts,
+)
 from cme.models import Role, User
 from schools.models import SchoolReturn
 from schools.selectors import with_absence_threshold
@@ -29,22 +39,12 @@ def _require_caseworker(user: User) -> None:
         raise Http404
 
 
-def week_end(today: date) -> date:
-    """The Sunday that ends the week containing ``today``."""
-    return today + timedelta(days=6 - today.weekday())
-
-
 def cases_visible_to(user: User) -> QuerySet[Case]:
     _require_caseworker(user)
     today = timezone.localdate()
     return Case.objects.select_related("child", "allocated_to", "referral").annotate(
         is_overdue=When_(
-            When(
-                status=CaseStatus.OPEN,
-                due_date__lt=today,
-                investigation_completed_at__isnull=True,
-                then=Value(True),
-            ),
+            When(overdue_q(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -65,15 +65,19 @@ def register_cases(user: User) -> QuerySet[Case]:
 
 
 def my_cases(user: User) -> dict[str, Any]:
-    """An officer's open cases, in the sections of the My cases page."""
+    """An officer's open cases, in the sections of the My cases page: each open case is in
+    exactly one of overdue, due today, due this week, due later, investigation complete and
+    untraceable (the definitions in casework.workload); newly allocated is beside them."""
     today = timezone.localdate()
     mine = register_cases(user).filter(allocated_to=user).order_by("due_date", "pk")
-    pending = mine.filter(investigation_completed_at__isnull=True)
     allocated_since = timezone.now() - timedelta(days=NEWLY_ALLOCATED_DAYS)
     return {
-        "overdue": pending.filter(due_date__lt=today),
-        "due_today": pending.filter(due_date=today),
-        "due_this_week": pending.filter(due_date__gt=today, due_date__lte=week_end(today)),
+        "overdue": mine.filter(overdue_q(today)),
+        "due_today": mine.filter(due_today_q(today)),
+        "due_this_week": mine.filter(due_this_week_q(today)).exclude(due_date=today),
+        "due_later": mine.filter(pending_q(), due_date__gt=week_end(today)),
+        "investigation_complete": mine.filter(investigation_complete_q()),
+        "untraceable": mine.filter(untraceable_q()).order_by("review_date", "pk"),
         # No allocation timestamp on the case: the ALLOCATED event says when.
         "newly_allocated": mine.filter(
             events__kind="allocated", events__occurred_at__gte=allocated_since
@@ -85,25 +89,9 @@ def my_cases(user: User) -> dict[str, Any]:
 def team_workload(user: User) -> QuerySet[User]:
     """Per officer (and manager): open, due this week and overdue cases, in one query."""
     _require_caseworker(user)
-    today = timezone.localdate()
-    open_ = Q(allocated_cases__status=CaseStatus.OPEN)
-    pending = open_ & Q(allocated_cases__investigation_completed_at__isnull=True)
     return (
         User.objects.filter(role__in=[Role.OFFICER, Role.MANAGER], is_active=True)
-        .annotate(
-            open_count=Count("allocated_cases", filter=open_),
-            due_this_week=Count(
-                "allocated_cases",
-                filter=pending
-                & Q(
-                    allocated_cases__due_date__gte=today,
-                    allocated_cases__due_date__lte=week_end(today),
-                ),
-            ),
-            overdue_count=Count(
-                "allocated_cases", filter=pending & Q(allocated_cases__due_date__lt=today)
-            ),
-        )
+        .annotate(**workload_counts(timezone.localdate()))
         .order_by("full_name")
     )
 
@@ -121,9 +109,7 @@ def child_for_view(user: User, child_id: int) -> Child:
     """The child, annotated ``has_merges`` (so that pages ask for the merges only if any)."""
     _require_caseworker(user)
     return get_object_or_404(
-        Child.objects.annotate(
-            has_merges=Exists(ChildMerge.objects.filter(kept=OuterRef("pk")))
-        ),
+        Child.objects.annotate(has_merges=Exists(ChildMerge.objects.filter(kept=OuterRef("pk")))),
         pk=child_id,
     )
 

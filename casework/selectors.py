@@ -5,14 +5,14 @@ Case pages have their own selectors module (another developer); these are triage
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from casework.models import CaseStatus
+from casework.workload import workload_counts
 from cme.models import CASEWORK_ROLES, User
 from referrals.models import SAFEGUARDING_REASONS, Referral, ReferralStatus
 
@@ -62,29 +62,17 @@ def triage_queue() -> QuerySet[Referral]:
     )
 
 
-def week_end(today: date) -> date:
-    """The Sunday of ``today``'s week: "due this week" runs from today to then."""
-    return today + timedelta(days=6 - today.weekday())
-
-
 def officer_loads(today: date | None = None) -> QuerySet[User]:
     """Active officers and managers with ``open_cases``, ``due_this_week`` and ``overdue``
-    counts of the open cases allocated to them (one query)."""
-    today = today or timezone.localdate()
-    open_ = Q(allocated_cases__status=CaseStatus.OPEN)
+    counts of the open cases allocated to them (one query; the counts are
+    casework.workload's, the same as the team page's and the register's)."""
+    counts = workload_counts(today or timezone.localdate())
     return (
         User.objects.filter(is_active=True, role__in=sorted(CASEWORK_ROLES))
         .annotate(
-            open_cases=Count("allocated_cases", filter=open_),
-            due_this_week=Count(
-                "allocated_cases",
-                filter=open_
-                & Q(
-                    allocated_cases__due_date__gte=today,
-                    allocated_cases__due_date__lte=week_end(today),
-                ),
-            ),
-            overdue=Count("allocated_cases", filter=open_ & Q(allocated_cases__due_date__lt=today)),
+            open_cases=counts["open_count"],
+            due_this_week=counts["due_this_week"],
+            overdue=counts["overdue_count"],
         )
         .order_by("full_name", "pk")
     )

@@ -60,6 +60,21 @@ def leaver_is_late(deletion_date: date, submitted_on: date) -> bool:
 
 
 @transaction.atomic
+def return_status_set(
+    *, school_return: SchoolReturn, status: ReturnStatus, detail: str, by: User | None
+) -> SchoolReturn:
+    """Move a return to ``status`` with the words the school sees beside it, writing its
+    history row: the one way another app (triage, a case) changes a return's status."""
+    school_return.status = status
+    school_return.status_detail = detail[:200]
+    school_return.updated_by = by
+    # Outside a request (a job) the history middleware has no user: name who did it.
+    school_return._history_user = by  # type: ignore[attr-defined]
+    school_return.save(update_fields=["status", "status_detail", "updated_by", "updated_at"])
+    return school_return
+
+
+@transaction.atomic
 def return_submit(
     *,
     school_return: SchoolReturn,

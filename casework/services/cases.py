@@ -31,8 +31,10 @@ from casework.models import (
 )
 from cme.audit import record_history
 from cme.models import Role, User
+from cme.statutory import enquiry_due_date
 from referrals.services import REFERRED_DETAIL
 from schools.models import ReturnStatus, School
+from schools.services import return_status_set
 
 
 class CaseError(Exception):
@@ -93,9 +95,9 @@ def _tell_school(case: Case, status: ReturnStatus, detail: str) -> None:
     list of submissions (SCREENS: "Closed: on roll elsewhere")."""
     school_return = case.referral.source_return
     if school_return is not None:
-        school_return.status = status
-        school_return.status_detail = detail[:200]
-        school_return.save(update_fields=["status", "status_detail", "updated_at"])
+        return_status_set(
+            school_return=school_return, status=status, detail=detail, by=case.updated_by
+        )
 
 
 def _require_open(case: Case) -> None:
@@ -375,16 +377,24 @@ def case_close(
 
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
-    """A closed case back to open, its outcome cleared (the old one stays in the chronology)."""
+    """A closed case back to open, its outcome cleared (the old one stays in the chronology),
+    with a new initial-investigation clock: due ``enquiry_due_date`` (10 working days) from
+    the day it is reopened."""
     if case.status != CaseStatus.CLOSED:
         raise CaseError(ERROR_NOT_CLOSED)
     reason = reason.strip()
     if not reason:
         raise CaseError(ERROR_REASON_REQUIRED)
+    # A reopened case is a new initial investigation: a new clock from today, not the old
+    # due date, and the old "investigation complete" cleared (issue 12, A11).
+    today = timezone.localdate()
     _claim(
         case,
         version,
         status=CaseStatus.OPEN,
+        due_date=enquiry_due_date(today),
+        investigation_completed_at=None,
+        overdue_flagged_at=None,
         outcome="",
         outcome_school=None,
         outcome_school_name="",
@@ -398,7 +408,11 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
     )
     _tell_school(case, ReturnStatus.REFERRED, REFERRED_DETAIL)
     record_event(
-        child=case.child, case=case, kind=EventKind.REOPENED, by=by, summary="Case reopened",
+        child=case.child,
+        case=case,
+        kind=EventKind.REOPENED,
+        by=by,
+        summary=f"Case reopened: initial investigation due {case.due_date:%-d %B %Y}",
         detail=reason,
     )
     return case

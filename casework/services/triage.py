@@ -20,7 +20,8 @@ from casework.models import Case, CaseStatus, Category, Child, EventKind
 from cme.models import Role, User
 from cme.statutory import enquiry_due_date
 from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
-from schools.services import new_reference
+from schools.models import ReturnStatus
+from schools.services import new_reference, return_status_set
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ ERROR_CHILD_HAS_OPEN_CASE = (
 ERROR_CHILD_MERGED = "This child record has been merged into another: choose that record"
 ERROR_CASE_NOT_OPEN = "A referral can only be a duplicate of an open case"
 ERROR_NO_NAME = "A new child record needs the child's first or last name"
+#: What the school sees beside a return whose referral was decided "not CME".
+NOT_CME_DETAIL = "Not missing education"
 
 #: Vulnerability flags the referral carries onto the child (OR: a flag is never cleared here).
 CHILD_FLAGS = VulnerabilityFlags.FLAG_FIELDS
@@ -263,6 +266,14 @@ def referral_reject_not_cme(
     referral.not_cme_reason = reason
     referral.decision_notes = notes
     referral.save()
+    if referral.source_return is not None:
+        # The school's list must not go on saying "Referred to CME" (issue 12, A11).
+        return_status_set(
+            school_return=referral.source_return,
+            status=ReturnStatus.CLOSED,
+            detail=f"{NOT_CME_DETAIL}: {NotCmeReason(reason).label.lower()}",
+            by=by,
+        )
     _tell_referrer(
         referral,
         f"CME referral {referral.reference}: our decision",
