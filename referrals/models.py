@@ -17,6 +17,18 @@ class Channel(models.TextChoices):
     SYSTEM = "system", "Raised by the system"
 
 
+class ReceivedVia(models.TextChoices):
+    """How a referral recorded by an officer reached the team (issue 12, A15)."""
+
+    PHONE = "phone", "Phone call"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online (another form or portal)"
+    MEETING = "meeting", "Meeting or multi-agency panel"
+    OTHER = "other", "Other"
+
+
 class ReferrerType(models.TextChoices):
     SCHOOL = "school", "A school"
     LA_SERVICE = "la_service", "A service of this council"
@@ -141,6 +153,12 @@ class Referral(Audited, VulnerabilityFlags):
     reference = models.CharField(max_length=16, unique=True, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
+    # An officer recording a referral (a phone call) says when and how it reached the team:
+    # the date received starts the enquiry clock instead of the moment it was recorded.
+    date_received = models.DateField(null=True, blank=True)
+    received_via = models.CharField(
+        "how it was received", max_length=10, choices=ReceivedVia.choices, blank=True
+    )
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )

@@ -164,7 +164,8 @@ def referral_accept(
     """Accept a referral as CME: open a case on a new child record or on the matched child.
 
     The initial investigation is due ``enquiry_due_date`` (10 working days) from the day
-    the referral was received. A child with a child protection plan or looked after is
+    the referral was received (``date_received`` when an officer recorded it, else the day
+    it was submitted). A child with a child protection plan or looked after is
     escalated at once (DOMAIN.md: "Escalation at once") and the managers are told.
     ``officer``, given by a manager, allocates the case in the same transaction.
     ``reference`` gives the case a fixed reference instead of a random one (the demo data).
@@ -183,7 +184,8 @@ def referral_accept(
     child.save()
 
     now = timezone.now()
-    received_on = timezone.localdate(referral.received_at)
+    # An officer recording a phone referral gives the day it was received (issue 12, A15).
+    received_on = referral.date_received or timezone.localdate(referral.received_at)
     case = Case(
         reference=reference or _new_case_reference(),
         child=child,

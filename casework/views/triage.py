@@ -149,6 +149,14 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
                 ("reference", "Reference", referral.reference),
                 ("received_at", "Received", f"{timezone.localtime(referral.received_at):%-d %B %Y, %H:%M}"),
                 ("channel", "How", referral.get_channel_display()),
+                *(
+                    [
+                        ("date_received", "Date received", d(referral.date_received)),
+                        ("received_via", "Received by", referral.get_received_via_display()),
+                    ]
+                    if referral.date_received
+                    else []
+                ),
                 ("source", "Source", source_of(referral)),
                 ("status", "Status", referral.get_status_display()),
             ],

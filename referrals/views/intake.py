@@ -20,7 +20,7 @@ from django_ratelimit.decorators import ratelimit
 
 from cme.access import public, school_staff_only, signed_in
 from cme.models import User
-from referrals.forms import PublicReferralForm, ReferralForm
+from referrals.forms import PublicReferralForm, RecordedReferralForm, ReferralForm
 from referrals.models import Channel, ReferrerType
 from referrals.selectors import referrals_made_by
 from referrals.services import REFERENCE_PREFIX, referral_submit
@@ -72,6 +72,20 @@ SIGNED_IN = Door(
     False,
 )
 
+# LA users at the signed-in door record a referral someone else made (issue 12, A15).
+SIGNED_IN_LA = Door(
+    "referrals:new",
+    "referrals:new_check",
+    "referrals:new_sent",
+    SIGNED_IN_DRAFT,
+    RecordedReferralForm,
+    False,
+)
+
+
+def _signed_in_door(request: HttpRequest) -> Door:
+    return SIGNED_IN_LA if acting_user(request).is_la_user else SIGNED_IN
+
 
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/rate_limited.html", status=429)
@@ -80,6 +94,9 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 def _prefill(request: HttpRequest) -> dict[str, Any]:
     """The signed-in referrer's details, from their account (they may change them)."""
     user = acting_user(request)
+    if user.is_la_user:
+        # An officer records who referred: their own details are not the referrer's.
+        return {}
     initial: dict[str, Any] = {
         "referrer_name": user.full_name,
         "referrer_email": user.email,
@@ -135,7 +152,8 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
             else:
                 by = acting_user(request)
                 referral.channel = Channel.SIGNED_IN
-                referral.referrer_user = by
+                if not isinstance(form, RecordedReferralForm):
+                    referral.referrer_user = by  # else by is who recorded it (created_by)
                 if by.is_school_staff:
                     referral.referring_school = current_school(request)
             reference = referral_submit(referral=referral, people=form.people(), by=by).reference
@@ -180,13 +198,13 @@ def public_sent(request: HttpRequest, reference: str) -> HttpResponse:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    return _start(request, SIGNED_IN)
+    return _start(request, _signed_in_door(request))
 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
 def new_check(request: HttpRequest) -> HttpResponse:
-    return _check(request, SIGNED_IN)
+    return _check(request, _signed_in_door(request))
 
 
 @signed_in

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.test import Client
@@ -48,11 +50,11 @@ def test_school_staff_find_their_details_filled_in(client_a, staff_a, school_a):
     assert 'name="website"' not in html
 
 
-def test_la_users_find_their_details_filled_in(officer_client):
+def test_la_users_record_who_referred_not_themselves(officer_client):
+    # Issue 12, A15: an officer records someone else's referral; nothing of theirs is filled in.
     form = officer_client.get(NEW).context["form"]
-    assert form.initial["referrer_name"] == "Olive Officer"
-    assert form.initial["referrer_type"] == ReferrerType.LA_SERVICE
-    assert form.initial["referrer_organisation"] == "Exampleshire County Council"
+    assert "referrer_name" not in form.initial
+    assert "referrer_organisation" not in form.initial
 
 
 @time_machine.travel(NOW, tick=False)
@@ -85,11 +87,17 @@ def test_school_staff_make_a_referral_through_check_your_answers(client_a, staff
 
 @time_machine.travel(NOW, tick=False)
 def test_an_officer_makes_a_referral(officer_client, officer):
-    data = referral_post(referrer_type="la_service", referrer_name="Olive Officer")
+    data = referral_post(
+        referrer_type="la_service",
+        referrer_name="Olive Officer",
+        received_via="phone",
+        date_received=date(2026, 11, 23),
+    )
     assert officer_client.post(NEW, data).status_code == 302
     assert officer_client.post(CHECK).status_code == 302
     referral = Referral.objects.get()
-    assert referral.referrer_user == officer
+    # The officer recorded it: the referrer is who they typed in, not their account.
+    assert referral.referrer_user is None and referral.created_by == officer
     assert referral.referring_school is None
     assert referral.channel == Channel.SIGNED_IN
 
