@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from casework.models import CaseStatus, Outcome
+from cme.statutory import compulsory_school_age, latest_dob_of_compulsory_school_age
 
 
 def week_end(today: date) -> date:
@@ -72,3 +73,27 @@ def workload_counts(today: date, prefix: str = "allocated_cases__") -> dict[str,
         "due_this_week": Count(field, filter=due_this_week_q(today, prefix)),
         "overdue_count": Count(field, filter=overdue_q(today, prefix)),
     }
+
+
+def _latest_dob_past_compulsory_school_age(on: date) -> date:
+    """The latest date of birth whose compulsory school age ended before ``on`` (s8(3)):
+    the end date only grows with the date of birth, and children born 1 September to
+    31 August share a leaving date."""
+    for year in (on.year - 16, on.year - 17):
+        cutoff = date(year, 8, 31)
+        if compulsory_school_age(cutoff)[1] < on:
+            return cutoff
+    return date(on.year - 18, 8, 31)
+
+
+def below_compulsory_school_age_q(today: date, prefix: str = "child__") -> Q:
+    """Children whose compulsory school age has not begun by ``today`` (Education Act 1996
+    s8(2)): not missing education yet, so not counted as CME (issue 12, A8)."""
+    return _q(prefix, date_of_birth__gt=latest_dob_of_compulsory_school_age(today))
+
+
+def not_of_compulsory_school_age_q(today: date, prefix: str = "child__") -> Q:
+    """Children below compulsory school age on ``today`` or past it."""
+    return below_compulsory_school_age_q(today, prefix) | _q(
+        prefix, date_of_birth__lte=_latest_dob_past_compulsory_school_age(today)
+    )

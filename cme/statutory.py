@@ -136,6 +136,39 @@ def is_compulsory_school_age(dob: date, on: date) -> bool:
     return start <= on <= end
 
 
+def latest_dob_of_compulsory_school_age(on: date) -> date:
+    """The latest date of birth of a child whose compulsory school age has begun by ``on``.
+
+    s8(2): it begins on the first prescribed day on or after the 5th birthday, so it has
+    begun by ``on`` exactly when the 5th birthday is on or before the last prescribed day
+    on or before ``on``. A prescribed day is never 29 February, so subtracting five years
+    from it is always a date. A database filter (``date_of_birth__lte``) can use this.
+    """
+    prescribed = max(
+        date(y, m, dd)
+        for y in (on.year - 1, on.year)
+        for m, dd in _PRESCRIBED_DAYS
+        if date(y, m, dd) <= on
+    )
+    return prescribed.replace(year=prescribed.year - 5)
+
+
+def compulsory_school_age_note(dob: date | None, on: date) -> str:
+    """What a caseworker is told about a child who is not of compulsory school age on
+    ``on`` (s8), or "" when the child is (or the date of birth is not known).
+
+    A child below it is not missing education yet: the note names the day it begins.
+    """
+    if dob is None:
+        return ""
+    start, end = compulsory_school_age(dob)
+    if on < start:
+        return f"Not of compulsory school age until {start:%-d %B %Y}"
+    if on > end:
+        return f"Not of compulsory school age: it ended on {end:%-d %B %Y}"
+    return ""
+
+
 def national_curriculum_year(dob: date, on: date) -> int:
     """National Curriculum year group on ``on``, by age on the 31 August before the school
     year containing ``on`` (the DfE year-group convention: a child is placed with the cohort

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from casework.filters import dob_range_for_nc_year
 from casework.models import Case, Category, Outcome
-from cme.statutory import working_days_between
+from cme.statutory import latest_dob_of_compulsory_school_age, working_days_between
 from referrals.models import Reason, Referral, ReferrerType
 from schools.models import (
     DeletionGround,
@@ -130,10 +130,18 @@ class Period:
 def open_at(d: date, prefix: str = "") -> Q:
     """A case open at the end of ``d``: received by then and not closed by then.
 
-    A reopened case has its ``closed_at`` cleared, so it counts as open throughout."""
+    A reopened case has its ``closed_at`` cleared, so it counts as open throughout.
+    A child whose compulsory school age had not begun by ``d`` (Education Act 1996 s8(2))
+    is not counted as CME then (issue 12, A8)."""
     after = midnight(d + timedelta(days=1))
-    return Q(**{f"{prefix}received_on__lte": d}) & (
-        Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": after})
+    dob = f"{prefix}child__date_of_birth"
+    return (
+        Q(**{f"{prefix}received_on__lte": d})
+        & (Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": after}))
+        & (
+            Q(**{f"{dob}__isnull": True})
+            | Q(**{f"{dob}__lte": latest_dob_of_compulsory_school_age(d)})
+        )
     )
 
 

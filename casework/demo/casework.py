@@ -44,7 +44,8 @@ def wasp_due_next_week(seed: Seed) -> None:
         **child(
             "Ruby",
             "Sinclair",
-            years_ago(seed.today, 5, 40),
+            # Five and a term: of compulsory school age whatever the day (issue 12, A8).
+            years_ago(seed.today, 5, 160),
             Gender.FEMALE,
             "27 Linden Avenue",
             postcode="EX4 9RA",

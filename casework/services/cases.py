@@ -31,7 +31,7 @@ from casework.models import (
 )
 from cme.audit import record_history
 from cme.models import Role, User
-from cme.statutory import enquiry_due_date
+from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.services import REFERRED_DETAIL
 from schools.models import ReturnStatus, School
 from schools.services import return_status_set
@@ -63,6 +63,10 @@ ERROR_OUTCOME_LA = "Enter the other local authority"
 ERROR_OUTCOME_LA_ACCEPTED = "The other local authority must have accepted the child"
 ERROR_OUTCOME_COUNTRY = "Enter the country the child moved to"
 ERROR_REVIEW_DATE = "Enter a review date in the future"
+ERROR_BELOW_CSA = (
+    "The child is not of compulsory school age until {start:%-d %B %Y}: "
+    "the case cannot be CME-WASP or CME-missing before then"
+)
 
 #: Outcomes whose details name a school in this area.
 SCHOOL_OUTCOMES = frozenset({Outcome.ON_ROLL_IN_AREA, Outcome.PLACE_STARTED})
@@ -196,6 +200,10 @@ def case_category_change(
         raise CaseError(ERROR_REASON_REQUIRED)
     if category == case.category:
         raise CaseError(ERROR_SAME_CATEGORY)
+    dob = case.child.date_of_birth
+    if dob is not None and timezone.localdate() < compulsory_school_age(dob)[0]:
+        # s8(2): not missing education before compulsory school age begins (issue 12, A8).
+        raise CaseError(ERROR_BELOW_CSA.format(start=compulsory_school_age(dob)[0]))
     old = Category(case.category).label
     _claim(case, version, category=category, updated_by=by)
     record_event(

@@ -18,7 +18,7 @@ from casework.events import record_event
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
 from cme.models import Role, User
-from cme.statutory import enquiry_due_date
+from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
 from schools.models import ReturnStatus
 from schools.services import new_reference, return_status_set
@@ -32,6 +32,11 @@ ERROR_CHILD_HAS_OPEN_CASE = (
 ERROR_CHILD_MERGED = "This child record has been merged into another: choose that record"
 ERROR_CASE_NOT_OPEN = "A referral can only be a duplicate of an open case"
 ERROR_NO_NAME = "A new child record needs the child's first or last name"
+ERROR_BELOW_CSA = (
+    "The child is not of compulsory school age until {start:%-d %B %Y}, so cannot be "
+    "missing education before then: decide 'not CME' (not of compulsory school age), or "
+    "accept the referral on or after that day"
+)
 #: What the school sees beside a return whose referral was decided "not CME".
 NOT_CME_DETAIL = "Not missing education"
 
@@ -151,6 +156,18 @@ def _escalation_reason(child: Child) -> str:
     return " and ".join(why)
 
 
+def _refuse_below_compulsory_school_age(child: Child) -> None:
+    """Education Act 1996 s436A, s8(2): only a child of compulsory school age can be missing
+    education, and it begins on the prescribed day (31 March, 31 August, 31 December) on or
+    after the 5th birthday. Before then no case may count the child as CME-WASP or
+    CME-missing (issue 12, A8)."""
+    if child.date_of_birth is None:
+        return
+    start, _ = compulsory_school_age(child.date_of_birth)
+    if timezone.localdate() < start:
+        raise TriageError(ERROR_BELOW_CSA.format(start=start))
+
+
 @transaction.atomic
 def referral_accept(
     *,
@@ -179,6 +196,7 @@ def referral_accept(
             raise TriageError(ERROR_CHILD_MERGED)
         if child.cases.filter(status=CaseStatus.OPEN).exists():
             raise TriageError(ERROR_CHILD_HAS_OPEN_CASE)
+    _refuse_below_compulsory_school_age(child)
     _copy_flags(referral, child)
     child.updated_by = by
     child.save()

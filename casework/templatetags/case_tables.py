@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from cme.statutory import compulsory_school_age_note
+
 register = template.Library()
 
 _TAGS = (
@@ -58,6 +60,16 @@ def _flags(child: Any) -> SafeString:
     )
 
 
+def _csa_tag(dob: date | None, today: date) -> SafeString:
+    """Issue 12, A8: a child below or past compulsory school age is not counted as CME."""
+    note = compulsory_school_age_note(dob, today)
+    return (
+        format_html(' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', note)
+        if note
+        else mark_safe("")
+    )
+
+
 @register.simple_tag
 def case_rows(cases: Iterable[Any], empty_text: str = "") -> SafeString:
     """``<tr>`` for each case (its child and officer loaded with it), or one row saying
@@ -67,6 +79,7 @@ def case_rows(cases: Iterable[Any], empty_text: str = "") -> SafeString:
     url = reverse("cases:detail", args=[placeholder])
     before, after = url.split(placeholder)
     rows = []
+    today = timezone.localdate()
     for case in cases:
         child = case.child
         age = getattr(case, "age", None)
@@ -76,7 +89,7 @@ def case_rows(cases: Iterable[Any], empty_text: str = "") -> SafeString:
                 f"{before}{case.reference}{after}",
                 case.reference,
                 child.full_name,
-                _flags(child),
+                _flags(child) + _csa_tag(child.date_of_birth, today),
                 _day(child.date_of_birth),
                 f" ({age}, {case.nc_year})" if age is not None else "",
                 _MISSING if case.category == "missing" else _WASP,

@@ -23,6 +23,7 @@ from casework import case_selectors as sel
 from casework.filters import FLAGS, RegisterFilter, selected_filter_tags, sorted_cases
 from casework.models import Case
 from casework.views.cases import age_on, nc_year_label
+from casework.workload import not_of_compulsory_school_age_q
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
@@ -143,6 +144,10 @@ def register(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "export_query": request.GET.urlencode(),
             "today": timezone.localdate(),
+            # Issue 12, A8: on the register, but not counted as CME today.
+            "not_csa_count": cases.filter(not_of_compulsory_school_age_q(today)).count()
+            if page.paginator.count
+            else 0,
         },
     )
 

@@ -28,6 +28,7 @@ from casework.services.triage import (
 from cme.access import acting_user, caseworkers
 from cme.audit import log_access, restricted_gate
 from cme.models import AccessAction, User
+from cme.statutory import compulsory_school_age_note
 from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
 
 PAGE_SIZE = 50
@@ -90,7 +91,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
             "referral": r,
             "age": age_on(r.date_of_birth, today),
             "reasons": reason_labels(r),
-            "flags": flag_labels(r),
+            "flags": flag_labels(r) + [n for n in [compulsory_school_age_note(r.date_of_birth, today)] if n],
             "high_risk": getattr(r, "risk", None) == RISK_HIGH,
             "source": source_of(r),
         }
@@ -169,6 +170,11 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
                 ("last_name", "Last name", txt(referral.last_name)),
                 ("other_names", "Other names or spellings", txt(referral.other_names)),
                 ("date_of_birth", "Date of birth", d(referral.date_of_birth)),
+                *(
+                    [("compulsory_school_age", "Compulsory school age", csa_note)]
+                    if (csa_note := compulsory_school_age_note(referral.date_of_birth, timezone.localdate()))
+                    else []
+                ),
                 ("gender", "Gender", referral.get_gender_display() or "Not given"),
                 ("upn", "UPN", txt(referral.upn)),
                 ("nhs_number", "NHS number", txt(referral.nhs_number)),
@@ -227,6 +233,7 @@ def _render_detail(
     is_new = referral.status == ReferralStatus.NEW
     context: dict[str, Any] = {
         "referral": referral,
+        "csa_note": compulsory_school_age_note(referral.date_of_birth, timezone.localdate()),
         "sections": referral_summary(referral),
         "matches": matches,
         "is_new": is_new,

@@ -166,7 +166,9 @@ def test_open_cases_by_age_group_use_the_year_group_at_the_period_end() -> None:
 
     table = june()["open_by_age"]
 
-    assert [r[1] for r in table.rows] == [1, 2, 1, 0, 1, 1, 1, 7]
+    # Issue 12, A8: the two children whose compulsory school age had not begun by 30 June
+    # 2026 (it begins 31 August 2026 and 31 March 2027) are not counted as CME.
+    assert [r[1] for r in table.rows] == [0, 1, 1, 0, 1, 1, 1, 5]
     assert table.rows[-1][0] == "Total"
 
 
