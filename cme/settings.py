@@ -99,8 +99,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by every process in production (the public referral form's rate limit counts in it).
-CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}
+# A cache of what can be worked out again (the dashboard's figures). With REDIS_URL, Redis
+# behind a backend that fails open with short timeouts (cme/cache.py): Redis down, the pages
+# still answer. Limits and lockouts are counted in the database, never here (cme/limits.py).
+def cache_settings(config: dict[str, object]) -> dict[str, object]:
+    """A cache as django-environ parsed it; Redis becomes the fail-open backend."""
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        timeout = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5)
+        options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options.update(socket_connect_timeout=timeout, socket_timeout=timeout)
+        return {**config, "BACKEND": "cme.cache.FailOpenRedisCache", "OPTIONS": options}
+    return config
+
+
+CACHES = {"default": cache_settings(env.cache("REDIS_URL", default="locmemcache://"))}
+# After a cache failure, this process does not try Redis again for this many seconds.
+CME_CACHE_RETRY_SECONDS = env.int("CME_CACHE_RETRY_SECONDS", default=5)
 
 AUTH_USER_MODEL = "cme.User"
 # django-axes first: it refuses a locked-out email address and IP address before the password.

@@ -45,7 +45,7 @@ def password_sign_in(client: Client, email: str, password: str = DEFAULT_PASSWOR
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Wrong codes are counted in the cache (per user): each test starts from none."""
+    """Each test starts from an empty cache (wrong codes are counted in the database)."""
     from django.core.cache import cache
 
     cache.clear()
