@@ -227,6 +227,16 @@ AXES_USERNAME_CALLABLE = "cme.views_auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# The client's address behind the reverse proxy (cme/net.py), for lockouts and limits.
+AXES_CLIENT_IP_CALLABLE = "cme.net.client_ip"
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, as the web
+# process sees them: behind docker compose, the proxy's address on the docker network).
+# Empty: REMOTE_ADDR is the client.
+CME_TRUSTED_PROXIES = env.list("CME_TRUSTED_PROXIES", default=[])
+# The public referral door: referrals SENT per client address in a window (Continue and error
+# re-shows are not counted). A health visitor reporting siblings, or a family centre behind one
+# address, sends several in an hour. Counted in the database: shared by every worker.
+CME_PUBLIC_REFERRAL_RATE = env("CME_PUBLIC_REFERRAL_RATE", default="10/h")
 
 # Celery: the app is in cme/celery.py. `make run` uses kombu's filesystem transport (no server).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
