@@ -227,6 +227,10 @@ AXES_USERNAME_CALLABLE = "cme.views_auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# ... and an address after this many failures across all accounts (password spraying):
+# cme/lockout.py. Both in the database (axes' tables), whatever Redis is doing.
+AXES_HANDLER = "cme.lockout.AddressLimitedAxesHandler"
+CME_SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("CME_SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
 # The client's address behind the reverse proxy (cme/net.py), for lockouts and limits.
 AXES_CLIENT_IP_CALLABLE = "cme.net.client_ip"
 # The reverse proxies whose X-Forwarded-For is believed (addresses or networks, as the web
