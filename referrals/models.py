@@ -141,6 +141,9 @@ class Referral(Audited, VulnerabilityFlags):
     reference = models.CharField(max_length=16, unique=True, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
+    # The check page's one-time token (issue 12 A4): a second "Accept and send" with the same
+    # token finds this referral instead of making another.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )

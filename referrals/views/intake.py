@@ -25,11 +25,18 @@ from cme.access import public, school_staff_only, signed_in
 from cme.models import User
 from cme.net import client_ip
 from referrals.forms import PublicReferralForm, ReferralForm
-from referrals.models import Channel, ReferrerType
+from referrals.models import Channel, Referral, ReferrerType
 from referrals.selectors import referrals_made_by
 from referrals.services import REFERENCE_PREFIX, referral_submit
 from schools.services import new_reference
-from schools.views.common import acting_user, current_school, load_draft, save_draft
+from schools.views.common import (
+    acting_user,
+    current_school,
+    forget_token,
+    load_draft,
+    save_draft,
+    submission_token,
+)
 
 PUBLIC_DRAFT = "referral-draft:public"
 SIGNED_IN_DRAFT = "referral-draft:signed-in"
@@ -136,7 +143,27 @@ def _start(request: HttpRequest, door: Door) -> HttpResponse:
     return render(request, "referrals/form.html", {"form": form, "door": door})
 
 
+def _already_sent(request: HttpRequest, door: Door, token: Any) -> str | None:
+    """The reference of the referral this token already sent through this door, if any."""
+    sent = Referral.objects.filter(submission_token=token)
+    if door.is_public:
+        sent = sent.filter(channel=Channel.PUBLIC)
+    else:
+        sent = sent.filter(created_by=acting_user(request))
+    reference: str | None = sent.values_list("reference", flat=True).first()
+    return reference
+
+
 def _check(request: HttpRequest, door: Door) -> HttpResponse:
+    token = submission_token(request, door.draft)
+    if request.method == "POST":
+        # Sent already (a double click, or a retry after a lost answer): its confirmation.
+        reference = _already_sent(request, door, token)
+        if reference is not None:
+            request.session.pop(door.draft, None)
+            forget_token(request, door.draft)
+            request.session[SESSION_SENT] = reference
+            return redirect(door.sent, reference=reference)
     draft = load_draft(request, door.draft)
     if draft is None:
         return redirect(door.start)
@@ -162,16 +189,24 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
                 referral.referrer_user = by
                 if by.is_school_staff:
                     referral.referring_school = current_school(request)
-            reference = referral_submit(referral=referral, people=form.people(), by=by).reference
+            reference = referral_submit(
+                referral=referral, people=form.people(), by=by, submission_token=token
+            ).reference
         if door.is_public:
             _count_public_send(request)
-        del request.session[door.draft]
+        request.session.pop(door.draft, None)
+        forget_token(request, door.draft)
         request.session[SESSION_SENT] = reference
         return redirect(door.sent, reference=reference)
     return render(
         request,
         "referrals/check.html",
-        {"form": form, "door": door, "change_url": reverse(door.start)},
+        {
+            "form": form,
+            "door": door,
+            "change_url": reverse(door.start),
+            "submission_token": token,
+        },
     )
 
 

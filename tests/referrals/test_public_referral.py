@@ -334,3 +334,15 @@ def test_change_from_the_check_page_keeps_the_answers(db):
     client.post(START, public_post())
     form = client.get(START).content.decode()
     assert 'value="Fenwick"' in form
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_sends_of_the_same_check_page_record_one_referral(db):
+    client = Client()
+    client.post(START, public_post())
+    token = client.get(CHECK).context["submission_token"]
+    first = client.post(CHECK, {"submission_token": str(token)})
+    again = client.post(CHECK, {"submission_token": str(token)})  # a double click or a retry
+    assert Referral.objects.count() == 1
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert client.get(again["Location"]).status_code == 200
