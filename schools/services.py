@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
 import secrets
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 

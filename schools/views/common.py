@@ -46,7 +46,7 @@ def load_draft(request: HttpRequest, key: str) -> QueryDict | None:
 
 
 #: The check page's hidden field carrying the submission's one-time token.
-TOKEN_FIELD = "submission_token"
+TOKEN_FIELD = "submission_token"  # noqa: S105 - a field name, not a secret
 
 
 def submission_token(request: HttpRequest, key: str) -> uuid.UUID:
