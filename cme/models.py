@@ -213,3 +213,21 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LimitHit(models.Model):
+    """One counted event for a limit kept in the database (cme.limits): a failed two-factor
+    code, a public referral sent. ``key`` is an HMAC of the address or user id."""
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "at"]),
+            models.Index(fields=["scope", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.at:%Y-%m-%d %H:%M}"

@@ -99,8 +99,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by every process in production (the public referral form's rate limit counts in it).
-CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}
+# A cache of what can be worked out again (the dashboard's figures). With REDIS_URL, Redis
+# behind a backend that fails open with short timeouts (cme/cache.py): Redis down, the pages
+# still answer. Limits and lockouts are counted in the database, never here (cme/limits.py).
+def cache_settings(config: dict[str, object]) -> dict[str, object]:
+    """A cache as django-environ parsed it; Redis becomes the fail-open backend."""
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        timeout = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5)
+        options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options.update(socket_connect_timeout=timeout, socket_timeout=timeout)
+        return {**config, "BACKEND": "cme.cache.FailOpenRedisCache", "OPTIONS": options}
+    return config
+
+
+CACHES = {"default": cache_settings(env.cache("REDIS_URL", default="locmemcache://"))}
+# After a cache failure, this process does not try Redis again for this many seconds.
+CME_CACHE_RETRY_SECONDS = env.int("CME_CACHE_RETRY_SECONDS", default=5)
 
 AUTH_USER_MODEL = "cme.User"
 # django-axes first: it refuses a locked-out email address and IP address before the password.
@@ -213,6 +227,20 @@ AXES_USERNAME_CALLABLE = "cme.views_auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# ... and an address after this many failures across all accounts (password spraying):
+# cme/lockout.py. Both in the database (axes' tables), whatever Redis is doing.
+AXES_HANDLER = "cme.lockout.AddressLimitedAxesHandler"
+CME_SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("CME_SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+# The client's address behind the reverse proxy (cme/net.py), for lockouts and limits.
+AXES_CLIENT_IP_CALLABLE = "cme.net.client_ip"
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, as the web
+# process sees them: behind docker compose, the proxy's address on the docker network).
+# Empty: REMOTE_ADDR is the client.
+CME_TRUSTED_PROXIES = env.list("CME_TRUSTED_PROXIES", default=[])
+# The public referral door: referrals SENT per client address in a window (Continue and error
+# re-shows are not counted). A health visitor reporting siblings, or a family centre behind one
+# address, sends several in an hour. Counted in the database: shared by every worker.
+CME_PUBLIC_REFERRAL_RATE = env("CME_PUBLIC_REFERRAL_RATE", default="10/h")
 
 # Celery: the app is in cme/celery.py. `make run` uses kombu's filesystem transport (no server).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

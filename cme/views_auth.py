@@ -9,6 +9,7 @@ failed codes are counted here (per user, for the axes cool-off) and also reporte
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from typing import Any
 
 import django_otp
@@ -18,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cme import limits
 from cme.access import acting_user, signed_in
 from cme.forms import EmailAuthenticationForm, TwoFactorCodeForm, TwoFactorSetupForm
 from cme.models import User
@@ -91,27 +92,22 @@ class SignInView(auth_views.LoginView):
         return HttpResponseRedirect(with_next(step, self.get_success_url()))
 
 
-# Failed codes: counted per user for the axes cool-off, whatever the session or address.
-def _failures_key(user: User) -> str:
-    return f"cme:2fa-failures:{user.pk}"
+# Failed codes: counted per user for the axes cool-off, whatever the session or address, in
+# the database (cme.limits): shared by every worker, and held with Redis down.
+CODE_FAILURES = "2fa-code"
 
 
-def _cool_off_seconds() -> int:
-    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+def _cool_off() -> timedelta:
+    cool_off: timedelta = settings.AXES_COOLOFF_TIME
+    return cool_off
 
 
 def _code_failures(user: User) -> int:
-    return int(cache.get(_failures_key(user), 0))
+    return limits.hits(CODE_FAILURES, str(user.pk), _cool_off())
 
 
 def _record_code_failure(request: HttpRequest, user: User) -> int:
-    key = _failures_key(user)
-    cache.add(key, 0, _cool_off_seconds())
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, _cool_off_seconds())
-        failures = 1
+    failures = limits.hit(CODE_FAILURES, str(user.pk), _cool_off())
     # Also an axes failure for this email address and IP address: the password form locks too.
     user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
     return failures
@@ -142,7 +138,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
         if device is not None:
             django_otp.login(request, device)
             request.session.cycle_key()
-            cache.delete(_failures_key(user))
+            limits.clear(CODE_FAILURES, str(user.pk))
             return redirect(next_url)
         if _record_code_failure(request, user) >= limit:
             return _locked_out(request)

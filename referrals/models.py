@@ -159,6 +159,9 @@ class Referral(Audited, VulnerabilityFlags):
     received_via = models.CharField(
         "how it was received", max_length=10, choices=ReceivedVia.choices, blank=True
     )
+    # The check page's one-time token (issue 12 A4): a second "Accept and send" with the same
+    # token finds this referral instead of making another.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -60,12 +61,19 @@ def referral_submit(
     people: list[dict[str, Any]] | None = None,
     by: User | None = None,
     reference: str | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Referral:
     """Save a validated referral with its parents/carers and siblings, and give it a reference.
 
     The caller sets the channel (and, for the signed-in door, the referrer user and school).
     ``reference`` gives a fixed reference instead of a random one (the demo data only).
     """
+    # Idempotent on the check page's token: a double click or a retry gets the first referral.
+    if submission_token is not None:
+        already = Referral.objects.filter(submission_token=submission_token).first()
+        if already is not None:
+            return already
+        referral.submission_token = submission_token
     now = timezone.now()
     referral.received_at = now
     referral.status = ReferralStatus.NEW
@@ -82,6 +90,11 @@ def referral_submit(
                 referral.save()
             break
         except IntegrityError:
+            # The same token sent at the same moment: the other request's referral is the one.
+            if submission_token is not None:
+                already = Referral.objects.filter(submission_token=submission_token).first()
+                if already is not None:
+                    return already
             # A reference collision is one in 10^11; any other integrity error is real.
             if (
                 reference is not None

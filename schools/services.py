@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -83,6 +84,7 @@ def return_submit(
     parents: list[dict[str, Any]] | None = None,
     reference: str | None = None,
     submitted_at: datetime | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> SchoolReturn:
     """Save a validated return for `school`, submitted by `by`, with its parents/carers.
 
@@ -96,6 +98,14 @@ def return_submit(
     """
     if not by.is_la_user and not school.memberships.filter(user=by).exists():
         raise ReturnError(ERROR_NOT_A_MEMBER)
+    # Idempotent on the check page's token: a double click or a retry gets the first return.
+    if submission_token is not None:
+        already = SchoolReturn.objects.filter(
+            submission_token=submission_token, school=school
+        ).first()
+        if already is not None:
+            return already
+        school_return.submission_token = submission_token
     now = submitted_at or timezone.now()
     today = timezone.localdate(now)
     school_return.school = school
@@ -125,6 +135,13 @@ def return_submit(
                     )
             break
         except IntegrityError:
+            # The same token sent at the same moment: the other request's return is the one.
+            if submission_token is not None:
+                already = SchoolReturn.objects.filter(
+                    submission_token=submission_token, school=school
+                ).first()
+                if already is not None:
+                    return already
             # A reference collision is one in 10^11; any other integrity error is real.
             if (
                 reference is not None

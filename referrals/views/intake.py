@@ -7,7 +7,9 @@ on the check page returns to the form with the answers as typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,17 +17,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
+from cme import limits
 from cme.access import public, school_staff_only, signed_in
 from cme.models import User
+from cme.net import client_ip
 from referrals.forms import PublicReferralForm, RecordedReferralForm, ReferralForm
-from referrals.models import Channel, ReferrerType
+from referrals.models import Channel, Referral, ReferrerType
 from referrals.selectors import referrals_made_by
 from referrals.services import REFERENCE_PREFIX, referral_submit
 from schools.services import new_reference
-from schools.views.common import acting_user, current_school, load_draft, save_draft
+from schools.views.common import (
+    acting_user,
+    current_school,
+    forget_token,
+    load_draft,
+    save_draft,
+    submission_token,
+)
 
 PUBLIC_DRAFT = "referral-draft:public"
 SIGNED_IN_DRAFT = "referral-draft:signed-in"
@@ -33,16 +44,28 @@ SIGNED_IN_DRAFT = "referral-draft:signed-in"
 SESSION_SENT = "referral-sent"
 
 
-def public_rate(group: str, request: HttpRequest) -> str:
-    """Posts per IP address to the public door (a setting so that tests can lower it)."""
-    return str(getattr(settings, "CME_PUBLIC_REFERRAL_RATE", "10/h"))
+#: cme.limits scope: referrals sent through the public door, per client address.
+PUBLIC_SENT = "public-referral"
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def limited(view: Any) -> Any:
-    """Count the public door's POSTs per IP address; over the limit, `request.limited` is set."""
-    return ratelimit(
-        group="referrals:public", key="ip", rate=public_rate, method="POST", block=False
-    )(view)
+def public_rate() -> tuple[int, timedelta]:
+    """CME_PUBLIC_REFERRAL_RATE ("10/h", "20/2h"): how many sends in what window."""
+    rate = str(settings.CME_PUBLIC_REFERRAL_RATE)
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", rate)
+    if found is None:
+        raise ValueError(f"CME_PUBLIC_REFERRAL_RATE must look like 10/h, not {rate!r}")
+    count, multiple, unit = found.groups()
+    return int(count), timedelta(seconds=int(multiple or 1) * _UNITS[unit])
+
+
+def _public_limit_reached(request: HttpRequest) -> bool:
+    count, window = public_rate()
+    return limits.hits(PUBLIC_SENT, client_ip(request), window) >= count
+
+
+def _count_public_send(request: HttpRequest) -> None:
+    limits.hit(PUBLIC_SENT, client_ip(request), public_rate()[1])
 
 
 @dataclass(frozen=True)
@@ -87,8 +110,16 @@ def _signed_in_door(request: HttpRequest) -> Door:
     return SIGNED_IN_LA if acting_user(request).is_la_user else SIGNED_IN
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "referrals/rate_limited.html", status=429)
+def _too_many(request: HttpRequest, door: Door) -> HttpResponse:
+    """Over the public door's limit: nothing is sent, and the answers stay in the session."""
+    _, window = public_rate()
+    free_at = limits.free_at(PUBLIC_SENT, client_ip(request), window)
+    when = ""
+    if free_at is not None:
+        local = timezone.localtime(free_at + timedelta(minutes=1))
+        when = f"{local:%-I:%M}{'am' if local.hour < 12 else 'pm'}"
+    context = {"door": door, "check_url": reverse(door.check), "when": when}
+    return render(request, "referrals/rate_limited.html", context, status=429)
 
 
 def _prefill(request: HttpRequest) -> dict[str, Any]:
@@ -116,8 +147,6 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 
 def _start(request: HttpRequest, door: Door) -> HttpResponse:
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _too_many(request)
         form = door.form_class(request.POST)
         if form.is_valid():
             save_draft(request, door.draft, request.POST)
@@ -131,7 +160,27 @@ def _start(request: HttpRequest, door: Door) -> HttpResponse:
     return render(request, "referrals/form.html", {"form": form, "door": door})
 
 
+def _already_sent(request: HttpRequest, door: Door, token: Any) -> str | None:
+    """The reference of the referral this token already sent through this door, if any."""
+    sent = Referral.objects.filter(submission_token=token)
+    if door.is_public:
+        sent = sent.filter(channel=Channel.PUBLIC)
+    else:
+        sent = sent.filter(created_by=acting_user(request))
+    reference: str | None = sent.values_list("reference", flat=True).first()
+    return reference
+
+
 def _check(request: HttpRequest, door: Door) -> HttpResponse:
+    token = submission_token(request, door.draft)
+    if request.method == "POST":
+        # Sent already (a double click, or a retry after a lost answer): its confirmation.
+        reference = _already_sent(request, door, token)
+        if reference is not None:
+            request.session.pop(door.draft, None)
+            forget_token(request, door.draft)
+            request.session[SESSION_SENT] = reference
+            return redirect(door.sent, reference=reference)
     draft = load_draft(request, door.draft)
     if draft is None:
         return redirect(door.start)
@@ -139,8 +188,10 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
     if not form.is_valid():
         return redirect(door.start)
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _too_many(request)
+        # Only sending counts (not Continue, nor a form shown again with its errors); over
+        # the limit the draft is kept, so nothing typed is lost.
+        if door.is_public and _public_limit_reached(request):
+            return _too_many(request, door)
         if isinstance(form, PublicReferralForm) and form.is_spam():
             # A robot filled in the honeypot: it sees what a person would, and nothing is kept.
             reference = new_reference(REFERENCE_PREFIX)
@@ -156,14 +207,24 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
                     referral.referrer_user = by  # else by is who recorded it (created_by)
                 if by.is_school_staff:
                     referral.referring_school = current_school(request)
-            reference = referral_submit(referral=referral, people=form.people(), by=by).reference
-        del request.session[door.draft]
+            reference = referral_submit(
+                referral=referral, people=form.people(), by=by, submission_token=token
+            ).reference
+        if door.is_public:
+            _count_public_send(request)
+        request.session.pop(door.draft, None)
+        forget_token(request, door.draft)
         request.session[SESSION_SENT] = reference
         return redirect(door.sent, reference=reference)
     return render(
         request,
         "referrals/check.html",
-        {"form": form, "door": door, "change_url": reverse(door.start)},
+        {
+            "form": form,
+            "door": door,
+            "change_url": reverse(door.start),
+            "submission_token": token,
+        },
     )
 
 
@@ -176,14 +237,12 @@ def _sent(request: HttpRequest, door: Door, reference: str) -> HttpResponse:
 
 # -- the public door ----------------------------------------------------------------------
 @public
-@limited
 @require_http_methods(["GET", "POST"])
 def public_start(request: HttpRequest) -> HttpResponse:
     return _start(request, PUBLIC)
 
 
 @public
-@limited
 @require_http_methods(["GET", "POST"])
 def public_check(request: HttpRequest) -> HttpResponse:
     return _check(request, PUBLIC)

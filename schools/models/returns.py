@@ -46,6 +46,9 @@ class SchoolReturn(Audited):
         max_length=200, blank=True, help_text="Shown to the school beside the status"
     )
     submitted_at = models.DateTimeField(db_index=True)
+    # The check page's one-time token (issue 12 A4): a second "Accept and send" with the same
+    # token finds this return instead of making another.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     is_late = models.BooleanField(default=False)
     # Set by the late-returns job (issue 4) once a late return is counted for the board report.
     late_recorded_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest, QueryDict
@@ -42,3 +43,26 @@ def load_draft(request: HttpRequest, key: str) -> QueryDict | None:
     for k, values in stored.items():
         data.setlist(k, values)
     return data
+
+
+#: The check page's hidden field carrying the submission's one-time token.
+TOKEN_FIELD = "submission_token"  # noqa: S105 - a field name, not a secret
+
+
+def submission_token(request: HttpRequest, key: str) -> uuid.UUID:
+    """The one-time token of the draft under ``key``: the one the check page posted, else the
+    session's (made once per draft), so a double click or a retry sends one submission."""
+    posted = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else ""
+    try:
+        return uuid.UUID(posted)
+    except ValueError:
+        pass
+    stored = request.session.get(f"{key}:token")
+    if stored is None:
+        stored = str(uuid.uuid4())
+        request.session[f"{key}:token"] = stored
+    return uuid.UUID(stored)
+
+
+def forget_token(request: HttpRequest, key: str) -> None:
+    request.session.pop(f"{key}:token", None)

@@ -24,8 +24,10 @@ from schools.views.common import (
     acting_user,
     current_school,
     draft_key,
+    forget_token,
     load_draft,
     save_draft,
+    submission_token,
 )
 
 #: Session key: the reference of the return this session sent last; only it gets the receipt.
@@ -172,6 +174,15 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
     return_kind = _kind(kind)
     school = current_school(request)
     key = draft_key(return_kind, school)
+    token = submission_token(request, key)
+    if request.method == "POST":
+        # Sent already (a double click, or a retry after a lost answer): its confirmation.
+        sent = returns_visible_to(acting_user(request)).filter(submission_token=token).first()
+        if sent is not None:
+            request.session.pop(key, None)
+            forget_token(request, key)
+            request.session[SESSION_LAST_SUBMITTED] = sent.reference
+            return redirect("schools:return_submitted", reference=sent.reference)
     draft = load_draft(request, key)
     if draft is None:
         return redirect("schools:return_start", kind=return_kind.value)
@@ -186,11 +197,13 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
                 school=school,
                 by=acting_user(request),
                 parents=form.parents(),
+                submission_token=token,
             )
         except ReturnError as exc:
             messages.error(request, str(exc))
             return redirect("schools:home")
-        del request.session[key]
+        request.session.pop(key, None)
+        forget_token(request, key)
         request.session[SESSION_LAST_SUBMITTED] = saved.reference
         return redirect("schools:return_submitted", reference=saved.reference)
     return render(
@@ -202,6 +215,7 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
             "page_info": PAGES[return_kind],
             "kind": return_kind,
             "change_url": reverse("schools:return_start", kwargs={"kind": return_kind.value}),
+            "submission_token": token,
         },
     )
 

@@ -45,7 +45,7 @@ def password_sign_in(client: Client, email: str, password: str = DEFAULT_PASSWOR
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Wrong codes are counted in the cache (per user): each test starts from none."""
+    """Each test starts from an empty cache (wrong codes are counted in the database)."""
     from django.core.cache import cache
 
     cache.clear()
@@ -236,6 +236,31 @@ def test_lockout_is_per_address_and_ip(client, officer):
         password_sign_in(client, officer.email, "not-the-password")
     elsewhere = password_sign_in(Client(), officer.email, REMOTE_ADDR="10.0.0.9")
     assert elsewhere.status_code == 302
+
+
+def test_password_spraying_from_one_address_is_locked_out_across_accounts(client, officer):
+    # 30 accounts, one wrong password each, from one address: none reaches its own limit.
+    accounts = [UserFactory(email=f"user{i}@la.gov.uk") for i in range(30)]
+    answers = [password_sign_in(client, u.email, "Spring2026!").status_code for u in accounts]
+    assert answers[:19] == [200] * 19  # the form again, with its error
+    assert set(answers[20:]) == {429}
+    # The address is locked, even for an account with the right password ...
+    assert password_sign_in(client, officer.email).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # ... but another address is not.
+    assert password_sign_in(Client(), officer.email, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@override_settings(CME_TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_lockout_keys_on_the_client_address_behind_the_trusted_proxy(officer):
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    for _ in range(5):
+        password_sign_in(attacker, officer.email, "not-the-password")
+    assert password_sign_in(attacker, officer.email).status_code == 429
+    # The officer, behind the same proxy from elsewhere, still signs in.
+    colleague = Client(HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    assert password_sign_in(colleague, officer.email).status_code == 302
 
 
 # --------------------------------------------------------------------- sessions and passwords

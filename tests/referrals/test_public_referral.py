@@ -153,19 +153,57 @@ def test_the_honeypot_is_hidden_from_people(db):
 
 @time_machine.travel(NOW, tick=False)
 @override_settings(CME_PUBLIC_REFERRAL_RATE="3/h")
-def test_too_many_posts_from_one_address_are_refused_with_429(db):
+def test_only_referrals_sent_count_and_over_the_limit_the_answers_are_kept(db):
     client = Client()
-    for _ in range(3):
+    # Continue, and the form shown again with its errors, are not counted.
+    for _ in range(5):
+        assert client.post(START, public_post(reasons=[])).status_code == 200
         assert client.post(START, public_post()).status_code == 302
-    refused = client.post(START, public_post())
+    for _ in range(3):
+        send(client, public_post())
+    assert Referral.objects.count() == 3
+    # The fourth send is held back: nothing is sent, the answers stay in the session.
+    assert client.post(START, public_post(first_name="Amy")).status_code == 302
+    refused = client.post(CHECK)
     assert refused.status_code == 429
-    assert "too many attempts" in refused.content.decode()
-    # Sending counts too: the answers are not saved.
+    page = refused.content.decode()
+    assert "Your referral has not been sent yet" in page
+    assert "We have kept your answers" in page and "after 11:01am" in page
+    assert f'href="{CHECK}"' in page
+    assert Referral.objects.count() == 3
+    kept = client.get(CHECK)
+    assert kept.status_code == 200 and "Amy" in kept.content.decode()
+    # Counted in the database, not the (per-process) cache: clearing it frees nothing.
+    cache.clear()
     assert client.post(CHECK).status_code == 429
-    assert Referral.objects.count() == 0
     # Another address is not held back.
     other = Client(REMOTE_ADDR="192.0.2.99")
     assert other.post(START, public_post()).status_code == 302
+    assert other.post(CHECK).status_code == 302
+    # An hour after the first, one more may be sent, with the answers as they were typed.
+    with time_machine.travel("2026-11-23 11:00:01+00:00", tick=False):
+        assert client.post(CHECK).status_code == 302
+    assert Referral.objects.filter(first_name="Amy").count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+@override_settings(CME_PUBLIC_REFERRAL_RATE="1/h", CME_TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_the_limit_is_per_client_address_behind_the_trusted_proxy(db):
+    def via_proxy(client_address: str) -> Client:
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_address)
+
+    send(via_proxy("198.51.100.7"), public_post())
+    # Another client behind the same proxy is not held back by the first one's referral.
+    send(via_proxy("203.0.113.5, 198.51.100.8"), public_post())
+    again = via_proxy("198.51.100.7")
+    again.post(START, public_post())
+    assert again.post(CHECK).status_code == 429
+    # From an address that is not a trusted proxy, the header is not believed.
+    spoofer = Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    send(spoofer, public_post())
+    spoofer.post(START, public_post())
+    assert spoofer.post(CHECK).status_code == 429
+    assert Referral.objects.count() == 3
 
 
 @time_machine.travel(NOW, tick=False)
@@ -234,9 +272,7 @@ def test_an_nhs_number_with_a_non_ascii_digit_is_a_field_error_not_a_crash(db):
     # "²".isdigit() is True but int("²") raises: the public form must still answer with
     # the ordinary error, not a server error.
     response = Client().post(START, public_post(nhs_number="943476591\u00b2"))
-    assert errors(response)["nhs_number"] == [
-        "Enter an NHS number of 10 digits, like 943 476 5919"
-    ]
+    assert errors(response)["nhs_number"] == ["Enter an NHS number of 10 digits, like 943 476 5919"]
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "Enter an NHS number of 10 digits" in html
@@ -249,8 +285,10 @@ def test_the_nhs_number_field_refuses_non_ascii_digits():
         field.clean("943476591\u00b2")
     assert refused.value.code == "invalid"
     # Arabic-Indic and full-width digits are digits to str.isdigit(), not NHS numbers.
-    for value in ("\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",
-                  "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19"):
+    for value in (
+        "\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",
+        "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19",
+    ):
         with pytest.raises(ValidationError):
             field.clean(value)
     assert not nhs_number_valid("943476591\u00b2")
@@ -296,3 +334,15 @@ def test_change_from_the_check_page_keeps_the_answers(db):
     client.post(START, public_post())
     form = client.get(START).content.decode()
     assert 'value="Fenwick"' in form
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_sends_of_the_same_check_page_record_one_referral(db):
+    client = Client()
+    client.post(START, public_post())
+    token = client.get(CHECK).context["submission_token"]
+    first = client.post(CHECK, {"submission_token": str(token)})
+    again = client.post(CHECK, {"submission_token": str(token)})  # a double click or a retry
+    assert Referral.objects.count() == 1
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert client.get(again["Location"]).status_code == 200
