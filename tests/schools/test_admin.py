@@ -106,6 +106,21 @@ def test_a_second_la_wide_closure_on_the_same_day_is_refused(admin_client_):
     assert Closure.objects.count() == 1
 
 
+@pytest.mark.parametrize("name", ["admin:schools_term_add", "admin:schools_closure_add"])
+def test_an_add_page_with_a_school_that_is_not_a_number_still_shows(admin_client_, name):
+    assert admin_client_.get(reverse(name), {"school": "abc"}).status_code == 200
+
+    posted = admin_client_.post(
+        reverse(name),
+        {"school": "abc", "name": "Spring", "start": "04/01/2027", "end": "26/03/2027",
+         "date": "04/01/2027", "reason": "INSET day"},
+    )  # fmt: skip
+
+    assert posted.status_code == 200
+    assert b"Select a valid choice" in posted.content
+    assert not Term.objects.exists() and not Closure.objects.exists()
+
+
 @pytest.fixture
 def user_admin(administrator):
     """The User admin (cme/admin.py) keeps Django's model permissions: give them all."""
