@@ -38,6 +38,7 @@ def test_a_nul_is_refused_before_sign_in_too(db):
     [
         "/admin/schools/term/?start__year=99999999999999999999",
         "/admin/schools/closure/?date__year=99999999999999999999",
+        "/admin/cme/accesslog/?at__year=99999999999999999999",
     ],
 )
 def test_a_date_hierarchy_year_too_big_for_a_date_is_a_bad_lookup(admin_client_, url):
