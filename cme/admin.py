@@ -52,7 +52,6 @@ class SafeLookupsMixin:
     """Hostile query strings and form values give a page, never a 500 (issue 12)."""
 
     admin_site: admin.AdminSite
-    autocomplete_fields: Any
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SafeChangeList
@@ -60,7 +59,7 @@ class SafeLookupsMixin:
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
-        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+        if db_field.name in getattr(self, "autocomplete_fields", ()) and "widget" not in kwargs:
             kwargs["widget"] = SafeAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
@@ -164,11 +163,12 @@ class UserAdmin(SafeLookupsMixin, AdministratorOnly, DjangoUserAdmin):
 
     @admin.action(description="Deactivate the selected users (they can no longer sign in)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        people = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
+        me = request.user.pk or 0
+        people = list(queryset.filter(is_active=True).exclude(pk=me))
         User.objects.filter(pk__in=[p.pk for p in people]).update(is_active=False)
         for person in people:
             self.log_change(request, person, "Deactivated")
-        if queryset.filter(pk=request.user.pk).exists():
+        if queryset.filter(pk=me).exists():
             self.message_user(request, "You cannot deactivate yourself.", messages.WARNING)
         self.message_user(request, f"Deactivated {len(people)} user(s).", messages.SUCCESS)
 
@@ -215,7 +215,7 @@ class AccessLogAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("user",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:

@@ -33,7 +33,9 @@ class CmeAdminSite(admin.AdminSite):
             user.is_active and user.is_staff and getattr(user, "role", None) == "administrator"
         )
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(  # type: ignore[override]
+        self, view: Callable[..., Any], cacheable: bool = False
+    ) -> Callable[..., Any]:
         """Signed in but not an administrator: 403 (the GOV.UK page), not the admin's own
         sign-in form, which would invite them to sign in again as someone else."""
         inner = super().admin_view(view, cacheable)
