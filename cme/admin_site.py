@@ -5,9 +5,14 @@ Loaded as an app config, before models: so no model import at module level.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
 
 
 class CmeAdminSite(admin.AdminSite):
@@ -27,6 +32,27 @@ class CmeAdminSite(admin.AdminSite):
         return bool(
             user.is_active and user.is_staff and getattr(user, "role", None) == "administrator"
         )
+
+    def admin_view(  # type: ignore[override]
+        self, view: Callable[..., Any], cacheable: bool = False
+    ) -> Callable[..., Any]:
+        """Signed in but not an administrator: 403 (the GOV.UK page), not the admin's own
+        sign-in form, which would invite them to sign in again as someone else."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user = request.user
+            if user.is_authenticated and not self.has_permission(request):
+                from cme.views_auth import is_verified, two_factor_required
+
+                # An LA user still to enter a code is sent there by RequireOTPMiddleware;
+                # anyone else signed in without the role is refused.
+                if not (two_factor_required(user) and not is_verified(user)):
+                    raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
 
 
 class CmeAdminConfig(AdminConfig):

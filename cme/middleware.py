@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -116,3 +117,17 @@ class RequireOTPMiddleware:
         if match.url_name in self.ALLOWED_NAMES and not match.namespace:
             return True
         return getattr(match.func, "allowed_roles", None) == PUBLIC
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is never a real request: answer 400
+    before any view passes it to the database (PostgreSQL refuses NUL in text, a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in unquote(query):
+            return HttpResponseBadRequest("Bad request", content_type="text/plain")
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import django_otp
 import qrcode
@@ -21,7 +22,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -62,11 +63,25 @@ def confirmed_totp(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def safe_next(request: HttpRequest, default: str = "") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+def is_safe_next(request: HttpRequest, target: str) -> bool:
+    """A path on this site that resolves: anything else (another host, "abc", which
+    ``redirect()`` would try to reverse as a view name, a path with no page) is refused."""
+    if not target.startswith("/") or target.startswith("//") or "\x00" in target:
+        return False
+    if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        return False
+    try:
+        resolve(urlsplit(target).path)
+    except Resolver404:
+        return False
+    return True
+
+
+def safe_next(request: HttpRequest, default: str = "") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and is_safe_next(request, target):
         return target
     return default or reverse("home")
 
@@ -82,6 +97,10 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        # Django's own check lets a relative "abc" through; only a page of this site will do.
+        return safe_next(self.request, default=self.get_default_redirect_url())
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from cme.admin import UserAdmin
+from cme.admin import SafeLookupsMixin, UserAdmin
 from cme.models import Audited, User
 from cme.uploads import upload_too_big
 from schools.forms.upload import GiasUploadForm
@@ -58,7 +58,7 @@ class AdministratorAccess:
         return self._allowed(request)
 
 
-class AuditedAdmin(AdministratorAccess, admin.ModelAdmin):
+class AuditedAdmin(SafeLookupsMixin, AdministratorAccess, admin.ModelAdmin):
     """Sets created_by and updated_by from the signed-in administrator."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
@@ -186,7 +186,7 @@ class ClosureAdmin(AuditedAdmin):
     date_hierarchy = "date"
 
 
-class SchoolMembershipInline(AdministratorAccess, admin.TabularInline):
+class SchoolMembershipInline(SafeLookupsMixin, AdministratorAccess, admin.TabularInline):
     model = SchoolMembership
     fk_name = "user"
     extra = 0

@@ -123,7 +123,7 @@ CASES = {
     ),
     "admin": (
         lambda r: reverse("admin:index"),
-        dict(anonymous=302, staff_a=302, staff_b=302, officer=302, manager=302, administrator=200),
+        dict(anonymous=302, staff_a=403, staff_b=403, officer=403, manager=403, administrator=200),
     ),
 }
 

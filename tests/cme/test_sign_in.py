@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.http import urlencode
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -114,6 +115,35 @@ def test_the_admin_site_requires_a_verified_session(client, administrator):
     assert client.get("/admin/").status_code == 302
     client.post(reverse("two_factor_verify"), {"code": code_for(device)})
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "bad", ["abc", "//evil.example/", "https://evil.example/", "/no-such-page/"]
+)
+@two_factor
+def test_an_unsafe_or_unknown_next_goes_home(client, officer, bad):
+    device = device_for(officer)
+    response = client.post(
+        reverse("login") + "?" + urlencode({"next": bad}),
+        {"username": officer.email, "password": DEFAULT_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("two_factor_verify") + "?next=%2F"
+
+    assert client.get(reverse("two_factor_verify"), {"next": bad}).status_code == 200
+    verified = client.post(reverse("two_factor_verify"), {"code": code_for(device), "next": bad})
+    assert verified.status_code == 302 and verified["Location"] == "/"
+    # Signed in and verified: both pages send an unusable next home, never a 500.
+    assert client.get(reverse("two_factor_verify"), {"next": bad})["Location"] == "/"
+    assert client.get(reverse("login"), {"next": bad})["Location"] == "/"
+
+
+def test_a_safe_next_is_kept(client, staff_a):
+    response = client.post(
+        reverse("login") + "?next=/school/",
+        {"username": staff_a.email, "password": DEFAULT_PASSWORD},
+    )
+    assert response["Location"] == "/school/"
 
 
 @two_factor
@@ -329,9 +359,7 @@ def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_u
         assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
         assert check_password("correct horse battery staple", encoded)
         user = UserFactory(password="irrelevant")
-        user.password = make_password(
-            "an older password!", hasher="pbkdf2_sha256"
-        )
+        user.password = make_password("an older password!", hasher="pbkdf2_sha256")
         user.save(update_fields=["password"])
         assert user.check_password("an older password!")  # and re-hashes it
         user.refresh_from_db()
