@@ -234,9 +234,7 @@ def test_an_nhs_number_with_a_non_ascii_digit_is_a_field_error_not_a_crash(db):
     # "²".isdigit() is True but int("²") raises: the public form must still answer with
     # the ordinary error, not a server error.
     response = Client().post(START, public_post(nhs_number="943476591\u00b2"))
-    assert errors(response)["nhs_number"] == [
-        "Enter an NHS number of 10 digits, like 943 476 5919"
-    ]
+    assert errors(response)["nhs_number"] == ["Enter an NHS number of 10 digits, like 943 476 5919"]
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "Enter an NHS number of 10 digits" in html
@@ -249,8 +247,10 @@ def test_the_nhs_number_field_refuses_non_ascii_digits():
         field.clean("943476591\u00b2")
     assert refused.value.code == "invalid"
     # Arabic-Indic and full-width digits are digits to str.isdigit(), not NHS numbers.
-    for value in ("\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",
-                  "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19"):
+    for value in (
+        "\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",
+        "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19",
+    ):
         with pytest.raises(ValidationError):
             field.clean(value)
     assert not nhs_number_valid("943476591\u00b2")
@@ -296,3 +296,20 @@ def test_change_from_the_check_page_keeps_the_answers(db):
     client.post(START, public_post())
     form = client.get(START).content.decode()
     assert 'value="Fenwick"' in form
+
+
+def test_bidi_controls_are_stripped_from_the_childs_and_referrers_names(db):
+    send(
+        Client(),
+        public_post(
+            first_name="\u202eoeL",
+            last_name="Smi\u2067th\u200e",
+            referrer_name="Hana\u202a Visitor",
+        ),
+    )
+    referral = Referral.objects.get()
+    assert (referral.first_name, referral.last_name, referral.referrer_name) == (
+        "oeL",
+        "Smith",
+        "Hana Visitor",
+    )

@@ -776,3 +776,26 @@ def test_school_staff_and_the_la_see_a_leavers_details(client_a, officer_client,
         assert "21 October 2026" in html and "Home visit on 4 November" in html
         assert "Not known" in html
         assert "Faraway Academy" not in html
+
+
+# -- bidirectional controls -------------------------------------------------------------------
+
+RLO, LRI, RLM = "\u202e", "\u2066", "\u200f"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_bidi_controls_are_stripped_from_the_pupils_and_parents_names(client_a, cedar):
+    data = leaver_post(
+        destination_school=str(cedar.pk),
+        first_name=f"{RLO}ayaM",
+        last_name=f"Pat{LRI}el{RLM}",
+        parent_1_name=f"Priya{RLO} Patel\u061c",
+    )
+    assert client_a.post(START, data).status_code == 302
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert (saved.first_name, saved.last_name, saved.parents.get().name) == (
+        "ayaM",
+        "Patel",
+        "Priya Patel",
+    )
