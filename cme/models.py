@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from cme.text import strip_bidi_controls
+
 
 class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", "School staff"
@@ -85,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self) -> None:
+        # Every form that edits a user (the admin's included) runs this: no bidi controls.
+        super().clean()
+        self.full_name = strip_bidi_controls(self.full_name).strip()
 
     @property
     def is_school_staff(self) -> bool:

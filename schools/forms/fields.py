@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cme.statutory import upn_check_letter_valid
+from cme.text import strip_bidi_controls
 
 # Far-past and far-future dates are typing mistakes, never real events in a child's life.
 EARLIEST_DATE = date(1990, 1, 1)
@@ -49,8 +50,9 @@ class GdsDateField(DateInputField):
 
 
 def clean_text(value: str) -> str:
-    """Strip control characters that have no place in a record (and break CSV exports)."""
-    return CONTROL_CHARS_RE.sub("", value).strip()
+    """Strip control characters that have no place in a record (and break CSV exports), and
+    the bidirectional controls that reverse what is shown (every name field is a TextField)."""
+    return strip_bidi_controls(CONTROL_CHARS_RE.sub("", value)).strip()
 
 
 class TextField(forms.CharField):

@@ -85,7 +85,7 @@ ERROR_LA_ENQUIRIES_REQUIRED = (
     "Select yes if the school and the local authority have made joint enquiries to find the pupil"
 )
 ERROR_LA_ENQUIRIES_NOT_MADE = (
-    "Ground (i) needs joint enquiries by the school and the local authority: contact the "
+    "Ground ({ground}) needs joint enquiries by the school and the local authority: contact the "
     "Children Missing Education team before you remove the pupil's name"
 )
 ERROR_EXCLUSION_DATE_REQUIRED = "Enter the date the exclusion became final"
@@ -172,7 +172,7 @@ GROUND_FIELDS: dict[str, tuple[str, ...]] = {
     G.E: ("details_e",),
     G.F: ("parent_notice_date",),
     G.G: ("details_g",),
-    G.H: ("leave_end_date", "enquiries_h"),
+    G.H: ("leave_end_date", "enquiries_h", "la_enquiries_confirmed_h"),
     G.I: ("absence_start_date", "enquiries_i", "la_enquiries_confirmed"),
     G.J: ("details_j",),
     G.K: (),
@@ -238,6 +238,7 @@ REQUIRED_WHEN_SHOWN: dict[str, str] = {
     "absence_start_date": ERROR_ABSENCE_START_REQUIRED,
     "enquiries_i": ERROR_ENQUIRIES_REQUIRED,
     "la_enquiries_confirmed": ERROR_LA_ENQUIRIES_REQUIRED,
+    "la_enquiries_confirmed_h": ERROR_LA_ENQUIRIES_REQUIRED,
     "exclusion_date": ERROR_EXCLUSION_DATE_REQUIRED,
     "new_address": ERROR_NEW_ADDRESS_REQUIRED,
     "destination_school": ERROR_DESTINATION_SCHOOL_REQUIRED,
@@ -342,6 +343,14 @@ class LeaverReturnForm(ReturnForm):
     enquiries_h = _details("What enquiries has the school made to find the pupil?",
                            "Who you contacted and when: for example phone calls, letters, home "
                            "visits, emergency contacts, siblings' schools")
+    # Reg 9(1)(h), like (i), needs the school and the LA to have failed, after jointly making
+    # reasonable enquiries, to find the child. Saved to la_enquiries_confirmed in clean().
+    la_enquiries_confirmed_h = _yes_no(
+        "Have the school and the local authority made these enquiries jointly?",
+        ERROR_LA_ENQUIRIES_REQUIRED,
+        "Ground (h) can only be used after joint enquiries with the Children Missing "
+        "Education team",
+    )
     # (i)
     absence_start_date = _date("the first day of the continuous absence",
                                "First day of the continuous absence")
@@ -458,6 +467,8 @@ class LeaverReturnForm(ReturnForm):
             condition, value = ALIAS_CONDITIONS[alias]
             if getattr(leaver, condition) == value:
                 self.initial[alias] = getattr(leaver, model_field)
+        if leaver.ground == G.H:
+            self.initial["la_enquiries_confirmed_h"] = leaver.la_enquiries_confirmed
         if leaver.ground != G.K:
             current = _address(leaver.address_line_1, leaver.address_line_2, leaver.town)
             if not leaver.new_address:
@@ -476,7 +487,8 @@ class LeaverReturnForm(ReturnForm):
                         "pupil is going\u201d.")],
             G.F: [Field("parent_notice_date"),
                   _note("Under \u201cWhere the pupil is going\u201d, select \u201cNo school\u201d.")],
-            G.H: [Field("leave_end_date"), Field.textarea("enquiries_h", rows=4)],
+            G.H: [Field("leave_end_date"), Field.textarea("enquiries_h", rows=4),
+                  Field.radios("la_enquiries_confirmed_h", inline=True)],
             G.I: [Field("absence_start_date"), Field.textarea("enquiries_i", rows=4),
                   Field.radios("la_enquiries_confirmed", inline=True)],
             G.K: [_note("You do not need to tell us about a new address or where the pupil "
@@ -582,6 +594,11 @@ class LeaverReturnForm(ReturnForm):
                 earliest = self._ten_school_days_after(leave_end)
                 if met < earliest:
                     self.add_error("ground_met_date", ERROR_TEN_SCHOOL_DAYS.format(earliest=earliest))
+            if data.get("la_enquiries_confirmed_h") is False:
+                self.add_error("la_enquiries_confirmed_h",
+                               ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=G.H))
+            # One model field records the joint enquiries for (h) and (i).
+            data["la_enquiries_confirmed"] = data.get("la_enquiries_confirmed_h")
         elif ground == G.I:
             first: date | None = data.get("absence_start_date")
             if first and met:
@@ -590,7 +607,8 @@ class LeaverReturnForm(ReturnForm):
                     self.add_error("ground_met_date",
                                    ERROR_TWENTY_SCHOOL_DAYS.format(earliest=earliest))
             if data.get("la_enquiries_confirmed") is False:
-                self.add_error("la_enquiries_confirmed", ERROR_LA_ENQUIRIES_NOT_MADE)
+                self.add_error("la_enquiries_confirmed",
+                               ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=G.I))
         elif ground == G.L:
             dob: date | None = data.get("date_of_birth")
             if dob and deleted:
@@ -658,7 +676,7 @@ class LeaverReturnForm(ReturnForm):
         saved["admission_confirmed"] = bool(saved["admission_confirmed"])
         for model_field, value in saved.items():
             setattr(self.instance, model_field, value)
-        for name in ("la_enquiries_confirmed", "s2s_lost_pupil_uploaded"):
+        for name in ("la_enquiries_confirmed", "la_enquiries_confirmed_h", "s2s_lost_pupil_uploaded"):
             data[name] = bool(data.get(name))
         if moving == MOVING_NO:
             # Not moving: the new address is the current one, so that a blank new address

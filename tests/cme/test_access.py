@@ -191,3 +191,12 @@ def test_sign_out_is_a_post(client, officer):
     client.force_login(officer)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_bidi_controls_are_stripped_from_a_staff_members_name(db):
+    from cme.models import User
+
+    user = User(email="bidi@example.org", full_name="Ann\u202e Officer\u2069", role="officer")
+    user.set_unusable_password()
+    user.full_clean()
+    assert user.full_name == "Ann Officer"

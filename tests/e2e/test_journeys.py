@@ -102,6 +102,7 @@ def test_leaver_return_to_outcome(people, sign_in, shot, assert_accessible) -> N
     check_radio(school_page, "ground", "h")
     fill_date(school_page, "leave_end_date", today - timedelta(days=35))
     school_page.locator("[name=enquiries_h]").fill("Phoned both parents; home visit, house empty")
+    check_radio(school_page, "la_enquiries_confirmed_h", "yes")
     fill_date(school_page, "ground_met_date", today - timedelta(days=3))
     fill_date(school_page, "deletion_date", today)
     check_radio(school_page, "moving", "not_known")

@@ -346,3 +346,20 @@ def test_two_sends_of_the_same_check_page_record_one_referral(db):
     assert Referral.objects.count() == 1
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert client.get(again["Location"]).status_code == 200
+
+
+def test_bidi_controls_are_stripped_from_the_childs_and_referrers_names(db):
+    send(
+        Client(),
+        public_post(
+            first_name="\u202eoeL",
+            last_name="Smi\u2067th\u200e",
+            referrer_name="Hana\u202a Visitor",
+        ),
+    )
+    referral = Referral.objects.get()
+    assert (referral.first_name, referral.last_name, referral.referrer_name) == (
+        "oeL",
+        "Smith",
+        "Hana Visitor",
+    )

@@ -137,11 +137,13 @@ GROUND_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "leave_end_date": date(2026, 10, 21),
             "ground_met_date": date(2026, 11, 12),
             "enquiries_h": "Phoned, home visit 4 Nov",
+            "la_enquiries_confirmed_h": "yes",
             **UNKNOWN,
         },
         {
             "leave_end_date": date(2026, 10, 21),
             "enquiries_made": "Phoned, home visit 4 Nov",
+            "la_enquiries_confirmed": True,
             "s2s_lost_pupil_uploaded": True,
         },
     ),
@@ -257,6 +259,13 @@ MISSING_CASES = [
     ("g", {}, "details_g", f.ERROR_DETAILS_G),
     ("h", {}, "leave_end_date", f.ERROR_LEAVE_END_REQUIRED),
     ("h", {}, "enquiries_h", f.ERROR_ENQUIRIES_REQUIRED),
+    ("h", {}, "la_enquiries_confirmed_h", f.ERROR_LA_ENQUIRIES_REQUIRED),
+    (
+        "h",
+        {"la_enquiries_confirmed_h": "no"},
+        "la_enquiries_confirmed_h",
+        f.ERROR_LA_ENQUIRIES_NOT_MADE.format(ground="h"),
+    ),
     ("i", {}, "absence_start_date", f.ERROR_ABSENCE_START_REQUIRED),
     ("i", {}, "enquiries_i", f.ERROR_ENQUIRIES_REQUIRED),
     ("i", {}, "la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_REQUIRED),
@@ -264,7 +273,7 @@ MISSING_CASES = [
         "i",
         {"la_enquiries_confirmed": "no"},
         "la_enquiries_confirmed",
-        f.ERROR_LA_ENQUIRIES_NOT_MADE,
+        f.ERROR_LA_ENQUIRIES_NOT_MADE.format(ground="i"),
     ),
     ("j", {}, "details_j", f.ERROR_DETAILS_J),
     ("k", {}, "destination_type", f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="k")),
@@ -465,6 +474,7 @@ H_ANSWERS = {
     "ground": "h",
     "leave_end_date": date(2026, 10, 21),
     "enquiries_h": "Phoned",
+    "la_enquiries_confirmed_h": "yes",
     **UNKNOWN,
 }
 
@@ -766,3 +776,26 @@ def test_school_staff_and_the_la_see_a_leavers_details(client_a, officer_client,
         assert "21 October 2026" in html and "Home visit on 4 November" in html
         assert "Not known" in html
         assert "Faraway Academy" not in html
+
+
+# -- bidirectional controls -------------------------------------------------------------------
+
+RLO, LRI, RLM = "\u202e", "\u2066", "\u200f"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_bidi_controls_are_stripped_from_the_pupils_and_parents_names(client_a, cedar):
+    data = leaver_post(
+        destination_school=str(cedar.pk),
+        first_name=f"{RLO}ayaM",
+        last_name=f"Pat{LRI}el{RLM}",
+        parent_1_name=f"Priya{RLO} Patel\u061c",
+    )
+    assert client_a.post(START, data).status_code == 302
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert (saved.first_name, saved.last_name, saved.parents.get().name) == (
+        "ayaM",
+        "Patel",
+        "Priya Patel",
+    )
