@@ -37,11 +37,13 @@ def test_only_administrators_reach_the_upload(
 ):
     url = reverse(URL)
     assert admin_client_.get(url).status_code == 200
-    for other in (client_a, officer_client, manager_client, client):
-        response = other.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
-        response = other.post(url, {"file": _csv()})
-        assert response.status_code == 302
+    # Signed-in users of other roles are refused (issue 12 A13); a visitor is sent to sign in.
+    for other in (client_a, officer_client, manager_client):
+        assert other.get(url).status_code == 403
+        assert other.post(url, {"file": _csv()}).status_code == 403
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.post(url, {"file": _csv()}).status_code == 302
     assert not School.objects.filter(urn=110101).exists()
 
 
