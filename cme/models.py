@@ -180,6 +180,7 @@ class AccessAction(models.TextChoices):
     EXPORT_REGISTER_XLSX = "export_register_xlsx", "Exported the register (XLSX)"
     VIEW_REFERRAL = "view_referral", "Viewed a referral"
     VIEW_RETURN = "view_return", "Viewed a school return"
+    VIEW_RETURN_LIST = "view_return_list", "Viewed the list of school returns"
     OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
     VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
     EXPORT_FIGURES_CSV = "export_figures_csv", "Exported the dashboard figures (CSV)"

@@ -19,6 +19,8 @@ from schools.views.returns import detail_context
 def return_list(request: HttpRequest) -> HttpResponse:
     filterset = ReturnFilter(request.GET, queryset=returns_visible_to(acting_user(request)))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    # Like the register: one row per page seen (the list names pupils), not per return on it.
+    log_access(request, AccessAction.VIEW_RETURN_LIST, detail=f"page {page.number}")
     return render(
         request,
         "schools/la_return_list.html",

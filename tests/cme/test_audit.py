@@ -127,15 +127,33 @@ def test_each_register_page_is_one_row_not_one_per_child(officer, officer_client
         ("cases:register_xlsx", "export_register_xlsx"),
     ],
 )
-def test_an_export_is_one_row_with_the_count_of_children(officer, officer_client, name, action):
-    for _ in range(3):
-        CaseFactory()
+def test_an_export_is_one_row_per_child_in_one_insert(
+    officer, officer_client, manager_client, name, action
+):
+    cases = [CaseFactory() for _ in range(3)]
     response = officer_client.get(reverse(name))
     if hasattr(response, "streaming_content"):
         b"".join(response.streaming_content)
-    row = AccessLog.objects.get(action=action)
-    assert row.user == officer
-    assert row.detail == "3 children"
+    rows = AccessLog.objects.filter(action=action)
+    assert sorted(r.child_id for r in rows) == sorted(c.child_id for c in cases)
+    assert {(r.user, r.detail) for r in rows} == {(officer, "3 children")}
+    # So each child's audit page shows the export.
+    page = manager_client.get(reverse("audit:child", args=[cases[0].child_id]))
+    assert AccessAction(action).label.encode() in page.content
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_an_export_writes_its_rows_in_one_insert(officer_client, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(n):
+        CaseFactory()
+    with CaptureQueriesContext(connection) as queries:
+        officer_client.get(reverse("cases:register_xlsx"))
+    inserts = [q for q in queries if 'INSERT INTO "cme_accesslog"' in q["sql"]]
+    assert len(inserts) == 1
+    assert AccessLog.objects.filter(action="export_register_xlsx").count() == n
 
 
 def test_viewing_a_referral_and_a_return_is_logged(
@@ -150,6 +168,32 @@ def test_viewing_a_referral_and_a_return_is_logged(
     assert sorted(logged(action="view_return")) == sorted(
         [("view_return", officer.email, None), ("view_return", staff_a.email, None)]
     )
+
+
+def test_a_returns_page_is_logged_against_the_child_it_referred(
+    officer, officer_client, staff_a, client_a, school_a
+):
+    school_return = LeaverReturnFactory(school=school_a)
+    case = CaseFactory(referral__source_return=school_return)
+
+    officer_client.get(reverse("schools:la_return_detail", args=[school_return.reference]))
+    client_a.get(reverse("schools:return_detail", args=[school_return.reference]))
+
+    assert sorted(logged(action="view_return")) == sorted(
+        [
+            ("view_return", officer.email, case.child_id),
+            ("view_return", staff_a.email, case.child_id),
+        ]
+    )
+
+
+def test_the_la_list_of_returns_is_logged(officer, officer_client, school_a):
+    LeaverReturnFactory(school=school_a)
+
+    assert officer_client.get(reverse("schools:la_returns")).status_code == 200
+
+    row = AccessLog.objects.get(action=AccessAction.VIEW_RETURN_LIST)
+    assert (row.user, row.detail, row.path) == (officer, "page 1", reverse("schools:la_returns"))
 
 
 # -- the audit search ----------------------------------------------------------------------
