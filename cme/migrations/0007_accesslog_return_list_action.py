@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cme", "0005_accesslog_audit_and_figures_actions"),
+        ("cme", "0006_limit_hits"),
     ]
 
     operations = [
