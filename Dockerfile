@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=cme.settings \
+    DJANGO_SETTINGS_MODULE=config.settings \
     DJANGO_MEDIA_ROOT=/app/media \
     WEB_CONCURRENCY=3
 
@@ -45,4 +45,4 @@ EXPOSE 8000
 
 # Settings in gunicorn.conf.py (workers: WEB_CONCURRENCY; threads, keep-alive; no access
 # log). TLS ends at the reverse proxy in front.
-CMD ["gunicorn", "cme.wsgi:application", "--config", "gunicorn.conf.py"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -77,7 +77,7 @@ clean:
 # Time each scheduled check over 1,000,000 rows against a hand-written UPDATE (issue 4).
 # Needs PostgreSQL; creates and fills DATABASE_URL (default: the throwaway cme_bench).
 bench-jobs: install-dev
-	DJANGO_SETTINGS_MODULE=cme.settings \
+	DJANGO_SETTINGS_MODULE=config.settings \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 	$(PY) scripts/bench_jobs.py $(BENCH_ARGS)
 

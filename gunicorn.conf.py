@@ -19,7 +19,7 @@ graceful_timeout = 30
 # a connection gunicorn is closing gets "connection reset by peer". The proxy in front must
 # use a shorter idle timeout than this.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
-# No access log: request lines can carry query strings (see LOGGING in cme/settings.py).
+# No access log: request lines can carry query strings (see LOGGING in config/settings.py).
 accesslog = None
 errorlog = "-"
 

@@ -1,5 +1,6 @@
-"""The access log (who saw which child's record, or the register, and when) and the session
-grant that opens a restricted record (issue 6; DOMAIN.md: "keep an audit of access").
+"""The access log (who saw which child's record, or the register, and when) (issue 6; DOMAIN.md:
+"keep an audit of access"). The session grant that opens a restricted record is casework's
+(casework/restricted.py).
 
 The log is append-only: nothing here, or anywhere in the app, updates or deletes a row.
 """
@@ -9,16 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import models
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.http import HttpRequest
 
 from cme.access import acting_user
 from cme.models import AccessAction, AccessLog, User
-
-#: Session key: the ids of the restricted children this session has given a reason to open.
-#: It goes with the session (sign-out, expiry), so the grant never outlives it.
-SESSION_RESTRICTED = "restricted_child_ids"
 
 WITHHELD = "Address withheld (restricted record)"
 
@@ -81,28 +76,6 @@ def log_access(
         for each in (ids or [None])
     ]
     AccessLog.objects.bulk_create(rows)
-
-
-def restricted_granted(request: HttpRequest, child_id: int) -> bool:
-    return child_id in request.session.get(SESSION_RESTRICTED, [])
-
-
-def grant_restricted(request: HttpRequest, child_id: int, reason: str) -> None:
-    """Open a restricted record for the rest of this session, recording why."""
-    log_access(request, AccessAction.OPEN_RESTRICTED, child_id=child_id, reason=reason)
-    granted = [i for i in request.session.get(SESSION_RESTRICTED, []) if i != child_id]
-    request.session[SESSION_RESTRICTED] = [*granted, child_id]
-
-
-def restricted_gate(
-    request: HttpRequest, child_id: int, restricted: bool
-) -> HttpResponseRedirect | None:
-    """The reason page first for a restricted record not yet opened in this session; None
-    when the page may be shown."""
-    if not restricted or restricted_granted(request, child_id):
-        return None
-    url = reverse("cases:open_restricted", kwargs={"child_id": child_id})
-    return HttpResponseRedirect(f"{url}?{urlencode({'next': request.path})}")
 
 
 def record_history(instances: Sequence[models.Model], *, by: User | None = None) -> None:

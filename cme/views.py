@@ -15,19 +15,10 @@ from cme.views_auth import SignInView
 
 
 @signed_in
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to the screen their role starts from."""
-    user = request.user
-    if user.is_school_staff:  # type: ignore[union-attr]
-        return redirect("schools:home")
-    if user.is_caseworker:  # type: ignore[union-attr]
-        return redirect("cases:my_cases")
-    return redirect("schools:la_returns")
-
-
-@signed_in
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(user=acting_user(request)).order_by("read_at", "-created_at")
+    items = Notification.objects.filter(user=acting_user(request)).order_by(
+        "read_at", "-created_at"
+    )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "cme/notifications.html", {"page": page})
 

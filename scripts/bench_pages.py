@@ -189,12 +189,12 @@ BARE_STATEMENTS: list[list[tuple[str, dict[str, Any]]]] = []
 
 
 def install_bench_urlconf() -> str:
-    import cme.urls
+    import config.urls
 
     module = types.ModuleType("bench_pages_urls")
-    module.urlpatterns = [*cme.urls.urlpatterns, *bench_admin_urls()]  # type: ignore[attr-defined]
+    module.urlpatterns = [*config.urls.urlpatterns, *bench_admin_urls()]  # type: ignore[attr-defined]
     for name in ("handler403", "handler404", "handler500"):
-        setattr(module, name, getattr(cme.urls, name))
+        setattr(module, name, getattr(config.urls, name))
     sys.modules[module.__name__] = module
     return module.__name__
 
@@ -484,7 +484,7 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "cme.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -500,7 +500,7 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
     log = (tmp / "gunicorn.log").open("w")
     gunicorn = subprocess.Popen(  # noqa: S603
         # gunicorn.conf.py as in production, on loopback, with an access log for the bench.
-        [str(bin_dir / "gunicorn"), "cme.wsgi", "--config", "gunicorn.conf.py",
+        [str(bin_dir / "gunicorn"), "config.wsgi", "--config", "gunicorn.conf.py",
          "-b", f"127.0.0.1:{PORT}", "--access-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
@@ -589,7 +589,7 @@ def main() -> int:
     if not args.reuse:
         recreate_database(url)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DJANGO_DEBUG"] = "true"  # seed_scale refuses production settings
     os.environ["CME_REQUIRE_2FA"] = "false"
     os.environ["DJANGO_STATICFILES_STORAGE"] = STATIC_STORAGE  # no collectstatic manifest

@@ -68,7 +68,7 @@ def main() -> int:
         return 2
     recreate_database(url)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DJANGO_DEBUG"] = "true"  # seed_scale refuses production settings
     import django
 

@@ -7,5 +7,5 @@ env -u DJANGO_DEBUG \
   DJANGO_ALLOWED_HOSTS="cme.example.gov.uk" \
   DJANGO_CSRF_TRUSTED_ORIGINS="https://cme.example.gov.uk" \
   DATABASE_URL="${DATABASE_URL:-sqlite:////tmp/cme-check-deploy.sqlite3}" \
-  DJANGO_SETTINGS_MODULE=cme.settings \
+  DJANGO_SETTINGS_MODULE=config.settings \
   .venv/bin/python manage.py check --deploy --fail-level WARNING

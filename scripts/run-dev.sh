@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DJANGO_DEBUG=true
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-cme.settings}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings}"
 
 PY=.venv/bin/python
 CELERY=.venv/bin/celery

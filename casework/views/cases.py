@@ -25,16 +25,16 @@ from casework.forms import (
     ReopenForm,
 )
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
+from casework.restricted import restricted_gate
 from casework.services import cases as svc
 from casework.services.allocation import AllocationError, case_allocate
 from casework.views.triage import referral_summary
 from cme.access import acting_user, caseworkers, managers_only
-from cme.audit import log_access, restricted_gate
+from cme.audit import log_access
 from cme.models import AccessAction, User
 from cme.statutory import national_curriculum_year
 
 SECTIONS = ("summary", "enquiries", "notes", "referral", "returns")
-
 
 
 def age_on(dob: date | None, on: date) -> int | None:
@@ -160,8 +160,15 @@ def _action(
     return render(
         request,
         "casework/case_action.html",
-        {"case": case, "child": case.child, "form": form, "title": title, "button": button,
-         "lede": lede, **identity(case)},
+        {
+            "case": case,
+            "child": case.child,
+            "form": form,
+            "title": title,
+            "button": button,
+            "lede": lede,
+            **identity(case),
+        },
     )
 
 
@@ -169,13 +176,26 @@ def _action(
 def enquiry_new(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
         return svc.enquiry_record(
-            case=case, by=user, enquiry_type=d["enquiry_type"], made_on=d["made_on"],
-            result=d["result"], contact=d["contact"], notes=d["notes"], version=d["version"],
+            case=case,
+            by=user,
+            enquiry_type=d["enquiry_type"],
+            made_on=d["made_on"],
+            result=d["result"],
+            contact=d["contact"],
+            notes=d["notes"],
+            version=d["version"],
         )
 
-    return _action(request, reference, EnquiryForm, title="Record an enquiry",
-                   button="Save enquiry", run=run, done="Enquiry recorded",
-                   initial={"made_on": timezone.localdate()})
+    return _action(
+        request,
+        reference,
+        EnquiryForm,
+        title="Record an enquiry",
+        button="Save enquiry",
+        run=run,
+        done="Enquiry recorded",
+        initial={"made_on": timezone.localdate()},
+    )
 
 
 @caseworkers
@@ -183,8 +203,15 @@ def note_new(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
         return svc.case_note_add(case=case, by=user, text=d["text"], version=d["version"])
 
-    return _action(request, reference, NoteForm, title="Add a note", button="Save note",
-                   run=run, done="Note added")
+    return _action(
+        request,
+        reference,
+        NoteForm,
+        title="Add a note",
+        button="Save note",
+        run=run,
+        done="Note added",
+    )
 
 
 @caseworkers
@@ -193,8 +220,12 @@ def investigation_complete(request: HttpRequest, reference: str) -> HttpResponse
         return svc.investigation_complete(case=case, by=user, version=d["version"])
 
     return _action(
-        request, reference, ConfirmForm, title="Complete the initial investigation",
-        button="Complete initial investigation", run=run,
+        request,
+        reference,
+        ConfirmForm,
+        title="Complete the initial investigation",
+        button="Complete initial investigation",
+        run=run,
         done="Initial investigation completed",
         lede="This stops the 10-working-day clock. Check the enquiries recorded are complete.",
     )
@@ -207,32 +238,60 @@ def category_change(request: HttpRequest, reference: str) -> HttpResponse:
             case=case, by=user, category=d["category"], reason=d["reason"], version=d["version"]
         )
 
-    return _action(request, reference, CategoryForm, title="Change the category",
-                   button="Change category", run=run, done="Category changed")
+    return _action(
+        request,
+        reference,
+        CategoryForm,
+        title="Change the category",
+        button="Change category",
+        run=run,
+        done="Category changed",
+    )
 
 
 @caseworkers
 def escalate(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
         return svc.case_escalate(
-            case=case, by=user, reason=d["reason"],
-            social_care_referred=d["social_care_referred"], version=d["version"],
+            case=case,
+            by=user,
+            reason=d["reason"],
+            social_care_referred=d["social_care_referred"],
+            version=d["version"],
         )
 
-    return _action(request, reference, EscalateForm, title="Escalate the case",
-                   button="Escalate", run=run, done="Case escalated: the managers have been told")
+    return _action(
+        request,
+        reference,
+        EscalateForm,
+        title="Escalate the case",
+        button="Escalate",
+        run=run,
+        done="Case escalated: the managers have been told",
+    )
 
 
 @caseworkers
 def close(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
         return svc.case_close(
-            case=case, by=user, outcome=d["outcome"], outcome_notes=d["outcome_notes"],
-            version=d["version"], **d["close"],
+            case=case,
+            by=user,
+            outcome=d["outcome"],
+            outcome_notes=d["outcome_notes"],
+            version=d["version"],
+            **d["close"],
         )
 
-    return _action(request, reference, CloseForm, title="Record the outcome",
-                   button="Record outcome", run=run, done="Outcome recorded")
+    return _action(
+        request,
+        reference,
+        CloseForm,
+        title="Record the outcome",
+        button="Record outcome",
+        run=run,
+        done="Outcome recorded",
+    )
 
 
 @managers_only
@@ -243,8 +302,15 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
         except AllocationError as exc:
             raise svc.CaseError(str(exc)) from exc
 
-    return _action(request, reference, AllocateForm, title="Reallocate the case",
-                   button="Allocate", run=run, done="Case allocated")
+    return _action(
+        request,
+        reference,
+        AllocateForm,
+        title="Reallocate the case",
+        button="Allocate",
+        run=run,
+        done="Case allocated",
+    )
 
 
 @caseworkers
@@ -252,8 +318,15 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
         return svc.case_reopen(case=case, by=user, reason=d["reason"], version=d["version"])
 
-    return _action(request, reference, ReopenForm, title="Reopen the case",
-                   button="Reopen case", run=run, done="Case reopened")
+    return _action(
+        request,
+        reference,
+        ReopenForm,
+        title="Reopen the case",
+        button="Reopen case",
+        run=run,
+        done="Case reopened",
+    )
 
 
 @caseworkers
@@ -281,6 +354,8 @@ def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
             "merges": list(sel.merges_of(child)) if getattr(child, "has_merges", True) else [],
             "case": latest_case,
             "open_status": CaseStatus.OPEN,
-            "back_url": reverse("cases:detail", args=[latest_case.reference]) if latest_case else "",
+            "back_url": reverse("cases:detail", args=[latest_case.reference])
+            if latest_case
+            else "",
         },
     )

@@ -17,18 +17,18 @@ from casework import case_selectors as sel
 from casework.forms_children import KEEP_THIS, MergeForm, UnmergeForm
 from casework.forms_restriction import OpenRestrictedForm, RestrictForm
 from casework.models import CaseStatus, Child
+from casework.restricted import grant_restricted, restricted_gate, restricted_granted
 from casework.services.merge import MergeError, child_merge, child_unmerge
 from casework.services.restriction import RestrictionError, child_set_restricted
 from casework.views.cases import age_on, nc_year_label
 from casework.views.triage import flag_labels
 from cme.access import acting_user, caseworkers, managers_only
-from cme.audit import grant_restricted, log_access, restricted_gate, restricted_granted
+from cme.audit import log_access
 from cme.models import AccessAction
 from schools.forms.fields import clean_text
 
 #: At most this many search results are shown: a search this broad needs more words.
 SEARCH_LIMIT = 50
-
 
 
 def _identity(child: Child) -> dict[str, Any]:
@@ -58,14 +58,24 @@ def comparison(this: Child, other: Child) -> list[tuple[str, str, str]]:
         ("Name", this.full_name, other.full_name),
         ("Other names", this.other_names or "None", other.other_names or "None"),
         ("Date of birth", born(this), born(other)),
-        ("Gender", this.get_gender_display() or "Not known", other.get_gender_display() or "Not known"),
+        (
+            "Gender",
+            this.get_gender_display() or "Not known",
+            other.get_gender_display() or "Not known",
+        ),
         ("UPN", this.upn or "Not known", other.upn or "Not known"),
         ("NHS number", this.nhs_number or "Not known", other.nhs_number or "Not known"),
         ("Address", address(this), address(other)),
-        ("Last school", this.last_school.name if this.last_school else "Not known",
-         other.last_school.name if other.last_school else "Not known"),
-        ("Vulnerability", "\n".join(flag_labels(this)) or "None recorded",
-         "\n".join(flag_labels(other)) or "None recorded"),
+        (
+            "Last school",
+            this.last_school.name if this.last_school else "Not known",
+            other.last_school.name if other.last_school else "Not known",
+        ),
+        (
+            "Vulnerability",
+            "\n".join(flag_labels(this)) or "None recorded",
+            "\n".join(flag_labels(other)) or "None recorded",
+        ),
         ("Cases", cases(this), cases(other)),
     ]
     return rows
@@ -135,8 +145,13 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
         if gate is not None:
             return gate
     for record in (child, other):
-        log_access(request, AccessAction.VIEW_CHILD, child_id=record.pk, obj=record,
-                   detail="merge: records compared")
+        log_access(
+            request,
+            AccessAction.VIEW_CHILD,
+            child_id=record.pk,
+            obj=record,
+            detail="merge: records compared",
+        )
     labels = {
         "this_label": f"This record: {child.full_name} (record {child.pk})",
         "other_label": f"The other record: {other.full_name} (record {other.pk})",
@@ -151,7 +166,9 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
             except MergeError as exc:
                 form.add_service_error(str(exc))
             else:
-                messages.success(request, f"Records merged: record {merged.pk} is now part of this record")
+                messages.success(
+                    request, f"Records merged: record {merged.pk} is now part of this record"
+                )
                 return redirect("cases:child", child_id=kept.pk)
     else:
         form = MergeForm(initial={"keep": KEEP_THIS}, **labels)
@@ -167,8 +184,13 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     user = acting_user(request)
     merge = sel.merge_for_view(user, merge_id)
     for child_id in (merge.kept_id, merge.merged_id):
-        log_access(request, AccessAction.VIEW_CHILD, child_id=child_id, obj=merge,
-                   detail="merge: undo page")
+        log_access(
+            request,
+            AccessAction.VIEW_CHILD,
+            child_id=child_id,
+            obj=merge,
+            detail="merge: undo page",
+        )
     if request.method == "POST":
         form = UnmergeForm(request.POST)
         if form.is_valid():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casework.forms_triage import AcceptForm, DuplicateForm, NotCmeForm
 from casework.matching import Match, possible_matches
 from casework.models import Case, Category
+from casework.restricted import restricted_gate
 from casework.selectors import RISK_HIGH, officer_loads, triage_queue
 from casework.services.triage import (
     ERROR_NOT_NEW,
@@ -26,7 +27,7 @@ from casework.services.triage import (
     referral_reject_not_cme,
 )
 from cme.access import acting_user, caseworkers
-from cme.audit import log_access, restricted_gate
+from cme.audit import log_access
 from cme.models import AccessAction, User
 from cme.statutory import compulsory_school_age_note
 from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
@@ -51,7 +52,6 @@ FLAGS = (
 _REASON_LABELS = dict(Reason.choices)
 
 
-
 def age_on(dob: date | None, today: date) -> int | None:
     if dob is None:
         return None
@@ -70,7 +70,11 @@ def source_of(referral: Referral) -> str:
     if referral.trigger:
         return f"School return: {referral.get_trigger_display()}"
     who = referral.get_referrer_type_display()
-    org = referral.referring_school.name if referral.referring_school else referral.referrer_organisation
+    org = (
+        referral.referring_school.name
+        if referral.referring_school
+        else referral.referrer_organisation
+    )
     return f"{who} ({org})" if org and not referral.anonymous else who
 
 
@@ -91,15 +95,14 @@ def triage_list(request: HttpRequest) -> HttpResponse:
             "referral": r,
             "age": age_on(r.date_of_birth, today),
             "reasons": reason_labels(r),
-            "flags": flag_labels(r) + [n for n in [compulsory_school_age_note(r.date_of_birth, today)] if n],
+            "flags": flag_labels(r)
+            + [n for n in [compulsory_school_age_note(r.date_of_birth, today)] if n],
             "high_risk": getattr(r, "risk", None) == RISK_HIGH,
             "source": source_of(r),
         }
         for r in page.object_list
     ]
-    return render(
-        request, "casework/triage_list.html", {"page": page, "rows": rows, "sort": sort}
-    )
+    return render(request, "casework/triage_list.html", {"page": page, "rows": rows, "sort": sort})
 
 
 def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -110,7 +113,14 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
         return value or "Not given"
 
     address = ", ".join(
-        p for p in (referral.address_line_1, referral.address_line_2, referral.town, referral.postcode) if p
+        p
+        for p in (
+            referral.address_line_1,
+            referral.address_line_2,
+            referral.town,
+            referral.postcode,
+        )
+        if p
     )
     if referral.anonymous:
         referrer_rows = [("anonymous", "Referrer", "Anonymous")]
@@ -119,10 +129,18 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
             ("referrer_type", "Type", referral.get_referrer_type_display()),
             ("referrer_name", "Name", txt(referral.referrer_name)),
             ("referrer_organisation", "Organisation", txt(referral.referrer_organisation)),
-            ("referrer_relationship", "Relationship to the child", txt(referral.referrer_relationship)),
+            (
+                "referrer_relationship",
+                "Relationship to the child",
+                txt(referral.referrer_relationship),
+            ),
             ("referrer_email", "Email", txt(referral.referrer_email)),
             ("referrer_phone", "Phone", txt(referral.referrer_phone)),
-            ("referring_school", "School", referral.referring_school.name if referral.referring_school else "Not given"),
+            (
+                "referring_school",
+                "School",
+                referral.referring_school.name if referral.referring_school else "Not given",
+            ),
         ]
     people = [
         (
@@ -148,7 +166,11 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
             "Referral",
             [
                 ("reference", "Reference", referral.reference),
-                ("received_at", "Received", f"{timezone.localtime(referral.received_at):%-d %B %Y, %H:%M}"),
+                (
+                    "received_at",
+                    "Received",
+                    f"{timezone.localtime(referral.received_at):%-d %B %Y, %H:%M}",
+                ),
                 ("channel", "How", referral.get_channel_display()),
                 *(
                     [
@@ -172,7 +194,11 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
                 ("date_of_birth", "Date of birth", d(referral.date_of_birth)),
                 *(
                     [("compulsory_school_age", "Compulsory school age", csa_note)]
-                    if (csa_note := compulsory_school_age_note(referral.date_of_birth, timezone.localdate()))
+                    if (
+                        csa_note := compulsory_school_age_note(
+                            referral.date_of_birth, timezone.localdate()
+                        )
+                    )
                     else []
                 ),
                 ("gender", "Gender", referral.get_gender_display() or "Not given"),
@@ -180,7 +206,13 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
                 ("nhs_number", "NHS number", txt(referral.nhs_number)),
                 ("address", "Address", address or "Not given"),
                 ("previous_address", "Previous address", txt(referral.previous_address)),
-                ("last_school", "Last school", referral.last_school.name if referral.last_school else txt(referral.last_school_name)),
+                (
+                    "last_school",
+                    "Last school",
+                    referral.last_school.name
+                    if referral.last_school
+                    else txt(referral.last_school_name),
+                ),
                 ("date_last_attended", "Last attended", d(referral.date_last_attended)),
             ],
         ),
@@ -190,7 +222,11 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
                 ("reasons", "Reasons", "\n".join(reason_labels(referral)) or "Not given"),
                 ("flags", "Vulnerability", "\n".join(flag_labels(referral)) or "None given"),
                 ("enquiries_made", "Enquiries the referrer has made", txt(referral.enquiries_made)),
-                ("parent_knows", "Parent knows of the referral", referral.get_parent_knows_display() or "Not given"),
+                (
+                    "parent_knows",
+                    "Parent knows of the referral",
+                    referral.get_parent_knows_display() or "Not given",
+                ),
                 ("details", "Details", txt(referral.details)),
             ],
         ),
@@ -200,7 +236,9 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
 
 def _get_referral(reference: str) -> Referral:
     return get_object_or_404(
-        Referral.objects.select_related("referring_school", "last_school", "decided_by").prefetch_related("people"),
+        Referral.objects.select_related(
+            "referring_school", "last_school", "decided_by"
+        ).prefetch_related("people"),
         reference=reference,
     )
 
@@ -254,7 +292,8 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     # So is a further referral recorded as a duplicate of an open case.
     child = (
         Case.objects.filter(Q(referral=referral) | Q(further_referrals=referral))
-        .values("child_id", "child__restricted").first()
+        .values("child_id", "child__restricted")
+        .first()
     )
     child_id = child["child_id"] if child else None
     if child is not None:

@@ -225,7 +225,7 @@ def test_a_duplicate_merged_into_an_anonymised_child_goes_with_it(officer):
 
 
 def test_the_job_is_on_the_beat_schedule(settings):
-    from cme.settings import CELERY_BEAT_SCHEDULE, CME_JOB_TIMES
+    from config.settings import CELERY_BEAT_SCHEDULE, CME_JOB_TIMES
 
     assert CME_JOB_TIMES["retention_anonymise"] == "02:30"
     assert CELERY_BEAT_SCHEDULE["retention_anonymise"]["args"] == ("retention_anonymise",)

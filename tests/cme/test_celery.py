@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from cme.celery import app
+from config.celery import app
 from cme.tasks import ping
 
 

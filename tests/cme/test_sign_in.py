@@ -379,7 +379,7 @@ def test_production_session_settings_are_strict():
         ],
         cwd=REPO,
         env={
-            "DJANGO_SETTINGS_MODULE": "cme.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_SECRET_KEY": "x" * 60,
             "PATH": "/usr/bin:/bin",
         },
@@ -403,7 +403,7 @@ def test_production_session_settings_are_strict():
 
 
 def test_check_deploy_is_clean():
-    # Without the variables cme/settings_test.py sets for the test process.
+    # Without the variables config/settings_test.py sets for the test process.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
     result = subprocess.run(
         ["/bin/bash", "scripts/check-deploy.sh"], cwd=REPO, env=env, capture_output=True, text=True

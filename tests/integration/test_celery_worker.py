@@ -2,7 +2,7 @@
 
 The broker is the one in CELERY_BROKER_URL when it is Redis (CI), otherwise kombu's
 filesystem transport in a private folder: either way a newcomer's `make test` starts a real
-worker. The worker opens the test database by name (a file on SQLite: cme/settings_test.py),
+worker. The worker opens the test database by name (a file on SQLite: config/settings_test.py),
 so the case is committed first (`transactional_db`).
 """
 
@@ -25,7 +25,7 @@ from django.db import connection
 from kombu import Exchange, Queue
 
 from casework.models import Case
-from cme.celery import app
+from config.celery import app
 from cme.models import Notification, Role
 from cme.tasks import run_job
 from tests.factories import CaseFactory, UserFactory
@@ -86,7 +86,7 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[dict[str, Any]]:
     env = {
         **os.environ,
         **broker_env,
-        "DJANGO_SETTINGS_MODULE": "cme.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DATABASE_URL": _database_url(),
         "DATABASE_CONN_MAX_AGE": "0",

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Case
-from cme.celery import app
+from config.celery import app
 from cme.jobs import run_job
 from cme.models import Notification, Role
 from cme.tasks import enqueue, ping
@@ -197,7 +197,7 @@ class Worker:
             env={
                 **os.environ,
                 **broker.worker_env,
-                "DJANGO_SETTINGS_MODULE": "cme.settings_test",
+                "DJANGO_SETTINGS_MODULE": "config.settings_test",
                 "CELERY_TASK_ALWAYS_EAGER": "false",
                 "DATABASE_URL": _database_url(),
                 "DATABASE_CONN_MAX_AGE": "0",

@@ -1,7 +1,7 @@
 """Fault drill (issue 12 A2): Redis stopped, the web keeps working.
 
 The test settings use a local-memory cache; here the cache is configured as production
-configures it from REDIS_URL (cme.settings.cache_settings), first on the shared test Redis
+configures it from REDIS_URL (config.settings.cache_settings), first on the shared test Redis
 (db 6) to show the configuration is the real one, then on a port where nothing listens.
 Sign-in (password and two-factor code), the public referral and the dashboard must answer.
 """
@@ -22,7 +22,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cme.models import Role
-from cme.settings import cache_settings
+from config.settings import cache_settings
 from referrals.models import Referral
 from tests.conftest import client_for
 from tests.factories import DEFAULT_PASSWORD, UserFactory

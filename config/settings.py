@@ -1,7 +1,7 @@
 """Settings for CME casework: the one module that reads the environment.
 
 Defaults suit production (DEBUG off, secure cookies, secrets required). `make run` and the
-tests set the few variables that relax them (see scripts/run-dev.sh and cme/settings_test.py).
+tests set the few variables that relax them (see scripts/run-dev.sh and config/settings_test.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Management commands run anywhere with the placeholder key, but a production web process
-# refuses to start with it (cme/wsgi.py) and `check --deploy` flags it.
+# refuses to start with it (config/wsgi.py) and `check --deploy` flags it.
 INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-key-for-make-run"  # noqa: S105
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list(
@@ -75,8 +75,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cme.urls"
-WSGI_APPLICATION = "cme.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cme.context_processors.service",
+                "config.context_processors.service",
             ],
         },
     },
@@ -244,7 +244,7 @@ CME_TRUSTED_PROXIES = env.list("CME_TRUSTED_PROXIES", default=[])
 # address, sends several in an hour. Counted in the database: shared by every worker.
 CME_PUBLIC_REFERRAL_RATE = env("CME_PUBLIC_REFERRAL_RATE", default="10/h")
 
-# Celery: the app is in cme/celery.py. `make run` uses kombu's filesystem transport (no server).
+# Celery: the app is in config/celery.py. `make run` uses kombu's filesystem transport (no server).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _celery_dir = VAR_DIR / "celery"
 CELERY_BROKER_TRANSPORT_OPTIONS = (

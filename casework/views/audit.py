@@ -29,7 +29,11 @@ CHILD_LIMIT = 200
 ADDRESS_FIELDS = frozenset({"address_line_1", "address_line_2", "town", "postcode"})
 #: Bookkeeping that changes with every save and says nothing a reader needs.
 NOISE_FIELDS = [
-    "updated_at", "updated_by", "version", "first_name_key", "last_name_key",
+    "updated_at",
+    "updated_by",
+    "version",
+    "first_name_key",
+    "last_name_key",
     "last_name_phonetic",
 ]
 
@@ -40,16 +44,21 @@ _DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govu
 
 class AuditSearchForm(forms.Form):
     user = forms.CharField(
-        label="Person (name or email)", required=False, max_length=150,
+        label="Person (name or email)",
+        required=False,
+        max_length=150,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
     )
     action = forms.ChoiceField(
-        label="What they did", required=False,
+        label="What they did",
+        required=False,
         choices=[("", "Anything"), *AccessAction.choices],
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     child = forms.CharField(
-        label="Child record number or case reference", required=False, max_length=20,
+        label="Child record number or case reference",
+        required=False,
+        max_length=20,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
     date_from = forms.DateField(label="From", required=False, widget=_DATE_WIDGET)
@@ -60,7 +69,9 @@ def access_log_search(data: dict[str, Any]) -> QuerySet[AccessLog]:
     """The access log filtered by the search form's cleaned data, newest first."""
     rows = AccessLog.objects.select_related("user")
     if data.get("user"):
-        rows = rows.filter(Q(user__full_name__icontains=data["user"]) | Q(user__email__icontains=data["user"]))
+        rows = rows.filter(
+            Q(user__full_name__icontains=data["user"]) | Q(user__email__icontains=data["user"])
+        )
     if data.get("action"):
         rows = rows.filter(action=data["action"])
     child = (data.get("child") or "").strip()
@@ -119,16 +130,20 @@ def history_changes(records: list[Any], *, restricted: bool) -> list[dict[str, A
             delta = newer.diff_against(older, excluded_fields=NOISE_FIELDS)
             for change in delta.changes:
                 hidden = restricted and change.field in ADDRESS_FIELDS
-                changes.append({
-                    "field": _label(newer.instance_type, change.field),
-                    "old": WITHHELD if hidden else _shown(change.old),
-                    "new": WITHHELD if hidden else _shown(change.new),
-                })
-        rows.append({
-            "record": newer,
-            "kind": newer.get_history_type_display(),
-            "changes": changes,
-        })
+                changes.append(
+                    {
+                        "field": _label(newer.instance_type, change.field),
+                        "old": WITHHELD if hidden else _shown(change.old),
+                        "new": WITHHELD if hidden else _shown(change.new),
+                    }
+                )
+        rows.append(
+            {
+                "record": newer,
+                "kind": newer.get_history_type_display(),
+                "changes": changes,
+            }
+        )
     return rows
 
 
@@ -144,9 +159,11 @@ def child_audit(request: HttpRequest, child_id: int) -> HttpResponse:
     case_history: dict[int, list[Any]] = {}
     # Cases it holds now, and any it held before a merge moved them.
     cases = Q(child_id=child.pk) | Q(id__in=child.cases.values("id"))
-    for record in Case.history.filter(cases).select_related("history_user").order_by(
-        "id", "-history_date", "-history_id"
-    )[:CHILD_LIMIT]:
+    for record in (
+        Case.history.filter(cases)
+        .select_related("history_user")
+        .order_by("id", "-history_date", "-history_id")[:CHILD_LIMIT]
+    ):
         case_history.setdefault(record.id, []).append(record)
     # The page names the child and shows past names, dates of birth and addresses: reading it
     # is itself an access to the record. Logged after the query, so the page lists the views

@@ -1,15 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cme import views, views_audit, views_auth
-
-audit_patterns = [
-    path("", views_audit.audit_search, name="search"),
-    path("children/<int:child_id>/", views_audit.child_audit, name="child"),
-]
+from cme import views, views_auth
+from config.views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("two-factor/", views_auth.two_factor_verify, name="two_factor_verify"),
@@ -32,8 +28,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
-    # Read-only: there is no URL that changes or deletes an audit row.
-    path("audit/", include((audit_patterns, "audit"))),
+    path("audit/", include("casework.urls_audit")),
     path("", include("schools.urls")),
     path("", include("referrals.urls")),
     path("", include("casework.urls_triage")),
