@@ -52,6 +52,12 @@ INSTALLED_APPS = [
     "casework",
     "reports",
 ]
+# The demo app (seed_demo, seed_scale, demo_totp) is for `make run`, the tests and the
+# benchmarks: never in production. Production has a real secret key and DEBUG off (the web
+# process refuses the placeholder key: config/wsgi.py), so that is what leaves it out.
+CME_DEMO = env.bool("CME_DEMO", default=DEBUG or SECRET_KEY == INSECURE_DEV_SECRET_KEY)
+if CME_DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -100,6 +106,7 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
 
 # A cache of what can be worked out again (the dashboard's figures). With REDIS_URL, Redis
 # behind a backend that fails open with short timeouts (cme/cache.py): Redis down, the pages
@@ -262,7 +269,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
@@ -338,7 +348,11 @@ CELERY_BEAT_SCHEDULE["requeue_pending"] = {
     "options": {"expires": 4 * 60},
 }
 # The job outbox (docs/decisions/005-job-outbox.md): referrals and emails after the sweeps.
-CELERY_BEAT_SCHEDULE["outbox"] = {"task": "cme.tasks.outbox", "schedule": 3 * 60.0, "options": {"expires": 2 * 60}}
+CELERY_BEAT_SCHEDULE["outbox"] = {
+    "task": "cme.tasks.outbox",
+    "schedule": 3 * 60.0,
+    "options": {"expires": 2 * 60},
+}
 
 # The service's own rules (DOMAIN.md).
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")

@@ -455,7 +455,7 @@ def test_frames_are_denied(client):
 def test_demo_totp_prints_the_current_code_in_debug_only(settings, capsys):
     from io import StringIO
 
-    from casework.demo.people import OFFICER
+    from demo.people import OFFICER
 
     user = UserFactory(email=OFFICER.email, role=Role.OFFICER)
     device = OFFICER.totp_device(user)

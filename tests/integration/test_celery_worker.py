@@ -25,9 +25,9 @@ from django.db import connection
 from kombu import Exchange, Queue
 
 from casework.models import Case
-from config.celery import app
 from cme.models import Notification, Role
 from cme.tasks import run_job
+from config.celery import app
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.integration

@@ -28,10 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Case
-from config.celery import app
 from cme.jobs import run_job
 from cme.models import Notification, Role
 from cme.tasks import enqueue, ping
+from config.celery import app
 from reports import services as report_services
 from reports.models import ReportRun, RunStatus
 from tests.conftest import client_for

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.demo.base import Seed, demo_password
-from casework.demo.schools import ALDER, BIRCH, DemoSchool
 from cme.models import LA_ROLES, Role, User
+from demo.base import Seed, demo_password
+from demo.schools import ALDER, BIRCH, DemoSchool
 from schools.models import SchoolMembership
 
 DEMO_DEVICE_NAME = "Demo authenticator"

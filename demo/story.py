@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from casework.demo.base import Seed, aware, dated
-from casework.demo.people import MANAGER, OFFICER, DemoUser
 from casework.models import Case, Category, Child, EnquiryResult, EnquiryType, Outcome
 from casework.services.cases import case_close, case_note_add, enquiry_record
 from casework.services.triage import referral_accept
+from demo.base import Seed, aware, dated
+from demo.people import MANAGER, OFFICER, DemoUser
 from referrals.models import Channel, ParentKnows, Referral, ReferralPerson, ReferrerType
 from referrals.services import referral_submit
 

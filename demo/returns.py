@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from casework.demo.base import (
+from cme.statutory import school_days_threshold_date
+from demo.base import (
     OTHER_LA_NAME,
     Seed,
     aware,
@@ -23,9 +24,8 @@ from casework.demo.base import (
     year_group,
     years_ago,
 )
-from casework.demo.people import OFFICER, STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD, DemoUser
-from casework.demo.schools import ALDER, BIRCH, CEDAR, ELMFIELD, DemoSchool
-from cme.statutory import school_days_threshold_date
+from demo.people import OFFICER, STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD, DemoUser
+from demo.schools import ALDER, BIRCH, CEDAR, ELMFIELD, DemoSchool
 from schools.models import (
     DeletionGround,
     DestinationType,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from casework.demo.base import DEMO_URL, demo_password
-from casework.demo.people import DEMO_USERS
+from demo.base import DEMO_URL, demo_password
+from demo.people import DEMO_USERS
 
 
 def sign_in_table(password: str | None = None) -> str:

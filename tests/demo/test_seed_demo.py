@@ -11,11 +11,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from casework.demo.people import DEMO_USERS, MANAGER, OFFICER
 from casework.matching import possible_matches
 from casework.models import Case, CaseStatus, Category, Child, ChildMerge, Event, EventKind, Outcome
 from casework.selectors import triage_queue
 from cme.models import Notification, User
+from demo.people import DEMO_USERS, MANAGER, OFFICER
 from referrals.models import Referral, ReferralStatus, SystemTrigger
 
 pytestmark = pytest.mark.django_db

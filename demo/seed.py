@@ -9,7 +9,7 @@ name, a closure's school and date, a fixed reference such as ``NP-DEMO-0001``,
 creates nothing. Everything goes through the services (the same checks, events and rules as
 the app) and is then dated relative to the day the demo is loaded.
 
-Layering: this package is in ``casework``, the layer that may import every layer below it.
+Layering: ``demo`` sits beside ``config`` at the top: it may import every app, and no app\nimports it. Installed only where ``CME_DEMO`` is on (config/settings.py), never in production.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from datetime import date
 
 from django.db import transaction
 
-from casework.demo.base import Seed
-from casework.demo.calendar import seed_calendar
-from casework.demo.casework import seed_open_cases
-from casework.demo.closed import seed_closed_cases
-from casework.demo.people import seed_users
-from casework.demo.returns import seed_joiners_and_leavers
-from casework.demo.schools import seed_schools
-from casework.demo.timetables import seed_absence_notifications, seed_part_time_timetables
-from casework.demo.triage import seed_triage
 from cme.jobs import run_job
+from demo.base import Seed
+from demo.calendar import seed_calendar
+from demo.casework import seed_open_cases
+from demo.closed import seed_closed_cases
+from demo.people import seed_users
+from demo.returns import seed_joiners_and_leavers
+from demo.schools import seed_schools
+from demo.timetables import seed_absence_notifications, seed_part_time_timetables
+from demo.triage import seed_triage
 
 
 @transaction.atomic

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from casework.demo.base import Seed
-from casework.demo.people import ADMIN
-from casework.demo.schools import ALDER, BIRCH, DemoSchool
+from demo.base import Seed
+from demo.people import ADMIN
+from demo.schools import ALDER, BIRCH, DemoSchool
 from schools.models import Closure, Term
 
 # The LA's term dates, half-terms as separate terms (INSET days are closures, below).

@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-from casework.demo.base import OTHER_LA_NAME, Seed, aware, dated, years_ago
-from casework.demo.people import MANAGER, OFFICER, STAFF_ALDER, STAFF_BIRCH
-from casework.demo.schools import ALDER, BIRCH, HAWTHORN
-from casework.demo.story import accept, child, close, enquire, note, parent_person, refer
 from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.services.cases import case_reopen
 from casework.services.merge import child_merge
+from demo.base import OTHER_LA_NAME, Seed, aware, dated, years_ago
+from demo.people import MANAGER, OFFICER, STAFF_ALDER, STAFF_BIRCH
+from demo.schools import ALDER, BIRCH, HAWTHORN
+from demo.story import accept, child, close, enquire, note, parent_person, refer
 from referrals.models import Reason, ReferrerType
 from schools.models import Gender
 

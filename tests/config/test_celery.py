@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from config.celery import app
 from cme.tasks import ping
+from config.celery import app
 
 
 def test_celery_reads_json_only_with_time_limits():

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo data that `make run` serves (built by ``casework.demo``).
+"""`manage.py seed_demo`: the demo data that `make run` serves (built by ``demo``).
 
 Idempotent: a second run creates nothing. Dates are relative to the day the demo is loaded:
 delete ``var/db.sqlite3`` (or ``make clean``) for a fresh one. The demo sends no email: its
@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from casework.demo import seed
-from casework.demo.printing import sign_in_table
+from demo.printing import sign_in_table
+from demo.seed import seed
 
 NO_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 

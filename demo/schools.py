@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casework.demo.base import IN_AREA_LA, OTHER_LA, Seed
+from demo.base import IN_AREA_LA, OTHER_LA, Seed
 from schools.models import Phase, School, SchoolType
 
 

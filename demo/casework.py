@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from casework.demo.base import Seed, aware, dated, years_ago
-from casework.demo.people import OFFICER, STAFF_ALDER, STAFF_BIRCH
-from casework.demo.schools import ALDER, BIRCH, ELMFIELD
-from casework.demo.story import accept, child, close, enquire, note, parent_person, refer
 from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.services.cases import case_category_change, investigation_complete
+from demo.base import Seed, aware, dated, years_ago
+from demo.people import OFFICER, STAFF_ALDER, STAFF_BIRCH
+from demo.schools import ALDER, BIRCH, ELMFIELD
+from demo.story import accept, child, close, enquire, note, parent_person, refer
 from referrals.models import Channel, Reason, ReferrerType
 from schools.models import Gender
 

@@ -9,13 +9,13 @@ Decided: one "not CME" and one recorded as a duplicate of the open case CS-DEMO-
 
 from __future__ import annotations
 
-from casework.demo.base import OTHER_LA_NAME, Seed, aware, dated, years_ago
-from casework.demo.closed import ETHAN_AGE
-from casework.demo.people import OFFICER
-from casework.demo.schools import BIRCH, HAWTHORN
-from casework.demo.story import child, parent_person, refer
 from casework.models import Case
 from casework.services.triage import referral_mark_duplicate, referral_reject_not_cme
+from demo.base import OTHER_LA_NAME, Seed, aware, dated, years_ago
+from demo.closed import ETHAN_AGE
+from demo.people import OFFICER
+from demo.schools import BIRCH, HAWTHORN
+from demo.story import child, parent_person, refer
 from referrals.models import NotCmeReason, ParentKnows, Reason, ReferrerType
 from schools.models import Gender
 

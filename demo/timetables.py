@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from casework.demo.base import Seed, parent, pupil, upn, years_ago
-from casework.demo.people import STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD
-from casework.demo.returns import submit
-from casework.demo.schools import ALDER, BIRCH
+from demo.base import Seed, parent, pupil, upn, years_ago
+from demo.people import STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD
+from demo.returns import submit
+from demo.schools import ALDER, BIRCH
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
