@@ -176,6 +176,22 @@ class Case(Audited):
                 condition=~Q(status=CaseStatus.OPEN) | Q(outcome="") | Q(outcome="untraceable"),
                 name="case_open_has_no_outcome",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values), name="case_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="case_outcome_valid"
+            ),
+            # At most one open case per child: triage joins a referral to the open case, a
+            # reopen and a merge refuse to make a second (casework.services).
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status=CaseStatus.OPEN),
+                name="case_one_open_per_child",
+            ),
         ]
 
     def __str__(self) -> str:

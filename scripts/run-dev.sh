@@ -75,9 +75,9 @@ fi
 echo "Database: $db"
 echo "Broker:   $broker"
 
-"$CELERY" -A cme worker -l info --concurrency 2 >"$WORKER_LOG" 2>&1 &
+"$CELERY" -A config worker -l info --concurrency 2 >"$WORKER_LOG" 2>&1 &
 pids+=("$!")
-"$CELERY" -A cme beat -l info --schedule var/celerybeat-schedule >"$BEAT_LOG" 2>&1 &
+"$CELERY" -A config beat -l info --schedule var/celerybeat-schedule >"$BEAT_LOG" 2>&1 &
 pids+=("$!")
 
 # Wait (up to 30 s) for the worker to say it is ready, so a broken broker shows here.

@@ -47,6 +47,9 @@ ERROR_CONFLICT = (
 )
 ERROR_NOT_OPEN = "This case is closed: reopen it first"
 ERROR_NOT_CLOSED = "Only a closed case can be reopened"
+ERROR_OTHER_CASE_OPEN = (
+    "This child already has an open case ({reference}): work that case, or close it first"
+)
 ERROR_MADE_ON_FUTURE = "The date of the enquiry must be today or in the past"
 ERROR_ALREADY_COMPLETE = "The initial investigation is already complete"
 ERROR_NO_ENQUIRIES = "Record at least one enquiry before completing the initial investigation"
@@ -393,6 +396,14 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
     reason = reason.strip()
     if not reason:
         raise CaseError(ERROR_REASON_REQUIRED)
+    other = (
+        Case.objects.filter(child_id=case.child_id, status=CaseStatus.OPEN)
+        .exclude(pk=case.pk)
+        .values_list("reference", flat=True)
+        .first()
+    )
+    if other:  # the database keeps one open case per child (case_one_open_per_child)
+        raise CaseError(ERROR_OTHER_CASE_OPEN.format(reference=other))
     # A reopened case is a new initial investigation: a new clock from today, not the old
     # due date, and the old "investigation complete" cleared (issue 12, A11).
     today = timezone.localdate()

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from casework.events import record_event
-from casework.models import Case, Child, ChildMerge, Event, EventKind
+from casework.models import Case, CaseStatus, Child, ChildMerge, Event, EventKind
 from casework.services.triage import CHILD_FLAGS
 from cme.audit import record_history
 from cme.models import Role, User
@@ -30,6 +30,10 @@ ERROR_KEPT_MERGED_SINCE = (
     "The record kept has since been merged into another record: undo that merge first"
 )
 ERROR_MERGED_CHANGED = "The merged record is no longer merged into the record kept"
+ERROR_TWO_OPEN_CASES = (
+    "Both records have an open case ({kept} and {merged}). A child has one open case: close "
+    "the duplicate's case first, then merge the records"
+)
 
 #: Identifiers copied from the duplicate when the kept record has none.
 IDENTIFIERS = ("upn", "nhs_number", "date_of_birth")
@@ -78,6 +82,16 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
     kept, merged = locked[kept.pk], locked[merged.pk]
     if kept.merged_into_id is not None or merged.merged_into_id is not None:
         raise MergeError(ERROR_ALREADY_MERGED)
+
+    open_cases = dict(
+        Case.objects.filter(child__in=(kept, merged), status=CaseStatus.OPEN).values_list(
+            "child_id", "reference"
+        )
+    )
+    if len(open_cases) == 2:  # the database keeps one open case per child
+        raise MergeError(
+            ERROR_TWO_OPEN_CASES.format(kept=open_cases[kept.pk], merged=open_cases[merged.pk])
+        )
 
     case_ids = list(Case.objects.filter(child=merged).order_by("pk").values_list("pk", flat=True))
     event_ids = list(Event.objects.filter(child=merged).order_by("pk").values_list("pk", flat=True))

@@ -242,6 +242,15 @@ def test_reopening_clears_the_outcome(case, officer):
     assert kinds(case)[0] == EventKind.REOPENED
 
 
+def test_a_case_is_not_reopened_while_the_child_has_another_open_case(case, officer):
+    svc.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
+    other = CaseFactory(child=case.child)
+    with pytest.raises(svc.CaseError, match=other.reference):
+        svc.case_reopen(case=case, by=officer, reason="Seen locally")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+
+
 def test_an_open_case_cannot_be_reopened(case, officer):
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_CLOSED):
         svc.case_reopen(case=case, by=officer, reason="x")

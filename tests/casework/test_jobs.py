@@ -212,8 +212,13 @@ def test_two_runs_at_once_flag_each_case_once_and_notify_once(transactional_db, 
     today = NEXT_WORKING_DAY
     officer = UserFactory(role=Role.OFFICER)
     manager = UserFactory(role=Role.MANAGER)
-    old = ChildFactory(date_of_birth=date(2009, 5, 1))  # left school in June 2025
-    cases = [open_case(due=CHRISTMAS_EVE, officer=officer, child=old) for _ in range(12)]
+    # Left school in June 2025; twelve children, as a child has one open case.
+    cases = [
+        open_case(
+            due=CHRISTMAS_EVE, officer=officer, child=ChildFactory(date_of_birth=date(2009, 5, 1))
+        )
+        for _ in range(12)
+    ]
     if connection.vendor == "postgresql":
         results = _run_at_once(name, today)
     else:

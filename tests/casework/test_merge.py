@@ -27,7 +27,8 @@ def frozen():
 
 @pytest.fixture
 def pair(officer):
-    """Two records of Sam Smith: the kept one with a case, the duplicate with two cases."""
+    """Two records of Sam Smith: the kept one with an open case, the duplicate with two closed
+    cases."""
     kept = ChildFactory(
         first_name="Sam",
         last_name="Smith",
@@ -45,8 +46,16 @@ def pair(officer):
         looked_after=True,
     )
     kept_case = CaseFactory(child=kept)
+    # The duplicate's cases are closed: a child has one open case (case_one_open_per_child),
+    # so a merge of two records that both have one is refused (tested below).
     dup_cases = [
-        CaseFactory(child=duplicate),
+        CaseFactory(
+            child=duplicate,
+            status="closed",
+            outcome="moved_abroad",
+            outcome_country="Spain",
+            closed_at="2026-02-01T00:00Z",
+        ),
         CaseFactory(
             child=duplicate, status="closed", outcome="died", closed_at="2026-01-01T00:00Z"
         ),
@@ -65,6 +74,24 @@ def merge(pair, manager, reason="Same UPN on the school's return"):
 
 
 # -- services ---------------------------------------------------------------------------
+
+
+def test_merging_two_records_that_both_have_an_open_case_is_refused(pair, manager):
+    _, duplicate, *_ = pair
+    second = CaseFactory(child=duplicate)
+    with pytest.raises(svc.MergeError, match="Both records have an open case"):
+        merge(pair, manager)
+    assert Case.objects.get(pk=second.pk).child_id == duplicate.pk
+    assert Child.objects.get(pk=duplicate.pk).merged_into_id is None
+    assert not ChildMerge.objects.exists()
+
+
+def test_the_database_keeps_one_open_case_per_child(pair):
+    from django.db import IntegrityError, transaction
+
+    kept, *_ = pair
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaseFactory(child=kept)
 
 
 def test_merging_moves_cases_and_events_copies_identifiers_and_ors_flags(pair, manager):
@@ -332,7 +359,7 @@ def test_the_child_page_runs_a_constant_number_of_queries(
                 child=child,
                 # Each with its own officer: the names come with the cases, not one by one.
                 allocated_to=UserFactory(role=Role.OFFICER),
-                **(closed if i % 2 else {}),
+                **(closed if i else {}),  # one open case per child
             )
         )
     # session, user, child, the access log row, the cases, the unread count, the session save

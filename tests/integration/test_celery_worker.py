@@ -97,7 +97,7 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[dict[str, Any]]:
         [
             str(Path(sys.executable).with_name("celery")),
             "-A",
-            "cme",
+            "config",
             "worker",
             "--pool",
             "solo",

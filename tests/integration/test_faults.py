@@ -181,7 +181,7 @@ class Worker:
             [
                 str(Path(sys.executable).with_name("celery")),
                 "-A",
-                "cme",
+                "config",
                 "worker",
                 "--pool",
                 "solo",
