@@ -143,7 +143,7 @@ def _revealed(label: str, *, max_length: int, **kw: Any) -> TextField:
     return field
 
 
-def _school_select(label: str) -> forms.ModelChoiceField:
+def _school_select(label: str) -> forms.ModelChoiceField[School]:
     field = forms.ModelChoiceField(
         label=label,
         queryset=School.objects.order_by("name"),

@@ -26,8 +26,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.case_selectors import week_end
 from casework.models import Case, CaseStatus, Child
+from casework.workload import week_end
 from cme.jobs import JobResult, job
 from cme.models import Role, User
 from cme.notifications import insert_notifications, insert_summaries

@@ -95,7 +95,7 @@ def _purge_history(model: type[models.Model], ids: Any) -> int:
     if history_model is None:
         return 0
     deleted, _ = history_model.objects.filter(id__in=ids).delete()
-    return deleted
+    return int(deleted)
 
 
 def _anonymise_batch(stamp: datetime, today: date) -> list[int]:

@@ -91,7 +91,7 @@ class AdministratorOnly:
         return self._allowed(request)
 
 
-class UserAddForm(forms.ModelForm):
+class UserAddForm(forms.ModelForm[User]):
     """A new person: no password here. They choose one through the password-reset email
     ("Forgot your password?"), so the administrator never knows it."""
 
@@ -103,14 +103,15 @@ class UserAddForm(forms.ModelForm):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("A user with this email address already exists.")
-        return email
+        return str(email)
 
 
 RESET_TWO_FACTOR_MESSAGE = "Reset two-factor authentication (authenticator app and backup codes)"
 
 
 @admin.register(User)
-class UserAdmin(SafeLookupsMixin, AdministratorOnly, DjangoUserAdmin):
+# Our User is an AbstractBaseUser (the email is the username); the stubs want AbstractUser.
+class UserAdmin(SafeLookupsMixin, AdministratorOnly, DjangoUserAdmin[User]):  # type: ignore[type-var]
     """Administrators create people, set their role (and, on the schools' side, the schools
     they act for), deactivate them and reset their two-factor authentication.
 
@@ -206,7 +207,7 @@ for _device in (TOTPDevice, StaticDevice):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin):
+class AccessLogAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin[AccessLog]):
     """Read-only: the access log is append-only, in the admin as everywhere else."""
 
     list_display = ("at", "user", "action", "child_id", "object_type", "object_id", "path")

@@ -50,7 +50,8 @@ class CmeAdminSite(admin.AdminSite):
                 # anyone else signed in without the role is refused.
                 if not (two_factor_required(user) and not is_verified(user)):
                     raise PermissionDenied
-            return inner(request, *args, **kwargs)
+            response: HttpResponseBase = inner(request, *args, **kwargs)
+            return response
 
         return guarded
 

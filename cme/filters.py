@@ -17,7 +17,11 @@ class StrictFilterSet(django_filters.FilterSet):
     page to say so.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # typed: django-filter is not
+        super().__init__(*args, **kwargs)
+
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.form.is_valid():
             return queryset.none()
-        return super().filter_queryset(queryset)
+        filtered: QuerySet[Any] = super().filter_queryset(queryset)
+        return filtered

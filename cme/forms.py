@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from cme.models import User
+
+if TYPE_CHECKING:  # SetPasswordForm is generic to mypy only (django-stubs-ext does not patch it)
+    _SetPasswordForm = SetPasswordForm[User]
+else:
+    _SetPasswordForm = SetPasswordForm
 
 
 def gds_helper(*fields: Any) -> FormHelper:
@@ -67,7 +74,7 @@ class GdsPasswordResetForm(PasswordResetForm):
         )
 
 
-class GdsSetPasswordForm(SetPasswordForm):
+class GdsSetPasswordForm(_SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"

@@ -58,7 +58,7 @@ except ImportError:  # pragma: no cover - redis is installed wherever the broker
     pass
 
 
-def enqueue(task: Task, *args: Any, **options: Any) -> bool:
+def enqueue(task: Task[Any, Any], *args: Any, **options: Any) -> bool:
     """Send ``task(*args)`` to the queue; False (logged, not raised) if the broker is down.
 
     A web request that queues work keeps working without Redis. The caller's record of the
@@ -111,7 +111,7 @@ def outbox() -> str:
     return f"{raise_pending_referrals()}; {deliver_notifications()}"
 
 
-def after_commit(task: Task) -> None:
+def after_commit(task: Task[Any, Any]) -> None:
     """Enqueue ``task`` once the current transaction commits; a broker outage is logged,
     never raised: the ``outbox`` beat entry runs it anyway."""
     from django.db import transaction

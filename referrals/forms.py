@@ -118,7 +118,7 @@ def _phone(label: str = "Phone number (optional)") -> TextField:
     )
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(forms.ModelForm[Referral]):
     """Tell us about a child who may be missing education.
 
     `summary()` gives the check-your-answers rows (as ReturnForm.summary does); `referral()`

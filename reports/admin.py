@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from reports.models import ReportDownload, ReportRun
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

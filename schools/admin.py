@@ -58,13 +58,13 @@ class AdministratorAccess:
         return self._allowed(request)
 
 
-class AuditedAdmin(SafeLookupsMixin, AdministratorAccess, admin.ModelAdmin):
+class AuditedAdmin(SafeLookupsMixin, AdministratorAccess, admin.ModelAdmin[Any]):
     """Sets created_by and updated_by from the signed-in administrator."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         return (*super().get_readonly_fields(request, obj), *_AUDIT_FIELDS)
 
-    def save_model(self, request: HttpRequest, obj: Audited, form: ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Audited, form: ModelForm[Any], change: bool) -> None:
         _stamp(obj, request.user, created=not change)
         super().save_model(request, obj, form, change)
 
@@ -156,7 +156,7 @@ class TermAdmin(AuditedAdmin):
     date_hierarchy = "start"
 
 
-class ClosureForm(forms.ModelForm):
+class ClosureForm(forms.ModelForm[Closure]):
     class Meta:
         model = Closure
         fields = ("school", "date", "reason")
@@ -186,7 +186,9 @@ class ClosureAdmin(AuditedAdmin):
     date_hierarchy = "date"
 
 
-class SchoolMembershipInline(SafeLookupsMixin, AdministratorAccess, admin.TabularInline):
+class SchoolMembershipInline(
+    SafeLookupsMixin, AdministratorAccess, admin.TabularInline[SchoolMembership, School]
+):
     model = SchoolMembership
     fk_name = "user"
     extra = 0

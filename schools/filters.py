@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 
 from cme.filters import StrictFilterSet
 from schools.models import ReturnKind, ReturnStatus, School, SchoolReturn
@@ -33,7 +36,7 @@ class ReturnFilter(StrictFilterSet):
         ),
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # GOV.UK classes on django-filter's plain widgets.
         for field in self.form.fields.values():
@@ -47,7 +50,7 @@ class ReturnFilter(StrictFilterSet):
         model = SchoolReturn
         fields = ["kind", "status", "school", "is_late"]
 
-    def filter_queryset(self, queryset):  # type: ignore[no-untyped-def]
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # An unticked "late only" box means every return, not only the punctual ones.
         if not self.form.cleaned_data.get("is_late"):
             self.form.cleaned_data["is_late"] = None

@@ -103,13 +103,13 @@ def bench_admin_urls() -> list[Any]:
 
     site = CmeAdminSite(name="benchadmin")
 
-    class EnquiryInline(admin.TabularInline):
+    class EnquiryInline(admin.TabularInline[Enquiry, Case]):
         model = Enquiry
         fields = ("enquiry_type", "made_on", "made_by", "contact", "result")
         raw_id_fields = ("made_by",)
         extra = 0
 
-    class CaseAdmin(admin.ModelAdmin):
+    class CaseAdmin(admin.ModelAdmin[Case]):
         list_display = (
             "reference", "child_name", "child_dob", "category", "allocated_to",
             "received_on", "due_date", "last_school",
@@ -135,7 +135,7 @@ def bench_admin_urls() -> list[Any]:
         def last_school(self, obj: Case) -> str:
             return obj.child.last_school.name if obj.child.last_school else ""
 
-    class ReferralAdmin(admin.ModelAdmin):
+    class ReferralAdmin(admin.ModelAdmin[Referral]):
         list_display = (
             "reference", "first_name", "last_name", "date_of_birth", "received_at",
             "referring_school", "channel", "reasons",

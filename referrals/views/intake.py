@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cme import limits
-from cme.access import public, school_staff_only, signed_in
+from cme.access import acting_user, public, school_staff_only, signed_in
 from cme.models import User
 from cme.net import client_ip
 from referrals.forms import PublicReferralForm, RecordedReferralForm, ReferralForm
@@ -30,7 +30,6 @@ from referrals.selectors import referrals_made_by
 from referrals.services import REFERENCE_PREFIX, referral_submit
 from schools.services import new_reference
 from schools.views.common import (
-    acting_user,
     current_school,
     forget_token,
     load_draft,

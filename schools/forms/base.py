@@ -36,7 +36,7 @@ def text(
     )
 
 
-class ReturnForm(forms.ModelForm):
+class ReturnForm(forms.ModelForm[Any]):
     """The fields common to all four returns. Subclasses add their own and their layout.
 
     `summary()` gives the check-your-answers rows; `warnings()` the things a person should

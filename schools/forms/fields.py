@@ -35,7 +35,7 @@ class GdsDateField(DateInputField):
 
     def compress(self, data_list: list[Any]) -> date | None:
         try:
-            value = super().compress(data_list)
+            value: date | None = super().compress(data_list)
         except (ValidationError, OverflowError) as exc:  # a year of 20 digits overflows
             raise ValidationError(
                 f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid"

@@ -248,7 +248,7 @@ class PartTimeTimetableForm(ReturnForm):
         return shown
 
 
-class TimetableReviewForm(forms.ModelForm):
+class TimetableReviewForm(forms.ModelForm[TimetableReview]):
     """One review of a part-time timetable. What it asks next depends on the outcome."""
 
     review_date = GdsDateField(what="the date of the review", label="Date of the review",

@@ -59,7 +59,7 @@ class School(Audited):
 
     @property
     def is_in_area(self) -> bool:
-        return self.la_code == settings.CME_LA_CODE
+        return bool(self.la_code == settings.CME_LA_CODE)
 
 
 class SchoolMembership(Audited):

@@ -6,6 +6,8 @@ submissions is one query; each kind keeps its own details in a child table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -101,12 +103,13 @@ class SchoolReturn(Audited):
 
     def detail(self) -> SchoolReturn:
         """The kind-specific row (one more query)."""
-        return {
+        rows: dict[ReturnKind, Callable[[], SchoolReturn]] = {
             ReturnKind.JOINER: lambda: self.joinerreturn,
             ReturnKind.LEAVER: lambda: self.leaverreturn,
             ReturnKind.PART_TIME: lambda: self.parttimetimetable,
             ReturnKind.ABSENCE: lambda: self.absencenotification,
-        }[ReturnKind(self.kind)]()
+        }
+        return rows[ReturnKind(self.kind)]()
 
 
 class ParentCarer(models.Model):

@@ -6,12 +6,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from cme.access import la_users
+from cme.access import acting_user, la_users
 from cme.audit import log_access
 from cme.models import AccessAction
 from schools.filters import ReturnFilter
 from schools.selectors import returns_visible_to
-from schools.views.common import acting_user
 from schools.views.returns import detail_context
 
 

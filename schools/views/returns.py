@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cme.access import school_staff_only
+from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
 from schools.forms import RETURN_FORMS
@@ -21,7 +21,6 @@ from schools.selectors import returns_visible_to, schools_for_user
 from schools.services import ReturnError, return_submit
 from schools.views.common import (
     SESSION_SCHOOL,
-    acting_user,
     current_school,
     draft_key,
     forget_token,

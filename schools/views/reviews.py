@@ -7,14 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cme.access import school_staff_only
+from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
 from schools.forms.part_time import TimetableReviewForm
 from schools.models import PartTimeTimetable, ReturnKind, ReviewOutcome
 from schools.selectors import returns_visible_to
 from schools.services import ERROR_TIMETABLE_ENDED, ReturnError, timetable_review_record
-from schools.views.common import acting_user
 
 
 @school_staff_only
