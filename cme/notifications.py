@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -49,7 +50,6 @@ def json_rows(alias: str, columns: Sequence[tuple[str, str]]) -> str:
 
 _ROW_COLUMNS = (
     ("user_id", "bigint"),
-    ("school_id", "bigint"),
     ("team", "boolean"),
     ("key", "text"),
     ("title", "text"),
@@ -58,22 +58,45 @@ _ROW_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Audience:
+    """A group a notification row can be addressed to by one id, such as a school's staff
+    (``school_id``): the rows of a membership table whose ``key_column`` is that id, each
+    naming one user. The app that owns the table registers it in its ``AppConfig.ready()``
+    (`register_audience`), since the core imports no app."""
+
+    name: str
+    table: Callable[[], str]
+    key_column: str
+    user_column: str = "user_id"
+
+
+_audiences: dict[str, Audience] = {}
+
+
+def register_audience(
+    name: str, *, table: Callable[[], str], key_column: str, user_column: str = "user_id"
+) -> None:
+    """Let notification rows give ``name`` (an id): every active user of ``table`` whose
+    ``key_column`` is that id gets the notification. ``table`` is called at insert time."""
+    _audiences[name] = Audience(name, table, key_column, user_column)
+
+
 def insert_notifications(
     rows: Sequence[dict[str, Any]], *, team_roles: Sequence[str] = (), email: bool = True
 ) -> list[int]:
     """Store many notifications in ONE ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` and
     return the ids of the new ones. Each row gives ``key``, ``title``, ``body``, ``url`` and its
-    audience: ``user_id`` (one person), ``school_id`` (the school's active staff) and/or
-    ``team`` (every active user with a role in ``team_roles``). Inactive users get nothing;
+    audience: ``user_id`` (one person), a registered audience's id (`register_audience`:
+    ``school_id``, the school's active staff) and/or ``team`` (every active user with a role in
+    ``team_roles``). Inactive users get nothing;
     a person and key already stored (or twice in ``rows``) is stored once."""
     if not rows:
         return []
     qn = connection.ops.quote_name
     table = qn(Notification._meta.db_table)
     users = qn(User._meta.db_table)
-    from schools.models import SchoolMembership  # cme does not import apps at module level
-
-    members = qn(SchoolMembership._meta.db_table)
+    audiences = list(_audiences.values())
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     fields = "r.key, r.title, r.body, r.url"
     roles = list(team_roles) or [""]
@@ -82,7 +105,7 @@ def insert_notifications(
         [
             {
                 "user_id": row.get("user_id"),
-                "school_id": row.get("school_id"),
+                **{a.name: row.get(a.name) for a in audiences},
                 "team": bool(row.get("team")),
                 "key": row["key"],
                 "title": row["title"],
@@ -92,13 +115,15 @@ def insert_notifications(
             for row in rows
         ]
     )
-    source = json_rows("r", _ROW_COLUMNS)
+    source = json_rows("r", [*_ROW_COLUMNS, *((a.name, "bigint") for a in audiences)])
     insert = (
         f"INSERT INTO {table} (user_id, {qn('key')}, title, body, url, created_at, email_wanted) "
     )
     conflict = f" ON CONFLICT (user_id, {qn('key')}) DO NOTHING RETURNING id"
     params: list[Any]
-    if all(row.get("school_id") is None and not row.get("team") for row in rows):
+    if all(row.get(a.name) is None for a in audiences for row in rows) and not any(
+        row.get("team") for row in rows
+    ):
         # Each row to one person (the sweeps' summaries): no audience to expand.
         sql = (
             f"{insert}SELECT r.user_id, {fields}, %s, %s FROM {source} "  # noqa: S608
@@ -107,14 +132,18 @@ def insert_notifications(
         params = [now, email, data]
     else:
         # The rows are read from the JSON once (a CTE), then joined with each audience.
+        groups = "".join(
+            f" UNION ALL SELECT m.{qn(a.user_column)}, {fields} FROM r "  # noqa: S608 - names from apps
+            f"  JOIN {qn(a.table())} m ON m.{qn(a.key_column)} = r.{a.name} "
+            f"  JOIN {users} u ON u.id = m.{qn(a.user_column)} WHERE u.is_active"
+            for a in audiences
+        )
         sql = (
             f"WITH r AS (SELECT * FROM {source}) {insert}"  # noqa: S608 - names from _meta
             f"SELECT x.user_id, x.key, x.title, x.body, x.url, %s, %s FROM ("
             f" SELECT r.user_id, {fields} FROM r JOIN {users} u ON u.id = r.user_id"
             "  WHERE u.is_active"
-            f" UNION ALL SELECT m.user_id, {fields} FROM r "
-            f"  JOIN {members} m ON m.school_id = r.school_id "
-            f"  JOIN {users} u ON u.id = m.user_id WHERE u.is_active"
+            f"{groups}"
             f" UNION ALL SELECT u.id, {fields} FROM r CROSS JOIN {users} u "
             f"  WHERE r.team AND u.is_active AND u.role IN ({role_marks})"
             f") x WHERE true{conflict}"
