@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
@@ -97,18 +98,22 @@ def deliver_notifications() -> str:
     return f"deliver_notifications: emailed {deliver_all()}"
 
 
-@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
-def raise_pending_referrals() -> str:
-    """Raise, in bulk, the referrals the sweeps flagged (referrals.jobs)."""
-    from referrals.jobs import raise_pending_referrals as raise_pending
+#: Follow-up steps the outbox runs before delivering (name, function returning a count),
+#: registered by the apps that own them in their AppConfig.ready() (the core imports no app):
+#: e.g. referrals raises the referrals its sweeps flagged.
+_outbox_steps: dict[str, Callable[[], int]] = {}
 
-    return f"raise_pending_referrals: raised {raise_pending()}"
+
+def register_outbox_step(name: str, step: Callable[[], int]) -> None:
+    _outbox_steps[name] = step
 
 
 @shared_task
 def outbox() -> str:
-    """Beat, every few minutes: the follow-up work a sweep (or a broker outage) left."""
-    return f"{raise_pending_referrals()}; {deliver_notifications()}"
+    """Beat, every few minutes: the follow-up work a sweep (or a broker outage) left, then the
+    emails."""
+    done = [f"{name}: {step()}" for name, step in _outbox_steps.items()]
+    return "; ".join([*done, deliver_notifications()])
 
 
 def after_commit(task: Task[Any, Any]) -> None:

@@ -22,7 +22,7 @@ and writes the in-app notifications for them with ONE ``INSERT ... SELECT ... ON
 one UPDATE per side for the statuses. Nothing is emailed and no referral raised inside the
 sweep: the referrals (absence with whereabouts unknown, unmatched leavers) are raised in bulk
 by `raise_pending_referrals` (flagged rows with NOT EXISTS a referral for that trigger), which
-the task ``cme.tasks.raise_pending_referrals`` runs, enqueued on the sweep's commit and from
+the task ``referrals.tasks.raise_pending_referrals`` runs, enqueued on the sweep's commit and from
 beat; emails go out from the notification outbox (``cme.tasks.deliver_notifications``).
 `referral_raise_from_return` stays for the immediate leaver referral at submission.
 """
@@ -348,7 +348,7 @@ def _notify_summaries(
 
 
 def _raise_referrals_after_commit() -> None:
-    from cme.tasks import raise_pending_referrals as task
+    from referrals.tasks import raise_pending_referrals as task
 
     after_commit(task)
 

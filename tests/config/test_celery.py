@@ -19,3 +19,16 @@ def test_tasks_run_eagerly_in_unit_tests():
 
 def test_the_beat_schedule_lives_in_settings():
     assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+
+
+def test_the_outbox_runs_the_follow_up_steps_the_apps_register(monkeypatch, db):
+    """The core imports no app: referrals registers its follow-up (raising the referrals a
+    sweep flagged) in ready(), and beat's outbox task runs every registered step."""
+    from cme import tasks
+
+    assert "raise_pending_referrals" in tasks._outbox_steps
+    ran = []
+    monkeypatch.setitem(tasks._outbox_steps, "probe", lambda: ran.append(1) or 7)
+    summary = tasks.outbox()
+    assert ran == [1]
+    assert "probe: 7" in summary and "raise_pending_referrals: 0" in summary
