@@ -27,6 +27,7 @@ from schools.models import (
     LeaverReturn,
     ReturnStatus,
     SchoolReturn,
+    Whereabouts,
 )
 from schools.services import new_reference
 
@@ -281,11 +282,28 @@ def referral_raise_from_return(
         return referral
 
 
+def absence_trigger(notification: AbsenceNotification) -> SystemTrigger | None:
+    """Which referral, if any, an absence notification raises when it is sent.
+
+    Whereabouts unknown: a potential missing child, referred at once (issue 12 A9), as a
+    leaver with an unknown destination is; the school is told the team "will treat this as a
+    potential missing child". Whereabouts known: none yet (the continuous-absence job counts
+    school days towards the deletion threshold).
+    """
+    if notification.whereabouts == Whereabouts.UNKNOWN:
+        return SystemTrigger.ABSENCE_WHEREABOUTS_UNKNOWN
+    return None
+
+
 def referrals_raise_for_return(*, school_return: SchoolReturn) -> Referral | None:
     """Apply the rules that turn a just-submitted return into a referral (the signal receiver)."""
-    if not isinstance(school_return, LeaverReturn):
+    trigger: SystemTrigger | None
+    if isinstance(school_return, AbsenceNotification):
+        trigger = absence_trigger(school_return)
+    elif isinstance(school_return, LeaverReturn):
+        trigger = leaver_trigger(school_return)
+    else:
         return None
-    trigger = leaver_trigger(school_return)
     if trigger is None:
         return None
     return referral_raise_from_return(school_return=school_return, trigger=trigger)
