@@ -29,6 +29,7 @@ from schools.models import (
     SchoolReturn,
     Whereabouts,
 )
+from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
 from schools.services import new_reference
 
 REFERENCE_PREFIX = "RF"
@@ -40,18 +41,6 @@ ANONYMOUS_CLEARED = (
     "referrer_organisation",
     "referrer_email",
     "referrer_phone",
-)
-
-#: Destinations where the pupil is going to a school, so a school and its admission are expected.
-SCHOOL_DESTINATIONS = frozenset({DestinationType.IN_AREA, DestinationType.OUT_OF_AREA})
-
-#: Grounds where the "key leaver information" rule does not apply (see `leaver_trigger`).
-KEY_INFO_EXEMPT_GROUNDS = frozenset(
-    {
-        DeletionGround.K,  # died: there is no child to find
-        DeletionGround.L,  # ceased compulsory school age: no longer CME by definition
-        DeletionGround.F,  # elective home education: the EHE team's own process follows it up
-    }
 )
 
 
@@ -112,36 +101,17 @@ def referral_submit(
 def leaver_trigger(leaver: LeaverReturn) -> SystemTrigger | None:
     """Which referral, if any, a leaver return raises.
 
-    DOMAIN.md: a pupil deleted with an unknown destination is referred to CME at once.
-    Ealing's rule for every leaver: parent contact, new address, new school and confirmation
-    of admission; if any is missing the child is potentially CME. We do not apply that rule
-    to ground (k) died, (l) ceased compulsory school age, nor (f) home education, which has
-    its own EHE process (the EHE team, not CME, follows up the parent's notice). The new
-    school and its confirmation are only asked of school destinations: abroad and "no
-    school" have none to give.
+    DOMAIN.md: a pupil deleted with an unknown destination is referred to CME at once,
+    whatever the ground. Otherwise Ealing's key leaver information: if any is missing the
+    child is potentially CME. `schools.rules.missing_key_leaver_information` owns that rule
+    (the grounds it does not apply to, what counts as each item); the leaver form's warning
+    uses it too.
     """
     if leaver.destination_type == DestinationType.UNKNOWN:
         return SystemTrigger.UNKNOWN_DESTINATION
-    if leaver.ground in KEY_INFO_EXEMPT_GROUNDS:
-        return None
-    if missing_key_info(leaver):
+    if missing_key_leaver_information(leaver):
         return SystemTrigger.MISSING_KEY_INFO
     return None
-
-
-def missing_key_info(leaver: LeaverReturn) -> list[str]:
-    """The key leaver information (Ealing) the return does not give, in words."""
-    missing = []
-    if not any(p.phone for p in leaver.parents.all()):
-        missing.append("a parent or carer's phone number")
-    if not leaver.new_address:
-        missing.append("the new address")
-    if leaver.destination_type in SCHOOL_DESTINATIONS:
-        if leaver.destination_school_id is None and not leaver.destination_school_name:
-            missing.append("the new school")
-        if not leaver.admission_confirmed:
-            missing.append("confirmation of admission from the new school")
-    return missing
 
 
 def _reasons_for(leaver: LeaverReturn, trigger: SystemTrigger) -> list[str]:
@@ -164,7 +134,7 @@ def _details_for(leaver: LeaverReturn, trigger: SystemTrigger) -> str:
         f"Ground: {leaver.get_ground_display()}.",
         f"Removed from the admission register on {leaver.deletion_date:%-d %B %Y}.",
     ]
-    missing = missing_key_info(leaver)
+    missing = missing_key_leaver_information(leaver)
     if trigger == SystemTrigger.MISSING_KEY_INFO and missing:
         lines.append("Missing: " + "; ".join(missing) + ".")
     if trigger == SystemTrigger.UNMATCHED_LEAVER:

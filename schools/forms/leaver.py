@@ -43,6 +43,7 @@ from cme.statutory import (
 from schools.forms.base import ReturnForm, text
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
+from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
 from schools.selectors import term_calendar_for
 
 G = DeletionGround
@@ -184,7 +185,6 @@ GROUND_FIELDS: dict[str, tuple[str, ...]] = {
 # Grounds that mean the pupil has a new school, and those that mean they have none.
 SCHOOL_GROUNDS = frozenset({G.A, G.D})
 NO_SCHOOL_GROUNDS = frozenset({G.F, G.K})
-SCHOOL_DESTINATIONS = frozenset({D.IN_AREA, D.OUT_OF_AREA})
 
 DESTINATION_FIELDS: dict[str, tuple[str, ...]] = {
     D.IN_AREA: ("destination_school", "start_date_in_area", "admission_confirmed_in_area"),
@@ -700,23 +700,13 @@ class LeaverReturnForm(ReturnForm):
         return found
 
     def missing_key_information(self) -> list[str]:
-        """Ealing's rule for every leaver: parent contact, new address, new school and
-        confirmation of admission. Not asked of a pupil who has died, and a new school is not
-        expected when the destination is "No school" or abroad."""
-        data = self.cleaned_data
-        if data.get("ground") == G.K:
-            return []
-        missing = []
-        if not (data.get("parent_1_phone") or data.get("parent_1_email")):
-            missing.append("parent contact")
-        if data.get("moving") == MOVING_NOT_KNOWN:
-            missing.append("new address")
-        destination = data.get("destination_type")
-        if destination == D.UNKNOWN:
-            missing.append("new school")
-        if destination in SCHOOL_DESTINATIONS and not data.get(f"admission_confirmed_{destination}"):
-            missing.append("confirmation of admission")
-        return missing
+        """Ealing's key leaver information this return does not give: the one rule
+        (`schools.rules.missing_key_leaver_information`) that also decides whether sending it
+        raises a referral, so the warning says what will happen. The instance holds the
+        answers (clean() and the ModelForm put them there); the parents are not saved yet."""
+        return missing_key_leaver_information(
+            self.instance, parent_phones=[p.get("phone", "") for p in self.parents()]
+        )
 
     # -- check your answers ---------------------------------------------------------------
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:

@@ -578,7 +578,7 @@ def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a)
     client_a.post(START, leaver_post(ground="b", **UNKNOWN))
     check = client_a.get(CHECK).content.decode()
     assert "s2s Lost Pupils Database" in check
-    assert "Key leaver information is missing: new school" in check
+    assert "Key leaver information is missing: the new school" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
     assert saved.destination_type == "unknown" and saved.s2s_lost_pupil_uploaded is True
@@ -683,7 +683,10 @@ def test_missing_key_leaver_information_warns_but_does_not_block(client_a, cedar
         ),
     )
     check = client_a.get(CHECK).content.decode()
-    assert "Key leaver information is missing: new address, confirmation of admission." in check
+    assert (
+        "Key leaver information is missing: the new address, confirmation of admission from "
+        "the new school." in check
+    )
     assert "Children Missing Education team will be told" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
