@@ -137,6 +137,13 @@ def _details_for(leaver: LeaverReturn, trigger: SystemTrigger) -> str:
     missing = missing_key_leaver_information(leaver)
     if trigger == SystemTrigger.MISSING_KEY_INFO and missing:
         lines.append("Missing: " + "; ".join(missing) + ".")
+    if trigger == SystemTrigger.UNKNOWN_DESTINATION:
+        # Sent without waiting for the s2s upload (issue 12 A12): say where that stands.
+        lines.append(
+            "The school has uploaded a lost pupil record to the s2s Lost Pupils Database."
+            if leaver.s2s_lost_pupil_uploaded
+            else "The school has not yet confirmed its s2s Lost Pupils Database upload."
+        )
     if trigger == SystemTrigger.UNMATCHED_LEAVER:
         lines.append(
             f"No new pupil return from {leaver.destination_school or leaver.destination_school_name}"

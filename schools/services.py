@@ -14,6 +14,7 @@ from django.utils import timezone
 from cme.models import User
 from cme.statutory import is_compulsory_school_age
 from schools.models import (
+    DestinationType,
     JoinerReturn,
     LeaverReturn,
     ParentCarer,
@@ -38,6 +39,16 @@ _REFERENCE_PREFIX = {
 
 ERROR_NOT_A_MEMBER = "You do not act for this school"
 ERROR_TIMETABLE_ENDED = "This part-time timetable has already ended"
+ERROR_S2S_NOT_ASKED = "This return does not need an s2s Lost Pupils Database upload"
+S2S_CONFIRMED_REASON = "The school confirmed the s2s Lost Pupils Database upload"
+
+#: Issue 12 A12: school days a school has to confirm a lost pupil's s2s upload before the
+#: late_returns job reminds its staff (setting CME_S2S_REMINDER_SCHOOL_DAYS).
+S2S_REMINDER_SCHOOL_DAYS = 3
+
+
+def s2s_reminder_school_days() -> int:
+    return int(getattr(settings, "CME_S2S_REMINDER_SCHOOL_DAYS", S2S_REMINDER_SCHOOL_DAYS))
 
 
 class ReturnError(Exception):
@@ -123,6 +134,8 @@ def return_submit(
         school_return.is_late = joiner_is_late(school_return.admission_date, today)
     elif isinstance(school_return, LeaverReturn):
         school_return.is_late = leaver_is_late(school_return.deletion_date, today)
+        if school_return.s2s_lost_pupil_uploaded and school_return.s2s_confirmed_at is None:
+            school_return.s2s_confirmed_at = now
     prefix = _REFERENCE_PREFIX[ReturnKind(school_return.kind)]
     for attempt in range(5):
         school_return.reference = reference or new_reference(prefix)
@@ -166,6 +179,28 @@ def _kind_of(school_return: SchoolReturn) -> ReturnKind:
     if isinstance(school_return, PartTimeTimetable):
         return ReturnKind.PART_TIME
     return ReturnKind.ABSENCE
+
+
+@transaction.atomic
+def leaver_s2s_upload_confirm(*, leaver: LeaverReturn, by: User) -> LeaverReturn:
+    """The school tells us it has uploaded a lost pupil's record to the s2s Lost Pupils
+    Database (issue 12 A12: a follow-up to a leaver with an unknown destination, which was
+    sent and referred without waiting for it). Recorded in the return's history, with who
+    and when; a second confirmation changes nothing."""
+    locked = LeaverReturn.objects.select_for_update().get(pk=leaver.pk)
+    if locked.destination_type != DestinationType.UNKNOWN:
+        raise ReturnError(ERROR_S2S_NOT_ASKED)
+    if locked.s2s_lost_pupil_uploaded:
+        return locked
+    locked.s2s_lost_pupil_uploaded = True
+    locked.s2s_confirmed_at = timezone.now()
+    locked.updated_by = by
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked._change_reason = S2S_CONFIRMED_REASON  # type: ignore[attr-defined]
+    locked.save(
+        update_fields=["s2s_lost_pupil_uploaded", "s2s_confirmed_at", "updated_by", "updated_at"]
+    )
+    return locked
 
 
 @transaction.atomic
