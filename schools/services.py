@@ -55,6 +55,31 @@ class ReturnError(Exception):
     pass
 
 
+class StaleReviewError(ReturnError):
+    """Another review of the timetable was saved after this one's form was opened."""
+
+
+ERROR_STALE_REVIEW = (
+    "Another review of this part-time timetable was saved on {saved:%-d %B %Y} at {time} "
+    "by {by}, after you opened this page. Check the timetable's details above, which now "
+    "include it. If your review is still needed, save it again."
+)
+
+
+def _clock(moment: datetime) -> str:
+    """A time in GOV.UK style: 10am, 6:12pm."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def timetable_version(timetable: PartTimeTimetable) -> int:
+    """The version of a timetable's reviews a review form was opened on: its latest
+    review's id (0 before the first). A review saved since changes it."""
+    latest = timetable.reviews.order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
+
+
 def new_reference(prefix: str) -> str:
     """A short reference a school can quote: not sequential, so it reveals no volumes."""
     body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
@@ -205,16 +230,31 @@ def leaver_s2s_upload_confirm(*, leaver: LeaverReturn, by: User) -> LeaverReturn
 
 @transaction.atomic
 def timetable_review_record(
-    *, timetable: PartTimeTimetable, review: TimetableReview, by: User
+    *,
+    timetable: PartTimeTimetable,
+    review: TimetableReview,
+    by: User,
+    version: int | None = None,
 ) -> TimetableReview:
     """Record a review of a part-time timetable and carry its changes onto the timetable.
 
     "Working together to improve school attendance" (2024): part-time timetables are
     time-limited and reviewed regularly; the LA is notified at each review.
+
+    ``version``: the `timetable_version` the review form was opened on (the form sends
+    it). Checked with the timetable locked, so of two people reviewing from the same page
+    the second is told about the first review (StaleReviewError) instead of overriding it.
+    None (the demo data) checks nothing.
     """
     timetable = PartTimeTimetable.objects.select_for_update().get(pk=timetable.pk)
     if timetable.ended_on is not None:
         raise ReturnError(ERROR_TIMETABLE_ENDED)
+    if version is not None and version != timetable_version(timetable):
+        latest = timetable.reviews.select_related("created_by").order_by("-pk").first()
+        assert latest is not None  # noqa: S101 - a version other than the current one
+        who = latest.created_by.full_name if latest.created_by else "someone else"
+        saved = timezone.localtime(latest.created_at)
+        raise StaleReviewError(ERROR_STALE_REVIEW.format(saved=saved, time=_clock(saved), by=who))
     review.timetable = timetable
     review.created_by = by
     review.updated_by = by

@@ -14,6 +14,7 @@ from typing import Any
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 
 from cme.forms import gds_helper
@@ -248,6 +249,21 @@ class PartTimeTimetableForm(ReturnForm):
         return shown
 
 
+ERROR_REVIEW_PAGE_OUT_OF_DATE = (
+    "This page is out of date. Check the timetable's details above, then save your review again."
+)
+
+
+def form_with_version(form: TimetableReviewForm, version: int) -> None:
+    """Re-show ``form`` as typed, on the timetable's current version (after a stale save)."""
+    data = QueryDict(mutable=True)
+    for key in form.data:
+        data.setlist(key, form.data.getlist(key) if isinstance(form.data, QueryDict) else
+                     [form.data[key]])
+    data["version"] = str(version)
+    form.data = data
+
+
 class TimetableReviewForm(forms.ModelForm):
     """One review of a part-time timetable. What it asks next depends on the outcome."""
 
@@ -275,6 +291,9 @@ class TimetableReviewForm(forms.ModelForm):
         required_message="Select yes if the parent agrees with what was decided",
     )
     notes = notes_field("Notes", help_text="What was discussed, and what will happen next")
+    # The reviews the page was opened on (schools.services.timetable_version): a review
+    # saved by someone else since is not silently overridden (issue 12).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     CHANGED_FIELDS = ("hours_per_week", "planned_end_date", "next_review_date")
     CONTINUE_FIELDS = ("continue_next_review_date",)
@@ -285,8 +304,11 @@ class TimetableReviewForm(forms.ModelForm):
                   "next_review_date", "parent_agreed", "notes")
 
     def __init__(self, *args: Any, timetable: PartTimeTimetable, **kwargs: Any) -> None:
+        from schools.services import timetable_version
+
         self.timetable = timetable
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = timetable_version(timetable)
         self.helper = gds_helper(
             Field("review_date"),
             radio_choices("outcome", ReviewOutcome.choices, {
@@ -308,6 +330,10 @@ class TimetableReviewForm(forms.ModelForm):
         data = self.cleaned_data
         timetable = self.timetable
         today = timezone.localdate()
+        if data.get("version") is None:
+            # Not sent from this page (the hidden field is always there): refuse to guess.
+            self.errors.pop("version", None)
+            self.add_error(None, ERROR_REVIEW_PAGE_OUT_OF_DATE)
         reviewed: date | None = data.get("review_date")
         if reviewed:
             last = timetable.reviews.order_by("-review_date").first()
