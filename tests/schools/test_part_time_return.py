@@ -20,7 +20,12 @@ from schools.forms.part_time import (
 )
 from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, TimetableReview
 from schools.services import ERROR_TIMETABLE_ENDED
-from tests.factories import JoinerReturnFactory, PartTimeTimetableFactory
+from tests.factories import (
+    ClosureFactory,
+    JoinerReturnFactory,
+    PartTimeTimetableFactory,
+    SchoolFactory,
+)
 
 NOW = "2026-11-23 10:00:00+00:00"  # a Monday
 START = reverse("schools:return_start", kwargs={"kind": "part_time"})
@@ -577,6 +582,83 @@ def test_two_reviews_at_the_same_moment_from_one_version_save_one(school_a, staf
         thread.join(timeout=30)
     assert sorted(outcomes) == ["saved", "stale"]
     assert TimetableReview.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("review_day", "why"),
+    [
+        (date(2026, 12, 25), "Christmas Day"),
+        (date(2026, 12, 4), "a closure day for Alder Primary School (INSET day)"),
+        (date(2026, 12, 7), "a closure day for every school in the area (Polling day)"),
+    ],
+    ids=["Christmas Day", "the school's closure", "an LA-wide closure"],
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_next_review_on_a_closed_day_is_warned_about_on_the_check_page(
+    client_a, school_a, review_day, why
+):
+    ClosureFactory(school=school_a, date=date(2026, 12, 4))
+    ClosureFactory(date=date(2026, 12, 7), reason="Polling day")
+    ClosureFactory(school=SchoolFactory(urn=100099), date=date(2026, 12, 10))
+    response = client_a.post(
+        START,
+        part_time_post(
+            **day("next_review_date", review_day), **day("planned_end_date", date(2027, 1, 29))
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    content = page(client_a.get(CHECK))
+    assert f"The next review date, {review_day:%-d %B %Y}, is {why}" in content
+    assert "govuk-warning-text" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_next_review_on_another_schools_closure_or_an_open_day_is_not_warned(client_a):
+    ClosureFactory(school=SchoolFactory(urn=100099), date=date(2026, 12, 10))
+    for review_day in (date(2026, 12, 10), date(2026, 12, 11)):
+        client_a.post(START, part_time_post(**day("next_review_date", review_day)))
+        assert "the school is closed that day" not in page(client_a.get(CHECK))
+
+
+@pytest.mark.parametrize("outcome", ["continue", "changed"])
+@time_machine.travel(NOW, tick=False)
+def test_a_review_on_a_closed_day_needs_confirming(client_a, school_a, timetable, outcome):
+    """The review form has no check page: the date is questioned as an error, and kept if
+    the person sends it again."""
+    ClosureFactory(school=school_a, date=date(2026, 11, 20), reason="INSET day")
+    field = "continue_next_review_date" if outcome == "continue" else "next_review_date"
+    data = review_post(outcome, **day(field, date(2026, 12, 25)))
+    if outcome == "changed":
+        data["hours_per_week"] = "18"
+    first = client_a.post(review_url(timetable), data)
+    assert first.status_code == 200
+    errors = first.context["form"].errors
+    assert errors["review_date"] == [
+        "20 November 2026 is a closure day for Alder Primary School (INSET day): the school is "
+        "closed that day. Check the date. If it is right, select \u2018Save review\u2019 again "
+        "to keep it"
+    ]
+    assert errors[field][0].startswith("25 December 2026 is Christmas Day")
+    assert list(errors) == ["review_date", field]  # asked once for each date
+    assert not TimetableReview.objects.exists()
+    content = page(first)
+    assert 'name="confirmed_dates" value="2026-11-20,2026-12-25"' in content
+    assert "Going well" in content  # what was typed is kept
+    again = client_a.post(
+        review_url(timetable), {**data, "confirmed_dates": "2026-11-20,2026-12-25"}
+    )
+    assert again.status_code == 302
+    review = TimetableReview.objects.get()
+    assert review.review_date == date(2026, 11, 20)
+    assert review.next_review_date == date(2026, 12, 25)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_confirmed_date_does_not_confirm_another(client_a, school_a, timetable):
+    data = review_post(**day("continue_next_review_date", date(2026, 12, 25)))
+    response = client_a.post(review_url(timetable), {**data, "confirmed_dates": "2026-12-24"})
+    assert "continue_next_review_date" in response.context["form"].errors
+    assert not TimetableReview.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)
