@@ -563,7 +563,9 @@ def raise_pending_referrals(limit: int = 1000) -> int:
                 threshold_reached_on__isnull=False, whereabouts=Whereabouts.UNKNOWN
             )
             .exclude(status=ReturnStatus.CLOSED)
-            .filter(~no_referral(SystemTrigger.ABSENCE_THRESHOLD)),
+            .filter(~no_referral(SystemTrigger.ABSENCE_THRESHOLD))
+            # Referred when it was sent (whereabouts unknown, issue 12 A9): not twice.
+            .filter(~no_referral(SystemTrigger.ABSENCE_WHEREABOUTS_UNKNOWN)),
             SystemTrigger.ABSENCE_THRESHOLD,
         ),
         (

@@ -44,6 +44,8 @@ class SystemTrigger(models.TextChoices):
     MISSING_KEY_INFO = "missing_key_info", "Leaver missing key information"
     UNMATCHED_LEAVER = "unmatched_leaver", "Transition not completed"
     ABSENCE_THRESHOLD = "absence_threshold", "Absence threshold reached, whereabouts unknown"
+    # Issue 12 A9: raised at once when the school does not know where the pupil is.
+    ABSENCE_WHEREABOUTS_UNKNOWN = "absence_unknown", "Stopped attending, whereabouts unknown"
 
 
 class Reason(models.TextChoices):
@@ -132,8 +134,14 @@ class VulnerabilityFlags(models.Model):
     """The vulnerability flags a referral carries and a child keeps (DOMAIN.md: who is at risk)."""
 
     FLAG_FIELDS = (
-        "child_protection_plan", "looked_after", "child_in_need", "ehcp_sen",
-        "gypsy_roma_traveller", "young_carer", "new_arrival_eal", "youth_justice",
+        "child_protection_plan",
+        "looked_after",
+        "child_in_need",
+        "ehcp_sen",
+        "gypsy_roma_traveller",
+        "young_carer",
+        "new_arrival_eal",
+        "youth_justice",
     )
 
     child_protection_plan = models.BooleanField(default=False)

@@ -27,7 +27,9 @@ from schools.models import (
     LeaverReturn,
     ReturnStatus,
     SchoolReturn,
+    Whereabouts,
 )
+from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
 from schools.services import new_reference
 
 REFERENCE_PREFIX = "RF"
@@ -39,18 +41,6 @@ ANONYMOUS_CLEARED = (
     "referrer_organisation",
     "referrer_email",
     "referrer_phone",
-)
-
-#: Destinations where the pupil is going to a school, so a school and its admission are expected.
-SCHOOL_DESTINATIONS = frozenset({DestinationType.IN_AREA, DestinationType.OUT_OF_AREA})
-
-#: Grounds where the "key leaver information" rule does not apply (see `leaver_trigger`).
-KEY_INFO_EXEMPT_GROUNDS = frozenset(
-    {
-        DeletionGround.K,  # died: there is no child to find
-        DeletionGround.L,  # ceased compulsory school age: no longer CME by definition
-        DeletionGround.F,  # elective home education: the EHE team's own process follows it up
-    }
 )
 
 
@@ -111,36 +101,17 @@ def referral_submit(
 def leaver_trigger(leaver: LeaverReturn) -> SystemTrigger | None:
     """Which referral, if any, a leaver return raises.
 
-    DOMAIN.md: a pupil deleted with an unknown destination is referred to CME at once.
-    Ealing's rule for every leaver: parent contact, new address, new school and confirmation
-    of admission; if any is missing the child is potentially CME. We do not apply that rule
-    to ground (k) died, (l) ceased compulsory school age, nor (f) home education, which has
-    its own EHE process (the EHE team, not CME, follows up the parent's notice). The new
-    school and its confirmation are only asked of school destinations: abroad and "no
-    school" have none to give.
+    DOMAIN.md: a pupil deleted with an unknown destination is referred to CME at once,
+    whatever the ground. Otherwise Ealing's key leaver information: if any is missing the
+    child is potentially CME. `schools.rules.missing_key_leaver_information` owns that rule
+    (the grounds it does not apply to, what counts as each item); the leaver form's warning
+    uses it too.
     """
     if leaver.destination_type == DestinationType.UNKNOWN:
         return SystemTrigger.UNKNOWN_DESTINATION
-    if leaver.ground in KEY_INFO_EXEMPT_GROUNDS:
-        return None
-    if missing_key_info(leaver):
+    if missing_key_leaver_information(leaver):
         return SystemTrigger.MISSING_KEY_INFO
     return None
-
-
-def missing_key_info(leaver: LeaverReturn) -> list[str]:
-    """The key leaver information (Ealing) the return does not give, in words."""
-    missing = []
-    if not any(p.phone for p in leaver.parents.all()):
-        missing.append("a parent or carer's phone number")
-    if not leaver.new_address:
-        missing.append("the new address")
-    if leaver.destination_type in SCHOOL_DESTINATIONS:
-        if leaver.destination_school_id is None and not leaver.destination_school_name:
-            missing.append("the new school")
-        if not leaver.admission_confirmed:
-            missing.append("confirmation of admission from the new school")
-    return missing
 
 
 def _reasons_for(leaver: LeaverReturn, trigger: SystemTrigger) -> list[str]:
@@ -163,9 +134,16 @@ def _details_for(leaver: LeaverReturn, trigger: SystemTrigger) -> str:
         f"Ground: {leaver.get_ground_display()}.",
         f"Removed from the admission register on {leaver.deletion_date:%-d %B %Y}.",
     ]
-    missing = missing_key_info(leaver)
+    missing = missing_key_leaver_information(leaver)
     if trigger == SystemTrigger.MISSING_KEY_INFO and missing:
         lines.append("Missing: " + "; ".join(missing) + ".")
+    if trigger == SystemTrigger.UNKNOWN_DESTINATION:
+        # Sent without waiting for the s2s upload (issue 12 A12): say where that stands.
+        lines.append(
+            "The school has uploaded a lost pupil record to the s2s Lost Pupils Database."
+            if leaver.s2s_lost_pupil_uploaded
+            else "The school has not yet confirmed its s2s Lost Pupils Database upload."
+        )
     if trigger == SystemTrigger.UNMATCHED_LEAVER:
         lines.append(
             f"No new pupil return from {leaver.destination_school or leaver.destination_school_name}"
@@ -281,11 +259,28 @@ def referral_raise_from_return(
         return referral
 
 
+def absence_trigger(notification: AbsenceNotification) -> SystemTrigger | None:
+    """Which referral, if any, an absence notification raises when it is sent.
+
+    Whereabouts unknown: a potential missing child, referred at once (issue 12 A9), as a
+    leaver with an unknown destination is; the school is told the team "will treat this as a
+    potential missing child". Whereabouts known: none yet (the continuous-absence job counts
+    school days towards the deletion threshold).
+    """
+    if notification.whereabouts == Whereabouts.UNKNOWN:
+        return SystemTrigger.ABSENCE_WHEREABOUTS_UNKNOWN
+    return None
+
+
 def referrals_raise_for_return(*, school_return: SchoolReturn) -> Referral | None:
     """Apply the rules that turn a just-submitted return into a referral (the signal receiver)."""
-    if not isinstance(school_return, LeaverReturn):
+    trigger: SystemTrigger | None
+    if isinstance(school_return, AbsenceNotification):
+        trigger = absence_trigger(school_return)
+    elif isinstance(school_return, LeaverReturn):
+        trigger = leaver_trigger(school_return)
+    else:
         return None
-    trigger = leaver_trigger(school_return)
     if trigger is None:
         return None
     return referral_raise_from_return(school_return=school_return, trigger=trigger)

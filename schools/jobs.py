@@ -16,7 +16,11 @@ from beat, emails the outbox.
   made after the deletion (regulation 13(3)) is late. `is_late` is decided at submission; the
   job also marks any leaver whose submission date is after its deletion date but escaped it,
   then records each late return once (`late_recorded_at`) for the board report and tells each
-  school's staff how many of theirs were recorded.
+  school's staff how many of theirs were recorded. The same run reminds a school's staff of a
+  leaver sent with an unknown destination whose s2s Lost Pupils Database upload the school has
+  not confirmed within `CME_S2S_REMINDER_SCHOOL_DAYS` school days (issue 12 A12): claimed once
+  (`s2s_reminded_at`) with ONE ``UPDATE ... RETURNING``, one notification per return (key
+  ``s2s:<reference>``) in ONE INSERT, linking to the return's page where the school confirms.
 * `part_time_reviews`: a part-time timetable past its review date or its planned end date
   ("Working together to improve school attendance", 2024: time-limited, reviewed regularly)
   reminds the school's staff and the managers: ONE summary notification per person per day
@@ -31,7 +35,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -45,13 +49,18 @@ from django.utils import timezone
 from cme.jobs import JobResult, job
 from cme.models import Role, User
 from cme.notifications import insert_notifications, insert_summaries
+from cme.statutory import is_school_day, is_working_day
 from schools.models import (
+    DestinationType,
+    LeaverReturn,
     PartTimeTimetable,
     ReturnKind,
     ReturnStatus,
     SchoolMembership,
     SchoolReturn,
 )
+from schools.selectors import term_calendar_for
+from schools.services import s2s_reminder_school_days
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -185,7 +194,63 @@ def _late_unrecorded() -> QuerySet[SchoolReturn]:
     )
 
 
-@job("late_returns", "Record late joiner and leaver returns for the board report; tell schools")
+def s2s_reminder_cutoff(today: date) -> date:
+    """The last day a leaver can have been sent and its s2s upload be overdue ``today``:
+    `s2s_reminder_school_days` whole school days have passed since (not counting today, as
+    the job runs in the morning). Counted on the LA's term calendar, one query; on working
+    days if no terms are loaded for the past year."""
+    n = s2s_reminder_school_days()
+    earliest = today - timedelta(days=366)
+    cal = term_calendar_for(None, earliest, today)
+    counted = 0
+    d = today - timedelta(days=1)
+    while counted < n and d >= earliest:
+        if is_school_day(cal, d) if cal.terms else is_working_day(d):
+            counted += 1
+        d -= timedelta(days=1)
+    return d
+
+
+def _s2s_unconfirmed(today: date) -> QuerySet[LeaverReturn]:
+    """Leavers sent with an unknown destination, the s2s upload not confirmed in time, not
+    yet reminded (the return still open)."""
+    return LeaverReturn.objects.filter(
+        destination_type=DestinationType.UNKNOWN,
+        s2s_lost_pupil_uploaded=False,
+        s2s_reminded_at__isnull=True,
+        submitted_at__date__lte=s2s_reminder_cutoff(today),
+    ).exclude(status=ReturnStatus.CLOSED)
+
+
+def _remind_s2s(today: date, now: Any) -> tuple[list[str], int]:
+    """Claim the s2s reminders due and tell each school's staff; (references, notified)."""
+    rows = claim_returning(
+        _s2s_unconfirmed(today),
+        set_sql="s2s_reminded_at = %s",
+        guard_sql="s2s_reminded_at IS NULL AND NOT s2s_lost_pupil_uploaded",
+        params=[now],
+        parent_returning=["reference", "school_id"],
+    )
+    rows.sort(key=lambda row: row[1])
+    body = render_to_string("emails/s2s_reminder.txt", {"reference": _Sentinel.REFERENCE})
+    notes = [
+        {
+            "school_id": school_id,
+            "key": f"s2s:{reference}",
+            "title": f"Confirm the s2s upload for {reference}",
+            "body": body.replace(_Sentinel.REFERENCE, reference),
+            "url": reverse("schools:return_detail", args=[reference]),
+        }
+        for _pk, reference, school_id in rows
+    ]
+    return [reference for _pk, reference, _ in rows], len(insert_notifications(notes))
+
+
+@job(
+    "late_returns",
+    "Record late joiner and leaver returns for the board report; tell schools; remind "
+    "schools of s2s uploads not confirmed",
+)
 def late_returns(*, today: date, dry_run: bool) -> JobResult:
     result = JobResult(name="late_returns", dry_run=dry_run)
     if dry_run:
@@ -194,6 +259,12 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
             | Q(pk__in=_leavers_late_unmarked().values("pk"))
         ).filter(late_recorded_at__isnull=True)
         result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
+        result.flagged.extend(
+            f"{reference} s2s"
+            for reference in _s2s_unconfirmed(today)
+            .order_by("reference")
+            .values_list("reference", flat=True)
+        )
         return result
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
@@ -231,6 +302,9 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
                 }
             )
         result.notified += len(insert_notifications(notes))
+        reminded, notified = _remind_s2s(today, now)
+        result.flagged.extend(f"{reference} s2s" for reference in reminded)
+        result.notified += notified
     return result
 
 

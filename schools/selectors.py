@@ -49,3 +49,16 @@ def term_calendar_for(school: School | None, start: date, end: date) -> TermCale
         terms=tuple(chosen.order_by("start").values_list("start", "end")),
         closures=frozenset(closures.values_list("date", flat=True)),
     )
+
+
+def school_closed_on(school: School | None, day: date) -> str:
+    """Why ``school`` does not meet on ``day``, in words ("" if nothing says so): Christmas
+    Day, or a closure day (its own, or one for every school). At most one query."""
+    if (day.month, day.day) == (12, 25):
+        return "Christmas Day"
+    closures = Closure.objects.filter(date=day).filter(Q(school__isnull=True) | Q(school=school))
+    closure = closures.select_related("school").order_by(F("school").asc(nulls_last=True)).first()
+    if closure is None:
+        return ""
+    where = closure.school.name if closure.school is not None else "every school in the area"
+    return f"a closure day for {where} ({closure.reason})"

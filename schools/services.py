@@ -14,6 +14,7 @@ from django.utils import timezone
 from cme.models import User
 from cme.statutory import is_compulsory_school_age
 from schools.models import (
+    DestinationType,
     JoinerReturn,
     LeaverReturn,
     ParentCarer,
@@ -38,10 +39,45 @@ _REFERENCE_PREFIX = {
 
 ERROR_NOT_A_MEMBER = "You do not act for this school"
 ERROR_TIMETABLE_ENDED = "This part-time timetable has already ended"
+ERROR_S2S_NOT_ASKED = "This return does not need an s2s Lost Pupils Database upload"
+S2S_CONFIRMED_REASON = "The school confirmed the s2s Lost Pupils Database upload"
+
+#: Issue 12 A12: school days a school has to confirm a lost pupil's s2s upload before the
+#: late_returns job reminds its staff (setting CME_S2S_REMINDER_SCHOOL_DAYS).
+S2S_REMINDER_SCHOOL_DAYS = 3
+
+
+def s2s_reminder_school_days() -> int:
+    return int(getattr(settings, "CME_S2S_REMINDER_SCHOOL_DAYS", S2S_REMINDER_SCHOOL_DAYS))
 
 
 class ReturnError(Exception):
     pass
+
+
+class StaleReviewError(ReturnError):
+    """Another review of the timetable was saved after this one's form was opened."""
+
+
+ERROR_STALE_REVIEW = (
+    "Another review of this part-time timetable was saved on {saved:%-d %B %Y} at {time} "
+    "by {by}, after you opened this page. Check the timetable's details above, which now "
+    "include it. If your review is still needed, save it again."
+)
+
+
+def _clock(moment: datetime) -> str:
+    """A time in GOV.UK style: 10am, 6:12pm."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def timetable_version(timetable: PartTimeTimetable) -> int:
+    """The version of a timetable's reviews a review form was opened on: its latest
+    review's id (0 before the first). A review saved since changes it."""
+    latest = timetable.reviews.order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
 
 
 def new_reference(prefix: str) -> str:
@@ -123,6 +159,8 @@ def return_submit(
         school_return.is_late = joiner_is_late(school_return.admission_date, today)
     elif isinstance(school_return, LeaverReturn):
         school_return.is_late = leaver_is_late(school_return.deletion_date, today)
+        if school_return.s2s_lost_pupil_uploaded and school_return.s2s_confirmed_at is None:
+            school_return.s2s_confirmed_at = now
     prefix = _REFERENCE_PREFIX[ReturnKind(school_return.kind)]
     for attempt in range(5):
         school_return.reference = reference or new_reference(prefix)
@@ -169,17 +207,54 @@ def _kind_of(school_return: SchoolReturn) -> ReturnKind:
 
 
 @transaction.atomic
+def leaver_s2s_upload_confirm(*, leaver: LeaverReturn, by: User) -> LeaverReturn:
+    """The school tells us it has uploaded a lost pupil's record to the s2s Lost Pupils
+    Database (issue 12 A12: a follow-up to a leaver with an unknown destination, which was
+    sent and referred without waiting for it). Recorded in the return's history, with who
+    and when; a second confirmation changes nothing."""
+    locked = LeaverReturn.objects.select_for_update().get(pk=leaver.pk)
+    if locked.destination_type != DestinationType.UNKNOWN:
+        raise ReturnError(ERROR_S2S_NOT_ASKED)
+    if locked.s2s_lost_pupil_uploaded:
+        return locked
+    locked.s2s_lost_pupil_uploaded = True
+    locked.s2s_confirmed_at = timezone.now()
+    locked.updated_by = by
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked._change_reason = S2S_CONFIRMED_REASON  # type: ignore[attr-defined]
+    locked.save(
+        update_fields=["s2s_lost_pupil_uploaded", "s2s_confirmed_at", "updated_by", "updated_at"]
+    )
+    return locked
+
+
+@transaction.atomic
 def timetable_review_record(
-    *, timetable: PartTimeTimetable, review: TimetableReview, by: User
+    *,
+    timetable: PartTimeTimetable,
+    review: TimetableReview,
+    by: User,
+    version: int | None = None,
 ) -> TimetableReview:
     """Record a review of a part-time timetable and carry its changes onto the timetable.
 
     "Working together to improve school attendance" (2024): part-time timetables are
     time-limited and reviewed regularly; the LA is notified at each review.
+
+    ``version``: the `timetable_version` the review form was opened on (the form sends
+    it). Checked with the timetable locked, so of two people reviewing from the same page
+    the second is told about the first review (StaleReviewError) instead of overriding it.
+    None (the demo data) checks nothing.
     """
     timetable = PartTimeTimetable.objects.select_for_update().get(pk=timetable.pk)
     if timetable.ended_on is not None:
         raise ReturnError(ERROR_TIMETABLE_ENDED)
+    if version is not None and version != timetable_version(timetable):
+        latest = timetable.reviews.select_related("created_by").order_by("-pk").first()
+        assert latest is not None  # noqa: S101 - a version other than the current one
+        who = latest.created_by.full_name if latest.created_by else "someone else"
+        saved = timezone.localtime(latest.created_at)
+        raise StaleReviewError(ERROR_STALE_REVIEW.format(saved=saved, time=_clock(saved), by=who))
     review.timetable = timetable
     review.created_by = by
     review.updated_by = by

@@ -11,7 +11,14 @@ urlpatterns = [
     path("school/returns/new/<slug:kind>/", returns.return_start, name="return_start"),
     path("school/returns/new/<slug:kind>/check/", returns.return_check, name="return_check"),
     path("school/returns/<str:reference>/", returns.return_detail, name="return_detail"),
-    path("school/returns/<str:reference>/review/", reviews.timetable_review, name="timetable_review"),
+    path(
+        "school/returns/<str:reference>/review/", reviews.timetable_review, name="timetable_review"
+    ),
+    path(
+        "school/returns/<str:reference>/s2s-uploaded/",
+        returns.return_s2s_confirm,
+        name="return_s2s_confirm",
+    ),
     path(
         "school/returns/<str:reference>/submitted/",
         returns.return_submitted,

@@ -43,6 +43,7 @@ from cme.statutory import (
 from schools.forms.base import ReturnForm, text
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
+from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
 from schools.selectors import term_calendar_for
 
 G = DeletionGround
@@ -119,14 +120,17 @@ ERROR_ADMISSION_CONFIRMED_REQUIRED = "Select yes if the new school has confirmed
 ERROR_S2S_REQUIRED = (
     "Select yes if you have uploaded the pupil's record to the s2s Lost Pupils Database"
 )
-ERROR_S2S_NOT_UPLOADED = (
-    "When the pupil's destination is not known, upload a lost pupil record to the s2s Lost "
-    "Pupils Database before you send this return"
-)
 
 WARNING_LATE = (
     "This return is late: it was due no later than {deleted:%-d %B %Y}, the day the pupil's "
     "name was removed from the admission register. It will be recorded as late."
+)
+# Issue 12 A12: the s2s upload no longer holds the return (and the CME referral) back.
+WARNING_S2S_TO_DO = (
+    "You have not yet uploaded a lost pupil record to the s2s Lost Pupils Database. Send this "
+    "return now: the Children Missing Education team is told straight away. Then upload the "
+    "record (a common transfer file with the destination XXX/XXXX) and tell us from this "
+    "return's page. We will remind you if you have not told us within {days} school days."
 )
 WARNING_KEY_INFORMATION_MISSING = (
     "Key leaver information is missing: {missing}. Without it the pupil may be missing "
@@ -184,7 +188,6 @@ GROUND_FIELDS: dict[str, tuple[str, ...]] = {
 # Grounds that mean the pupil has a new school, and those that mean they have none.
 SCHOOL_GROUNDS = frozenset({G.A, G.D})
 NO_SCHOOL_GROUNDS = frozenset({G.F, G.K})
-SCHOOL_DESTINATIONS = frozenset({D.IN_AREA, D.OUT_OF_AREA})
 
 DESTINATION_FIELDS: dict[str, tuple[str, ...]] = {
     D.IN_AREA: ("destination_school", "start_date_in_area", "admission_confirmed_in_area"),
@@ -247,7 +250,7 @@ REQUIRED_WHEN_SHOWN: dict[str, str] = {
     "destination_la": ERROR_DESTINATION_LA_REQUIRED,
     "admission_confirmed_out_of_area": ERROR_ADMISSION_CONFIRMED_REQUIRED,
     "destination_country": ERROR_DESTINATION_COUNTRY_REQUIRED,
-    "s2s_lost_pupil_uploaded": ERROR_S2S_REQUIRED,
+    # Not s2s_lost_pupil_uploaded: it is a follow-up, not a condition of sending (A12).
 }
 
 # How far ahead to load term dates when counting school days: 10 or 20 school days never
@@ -422,7 +425,8 @@ class LeaverReturnForm(ReturnForm):
         "Have you uploaded a lost pupil record to the s2s Lost Pupils Database?",
         ERROR_S2S_REQUIRED,
         "A common transfer file (CTF) with the destination XXX/XXXX, uploaded to the DfE's "
-        "School to School (s2s) service",
+        "School to School (s2s) service. If you have not yet, send this return now and tell "
+        "us from the return's page once you have.",
     )
 
     class Meta(ReturnForm.Meta):
@@ -574,8 +578,6 @@ class LeaverReturnForm(ReturnForm):
             start = f"start_date_{destination}"
             if data.get(start) is None and start not in self.errors:
                 self.add_error(start, ERROR_START_DATE_REQUIRED)
-        if destination == D.UNKNOWN and data.get("s2s_lost_pupil_uploaded") is False:
-            self.add_error("s2s_lost_pupil_uploaded", ERROR_S2S_NOT_UPLOADED)
 
         self._to_model_fields(data, moving)
         return data
@@ -687,36 +689,29 @@ class LeaverReturnForm(ReturnForm):
 
     # -- warnings -------------------------------------------------------------------------
     def warnings(self) -> list[str]:
-        from schools.services import leaver_is_late
+        from schools.services import leaver_is_late, s2s_reminder_school_days
 
         found = []
         deleted = self.cleaned_data.get("deletion_date")
         if deleted and leaver_is_late(deleted, timezone.localdate()):
             found.append(WARNING_LATE.format(deleted=deleted))
         found.extend(super().warnings())
+        data = self.cleaned_data
+        if data.get("destination_type") == D.UNKNOWN and not data.get("s2s_lost_pupil_uploaded"):
+            found.append(WARNING_S2S_TO_DO.format(days=s2s_reminder_school_days()))
         missing = self.missing_key_information()
         if missing:
             found.append(WARNING_KEY_INFORMATION_MISSING.format(missing=", ".join(missing)))
         return found
 
     def missing_key_information(self) -> list[str]:
-        """Ealing's rule for every leaver: parent contact, new address, new school and
-        confirmation of admission. Not asked of a pupil who has died, and a new school is not
-        expected when the destination is "No school" or abroad."""
-        data = self.cleaned_data
-        if data.get("ground") == G.K:
-            return []
-        missing = []
-        if not (data.get("parent_1_phone") or data.get("parent_1_email")):
-            missing.append("parent contact")
-        if data.get("moving") == MOVING_NOT_KNOWN:
-            missing.append("new address")
-        destination = data.get("destination_type")
-        if destination == D.UNKNOWN:
-            missing.append("new school")
-        if destination in SCHOOL_DESTINATIONS and not data.get(f"admission_confirmed_{destination}"):
-            missing.append("confirmation of admission")
-        return missing
+        """Ealing's key leaver information this return does not give: the one rule
+        (`schools.rules.missing_key_leaver_information`) that also decides whether sending it
+        raises a referral, so the warning says what will happen. The instance holds the
+        answers (clean() and the ModelForm put them there); the parents are not saved yet."""
+        return missing_key_leaver_information(
+            self.instance, parent_phones=[p.get("phone", "") for p in self.parents()]
+        )
 
     # -- check your answers ---------------------------------------------------------------
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:

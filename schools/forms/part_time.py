@@ -14,12 +14,14 @@ from typing import Any
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 
 from cme.forms import gds_helper
 from schools.forms.base import ReturnForm
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import PartTimeReason, PartTimeTimetable, ReviewOutcome, TimetableReview
+from schools.selectors import school_closed_on
 
 # DfE expects a full-time mainstream school week of at least 32.5 hours: anything shorter is
 # part-time, and 0 hours is not a timetable at all (the model's constraint says the same).
@@ -40,6 +42,14 @@ WARNING_LONG = (
     "This part-time timetable is planned to last {length}, from {start:%-d %B %Y} to "
     "{end:%-d %B %Y}. A part-time timetable must be time-limited: the Children Missing "
     "Education team may ask why it needs to last longer than 12 weeks."
+)
+WARNING_REVIEW_ON_CLOSED_DAY = (
+    "The next review date, {day:%-d %B %Y}, is {why}: the school is closed that day. Check "
+    "the date, and change it if the review will be on another day."
+)
+ERROR_REVIEW_DATE_ON_CLOSED_DAY = (
+    "{day:%-d %B %Y} is {why}: the school is closed that day. Check the date. If it is right, "
+    "select \u2018Save review\u2019 again to keep it"
 )
 WARNING_AGREED_AFTER_START = (
     "The parent agreed on {agreed:%-d %B %Y}, after the timetable started on {start:%-d %B %Y}. "
@@ -230,6 +240,10 @@ class PartTimeTimetableForm(ReturnForm):
             found.append(WARNING_LONG.format(length=_weeks(end - start), start=start, end=end))
         if start and agreed and agreed > start:
             found.append(WARNING_AGREED_AFTER_START.format(agreed=agreed, start=start))
+        review: date | None = self.cleaned_data.get("next_review_date")
+        why = school_closed_on(self.school, review) if review else ""
+        if review and why:
+            found.append(WARNING_REVIEW_ON_CLOSED_DAY.format(day=review, why=why))
         return found
 
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -246,6 +260,21 @@ class PartTimeTimetableForm(ReturnForm):
         if name == "hours_per_week" and shown:
             return f"{shown} hours"
         return shown
+
+
+ERROR_REVIEW_PAGE_OUT_OF_DATE = (
+    "This page is out of date. Check the timetable's details above, then save your review again."
+)
+
+
+def form_with_version(form: TimetableReviewForm, version: int) -> None:
+    """Re-show ``form`` as typed, on the timetable's current version (after a stale save)."""
+    data = QueryDict(mutable=True)
+    for key in form.data:
+        data.setlist(key, form.data.getlist(key) if isinstance(form.data, QueryDict) else
+                     [form.data[key]])
+    data["version"] = str(version)
+    form.data = data
 
 
 class TimetableReviewForm(forms.ModelForm[TimetableReview]):
@@ -275,6 +304,13 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         required_message="Select yes if the parent agrees with what was decided",
     )
     notes = notes_field("Notes", help_text="What was discussed, and what will happen next")
+    # The reviews the page was opened on (schools.services.timetable_version): a review
+    # saved by someone else since is not silently overridden (issue 12).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The dates on a closed day the person was shown and kept (ISO, comma-separated; issue 12).
+    confirmed_dates = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    DATE_FIELDS = ("review_date", "continue_next_review_date", "next_review_date")
 
     CHANGED_FIELDS = ("hours_per_week", "planned_end_date", "next_review_date")
     CONTINUE_FIELDS = ("continue_next_review_date",)
@@ -285,8 +321,13 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
                   "next_review_date", "parent_agreed", "notes")
 
     def __init__(self, *args: Any, timetable: PartTimeTimetable, **kwargs: Any) -> None:
+        from schools.services import timetable_version
+
         self.timetable = timetable
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = timetable_version(timetable)
+        #: Dates on a day the school is closed, asked about on this showing of the form.
+        self.dates_to_confirm: list[str] = []
         self.helper = gds_helper(
             Field("review_date"),
             radio_choices("outcome", ReviewOutcome.choices, {
@@ -308,6 +349,10 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         data = self.cleaned_data
         timetable = self.timetable
         today = timezone.localdate()
+        if data.get("version") is None:
+            # Not sent from this page (the hidden field is always there): refuse to guess.
+            self.errors.pop("version", None)
+            self.add_error(None, ERROR_REVIEW_PAGE_OUT_OF_DATE)
         reviewed: date | None = data.get("review_date")
         if reviewed:
             last = timetable.reviews.order_by("-review_date").first()
@@ -350,6 +395,8 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
             self._check_next_review("next_review_date", reviewed,
                                     new_end or timetable.planned_end_date)
 
+        self._check_closed_days(data)
+
         # A timetable that goes on must still be agreed with the parent; ending it needs no
         # agreement (full-time education is every pupil's entitlement).
         if outcome in (ReviewOutcome.CONTINUE, ReviewOutcome.CHANGED) and (
@@ -357,6 +404,23 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
             self.add_error("parent_agreed",
                            "A part-time timetable can only continue if the parent agrees to it")
         return data
+
+    def _check_closed_days(self, data: dict[str, Any]) -> None:
+        """A review on Christmas Day or a closure day is most likely a slip: ask once, and
+        keep the date if the person sends the same date again (it is in ``confirmed_dates``)."""
+        confirmed = set((data.get("confirmed_dates") or "").split(","))
+        asked: set[date] = set()
+        for name in self.DATE_FIELDS:
+            day: date | None = data.get(name)
+            # next_review_date repeats continue_next_review_date under "Continue as agreed".
+            if day is None or name in self.errors or day in asked:
+                continue
+            asked.add(day)
+            why = school_closed_on(self.timetable.school, day)
+            if why:
+                self.dates_to_confirm.append(day.isoformat())
+                if day.isoformat() not in confirmed:
+                    self.add_error(name, ERROR_REVIEW_DATE_ON_CLOSED_DAY.format(day=day, why=why))
 
     def _check_next_review(self, name: str, reviewed: date | None, end: date) -> None:
         value: date | None = self.cleaned_data.get(name)

@@ -218,6 +218,11 @@ class LeaverReturn(SchoolReturn):
     s2s_lost_pupil_uploaded = models.BooleanField(
         "uploaded to the s2s Lost Pupils Database", default=False
     )
+    # Issue 12 A12: an unknown destination is sent (and referred) at once; the s2s upload is
+    # a follow-up the school confirms later from the return's page, reminded by the
+    # late_returns job (once: s2s_reminded_at) if not confirmed in time.
+    s2s_confirmed_at = models.DateTimeField(null=True, blank=True)
+    s2s_reminded_at = models.DateTimeField(null=True, blank=True)
     # Set by the unmatched-leavers job (issue 4) when no joiner return came in time.
     transition_flagged_at = models.DateTimeField(null=True, blank=True)
 
@@ -227,11 +232,6 @@ class LeaverReturn(SchoolReturn):
             models.CheckConstraint(
                 condition=Q(deletion_date__gte=F("ground_met_date")),
                 name="leaver_deleted_after_ground_met",
-            ),
-            models.CheckConstraint(
-                condition=~Q(destination_type=DestinationType.UNKNOWN)
-                | Q(s2s_lost_pupil_uploaded=True),
-                name="leaver_unknown_destination_uploaded_to_s2s",
             ),
             models.CheckConstraint(
                 condition=~Q(destination_type=DestinationType.IN_AREA)

@@ -16,9 +16,16 @@ from cme.audit import log_access
 from cme.models import AccessAction
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
-from schools.models import PartTimeTimetable, ReturnKind, ReturnStatus, SchoolReturn
+from schools.models import (
+    DestinationType,
+    LeaverReturn,
+    PartTimeTimetable,
+    ReturnKind,
+    ReturnStatus,
+    SchoolReturn,
+)
 from schools.selectors import returns_visible_to, schools_for_user
-from schools.services import ReturnError, return_submit
+from schools.services import ReturnError, leaver_s2s_upload_confirm, return_submit
 from schools.views.common import (
     SESSION_SCHOOL,
     current_school,
@@ -251,7 +258,33 @@ def _return_page(request: HttpRequest, school_return: SchoolReturn) -> HttpRespo
     detail = context["detail"]
     if isinstance(detail, PartTimeTimetable) and detail.ended_on is None:
         context["review_url"] = reverse("schools:timetable_review", args=[school_return.reference])
+    if (
+        isinstance(detail, LeaverReturn)
+        and detail.destination_type == DestinationType.UNKNOWN
+        and not detail.s2s_lost_pupil_uploaded
+    ):
+        context["s2s_url"] = reverse("schools:return_s2s_confirm", args=[school_return.reference])
     return render(request, "schools/return_detail.html", context)
+
+
+@school_staff_only
+@require_POST
+def return_s2s_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    """ "We have uploaded to s2s": the follow-up of a leaver sent with an unknown destination
+    (issue 12 A12). Scoped first: another school's return is a 404."""
+    user = acting_user(request)
+    school_return = get_object_or_404(
+        returns_visible_to(user).filter(kind=ReturnKind.LEAVER), reference=reference
+    )
+    leaver = school_return.detail()
+    assert isinstance(leaver, LeaverReturn)  # noqa: S101 - kind=leaver above
+    try:
+        leaver_s2s_upload_confirm(leaver=leaver, by=user)
+    except ReturnError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Thank you: we have recorded that you uploaded the record to s2s")
+    return redirect("schools:return_detail", reference=reference)
 
 
 def detail_context(school_return: object) -> dict[str, object]:

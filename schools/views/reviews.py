@@ -10,10 +10,16 @@ from django.views.decorators.http import require_http_methods
 from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
-from schools.forms.part_time import TimetableReviewForm
+from schools.forms.part_time import TimetableReviewForm, form_with_version
 from schools.models import PartTimeTimetable, ReturnKind, ReviewOutcome
 from schools.selectors import returns_visible_to
-from schools.services import ERROR_TIMETABLE_ENDED, ReturnError, timetable_review_record
+from schools.services import (
+    ERROR_TIMETABLE_ENDED,
+    ReturnError,
+    StaleReviewError,
+    timetable_review_record,
+    timetable_version,
+)
 
 
 @school_staff_only
@@ -34,7 +40,22 @@ def timetable_review(request: HttpRequest, reference: str) -> HttpResponse:
         if form.is_valid():
             try:
                 review = timetable_review_record(
-                    timetable=timetable, review=form.save(commit=False), by=user
+                    timetable=timetable,
+                    review=form.save(commit=False),
+                    by=user,
+                    version=form.cleaned_data["version"],
+                )
+            except StaleReviewError as exc:
+                # Someone else's review was saved first: show it, keep what was typed, and
+                # let this person decide (saving again is on the version they now see).
+                timetable.refresh_from_db()
+                form_with_version(form, timetable_version(timetable))
+                form.add_error(None, str(exc))
+                log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
+                return render(
+                    request,
+                    "schools/timetable_review.html",
+                    {"form": form, "object": timetable},
                 )
             except ReturnError as exc:
                 messages.error(request, str(exc))
@@ -51,6 +72,11 @@ def timetable_review(request: HttpRequest, reference: str) -> HttpResponse:
         form = TimetableReviewForm(timetable=timetable)
     # The page names the pupil: showing it is a view of the return.
     log_access(request, AccessAction.VIEW_RETURN, obj=school_return)
-    return render(request, "schools/timetable_review.html", {
-        "form": form, "object": timetable,
-    })
+    return render(
+        request,
+        "schools/timetable_review.html",
+        {
+            "form": form,
+            "object": timetable,
+        },
+    )

@@ -292,6 +292,26 @@ def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, ma
     )
 
 
+def test_a_notification_referred_when_sent_is_not_referred_again_at_the_threshold(
+    calendar, school_a, staff_a, manager
+):
+    """Issue 12 A9: whereabouts unknown is referred when the school sends it; the sweep at
+    the deletion threshold does not put the same child in triage a second time."""
+    from referrals.services import referral_raise_from_return
+
+    notification = absence(
+        school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.UNKNOWN
+    )
+    referral_raise_from_return(
+        school_return=notification, trigger=SystemTrigger.ABSENCE_WHEREABOUTS_UNKNOWN
+    )
+    with on(date(2026, 5, 19)):
+        run("continuous_absence")
+    assert list(Referral.objects.values_list("trigger", flat=True)) == [
+        SystemTrigger.ABSENCE_WHEREABOUTS_UNKNOWN
+    ]
+
+
 def test_the_sweep_only_flags_the_follow_up_raises_the_referral_once(
     calendar, school_a, staff_a, manager
 ):

@@ -112,7 +112,8 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
     assert saved.reference.startswith("CA-")
     assert saved.school == school_a
     assert saved.created_by == staff_a
-    assert saved.status == ReturnStatus.RECEIVED
+    # Whereabouts unknown: referred to CME at once (issue 12 A9).
+    assert saved.status == ReturnStatus.REFERRED
     assert saved.first_day_of_absence == date(2026, 11, 2)
     assert saved.absence_type == AbsenceType.UNAUTHORISED
     assert saved.leave_end_date is None
@@ -121,6 +122,45 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
     assert saved.enquiries == ["phone", "home_visit"]
     assert saved.parents.get().name == "Jo Hart"
     assert saved.reference in page(client_a.get(sent["Location"]))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_whereabouts_unknown_raises_a_referral_in_triage_at_once(client_a, school_a, calendar):
+    """Issue 12 A9: the school is told the team "will treat this as a potential missing
+    child": the notification raises a CME referral when it is sent, which triage lists."""
+    from casework.selectors import triage_queue
+    from referrals.models import Channel, Referral, SystemTrigger
+
+    client_a.post(START, absence_post(whereabouts="unknown"))
+    sent = client_a.post(CHECK)
+    saved = AbsenceNotification.objects.get()
+    referral = Referral.objects.get()
+    assert referral.source_return_id == saved.pk
+    assert referral.trigger == SystemTrigger.ABSENCE_WHEREABOUTS_UNKNOWN
+    assert referral.channel == Channel.SYSTEM
+    assert referral.referring_school == school_a
+    assert (referral.first_name, referral.last_name) == ("Lily", "Hart")
+    assert referral.date_of_birth == date(2013, 1, 9)
+    assert referral.people.get().name == "Jo Hart"
+    assert list(triage_queue()) == [referral]
+    saved.refresh_from_db()
+    assert saved.status == ReturnStatus.REFERRED
+    # The confirmation says what has happened, and it is true.
+    content = page(client_a.get(sent["Location"]))
+    assert "referred Lily Hart to the Children Missing Education team" in content
+    assert "potential missing child" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_whereabouts_known_raises_no_referral(client_a, calendar):
+    from referrals.models import Referral
+
+    client_a.post(START, absence_post(whereabouts="known"))
+    sent = client_a.post(CHECK)
+    assert sent.status_code == 302
+    assert AbsenceNotification.objects.get().status == ReturnStatus.RECEIVED
+    assert not Referral.objects.exists()
+    assert "referred" not in page(client_a.get(sent["Location"]))
 
 
 @time_machine.travel(NOW, tick=False)

@@ -127,6 +127,65 @@ def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, 
     assert not Notification.objects.exists()
 
 
+def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
+    school_a, school_b, staff_a, staff_b, manager, django_capture_on_commit_callbacks
+):
+    """Issue 12 A12: a leaver sent with an unknown destination before its s2s upload; the
+    school's staff are reminded (once) if it is not confirmed within 3 school days."""
+    from django.urls import reverse
+
+    from schools.models import DestinationType
+    from schools.services import leaver_s2s_upload_confirm
+    from tests.factories import TermFactory
+
+    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+
+    def lost(school, **fields):
+        return LeaverReturnFactory(
+            school=school,
+            ground_met_date=date(2026, 11, 23),
+            deletion_date=date(2026, 11, 23),
+            destination_type=DestinationType.UNKNOWN,
+            destination_school_name="",
+            destination_la="",
+            s2s_lost_pupil_uploaded=False,
+            **fields,
+        )
+
+    with on(TODAY, hour=10):  # sent on Monday 23 November
+        waiting = lost(school_a)
+        confirmed = lost(school_a)
+        elsewhere = lost(school_b)
+        known = LeaverReturnFactory(school=school_a, ground_met_date=TODAY, deletion_date=TODAY)
+    leaver_s2s_upload_confirm(leaver=confirmed, by=staff_a)
+    with on(date(2026, 11, 26)):  # Thursday: Tuesday and Wednesday have passed, not 3 days
+        assert "s2s" not in run("late_returns", "--dry-run")
+        assert "s2s" not in run("late_returns")
+    assert not Notification.objects.exists()
+    with on(date(2026, 11, 27)), django_capture_on_commit_callbacks(execute=True):
+        dry = run("late_returns", "--dry-run")
+        first = run("late_returns")
+        second = run("late_returns")
+    for out in (dry, first):
+        assert f"{waiting.reference} s2s" in out and f"{elsewhere.reference} s2s" in out
+        assert confirmed.reference not in out and known.reference not in out
+    assert "s2s" not in second
+    for leaver in (waiting, elsewhere):
+        leaver.refresh_from_db()
+        assert leaver.s2s_reminded_at is not None
+    reminders = Notification.objects.filter(key__startswith="s2s:").order_by("user__pk")
+    assert {(n.user, n.key) for n in reminders} == {
+        (staff_a, f"s2s:{waiting.reference}"),
+        (staff_b, f"s2s:{elsewhere.reference}"),
+    }
+    note = reminders.get(user=staff_a)
+    assert note.url == reverse("schools:return_detail", args=[waiting.reference])
+    assert waiting.reference in note.title and waiting.last_name not in note.body
+    with on(date(2026, 11, 30)):
+        run("late_returns")
+    assert Notification.objects.filter(key__startswith="s2s:").count() == 2
+
+
 def test_the_board_report_counts_late_returns_per_school(late_joiner, school_b):
     with on(date(2026, 11, 20)):
         JoinerReturnFactory(school=school_b, admission_date=date(2026, 11, 2), is_late=True)

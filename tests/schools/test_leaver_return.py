@@ -539,13 +539,7 @@ DESTINATION_CASES = [
         "destination_country",
         f.ERROR_DESTINATION_COUNTRY_REQUIRED,
     ),
-    ("unknown", {}, "s2s_lost_pupil_uploaded", f.ERROR_S2S_REQUIRED),
-    (
-        "unknown",
-        {"s2s_lost_pupil_uploaded": "no"},
-        "s2s_lost_pupil_uploaded",
-        f.ERROR_S2S_NOT_UPLOADED,
-    ),
+    # "unknown" asks nothing that must be answered: the s2s upload is a follow-up (A12).
     ("", {}, "destination_type", f.ERROR_DESTINATION_REQUIRED),
 ]
 
@@ -578,10 +572,87 @@ def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a)
     client_a.post(START, leaver_post(ground="b", **UNKNOWN))
     check = client_a.get(CHECK).content.decode()
     assert "s2s Lost Pupils Database" in check
-    assert "Key leaver information is missing: new school" in check
+    assert "Key leaver information is missing: the new school" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
     assert saved.destination_type == "unknown" and saved.s2s_lost_pupil_uploaded is True
+
+
+@pytest.mark.parametrize("uploaded", ["no", None], ids=["not yet", "not answered"])
+@time_machine.travel(NOW, tick=False)
+def test_unknown_destination_is_sent_without_the_s2s_upload_and_referred_at_once(
+    client_a, uploaded
+):
+    """Issue 12 A12: the s2s question no longer holds the urgent return (and its referral)."""
+    from referrals.models import Referral, SystemTrigger
+
+    answers = {"destination_type": "unknown", "s2s_lost_pupil_uploaded": uploaded}
+    response = client_a.post(START, leaver_post(ground="b", **answers))
+    assert response.status_code == 302, errors(response)
+    check = client_a.get(CHECK).content.decode()
+    assert "You have not yet uploaded a lost pupil record" in check
+    assert "within 3 school days" in check
+    sent = client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    assert saved.s2s_lost_pupil_uploaded is False and saved.s2s_confirmed_at is None
+    assert saved.status == ReturnStatus.REFERRED
+    referral = Referral.objects.get(source_return=saved)
+    assert referral.trigger == SystemTrigger.UNKNOWN_DESTINATION
+    assert "not yet confirmed its s2s Lost Pupils Database upload" in referral.details
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_school_confirms_the_s2s_upload_later_from_the_returns_page(
+    client_a, client_b, staff_a
+):
+    client_a.post(
+        START, leaver_post(ground="b", destination_type="unknown", s2s_lost_pupil_uploaded="no")
+    )
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    detail = reverse("schools:return_detail", args=[saved.reference])
+    confirm = reverse("schools:return_s2s_confirm", args=[saved.reference])
+    page = client_a.get(detail).content.decode()
+    assert "Not yet confirmed" in page and f'action="{confirm}"' in page
+    assert "We have uploaded to s2s" in page
+    # Only the school's own staff, and only by POST.
+    assert client_b.post(confirm).status_code == 404
+    assert client_a.get(confirm).status_code == 405
+    saved.refresh_from_db()
+    assert saved.s2s_lost_pupil_uploaded is False
+
+    response = client_a.post(confirm)
+    assert response["Location"] == detail
+    saved.refresh_from_db()
+    assert saved.s2s_lost_pupil_uploaded is True
+    assert saved.s2s_confirmed_at is not None
+    latest = saved.history.latest("history_date", "history_id")
+    assert latest.s2s_lost_pupil_uploaded is True
+    assert latest.history_user == staff_a
+    assert (
+        latest.history_change_reason == "The school confirmed the s2s Lost Pupils Database upload"
+    )
+    page = client_a.get(detail).content.decode()
+    assert "We have uploaded to s2s" not in page
+    assert "the school confirmed it on 23 November 2026" in page
+    # A second confirmation (a double click) changes nothing.
+    rows = saved.history.count()
+    client_a.post(confirm)
+    assert saved.history.count() == rows
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_known_destination_has_no_s2s_follow_up(client_a, cedar):
+    client_a.post(START, leaver_post(destination_school=str(cedar.pk)))
+    client_a.post(CHECK)
+    saved = LeaverReturn.objects.get()
+    page = client_a.get(reverse("schools:return_detail", args=[saved.reference])).content.decode()
+    assert "We have uploaded to s2s" not in page
+    confirm = reverse("schools:return_s2s_confirm", args=[saved.reference])
+    client_a.post(confirm)
+    saved.refresh_from_db()
+    assert saved.s2s_lost_pupil_uploaded is False
 
 
 # -- what is saved and shown ---------------------------------------------------------------------
@@ -683,7 +754,10 @@ def test_missing_key_leaver_information_warns_but_does_not_block(client_a, cedar
         ),
     )
     check = client_a.get(CHECK).content.decode()
-    assert "Key leaver information is missing: new address, confirmation of admission." in check
+    assert (
+        "Key leaver information is missing: the new address, confirmation of admission from "
+        "the new school." in check
+    )
     assert "Children Missing Education team will be told" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()

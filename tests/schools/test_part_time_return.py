@@ -20,7 +20,12 @@ from schools.forms.part_time import (
 )
 from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, TimetableReview
 from schools.services import ERROR_TIMETABLE_ENDED
-from tests.factories import JoinerReturnFactory, PartTimeTimetableFactory
+from tests.factories import (
+    ClosureFactory,
+    JoinerReturnFactory,
+    PartTimeTimetableFactory,
+    SchoolFactory,
+)
 
 NOW = "2026-11-23 10:00:00+00:00"  # a Monday
 START = reverse("schools:return_start", kwargs={"kind": "part_time"})
@@ -249,6 +254,7 @@ def review_post(outcome: str = "continue", **overrides: str) -> dict[str, str]:
         "outcome": outcome,
         "parent_agreed": "yes",
         "notes": "Going well",
+        "version": "0",  # the page's hidden version: no review saved yet
     }
     if outcome == "continue":
         data |= day("continue_next_review_date", date(2026, 12, 11))
@@ -284,7 +290,9 @@ def test_the_review_page_names_the_pupil_so_showing_it_is_logged(client_a, staff
     assert response.status_code == 200
     row = AccessLog.objects.get()
     assert (row.action, row.user, row.object_id) == (
-        AccessAction.VIEW_RETURN, staff_a, timetable.pk
+        AccessAction.VIEW_RETURN,
+        staff_a,
+        timetable.pk,
     )
 
 
@@ -455,6 +463,205 @@ def test_a_review_cannot_be_dated_before_the_last_one(client_a, timetable, staff
     assert "on or after the last review, 20 November 2026" in page(response)
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_stale_second_review_is_refused_and_shown_again_as_typed(
+    client_a, staff_a, school_a, timetable
+):
+    """Two people open the review page; the first saves. The second, still on the old
+    version, is told and sees the form again with what they typed: nothing overridden."""
+    from tests.conftest import client_for
+    from tests.factories import MembershipFactory, UserFactory
+
+    colleague = UserFactory(email="cara@alder.sch.uk", full_name="Cara Cole")
+    MembershipFactory(user=colleague, school=school_a)
+    other = client_for(colleague)
+    opened = client_a.get(review_url(timetable)).context["form"]
+    assert opened["version"].value() == 0
+    assert 'name="version" value="0"' in page(other.get(review_url(timetable)))
+
+    first = other.post(review_url(timetable), review_post())
+    assert first.status_code == 302
+    stale = client_a.post(
+        review_url(timetable),
+        review_post(
+            "changed",
+            hours_per_week="20",
+            notes="Mine: more hours",
+            **day("next_review_date", date(2026, 12, 18)),
+        ),
+    )
+    assert stale.status_code == 200
+    content = page(stale)
+    assert "There is a problem" in content
+    assert (
+        "Another review of this part-time timetable was saved on 23 November 2026 at 10am"
+        in content
+    )
+    assert "by Cara Cole" in content
+    assert "Mine: more hours" in content and 'value="20"' in content
+    # Nothing of the stale review was saved; the first review stands.
+    review = TimetableReview.objects.get()
+    assert review.created_by == colleague
+    timetable.refresh_from_db()
+    assert timetable.hours_per_week == Decimal("15")
+    assert timetable.next_review_date == date(2026, 12, 11)
+    # The form is now on the version it shows: saving again is a deliberate second review.
+    version = stale.context["form"]["version"].value()
+    assert str(version) == str(review.pk)
+    assert f'name="version" value="{review.pk}"' in content
+    again = client_a.post(
+        review_url(timetable),
+        review_post(
+            "changed",
+            hours_per_week="20",
+            version=str(version),
+            **day("next_review_date", date(2026, 12, 11)),
+        ),
+    )
+    assert again.status_code == 302
+    assert TimetableReview.objects.count() == 2
+    timetable.refresh_from_db()
+    assert timetable.hours_per_week == Decimal("20")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_review_without_the_pages_version_is_not_saved(client_a, timetable):
+    data = review_post()
+    del data["version"]
+    response = client_a.post(review_url(timetable), data)
+    assert response.status_code == 200
+    assert "This page is out of date" in page(response)
+    assert not TimetableReview.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviews_at_the_same_moment_from_one_version_save_one(school_a, staff_a):
+    """The version is checked with the timetable locked (select_for_update): of two saves
+    from the same version at the same moment, the second waits, then is refused."""
+    import threading
+
+    from django.db import connection
+
+    from schools.services import StaleReviewError, timetable_review_record
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    with time_machine.travel(NOW, tick=False):
+        timetable = PartTimeTimetableFactory(
+            school=school_a,
+            start_date=date(2026, 11, 2),
+            planned_end_date=date(2027, 1, 29),
+            next_review_date=date(2026, 11, 20),
+        )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def review() -> None:
+        try:
+            barrier.wait(timeout=10)
+            timetable_review_record(
+                timetable=timetable,
+                review=TimetableReview(
+                    review_date=date(2026, 11, 20),
+                    outcome=ReviewOutcome.CONTINUE,
+                    next_review_date=date(2026, 12, 11),
+                ),
+                by=staff_a,
+                version=0,
+            )
+            outcomes.append("saved")
+        except StaleReviewError:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=review) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["saved", "stale"]
+    assert TimetableReview.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("review_day", "why"),
+    [
+        (date(2026, 12, 25), "Christmas Day"),
+        (date(2026, 12, 4), "a closure day for Alder Primary School (INSET day)"),
+        (date(2026, 12, 7), "a closure day for every school in the area (Polling day)"),
+    ],
+    ids=["Christmas Day", "the school's closure", "an LA-wide closure"],
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_next_review_on_a_closed_day_is_warned_about_on_the_check_page(
+    client_a, school_a, review_day, why
+):
+    ClosureFactory(school=school_a, date=date(2026, 12, 4))
+    ClosureFactory(date=date(2026, 12, 7), reason="Polling day")
+    ClosureFactory(school=SchoolFactory(urn=100099), date=date(2026, 12, 10))
+    response = client_a.post(
+        START,
+        part_time_post(
+            **day("next_review_date", review_day), **day("planned_end_date", date(2027, 1, 29))
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    content = page(client_a.get(CHECK))
+    assert f"The next review date, {review_day:%-d %B %Y}, is {why}" in content
+    assert "govuk-warning-text" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_next_review_on_another_schools_closure_or_an_open_day_is_not_warned(client_a):
+    ClosureFactory(school=SchoolFactory(urn=100099), date=date(2026, 12, 10))
+    for review_day in (date(2026, 12, 10), date(2026, 12, 11)):
+        client_a.post(START, part_time_post(**day("next_review_date", review_day)))
+        assert "the school is closed that day" not in page(client_a.get(CHECK))
+
+
+@pytest.mark.parametrize("outcome", ["continue", "changed"])
+@time_machine.travel(NOW, tick=False)
+def test_a_review_on_a_closed_day_needs_confirming(client_a, school_a, timetable, outcome):
+    """The review form has no check page: the date is questioned as an error, and kept if
+    the person sends it again."""
+    ClosureFactory(school=school_a, date=date(2026, 11, 20), reason="INSET day")
+    field = "continue_next_review_date" if outcome == "continue" else "next_review_date"
+    data = review_post(outcome, **day(field, date(2026, 12, 25)))
+    if outcome == "changed":
+        data["hours_per_week"] = "18"
+    first = client_a.post(review_url(timetable), data)
+    assert first.status_code == 200
+    errors = first.context["form"].errors
+    assert errors["review_date"] == [
+        "20 November 2026 is a closure day for Alder Primary School (INSET day): the school is "
+        "closed that day. Check the date. If it is right, select \u2018Save review\u2019 again "
+        "to keep it"
+    ]
+    assert errors[field][0].startswith("25 December 2026 is Christmas Day")
+    assert list(errors) == ["review_date", field]  # asked once for each date
+    assert not TimetableReview.objects.exists()
+    content = page(first)
+    assert 'name="confirmed_dates" value="2026-11-20,2026-12-25"' in content
+    assert "Going well" in content  # what was typed is kept
+    again = client_a.post(
+        review_url(timetable), {**data, "confirmed_dates": "2026-11-20,2026-12-25"}
+    )
+    assert again.status_code == 302
+    review = TimetableReview.objects.get()
+    assert review.review_date == date(2026, 11, 20)
+    assert review.next_review_date == date(2026, 12, 25)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_confirmed_date_does_not_confirm_another(client_a, school_a, timetable):
+    data = review_post(**day("continue_next_review_date", date(2026, 12, 25)))
+    response = client_a.post(review_url(timetable), {**data, "confirmed_dates": "2026-12-24"})
+    assert "continue_next_review_date" in response.context["form"].errors
+    assert not TimetableReview.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
 def test_other_schools_staff_cannot_review_a_timetable(client_b, timetable):
     with time_machine.travel(NOW, tick=False):
         assert client_b.get(review_url(timetable)).status_code == 404

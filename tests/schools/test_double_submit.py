@@ -1,0 +1,280 @@
+"""Issue 12 A4: "Accept and send" is idempotent (the check page's one-time token).
+
+A double click, or a retry after a lost answer, sends the same check page twice: one return
+(or referral) is recorded and both answers show the first one's confirmation. Two requests
+at the same moment (two threads, PostgreSQL) record one as well.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from cme.models import User
+from referrals.models import Referral
+from schools.models import ReturnKind, School, SchoolReturn
+from tests.conftest import client_for
+from tests.factories import SchoolFactory, TermFactory
+from tests.referrals.helpers import referral_post
+from tests.schools.test_absence_return import absence_post
+from tests.schools.test_joiner_return import joiner_post
+from tests.schools.test_leaver_return import leaver_post
+from tests.schools.test_part_time_return import part_time_post
+
+NOW = "2026-11-23 10:00:00+00:00"  # a Monday
+
+
+def answers(kind: ReturnKind, cedar: School) -> dict[str, Any]:
+    """Valid answers for each kind (the forms' own tests' defaults)."""
+    if kind == ReturnKind.LEAVER:
+        return leaver_post(destination_school=str(cedar.pk))
+    return {
+        ReturnKind.JOINER: joiner_post,
+        ReturnKind.PART_TIME: part_time_post,
+        ReturnKind.ABSENCE: absence_post,
+    }[kind]()
+
+
+def urls(kind: ReturnKind) -> tuple[str, str]:
+    return (
+        reverse("schools:return_start", kwargs={"kind": kind.value}),
+        reverse("schools:return_check", kwargs={"kind": kind.value}),
+    )
+
+
+@pytest.fixture
+def cedar(db: None) -> School:
+    return SchoolFactory(urn=100010, name="Cedar Primary School")
+
+
+@pytest.fixture
+def terms(db: None) -> None:
+    TermFactory(name="Autumn 1 2026", start="2026-09-02", end="2026-10-23")
+    TermFactory(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
+
+
+def check_page(client: Client, kind: ReturnKind, cedar: School) -> str:
+    """Fill in the form, open the check page; the check page's token."""
+    start, check = urls(kind)
+    response = client.post(start, answers(kind, cedar))
+    assert response.status_code == 302, response.context["form"].errors
+    page = client.get(check)
+    assert page.status_code == 200
+    return str(page.context["submission_token"])
+
+
+@pytest.mark.parametrize("kind", list(ReturnKind), ids=[k.value for k in ReturnKind])
+@time_machine.travel(NOW, tick=False)
+def test_the_same_check_page_sent_twice_records_one_return(client_a, cedar, terms, kind):
+    token = check_page(client_a, kind, cedar)
+    _, check = urls(kind)
+    first = client_a.post(check, {"submission_token": token})
+    again = client_a.post(check, {"submission_token": token})  # a double click or a retry
+    assert SchoolReturn.objects.filter(kind=kind).count() == 1
+    saved = SchoolReturn.objects.get(kind=kind)
+    receipt = reverse("schools:return_submitted", args=[saved.reference])
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == receipt
+    for _ in (first, again):
+        page = client_a.get(receipt).content.decode()
+        assert "Return sent" in page and saved.reference in page
+
+
+@pytest.mark.parametrize("kind", list(ReturnKind), ids=[k.value for k in ReturnKind])
+@time_machine.travel(NOW, tick=False)
+def test_a_retry_after_a_lost_answer_finds_the_return_without_the_token_in_the_session(
+    client_a, cedar, terms, kind
+):
+    """The answer to the first send was lost; the browser sends the same page again. The
+    session has already forgotten the draft and its token: the posted token finds the return."""
+    token = check_page(client_a, kind, cedar)
+    _, check = urls(kind)
+    client_a.post(check, {"submission_token": token})
+    again = client_a.post(check, {"submission_token": token})
+    saved = SchoolReturn.objects.get()
+    assert again["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    # A new return after that is a new submission, with a new token.
+    assert check_page(client_a, kind, cedar) != token
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_schools_token_does_not_show_its_return(client_a, client_b, cedar, terms):
+    token = check_page(client_a, ReturnKind.JOINER, cedar)
+    _, check = urls(ReturnKind.JOINER)
+    client_a.post(check, {"submission_token": token})
+    # Staff of another school replaying the token: no draft of theirs, so back to the form.
+    response = client_b.post(check, {"submission_token": token})
+    assert response["Location"] == urls(ReturnKind.JOINER)[0]
+    assert SchoolReturn.objects.count() == 1
+
+
+# -- the signed-in referral ------------------------------------------------------------------
+
+NEW = reverse("referrals:new")
+NEW_CHECK = reverse("referrals:new_check")
+
+
+def referral_check_page(client: Client, school: School) -> str:
+    data = referral_post(
+        referrer_type="school",
+        referrer_name="Alice Alder",
+        referrer_organisation="Alder Primary School",
+        referrer_email="alice@alder.sch.uk",
+        last_school=str(school.pk),
+        last_school_name="",
+    )
+    response = client.post(NEW, data)
+    assert response.status_code == 302, response.context["form"].errors
+    return str(client.get(NEW_CHECK).context["submission_token"])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_signed_in_referral_sent_twice_records_one(client_a, school_a):
+    token = referral_check_page(client_a, school_a)
+    first = client_a.post(NEW_CHECK, {"submission_token": token})
+    again = client_a.post(NEW_CHECK, {"submission_token": token})
+    referral = Referral.objects.get()
+    sent = reverse("referrals:new_sent", args=[referral.reference])
+    assert first["Location"] == again["Location"] == sent
+    for _ in (first, again):
+        page = client_a.get(sent)
+        assert page.status_code == 200 and referral.reference in page.content.decode()
+
+
+# -- at the same moment (PostgreSQL) ---------------------------------------------------------
+
+
+def at_once(post: Callable[[], Any], n: int = 2) -> list[Any]:
+    """Run ``post`` in ``n`` threads released together; their answers."""
+    barrier = threading.Barrier(n)
+    answers: list[Any] = [None] * n
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            answers[i] = post()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return answers
+
+
+def both_past_the_check(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """Hold each of the first two sends just before its INSERT (``module.new_reference`` is
+    called after the "already sent?" look-up) until both are there: the two requests have
+    both found nothing and both insert, so the database's unique token decides. The
+    references handed out, to show both got that far."""
+    barrier = threading.Barrier(2)
+    made: list[str] = []
+    lock = threading.Lock()
+    real = module.new_reference
+
+    def held(prefix: str) -> str:
+        with lock:
+            first_two = len(made) < 2
+            made.append(prefix)
+        if first_two:
+            barrier.wait(timeout=10)
+        return str(real(prefix))
+
+    monkeypatch.setattr(module, "new_reference", held)
+    return made
+
+
+def same_session(client: Client) -> Client:
+    """Another browser tab: the same session cookie."""
+    other = Client()
+    other.cookies = client.cookies
+    return other
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and concurrent inserts: PostgreSQL"
+)
+
+
+@needs_postgres
+@pytest.mark.parametrize("kind", list(ReturnKind), ids=[k.value for k in ReturnKind])
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(NOW, tick=False)
+def test_two_sends_at_the_same_moment_record_one_return(
+    kind: ReturnKind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import schools.services
+
+    school = SchoolFactory(urn=100001, name="Alder Primary School")
+    cedar = SchoolFactory(urn=100010, name="Cedar Primary School")
+    TermFactory(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
+    staff = _staff_of(school)
+    client = client_for(staff)
+    token = check_page(client, kind, cedar)
+    _, check = urls(kind)
+    tabs = [client, same_session(client)]
+    lock = threading.Lock()
+    made = both_past_the_check(monkeypatch, schools.services)
+
+    def post() -> Any:
+        with lock:
+            tab = tabs.pop()
+        return tab.post(check, {"submission_token": token})
+
+    first, second = at_once(post)
+    assert SchoolReturn.objects.count() == 1
+    saved = SchoolReturn.objects.get()
+    receipt = reverse("schools:return_submitted", args=[saved.reference])
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == receipt
+    assert len(made) >= 2  # both requests reached the INSERT
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(NOW, tick=False)
+def test_two_signed_in_referrals_at_the_same_moment_record_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import referrals.services
+
+    school = SchoolFactory(urn=100001, name="Alder Primary School")
+    client = client_for(_staff_of(school))
+    token = referral_check_page(client, school)
+    tabs = [client, same_session(client)]
+    lock = threading.Lock()
+    made = both_past_the_check(monkeypatch, referrals.services)
+
+    def post() -> Any:
+        with lock:
+            tab = tabs.pop()
+        return tab.post(NEW_CHECK, {"submission_token": token})
+
+    first, second = at_once(post)
+    referral = Referral.objects.get()
+    sent = reverse("referrals:new_sent", args=[referral.reference])
+    assert first["Location"] == second["Location"] == sent
+    assert len(made) >= 2  # both requests reached the INSERT
+
+
+def _staff_of(school: School) -> User:
+    from cme.models import Role
+    from schools.models import SchoolMembership
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF)
+    SchoolMembership.objects.create(user=user, school=school)
+    return user
