@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cme.context_processors.service",
             ],
+            # GOV.UK style times and hours (|govuk_time, |govuk_datetime, |hours) everywhere.
+            "builtins": ["cme.templatetags.govuk_format"],
         },
     },
 ]
