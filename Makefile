@@ -44,8 +44,10 @@ migrate: $(VENV)/.runtime
 demo: migrate
 	@# The filesystem broker's folders, before seed_demo's first notifications are queued.
 	@mkdir -p var/celery/queue var/celery/processed var/celery/control
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)
 
+# scripts/run-dev.sh prints the demo sign-ins once, as the server starts: not seed_demo too.
+run: SEED_DEMO_ARGS := --no-sign-ins
 run: demo
 	@bash scripts/run-dev.sh
 

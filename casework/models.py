@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -302,4 +304,24 @@ class Event(models.Model):
         indexes = [models.Index(fields=["child", "-occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.summary}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The chronology's heading for the entry: its kind, then its summary, without saying
+        the same thing twice. A summary that already says what kind of entry it is ("Closed:
+        Moved abroad", "Case CS-1 opened: …", "Note added") is the whole title; any other is
+        led by its kind ("Enquiry: Home visit: no answer")."""
+        return event_title(self.get_kind_display(), self.summary)
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def event_title(kind_label: str, summary: str) -> str:
+    """``"<kind>: <summary>"``, or the summary alone when every word of the kind's label is
+    already a word of it (so nothing is repeated)."""
+    said = set(_WORD.findall(summary.lower()))
+    if not summary or set(_WORD.findall(kind_label.lower())) <= said:
+        return summary or kind_label
+    return f"{kind_label}: {summary}"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -131,3 +131,32 @@ class RejectNulMiddleware:
         if "\x00" in request.path or "%00" in query or "\x00" in unquote(query):
             return HttpResponseBadRequest("Bad request", content_type="text/plain")
         return self.get_response(request)
+
+
+class GovukNotFoundUnderDebugMiddleware:
+    """Under DEBUG (`make run`) Django answers a 404 with its technical page (the URL patterns,
+    the exception) instead of handler404's GOV.UK page: a demo or a trial sees a page the
+    service never shows. Here a path that matches no URL, and an Http404 from a view, get the
+    GOV.UK page under DEBUG too. With DEBUG off it does nothing (Django uses handler404)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info)
+            except Resolver404:
+                return self._not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404):
+            return self._not_found(request)
+        return None
+
+    @staticmethod
+    def _not_found(request: HttpRequest) -> HttpResponse:
+        from cme.errors import not_found
+
+        return not_found(request)

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "cme.middleware.ContentSecurityPolicyMiddleware",
     "cme.middleware.NoStoreForSignedInMiddleware",
     "cme.middleware.RequireOTPMiddleware",
+    # DEBUG (make run) only: the GOV.UK 404 page, not Django's technical one.
+    "cme.middleware.GovukNotFoundUnderDebugMiddleware",
     # Last: turns a lockout into the lockout page (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.service",
             ],
+            # GOV.UK style times and hours (|govuk_time, |govuk_datetime, |hours) everywhere.
+            "builtins": ["cme.templatetags.govuk_format"],
         },
     },
 ]
@@ -256,7 +260,9 @@ CME_TRUSTED_PROXIES = env.list("CME_TRUSTED_PROXIES", default=[])
 CME_PUBLIC_REFERRAL_RATE = env("CME_PUBLIC_REFERRAL_RATE", default="10/h")
 
 # Celery: the app is in config/celery.py. `make run` uses kombu's filesystem transport (no server).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# With a host in the URL: "filesystem://" made kombu warn "No hostname was supplied" at start.
+DEV_BROKER_URL = "filesystem://localhost//"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=DEV_BROKER_URL)
 _celery_dir = VAR_DIR / "celery"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
@@ -391,11 +397,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_4xx_traceback": {"()": "cme.log_filters.NoTracebackFor4xx"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines can carry query strings; never log them at INFO in production.
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        # A 403 or 404 is one line, not a traceback (the exception is how Django answers).
+        "django.request": {"filters": ["no_4xx_traceback"]},
         # WeasyPrint logs every page it lays out at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

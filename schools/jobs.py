@@ -282,7 +282,11 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
         for _pk, school_id, reference in sorted(rows, key=lambda r: (r[1], r[2])):
             by_school[school_id].append(reference)
         bodies: dict[int, str] = {}  # one render per count, not per school
-        url = reverse("schools:return_list")
+        list_url = reverse("schools:return_list")
+        # One reverse() for the run: the reference is the only part of a return's URL that changes.
+        before, after = reverse("schools:return_detail", args=[_Sentinel.REFERENCE]).split(
+            _Sentinel.REFERENCE
+        )
         notes = []
         for school_id, references in by_school.items():
             result.flagged.extend(references)
@@ -297,8 +301,10 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
                     "school_id": school_id,
                     "key": f"late:{school_id}:{today:%Y-%m-%d}",
                     "title": f"{count} late school return{'s' if count != 1 else ''} recorded",
+                    # One reference a line (the page shows the body's lines, each linked).
                     "body": bodies[count].replace(_Sentinel.REFERENCES, "\n- ".join(references)),
-                    "url": url,
+                    # One return: its own page; several: the school's list of returns.
+                    "url": f"{before}{references[0]}{after}" if count == 1 else list_url,
                 }
             )
         result.notified += len(insert_notifications(notes))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from casework.events import record_event
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
+from cme.formats import govuk_datetime
 from cme.models import Role, User
 from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
@@ -326,13 +327,12 @@ def referral_mark_duplicate(*, referral: Referral, by: User, case: Case) -> Refe
         kind=EventKind.REFERRAL,
         by=by,
         summary=f"Further referral received: {referral.reference}",
-        detail=f"Received {timezone.localtime(referral.received_at):%-d %B %Y %H:%M}; "
+        detail=f"Received {govuk_datetime(referral.received_at)}; "
         f"recorded as a duplicate of case {case.reference}.",
     )
     _tell_referrer(
         referral,
         f"CME referral {referral.reference}: enquiries already open",
-        "We are already making enquiries about this child. We have added your referral "
-        "to them.",
+        "We are already making enquiries about this child. We have added your referral to them.",
     )
     return referral

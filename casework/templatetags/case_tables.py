@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from cme.formats import govuk_time
 from cme.statutory import compulsory_school_age_note
 
 register = template.Library()
@@ -143,7 +144,7 @@ def triage_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
         out.append(
             format_html(
                 _TRIAGE_ROW,
-                f"{received.day} {received:%b %Y %H:%M}",
+                f"{received.day} {received:%b %Y}, {govuk_time(received)}",
                 f"{before}{r.reference}{after}",
                 r.child_name,
                 r.reference,

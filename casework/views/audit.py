@@ -14,7 +14,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.models import Case, Child
 from cme.access import role_required
@@ -90,18 +90,26 @@ def access_log_search(data: dict[str, Any]) -> QuerySet[AccessLog]:
 
 
 @audit_readers
-@require_GET
+@require_http_methods(["GET", "POST"])
 def audit_search(request: HttpRequest) -> HttpResponse:
-    form = AuditSearchForm(request.GET)
-    # A search with an error finds nothing (the summary says why): dropping only the bad
-    # field would show more of the log than was asked for.
-    rows = access_log_search(form.cleaned_data) if form.is_valid() else AccessLog.objects.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request, "cme/audit.html", {"form": form, "page": page, "query": params.urlencode()}
-    )
+    """The access log, newest first. A search is POSTed (with its CSRF token), as the merge
+    search is: the names and emails of staff searched for never go into a URL (the address
+    bar, the history, a proxy's or the server's log). The results, and their other pages,
+    are on the POST's response; a GET shows the whole log and reads no search from the query
+    string (only ``page``)."""
+    searched = request.method == "POST"
+    if searched:
+        form = AuditSearchForm(request.POST)
+        # A search with an error finds nothing (the summary says why): dropping only the bad
+        # field would show more of the log than was asked for.
+        rows = access_log_search(form.cleaned_data) if form.is_valid() else AccessLog.objects.none()
+        number = request.POST.get("page")
+    else:
+        form = AuditSearchForm()
+        rows = access_log_search({})
+        number = request.GET.get("page")
+    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    return render(request, "cme/audit.html", {"form": form, "page": page, "searched": searched})
 
 
 def _label(model: type[Model], field: str) -> str:

@@ -128,7 +128,7 @@ def _action(
     reference: str,
     form_class: type[CaseActionForm],
     *,
-    title: str,
+    title: str | Callable[[Case], str],
     button: str,
     run: Run,
     done: str,
@@ -141,6 +141,8 @@ def _action(
     gate = restricted_gate(request, case.child_id, case.child.restricted)
     if gate is not None:
         return gate
+    if callable(title):  # a title that depends on the case ("Allocate" or "Reallocate")
+        title = title(case)
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -294,6 +296,11 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def allocate_title(case: Case) -> str:
+    """An unallocated case is allocated, an allocated one reallocated."""
+    return "Reallocate the case" if case.allocated_to_id else "Allocate the case"
+
+
 @managers_only
 def allocate(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: User, d: dict[str, Any]) -> object:
@@ -302,15 +309,8 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
         except AllocationError as exc:
             raise svc.CaseError(str(exc)) from exc
 
-    return _action(
-        request,
-        reference,
-        AllocateForm,
-        title="Reallocate the case",
-        button="Allocate",
-        run=run,
-        done="Case allocated",
-    )
+    return _action(request, reference, AllocateForm, title=allocate_title,
+                   button="Allocate", run=run, done="Case allocated")
 
 
 @caseworkers

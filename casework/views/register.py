@@ -176,6 +176,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "export_query": request.GET.urlencode(),
             "today": timezone.localdate(),
+            # Issue 12, A16: the register's columns need more than GOV.UK's 960px column.
+            "wide_layout": True,
             # Issue 12, A8: on the register, but not counted as CME today.
             "not_csa_count": cases.filter(not_of_compulsory_school_age_q(today)).count()
             if page.paginator.count

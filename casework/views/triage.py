@@ -28,6 +28,7 @@ from casework.services.triage import (
 )
 from cme.access import acting_user, caseworkers
 from cme.audit import log_access
+from cme.formats import govuk_datetime
 from cme.models import AccessAction, User
 from cme.statutory import compulsory_school_age_note
 from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
@@ -166,11 +167,7 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
             "Referral",
             [
                 ("reference", "Reference", referral.reference),
-                (
-                    "received_at",
-                    "Received",
-                    f"{timezone.localtime(referral.received_at):%-d %B %Y, %H:%M}",
-                ),
+                ("received_at", "Received", govuk_datetime(referral.received_at)),
                 ("channel", "How", referral.get_channel_display()),
                 *(
                     [

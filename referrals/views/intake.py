@@ -17,11 +17,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cme import limits
 from cme.access import acting_user, public, school_staff_only, signed_in
+from cme.formats import govuk_time
 from cme.models import User
 from cme.net import client_ip
 from referrals.forms import PublicReferralForm, RecordedReferralForm, ReferralForm
@@ -115,8 +115,7 @@ def _too_many(request: HttpRequest, door: Door) -> HttpResponse:
     free_at = limits.free_at(PUBLIC_SENT, client_ip(request), window)
     when = ""
     if free_at is not None:
-        local = timezone.localtime(free_at + timedelta(minutes=1))
-        when = f"{local:%-I:%M}{'am' if local.hour < 12 else 'pm'}"
+        when = govuk_time(free_at + timedelta(minutes=1))
     context = {"door": door, "check_url": reverse(door.check), "when": when}
     return render(request, "referrals/rate_limited.html", context, status=429)
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
+from cme.formats import hours as hours_text
 from cme.forms import gds_helper
 from schools.forms.base import ReturnForm
 from schools.forms.fields import GdsDateField, TextField, YesNoField
@@ -258,7 +259,7 @@ class PartTimeTimetableForm(ReturnForm):
     def display_value(self, name: str) -> str:
         shown = super().display_value(name)
         if name == "hours_per_week" and shown:
-            return f"{shown} hours"
+            return hours_text(shown)  # "20 hours", not "20.0 hours"
         return shown
 
 

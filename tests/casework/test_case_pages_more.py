@@ -401,7 +401,10 @@ def test_the_returns_tab_shows_an_absence_notification_at_the_deletion_threshold
 
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
     absence = AbsenceNotificationFactory(
-        school=school_b, first_name="Maya", last_name="Patel", date_of_birth=DOB,
+        school=school_b,
+        first_name="Maya",
+        last_name="Patel",
+        date_of_birth=DOB,
         threshold_reached_on=date(2026, 11, 2),
     )
     html = officer_client.get(reverse("cases:returns", args=[case.reference])).content.decode()
@@ -409,3 +412,25 @@ def test_the_returns_tab_shows_an_absence_notification_at_the_deletion_threshold
     assert "Deletion threshold reached</strong>" in row
     leaver_row = html.split(f"{leaver.reference}</a>")[1].split("</tr>")[0]
     assert "Deletion threshold reached" not in leaver_row
+
+
+# -- Issue 12: an unallocated case is allocated, not reallocated ------------------------------
+
+
+def test_an_unallocated_case_offers_allocate_and_an_allocated_one_reallocate(
+    manager_client, officer
+):
+    unallocated = CaseFactory(allocated_to=None)
+    html = manager_client.get(
+        reverse("cases:detail", args=[unallocated.reference])
+    ).content.decode()
+    assert ">Allocate</a>" in html and "Reallocate" not in html
+    page = manager_client.get(reverse("cases:allocate", args=[unallocated.reference]))
+    text = page.content.decode()
+    assert "Allocate the case" in text and "Reallocate" not in text
+
+    allocated = CaseFactory(allocated_to=officer)
+    html = manager_client.get(reverse("cases:detail", args=[allocated.reference])).content.decode()
+    assert ">Reallocate</a>" in html
+    page = manager_client.get(reverse("cases:allocate", args=[allocated.reference]))
+    assert "Reallocate the case" in page.content.decode()

@@ -87,3 +87,57 @@ def test_chronology_by_persona(client, client_a, officer_client, manager_client)
 
 def test_an_unknown_child_is_404(officer_client):
     assert officer_client.get(reverse("cases:chronology", args=[999999])).status_code == 404
+
+
+# -- Issue 12: the chronology does not repeat its own words -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "summary", "title"),
+    [
+        (EventKind.CLOSED, "Closed: Moved abroad", "Closed: Moved abroad"),
+        (
+            EventKind.CASE_OPENED,
+            "Case CS-1 opened: initial investigation due 7 December 2026",
+            "Case CS-1 opened: initial investigation due 7 December 2026",
+        ),
+        (
+            EventKind.RESTRICTED,
+            "Record restricted: address withheld",
+            "Record restricted: address withheld",
+        ),
+        (
+            EventKind.INVESTIGATION,
+            "Initial investigation completed (late)",
+            "Initial investigation completed (late)",
+        ),
+        (EventKind.NOTE, "Note added", "Note added"),
+        (
+            EventKind.REOPENED,
+            "Case reopened: initial investigation due 7 December 2026",
+            "Case reopened: initial investigation due 7 December 2026",
+        ),
+        (EventKind.REFERRAL, "Referral RF-1 received (School)", "Referral RF-1 received (School)"),
+        (EventKind.ESCALATED, "Escalated", "Escalated"),
+        # A summary that does not say what kind of entry it is is led by the kind.
+        (EventKind.ENQUIRY, "Home visit: No answer", "Enquiry: Home visit: No answer"),
+        (
+            EventKind.DECISION,
+            "Referral RF-1 accepted as CME-WASP",
+            "Triage decision: Referral RF-1 accepted as CME-WASP",
+        ),
+    ],
+)
+def test_an_entry_title_says_its_kind_once(db, kind, summary, title):
+    case = CaseFactory()
+    event = record_event(child=case.child, case=case, kind=kind, summary=summary)
+    assert event.title == title
+    assert str(event) == title
+
+
+def test_the_timeline_does_not_repeat_closed(officer_client):
+    case = CaseFactory()
+    record_event(child=case.child, case=case, kind=EventKind.CLOSED, summary="Closed: Moved abroad")
+    html = officer_client.get(url(case.child)).content.decode()
+    assert "Closed: Moved abroad" in html
+    assert "Closed: Closed:" not in html

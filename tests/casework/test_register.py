@@ -408,3 +408,23 @@ def test_an_export_with_a_filter_that_is_not_valid_holds_no_child(officer_client
     )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 1  # the header only
+
+
+# -- Issue 12: "1 child ... matches", "3 children ... match" --------------------------------
+
+
+def test_the_count_agrees_with_its_verb(officer_client):
+    CaseFactory()
+    html = officer_client.get(reverse("cases:register")).content.decode()
+    assert "1 child on the register matches these filters" in html
+    CaseFactory()
+    CaseFactory()
+    html = officer_client.get(reverse("cases:register")).content.decode()
+    assert "3 children on the register match these filters" in html
+
+
+def test_one_child_past_school_age_is_the_child_not_one_of_them(officer_client):
+    CaseFactory(child__date_of_birth=date(timezone.localdate().year - 18, 1, 1))
+    html = officer_client.get(reverse("cases:register")).content.decode()
+    assert "1 child on the register matches these filters; the child is not of compulsory" in html
+    assert "1 of them" not in html

@@ -624,7 +624,7 @@ def test_each_triage_row_puts_each_value_in_its_column(officer_client):
     assert "<i>Zed</i>" not in html
     assert f'href="{reverse("triage:detail", args=[high.reference])}"' in html
     high_cells = cells(high)
-    assert high_cells[0] == "1 Jun 2026 09:05"
+    assert high_cells[0] == "1 Jun 2026, 9:05am"
     assert high_cells[1] == f"&lt;i&gt;Zed&lt;/i&gt; Smith , referral {high.reference} {high.reference}"
     assert high_cells[2] == "12"
     assert "<br>" in html.split(f"referral {high.reference}<")[1].split("</tr>")[0]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from casework.models import Case, Child, EventKind
 from casework.services.restriction import child_set_restricted
 from casework.services.triage import referral_reject_not_cme
+from casework.views.audit import PAGE_SIZE
 from cme.audit import record_history
 from cme.models import AccessAction, AccessLog, Role
 from referrals.models import NotCmeReason, Referral
@@ -216,16 +217,18 @@ def test_managers_and_administrators_can_search_the_audit(
     officer_client.get(reverse("cases:detail", args=[case.reference]))
     officer_client.get(reverse("cases:detail", args=[other.reference]))
     client = request.getfixturevalue(persona)
-    response = client.get(SEARCH, {"child": case.reference, "user": "olive", "action": "view_case"})
+    response = client.post(
+        SEARCH, {"child": case.reference, "user": "olive", "action": "view_case"}
+    )
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 1
-    assert client.get(SEARCH, {"child": str(other.child_id)}).context["page"].paginator.count == 1
+    assert client.post(SEARCH, {"child": str(other.child_id)}).context["page"].paginator.count == 1
 
 
 def test_a_non_ascii_digit_in_the_child_search_is_not_a_server_error(manager_client):
     # "²".isdigit() is True but int("²") raises: it must be read as a (matching nothing)
     # case reference, not crash the page.
-    response = manager_client.get(SEARCH, {"child": "²"})
+    response = manager_client.post(SEARCH, {"child": "²"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
 
@@ -235,9 +238,11 @@ def test_the_audit_search_filters_by_date(manager_client, officer_client):
     officer_client.get(reverse("cases:detail", args=[case.reference]))
     today = timezone.localdate()
     yesterday = (today - timedelta(days=1)).isoformat()
-    assert manager_client.get(SEARCH, {"date_to": yesterday}).context["page"].paginator.count == 0
+    assert manager_client.post(SEARCH, {"date_to": yesterday}).context["page"].paginator.count == 0
     assert (
-        manager_client.get(SEARCH, {"date_from": today.isoformat()}).context["page"].paginator.count
+        manager_client.post(SEARCH, {"date_from": today.isoformat()})
+        .context["page"]
+        .paginator.count
         == 1
     )
 
@@ -247,7 +252,7 @@ def test_a_search_with_a_date_that_does_not_exist_shows_why_and_finds_nothing(
 ):
     officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
     officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
-    response = manager_client.get(SEARCH, {"action": "view_case", "date_from": "2026-02-31"})
+    response = manager_client.post(SEARCH, {"action": "view_case", "date_from": "2026-02-31"})
     html = response.content.decode()
     assert response.context["page"].paginator.count == 0  # not the whole log
     assert "govuk-error-summary" in html and 'href="#id_date_from"' in html
@@ -287,7 +292,8 @@ def test_the_child_audit_lists_views_and_changes_read_only(manager, manager_clie
     assert "ZZ9 9ZZ" not in html
     assert "Address withheld (restricted record)" in html
     assert manager_client.post(reverse("audit:child", args=[case.child_id])).status_code == 405
-    assert manager_client.post(SEARCH).status_code == 405
+    assert manager_client.put(SEARCH).status_code == 405
+    assert manager_client.delete(SEARCH).status_code == 405
 
 
 def test_reading_a_childs_audit_is_itself_logged_once(manager, manager_client):
@@ -364,3 +370,46 @@ def test_the_admin_refuses_to_add_change_or_delete_access_log_rows(
     delete_url = reverse("admin:cme_accesslog_delete", args=[row.pk])
     admin_client_.post(delete_url, {"post": "yes"})
     assert AccessLog.objects.filter(pk=row.pk).exists()
+
+
+# -- Issue 12: the search is POSTed, so no staff name or email goes into a URL ---------------
+
+
+def test_the_search_is_a_post_form_with_a_csrf_token(manager_client):
+    html = manager_client.get(SEARCH).content.decode()
+    form = html.split('class="app-filter"')[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in html.split('class="app-filter"')[1].split("</form>")[0]
+
+
+def test_a_get_with_a_search_in_the_query_string_is_not_used(manager_client, officer_client):
+    case = CaseFactory()
+    officer_client.get(reverse("cases:detail", args=[case.reference]))
+    manager_client.get(reverse("cases:detail", args=[case.reference]))
+    response = manager_client.get(SEARCH, {"user": "olive.officer@example.gov.uk", "q": "Olive"})
+    assert response.status_code == 200
+    # Not filtered by it, and not echoed back into the form or any link.
+    assert response.context["page"].paginator.count == AccessLog.objects.count()
+    assert not response.context["form"].is_bound
+    html = response.content.decode()
+    assert 'value="olive.officer@example.gov.uk"' not in html
+    assert "olive.officer%40example.gov.uk" not in html
+
+
+def test_the_post_finds_results_and_pages_through_them_by_post(
+    manager_client, officer, officer_client
+):
+    for _ in range(PAGE_SIZE + 3):
+        officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
+    response = manager_client.post(SEARCH, {"user": officer.email, "action": "view_case"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == PAGE_SIZE + 3
+    html = response.content.decode()
+    assert f'value="{officer.email}"' in html  # kept in the form, and in the paging form
+    assert "?page=" not in html and "user=" not in html  # no link carries the search
+    assert 'name="page" value="2"' in html
+    second = manager_client.post(
+        SEARCH, {"user": officer.email, "action": "view_case", "page": "2"}
+    )
+    assert second.context["page"].number == 2
+    assert len(second.context["page"].object_list) == 3

@@ -460,8 +460,8 @@ def test_demo_totp_prints_the_current_code_in_debug_only(settings, capsys):
     user = UserFactory(email=OFFICER.email, role=Role.OFFICER)
     device = OFFICER.totp_device(user)
     device.save()
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+    settings.DEBUG = False  # the test settings set a secret key: production-like
+    with pytest.raises(CommandError, match="looks like production"):
         call_command("demo_totp", OFFICER.email, stdout=StringIO())
     settings.DEBUG = True
     out = StringIO()
@@ -469,3 +469,29 @@ def test_demo_totp_prints_the_current_code_in_debug_only(settings, capsys):
         call_command("demo_totp", OFFICER.email.upper(), stdout=out)
         assert out.getvalue().split()[0] == code_for(device)
     assert OFFICER.totp_secret in OFFICER.otpauth_url
+
+
+def test_demo_totp_runs_as_make_run_prints_it_in_a_second_terminal(settings):
+    """Issue 12: `make run` prints ".venv/bin/python manage.py demo_totp EMAIL"; a second
+    terminal has make run's settings (the development secret key) but not run-dev.sh's
+    DJANGO_DEBUG=true, and the command failed there."""
+    from io import StringIO
+
+    from demo.people import OFFICER
+    from demo.printing import sign_in_table
+
+    assert ".venv/bin/python manage.py demo_totp EMAIL" in sign_in_table("x")
+    user = UserFactory(email=OFFICER.email, role=Role.OFFICER)
+    device = OFFICER.totp_device(user)
+    device.save()
+    settings.DEBUG = False
+    settings.SECRET_KEY = settings.INSECURE_DEV_SECRET_KEY
+    out = StringIO()
+    with time_machine.travel(START, tick=False):
+        call_command("demo_totp", OFFICER.email, stdout=out)
+        assert out.getvalue().split()[0] == code_for(device)
+    # Never anyone's but a demo account's code, even under make run.
+    other = UserFactory(email="real.person@la.example.gov.uk", role=Role.OFFICER)
+    TOTPDevice.objects.create(user=other, name="phone", confirmed=True)
+    with pytest.raises(CommandError, match="not a demo account"):
+        call_command("demo_totp", other.email, stdout=StringIO())

@@ -124,3 +124,27 @@ def test_refuses_production_settings_without_force(settings: Any) -> None:
     assert not User.objects.exists()
     call_command("seed_demo", "--force", stdout=StringIO())
     assert User.objects.filter(email=OFFICER.email).exists()
+
+
+# -- Issue 12: `make run` prints the sign-ins once ------------------------------------------
+
+
+def test_no_sign_ins_loads_the_demo_and_prints_no_sign_ins() -> None:
+    out = StringIO()
+    call_command("seed_demo", "--force", "--no-sign-ins", stdout=out)
+    assert "Demo data:" in out.getvalue()
+    assert "Demo sign-ins" not in out.getvalue()
+    assert User.objects.filter(email=OFFICER.email).exists()
+
+
+def test_make_run_prints_the_sign_ins_once() -> None:
+    """The Makefile's seed_demo (before the server) prints none under `make run`;
+    scripts/run-dev.sh prints them as the server starts."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    makefile = (root / "Makefile").read_text()
+    run_dev = (root / "scripts" / "run-dev.sh").read_text()
+    assert "run: SEED_DEMO_ARGS := --no-sign-ins" in makefile
+    assert "$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)" in makefile
+    assert run_dev.count("seed_demo") == 1 and "seed_demo --print-only" in run_dev

@@ -185,7 +185,7 @@ def test_the_figures_are_shared_for_a_few_minutes_and_say_when_they_were_worked_
     client = client_for(manager)
     case(date(2026, 7, 1))
     first = client.get(URL)
-    assert "Figures as at 12:00, worked out again every 5 minutes." in first.content.decode()
+    assert "Figures as at midday, worked out again every 5 minutes." in first.content.decode()
     opened = {h.key: h.value for h in first.context["figures"].headlines}["cases_opened"]
     case(date(2026, 7, 2))
     with CaptureQueriesContext(connection) as ctx:

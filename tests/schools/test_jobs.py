@@ -15,12 +15,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from cme.models import Notification
 from schools.jobs import claim, late_returns_for_board
 from schools.models import ReturnStatus, ReviewOutcome, SchoolReturn, TimetableReview
-from schools.services import timetable_review_record
+from schools.services import new_reference, timetable_review_record
 from tests.factories import (
     JoinerReturnFactory,
     LeaverReturnFactory,
@@ -84,6 +85,42 @@ def test_late_returns_are_recorded_once_and_the_school_told_once(
     late_joiner.refresh_from_db()
     assert late_joiner.late_recorded_at == recorded_at
     assert Notification.objects.count() == 1
+
+
+def test_one_late_return_links_to_that_return(late_joiner, staff_a):
+    with on(TODAY):
+        run("late_returns")
+    sent = Notification.objects.get(user=staff_a)
+    assert sent.url == reverse("schools:return_detail", args=[late_joiner.reference])
+
+
+def test_several_late_returns_are_listed_one_a_line_and_linked(school_a, staff_a, client_a):
+    with on(date(2026, 11, 20)):
+        late = [
+            JoinerReturnFactory(
+                school=school_a,
+                admission_date=date(2026, 11, 9),
+                is_late=True,
+                reference=new_reference("NP"),  # a joiner's reference, as submitted
+            )
+            for _ in range(3)
+        ]
+    with on(TODAY):
+        run("late_returns")
+    sent = Notification.objects.get(user=staff_a)
+    refs = sorted(r.reference for r in late)
+    lines = sent.body.splitlines()
+    for ref in refs:
+        assert f"- {ref}" in lines  # each reference on a line of its own
+    assert sent.url == reverse("schools:return_list")  # several: the school's list
+    with on(TODAY):
+        html = client_a.get(reverse("notifications")).content.decode()
+    for ref in refs:
+        link = reverse("schools:return_detail", args=[ref])
+        assert f'<a class="govuk-link" href="{link}">{ref}</a>' in html
+    # Shown one a line, not run together.
+    assert ", ".join(refs) not in html and " ".join(refs) not in html
+    assert f"{refs[0]}</a><br>- <a" in html
 
 
 def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(school_a, staff_a):

@@ -9,6 +9,8 @@ configuration (a real ``DJANGO_SECRET_KEY`` and ``DEBUG`` off) unless given ``--
 
     manage.py seed_demo               create whatever is missing, then print the sign-ins
     manage.py seed_demo --print-only  print the sign-ins only (scripts/run-dev.sh)
+    manage.py seed_demo --no-sign-ins create whatever is missing, print no sign-ins (`make run`,
+                                      whose scripts/run-dev.sh prints them once, by the server)
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--print-only", action="store_true", help="Only print the demo sign-ins."
+        )
+        parser.add_argument(
+            "--no-sign-ins",
+            action="store_true",
+            help="Do not print the sign-ins (make run prints them when the server starts).",
         )
         parser.add_argument(
             "--force",
@@ -58,5 +65,7 @@ class Command(BaseCommand):
                     f"Demo data: {done.created} created, {done.existing} already there."
                 )
             )
+            if options["no_sign_ins"]:
+                return
             self.stdout.write("")
         self.stdout.write(sign_in_table())
