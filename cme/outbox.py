@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -96,6 +97,7 @@ def _claim(limit: int) -> list[tuple[int, str, str, str, int]]:
 def _failed(pk: int, attempts: int, exc: BaseException) -> None:
     now = timezone.now()
     error = type(exc).__name__[:100]
+    changes: dict[str, Any]
     if attempts >= MAX_ATTEMPTS:
         changes = {"state": OutboxState.FAILED, "last_error": error, "claimed_at": None}
     else:
