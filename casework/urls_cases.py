@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("cases/<str:reference>/referral/", cases.case_referral, name="referral"),
     path("cases/<str:reference>/returns/", cases.case_returns, name="returns"),
     path("cases/<str:reference>/allocate/", cases.allocate, name="allocate"),
+    path("cases/<str:reference>/pick-up/", cases.pick_up, name="pick_up"),
     path("cases/<str:reference>/notes/new/", cases.note_new, name="note_new"),
     path(
         "cases/<str:reference>/investigation/complete/",

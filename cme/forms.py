@@ -73,6 +73,25 @@ class GdsPasswordResetForm(PasswordResetForm):
             Field.text("email", field_width=20), Button("submit", "Send reset link")
         )
 
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the email outbox (cme.outbox), like every email: the public page never
+        waits on a mail server (issue 12, A1)."""
+        from django.template import loader
+
+        from cme.outbox import queue_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        queue_email(to_email, subject, body)
+
 
 class GdsSetPasswordForm(_SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -239,3 +239,46 @@ class LimitHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not delivered"
+
+
+class OutboxEmail(models.Model):
+    """One email to send (cme.outbox): written in the transaction of the work that causes it,
+    sent by a Celery task with a timeout, retried with back-off, then ``failed`` for a manager
+    to see. ``last_error`` is the exception's class name only: no personal data."""
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    #: When a delivery claimed it (state ``sending``): a claim older than a few minutes is a
+    #: worker that died, and the row is claimed again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=100, blank=True)
+    #: Idempotency: the same key is queued once (e.g. "case-closed:12:5").
+    key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in OutboxState]),
+                name="outboxemail_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_state_display()})"

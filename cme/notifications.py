@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -231,21 +230,24 @@ def notify(
 
 
 def deliver_after_commit() -> None:
-    """Enqueue `cme.tasks.deliver_notifications` once this transaction commits. A broker outage is logged, never raised: beat
-    runs the delivery every few minutes anyway."""
+    """Enqueue `cme.tasks.deliver_notifications` (the email outbox's delivery) once this
+    transaction commits. A broker outage is logged, never raised: beat runs the delivery
+    every few minutes anyway."""
     from cme.tasks import after_commit, deliver_notifications
 
     after_commit(deliver_notifications)
 
 
 def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str]]:
-    """Mark up to ``limit`` unsent notifications emailed and return them (id, user id, title,
-    body, url): one conditional UPDATE, so a delivery running at the same time gets others."""
+    """Mark up to ``limit`` notifications not yet in the email outbox as put there
+    (``emailed_at``) and return them (id, user id, title, body, url): one conditional UPDATE,
+    so a delivery running at the same time gets others. Called inside the transaction that
+    writes their `OutboxEmail` rows: a failure leaves them unclaimed."""
     qn = connection.ops.quote_name
     table = qn(Notification._meta.db_table)
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608 - name from _meta
             f" SELECT id FROM {table} WHERE emailed_at IS NULL AND email_wanted "
@@ -256,10 +258,13 @@ def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str]]:
         return sorted(cursor.fetchall())
 
 
-def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
-    """Email up to ``limit`` notifications from the outbox, one email each; return how many
-    were claimed. Idempotent: a notification is claimed (``emailed_at``) by one delivery only,
-    before it is sent; a mail server fault is logged and the notification not retried."""
+@transaction.atomic
+def spool_pending(limit: int = DELIVERY_BATCH) -> int:
+    """Move up to ``limit`` notifications that want an email into the email outbox
+    (cme.outbox), one `OutboxEmail` each, in one transaction; return how many were claimed.
+    Idempotent: a notification is claimed (``emailed_at``) by one run only."""
+    from cme.models import OutboxEmail
+
     claimed = _claim_pending(limit)
     if not claimed:
         return 0
@@ -268,7 +273,8 @@ def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
             "pk", "email"
         )
     )
-    for pk, user_id, title, body, url in claimed:
+    rows = []
+    for _pk, user_id, title, body, url in claimed:
         address = emails.get(user_id)
         if not address:
             continue
@@ -281,21 +287,35 @@ def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
                 "SERVICE_NAME": settings.CME_SERVICE_NAME,
             },
         )
-        try:
-            send_mail(f"{settings.CME_SERVICE_NAME}: {title}", text, None, [address])
-        except Exception:  # a mail server fault must not undo the work that was done
-            log.exception("notification email failed (notification %s kept)", pk)
+        subject = f"{settings.CME_SERVICE_NAME}: {title}"[:200]
+        rows.append(OutboxEmail(to=address, subject=subject, body=text))
+    OutboxEmail.objects.bulk_create(rows)
+    log.debug("%s notifications put in the email outbox", len(claimed))
     return len(claimed)
 
 
+def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
+    """Put up to ``limit`` notifications in the email outbox, then send what the outbox has
+    due (cme.outbox.send_due: timeout, retries with back-off); return how many notifications
+    were put in the outbox."""
+    from cme.outbox import send_due
+
+    spooled = spool_pending(limit)
+    send_due()
+    return spooled
+
+
 def deliver_all(limit: int = DELIVERY_BATCH, max_batches: int = 1000) -> int:
-    """`deliver_pending` until the outbox is empty (at most ``max_batches`` batches)."""
+    """`spool_pending` until no notification is left, then send the outbox."""
+    from cme.outbox import send_due
+
     total = 0
     for _ in range(max_batches):
-        sent = deliver_pending(limit)
-        total += sent
-        if sent < limit:
+        spooled = spool_pending(limit)
+        total += spooled
+        if spooled < limit:
             break
+    send_due()
     return total
 
 

@@ -92,10 +92,14 @@ def requeue_pending() -> str:
 
 @shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
 def deliver_notifications() -> str:
-    """Email every notification in the outbox (cme.notifications.deliver_pending)."""
+    """The email outbox's delivery (issue 12, A1): put the notifications that want an email
+    in the outbox, then claim and send every due `OutboxEmail` (cme.outbox.send_due: SMTP
+    timeout ``EMAIL_TIMEOUT``, back-off, ``failed`` after MAX_ATTEMPTS). Idempotent under
+    concurrent runs. Enqueued after the commit of whatever queued an email; beat re-drives it
+    (``outbox``) every few minutes."""
     from cme.notifications import deliver_all
 
-    return f"deliver_notifications: emailed {deliver_all()}"
+    return f"deliver_notifications: {deliver_all()} notifications put in the email outbox"
 
 
 #: Follow-up steps the outbox runs before delivering (name, function returning a count),

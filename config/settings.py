@@ -211,6 +211,9 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cme-team@example.gov.uk")
+# Seconds an SMTP connect or send may take (Django's SMTP backend reads it). Every email goes
+# through the outbox (cme.outbox) and a Celery task: no web request waits on the mail server.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # Security. Production defaults are strict; `make run` serves plain HTTP on loopback.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -409,4 +412,10 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+# The email outbox (cme.outbox, issue 12 A1): due and retried emails every minute.
+CELERY_BEAT_SCHEDULE["email_outbox"] = {
+    "task": "cme.tasks.deliver_notifications",
+    "schedule": 60.0,
+    "options": {"expires": 50},
 }

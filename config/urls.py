@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cme import views, views_auth
+from cme import views, views_auth, views_outbox
 from config.views import home
 
 urlpatterns = [
@@ -25,6 +25,8 @@ urlpatterns = [
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("emails/not-delivered/", views_outbox.emails_not_delivered, name="emails_not_delivered"),
+    path("emails/<int:pk>/try-again/", views_outbox.emails_retry, name="emails_retry"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),

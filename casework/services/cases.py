@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.events import record_event
@@ -30,7 +29,9 @@ from casework.models import (
     Outcome,
 )
 from cme.audit import record_history
-from cme.models import Role, User
+from cme.models import User
+from cme.notifications import managers, notify
+from cme.outbox import queue_email
 from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.services import REFERRED_DETAIL
 from schools.models import ReturnStatus, School
@@ -110,12 +111,6 @@ def _tell_school(case: Case, status: ReturnStatus, detail: str) -> None:
 def _require_open(case: Case) -> None:
     if case.status != CaseStatus.OPEN:
         raise CaseError(ERROR_NOT_OPEN)
-
-
-def _manager_emails() -> list[str]:
-    return list(
-        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("email", flat=True)
-    )
 
 
 @transaction.atomic
@@ -230,7 +225,8 @@ def case_escalate(
     version: int | None = None,
 ) -> Case:
     """Escalation at once: a child protection plan, looked after, or a safeguarding concern
-    goes to children's social care (DOMAIN: "Escalation at once"). Managers are emailed."""
+    goes to children's social care (DOMAIN: "Escalation at once"). Managers are notified in the
+    app and by email (the outbox)."""
     _require_open(case)
     reason = reason.strip()
     if not reason:
@@ -248,19 +244,15 @@ def case_escalate(
         summary="Escalated" + (" and referred to children's social care" if social_care_referred else ""),
         detail=reason,
     )
-    recipients = _manager_emails()
-    reference = case.reference
-    if recipients:
-        # The subject and body carry the case reference only: no child's details in email.
-        transaction.on_commit(
-            lambda: send_mail(
-                f"CME case {reference} escalated",
-                f"Case {reference} has been escalated by {by.full_name}. "
-                "Sign in to CME casework to see it.",
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-            )
-        )
+    # The managers are told in the app and by email (through the outbox: the request never
+    # waits on a mail server). The title is the email subject: the case reference only.
+    notify(
+        managers(),
+        key=f"case-escalated:{case.pk}:{case.version}",
+        title=f"CME case {case.reference} escalated",
+        body=f"Case {case.reference} has been escalated by {by.full_name}.",
+        url=reverse("cases:detail", args=[case.reference]),
+    )
     return case
 
 
@@ -372,16 +364,14 @@ def case_close(
     )
     referral = case.referral
     if referral.referrer_email and not referral.anonymous:
-        reference, to = referral.reference, referral.referrer_email
-        label = outcome.label
-        # The referrer is told the outcome (DOMAIN); the subject names no child.
-        transaction.on_commit(
-            lambda: send_mail(
-                f"Your CME referral {reference}: outcome",
-                f"Thank you for your referral {reference}. The outcome of our enquiries: {label}.",
-                settings.DEFAULT_FROM_EMAIL,
-                [to],
-            )
+        # The referrer is told the outcome (DOMAIN), through the email outbox (the request
+        # never waits on a mail server); the subject names no child.
+        queue_email(
+            referral.referrer_email,
+            f"Your CME referral {referral.reference}: outcome",
+            f"Thank you for your referral {referral.reference}. "
+            f"The outcome of our enquiries: {outcome.label}.",
+            key=f"case-closed:{case.pk}:{case.version}",
         )
     return case
 

@@ -1,7 +1,7 @@
 """Triage decisions on a new referral: accept (open a case), not CME, or duplicate.
 
 Each decision locks the referral, checks it is still NEW, and tells the referrer by email
-after the transaction commits. Emails carry the reference only: no child's details travel
+through the outbox (cme.outbox: sent by a Celery task after the transaction commits). Emails carry the reference only: no child's details travel
 by email.
 """
 
@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.events import record_event
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
 from cme.formats import govuk_datetime
-from cme.models import Role, User
+from cme.models import User
+from cme.notifications import managers, notify
+from cme.outbox import queue_email
 from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
 from schools.models import ReturnStatus
@@ -97,18 +98,9 @@ def _new_case_reference() -> str:
 
 
 def _email_after_commit(subject: str, body: str, recipients: list[str]) -> None:
-    """Send after commit; a mail server failure must not undo or break a decision."""
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:
-            logger.exception("Could not send %r", subject)
-
-    transaction.on_commit(send)
+    """Queue in the email outbox (cme.outbox): written in this transaction, sent by a Celery
+    task after it commits; a mail server failure never undoes, breaks or delays a decision."""
+    queue_email(recipients, subject, body)
 
 
 def _tell_referrer(referral: Referral, subject: str, body: str) -> None:
@@ -248,15 +240,13 @@ def referral_accept(
         record_event(
             child=child, case=case, kind=EventKind.ESCALATED, by=by, summary=case.escalation_reason
         )
-        _email_after_commit(
-            f"CME case {case.reference} escalated",
-            f"Case {case.reference} was escalated when it was opened: {escalation}.\n\n"
-            "Open the case in CME casework to see the details.",
-            list(
-                User.objects.filter(role=Role.MANAGER, is_active=True).values_list(
-                    "email", flat=True
-                )
-            ),
+        # The managers are told in the app and by email (the outbox); reference only.
+        notify(
+            managers(),
+            key=f"case-escalated:{case.pk}:opened",
+            title=f"CME case {case.reference} escalated",
+            body=f"Case {case.reference} was escalated when it was opened: {escalation}.",
+            url=reverse("cases:detail", args=[case.reference]),
         )
 
     _decide(referral, ReferralStatus.ACCEPTED, by)

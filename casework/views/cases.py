@@ -27,7 +27,7 @@ from casework.forms import (
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
 from casework.restricted import restricted_gate
 from casework.services import cases as svc
-from casework.services.allocation import AllocationError, case_allocate
+from casework.services.allocation import AllocationError, case_allocate, case_pick_up
 from casework.views.triage import referral_summary
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
@@ -311,6 +311,21 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
 
     return _action(request, reference, AllocateForm, title=allocate_title,
                    button="Allocate", run=run, done="Case allocated")
+
+
+@caseworkers
+def pick_up(request: HttpRequest, reference: str) -> HttpResponse:
+    """An officer takes an open, unallocated case (issue 12, A14)."""
+
+    def run(case: Case, user: User, d: dict[str, Any]) -> object:
+        try:
+            return case_pick_up(case=case, by=user, version=d["version"])
+        except AllocationError as exc:
+            raise svc.CaseError(str(exc)) from exc
+
+    return _action(request, reference, ConfirmForm, title="Pick up the case",
+                   button="Pick up case", run=run, done="Case picked up: it is allocated to you",
+                   lede="The case will be allocated to you and appear in your cases.")
 
 
 @caseworkers

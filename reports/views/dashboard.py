@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from cme.access import managers_only
 from cme.audit import log_access
-from cme.models import AccessAction
+from cme.models import AccessAction, OutboxEmail
+from cme.outbox import not_delivered
 from reports.csv_pack import csv_pack
 from reports.figures import BoardFigures, Headline, Trend, board_figures, dashboard_figures
 from reports.suppression import suppress
@@ -147,6 +148,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "periods": PERIODS,
             "period": period,
             "cache_minutes": settings.CME_DASHBOARD_CACHE_SECONDS // 60,
+            # The outbox's undelivered emails (issue 12, A1): one COUNT, linked to the page.
+            "emails_not_delivered": OutboxEmail.objects.filter(not_delivered()).count(),
         },
     )
 

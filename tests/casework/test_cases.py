@@ -436,7 +436,7 @@ ACTION_URLS = [
     ("escalate", "Escalate the case"),
     ("close", "Record the outcome"),
     ("reopen", "Reopen the case"),
-    ("allocate", "Reallocate the case"),
+    ("allocate", "Allocate the case"),  # CaseFactory: unallocated
 ]
 
 

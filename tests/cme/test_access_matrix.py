@@ -198,6 +198,8 @@ EXPECTED: dict[str, Expect] = {
     "password_reset_confirm": Expect(ALL_200),  # a bad link: "this link has expired"
     "password_reset_complete": Expect(ALL_200),
     "notifications": Expect(SIGNED_IN),
+    "emails_not_delivered": Expect(MANAGERS),
+    "emails_retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
     "notifications_read": Expect(row(302, 405, 405, 405, 405), post=row(302, 302, 302, 302, 302)),
     "accessibility": Expect(ALL_200),
     "privacy": Expect(ALL_200),
@@ -242,6 +244,7 @@ EXPECTED: dict[str, Expect] = {
     "cases:referral": Expect(CASEWORKERS),
     "cases:returns": Expect(CASEWORKERS),
     "cases:allocate": Expect(MANAGERS),
+    "cases:pick_up": Expect(CASEWORKERS),
     "cases:note_new": Expect(CASEWORKERS),
     "cases:investigation_complete": Expect(CASEWORKERS),
     "cases:category": Expect(CASEWORKERS),
