@@ -427,7 +427,7 @@ ACTION_URLS = [
     ("escalate", "Escalate the case"),
     ("close", "Record the outcome"),
     ("reopen", "Reopen the case"),
-    ("allocate", "Reallocate the case"),
+    ("allocate", "Allocate the case"),  # CaseFactory: not allocated (issue 12)
 ]
 
 
