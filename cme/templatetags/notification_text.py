@@ -39,7 +39,8 @@ def reference_url(reference: str, user: Any) -> str:
 
 
 def _linked(line: str, user: Any) -> str:
-    out, at = [], 0
+    out: list[str] = []
+    at = 0
     for match in REFERENCE_RE.finditer(line):
         out.append(escape(line[at : match.start()]))
         ref = match.group(0)
