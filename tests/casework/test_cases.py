@@ -436,7 +436,7 @@ ACTION_URLS = [
     ("escalate", "Escalate the case"),
     ("close", "Record the outcome"),
     ("reopen", "Reopen the case"),
-    ("allocate", "Allocate the case"),  # CaseFactory: unallocated
+    ("allocate", "Allocate the case"),  # CaseFactory: not allocated (issue 12)
 ]
 
 

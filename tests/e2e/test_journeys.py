@@ -152,7 +152,7 @@ def test_leaver_return_to_outcome(people, sign_in, shot, assert_accessible) -> N
     expect(manager_page.locator("h1").first).to_be_visible()
     shot(manager_page, journey, "07-case")
     assert_accessible(manager_page, "case page")
-    manager_page.get_by_role("button", name="Reallocate").click()
+    manager_page.get_by_role("button", name="Allocate", exact=True).click()  # not yet allocated
     manager_page.get_by_label("Officer").select_option(str(people["officer"].pk))
     assert_accessible(manager_page, "allocate form")
     manager_page.get_by_role("button", name="Allocate").click()
