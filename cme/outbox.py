@@ -47,7 +47,7 @@ def queue_email(to: str | Iterable[str], subject: str, body: str, *, key: str | 
     """Store one email per address in the current transaction; delivered after it commits.
 
     ``key`` (made unique per address) makes it idempotent: queued again, nothing is added.
-    Returns how many rows were stored."""
+    Returns how many addresses were given (a key already queued is skipped silently)."""
     addresses = [to] if isinstance(to, str) else list(to)
     addresses = sorted({a.strip() for a in addresses if a and a.strip()})
     if not addresses:
