@@ -129,6 +129,8 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
     }
     if name == "schools:timetable_review":
         references["schools"] = world.returns["part_time"].reference
+    if name == "schools:return_s2s_confirm":
+        references["schools"] = world.returns["leaver"].reference
     by_param: dict[str, Any] = {
         "reference": references.get(namespace, "XX-0000-0000"),
         "kind": "joiner",
@@ -214,6 +216,11 @@ EXPECTED: dict[str, Expect] = {
     "schools:return_check": Expect(row(302, 302, 403, 403, 403)),  # no draft: back to the form
     "schools:return_detail": Expect(SCHOOL_A_OBJECT),
     "schools:timetable_review": Expect(SCHOOL_A_OBJECT),
+    # POST-only (issue 12 A12): the school's own leaver only; its destination is known here,
+    # so the answer is "not needed" and back to the return's page.
+    "schools:return_s2s_confirm": Expect(
+        row(302, 405, 403, 403, 403), post=row(302, (302, 404), 403, 403, 403)
+    ),
     "schools:return_submitted": Expect(SCHOOL_A_OBJECT),
     "schools:la_returns": Expect(LA),
     "schools:la_return_detail": Expect(LA),
