@@ -142,7 +142,7 @@ def test_make_run_prints_the_sign_ins_once() -> None:
     scripts/run-dev.sh prints them as the server starts."""
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     makefile = (root / "Makefile").read_text()
     run_dev = (root / "scripts" / "run-dev.sh").read_text()
     assert "run: SEED_DEMO_ARGS := --no-sign-ins" in makefile
