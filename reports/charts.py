@@ -73,12 +73,8 @@ def _svg(fig: Figure, title: str, desc: str) -> str:
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
     head_end = text.index(">") + 1
-    head = text[:head_end].replace(
-        "<svg ", '<svg role="img" class="chart" ', 1
-    )
-    return (
-        f"{head}\n<title>{escape(title)}</title>\n<desc>{escape(desc)}</desc>{text[head_end:]}"
-    )
+    head = text[:head_end].replace("<svg ", '<svg role="img" class="chart" ', 1)
+    return f"{head}\n<title>{escape(title)}</title>\n<desc>{escape(desc)}</desc>{text[head_end:]}"
 
 
 def _label_bars(ax: Any, bars: Any, labels: Sequence[str]) -> None:
@@ -106,7 +102,10 @@ def _fmt(value: Cell) -> str:
 
 
 def trend_chart(
-    months: Sequence[date], referrals: Sequence[Cell], open_cases: Sequence[Cell], *,
+    months: Sequence[date],
+    referrals: Sequence[Cell],
+    open_cases: Sequence[Cell],
+    *,
     suppressed: bool,
 ) -> str:
     """Referrals per month (bars) and open cases at each month end (line)."""
@@ -114,15 +113,15 @@ def trend_chart(
     hidden_bars = [_is_hidden(v, suppressed) for v in referrals]
     heights = [0.0 if h else _number(v) for v, h in zip(referrals, hidden_bars, strict=True)]
     hidden_line = [_is_hidden(v, suppressed) for v in open_cases]
-    line = [
-        float("nan") if h else _number(v) for v, h in zip(open_cases, hidden_line, strict=True)
-    ]
+    line = [float("nan") if h else _number(v) for v, h in zip(open_cases, hidden_line, strict=True)]
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         x = list(range(len(labels)))
         bars = ax.bar(x, heights, color=BLUE, label="New referrals in the month", width=0.6)
         _label_bars(
-            ax, bars, [SUPPRESSED if h else _fmt(v) for v, h in zip(referrals, hidden_bars, strict=True)]
+            ax,
+            bars,
+            [SUPPRESSED if h else _fmt(v) for v, h in zip(referrals, hidden_bars, strict=True)],
         )
         ax.plot(x, line, color=RED, marker="o", linewidth=2, label="Open cases at month end")
         ax.set_xticks(x, labels)
@@ -132,23 +131,35 @@ def trend_chart(
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", frameon=False, ncols=2, bbox_to_anchor=(0, 1.15))
         if any(hidden_line):
-            fig.text(0, -0.02, "Months with fewer than 5 open cases are left off the line.",
-                     fontsize=8, color=GREY)
+            fig.text(
+                0,
+                -0.02,
+                "Months with fewer than 5 open cases are left off the line.",
+                fontsize=8,
+                color=GREY,
+            )
     parts = [
         f"{lab.replace(chr(10), ' ')}: {SUPPRESSED if hb else _fmt(r)} referrals, "
         f"{SUPPRESSED if hl else _fmt(o)} open cases"
-        for lab, r, o, hb, hl in zip(labels, referrals, open_cases, hidden_bars, hidden_line, strict=True)
+        for lab, r, o, hb, hl in zip(
+            labels, referrals, open_cases, hidden_bars, hidden_line, strict=True
+        )
     ]
     return _svg(
         fig,
         "New referrals and open cases by month",
         "Bar chart of new referrals per month with a line of open cases at each month end. "
-        + "; ".join(parts) + ".",
+        + "; ".join(parts)
+        + ".",
     )
 
 
 def bar_chart(
-    title: str, labels: Sequence[str], values: Sequence[Cell], *, suppressed: bool,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[Cell],
+    *,
+    suppressed: bool,
     colour: str = BLUE,
 ) -> str:
     """Horizontal bars, one per category, each labelled with its number (or "<5")."""
@@ -165,9 +176,15 @@ def bar_chart(
         ax.xaxis.grid(True, color="#b1b4b6", linewidth=0.5)
         ax.set_axisbelow(True)
         for bar, text in zip(bars, texts, strict=True):
-            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8,
-                        color=TEXT)
+            ax.annotate(
+                text,
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=TEXT,
+            )
     desc = "; ".join(f"{lab}: {t}" for lab, t in zip(labels, texts, strict=True))
     return _svg(fig, title, f"Bar chart. {desc}." if desc else "Bar chart with no data.")
 
@@ -186,7 +203,9 @@ def board_charts(figures: Any) -> dict[str, str]:
     tables = {t.key: t for t in figures.tables}
     charts = {
         "trend": trend_chart(
-            figures.trend.months, figures.trend.referrals, figures.trend.open_cases,
+            figures.trend.months,
+            figures.trend.referrals,
+            figures.trend.open_cases,
             suppressed=figures.suppressed,
         )
     }
@@ -196,8 +215,9 @@ def board_charts(figures: Any) -> dict[str, str]:
     ):
         if table_key in tables:
             labels, values = _table_series(tables[table_key])
-            charts[key] = bar_chart(title, labels, values, suppressed=figures.suppressed,
-                                    colour=colour)
+            charts[key] = bar_chart(
+                title, labels, values, suppressed=figures.suppressed, colour=colour
+            )
     return {key: _prefix_ids(svg, key) for key, svg in charts.items()}
 
 

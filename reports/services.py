@@ -208,12 +208,12 @@ def report_build(run_id: int) -> bool:
 
         _progress(run_id, 10, "Counting the figures")
         figures = get_figures(run.period_start, run.period_end)
-        # The PDF condenses long per-school tables (before suppression, so sums are real);
-        # the CSV data pack keeps every row.
-        in_pdf = condense(figures)
+        # The board's copy: one suppression for the CSV and the PDF (A6). The PDF then
+        # condenses long per-school tables (condense keeps the suppressed cells as they are
+        # and hides a sum of rows with a hidden one); the CSV data pack keeps every row.
         if run.suppressed:
             figures = suppress_figures(figures)
-            in_pdf = suppress_figures(in_pdf)
+        in_pdf = condense(figures)
         _progress(run_id, 30, "Drawing the charts")
         charts = board_charts(in_pdf)
         _progress(run_id, 60, "Laying out the PDF")
