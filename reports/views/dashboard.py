@@ -107,6 +107,7 @@ def _chart(trend: Trend) -> dict[str, Any]:
         "height": CHART_HEIGHT,
         "baseline": CHART_BOTTOM,
         "top": CHART_TOP,
+        "legend_x": CHART_WIDTH - 360,  # the key, top right: two swatches with their words
     }
 
 
