@@ -354,11 +354,12 @@ CELERY_BEAT_SCHEDULE["monthly_board_report"] = _report_entry(
 CELERY_BEAT_SCHEDULE["quarterly_board_report"] = _report_entry(
     "reports.tasks.quarterly_board_report", "1,4,7,10"
 )
-# Work queued while the broker was down (report runs left queued) is sent again: every 5 min.
+# Report runs left queued while the broker was down are sent again, and a run whose worker
+# died (heartbeat stopped for 2 minutes) is rebuilt or failed: every minute (reports.jobs).
 CELERY_BEAT_SCHEDULE["requeue_pending"] = {
     "task": "cme.tasks.requeue_pending",
-    "schedule": 5 * 60.0,
-    "options": {"expires": 4 * 60},
+    "schedule": 60.0,
+    "options": {"expires": 50},
 }
 # The job outbox (docs/decisions/005-job-outbox.md): referrals and emails after the sweeps.
 CELERY_BEAT_SCHEDULE["outbox"] = {

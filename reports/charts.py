@@ -22,6 +22,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 BLUE = "#1d70b8"
 RED = "#d4351c"
@@ -29,6 +30,7 @@ GREEN = "#00703c"
 GREY = "#505a5f"
 TEXT = "#0b0c0c"
 SUPPRESSED = "<5"
+NO_CLOSURES = "No cases closed in this period"
 
 _RC: Any = {
     "svg.fonttype": "none",
@@ -63,6 +65,49 @@ def _number(value: Cell) -> float:
         return 0.0
 
 
+#: SVG properties matplotlib writes as CSS in ``style=""``: WeasyPrint reads inline SVG's
+#: style attributes as HTML CSS and logs "Ignored `stroke` ... unknown property" for each one,
+#: so they are written as the presentation attributes SVG defines instead.
+PRESENTATION = frozenset(
+    {
+        "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap",
+        "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset",
+        "stroke-opacity", "opacity", "text-anchor", "font-size", "font-family", "font-weight",
+        "font-style", "clip-path",
+    }
+)  # fmt: skip
+_QUOTE = {'"': "&quot;"}
+
+
+def _declarations_as_attributes(declarations: str) -> str:
+    attrs, rest = [], []
+    for decl in declarations.split(";"):
+        name, sep, value = decl.partition(":")
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
+            continue
+        if name in PRESENTATION:
+            attrs.append(f'{name}="{escape(value, _QUOTE)}"')
+        else:
+            rest.append(f"{name}: {value}")
+    if rest:
+        attrs.append(f'style="{escape("; ".join(rest), _QUOTE)}"')
+    return " ".join(attrs)
+
+
+def presentation_attributes(svg: str) -> str:
+    """``svg`` with each ``style="..."`` of SVG properties turned into presentation attributes,
+    and matplotlib's ``<style>`` rule (``*{stroke-linejoin: round; stroke-linecap: butt}``)
+    moved onto the root as the same (inherited) attributes."""
+    svg = re.sub(r'style="([^"]*)"', lambda m: _declarations_as_attributes(m.group(1)), svg)
+    rules = re.search(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>\s*", svg)
+    if rules:
+        root = _declarations_as_attributes(rules.group(1))
+        svg = svg[: rules.start()] + svg[rules.end() :]
+        svg = svg.replace("<svg ", f"<svg {root} ", 1)
+    return re.sub(r"<defs>\s*</defs>\s*", "", svg)
+
+
 def _svg(fig: Figure, title: str, desc: str) -> str:
     """The figure as an <svg> element (no XML header or doctype), with <title> and <desc>."""
     buf = io.StringIO()
@@ -72,13 +117,10 @@ def _svg(fig: Figure, title: str, desc: str) -> str:
     text = buf.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
+    text = presentation_attributes(text)
     head_end = text.index(">") + 1
-    head = text[:head_end].replace(
-        "<svg ", '<svg role="img" class="chart" ', 1
-    )
-    return (
-        f"{head}\n<title>{escape(title)}</title>\n<desc>{escape(desc)}</desc>{text[head_end:]}"
-    )
+    head = text[:head_end].replace("<svg ", '<svg role="img" class="chart" ', 1)
+    return f"{head}\n<title>{escape(title)}</title>\n<desc>{escape(desc)}</desc>{text[head_end:]}"
 
 
 def _label_bars(ax: Any, bars: Any, labels: Sequence[str]) -> None:
@@ -106,7 +148,10 @@ def _fmt(value: Cell) -> str:
 
 
 def trend_chart(
-    months: Sequence[date], referrals: Sequence[Cell], open_cases: Sequence[Cell], *,
+    months: Sequence[date],
+    referrals: Sequence[Cell],
+    open_cases: Sequence[Cell],
+    *,
     suppressed: bool,
 ) -> str:
     """Referrals per month (bars) and open cases at each month end (line)."""
@@ -114,15 +159,15 @@ def trend_chart(
     hidden_bars = [_is_hidden(v, suppressed) for v in referrals]
     heights = [0.0 if h else _number(v) for v, h in zip(referrals, hidden_bars, strict=True)]
     hidden_line = [_is_hidden(v, suppressed) for v in open_cases]
-    line = [
-        float("nan") if h else _number(v) for v, h in zip(open_cases, hidden_line, strict=True)
-    ]
+    line = [float("nan") if h else _number(v) for v, h in zip(open_cases, hidden_line, strict=True)]
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         x = list(range(len(labels)))
         bars = ax.bar(x, heights, color=BLUE, label="New referrals in the month", width=0.6)
         _label_bars(
-            ax, bars, [SUPPRESSED if h else _fmt(v) for v, h in zip(referrals, hidden_bars, strict=True)]
+            ax,
+            bars,
+            [SUPPRESSED if h else _fmt(v) for v, h in zip(referrals, hidden_bars, strict=True)],
         )
         ax.plot(x, line, color=RED, marker="o", linewidth=2, label="Open cases at month end")
         ax.set_xticks(x, labels)
@@ -132,44 +177,80 @@ def trend_chart(
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", frameon=False, ncols=2, bbox_to_anchor=(0, 1.15))
         if any(hidden_line):
-            fig.text(0, -0.02, "Months with fewer than 5 open cases are left off the line.",
-                     fontsize=8, color=GREY)
+            # An axis label is laid out below the (two-line) month and year tick labels, so
+            # the note never overlaps them (a fig.text at a fixed place did).
+            ax.set_xlabel(
+                "Months with fewer than 5 open cases are left off the line.",
+                fontsize=8,
+                color=GREY,
+                loc="left",
+                labelpad=6,
+            )
     parts = [
         f"{lab.replace(chr(10), ' ')}: {SUPPRESSED if hb else _fmt(r)} referrals, "
         f"{SUPPRESSED if hl else _fmt(o)} open cases"
-        for lab, r, o, hb, hl in zip(labels, referrals, open_cases, hidden_bars, hidden_line, strict=True)
+        for lab, r, o, hb, hl in zip(
+            labels, referrals, open_cases, hidden_bars, hidden_line, strict=True
+        )
     ]
     return _svg(
         fig,
         "New referrals and open cases by month",
         "Bar chart of new referrals per month with a line of open cases at each month end. "
-        + "; ".join(parts) + ".",
+        + "; ".join(parts)
+        + ".",
     )
 
 
 def bar_chart(
-    title: str, labels: Sequence[str], values: Sequence[Cell], *, suppressed: bool,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[Cell],
+    *,
+    suppressed: bool,
     colour: str = BLUE,
+    empty: str = "",
 ) -> str:
-    """Horizontal bars, one per category, each labelled with its number (or "<5")."""
+    """Horizontal bars, one per category, each labelled with its number (or "<5").
+
+    With ``empty`` and every value zero, the chart is that message alone (not a row of
+    zero-length bars on a 0 to 1 axis)."""
     hidden = [_is_hidden(v, suppressed) for v in values]
     widths = [0.0 if h else _number(v) for v, h in zip(values, hidden, strict=True)]
     texts = [SUPPRESSED if h else _fmt(v) for v, h in zip(values, hidden, strict=True)]
+    if empty and not any(hidden) and not any(widths):
+        return empty_chart(title, empty)
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(7.0, max(1.2, 0.32 * len(labels) + 0.5)))
         y = list(range(len(labels)))
         bars = ax.barh(y, widths, color=colour, height=0.6)
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
-        ax.set_xlim(left=0, right=max([*widths, 1.0]) * 1.15)
+        # Counts: whole-number ticks, and room for "<5" bars (drawn at 0) to read as small.
+        ax.set_xlim(left=0, right=max([*widths, 5.0 if any(hidden) else 1.0]) * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.grid(True, color="#b1b4b6", linewidth=0.5)
         ax.set_axisbelow(True)
         for bar, text in zip(bars, texts, strict=True):
-            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8,
-                        color=TEXT)
+            ax.annotate(
+                text,
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=TEXT,
+            )
     desc = "; ".join(f"{lab}: {t}" for lab, t in zip(labels, texts, strict=True))
     return _svg(fig, title, f"Bar chart. {desc}." if desc else "Bar chart with no data.")
+
+
+def empty_chart(title: str, message: str) -> str:
+    """A chart with nothing to draw: its message, as text (no axes)."""
+    with plt.rc_context(_RC):
+        fig = plt.figure(figsize=(7.0, 0.6))
+        fig.text(0, 0.5, message, fontsize=10, color=TEXT, va="center")
+    return _svg(fig, title, message + ".")
 
 
 def _table_series(table: Any) -> tuple[list[str], list[Cell]]:
@@ -186,18 +267,21 @@ def board_charts(figures: Any) -> dict[str, str]:
     tables = {t.key: t for t in figures.tables}
     charts = {
         "trend": trend_chart(
-            figures.trend.months, figures.trend.referrals, figures.trend.open_cases,
+            figures.trend.months,
+            figures.trend.referrals,
+            figures.trend.open_cases,
             suppressed=figures.suppressed,
         )
     }
-    for key, table_key, title, colour in (
-        ("categories", "cases_by_category", "Cases by category", BLUE),
-        ("outcomes", "outcomes", "Outcomes of closed cases", GREEN),
+    for key, table_key, title, colour, empty in (
+        ("categories", "cases_by_category", "Cases by category", BLUE, ""),
+        ("outcomes", "outcomes", "Outcomes of closed cases", GREEN, NO_CLOSURES),
     ):
         if table_key in tables:
             labels, values = _table_series(tables[table_key])
-            charts[key] = bar_chart(title, labels, values, suppressed=figures.suppressed,
-                                    colour=colour)
+            charts[key] = bar_chart(
+                title, labels, values, suppressed=figures.suppressed, colour=colour, empty=empty
+            )
     return {key: _prefix_ids(svg, key) for key, svg in charts.items()}
 
 

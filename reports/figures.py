@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -49,13 +49,21 @@ class Headline:
     value: int | float | str | None
     previous: int | float | str | None
     unit: str = ""  # "%", "days" or ""
+    #: (table key, row, column of value, column of previous) when the headline shows a cell
+    #: of a table: the board's copy then shows that cell as the table's suppression left it.
+    source: tuple[str, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
 class Table:
     """``rows[i][0]`` is the row label, ``columns[0]`` its heading. ``count_columns`` are the
     columns holding counts (subject to suppression); with ``total_row`` the last row is the
-    total. In a count column an ``int`` is a count and a ``float`` is a rate or a median."""
+    total. In a count column an ``int`` is a count and a ``float`` is a rate or a median.
+
+    ``derived`` maps a row worked out from counts (a share, a median, a maximum) to the count
+    rows it comes from: suppression hides it where any of those is hidden (A6). ``parts``
+    lists (part row, whole row) pairs: the part is hidden where the rest of the whole is small.
+    """
 
     key: str
     title: str
@@ -64,6 +72,8 @@ class Table:
     count_columns: list[int]
     total_row: bool = False
     note: str = ""
+    derived: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,9 @@ class Trend:
     """12 months ending with the period's last month (each the 1st of its month)."""
 
     months: list[date]
-    referrals: list[int]
-    open_cases: list[int]  # open at each month end (the last month: at the period end)
+    # Counts; in the board's copy a count from 1 to 4 is the string "<5".
+    referrals: list[int | str]
+    open_cases: list[int | str]  # open at each month end (the last month: at the period end)
 
 
 @dataclass(frozen=True)
@@ -383,6 +394,8 @@ def investigation_figures(cur: Period, prev: Period) -> tuple[Table, dict[str, N
             ["Median working days taken", figures["median"], figures["p_median"]],
         ],
         count_columns=[1, 2],
+        derived={2: (0, 1), 3: (0,)},
+        parts=((1, 0),),
     )
     return table, figures
 
@@ -395,14 +408,16 @@ def duration_figures(cur: Period, prev: Period) -> Table:
         if connection.vendor == "postgresql":
             # date - date is a whole number of days in PostgreSQL.
             days = RawSQL("%s::date - received_on", (period.end,), output_field=IntegerField())
-            got = open_cases.aggregate(median=Median(days), longest=Max(days))
+            got = open_cases.aggregate(median=Median(days), longest=Max(days), n=Count("id"))
             result[f"{tag}_median"], result[f"{tag}_longest"] = got["median"], got["longest"]
+            result[f"{tag}_n"] = got["n"]
         else:
             durations = [
                 (period.end - d).days for d in open_cases.values_list("received_on", flat=True)
             ]
             result[f"{tag}_median"] = _median(durations)
             result[f"{tag}_longest"] = max(durations) if durations else None
+            result[f"{tag}_n"] = len(durations)
     return Table(
         key="durations",
         title="How long open cases have been open (days)",
@@ -410,8 +425,12 @@ def duration_figures(cur: Period, prev: Period) -> Table:
         rows=[
             ["Median days open", result["c_median"], result["p_median"]],
             ["Longest days open", result["c_longest"], result["p_longest"]],
+            ["Cases open at period end", result["c_n"], result["p_n"]],
         ],
-        count_columns=[],
+        # The median and the longest of fewer than 5 cases single a child out: hidden with
+        # the count in the board's copy.
+        count_columns=[1, 2],
+        derived={0: (2,), 1: (2,)},
     )
 
 
@@ -429,6 +448,7 @@ def untraceable_table(totals: dict[str, int]) -> Table:
             ],
         ],
         count_columns=[1, 2],
+        parts=((1, 0),),
         note="Untraceable children stay on the register as CME-missing and are reviewed.",
     )
 
@@ -617,6 +637,7 @@ def part_time_counts(cur: Period, prev: Period) -> Table:
             ["Past the planned end date", got["ended"], got["p_ended"]],
         ],
         count_columns=[1, 2],
+        parts=((1, 0), (2, 0)),
     )
 
 
@@ -716,14 +737,12 @@ def definitions() -> list[tuple[str, str]]:
         ),
         (
             "Small numbers",
-            'In the board\'s copy, counts from 1 to 4 are shown as "<5"; where one hidden count could be worked out from a total, the next smallest count is hidden too.',
+            'In the board\'s copy, counts from 1 to 4 are shown as "<5"; where one hidden count could be worked out from a total, or from the count it is part of, another count is hidden too (also shown as "<5"). A share, median or longest time worked out from a hidden count is shown as "[c]".',
         ),
     ]
 
 
-def _headlines(
-    cur: Period, prev: Period
-) -> tuple[list[Headline], dict[str, int], Table, Table]:
+def _headlines(cur: Period, prev: Period) -> tuple[list[Headline], dict[str, int], Table, Table]:
     """The headline figures, with the tables they come from (totals, investigations, sources)."""
     totals = case_totals(cur, prev)
     investigations, inv = investigation_figures(cur, prev)
@@ -735,7 +754,14 @@ def _headlines(
         Headline("cases_opened", "Cases opened", totals["opened"], totals["p_opened"]),
         Headline("overdue", "Investigations overdue", totals["overdue"], totals["p_overdue"]),
         Headline("untraceable", "Untraceable", totals["untraceable"], totals["p_untraceable"]),
-        Headline("on_time_pct", "Investigations on time", inv["pct"], inv["p_pct"], unit="%"),
+        Headline(
+            "on_time_pct",
+            "Investigations on time",
+            inv["pct"],
+            inv["p_pct"],
+            unit="%",
+            source=("investigations", 2, 1, 2),
+        ),
     ]
     return headlines, totals, investigations, sources
 

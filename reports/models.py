@@ -72,6 +72,11 @@ class ReportRun(models.Model):
     pdf_file = models.FileField(upload_to="reports/", storage=_storage, blank=True)
     csv_file = models.FileField(upload_to="reports/", storage=_storage, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Stamped when the build is claimed and at each progress step (and when the sweep sends a
+    # run again): a building run whose heartbeat stops is taken to be from a dead worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How many times a build of this run has started (the sweep gives up after the second).
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     # A generic description of what went wrong: never personal data (the log has the trace).
     error = models.TextField(blank=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from reports.charts import SUPPRESSED, board_charts
+from reports.suppression import DERIVED_SUPPRESSED
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 
 
 def period_label(start: date, end: date) -> str:
-    """"1 April 2026 to 30 June 2026" (or "April 2026" for a whole calendar month)."""
+    """ "1 April 2026 to 30 June 2026" (or "April 2026" for a whole calendar month)."""
     if start.day == 1 and end.month == start.month and end.year == start.year:
         nxt = date(end.year + (end.month == 12), end.month % 12 + 1, 1)
         if (nxt - end).days == 1:
@@ -44,7 +45,7 @@ def fmt(value: Any, unit: str = "") -> str:
         text = f"{value:,}"
     else:
         text = str(value)
-    if text == SUPPRESSED or not unit:
+    if text in (SUPPRESSED, DERIVED_SUPPRESSED) or not unit:
         return text
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
@@ -81,7 +82,9 @@ def _table_context(table: Any) -> dict[str, Any]:
     for i, row in enumerate(table.rows):
         cells = [(fmt(v), j in count_cols) for j, v in enumerate(row)]
         rows.append(_Row(cells=cells, total=bool(table.total_row) and i == last))
-    has_suppressed = any(SUPPRESSED in (c for c, _ in r.cells) for r in rows)
+    texts = {c for r in rows for c, _ in r.cells}
+    has_suppressed = SUPPRESSED in texts
+    has_derived = DERIVED_SUPPRESSED in texts
     return {
         "key": table.key,
         "title": table.title,
@@ -89,6 +92,7 @@ def _table_context(table: Any) -> dict[str, Any]:
         "rows": rows,
         "note": table.note,
         "has_suppressed": has_suppressed,
+        "has_derived": has_derived,
     }
 
 
@@ -142,7 +146,12 @@ PDF_MAX_ROWS = 15
 
 def condense(figures: Any, max_rows: int = PDF_MAX_ROWS) -> Any:
     """The figures with each long table cut to its `max_rows` largest rows plus one row that
-    adds up the rest. Call it on unsuppressed figures (then suppress), so the sums are real."""
+    adds up the rest.
+
+    The board's copy is condensed after suppression (``suppress`` then ``condense``), so each
+    row the PDF keeps reads as in the CSV. The "All other rows" cell of a column is hidden
+    where any of the rows it adds up is hidden (else the total, or the CSV, would give the
+    hidden one away); otherwise it is a sum of cells the CSV shows, revealing nothing more."""
     from dataclasses import replace
 
     tables = []
@@ -158,7 +167,10 @@ def condense(figures: Any, max_rows: int = PDF_MAX_ROWS) -> Any:
         kept, rest = ranked[:max_rows], ranked[max_rows:]
         other: list[Any] = [f"All other rows ({len(rest)})"] + [None] * (len(table.columns) - 1)
         for col in table.count_columns:
-            other[col] = sum(r[col] for r in rest if isinstance(r[col], int | float))
+            if any(isinstance(r[col], str) for r in rest):
+                other[col] = SUPPRESSED
+            else:
+                other[col] = sum(r[col] for r in rest if isinstance(r[col], int | float))
         rows = [*kept, other] + ([table.rows[-1]] if table.total_row else [])
         note = (table.note + " " if table.note else "") + (
             f"The {max_rows} largest rows are shown; the CSV data pack has all {len(body)}."

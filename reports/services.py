@@ -2,8 +2,11 @@
 
 A run moves queued → building → ready (or failed). The build claims its run with one
 conditional UPDATE (queued → building), so a duplicate task for the same run does nothing.
-A worker killed mid-build leaves the run in ``building``: a later task may reclaim a run
-whose build started more than ``STALE_AFTER`` ago. Messages and errors stored on a run
+A build stamps ``heartbeat_at`` when it claims its run and at every progress step. A worker
+killed mid-build leaves the run in ``building`` with a heartbeat that stops: after
+``HEARTBEAT_STALE`` without one (or ``STALE_AFTER`` after it started, past any task time
+limit) the run is stale. The sweep (reports.jobs, every minute) sends a stale run again once
+and marks it failed the second time; a redelivered task may reclaim a stale run itself. Messages and errors stored on a run
 never hold personal data (the log has the exception, by run id).
 """
 
@@ -15,14 +18,14 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cme.models import Role, User
@@ -30,12 +33,32 @@ from reports.models import DownloadFormat, ReportDownload, ReportRun, RunKind, R
 
 log = logging.getLogger(__name__)
 
-#: A run left in ``building`` longer than this is taken to be from a worker that died.
+#: A building run with no heartbeat for this long is taken to be from a worker that died.
+HEARTBEAT_STALE = timedelta(minutes=2)
+#: A build started longer ago than this is stale whatever its heartbeat (past the task's
+#: hard time limit, CELERY_TASK_TIME_LIMIT, no build is still running).
 STALE_AFTER = timedelta(minutes=30)
+#: A run whose build has started this many times and gone stale is failed, not sent again.
+MAX_ATTEMPTS = 2
 #: The longest period a report may cover.
 MAX_MONTHS = 24
 
-FAILED_MESSAGE = "The report could not be built. Try again, or ask the service desk to look at the log."
+FAILED_MESSAGE = (
+    "The report could not be built. Try again, or ask the service desk to look at the log."
+)
+STOPPED_MESSAGE = (
+    "The report could not be built: its build stopped twice. Try again, or ask the service "
+    "desk to look at the log."
+)
+
+
+def stale_q(now: datetime) -> Q:
+    """Runs building whose worker is taken to have died (heartbeat stopped, or started too long ago)."""
+    return Q(status=RunStatus.BUILDING) & (
+        Q(heartbeat_at__lt=now - HEARTBEAT_STALE)
+        | Q(heartbeat_at__isnull=True, started_at__lt=now - HEARTBEAT_STALE)
+        | Q(started_at__lt=now - STALE_AFTER)
+    )
 
 
 # ------------------------------------------------------------------------------ periods
@@ -74,17 +97,13 @@ def validate_period(start: date, end: date, *, today: date) -> None:
     if end > today:
         raise ValidationError("The end date must be today or in the past", code="future")
     if months_spanned(start, end) > MAX_MONTHS:
-        raise ValidationError(
-            f"A report can cover at most {MAX_MONTHS} months", code="too_long"
-        )
+        raise ValidationError(f"A report can cover at most {MAX_MONTHS} months", code="too_long")
 
 
 # ------------------------------------------------------------------------------ requests
 
 
-def report_request(
-    *, by: User, start: date, end: date, suppressed: bool = True
-) -> ReportRun:
+def report_request(*, by: User, start: date, end: date, suppressed: bool = True) -> ReportRun:
     """Queue a report for ``start`` to ``end``; the build starts when the transaction commits."""
     if by.role != Role.MANAGER or not by.is_active:
         raise PermissionDenied("Only CME managers can ask for board reports")
@@ -137,13 +156,16 @@ def figures_csv(figures: Any) -> str:
 
 
 def _claim(run_id: int) -> bool:
-    """Move the run to ``building`` if it is queued (or stuck building); True if we did."""
+    """Move the run to ``building`` if it is queued, or building but stale with a build
+    attempt left (a task redelivered after its worker died); True if we did."""
     now = timezone.now()
-    stale = Q(status=RunStatus.BUILDING, started_at__lt=now - STALE_AFTER)
+    stale = stale_q(now) & Q(attempts__lt=MAX_ATTEMPTS)
     return bool(
         ReportRun.objects.filter(Q(status=RunStatus.QUEUED) | stale, pk=run_id).update(
             status=RunStatus.BUILDING,
             started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
             progress=5,
             message="Starting",
             error="",
@@ -154,9 +176,9 @@ def _claim(run_id: int) -> bool:
 
 def _progress(run_id: int, percent: int, message: str) -> None:
     # Saved at once (outside any request transaction: the task runs on its own), so the
-    # runs page shows it while the build goes on.
+    # runs page shows it while the build goes on; each step is also the build's heartbeat.
     ReportRun.objects.filter(pk=run_id, status=RunStatus.BUILDING).update(
-        progress=percent, message=message
+        progress=percent, message=message, heartbeat_at=timezone.now()
     )
 
 
@@ -168,7 +190,16 @@ def _filename(run: ReportRun, ext: str) -> str:
 def report_build(run_id: int) -> bool:
     """Build run ``run_id``: True if this call built it, False if another has (or had) it."""
     if not _claim(run_id):
-        log.info("report run %s: not queued (already built or being built), skipped", run_id)
+        status = ReportRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+        if status == RunStatus.BUILDING:
+            log.info(
+                "report run %s: being built with a live heartbeat; if that build has stopped, "
+                "the sweep sends the run again within %s minutes",
+                run_id,
+                int(HEARTBEAT_STALE.total_seconds() // 60) + 1,
+            )
+        else:
+            log.info("report run %s: %s, nothing to build", run_id, status or "not found")
         return False
     run = ReportRun.objects.get(pk=run_id)
     try:
@@ -177,12 +208,12 @@ def report_build(run_id: int) -> bool:
 
         _progress(run_id, 10, "Counting the figures")
         figures = get_figures(run.period_start, run.period_end)
-        # The PDF condenses long per-school tables (before suppression, so sums are real);
-        # the CSV data pack keeps every row.
-        in_pdf = condense(figures)
+        # The board's copy: one suppression for the CSV and the PDF (A6). The PDF then
+        # condenses long per-school tables (condense keeps the suppressed cells as they are
+        # and hides a sum of rows with a hidden one); the CSV data pack keeps every row.
         if run.suppressed:
             figures = suppress_figures(figures)
-            in_pdf = suppress_figures(in_pdf)
+        in_pdf = condense(figures)
         _progress(run_id, 30, "Drawing the charts")
         charts = board_charts(in_pdf)
         _progress(run_id, 60, "Laying out the PDF")
@@ -190,7 +221,9 @@ def report_build(run_id: int) -> bool:
         _progress(run_id, 90, "Saving the files")
         csv_text = figures_csv(figures)
         run.pdf_file.save(_filename(run, "pdf"), ContentFile(pdf), save=False)
-        run.csv_file.save(_filename(run, "csv"), ContentFile(csv_text.encode("utf-8-sig")), save=False)
+        run.csv_file.save(
+            _filename(run, "csv"), ContentFile(csv_text.encode("utf-8-sig")), save=False
+        )
         updated = ReportRun.objects.filter(pk=run_id, status=RunStatus.BUILDING).update(
             pdf_file=run.pdf_file.name,
             csv_file=run.csv_file.name,
@@ -205,11 +238,16 @@ def report_build(run_id: int) -> bool:
             return False
     except (OperationalError, InterfaceError):
         # The database went away: hand the run back to the queue for the task's retry (if
-        # even that fails, the run stays building and is reclaimed after STALE_AFTER).
+        # even that fails, the run stays building and goes stale). The retry is not a new
+        # attempt: the worker did not die.
         log.warning("report run %s: database error, to be retried", run_id)
         with contextlib.suppress(OperationalError, InterfaceError):
             ReportRun.objects.filter(pk=run_id, status=RunStatus.BUILDING).update(
-                status=RunStatus.QUEUED, progress=0, message="Waiting to retry"
+                status=RunStatus.QUEUED,
+                progress=0,
+                message="Waiting to retry",
+                heartbeat_at=timezone.now(),
+                attempts=F("attempts") - 1,
             )
         raise
     except Exception:
@@ -223,6 +261,27 @@ def report_build(run_id: int) -> bool:
         return False
     log.info("report run %s ready", run_id)
     return True
+
+
+def report_retry(*, run_id: int, by: User) -> bool:
+    """Queue a failed run again (a manager's "Try again"); False if it is not failed (any
+    more): a double click queues it once."""
+    if by.role != Role.MANAGER or not by.is_active:
+        raise PermissionDenied("Only CME managers can rebuild board reports")
+    again = ReportRun.objects.filter(pk=run_id, status=RunStatus.FAILED).update(
+        status=RunStatus.QUEUED,
+        attempts=0,
+        progress=0,
+        message="Waiting to start",
+        error="",
+        heartbeat_at=timezone.now(),
+        started_at=None,
+        finished_at=None,
+    )
+    if again:
+        _enqueue(run_id)
+        log.info("report run %s queued again by user %s", run_id, by.pk)
+    return bool(again)
 
 
 # --------------------------------------------------------------------------- downloads
@@ -285,7 +344,10 @@ def scheduled_report(kind: str, *, today: date) -> ScheduledResult:
         try:
             with transaction.atomic():
                 run = ReportRun.objects.create(
-                    kind=kind, period_start=start, period_end=end, suppressed=True,
+                    kind=kind,
+                    period_start=start,
+                    period_end=end,
+                    suppressed=True,
                     message="Waiting to start",
                 )
                 created = True

@@ -9,12 +9,16 @@ from django.db import InterfaceError, OperationalError
 @shared_task(
     bind=True,
     acks_late=True,
+    # A worker killed mid-build gives the message back to the broker, so the build is
+    # delivered again; the redelivered task reclaims the run once its heartbeat is stale
+    # (and the every-minute sweep sends it again if it arrived before that).
+    reject_on_worker_lost=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=5,
 )
 def build_report(self: object, run_id: int) -> bool:
-    """Build one report run (a duplicate delivery finds it claimed and does nothing)."""
+    """Build one report run (a duplicate delivery while a live build has it does nothing)."""
     from reports.services import report_build
 
     return report_build(run_id)

@@ -70,15 +70,20 @@ def _cards(figures: BoardFigures) -> list[Card]:
     return cards
 
 
+def _count(value: int | str) -> int:
+    """A trend count (the dashboard's figures are never suppressed; a "<5" would draw as 0)."""
+    return value if isinstance(value, int) else 0
+
+
 def _chart(trend: Trend) -> dict[str, Any]:
     """Bar positions for the inline SVG: referrals and open cases side by side per month."""
-    top = max([*trend.referrals, *trend.open_cases, 1])
+    top = max([*map(_count, trend.referrals), *map(_count, trend.open_cases), 1])
     slot = CHART_WIDTH / len(trend.months)
     bar = slot * 0.35
     scale = (CHART_BOTTOM - CHART_TOP) / top
     bars = []
     for i, (month, referrals, open_cases) in enumerate(
-        zip(trend.months, trend.referrals, trend.open_cases, strict=True)
+        zip(trend.months, map(_count, trend.referrals), map(_count, trend.open_cases), strict=True)
     ):
         x = i * slot + slot * 0.15
         bars.append(
@@ -103,6 +108,7 @@ def _chart(trend: Trend) -> dict[str, Any]:
         "height": CHART_HEIGHT,
         "baseline": CHART_BOTTOM,
         "top": CHART_TOP,
+        "legend_x": CHART_WIDTH - 360,  # the key, top right: two swatches with their words
     }
 
 

@@ -10,7 +10,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,10 +56,18 @@ class ReportRequestForm(forms.Form):
         initial="last_month",
         error_messages={"required": "Select the period the report should cover"},
     )
-    start = GdsDateField(what="the first day of the period", label="From", required=False,
-                         help_text="For example, 1 4 2026")
-    end = GdsDateField(what="the last day of the period", label="To", required=False,
-                       help_text="For example, 30 6 2026")
+    start = GdsDateField(
+        what="the first day of the period",
+        label="From",
+        required=False,
+        help_text="For example, 1 4 2026",
+    )
+    end = GdsDateField(
+        what="the last day of the period",
+        label="To",
+        required=False,
+        help_text="For example, 30 6 2026",
+    )
     audience = forms.ChoiceField(
         label="Who is the report for?",
         choices=SUPPRESSION_CHOICES,
@@ -88,8 +103,10 @@ class ReportRequestForm(forms.Form):
         choice = data.get("period")
         today = timezone.localdate()
         if choice == "custom":
-            for name, what in (("start", "the first day of the period"),
-                               ("end", "the last day of the period")):
+            for name, what in (
+                ("start", "the first day of the period"),
+                ("end", "the last day of the period"),
+            ):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, f"Enter {what}")
             if self.errors:
@@ -136,6 +153,19 @@ def runs(request: HttpRequest) -> HttpResponse:
         "reports/runs.html",
         {"form": form, "page": page, "busy": busy},
     )
+
+
+@managers_only
+def retry(request: HttpRequest, run_id: int) -> HttpResponse:
+    """POST: build a failed run again ("Try again" on the runs page)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    run = get_object_or_404(ReportRun, pk=run_id)
+    if svc.report_retry(run_id=run.pk, by=acting_user(request)):
+        messages.success(request, f"Report {run.pk} is being built again")
+    else:
+        messages.info(request, f"Report {run.pk} has not failed: it was not built again")
+    return redirect("reports:runs")
 
 
 @managers_only

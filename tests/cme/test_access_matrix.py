@@ -275,6 +275,8 @@ EXPECTED: dict[str, Expect] = {
     "reports:run_status": Expect(MANAGERS),
     "reports:download_pdf": Expect(MANAGERS),
     "reports:download_csv": Expect(MANAGERS),
+    # "Try again" on a failed run: POST only (a ready run is left as it is: back to the list).
+    "reports:retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
 }
 
 

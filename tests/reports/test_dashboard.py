@@ -132,10 +132,23 @@ def test_the_trend_table_and_chart_show_twelve_months(manager_client) -> None:
     response = manager_client.get(URL)
 
     html = response.content.decode()
-    assert html.count("<rect ") == 24  # two bars a month
+    assert html.count("<rect data-bar ") == 24  # two bars a month
     assert "August 2025" in html and "July 2026" in html
     assert "2 referrals" in html
     assert response.context["chart"]["max"] == 2
+
+
+def test_the_chart_uses_the_app_font_and_has_a_colour_key(manager_client) -> None:
+    html = manager_client.get(URL).content.decode()
+    svg = html[html.index('<svg role="img" aria-labelledby="trend-title') :]
+    svg = svg[: svg.index("</svg>")]
+    head = svg[: svg.index(">")]
+    assert 'font-family="arial, sans-serif"' in head
+    assert "style=" not in svg  # the CSP drops inline styles: none are relied on
+    legend = svg[svg.index("<g data-legend") : svg.index("</g>")]
+    assert 'fill="#1d70b8"' in legend and "Referrals received" in legend
+    assert 'fill="#f47738"' in legend and "Open cases at month end" in legend
+    assert 'style="' not in html[html.index("<figure") : html.index("</figure>")]
 
 
 def test_an_unknown_period_falls_back_to_this_month(manager_client) -> None:
@@ -195,4 +208,6 @@ def test_the_figures_are_shared_for_a_few_minutes_and_say_when_they_were_worked_
     with time_machine.travel(NOW, tick=False) as t:
         t.shift(timedelta(minutes=5, seconds=1))
         later = client.get(URL)
-    assert {h.key: h.value for h in later.context["figures"].headlines}["cases_opened"] == opened + 1
+    assert {h.key: h.value for h in later.context["figures"].headlines}[
+        "cases_opened"
+    ] == opened + 1

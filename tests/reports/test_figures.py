@@ -242,7 +242,9 @@ def test_median_and_longest_open_durations_in_days() -> None:
 
     assert table.rows[0][1:] == [20.0, None]
     assert table.rows[1][1:] == [30, None]
-    assert table.count_columns == []
+    # The group they are taken over, so the board's copy can hide them with it (A6).
+    assert table.rows[2][1:] == [3, 0]
+    assert table.count_columns == [1, 2] and table.derived == {0: (2,), 1: (2,)}
 
 
 def test_children_untraceable_stay_open_and_are_counted() -> None:

@@ -296,19 +296,126 @@ def test_a_second_build_task_for_the_same_run_does_nothing(fast, manager, figure
     assert len(figures) == 1
 
 
-def test_a_run_stuck_building_is_reclaimed_only_after_30_minutes(fast, manager, figures):
-    run = ReportRun.objects.create(
+def _building(manager, *, heartbeat_minutes: float, attempts: int = 1) -> ReportRun:
+    now = timezone.now()
+    return ReportRun.objects.create(
         requested_by=manager,
         period_start=date(2026, 1, 1),
         period_end=date(2026, 1, 31),
         status=RunStatus.BUILDING,
-        started_at=timezone.now() - timedelta(minutes=10),
+        progress=30,
+        message="Drawing the charts",
+        started_at=now - timedelta(minutes=heartbeat_minutes + 1),
+        heartbeat_at=now - timedelta(minutes=heartbeat_minutes),
+        attempts=attempts,
     )
-    assert build_report.delay(run.pk).get() is False  # another worker may still be on it
-    ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=31))
+
+
+def test_a_redelivered_task_rebuilds_a_run_whose_heartbeat_stopped(fast, manager, figures):
+    # A live build (heartbeat a moment ago) is left alone by a duplicate delivery...
+    run = _building(manager, heartbeat_minutes=0.5)
+    assert build_report.delay(run.pk).get() is False
+    # ...but once its heartbeat has stopped for 2 minutes the redelivered task takes it over.
+    ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
     assert build_report.delay(run.pk).get() is True
     run.refresh_from_db()
-    assert run.status == RunStatus.READY
+    assert run.status == RunStatus.READY and run.attempts == 2
+
+
+def test_progress_steps_are_heartbeats(fast, manager, monkeypatch):
+    run = ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
+    beats = []
+    real = svc._progress
+
+    def spy(run_id, percent, message):
+        real(run_id, percent, message)
+        beats.append(ReportRun.objects.get(pk=run_id).heartbeat_at)
+
+    monkeypatch.setattr(svc, "_progress", spy)
+    monkeypatch.setattr(svc, "get_figures", lambda s, e: sample_figures())
+    before = timezone.now()
+    assert build_report.delay(run.pk).get() is True
+    assert len(beats) == 4 and all(b is not None and b >= before for b in beats)
+    assert beats == sorted(beats)
+
+
+def test_the_sweep_sends_a_stopped_run_again_once_then_fails_it(
+    fast, manager, figures, monkeypatch
+):
+    import cme.tasks
+    from cme.jobs import run_job
+
+    sent = []
+    monkeypatch.setattr(cme.tasks, "enqueue", lambda task, *args, **kw: sent.append(args) or True)
+    today = timezone.localdate()
+    run = _building(manager, heartbeat_minutes=3)  # the worker died at 30%
+    alive = _building(manager, heartbeat_minutes=0.5)  # another build still going
+
+    first = run_job("requeue_pending", today=today)
+    assert first.flagged == [f"report run {run.pk}"] and sent == [(run.pk,)]
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED and run.attempts == 1
+    assert ReportRun.objects.get(pk=alive.pk).status == RunStatus.BUILDING
+    # Run again at once: nothing more is sent or changed.
+    assert run_job("requeue_pending", today=today).flagged == []
+    assert sent == [(run.pk,)]
+
+    # The requeued task claims it (second attempt), and that worker dies too.
+    assert svc._claim(run.pk) is True
+    ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
+    third = run_job("requeue_pending", today=today)
+    assert third.flagged == [f"report run {run.pk} failed"]
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and run.error == svc.STOPPED_MESSAGE
+    assert run.finished_at is not None
+    assert build_report.delay(run.pk).get() is False  # a late redelivery does not revive it
+    assert run_job("requeue_pending", today=today).flagged == []
+    assert sent == [(run.pk,)]
+    assert ReportRun.objects.get(pk=run.pk).status == RunStatus.FAILED
+
+
+def test_a_run_building_too_long_is_stale_whatever_its_heartbeat(fast, manager, figures):
+    run = _building(manager, heartbeat_minutes=0.5)
+    ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=31))
+    assert build_report.delay(run.pk).get() is True
+
+
+def test_the_beat_sweep_runs_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue_pending"]
+    assert entry["task"] == "cme.tasks.requeue_pending"
+    assert entry["schedule"] <= 60
+    assert build_report.reject_on_worker_lost and build_report.acks_late
+
+
+def test_a_failed_run_shows_try_again_and_a_manager_rebuilds_it(
+    fast, manager, manager_client, figures, django_capture_on_commit_callbacks
+):
+    run = _building(manager, heartbeat_minutes=3, attempts=2)
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=svc.STOPPED_MESSAGE)
+    page = manager_client.get(reverse("reports:runs")).content.decode()
+    url = reverse("reports:retry", args=[run.pk])
+    assert f'action="{url}"' in page and "Try again" in page and "Failed" in page
+    assert manager_client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(url)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == RunStatus.READY and run.attempts == 1
+    # A second click (the run is no longer failed) builds nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert manager_client.post(url).status_code == 302
+    assert len(figures) == 1
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "officer", "administrator"])
+def test_only_managers_may_try_again(persona, request, client, manager):
+    run = _building(manager, heartbeat_minutes=3, attempts=2)
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(reverse("reports:retry", args=[run.pk])).status_code == 403
+    assert ReportRun.objects.get(pk=run.pk).status == RunStatus.FAILED
 
 
 def test_not_ready_runs_cannot_be_downloaded(manager, manager_client):

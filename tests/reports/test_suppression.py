@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from reports.figures import BoardFigures, Headline, Table, Trend
-from reports.suppression import SUPPRESSED, suppress, suppress_table
+from reports.suppression import DERIVED_SUPPRESSED, SUPPRESSED, suppress, suppress_table
 
 
 def _figures(*tables: Table, headlines: list[Headline] | None = None) -> BoardFigures:
@@ -92,13 +92,25 @@ def test_rates_medians_and_columns_that_are_not_counts_are_left_alone() -> None:
     ]
 
 
-def test_headline_counts_are_suppressed_but_percentages_are_not() -> None:
+def test_headline_counts_are_suppressed_and_a_share_follows_the_cell_it_shows() -> None:
+    investigations = Table(
+        key="investigations",
+        title="Initial investigations",
+        columns=["Measure", "This", "Previous"],
+        rows=[["Completed", 3, 40], ["Within", 2, 30], ["Share (%)", 66.7, 75.0]],
+        count_columns=[1, 2],
+        derived={2: (0, 1)},
+    )
     figures = _figures(
+        investigations,
         headlines=[
             Headline("open_now", "Open", 4, 12),
             Headline("overdue", "Overdue", 0, 1),
-            Headline("on_time_pct", "On time", 3.0, 2.0, unit="%"),
-        ]
+            Headline(
+                "on_time_pct", "On time", 66.7, 75.0, unit="%", source=("investigations", 2, 1, 2)
+            ),
+            Headline("other_pct", "A share with no known source", 50.0, None, unit="%"),
+        ],
     )
 
     got = suppress(figures)
@@ -107,7 +119,8 @@ def test_headline_counts_are_suppressed_but_percentages_are_not() -> None:
     assert [(h.value, h.previous) for h in got.headlines] == [
         (SUPPRESSED, 12),
         (0, SUPPRESSED),
-        (3.0, 2.0),
+        (DERIVED_SUPPRESSED, 75.0),  # 2 of 3 is hidden; 30 of 40 is not
+        (DERIVED_SUPPRESSED, None),
     ]
 
 
