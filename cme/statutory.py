@@ -203,6 +203,14 @@ class TermCalendar:
         return max((last for _, last in self.terms), default=None)
 
 
+#: Regulation 9(1)(h), Pupil Registration Regulations 2024: a pupil who has not returned within
+#: 10 school days after a leave of absence ended (and cannot be found after joint enquiries).
+REG_9_1_H_SCHOOL_DAYS = 10
+#: Regulation 9(1)(i): continuously absent without authorisation for not less than 20 school
+#: days (and not found after joint enquiries).
+REG_9_1_I_SCHOOL_DAYS = 20
+
+
 def is_school_day(cal: TermCalendar, d: date) -> bool:
     """True if the school meets on ``d``: inside a term, a working day, not a closure."""
     return (
@@ -260,6 +268,22 @@ def school_days_threshold_date(cal: TermCalendar, first_day: date, n: int) -> da
     if n < 1:
         raise ValueError("n must be >= 1")
     return add_school_days(cal, first_day - _ONE_DAY, n)
+
+
+def school_day_back(cal: TermCalendar, today: date, n: int) -> date | None:
+    """The ``n``-th school day counting back from ``today`` (``today`` is day 1 if it is a
+    school day); None if the calendar has fewer school days than that before ``today``."""
+    first = min((start for start, _ in cal.terms), default=None)
+    if first is None or n < 1:
+        return None
+    d = today
+    while d >= first:
+        if is_school_day(cal, d):
+            n -= 1
+            if n == 0:
+                return d
+        d -= _ONE_DAY
+    return None
 
 
 # --------------------------------------------------------------------- Unique Pupil Number

@@ -45,7 +45,12 @@ from django.utils import timezone
 
 from cme.jobs import JobResult, job
 from cme.notifications import json_rows
-from cme.statutory import TermCalendar, is_school_day
+from cme.statutory import (
+    REG_9_1_H_SCHOOL_DAYS,
+    REG_9_1_I_SCHOOL_DAYS,
+    TermCalendar,
+    school_day_back,
+)
 from cme.tasks import after_commit
 from referrals.models import Referral, SystemTrigger
 from referrals.services import referrals_raise_from_returns_bulk
@@ -69,10 +74,9 @@ log = logging.getLogger(__name__)
 _ONE_DAY = timedelta(days=1)
 # Far enough back for any 20 school days, a summer holiday included.
 _CALENDAR_LOOKBACK = timedelta(days=366)
-#: Regulation 9(1)(i): continuously absent for at least 20 school days.
-ABSENCE_SCHOOL_DAYS = 20
-#: Regulation 9(1)(h): not returned within 10 school days after leave of absence ended.
-AFTER_LEAVE_SCHOOL_DAYS = 10
+#: The two thresholds (cme.statutory): reg 9(1)(i) 20 school days, reg 9(1)(h) 10.
+ABSENCE_SCHOOL_DAYS = REG_9_1_I_SCHOOL_DAYS
+AFTER_LEAVE_SCHOOL_DAYS = REG_9_1_H_SCHOOL_DAYS
 #: A new school may admit a pupil (and make its joiner return) before the old school learns
 #: of it and deletes; a joiner admitted earlier than this before the ground was met is an
 #: earlier stay at that school, not this move.
@@ -80,22 +84,6 @@ MATCH_SLACK_DAYS = 28
 
 JOINER_MATCHED_DETAIL = "Matched with the previous school's leaver return"
 LEAVER_MATCHED_DETAIL = "The new school has made its new pupil return"
-
-
-def school_day_back(cal: TermCalendar, today: date, n: int) -> date | None:
-    """The ``n``-th school day counting back from ``today`` (``today`` is day 1 if it is a
-    school day); None if the calendar has fewer school days than that before ``today``."""
-    first = min((start for start, _ in cal.terms), default=None)
-    if first is None or n < 1:
-        return None
-    d = today
-    while d >= first:
-        if is_school_day(cal, d):
-            n -= 1
-            if n == 0:
-                return d
-        d -= _ONE_DAY
-    return None
 
 
 #: Cut-off dates counted on one calendar (one per condition of a check).

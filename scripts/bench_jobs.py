@@ -434,11 +434,11 @@ def _la_cutoffs() -> tuple[date, date, date]:
     """The LA calendar's cut-offs (every bench school counts on the LA's terms)."""
     from django.conf import settings
 
+    from cme.statutory import school_day_back
     from referrals.jobs import (
         _CALENDAR_LOOKBACK,
         ABSENCE_SCHOOL_DAYS,
         AFTER_LEAVE_SCHOOL_DAYS,
-        school_day_back,
     )
     from schools.selectors import term_calendar_for
 

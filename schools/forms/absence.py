@@ -16,7 +16,13 @@ from crispy_forms_gds.layout import ConditionalQuestion, Field, Fieldset
 from django import forms
 from django.utils import timezone
 
-from cme.statutory import add_school_days, consecutive_school_days_from, school_days_threshold_date
+from cme.statutory import (
+    REG_9_1_H_SCHOOL_DAYS,
+    REG_9_1_I_SCHOOL_DAYS,
+    add_school_days,
+    consecutive_school_days_from,
+    school_days_threshold_date,
+)
 from schools.forms.base import ReturnForm
 from schools.forms.fields import GdsDateField
 from schools.forms.part_time import notes_field, radio_choices
@@ -24,8 +30,8 @@ from schools.models import SCHOOL_ENQUIRY_CHOICES, AbsenceNotification, AbsenceT
 from schools.selectors import term_calendar_for
 
 # Regulation 9(1)(i) and (h).
-UNAUTHORISED_THRESHOLD = 20
-AFTER_LEAVE_THRESHOLD = 10
+UNAUTHORISED_THRESHOLD = REG_9_1_I_SCHOOL_DAYS
+AFTER_LEAVE_THRESHOLD = REG_9_1_H_SCHOOL_DAYS
 # Fewer enquiries than this is not yet "reasonable enquiry" in any LA's guidance we follow.
 ENOUGH_ENQUIRIES = 2
 

@@ -34,6 +34,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cme.statutory import (
+    REG_9_1_H_SCHOOL_DAYS,
+    REG_9_1_I_SCHOOL_DAYS,
     TermCalendar,
     add_school_days,
     add_working_days,
@@ -629,16 +631,20 @@ class LeaverReturnForm(ReturnForm):
 
     def _ten_school_days_after(self, leave_end: date) -> date:
         """Reg 9(1)(h): the earliest the ground can be met, on the school's term calendar."""
-        found = add_school_days(self._calendar(leave_end), leave_end, 10)
+        found = add_school_days(self._calendar(leave_end), leave_end, REG_9_1_H_SCHOOL_DAYS)
         # No term dates loaded for the span (or they run out first): count working days
         # instead, which may be earlier than the true date, rather than refuse the return.
-        return found if found is not None else add_working_days(leave_end, 10)
+        return found if found is not None else add_working_days(leave_end, REG_9_1_H_SCHOOL_DAYS)
 
     def _twentieth_school_day(self, first: date) -> date:
         """Reg 9(1)(i): the day the 20 school days of continuous absence are complete."""
-        found = school_days_threshold_date(self._calendar(first), first, 20)
+        found = school_days_threshold_date(self._calendar(first), first, REG_9_1_I_SCHOOL_DAYS)
         # The same fallback as (h): working days, counting the first day as day 1.
-        return found if found is not None else add_working_days(first - timedelta(days=1), 20)
+        return (
+            found
+            if found is not None
+            else add_working_days(first - timedelta(days=1), REG_9_1_I_SCHOOL_DAYS)
+        )
 
     def _shown(self, ground: str, destination: str, moving: str) -> set[str]:
         """The conditional questions that apply to these answers."""

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from cme.models import Notification
-from cme.statutory import add_school_days, school_days_threshold_date
-from referrals.jobs import raise_pending_referrals, school_day_back
+from cme.statutory import add_school_days, school_day_back, school_days_threshold_date
+from referrals.jobs import raise_pending_referrals
 from referrals.models import Reason, Referral, SystemTrigger
 from schools.models import (
     AbsenceNotification,
