@@ -1,4 +1,4 @@
-"""Scheduled checks on school returns: late returns for the board, part-time timetable reviews.
+"""Scheduled checks on school returns: late returns told to schools, part-time timetable reviews.
 
 Both follow `cme.jobs`: set-based queries, a dry run that only SELECTs, and a real run that
 claims what it flags before telling anyone, inside one transaction.
@@ -15,8 +15,9 @@ from beat, emails the outbox.
 * `late_returns`: a joiner return made after the 5th day (regulation 13(1)) or a leaver return
   made after the deletion (regulation 13(3)) is late. `is_late` is decided at submission; the
   job also marks any leaver whose submission date is after its deletion date but escaped it,
-  then records each late return once (`late_recorded_at`) for the board report and tells each
-  school's staff how many of theirs were recorded. The same run reminds a school's staff of a
+  then claims each late return once (`late_notified_at`: "the school was told", nothing more)
+  and tells each school's staff how many of theirs were late. The board report counts
+  `is_late` (`reports.figures.return_counts`), whether or not this job has run. The same run reminds a school's staff of a
   leaver sent with an unknown destination whose s2s Lost Pupils Database upload the school has
   not confirmed within `CME_S2S_REMINDER_SCHOOL_DAYS` school days (issue 12 A12): claimed once
   (`s2s_reminded_at`) with ONE ``UPDATE ... RETURNING``, one notification per return (key
@@ -186,11 +187,11 @@ def _leavers_late_unmarked() -> QuerySet[SchoolReturn]:
     )
 
 
-def _late_unrecorded() -> QuerySet[SchoolReturn]:
+def _late_unnotified() -> QuerySet[SchoolReturn]:
     return SchoolReturn.objects.filter(
         kind__in=[ReturnKind.JOINER, ReturnKind.LEAVER],
         is_late=True,
-        late_recorded_at__isnull=True,
+        late_notified_at__isnull=True,
     )
 
 
@@ -248,16 +249,16 @@ def _remind_s2s(today: date, now: Any) -> tuple[list[str], int]:
 
 @job(
     "late_returns",
-    "Record late joiner and leaver returns for the board report; tell schools; remind "
+    "Tell schools of their late joiner and leaver returns (once each); remind "
     "schools of s2s uploads not confirmed",
 )
 def late_returns(*, today: date, dry_run: bool) -> JobResult:
     result = JobResult(name="late_returns", dry_run=dry_run)
     if dry_run:
         due = SchoolReturn.objects.filter(
-            Q(pk__in=_late_unrecorded().values("pk"))
+            Q(pk__in=_late_unnotified().values("pk"))
             | Q(pk__in=_leavers_late_unmarked().values("pk"))
-        ).filter(late_recorded_at__isnull=True)
+        ).filter(late_notified_at__isnull=True)
         result.flagged = list(due.order_by("reference").values_list("reference", flat=True))
         result.flagged.extend(
             f"{reference} s2s"
@@ -271,10 +272,10 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
         # One statement: the leavers late but not marked are marked late and recorded with
         # the others (is_late is already true on those).
         rows = claim_returning(
-            _late_unrecorded(),
+            _late_unnotified(),
             also=[_leavers_late_unmarked()],
-            set_sql="late_recorded_at = %s, is_late = %s",
-            guard_sql="late_recorded_at IS NULL",
+            set_sql="late_notified_at = %s, is_late = %s",
+            guard_sql="late_notified_at IS NULL",
             params=[now, True],
             returning=["school_id", "reference"],
         )
@@ -312,19 +313,6 @@ def late_returns(*, today: date, dry_run: bool) -> JobResult:
         result.flagged.extend(f"{reference} s2s" for reference in reminded)
         result.notified += notified
     return result
-
-
-def late_returns_for_board(start: date, end: date) -> QuerySet[SchoolReturn, dict[str, Any]]:
-    """Late returns recorded by the job, per school and kind, submitted between two dates."""
-    return (
-        SchoolReturn.objects.filter(
-            late_recorded_at__isnull=False,
-            submitted_at__date__range=(start, end),
-        )
-        .values("school_id", "school__name", "kind")
-        .annotate(late=Count("pk"))
-        .order_by("school__name", "kind")
-    )
 
 
 # ------------------------------------------------------------------------- part-time reviews

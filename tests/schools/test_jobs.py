@@ -1,4 +1,4 @@
-"""The checks on school returns: late returns for the board report, part-time timetable reviews."""
+"""The checks on school returns: late returns told to schools, part-time timetable reviews."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.models import Notification
-from schools.jobs import claim, late_returns_for_board
+from reports.figures import board_figures
+from schools.jobs import claim
 from schools.models import ReturnStatus, ReviewOutcome, SchoolReturn, TimetableReview
 from schools.services import new_reference, timetable_review_record
 from tests.factories import (
@@ -72,8 +73,8 @@ def test_late_returns_are_recorded_once_and_the_school_told_once(
     assert "flagged 0, notified 0" in second
     late_joiner.refresh_from_db()
     on_time_joiner.refresh_from_db()
-    recorded_at = late_joiner.late_recorded_at
-    assert recorded_at is not None and on_time_joiner.late_recorded_at is None
+    recorded_at = late_joiner.late_notified_at
+    assert recorded_at is not None and on_time_joiner.late_notified_at is None
     sent = Notification.objects.get()
     assert sent.user == staff_a
     assert sent.key == f"late:{late_joiner.school_id}:2026-11-23"
@@ -83,7 +84,7 @@ def test_late_returns_are_recorded_once_and_the_school_told_once(
     with on(date(2026, 11, 24)):
         run("late_returns")
     late_joiner.refresh_from_db()
-    assert late_joiner.late_recorded_at == recorded_at
+    assert late_joiner.late_notified_at == recorded_at
     assert Notification.objects.count() == 1
 
 
@@ -139,8 +140,8 @@ def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(scho
     assert missed.reference in out and in_time.reference not in out
     missed.refresh_from_db()
     in_time.refresh_from_db()
-    assert missed.is_late and missed.late_recorded_at is not None
-    assert not in_time.is_late and in_time.late_recorded_at is None
+    assert missed.is_late and missed.late_notified_at is not None
+    assert not in_time.is_late and in_time.late_notified_at is None
 
 
 def test_a_leaver_is_late_by_the_date_in_london(school_a):
@@ -152,7 +153,7 @@ def test_a_leaver_is_late_by_the_date_in_london(school_a):
     with on(date(2026, 7, 2)):
         run("late_returns")
     leaver.refresh_from_db()
-    assert leaver.is_late and leaver.late_recorded_at is not None
+    assert leaver.is_late and leaver.late_notified_at is not None
 
 
 def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, staff_a):
@@ -160,7 +161,7 @@ def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, 
         out = run("late_returns", "--dry-run")
     assert late_joiner.reference in out and "would flag 1" in out
     late_joiner.refresh_from_db()
-    assert late_joiner.late_recorded_at is None
+    assert late_joiner.late_notified_at is None
     assert not Notification.objects.exists()
 
 
@@ -223,16 +224,26 @@ def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
     assert Notification.objects.filter(key__startswith="s2s:").count() == 2
 
 
-def test_the_board_report_counts_late_returns_per_school(late_joiner, school_b):
+def test_the_board_counts_late_returns_whether_or_not_the_sweep_has_run(late_joiner, school_b):
+    """One meaning of "late" (issue 13 item 8): the board figure is the returns with
+    ``is_late``; the sweep's ``late_notified_at`` (the school was told) changes nothing."""
     with on(date(2026, 11, 20)):
         JoinerReturnFactory(school=school_b, admission_date=date(2026, 11, 2), is_late=True)
+
+    def late_joiners() -> list[list[object]]:
+        table = next(
+            t for t in board_figures(date(2026, 11, 1), date(2026, 11, 30)).tables
+            if t.key == "returns_by_school"
+        )
+        return [[r[0], r[1]] for r in table.rows]
+
+    expected = [["Alder Primary School", 1], ["Birch Academy", 1], ["Total", 2]]
     with on(TODAY):
+        assert late_joiners() == expected
+        assert not SchoolReturn.objects.filter(late_notified_at__isnull=False).exists()
         run("late_returns")
-    rows = list(late_returns_for_board(date(2026, 11, 1), date(2026, 11, 30)))
-    assert [(r["school__name"], r["kind"], r["late"]) for r in rows] == [
-        ("Alder Primary School", "joiner", 1),
-        ("Birch Academy", "joiner", 1),
-    ]
+        assert SchoolReturn.objects.filter(late_notified_at__isnull=False).count() == 2
+        assert late_joiners() == expected
 
 
 # ------------------------------------------------------------------------- part-time reviews
@@ -387,13 +398,13 @@ def test_two_runs_at_once_claim_a_row_once():
         # must still find nothing to claim.
         with transaction.atomic():
             first_claim = claim(
-                SchoolReturn.objects.filter(is_late=True, late_recorded_at__isnull=True),
-                late_recorded_at=timezone.now(),
+                SchoolReturn.objects.filter(is_late=True, late_notified_at__isnull=True),
+                late_notified_at=timezone.now(),
             )
         with transaction.atomic():
             second_claim = claim(
-                SchoolReturn.objects.filter(is_late=True, late_recorded_at__isnull=True),
-                late_recorded_at=timezone.now(),
+                SchoolReturn.objects.filter(is_late=True, late_notified_at__isnull=True),
+                late_notified_at=timezone.now(),
             )
         assert (first_claim, second_claim) == ([late.pk], [])
         return
@@ -402,12 +413,12 @@ def test_two_runs_at_once_claim_a_row_once():
     results: dict[str, list[int]] = {}
 
     def unflagged() -> QuerySet[SchoolReturn]:
-        return SchoolReturn.objects.filter(is_late=True, late_recorded_at__isnull=True)
+        return SchoolReturn.objects.filter(is_late=True, late_notified_at__isnull=True)
 
     def first() -> None:
         try:
             with transaction.atomic():
-                results["first"] = claim(unflagged(), late_recorded_at=timezone.now())
+                results["first"] = claim(unflagged(), late_notified_at=timezone.now())
                 claimed_first.set()
                 second_done.wait(timeout=10)
         finally:
@@ -417,7 +428,7 @@ def test_two_runs_at_once_claim_a_row_once():
         try:
             claimed_first.wait(timeout=10)
             with transaction.atomic():
-                results["second"] = claim(unflagged(), late_recorded_at=timezone.now())
+                results["second"] = claim(unflagged(), late_notified_at=timezone.now())
             second_done.set()
         finally:
             connection.close()
@@ -429,4 +440,4 @@ def test_two_runs_at_once_claim_a_row_once():
         t.join(timeout=20)
     assert results == {"first": [late.pk], "second": []}
     with transaction.atomic():
-        assert claim(unflagged(), late_recorded_at=timezone.now()) == []
+        assert claim(unflagged(), late_notified_at=timezone.now()) == []
