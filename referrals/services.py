@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cme.audit import record_history
 from cme.models import User
+from cme.references import new_reference, save_with_reference
 from referrals.models import (
     Channel,
     Reason,
@@ -30,7 +31,6 @@ from schools.models import (
     Whereabouts,
 )
 from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
-from schools.services import new_reference
 
 REFERENCE_PREFIX = "RF"
 REFERRED_DETAIL = "Referred to CME"
@@ -73,26 +73,15 @@ def referral_submit(
         for name in ANONYMOUS_CLEARED:
             setattr(referral, name, "")
         referral.referrer_user = None
-    for attempt in range(5):
-        referral.reference = reference or new_reference(REFERENCE_PREFIX)
-        try:
-            with transaction.atomic():
-                referral.save()
-            break
-        except IntegrityError:
-            # The same token sent at the same moment: the other request's referral is the one.
-            if submission_token is not None:
-                already = Referral.objects.filter(submission_token=submission_token).first()
-                if already is not None:
-                    return already
-            # A reference collision is one in 10^11; any other integrity error is real.
-            if (
-                reference is not None
-                or attempt == 4
-                or not Referral.objects.filter(reference=referral.reference).exists()
-            ):
-                raise
-            referral.pk = None
+    try:
+        save_with_reference(referral, REFERENCE_PREFIX, reference=reference)
+    except IntegrityError:
+        # The same token sent at the same moment: the other request's referral is the one.
+        if submission_token is not None:
+            already = Referral.objects.filter(submission_token=submission_token).first()
+            if already is not None:
+                return already
+        raise
     for person in people or []:
         ReferralPerson.objects.create(referral=referral, **person)
     return referral

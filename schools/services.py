@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cme.models import User
+from cme.references import save_with_reference
 from cme.statutory import is_compulsory_school_age
 from schools.models import (
     DestinationType,
@@ -28,8 +28,6 @@ from schools.models import (
 )
 from schools.signals import return_submitted
 
-# No 0/O, 1/I/L, 5/S: references are read out over the phone.
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 _REFERENCE_PREFIX = {
     ReturnKind.JOINER: "NP",
     ReturnKind.LEAVER: "LV",
@@ -78,12 +76,6 @@ def timetable_version(timetable: PartTimeTimetable) -> int:
     review's id (0 before the first). A review saved since changes it."""
     latest = timetable.reviews.order_by("-pk").values_list("pk", flat=True).first()
     return latest or 0
-
-
-def new_reference(prefix: str) -> str:
-    """A short reference a school can quote: not sequential, so it reveals no volumes."""
-    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
 def joiner_is_late(admission_date: date, submitted_on: date) -> bool:
@@ -161,37 +153,28 @@ def return_submit(
         school_return.is_late = leaver_is_late(school_return.deletion_date, today)
         if school_return.s2s_lost_pupil_uploaded and school_return.s2s_confirmed_at is None:
             school_return.s2s_confirmed_at = now
-    prefix = _REFERENCE_PREFIX[ReturnKind(school_return.kind)]
-    for attempt in range(5):
-        school_return.reference = reference or new_reference(prefix)
-        try:
-            with transaction.atomic():
-                school_return.save()
-                for position, parent in enumerate(parents or [], start=1):
-                    ParentCarer.objects.create(
-                        school_return=school_return, position=position, **parent
-                    )
-            break
-        except IntegrityError:
-            # The same token sent at the same moment: the other request's return is the one.
-            if submission_token is not None:
-                already = SchoolReturn.objects.filter(
-                    submission_token=submission_token, school=school
-                ).first()
-                if already is not None:
-                    return already
-            # A reference collision is one in 10^11; any other integrity error is real.
-            if (
-                reference is not None
-                or attempt == 4
-                or SchoolReturn.objects.filter(reference=school_return.reference)
-                .exclude(pk=school_return.pk)
-                .count()
-                == 0
-            ):
-                raise
-            school_return.pk = None
-            school_return.id = None
+
+    def save_with_parents(instance: SchoolReturn) -> None:
+        instance.save()
+        for position, parent in enumerate(parents or [], start=1):
+            ParentCarer.objects.create(school_return=instance, position=position, **parent)
+
+    try:
+        save_with_reference(
+            school_return,
+            _REFERENCE_PREFIX[ReturnKind(school_return.kind)],
+            reference=reference,
+            save=save_with_parents,
+        )
+    except IntegrityError:
+        # The same token sent at the same moment: the other request's return is the one.
+        if submission_token is not None:
+            already = SchoolReturn.objects.filter(
+                submission_token=submission_token, school=school
+            ).first()
+            if already is not None:
+                return already
+        raise
     return_submitted.send(sender=type(school_return), school_return=school_return)
     return school_return
 

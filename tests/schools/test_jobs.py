@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.models import Notification
+from cme.references import new_reference
 from reports.figures import board_figures
 from schools.jobs import claim
 from schools.models import ReturnStatus, ReviewOutcome, SchoolReturn, TimetableReview
-from schools.services import new_reference, timetable_review_record
+from schools.services import timetable_review_record
 from tests.factories import (
     JoinerReturnFactory,
     LeaverReturnFactory,
