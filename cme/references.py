@@ -33,7 +33,9 @@ def _forget_pk(instance: models.Model) -> None:
     """After a failed insert: the instance is new again (its own and its parents' ids)."""
     meta = instance._meta
     for parent, link in meta.parents.items():
-        setattr(instance, parent._meta.pk.attname, None)
+        parent_pk = parent._meta.pk
+        if isinstance(parent_pk, models.Field):
+            setattr(instance, parent_pk.attname, None)
         if link is not None:
             setattr(instance, link.attname, None)
     instance.pk = None
