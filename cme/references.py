@@ -36,7 +36,7 @@ def _forget_pk(instance: models.Model) -> None:
         parent_pk = parent._meta.pk
         if isinstance(parent_pk, models.Field):
             setattr(instance, parent_pk.attname, None)
-        if link is not None:
+        if isinstance(link, models.Field):
             setattr(instance, link.attname, None)
     instance.pk = None
     instance._state.adding = True
