@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cme.audit import record_history
 from cme.models import User
 from cme.references import new_reference, save_with_reference
 from referrals.models import (
@@ -26,14 +25,13 @@ from schools.models import (
     DeletionGround,
     DestinationType,
     LeaverReturn,
-    ReturnStatus,
     SchoolReturn,
     Whereabouts,
 )
 from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
+from schools.services import returns_mark_referred
 
 REFERENCE_PREFIX = "RF"
-REFERRED_DETAIL = "Referred to CME"
 
 #: What an anonymous referrer asked us not to keep (the form clears them too; this is the backstop).
 ANONYMOUS_CLEARED = (
@@ -234,17 +232,8 @@ def referral_raise_from_return(
             if Referral.objects.filter(source_return=school_return, trigger=trigger).exists():
                 return None
             raise
-        now = timezone.now()
-        SchoolReturn.objects.filter(pk=school_return.pk).update(
-            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
-        )
-        for instance in (school_return, detail):  # the same object when given the kind itself
-            instance.status = ReturnStatus.REFERRED
-            instance.status_detail = REFERRED_DETAIL
-            instance.updated_at = now
-        # .update() sends no signal: the history row of the return's own kind (the table a
-        # save through it would write) is recorded here, one INSERT.
-        record_history([detail])
+        # The history row of the return's own kind (the table a save through it would write).
+        returns_mark_referred([school_return, detail])
         return referral
 
 
@@ -326,14 +315,5 @@ def referrals_raise_from_returns_bulk(
             batch_size=1000,
         )
         referred = {source for _, _, source in created}
-        SchoolReturn.objects.filter(pk__in=referred).update(
-            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
-        )
-        changed = [r for r in rows if r.pk in referred]
-        for school_return in changed:
-            school_return.status = ReturnStatus.REFERRED
-            school_return.status_detail = REFERRED_DETAIL
-            school_return.updated_at = now
-        # .update() sends no signal: the history rows, in one INSERT.
-        record_history(changed)
+        returns_mark_referred([r for r in rows if r.pk in referred])
     return len(created)

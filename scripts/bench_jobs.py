@@ -435,11 +435,8 @@ def _la_cutoffs() -> tuple[date, date, date]:
     from django.conf import settings
 
     from cme.statutory import school_day_back
-    from referrals.jobs import (
-        _CALENDAR_LOOKBACK,
-        ABSENCE_SCHOOL_DAYS,
-        AFTER_LEAVE_SCHOOL_DAYS,
-    )
+    from schools.jobs.absence import ABSENCE_SCHOOL_DAYS, AFTER_LEAVE_SCHOOL_DAYS
+    from schools.jobs.cutoffs import _CALENDAR_LOOKBACK
     from schools.selectors import term_calendar_for
 
     cal = term_calendar_for(None, TODAY - _CALENDAR_LOOKBACK, TODAY)

@@ -26,7 +26,26 @@ from schools.models import (
     SchoolReturn,
     TimetableReview,
 )
+from schools.services.status import (
+    JOINER_MATCHED_DETAIL,
+    LEAVER_MATCHED_DETAIL,
+    REFERRED_DETAIL,
+    return_outcome_record,
+    return_status_set,
+    returns_link_matched,
+    returns_mark_referred,
+)
 from schools.signals import return_submitted
+
+__all__ = [
+    "JOINER_MATCHED_DETAIL",
+    "LEAVER_MATCHED_DETAIL",
+    "REFERRED_DETAIL",
+    "return_outcome_record",
+    "return_status_set",
+    "returns_link_matched",
+    "returns_mark_referred",
+]
 
 _REFERENCE_PREFIX = {
     ReturnKind.JOINER: "NP",
@@ -86,21 +105,6 @@ def joiner_is_late(admission_date: date, submitted_on: date) -> bool:
 def leaver_is_late(deletion_date: date, submitted_on: date) -> bool:
     """Regulation 13(3): due no later than the time the name is deleted from the register."""
     return submitted_on > deletion_date
-
-
-@transaction.atomic
-def return_status_set(
-    *, school_return: SchoolReturn, status: ReturnStatus, detail: str, by: User | None
-) -> SchoolReturn:
-    """Move a return to ``status`` with the words the school sees beside it, writing its
-    history row: the one way another app (triage, a case) changes a return's status."""
-    school_return.status = status
-    school_return.status_detail = detail[:200]
-    school_return.updated_by = by
-    # Outside a request (a job) the history middleware has no user: name who did it.
-    school_return._history_user = by  # type: ignore[attr-defined]
-    school_return.save(update_fields=["status", "status_detail", "updated_by", "updated_at"])
-    return school_return
 
 
 @transaction.atomic
