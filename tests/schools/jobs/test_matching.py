@@ -12,6 +12,7 @@ from referrals.models import Referral
 from schools.models import (
     ReturnStatus,
 )
+from schools.services import JOINER_MATCHED_DETAIL, LEAVER_MATCHED_DETAIL
 from tests.factories import (
     SchoolFactory,
 )
@@ -74,3 +75,37 @@ def test_a_joiner_at_another_school_is_not_linked(calendar, school_a, school_b):
         run("unmatched_leavers")
     joiner.refresh_from_db()
     assert joiner.matched_leaver_id is None
+
+
+def test_linking_a_joiner_to_its_leaver_records_both_returns_history(calendar, school_a, school_b):
+    """Issue 13 item 4: the link (and the statuses it sets) is in both returns' history."""
+    leaver = leaver_to(school_a, school_b)
+    joiner = joiner_at(school_b)
+    before = (joiner.history.count(), leaver.history.count())
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    assert (joiner.history.count(), leaver.history.count()) == (before[0] + 1, before[1] + 1)
+    joiner_row = joiner.history.latest("history_date", "history_id")
+    leaver_row = leaver.history.latest("history_date", "history_id")
+    assert (joiner_row.history_type, joiner_row.matched_leaver_id) == ("~", leaver.pk)
+    assert (joiner_row.status, joiner_row.status_detail) == (
+        ReturnStatus.MATCHED,
+        JOINER_MATCHED_DETAIL,
+    )
+    assert (leaver_row.status, leaver_row.status_detail) == (
+        ReturnStatus.MATCHED,
+        LEAVER_MATCHED_DETAIL,
+    )
+
+
+def test_a_leaver_already_referred_keeps_its_status_but_the_link_is_in_the_history(
+    calendar, school_a, school_b
+):
+    leaver = leaver_to(school_a, school_b, status=ReturnStatus.REFERRED)
+    joiner = joiner_at(school_b)
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    leaver.refresh_from_db()
+    assert leaver.status == ReturnStatus.REFERRED
+    assert joiner.history.latest("history_date", "history_id").matched_leaver_id == leaver.pk
+    assert leaver.history.latest("history_date", "history_id").status == ReturnStatus.REFERRED
