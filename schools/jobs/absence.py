@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.urls import reverse
 
 from cme.jobs import JobResult, job
 from cme.statutory import REG_9_1_H_SCHOOL_DAYS, REG_9_1_I_SCHOOL_DAYS, school_day_back
@@ -118,8 +117,6 @@ def _notify_summaries(
         by_school,
         noun="absence notification",
         what="at the deletion threshold (joint reasonable enquiries needed)",
-        school_url=reverse("schools:return_list"),
-        la_url=reverse("schools:la_returns"),
         note=(
             "Where a child's whereabouts are unknown, a referral to Children Missing "
             "Education has been raised."

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.urls import reverse
 
 from cme.jobs import JobResult, job
 from schools.jobs.sweeps import claim_returning, insert_school_summaries
@@ -73,8 +72,6 @@ def _notify_part_time(today: date, by_school: dict[int, list[str]]) -> int:
         by_school,
         noun="part-time timetable",
         what="past the review or planned end date: record a review",
-        school_url=reverse("schools:return_list"),
-        la_url=reverse("schools:la_returns"),
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from cme.models import Role, User
 from cme.notifications import insert_summaries
@@ -203,13 +204,14 @@ def insert_school_summaries(
     *,
     noun: str,
     what: str,
-    school_url: str,
-    la_url: str,
+    school_url: str | None = None,
+    la_url: str | None = None,
     note: str = "",
 ) -> int:
     """`insert_summaries` for a sweep over school returns: each member of staff of a school
     with flagged returns gets their school's (their schools', if several), with a link to
-    ``school_url``; each active manager all of them, with a link to ``la_url``. The managers
+    ``school_url`` (default: the school's submissions); each active manager all of them,
+    with a link to ``la_url`` (default: the LA's returns list). The managers
     and the schools' staff are read in ONE query. Returns how many were stored."""
     if not refs_by_school:
         return 0
@@ -225,6 +227,8 @@ def insert_school_summaries(
         )
         audience = cursor.fetchall()
     managers = {user_id for user_id, school_id in audience if school_id is None}
+    school = school_url or reverse("schools:return_list")
+    la = la_url or reverse("schools:la_returns")
     everything = [ref for refs in refs_by_school.values() for ref in refs]
     refs: dict[int, list[str]] = dict.fromkeys(managers, everything)
     for user_id, school_id in audience:
@@ -236,7 +240,7 @@ def insert_school_summaries(
         refs,
         noun=noun,
         what=what,
-        url_for=lambda pk: la_url if pk in managers else school_url,
+        url_for=lambda pk: la if pk in managers else school,
         note=note,
     )
 

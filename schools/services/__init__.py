@@ -132,9 +132,7 @@ def return_submit(
         raise ReturnError(ERROR_NOT_A_MEMBER)
     # Idempotent on the check page's token: a double click or a retry gets the first return.
     if submission_token is not None:
-        already = SchoolReturn.objects.filter(
-            submission_token=submission_token, school=school
-        ).first()
+        already = _already_sent(submission_token, school)
         if already is not None:
             return already
         school_return.submission_token = submission_token
@@ -151,12 +149,7 @@ def return_submit(
     school_return.dob_outside_compulsory_age = not is_compulsory_school_age(
         school_return.date_of_birth, today
     )
-    if isinstance(school_return, JoinerReturn):
-        school_return.is_late = joiner_is_late(school_return.admission_date, today)
-    elif isinstance(school_return, LeaverReturn):
-        school_return.is_late = leaver_is_late(school_return.deletion_date, today)
-        if school_return.s2s_lost_pupil_uploaded and school_return.s2s_confirmed_at is None:
-            school_return.s2s_confirmed_at = now
+    _decide_lateness(school_return, today, now)
 
     def save_with_parents(instance: SchoolReturn) -> None:
         instance.save()
@@ -172,15 +165,30 @@ def return_submit(
         )
     except IntegrityError:
         # The same token sent at the same moment: the other request's return is the one.
-        if submission_token is not None:
-            already = SchoolReturn.objects.filter(
-                submission_token=submission_token, school=school
-            ).first()
-            if already is not None:
-                return already
+        already = _already_sent(submission_token, school)
+        if already is not None:
+            return already
         raise
     return_submitted.send(sender=type(school_return), school_return=school_return)
     return school_return
+
+
+def _decide_lateness(school_return: SchoolReturn, today: date, now: datetime) -> None:
+    """Regulation 13: is the return late, sent ``today``? (And a leaver sent with its s2s
+    upload already made has it confirmed now.)"""
+    if isinstance(school_return, JoinerReturn):
+        school_return.is_late = joiner_is_late(school_return.admission_date, today)
+    elif isinstance(school_return, LeaverReturn):
+        school_return.is_late = leaver_is_late(school_return.deletion_date, today)
+        if school_return.s2s_lost_pupil_uploaded and school_return.s2s_confirmed_at is None:
+            school_return.s2s_confirmed_at = now
+
+
+def _already_sent(submission_token: uuid.UUID | None, school: School) -> SchoolReturn | None:
+    """The return already sent with this check page's token, if any."""
+    if submission_token is None:
+        return None
+    return SchoolReturn.objects.filter(submission_token=submission_token, school=school).first()
 
 
 def _kind_of(school_return: SchoolReturn) -> ReturnKind:
