@@ -298,14 +298,19 @@ def referrals_raise_from_returns_bulk(
         referral.reference = new_reference(REFERENCE_PREFIX)
         referrals.append(referral)
         parents[referral.reference] = _parents_of(school_return)
+    made_for = {r.reference: r.source_return_id for r in referrals}
     with transaction.atomic():
         Referral.objects.bulk_create(referrals, ignore_conflicts=True, batch_size=500)
-        # ignore_conflicts sets no pks: the rows inserted now are the references made now.
-        created = list(
-            Referral.objects.filter(reference__in=list(parents)).values_list(
-                "pk", "reference", "source_return_id"
-            )
-        )
+        # ignore_conflicts sets no pks: the rows inserted now are the references made now,
+        # for the return each was made for (a reference that collided with an older
+        # referral's is that one's: its return is raised on the next run, with another).
+        created = [
+            (pk, reference, source)
+            for pk, reference, source in Referral.objects.filter(
+                reference__in=list(parents)
+            ).values_list("pk", "reference", "source_return_id")
+            if made_for[reference] == source
+        ]
         ReferralPerson.objects.bulk_create(
             [
                 ReferralPerson(referral_id=pk, **person)

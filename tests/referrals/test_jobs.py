@@ -17,6 +17,7 @@ from schools.models import (
     ReturnStatus,
     Whereabouts,
 )
+from tests.factories import ReferralFactory
 from tests.schools.jobs.helpers import absence, calendar, leaver_to, on
 from tests.schools.jobs.helpers import run_and_raise as run
 
@@ -110,3 +111,27 @@ def test_an_unmatched_leaver_goes_to_triage_as_a_referral_not_a_notification(
         run("unmatched_leavers")
     assert Referral.objects.count() == 1
     assert not Notification.objects.exists()
+
+
+def test_a_bulk_reference_taken_by_an_older_referral_is_raised_on_the_next_run(
+    calendar, school_a, monkeypatch
+):
+    """A reference collision in the bulk insert (ignore_conflicts) is not taken for the older
+    referral: nothing is counted or attached to it, and the next run raises the return."""
+    import referrals.services
+
+    older = ReferralFactory(reference="RF-AAAA-AAAA")
+    notification = absence(
+        school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.UNKNOWN
+    )
+    handed = iter(["RF-AAAA-AAAA", "RF-BBBB-BBBB"])
+    monkeypatch.setattr(referrals.services, "new_reference", lambda prefix: next(handed))
+    with on(date(2026, 5, 19)):
+        call_command("run_check", "continuous_absence", stdout=StringIO())
+        assert raise_pending_referrals() == 0
+        older.refresh_from_db()
+        assert older.people.count() == 0 and older.source_return_id is None
+        notification.refresh_from_db()
+        assert notification.status != ReturnStatus.REFERRED
+        assert raise_pending_referrals() == 1
+    assert Referral.objects.get(source_return=notification).reference == "RF-BBBB-BBBB"
