@@ -12,6 +12,12 @@ class ReferralsConfig(AppConfig):
 
         return_submitted.connect(on_return_submitted, dispatch_uid="referrals.on_return_submitted")
 
+        from referrals.tasks import on_returns_flagged
+        from schools.signals import returns_flagged
+
+        # The schools checks flag returns; the referrals they call for are raised here.
+        returns_flagged.connect(on_returns_flagged, dispatch_uid="referrals.on_returns_flagged")
+
         from cme.tasks import register_outbox_step
         from referrals.jobs import raise_pending_referrals
 

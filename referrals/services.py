@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cme.audit import record_history
 from cme.models import User
+from cme.references import new_reference, save_with_reference
 from referrals.models import (
     Channel,
     Reason,
@@ -25,15 +25,13 @@ from schools.models import (
     DeletionGround,
     DestinationType,
     LeaverReturn,
-    ReturnStatus,
     SchoolReturn,
     Whereabouts,
 )
 from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
-from schools.services import new_reference
+from schools.services import returns_mark_referred
 
 REFERENCE_PREFIX = "RF"
-REFERRED_DETAIL = "Referred to CME"
 
 #: What an anonymous referrer asked us not to keep (the form clears them too; this is the backstop).
 ANONYMOUS_CLEARED = (
@@ -73,26 +71,15 @@ def referral_submit(
         for name in ANONYMOUS_CLEARED:
             setattr(referral, name, "")
         referral.referrer_user = None
-    for attempt in range(5):
-        referral.reference = reference or new_reference(REFERENCE_PREFIX)
-        try:
-            with transaction.atomic():
-                referral.save()
-            break
-        except IntegrityError:
-            # The same token sent at the same moment: the other request's referral is the one.
-            if submission_token is not None:
-                already = Referral.objects.filter(submission_token=submission_token).first()
-                if already is not None:
-                    return already
-            # A reference collision is one in 10^11; any other integrity error is real.
-            if (
-                reference is not None
-                or attempt == 4
-                or not Referral.objects.filter(reference=referral.reference).exists()
-            ):
-                raise
-            referral.pk = None
+    try:
+        save_with_reference(referral, REFERENCE_PREFIX, reference=reference)
+    except IntegrityError:
+        # The same token sent at the same moment: the other request's referral is the one.
+        if submission_token is not None:
+            already = Referral.objects.filter(submission_token=submission_token).first()
+            if already is not None:
+                return already
+        raise
     for person in people or []:
         ReferralPerson.objects.create(referral=referral, **person)
     return referral
@@ -245,17 +232,8 @@ def referral_raise_from_return(
             if Referral.objects.filter(source_return=school_return, trigger=trigger).exists():
                 return None
             raise
-        now = timezone.now()
-        SchoolReturn.objects.filter(pk=school_return.pk).update(
-            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
-        )
-        for instance in (school_return, detail):  # the same object when given the kind itself
-            instance.status = ReturnStatus.REFERRED
-            instance.status_detail = REFERRED_DETAIL
-            instance.updated_at = now
-        # .update() sends no signal: the history row of the return's own kind (the table a
-        # save through it would write) is recorded here, one INSERT.
-        record_history([detail])
+        # The history row of the return's own kind (the table a save through it would write).
+        returns_mark_referred([school_return, detail])
         return referral
 
 
@@ -320,14 +298,19 @@ def referrals_raise_from_returns_bulk(
         referral.reference = new_reference(REFERENCE_PREFIX)
         referrals.append(referral)
         parents[referral.reference] = _parents_of(school_return)
+    made_for = {r.reference: r.source_return_id for r in referrals}
     with transaction.atomic():
         Referral.objects.bulk_create(referrals, ignore_conflicts=True, batch_size=500)
-        # ignore_conflicts sets no pks: the rows inserted now are the references made now.
-        created = list(
-            Referral.objects.filter(reference__in=list(parents)).values_list(
-                "pk", "reference", "source_return_id"
-            )
-        )
+        # ignore_conflicts sets no pks: the rows inserted now are the references made now,
+        # for the return each was made for (a reference that collided with an older
+        # referral's is that one's: its return is raised on the next run, with another).
+        created = [
+            (pk, reference, source)
+            for pk, reference, source in Referral.objects.filter(
+                reference__in=list(parents)
+            ).values_list("pk", "reference", "source_return_id")
+            if made_for[reference] == source
+        ]
         ReferralPerson.objects.bulk_create(
             [
                 ReferralPerson(referral_id=pk, **person)
@@ -337,14 +320,5 @@ def referrals_raise_from_returns_bulk(
             batch_size=1000,
         )
         referred = {source for _, _, source in created}
-        SchoolReturn.objects.filter(pk__in=referred).update(
-            status=ReturnStatus.REFERRED, status_detail=REFERRED_DETAIL, updated_at=now
-        )
-        changed = [r for r in rows if r.pk in referred]
-        for school_return in changed:
-            school_return.status = ReturnStatus.REFERRED
-            school_return.status_detail = REFERRED_DETAIL
-            school_return.updated_at = now
-        # .update() sends no signal: the history rows, in one INSERT.
-        record_history(changed)
+        returns_mark_referred([r for r in rows if r.pk in referred])
     return len(created)

@@ -372,7 +372,7 @@ def fill_late(n: int, per_mille: int) -> None:
         f"CASE WHEN {unmarked} THEN now() ELSE now() - interval '1 day' * (10 + g % 700) END",
         {
             "is_late": f"({late} OR g % 50 = 5)",
-            "late_recorded_at": "CASE WHEN g % 50 = 5 THEN now() - interval '1 day' END",
+            "late_notified_at": "CASE WHEN g % 50 = 5 THEN now() - interval '1 day' END",
         },
     )
     insert_series(
@@ -435,11 +435,8 @@ def _la_cutoffs() -> tuple[date, date, date]:
     from django.conf import settings
 
     from cme.statutory import school_day_back
-    from referrals.jobs import (
-        _CALENDAR_LOOKBACK,
-        ABSENCE_SCHOOL_DAYS,
-        AFTER_LEAVE_SCHOOL_DAYS,
-    )
+    from schools.jobs.absence import ABSENCE_SCHOOL_DAYS, AFTER_LEAVE_SCHOOL_DAYS
+    from schools.jobs.cutoffs import _CALENDAR_LOOKBACK
     from schools.selectors import term_calendar_for
 
     cal = term_calendar_for(None, TODAY - _CALENDAR_LOOKBACK, TODAY)
@@ -498,10 +495,10 @@ def hand_sql(name: str) -> tuple[str, list[Any]]:
         )
     if name == "late_returns":
         return (
-            "UPDATE schools_schoolreturn r SET late_recorded_at = now(), is_late = true "
-            "WHERE r.late_recorded_at IS NULL AND r.id IN ("
+            "UPDATE schools_schoolreturn r SET late_notified_at = now(), is_late = true "
+            "WHERE r.late_notified_at IS NULL AND r.id IN ("
             " SELECT id FROM schools_schoolreturn WHERE kind IN ('joiner', 'leaver') "
-            "   AND is_late AND late_recorded_at IS NULL"
+            "   AND is_late AND late_notified_at IS NULL"
             " UNION ALL SELECT x.id FROM schools_schoolreturn x JOIN schools_leaverreturn l"
             "   ON l.schoolreturn_ptr_id = x.id WHERE x.kind = 'leaver' AND NOT x.is_late"
             "   AND l.deletion_date < (x.submitted_at AT TIME ZONE %s)::date) RETURNING r.id",
@@ -579,7 +576,7 @@ SWEEPS = [
         "late_returns",
         "schools_schoolreturn",
         "id",
-        ("late_recorded_at",),
+        ("late_notified_at",),
         fill_late,
         "mark unmarked late leavers + claim + INSERT ... SELECT of 1 notification per school",
     ),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cme.models import Role, User
+from cme.references import new_reference
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
@@ -28,7 +29,6 @@ from schools.models import (
     Term,
     Whereabouts,
 )
-from schools.services import new_reference
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 

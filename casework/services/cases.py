@@ -33,9 +33,8 @@ from cme.models import User
 from cme.notifications import managers, notify
 from cme.outbox import queue_email
 from cme.statutory import compulsory_school_age, enquiry_due_date
-from referrals.services import REFERRED_DETAIL
-from schools.models import ReturnStatus, School
-from schools.services import return_status_set
+from schools.models import School
+from schools.services import return_outcome_record
 
 
 class CaseError(Exception):
@@ -98,14 +97,13 @@ def _claim(case: Case, version: int | None, **changes: Any) -> None:
     record_history([case], by=changes.get("updated_by"))
 
 
-def _tell_school(case: Case, status: ReturnStatus, detail: str) -> None:
+def _tell_school(case: Case, outcome: str | None) -> None:
     """The school whose return raised the referral sees where the case has got to on its
-    list of submissions (SCREENS: "Closed: on roll elsewhere")."""
+    list of submissions (SCREENS: "Closed: on roll elsewhere"): the outcome when the case
+    closes, None when it reopens (`schools.services.return_outcome_record`)."""
     school_return = case.referral.source_return
     if school_return is not None:
-        return_status_set(
-            school_return=school_return, status=status, detail=detail, by=case.updated_by
-        )
+        return_outcome_record(school_return=school_return, outcome=outcome, by=case.updated_by)
 
 
 def _require_open(case: Case) -> None:
@@ -353,7 +351,7 @@ def case_close(
         summary = f"Closed: {outcome.label}"
     _claim(case, version, **changes)
     if outcome != Outcome.UNTRACEABLE:
-        _tell_school(case, ReturnStatus.CLOSED, outcome.label)
+        _tell_school(case, outcome.label)
     record_event(
         child=case.child,
         case=case,
@@ -415,7 +413,7 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
         review_date=None,
         updated_by=by,
     )
-    _tell_school(case, ReturnStatus.REFERRED, REFERRED_DETAIL)
+    _tell_school(case, None)
     record_event(
         child=case.child,
         case=case,

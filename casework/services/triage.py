@@ -20,13 +20,15 @@ from cme.formats import govuk_datetime
 from cme.models import User
 from cme.notifications import managers, notify
 from cme.outbox import queue_email
+from cme.references import save_with_reference
 from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
 from schools.models import ReturnStatus
-from schools.services import new_reference, return_status_set
+from schools.services import return_status_set
 
 logger = logging.getLogger(__name__)
 
+CASE_REFERENCE_PREFIX = "CS"
 ERROR_NOT_NEW = "This referral has already been decided"
 ERROR_CHILD_HAS_OPEN_CASE = (
     "This child already has an open case: mark the referral as a duplicate of that case"
@@ -87,14 +89,6 @@ def _copy_flags(referral: Referral, child: Child) -> None:
     for flag in CHILD_FLAGS:
         if getattr(referral, flag):
             setattr(child, flag, True)
-
-
-def _new_case_reference() -> str:
-    for _ in range(5):
-        reference = new_reference("CS")
-        if not Case.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("could not find a free case reference")  # one in 10^11, five times
 
 
 def _email_after_commit(subject: str, body: str, recipients: list[str]) -> None:
@@ -198,7 +192,6 @@ def referral_accept(
     # An officer recording a phone referral gives the day it was received (issue 12, A15).
     received_on = referral.date_received or timezone.localdate(referral.received_at)
     case = Case(
-        reference=reference or _new_case_reference(),
         child=child,
         referral=referral,
         category=category,
@@ -212,7 +205,7 @@ def referral_accept(
     if escalation:
         case.escalated_at = now
         case.escalation_reason = f"Escalated at once: {escalation}."
-    case.save()
+    save_with_reference(case, CASE_REFERENCE_PREFIX, reference=reference)
 
     _record_source_return(referral, child, case)
     record_event(

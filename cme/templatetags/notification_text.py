@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-#: A reference as the services make them (schools.services.new_reference): two capitals,
+#: A reference as the services make them (cme.references.new_reference): two capitals,
 #: then two groups of four from the reference alphabet.
 REFERENCE_RE = re.compile(r"\b(NP|LV|PT|CA|CS|RF)-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 _RETURN_PREFIXES = {"NP", "LV", "PT", "CA"}

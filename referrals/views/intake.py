@@ -24,11 +24,11 @@ from cme.access import acting_user, public, school_staff_only, signed_in
 from cme.formats import govuk_time
 from cme.models import User
 from cme.net import client_ip
+from cme.references import new_reference
 from referrals.forms import PublicReferralForm, RecordedReferralForm, ReferralForm
 from referrals.models import Channel, Referral, ReferrerType
 from referrals.selectors import referrals_made_by
 from referrals.services import REFERENCE_PREFIX, referral_submit
-from schools.services import new_reference
 from schools.views.common import (
     current_school,
     forget_token,

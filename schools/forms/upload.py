@@ -10,17 +10,31 @@ from django.core.files.uploadedfile import UploadedFile
 
 from schools.gias import is_la_code
 
-#: The largest GIAS file accepted through the web (one LA's extract is well under 1 MB).
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: What browsers send for a .csv file (Windows with Excel says vnd.ms-excel).
 CSV_CONTENT_TYPES = frozenset({"text/csv", "application/vnd.ms-excel", "text/plain"})
 #: How much of the file is looked at for NUL bytes (a binary file, such as an .xlsx renamed).
 SNIFF_BYTES = 8192
 
-ERROR_TOO_BIG = "The file must be smaller than {mb} MB. Download the file for your LA only from GIAS."
+ERROR_TOO_BIG = (
+    "The file must be smaller than {size}. Download the file for your LA only from GIAS."
+)
 ERROR_NOT_CSV = "The file must be a CSV file (ending .csv), as downloaded from GIAS"
 ERROR_BINARY = "The file is not a text CSV file: download it again from GIAS as CSV"
 ERROR_LA_CODE = "Enter a local authority code of 3 digits, like 999, or leave it blank"
+
+
+def max_upload_bytes() -> int:
+    """The largest GIAS file accepted through the web: the setting ``CME_MAX_UPLOAD_BYTES``
+    (20 MB by default; one LA's extract is well under 1 MB), the cap `cme.uploads` applies
+    as the file arrives."""
+    return int(settings.CME_MAX_UPLOAD_BYTES)
+
+
+def too_big_message() -> str:
+    """ERROR_TOO_BIG for the cap in force: in MB, or in KB under 1 MB."""
+    cap = max_upload_bytes()
+    size = f"{cap // 1024 // 1024} MB" if cap >= 1024 * 1024 else f"{max(cap // 1024, 1)} KB"
+    return ERROR_TOO_BIG.format(size=size)
 
 
 class GiasUploadForm(forms.Form):
@@ -51,18 +65,14 @@ class GiasUploadForm(forms.Form):
             self.errors.pop("file", None)
             self.add_error(
                 "file",
-                forms.ValidationError(
-                    ERROR_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // 1024 // 1024), code="too_big"
-                ),
+                forms.ValidationError(too_big_message(), code="too_big"),
             )
         return cleaned
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                ERROR_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // 1024 // 1024), code="too_big"
-            )
+        if upload.size is not None and upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_big_message(), code="too_big")
         name = (upload.name or "").lower()
         content_type = (upload.content_type or "").split(";")[0].strip().lower()
         if not name.endswith(".csv") or content_type not in CSV_CONTENT_TYPES:

@@ -52,8 +52,9 @@ class SchoolReturn(Audited):
     # token finds this return instead of making another.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     is_late = models.BooleanField(default=False)
-    # Set by the late-returns job (issue 4) once a late return is counted for the board report.
-    late_recorded_at = models.DateTimeField(null=True, blank=True)
+    # Set by the late-returns job once the school has been told of this late return (its
+    # claim, so it tells once). Not a count: the board report counts is_late (issue 13 item 8).
+    late_notified_at = models.DateTimeField(null=True, blank=True)
     # Recorded, not blocked: a DOB outside compulsory school age is a warning (DOMAIN.md).
     dob_outside_compulsory_age = models.BooleanField(default=False)
     # The audit trail (issue 6): inherit=True gives each of the four kinds its own history

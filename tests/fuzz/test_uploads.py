@@ -11,8 +11,8 @@ from django.urls import reverse
 from schools.forms.upload import (
     ERROR_BINARY,
     ERROR_NOT_CSV,
-    MAX_UPLOAD_BYTES,
     GiasUploadForm,
+    max_upload_bytes,
 )
 from schools.models import School
 
@@ -79,7 +79,7 @@ def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin_client_):
 
 
 def test_a_file_over_20_mb_is_refused(admin_client_):
-    big = b"URN,EstablishmentName\r\n" + b"1," + b"x" * (MAX_UPLOAD_BYTES + 10) + b"\r\n"
+    big = b"URN,EstablishmentName\r\n" + b"1," + b"x" * (max_upload_bytes() + 10) + b"\r\n"
     response = _post(admin_client_, _csv(content=big))
     assert response.status_code == 200
     assert "The file must be smaller than 20 MB" in response.content.decode()
@@ -147,8 +147,6 @@ def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_wh
     from django.core.files import uploadhandler
     from django.test import Client
 
-    from schools.forms.upload import ERROR_TOO_BIG
-
     settings.CME_MAX_UPLOAD_BYTES = 64 * 1024
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # so that the rest goes to a temporary file
     stored: list[int] = []
@@ -171,7 +169,7 @@ def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_wh
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert ERROR_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // 1024 // 1024) in body
+    assert "The file must be smaller than 64 KB" in body  # the cap in force, not 20 MB
     assert 'value="999"' in body  # the other answers are kept
     assert sum(stored) <= 64 * 1024 + 64 * 1024  # at most the cap and one chunk was stored
     assert not School.objects.exists()
@@ -182,3 +180,14 @@ def test_an_upload_under_the_cap_goes_through(admin_client_, settings):
     response = _post(admin_client_, _csv())
     assert response.status_code == 200
     assert School.objects.exists()
+
+
+def test_the_form_refuses_a_file_over_the_setting(settings):
+    """The form's own size check is the setting CME_MAX_UPLOAD_BYTES, not a constant."""
+    settings.CME_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+    content = b"URN,EstablishmentName\r\n" + b"1," + b"x" * (3 * 1024 * 1024) + b"\r\n"
+    form = GiasUploadForm(data={"la_code": ""}, files={"file": _csv(content=content)})
+    assert not form.is_valid()
+    assert form.errors["file"] == [
+        "The file must be smaller than 2 MB. Download the file for your LA only from GIAS."
+    ]

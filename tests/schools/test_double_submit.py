@@ -216,7 +216,7 @@ needs_postgres = pytest.mark.skipif(
 def test_two_sends_at_the_same_moment_record_one_return(
     kind: ReturnKind, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import schools.services
+    import cme.references
 
     school = SchoolFactory(urn=100001, name="Alder Primary School")
     cedar = SchoolFactory(urn=100010, name="Cedar Primary School")
@@ -227,7 +227,7 @@ def test_two_sends_at_the_same_moment_record_one_return(
     _, check = urls(kind)
     tabs = [client, same_session(client)]
     lock = threading.Lock()
-    made = both_past_the_check(monkeypatch, schools.services)
+    made = both_past_the_check(monkeypatch, cme.references)
 
     def post() -> Any:
         with lock:
@@ -249,14 +249,14 @@ def test_two_sends_at_the_same_moment_record_one_return(
 def test_two_signed_in_referrals_at_the_same_moment_record_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import referrals.services
+    import cme.references
 
     school = SchoolFactory(urn=100001, name="Alder Primary School")
     client = client_for(_staff_of(school))
     token = referral_check_page(client, school)
     tabs = [client, same_session(client)]
     lock = threading.Lock()
-    made = both_past_the_check(monkeypatch, referrals.services)
+    made = both_past_the_check(monkeypatch, cme.references)
 
     def post() -> Any:
         with lock:

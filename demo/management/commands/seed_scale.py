@@ -630,7 +630,7 @@ class Command(BaseCommand):
             submitted_at = self._at(min(submitted, today))
             row.update(status=status, submitted_at=submitted_at, **self._audit(submitted_at))
             if row.get("is_late") and old:
-                row["late_recorded_at"] = submitted_at + timedelta(days=1)
+                row["late_notified_at"] = submitted_at + timedelta(days=1)
             base.append(row)
             if rng.random() < 0.6:  # parents on some returns, one or two
                 for position in range(1, rng.choice([2, 2, 3])):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cme.models import User
+from cme.references import save_with_reference
 from cme.statutory import is_compulsory_school_age
 from schools.models import (
     DestinationType,
@@ -26,10 +26,27 @@ from schools.models import (
     SchoolReturn,
     TimetableReview,
 )
+from schools.services.status import (
+    JOINER_MATCHED_DETAIL,
+    LEAVER_MATCHED_DETAIL,
+    REFERRED_DETAIL,
+    return_outcome_record,
+    return_status_set,
+    returns_link_matched,
+    returns_mark_referred,
+)
 from schools.signals import return_submitted
 
-# No 0/O, 1/I/L, 5/S: references are read out over the phone.
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+__all__ = [
+    "JOINER_MATCHED_DETAIL",
+    "LEAVER_MATCHED_DETAIL",
+    "REFERRED_DETAIL",
+    "return_outcome_record",
+    "return_status_set",
+    "returns_link_matched",
+    "returns_mark_referred",
+]
+
 _REFERENCE_PREFIX = {
     ReturnKind.JOINER: "NP",
     ReturnKind.LEAVER: "LV",
@@ -80,12 +97,6 @@ def timetable_version(timetable: PartTimeTimetable) -> int:
     return latest or 0
 
 
-def new_reference(prefix: str) -> str:
-    """A short reference a school can quote: not sequential, so it reveals no volumes."""
-    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"{prefix}-{body[:4]}-{body[4:]}"
-
-
 def joiner_is_late(admission_date: date, submitted_on: date) -> bool:
     """Regulation 13(1): due by the end of the 5th day after entry on the admission register."""
     return submitted_on > admission_date + timedelta(days=settings.CME_JOINER_RETURN_DAYS)
@@ -94,21 +105,6 @@ def joiner_is_late(admission_date: date, submitted_on: date) -> bool:
 def leaver_is_late(deletion_date: date, submitted_on: date) -> bool:
     """Regulation 13(3): due no later than the time the name is deleted from the register."""
     return submitted_on > deletion_date
-
-
-@transaction.atomic
-def return_status_set(
-    *, school_return: SchoolReturn, status: ReturnStatus, detail: str, by: User | None
-) -> SchoolReturn:
-    """Move a return to ``status`` with the words the school sees beside it, writing its
-    history row: the one way another app (triage, a case) changes a return's status."""
-    school_return.status = status
-    school_return.status_detail = detail[:200]
-    school_return.updated_by = by
-    # Outside a request (a job) the history middleware has no user: name who did it.
-    school_return._history_user = by  # type: ignore[attr-defined]
-    school_return.save(update_fields=["status", "status_detail", "updated_by", "updated_at"])
-    return school_return
 
 
 @transaction.atomic
@@ -136,9 +132,7 @@ def return_submit(
         raise ReturnError(ERROR_NOT_A_MEMBER)
     # Idempotent on the check page's token: a double click or a retry gets the first return.
     if submission_token is not None:
-        already = SchoolReturn.objects.filter(
-            submission_token=submission_token, school=school
-        ).first()
+        already = _already_sent(submission_token, school)
         if already is not None:
             return already
         school_return.submission_token = submission_token
@@ -155,45 +149,46 @@ def return_submit(
     school_return.dob_outside_compulsory_age = not is_compulsory_school_age(
         school_return.date_of_birth, today
     )
+    _decide_lateness(school_return, today, now)
+
+    def save_with_parents(instance: SchoolReturn) -> None:
+        instance.save()
+        for position, parent in enumerate(parents or [], start=1):
+            ParentCarer.objects.create(school_return=instance, position=position, **parent)
+
+    try:
+        save_with_reference(
+            school_return,
+            _REFERENCE_PREFIX[ReturnKind(school_return.kind)],
+            reference=reference,
+            save=save_with_parents,
+        )
+    except IntegrityError:
+        # The same token sent at the same moment: the other request's return is the one.
+        already = _already_sent(submission_token, school)
+        if already is not None:
+            return already
+        raise
+    return_submitted.send(sender=type(school_return), school_return=school_return)
+    return school_return
+
+
+def _decide_lateness(school_return: SchoolReturn, today: date, now: datetime) -> None:
+    """Regulation 13: is the return late, sent ``today``? (And a leaver sent with its s2s
+    upload already made has it confirmed now.)"""
     if isinstance(school_return, JoinerReturn):
         school_return.is_late = joiner_is_late(school_return.admission_date, today)
     elif isinstance(school_return, LeaverReturn):
         school_return.is_late = leaver_is_late(school_return.deletion_date, today)
         if school_return.s2s_lost_pupil_uploaded and school_return.s2s_confirmed_at is None:
             school_return.s2s_confirmed_at = now
-    prefix = _REFERENCE_PREFIX[ReturnKind(school_return.kind)]
-    for attempt in range(5):
-        school_return.reference = reference or new_reference(prefix)
-        try:
-            with transaction.atomic():
-                school_return.save()
-                for position, parent in enumerate(parents or [], start=1):
-                    ParentCarer.objects.create(
-                        school_return=school_return, position=position, **parent
-                    )
-            break
-        except IntegrityError:
-            # The same token sent at the same moment: the other request's return is the one.
-            if submission_token is not None:
-                already = SchoolReturn.objects.filter(
-                    submission_token=submission_token, school=school
-                ).first()
-                if already is not None:
-                    return already
-            # A reference collision is one in 10^11; any other integrity error is real.
-            if (
-                reference is not None
-                or attempt == 4
-                or SchoolReturn.objects.filter(reference=school_return.reference)
-                .exclude(pk=school_return.pk)
-                .count()
-                == 0
-            ):
-                raise
-            school_return.pk = None
-            school_return.id = None
-    return_submitted.send(sender=type(school_return), school_return=school_return)
-    return school_return
+
+
+def _already_sent(submission_token: uuid.UUID | None, school: School) -> SchoolReturn | None:
+    """The return already sent with this check page's token, if any."""
+    if submission_token is None:
+        return None
+    return SchoolReturn.objects.filter(submission_token=submission_token, school=school).first()
 
 
 def _kind_of(school_return: SchoolReturn) -> ReturnKind:

@@ -1,0 +1,111 @@
+"""The unmatched-leavers check, matching (schools.jobs.matching): joiner returns linked to
+in-area leavers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from referrals.models import Referral
+from schools.models import (
+    ReturnStatus,
+)
+from schools.services import JOINER_MATCHED_DETAIL, LEAVER_MATCHED_DETAIL
+from tests.factories import (
+    SchoolFactory,
+)
+from tests.schools.jobs.helpers import joiner_at, leaver_to, on
+from tests.schools.jobs.helpers import run_and_raise as run
+
+
+def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(calendar, school_a, school_b):
+    leaver = leaver_to(school_a, school_b)
+    joiner = joiner_at(school_b, first_name="MAYA", last_name="patel")
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    joiner.refresh_from_db()
+    leaver.refresh_from_db()
+    assert joiner.matched_leaver_id == leaver.pk
+    assert joiner.status == ReturnStatus.MATCHED and leaver.status == ReturnStatus.MATCHED
+    with on(date(2026, 6, 30)):
+        out = run("unmatched_leavers")
+    assert "flagged 0" in out and not Referral.objects.exists()
+
+
+def test_the_upn_decides_when_both_returns_give_one(calendar, school_a, school_b):
+    leaver = leaver_to(school_a, school_b, upn="A123456789012")
+    same_upn_other_spelling = joiner_at(school_b, first_name="Maia", upn="A123456789012")
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    same_upn_other_spelling.refresh_from_db()
+    assert same_upn_other_spelling.matched_leaver_id == leaver.pk
+
+
+def test_a_different_upn_is_a_different_pupil(calendar, school_a, school_b):
+    leaver_to(school_a, school_b, upn="A123456789012")
+    other = joiner_at(school_b, upn="B123456789012")
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    other.refresh_from_db()
+    assert other.matched_leaver_id is None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"date_of_birth": date(2016, 3, 15)},  # another child
+        {"admission_date": date(2026, 3, 1)},  # an earlier stay at that school
+    ],
+)
+def test_joiners_that_do_not_fit_are_not_linked(calendar, school_a, school_b, fields):
+    leaver_to(school_a, school_b)
+    joiner = joiner_at(school_b, **fields)
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    joiner.refresh_from_db()
+    assert joiner.matched_leaver_id is None
+
+
+def test_a_joiner_at_another_school_is_not_linked(calendar, school_a, school_b):
+    leaver_to(school_a, school_b)
+    joiner = joiner_at(SchoolFactory(urn=100099))
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    joiner.refresh_from_db()
+    assert joiner.matched_leaver_id is None
+
+
+def test_linking_a_joiner_to_its_leaver_records_both_returns_history(calendar, school_a, school_b):
+    """Issue 13 item 4: the link (and the statuses it sets) is in both returns' history."""
+    leaver = leaver_to(school_a, school_b)
+    joiner = joiner_at(school_b)
+    before = (joiner.history.count(), leaver.history.count())
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    assert (joiner.history.count(), leaver.history.count()) == (before[0] + 1, before[1] + 1)
+    joiner_row = joiner.history.latest("history_date", "history_id")
+    leaver_row = leaver.history.latest("history_date", "history_id")
+    assert (joiner_row.history_type, joiner_row.matched_leaver_id) == ("~", leaver.pk)
+    assert (joiner_row.status, joiner_row.status_detail) == (
+        ReturnStatus.MATCHED,
+        JOINER_MATCHED_DETAIL,
+    )
+    assert (leaver_row.status, leaver_row.status_detail) == (
+        ReturnStatus.MATCHED,
+        LEAVER_MATCHED_DETAIL,
+    )
+
+
+def test_a_leaver_already_referred_keeps_its_status_but_the_link_is_in_the_history(
+    calendar, school_a, school_b
+):
+    leaver = leaver_to(school_a, school_b, status=ReturnStatus.REFERRED)
+    joiner = joiner_at(school_b)
+    with on(date(2026, 5, 13)):
+        run("unmatched_leavers")
+    leaver.refresh_from_db()
+    assert leaver.status == ReturnStatus.REFERRED
+    assert joiner.history.latest("history_date", "history_id").matched_leaver_id == leaver.pk
+    assert leaver.history.latest("history_date", "history_id").status == ReturnStatus.REFERRED
