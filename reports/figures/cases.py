@@ -10,14 +10,16 @@ from django.db.models import Count, Q
 from casework.models import Case, Category, Outcome
 from cme.statutory import national_curriculum_year_dobs
 from reports.figures.common import (
+    AT_END_COLUMNS,
     Period,
     Table,
     aggregate_counts,
-    choice_table,
+    by_choice,
+    measure_table,
     open_at,
     overdue_at,
+    total_table,
     untraceable_at,
-    with_total,
 )
 
 
@@ -53,22 +55,13 @@ def category_counts(cur: Period, prev: Period) -> Table:
     body: list[list[Any]] = [
         [c.label, *(rows.get(c.value, {}).get(k, 0) for k in keys)] for c in Category
     ]
-    body = with_total(body, columns=6)
-    return Table(
-        key="cases_by_category",
-        title="Cases by category",
-        columns=[
-            "Category",
-            "Opened",
-            "Closed",
-            "Open at period end",
-            "Opened (previous year)",
-            "Closed (previous year)",
-            "Open at previous period end",
-        ],
-        rows=body,
-        count_columns=[1, 2, 3, 4, 5, 6],
-        total_row=True,
+    columns = ["Category", "Opened", "Closed", "Open at period end", "Opened (previous year)"]
+    columns += ["Closed (previous year)", "Open at previous period end"]
+    return total_table(
+        "cases_by_category",
+        "Cases by category",
+        columns,
+        body,
         note="By each case's category today: a case can move between WASP and missing.",
     )
 
@@ -108,14 +101,11 @@ def age_counts(cur: Period, prev: Period) -> Table:
     body: list[list[Any]] = [
         [label, got[f"c{i}"], got[f"p{i}"]] for i, (label, _, _) in enumerate(groups)
     ]
-    body = with_total(body)
-    return Table(
-        key="open_by_age",
-        title="Open cases at the period end by age group (key stage)",
-        columns=["Age group", "Open at period end", "Open at previous period end"],
-        rows=body,
-        count_columns=[1, 2],
-        total_row=True,
+    return total_table(
+        "open_by_age",
+        "Open cases at the period end by age group (key stage)",
+        ["Age group", *AT_END_COLUMNS],
+        body,
         note="Key stage by National Curriculum year group on the period's last day.",
     )
 
@@ -140,7 +130,7 @@ def vulnerability_counts(cur: Period, prev: Period) -> Table:
     return Table(
         key="vulnerability",
         title="Vulnerability among open cases",
-        columns=["Flag", "Open at period end", "Open at previous period end"],
+        columns=["Flag", *AT_END_COLUMNS],
         rows=[[label, got[f"c_{f}"], got[f"p_{f}"]] for f, label in VULNERABILITY_FLAGS],
         count_columns=[1, 2],
         note="A child may have several flags, so the rows do not add up to the open cases.",
@@ -148,32 +138,20 @@ def vulnerability_counts(cur: Period, prev: Period) -> Table:
 
 
 def outcome_counts(cur: Period, prev: Period) -> Table:
-    return choice_table(
-        Case.objects,
-        "outcome",
-        (cur.at("closed_at"), prev.at("closed_at")),
-        [o for o in Outcome if o != Outcome.UNTRACEABLE],
-        key="outcomes",
-        title="Outcomes of cases closed",
-        columns=["Outcome", "Closed in period", "Closed in previous year"],
+    closures = [o for o in Outcome if o != Outcome.UNTRACEABLE]
+    body = by_choice(Case.objects, "outcome", cur.at("closed_at"), prev.at("closed_at"), closures)
+    return total_table(
+        "outcomes",
+        "Outcomes of cases closed",
+        ["Outcome", "Closed in period", "Closed in previous year"],
+        body,
         note="Untraceable is not a closure: those children stay on the register (see below).",
     )
 
 
 def untraceable_table(totals: dict[str, int]) -> Table:
-    return Table(
-        key="untraceable",
-        title="Children untraceable after reasonable enquiries",
-        columns=["Measure", "At period end", "At previous period end"],
-        rows=[
-            ["On the register as untraceable", totals["untraceable"], totals["p_untraceable"]],
-            [
-                "Of whom, review date passed",
-                totals["untraceable_review"],
-                totals["p_untraceable_review"],
-            ],
-        ],
-        count_columns=[1, 2],
-        parts=((1, 0),),
-        note="Untraceable children stay on the register as CME-missing and are reviewed.",
-    )
+    title = "Children untraceable after reasonable enquiries"
+    rows = {"On the register as untraceable": "untraceable"}
+    rows["Of whom, review date passed"] = "untraceable_review"
+    note = "Untraceable children stay on the register as CME-missing and are reviewed."
+    return measure_table("untraceable", title, totals, rows, parts=((1, 0),), note=note)

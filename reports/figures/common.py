@@ -196,15 +196,38 @@ def by_choice(qs: Any, field: str, cur: Q, prev: Q, choices: Iterable[Any]) -> l
     ]
 
 
-def choice_table(
-    qs: Any, field: str, periods: tuple[Q, Q], choices: Iterable[Any], **table: Any
-) -> Table:
-    """A two-column table of counts by choice, this period and a year earlier, with a total.
+#: The count columns of a table comparing the period with the same dates a year earlier.
+PERIOD_COLUMNS = ("This period", "Previous year")
+#: The same, for a table counting what stood at the period's end.
+AT_END_COLUMNS = ("At period end", "At previous period end")
 
-    ``periods`` are the filters of this period and of a year earlier; ``table`` gives the
-    :class:`Table`'s key, title, columns and note."""
-    body = with_total(by_choice(qs, field, *periods, choices))
-    return Table(rows=body, count_columns=[1, 2], total_row=True, **table)
+
+def total_table(
+    key: str, title: str, columns: list[str], body: list[list[Any]], note: str = ""
+) -> Table:
+    """A table of counts in every column after the first, with a "Total" row."""
+    counts = len(columns) - 1
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=with_total(body, columns=counts),
+        count_columns=list(range(1, counts + 1)),
+        total_row=True,
+        note=note,
+    )
+
+
+def measure_table(
+    key: str, title: str, got: dict[str, Any], rows: dict[str, str], **shape: Any
+) -> Table:
+    """A table of measures at the period end and the previous one, a measure a row.
+
+    ``rows`` maps each row's label to its key in ``got``, which holds the value at the period
+    end under that key and the previous one under ``p_`` and the key; ``shape`` gives the
+    :class:`Table`'s ``derived``, ``parts`` and ``note``."""
+    body: list[list[Any]] = [[label, got[k], got[f"p_{k}"]] for label, k in rows.items()]
+    return Table(key, title, ["Measure", *AT_END_COLUMNS], body, count_columns=[1, 2], **shape)
 
 
 def aggregate_counts(qs: Any, measures: dict[str, Q]) -> dict[str, int]:

@@ -11,7 +11,17 @@ from django.utils import timezone
 
 from casework.models import Case
 from cme.statutory import working_days_between
-from reports.figures.common import Median, Number, Period, Table, median, open_at, pct
+from reports.figures.common import (
+    PERIOD_COLUMNS,
+    Median,
+    Number,
+    Period,
+    Table,
+    measure_table,
+    median,
+    open_at,
+    pct,
+)
 
 
 def investigation_figures(cur: Period, prev: Period) -> tuple[Table, dict[str, Number]]:
@@ -43,7 +53,7 @@ def investigation_figures(cur: Period, prev: Period) -> tuple[Table, dict[str, N
     table = Table(
         key="investigations",
         title="Initial investigations",
-        columns=["Measure", "This period", "Previous year"],
+        columns=["Measure", *PERIOD_COLUMNS],
         rows=[
             ["Initial investigations completed", got["n"], got["p"]],
             [f"Completed within {clock} working days", got["w"], got["pw"]],
@@ -60,32 +70,24 @@ def investigation_figures(cur: Period, prev: Period) -> tuple[Table, dict[str, N
 def duration_figures(cur: Period, prev: Period) -> Table:
     """Median and longest time open, in calendar days, of the cases open at the period end."""
     result: dict[str, Number] = {}
-    for tag, period in (("c", cur), ("p", prev)):
+    for tag, period in (("", cur), ("p_", prev)):
         open_cases = Case.objects.filter(open_at(period.end)).order_by()
         if connection.vendor == "postgresql":
             # date - date is a whole number of days in PostgreSQL.
             days = RawSQL("%s::date - received_on", (period.end,), output_field=IntegerField())
             got = open_cases.aggregate(median=Median(days), longest=Max(days), n=Count("id"))
-            result[f"{tag}_median"], result[f"{tag}_longest"] = got["median"], got["longest"]
-            result[f"{tag}_n"] = got["n"]
+            result[f"{tag}median"], result[f"{tag}longest"] = got["median"], got["longest"]
+            result[f"{tag}n"] = got["n"]
         else:
             durations = [
                 (period.end - d).days for d in open_cases.values_list("received_on", flat=True)
             ]
-            result[f"{tag}_median"] = median(durations)
-            result[f"{tag}_longest"] = max(durations) if durations else None
-            result[f"{tag}_n"] = len(durations)
-    return Table(
-        key="durations",
-        title="How long open cases have been open (days)",
-        columns=["Measure", "At period end", "At previous period end"],
-        rows=[
-            ["Median days open", result["c_median"], result["p_median"]],
-            ["Longest days open", result["c_longest"], result["p_longest"]],
-            ["Cases open at period end", result["c_n"], result["p_n"]],
-        ],
-        # The median and the longest of fewer than 5 cases single a child out: hidden with
-        # the count in the board's copy.
-        count_columns=[1, 2],
-        derived={0: (2,), 1: (2,)},
-    )
+            result[f"{tag}median"] = median(durations)
+            result[f"{tag}longest"] = max(durations) if durations else None
+            result[f"{tag}n"] = len(durations)
+    rows = {"Median days open": "median", "Longest days open": "longest"}
+    rows["Cases open at period end"] = "n"
+    # The median and the longest of fewer than 5 cases single a child out: hidden with the
+    # count in the board's copy.
+    title = "How long open cases have been open (days)"
+    return measure_table("durations", title, result, rows, derived={0: (2,), 1: (2,)})

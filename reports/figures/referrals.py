@@ -7,18 +7,14 @@ from collections import Counter
 from django.db import connection
 
 from referrals.models import Reason, Referral, ReferrerType
-from reports.figures.common import Period, Table, choice_table
+from reports.figures.common import PERIOD_COLUMNS, Period, Table, by_choice, total_table
 
 
 def referral_source_counts(cur: Period, prev: Period) -> Table:
-    return choice_table(
-        Referral.objects,
-        "referrer_type",
-        (cur.at("received_at"), prev.at("received_at")),
-        ReferrerType,
-        key="referrals_by_source",
-        title="Referrals received by source",
-        columns=["Source", "This period", "Previous year"],
+    when = cur.at("received_at"), prev.at("received_at")
+    body = by_choice(Referral.objects, "referrer_type", *when, ReferrerType)
+    return total_table(
+        "referrals_by_source", "Referrals received by source", ["Source", *PERIOD_COLUMNS], body
     )
 
 
@@ -62,7 +58,7 @@ def referral_reason_counts(cur: Period, prev: Period) -> Table:
     return Table(
         key="referrals_by_reason",
         title="Referrals received by reason",
-        columns=["Reason", "This period", "Previous year"],
+        columns=["Reason", *PERIOD_COLUMNS],
         rows=[
             [labels.get(code, code), now[code], before[code]]
             for code in codes

@@ -8,7 +8,15 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from reports.figures.common import Period, Table, aggregate_counts, choice_table, with_total
+from reports.figures.common import (
+    PERIOD_COLUMNS,
+    Period,
+    Table,
+    aggregate_counts,
+    by_choice,
+    measure_table,
+    total_table,
+)
 from schools.models import (
     DeletionGround,
     LeaverReturn,
@@ -20,40 +28,33 @@ from schools.models import (
 
 
 def _by_school(qs: Any, where: Q, measures: dict[str, Q]) -> list[list[Any]]:
-    """One row per school (by name) counting each of ``measures``, and a total: one query."""
+    """One row per school (by name) counting each of ``measures``: one query."""
     got = (
         qs.filter(where)
         .values("school_id", "school__name")
         .annotate(**{k: Count("id", filter=q) for k, q in measures.items()})
         .order_by("school__name", "school_id")
     )
-    body = [[r["school__name"], *(r[k] for k in measures)] for r in got]
-    return with_total(body, columns=len(measures))
+    return [[r["school__name"], *(r[k] for k in measures)] for r in got]
 
 
 def deletion_ground_counts(cur: Period, prev: Period) -> Table:
-    return choice_table(
-        LeaverReturn.objects,
-        "ground",
-        (cur.on("deletion_date"), prev.on("deletion_date")),
-        DeletionGround,
-        key="deletions_by_ground",
-        title="Deletions from school registers by ground (regulation 9(1))",
-        columns=["Ground", "This period", "Previous year"],
+    when = cur.on("deletion_date"), prev.on("deletion_date")
+    body = by_choice(LeaverReturn.objects, "ground", *when, DeletionGround)
+    return total_table(
+        "deletions_by_ground",
+        "Deletions from school registers by ground (regulation 9(1))",
+        ["Ground", *PERIOD_COLUMNS],
+        body,
         note="Leaver returns by the date the pupil was deleted from the admission register.",
     )
 
 
 def deletion_school_counts(cur: Period, prev: Period) -> Table:
     now, before = cur.on("deletion_date"), prev.on("deletion_date")
-    return Table(
-        key="deletions_by_school",
-        title="Deletions from school registers by school",
-        columns=["School", "This period", "Previous year"],
-        rows=_by_school(LeaverReturn.objects, now | before, {"n": now, "p": before}),
-        count_columns=[1, 2],
-        total_row=True,
-    )
+    body = _by_school(LeaverReturn.objects, now | before, {"n": now, "p": before})
+    title = "Deletions from school registers by school"
+    return total_table("deletions_by_school", title, ["School", *PERIOD_COLUMNS], body)
 
 
 def return_counts(cur: Period, prev: Period) -> Table:
@@ -72,21 +73,12 @@ def return_counts(cur: Period, prev: Period) -> Table:
         | cur.at("leaverreturn__transition_flagged_at")
         | prev.at("leaverreturn__transition_flagged_at")
     )
-    return Table(
-        key="returns_by_school",
-        title="Late and missing school returns by school",
-        columns=[
-            "School",
-            "Late new-pupil returns",
-            "Late leaver returns",
-            "Leavers with no new-school return",
-            "Late new-pupil returns (previous year)",
-            "Late leaver returns (previous year)",
-            "Leavers with no new-school return (previous year)",
-        ],
-        rows=_by_school(SchoolReturn.objects, where, measures),
-        count_columns=list(range(1, len(measures) + 1)),
-        total_row=True,
+    counted = ["Late new-pupil returns", "Late leaver returns", "Leavers with no new-school return"]
+    return total_table(
+        "returns_by_school",
+        "Late and missing school returns by school",
+        ["School", *counted, *(f"{c} (previous year)" for c in counted)],
+        _by_school(SchoolReturn.objects, where, measures),
         note="Missing: a leaver whose new school sent no new-pupil return in time.",
     )
 
@@ -110,15 +102,5 @@ def part_time_counts(cur: Period, prev: Period) -> Table:
             f"{tag}ended": running & Q(planned_end_date__lt=period.end),
         }
     got = aggregate_counts(PartTimeTimetable.objects, measures)
-    return Table(
-        key="part_time",
-        title="Part-time timetables",
-        columns=["Measure", "At period end", "At previous period end"],
-        rows=[
-            ["Open", got["open"], got["p_open"]],
-            ["Overdue for review", got["review"], got["p_review"]],
-            ["Past the planned end date", got["ended"], got["p_ended"]],
-        ],
-        count_columns=[1, 2],
-        parts=((1, 0), (2, 0)),
-    )
+    rows = {"Open": "open", "Overdue for review": "review", "Past the planned end date": "ended"}
+    return measure_table("part_time", "Part-time timetables", got, rows, parts=((1, 0), (2, 0)))
