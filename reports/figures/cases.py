@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from casework.models import Case, Category, Outcome
 from cme.statutory import national_curriculum_year_dobs
 from reports.figures.common import (
-    AT_END_COLUMNS,
     Period,
     Table,
     aggregate_counts,
@@ -66,6 +65,9 @@ def category_counts(cur: Period, prev: Period) -> Table:
     )
 
 
+#: The count columns of a table of the cases open at the period end and the previous one.
+OPEN_AT_END_COLUMNS = ("Open at period end", "Open at previous period end")
+
 #: (label, youngest NC year, oldest NC year); None is open-ended.
 AGE_GROUPS: list[tuple[str, int | None, int | None]] = [
     ("Under 5", None, -1),
@@ -104,7 +106,7 @@ def age_counts(cur: Period, prev: Period) -> Table:
     return total_table(
         "open_by_age",
         "Open cases at the period end by age group (key stage)",
-        ["Age group", *AT_END_COLUMNS],
+        ["Age group", *OPEN_AT_END_COLUMNS],
         body,
         note="Key stage by National Curriculum year group on the period's last day.",
     )
@@ -130,7 +132,7 @@ def vulnerability_counts(cur: Period, prev: Period) -> Table:
     return Table(
         key="vulnerability",
         title="Vulnerability among open cases",
-        columns=["Flag", *AT_END_COLUMNS],
+        columns=["Flag", *OPEN_AT_END_COLUMNS],
         rows=[[label, got[f"c_{f}"], got[f"p_{f}"]] for f, label in VULNERABILITY_FLAGS],
         count_columns=[1, 2],
         note="A child may have several flags, so the rows do not add up to the open cases.",
