@@ -18,6 +18,7 @@ from django.utils.html import conditional_escape, escape
 from casework.models import Case, Category
 from cme.filters import StrictFilterSet
 from cme.models import Role, User
+from cme.statutory import national_curriculum_year_dobs
 from referrals.models import Reason
 from schools.models import School
 
@@ -57,16 +58,6 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years)
     except ValueError:  # 29 February in a non-leap year
         return d.replace(year=d.year - years, day=28)
-
-
-def dob_range_for_nc_year(year: int, today: date) -> tuple[date, date]:
-    """Dates of birth of the cohort in NC year ``year`` (0 = Reception) in the school year
-    containing ``today``: aged ``year + 4`` on the 31 August it began (cme.statutory)."""
-    start_year = today.year if today.month >= 9 else today.year - 1
-    aug31 = date(start_year, 8, 31)
-    youngest = _years_before(aug31, year + 4)  # born on or before
-    oldest = date(youngest.year - 1, 9, 1)
-    return oldest, youngest
 
 
 _WIDGETS = "django/forms/widgets/"
@@ -293,7 +284,7 @@ class RegisterFilter(StrictFilterSet):
         return qs.filter(child__date_of_birth__gt=bound)
 
     def filter_nc_year(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        oldest, youngest = dob_range_for_nc_year(int(value), timezone.localdate())
+        oldest, youngest = national_curriculum_year_dobs(int(value), timezone.localdate())
         return qs.filter(child__date_of_birth__range=(oldest, youngest))
 
     def filter_flags(self, qs: QuerySet[Case], name: str, value: list[str]) -> QuerySet[Case]:

@@ -179,6 +179,16 @@ def national_curriculum_year(dob: date, on: date) -> int:
     return age - 4
 
 
+def national_curriculum_year_dobs(year: int, on: date) -> tuple[date, date]:
+    """The oldest and youngest dates of birth of the cohort in National Curriculum year
+    ``year`` (0 = Reception) on ``on``: those aged ``year + 4`` on the 31 August before the
+    school year, so that :func:`national_curriculum_year` is ``year`` exactly for them. A
+    database filter (``date_of_birth__range``) can use this."""
+    aug31 = date(_school_year_start(on), 8, 31)
+    youngest = aug31.replace(year=aug31.year - (year + 4))  # 31 August is never 29 February
+    return date(youngest.year - 1, 9, 1), youngest
+
+
 # ---------------------------------------------------------------------------- school days
 
 

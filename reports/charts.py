@@ -24,12 +24,13 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from reports.suppression import SUPPRESSED
+
 BLUE = "#1d70b8"
 RED = "#d4351c"
 GREEN = "#00703c"
 GREY = "#505a5f"
 TEXT = "#0b0c0c"
-SUPPRESSED = "<5"
 NO_CLOSURES = "No cases closed in this period"
 
 _RC: Any = {

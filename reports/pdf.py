@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from reports.charts import SUPPRESSED, board_charts
-from reports.suppression import DERIVED_SUPPRESSED
+from reports.charts import board_charts
+from reports.suppression import DERIVED_SUPPRESSED, SUPPRESSED
 
 log = logging.getLogger(__name__)
 

@@ -129,7 +129,7 @@ def _enqueue(run_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------- the build
-# The figures contract (reports/figures.py, suppression.py, csv_pack.py), reached through
+# The figures contract (reports/figures/, suppression.py, csv_pack.py), reached through
 # these three names so that tests can stand in for them.
 
 

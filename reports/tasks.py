@@ -24,6 +24,16 @@ def build_report(self: object, run_id: int) -> bool:
     return report_build(run_id)
 
 
+#: A scheduled board report: acknowledged when done, retried with backoff if the database drops.
+_scheduled_task = shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+
+
 def _scheduled(kind: str, today: str | None) -> str:
     from datetime import date
 
@@ -35,13 +45,7 @@ def _scheduled(kind: str, today: str | None) -> str:
     return scheduled_report(kind, today=day).summary(f"{kind}_board_report")
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@_scheduled_task
 def monthly_board_report(self: object, today: str | None = None) -> str:
     """Beat, days 1 to 7 at 06:00: last month's report on the month's first working day.
 
@@ -49,13 +53,7 @@ def monthly_board_report(self: object, today: str | None = None) -> str:
     return _scheduled("monthly", today)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@_scheduled_task
 def quarterly_board_report(self: object, today: str | None = None) -> str:
     """Beat, days 1 to 7 of Jan, Apr, Jul, Oct at 06:00: last quarter's report."""
     return _scheduled("quarterly", today)

@@ -48,32 +48,39 @@ def quick_period(choice: str, today: date) -> tuple[date, date] | None:
     }.get(choice, lambda _t: None)(today)
 
 
+def _period_day(what: str, label: str, example: str) -> GdsDateField:
+    """An optional date of the chosen period (asked only when "Choose the dates" is picked)."""
+    return GdsDateField(what=what, label=label, required=False, help_text=f"For example, {example}")
+
+
+def _radios(
+    label: str, choices: list[tuple[str, str]], initial: str, required: str, help_text: str = ""
+) -> forms.ChoiceField:
+    """A required question answered by radios; ``required`` is the error when none is picked."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        initial=initial,
+        error_messages={"required": required},
+        help_text=help_text,
+    )
+
+
 class ReportRequestForm(forms.Form):
-    period = forms.ChoiceField(
-        label="Which period should the report cover?",
-        choices=QUICK_CHOICES,
-        widget=forms.RadioSelect,
-        initial="last_month",
-        error_messages={"required": "Select the period the report should cover"},
+    period = _radios(
+        "Which period should the report cover?",
+        QUICK_CHOICES,
+        "last_month",
+        "Select the period the report should cover",
     )
-    start = GdsDateField(
-        what="the first day of the period",
-        label="From",
-        required=False,
-        help_text="For example, 1 4 2026",
-    )
-    end = GdsDateField(
-        what="the last day of the period",
-        label="To",
-        required=False,
-        help_text="For example, 30 6 2026",
-    )
-    audience = forms.ChoiceField(
-        label="Who is the report for?",
-        choices=SUPPRESSION_CHOICES,
-        widget=forms.RadioSelect,
-        initial="board",
-        error_messages={"required": "Select who the report is for"},
+    start = _period_day("the first day of the period", "From", "1 4 2026")
+    end = _period_day("the last day of the period", "To", "30 6 2026")
+    audience = _radios(
+        "Who is the report for?",
+        SUPPRESSION_CHOICES,
+        "board",
+        "Select who the report is for",
         help_text="Reports for the board hide counts from 1 to 4 so that no child can be identified.",
     )
 

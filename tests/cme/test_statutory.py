@@ -1,7 +1,7 @@
 """Tests for cme.statutory. Every expected value below was worked out by hand from the
 statute and the published England and Wales bank holiday calendar, not from the code."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -18,6 +18,7 @@ from cme.statutory import (
     is_school_day,
     is_working_day,
     national_curriculum_year,
+    national_curriculum_year_dobs,
     school_days_between,
     school_days_threshold_date,
     upn_check_letter,
@@ -234,6 +235,16 @@ def test_is_compulsory_school_age(dob, on, expected):
 )
 def test_national_curriculum_year(dob, on, expected):
     assert national_curriculum_year(dob, on) == expected
+
+
+@pytest.mark.parametrize("on", [D(2025, 10, 15), D(2026, 8, 31), D(2026, 9, 1), D(2028, 2, 29)])
+@pytest.mark.parametrize("year", [-1, 0, 6, 11, 12])
+def test_the_dates_of_birth_of_a_year_group_are_those_in_it(year, on):
+    oldest, youngest = national_curriculum_year_dobs(year, on)
+    assert (youngest.month, youngest.day) == (8, 31) and oldest == D(youngest.year - 1, 9, 1)
+    assert national_curriculum_year(oldest, on) == national_curriculum_year(youngest, on) == year
+    assert national_curriculum_year(oldest - timedelta(days=1), on) == year + 1
+    assert national_curriculum_year(youngest + timedelta(days=1), on) == year - 1
 
 
 # --------------------------------------------------------------------------- school days
