@@ -68,6 +68,32 @@ def aware(on: date, hour: int = 10, minute: int = 30) -> datetime:
     return min(moment, timezone.now())
 
 
+# Dates in the demo's tables, relative to the day it is loaded (demo.values resolves them).
+
+
+@dataclass(frozen=True)
+class Age:
+    """A date of birth: `years` years and `days` days before today."""
+
+    years: int
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class Ago:
+    """`days` before today (moved back to the Friday at a weekend), less `less` days."""
+
+    days: int
+    less: int = 0
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """`days` after today (moved on to the Monday at a weekend)."""
+
+    days: int
+
+
 # ------------------------------------------------------------------------------- pupils
 
 
@@ -89,7 +115,7 @@ def upn(establishment: int, year: int, serial: int) -> str:
 def pupil(
     first: str,
     last: str,
-    dob: date,
+    dob: date | Age,
     gender: str,
     address: str,
     town: str,

@@ -4,35 +4,11 @@ real thing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from demo.base import Seed, years_ago
+from demo.base import Age, Ago, Ahead, Seed, years_ago
 from demo.schools import DemoSchool
-
-
-@dataclass(frozen=True)
-class Age:
-    """A date of birth: `years` years and `days` days before today."""
-
-    years: int
-    days: int = 0
-
-
-@dataclass(frozen=True)
-class Ago:
-    """`days` before today (moved back to the Friday at a weekend), less `less` days."""
-
-    days: int
-    less: int = 0
-
-
-@dataclass(frozen=True)
-class Ahead:
-    """`days` after today (moved on to the Monday at a weekend)."""
-
-    days: int
 
 
 def resolve_value(seed: Seed, value: Any) -> Any:
@@ -56,3 +32,6 @@ def on(seed: Seed, value: date | Ago | Ahead) -> date:
     """A date in a table, for this run."""
     resolved: date = resolve_value(seed, value)
     return resolved
+
+
+__all__ = ["Age", "Ago", "Ahead", "on", "resolve", "resolve_value"]
