@@ -17,11 +17,12 @@ from demo.base import (
     OTHER_LA_NAME,
     Age,
     Ago,
+    Parent,
+    Pupil,
     Seed,
     aware,
     dated,
-    parent,
-    pupil,
+    fields_of,
     upn,
     weekday_on_or_after,
     year_group,
@@ -91,17 +92,17 @@ class Returned:
 
 @dataclass(frozen=True)
 class Sent:
-    """A return a school sent: its kind, the pupil (``pupil()``), its own fields, who sent
+    """A return a school sent: its kind, the pupil (``Pupil()``), its own fields, who sent
     it and when, and (for a part-time timetable) the reviews recorded after."""
 
     reference: str
     model: type[SchoolReturn]
-    pupil: dict[str, Any]
+    pupil: Pupil
     fields: dict[str, Any]
     school: DemoSchool
     by: DemoUser
     submitted: Ago | date
-    parents: list[dict[str, Any]]
+    parents: list[Parent]
     status: ReturnStatus | None = None
     status_detail: str = ""
     reviews: tuple[dict[str, Any], ...] = field(default=())
@@ -109,7 +110,7 @@ class Sent:
 
 def send(seed: Seed, sent: Sent) -> None:
     """Submit the return once (see ``submit``), then its reviews if it is new."""
-    pupil_fields = resolve(seed, sent.pupil)
+    pupil_fields = resolve(seed, fields_of(sent.pupil))
     fields = resolve(seed, sent.fields)
     if fields.get("year_group") == YEAR_GROUP:
         fields["year_group"] = year_group(pupil_fields["date_of_birth"], seed.today)
@@ -124,7 +125,7 @@ def send(seed: Seed, sent: Sent) -> None:
         school=sent.school,
         by=sent.by,
         submitted_on=submitted,
-        parents=sent.parents,
+        parents=[fields_of(p) for p in sent.parents],
         status=sent.status,
         status_detail=sent.status_detail,
     )
@@ -138,7 +139,7 @@ def send(seed: Seed, sent: Sent) -> None:
             )
 
 
-HARRY = pupil(
+HARRY = Pupil(
     "Harry",
     "Patel",
     Age(14, 200),
@@ -148,14 +149,14 @@ HARRY = pupil(
     "EX2 7JP",
     upn(4002, 2017, 88),
 )
-HARRY_PARENTS = [parent("Priya Patel", "Mother", "07700 900731", "priya.patel@example.com")]
+HARRY_PARENTS = [Parent("Priya Patel", "Mother", "07700 900731", "priya.patel@example.com")]
 
 JOINERS_AND_LEAVERS = (
     # NP-DEMO-0001: on time (due by the 5th day after admission).
     Sent(
         "NP-DEMO-0001",
         JoinerReturn,
-        pupil(
+        Pupil(
             "Oliver",
             "Bennett",
             Age(8, 140),
@@ -176,15 +177,15 @@ JOINERS_AND_LEAVERS = (
         STAFF_ALDER,
         Ago(1),
         [
-            parent("Laura Bennett", "Mother", "07700 900412", "laura.bennett@example.com"),
-            parent("Mark Bennett", "Father", "07700 900413"),
+            Parent("Laura Bennett", "Mother", "07700 900412", "laura.bennett@example.com"),
+            Parent("Mark Bennett", "Father", "07700 900413"),
         ],
     ),
     # NP-DEMO-0002: late (admitted three weeks ago, sent this week).
     Sent(
         "NP-DEMO-0002",
         JoinerReturn,
-        pupil(
+        Pupil(
             "Amelia",
             "Hughes",
             Age(12, 75),
@@ -204,7 +205,7 @@ JOINERS_AND_LEAVERS = (
         BIRCH,
         STAFF_BIRCH,
         Ago(4),
-        [parent("Joanne Hughes", "Mother", "07700 900588", "jo.hughes@example.com")],
+        [Parent("Joanne Hughes", "Mother", "07700 900588", "jo.hughes@example.com")],
     ),
     # LV-DEMO-0001 and NP-DEMO-0003: a permanent exclusion from Birch to the PRU,
     # matched by the PRU's joiner return (the LA runs the PRU, so an officer entered it).
@@ -253,7 +254,7 @@ JOINERS_AND_LEAVERS = (
     Sent(
         "NP-DEMO-0004",
         JoinerReturn,
-        pupil(
+        Pupil(
             "Isla",
             "Robertson",
             Age(4, 60),
@@ -270,14 +271,14 @@ JOINERS_AND_LEAVERS = (
         ALDER,
         TRUST_LEAD,
         Ago(2),
-        [parent("Kirsty Robertson", "Mother", "07700 900164")],
+        [Parent("Kirsty Robertson", "Mother", "07700 900164")],
     ),
     # LV-DEMO-0002: ground (a), in-area, not yet matched (a PRU pupil going back to
     # mainstream school at Birch).
     Sent(
         "LV-DEMO-0002",
         LeaverReturn,
-        pupil(
+        Pupil(
             "Mohammed",
             "Ali",
             Age(13, 30),
@@ -301,14 +302,14 @@ JOINERS_AND_LEAVERS = (
         CEDAR,
         OFFICER,
         Ago(2),
-        [parent("Aisha Ali", "Mother", "07700 900925")],
+        [Parent("Aisha Ali", "Mother", "07700 900925")],
         status_detail="Waiting for Birch Academy's new pupil return",
     ),
     # LV-DEMO-0003: ground (a), out of area, submitted after the deletion (late).
     Sent(
         "LV-DEMO-0003",
         LeaverReturn,
-        pupil(
+        Pupil(
             "Freya",
             "Davies",
             Age(9, 210),
@@ -334,13 +335,13 @@ JOINERS_AND_LEAVERS = (
         ALDER,
         STAFF_ALDER,
         Ago(6),
-        [parent("Sian Davies", "Mother", "07700 900350", "sian.d@example.com")],
+        [Parent("Sian Davies", "Mother", "07700 900350", "sian.d@example.com")],
     ),
     # LV-DEMO-0004: ground (g), moving abroad.
     Sent(
         "LV-DEMO-0004",
         LeaverReturn,
-        pupil(
+        Pupil(
             "Kacper",
             "Nowak",
             Age(15, 100),
@@ -363,13 +364,13 @@ JOINERS_AND_LEAVERS = (
         BIRCH,
         TRUST_LEAD,
         Ago(19),
-        [parent("Agnieszka Nowak", "Mother", "+48 600 000 123", "a.nowak@example.com")],
+        [Parent("Agnieszka Nowak", "Mother", "+48 600 000 123", "a.nowak@example.com")],
     ),
     # LV-DEMO-0005: ground (f), elective home education (no school).
     Sent(
         "LV-DEMO-0005",
         LeaverReturn,
-        pupil(
+        Pupil(
             "Noah",
             "Williams",
             Age(10, 20),
@@ -390,8 +391,8 @@ JOINERS_AND_LEAVERS = (
         STAFF_ALDER,
         Ago(7),
         [
-            parent("Emma Williams", "Mother", "07700 900277", "emma.w@example.com"),
-            parent("Tom Williams", "Father", "07700 900278"),
+            Parent("Emma Williams", "Mother", "07700 900277", "emma.w@example.com"),
+            Parent("Tom Williams", "Father", "07700 900278"),
         ],
     ),
 )
@@ -408,7 +409,7 @@ def unknown_destination(seed: Seed) -> Sent:
     return Sent(
         "LV-DEMO-0006",
         LeaverReturn,
-        pupil(
+        Pupil(
             "Poppy",
             "Evans",
             Age(14, 300),
@@ -437,7 +438,7 @@ def unknown_destination(seed: Seed) -> Sent:
         BIRCH,
         STAFF_BIRCH,
         deletion,
-        [parent("Danielle Evans", "Mother", "07700 900619")],
+        [Parent("Danielle Evans", "Mother", "07700 900619")],
         status=ReturnStatus.REFERRED,
         status_detail="Destination not known: referred to the CME team",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from demo.base import Age, Ago, Ahead, Seed, parent, pupil, upn
+from demo.base import Age, Ago, Ahead, Parent, Pupil, Seed, upn
 from demo.people import STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD
 from demo.returns import Sent, send
 from demo.schools import ALDER, BIRCH
@@ -23,7 +23,7 @@ PART_TIME_TIMETABLES = (
     Sent(
         "PT-DEMO-0001",
         PartTimeTimetable,
-        pupil(
+        Pupil(
             "Jack",
             "O'Connor",
             Age(7, 45),
@@ -46,13 +46,13 @@ PART_TIME_TIMETABLES = (
         ALDER,
         STAFF_ALDER,
         Ago(10),
-        [parent("Claire O'Connor", "Mother", "07700 900840")],
+        [Parent("Claire O'Connor", "Mother", "07700 900840")],
     ),
     # PT-DEMO-0002: reviewed, continuing with more hours (status under review).
     Sent(
         "PT-DEMO-0002",
         PartTimeTimetable,
-        pupil(
+        Pupil(
             "Ava",
             "Kowalska",
             Age(13, 160),
@@ -76,7 +76,7 @@ PART_TIME_TIMETABLES = (
         BIRCH,
         STAFF_BIRCH,
         Ago(44),
-        [parent("Marta Kowalska", "Mother", "07700 900555")],
+        [Parent("Marta Kowalska", "Mother", "07700 900555")],
         reviews=(
             {
                 "review_date": Ago(3),
@@ -92,7 +92,7 @@ PART_TIME_TIMETABLES = (
     Sent(
         "PT-DEMO-0003",
         PartTimeTimetable,
-        pupil(
+        Pupil(
             "Leo",
             "Shah",
             Age(11, 250),
@@ -115,7 +115,7 @@ PART_TIME_TIMETABLES = (
         BIRCH,
         TRUST_LEAD,
         Ago(70),
-        [parent("Nadia Shah", "Mother", "07700 900702", "nadia.shah@example.com")],
+        [Parent("Nadia Shah", "Mother", "07700 900702", "nadia.shah@example.com")],
         reviews=(
             {
                 "review_date": Ago(42),
@@ -137,7 +137,7 @@ ABSENCE_NOTIFICATIONS = (
     Sent(
         "CA-DEMO-0001",
         AbsenceNotification,
-        pupil(
+        Pupil(
             "Grace",
             "Mitchell",
             Age(9, 15),
@@ -160,13 +160,13 @@ ABSENCE_NOTIFICATIONS = (
         ALDER,
         STAFF_ALDER,
         Ago(4),
-        [parent("Hayley Mitchell", "Mother", "07700 900190")],
+        [Parent("Hayley Mitchell", "Mother", "07700 900190")],
     ),
     # CA-DEMO-0002: unauthorised absence, whereabouts unknown.
     Sent(
         "CA-DEMO-0002",
         AbsenceNotification,
-        pupil(
+        Pupil(
             "Alfie",
             "Turner",
             Age(12, 320),
@@ -196,8 +196,8 @@ ABSENCE_NOTIFICATIONS = (
         STAFF_BIRCH,
         Ago(3),
         [
-            parent("Kelly Turner", "Mother", "07700 900466"),
-            parent(
+            Parent("Kelly Turner", "Mother", "07700 900466"),
+            Parent(
                 "Jean Turner",
                 "Grandmother",
                 "07700 900467",
@@ -210,7 +210,7 @@ ABSENCE_NOTIFICATIONS = (
     Sent(
         "CA-DEMO-0003",
         AbsenceNotification,
-        pupil(
+        Pupil(
             "Maisie",
             "Cooper",
             Age(6, 90),
@@ -233,7 +233,7 @@ ABSENCE_NOTIFICATIONS = (
         ALDER,
         TRUST_LEAD,
         Ago(5),
-        [parent("Ryan Cooper", "Father", "07700 900833", "ryan.c@example.com")],
+        [Parent("Ryan Cooper", "Father", "07700 900833", "ryan.c@example.com")],
     ),
 )
 
