@@ -62,8 +62,7 @@ LIMIT 50 OFFSET %(offset)s
 """
 REGISTER_COUNT_SQL = "SELECT count(*) FROM casework_case c WHERE c.status = 'open' {extra}"
 REGISTER_FILTER = (
-    "AND c.category = 'missing' AND c.due_date < %(today)s "
-    "AND c.investigation_completed_at IS NULL"
+    "AND c.category = 'missing' AND c.due_date < %(today)s AND c.investigation_completed_at IS NULL"
 )
 
 TRIAGE_SQL = """
@@ -178,7 +177,9 @@ def bench_users() -> dict[str, Any]:
     managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk")[:10])
     staff_ids = (
         SchoolMembership.objects.filter(user__is_active=True, user__role=Role.SCHOOL_STAFF)
-        .order_by("user_id").values_list("user_id", flat=True).distinct()[:20]
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:20]
     )
     staff = list(User.objects.filter(pk__in=list(staff_ids)))
     User.objects.filter(pk__in=[u.pk for u in officers + managers + staff]).update(
@@ -194,8 +195,14 @@ def bench_users() -> dict[str, Any]:
     admin.is_staff = admin.is_superuser = True
     admin.role = Role.ADMINISTRATOR
     admin.save()
-    return {"officer": officers[0], "manager": managers[0], "admin": admin, "officers": officers,
-            "managers": managers, "staff": staff}
+    return {
+        "officer": officers[0],
+        "manager": managers[0],
+        "admin": admin,
+        "officers": officers,
+        "managers": managers,
+        "staff": staff,
+    }
 
 
 def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
@@ -209,8 +216,11 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
     today = timezone.localdate()
     # A case with enquiries, on a child that is not restricted (no interstitial).
     case = (
-        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False, enquiries__isnull=False)
-        .order_by("pk").first()
+        Case.objects.filter(
+            status=CaseStatus.OPEN, child__restricted=False, enquiries__isnull=False
+        )
+        .order_by("pk")
+        .first()
     )
     assert case is not None  # noqa: S101
     n_enquiries = case.enquiries.count()
@@ -224,26 +234,38 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
     filtered = "category=missing&overdue=on"
     pages: list[tuple[str, str, str, list[tuple[str, dict[str, Any]]], str]] = [
         (
-            "register p1", "/register/", "/register/?page=20",
-            [(REGISTER_SQL.format(extra=""), {"today": today, "offset": 0}),
-             (REGISTER_COUNT_SQL.format(extra=""), {})],
+            "register p1",
+            "/register/",
+            "/register/?page=20",
+            [
+                (REGISTER_SQL.format(extra=""), {"today": today, "offset": 0}),
+                (REGISTER_COUNT_SQL.format(extra=""), {}),
+            ],
             "/bench-admin/casework/case/",
         ),
         (
-            "register filtered", f"/register/?{filtered}", f"/register/?{filtered}&page=20",
-            [(REGISTER_SQL.format(extra=REGISTER_FILTER), {"today": today, "offset": 0}),
-             (REGISTER_COUNT_SQL.format(extra=REGISTER_FILTER), {"today": today})],
+            "register filtered",
+            f"/register/?{filtered}",
+            f"/register/?{filtered}&page=20",
+            [
+                (REGISTER_SQL.format(extra=REGISTER_FILTER), {"today": today, "offset": 0}),
+                (REGISTER_COUNT_SQL.format(extra=REGISTER_FILTER), {"today": today}),
+            ],
             # The admin has no such filter: the same query string as a lookup.
             f"/bench-admin/casework/case/?category=missing&due_date__lt={today}"
             "&investigation_completed_at__isnull=True",
         ),
         (
-            "triage", "/triage/", "/triage/?page=20",
+            "triage",
+            "/triage/",
+            "/triage/?page=20",
             [(TRIAGE_SQL, {"safe": safe}), (TRIAGE_COUNT_SQL, {})],
             "/bench-admin/referrals/referral/",
         ),
         (
-            f"case ({n_enquiries} enquiries)", f"/cases/{case.reference}/enquiries/", "",
+            f"case ({n_enquiries} enquiries)",
+            f"/cases/{case.reference}/enquiries/",
+            "",
             [(CASE_SQL, {"reference": case.reference}), (ENQUIRIES_SQL, {"case_id": case.pk})],
             f"/bench-admin/casework/case/{case.pk}/change/",
         ),
@@ -285,7 +307,9 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
             admin_ms, _, _ = time_get(admin, admin_page, n, warmup)
             x_sql, x_admin = median / sql_ms, median / admin_ms
             verdicts = [
-                x_sql <= TARGET_SQL_RATIO, x_admin <= TARGET_ADMIN_RATIO, q20 == queries,
+                x_sql <= TARGET_SQL_RATIO,
+                x_admin <= TARGET_ADMIN_RATIO,
+                q20 == queries,
             ]
             ok = ok and all(verdicts)
             marks = " ".join("PASS" if v else "FAIL" for v in verdicts)
