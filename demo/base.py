@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -68,6 +69,32 @@ def aware(on: date, hour: int = 10, minute: int = 30) -> datetime:
     return min(moment, timezone.now())
 
 
+# Dates in the demo's tables, relative to the day it is loaded (demo.values resolves them).
+
+
+@dataclass(frozen=True)
+class Age:
+    """A date of birth: `years` years and `days` days before today."""
+
+    years: int
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class Ago:
+    """`days` before today (moved back to the Friday at a weekend), less `less` days."""
+
+    days: int
+    less: int = 0
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """`days` after today (moved on to the Monday at a weekend)."""
+
+    days: int
+
+
 # ------------------------------------------------------------------------------- pupils
 
 
@@ -86,47 +113,36 @@ def upn(establishment: int, year: int, serial: int) -> str:
     return upn_check_letter(rest) + rest
 
 
-def pupil(
-    first: str,
-    last: str,
-    dob: date,
-    gender: str,
-    address: str,
-    town: str,
-    postcode: str,
-    upn: str = "",
-    middle: str = "",
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Pupil:
     """The pupil fields every school return has."""
-    return {
-        "first_name": first,
-        "middle_names": middle,
-        "last_name": last,
-        "date_of_birth": dob,
-        "gender": gender,
-        "upn": upn,
-        "address_line_1": address,
-        "town": town,
-        "postcode": postcode,
-    }
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | Age
+    gender: str
+    address_line_1: str
+    town: str
+    postcode: str
+    upn: str = ""
+    middle_names: str = ""
 
 
-def parent(
-    name: str,
-    relationship: str,
-    phone: str,
-    email: str = "",
-    address: str = "",
-    lives_with_pupil: bool = True,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "relationship": relationship,
-        "phone": phone,
-        "email": email,
-        "address": address,
-        "lives_with_pupil": lives_with_pupil,
-    }
+@dataclass(frozen=True)
+class Parent:
+    """A parent or carer on a school return."""
+
+    name: str
+    relationship: str
+    phone: str
+    email: str = ""
+    address: str = ""
+    lives_with_pupil: bool = True
+
+
+def fields_of(row: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, as they are (``asdict`` would copy and convert them)."""
+    return {f.name: getattr(row, f.name) for f in dataclass_fields(row)}
 
 
 # ------------------------------------------------------------------------------ context

@@ -16,6 +16,7 @@ from demo.schools import ALDER, BIRCH, DemoSchool
 from schools.models import SchoolMembership
 
 DEMO_DEVICE_NAME = "Demo authenticator"
+USER_FIELDS = ("full_name", "job_title", "role", "is_staff")  # a new user's, from its DemoUser
 
 
 @dataclass(frozen=True)
@@ -99,15 +100,8 @@ DEMO_USERS = (STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD, OFFICER, MANAGER, ADMIN)
 def seed_users(seed: Seed) -> None:
     password = demo_password()
     for u in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            email=u.email,
-            defaults={
-                "full_name": u.full_name,
-                "job_title": u.job_title,
-                "role": u.role,
-                "is_staff": u.is_staff,
-            },
-        )
+        defaults = {name: getattr(u, name) for name in USER_FIELDS}
+        user, created = User.objects.get_or_create(email=u.email, defaults=defaults)
         if created or not user.check_password(password):
             # A changed DEMO_PASSWORD takes effect; an unchanged one writes nothing.
             user.set_password(password)

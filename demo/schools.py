@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from demo.base import IN_AREA_LA, OTHER_LA, Seed
+from demo.base import IN_AREA_LA, OTHER_LA, Seed, fields_of
 from schools.models import Phase, School, SchoolType
 
 
@@ -69,16 +69,7 @@ DEMO_SCHOOLS = (ALDER, BIRCH, CEDAR, ELMFIELD, HAWTHORN)
 
 def seed_schools(seed: Seed) -> None:
     for s in DEMO_SCHOOLS:
-        school, created = School.objects.get_or_create(
-            urn=s.urn,
-            defaults={
-                "name": s.name,
-                "school_type": s.school_type,
-                "gias_type": s.gias_type,
-                "phase": s.phase,
-                "la_code": s.la_code,
-                "postcode": s.postcode,
-            },
-        )
+        defaults = {name: value for name, value in fields_of(s).items() if name != "urn"}
+        school, created = School.objects.get_or_create(urn=s.urn, defaults=defaults)
         seed.schools[s.urn] = school
         seed.count(created)

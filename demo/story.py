@@ -9,22 +9,44 @@ either all there or not started.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from casework.models import Case, Category, Child, EnquiryResult, EnquiryType, Outcome
-from casework.services.cases import case_close, case_note_add, enquiry_record
-from casework.services.triage import referral_accept
+from casework.services.cases import (
+    case_category_change,
+    case_close,
+    case_note_add,
+    case_reopen,
+    enquiry_record,
+    investigation_complete,
+)
+from casework.services.merge import child_merge
+from casework.services.triage import (
+    referral_accept,
+    referral_mark_duplicate,
+    referral_reject_not_cme,
+)
 from demo.base import Seed, aware, dated
 from demo.people import MANAGER, OFFICER, DemoUser
-from referrals.models import Channel, ParentKnows, Referral, ReferralPerson, ReferrerType
+from demo.schools import DemoSchool
+from demo.values import Age, resolve
+from referrals.models import (
+    Channel,
+    NotCmeReason,
+    ParentKnows,
+    Referral,
+    ReferralPerson,
+    ReferrerType,
+)
 from referrals.services import referral_submit
 
 
 def child(
     first: str,
     last: str,
-    dob: date | None,
+    dob: date | Age | None,
     gender: str,
     address: str = "",
     town: str = "Exampleton",
@@ -51,6 +73,19 @@ def parent_person(name: str, relationship: str, phone: str = "", email: str = ""
         "relationship": relationship,
         "phone": phone,
         "email": email,
+    }
+
+
+def from_school(
+    by: DemoUser, school: DemoSchool, parent: dict[str, Any], **more: Any
+) -> dict[str, Any]:
+    """A story's referral fields for a signed-in referral by `by`, for `school`."""
+    return {
+        "referrer_type": ReferrerType.SCHOOL,
+        "by": by,
+        "school": school.urn,
+        **more,
+        "people": [parent],
     }
 
 
@@ -150,3 +185,185 @@ def close(
 ) -> None:
     with dated(aware(on, 15, 30)):
         case_close(case=case, by=seed.users[by.email], outcome=outcome, **details)
+
+
+# ------------------------------------------------------------------------------ stories
+
+
+@dataclass(frozen=True)
+class Told:
+    """A story so far: its referral and, once accepted, its case."""
+
+    referral: Referral
+    case: Case | None
+
+    @property
+    def open_case(self) -> Case:
+        if self.case is None:  # a step on a case in a story with none: a mistake in a table
+            raise ValueError(f"{self.referral.reference} has no case")
+        return self.case
+
+
+class Step:
+    """One thing that happens in a story, `days` working days before today."""
+
+    days: int
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Enquire(Step):
+    days: int
+    enquiry_type: EnquiryType
+    result: EnquiryResult
+    contact: str = ""
+    notes: str = ""
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        on = seed.working_ago(self.days)
+        enquire(seed, told.open_case, on, self.enquiry_type, self.result, self.contact, self.notes)
+
+
+@dataclass(frozen=True)
+class Note(Step):
+    days: int
+    text: str
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        note(seed, told.open_case, seed.working_ago(self.days), self.text)
+
+
+@dataclass(frozen=True)
+class Close(Step):
+    days: int
+    outcome: Outcome
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        on = seed.working_ago(self.days)
+        close(seed, told.open_case, on, self.outcome, **resolve(seed, self.details))
+
+
+@dataclass(frozen=True)
+class ChangeCategory(Step):
+    days: int
+    category: Category
+    reason: str
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        with dated(aware(seed.working_ago(self.days), 16, 0)):
+            case_category_change(
+                case=told.open_case,
+                by=seed.users[OFFICER.email],
+                category=self.category,
+                reason=self.reason,
+            )
+
+
+@dataclass(frozen=True)
+class Investigated(Step):
+    days: int
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        with dated(aware(seed.working_ago(self.days), 12, 0)):
+            investigation_complete(case=told.open_case, by=seed.users[OFFICER.email])
+
+
+@dataclass(frozen=True)
+class Reopen(Step):
+    days: int
+    reason: str
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        with dated(aware(seed.working_ago(self.days), 10, 0)):
+            case_reopen(case=told.open_case, by=seed.users[OFFICER.email], reason=self.reason)
+
+
+@dataclass(frozen=True)
+class MergeInto(Step):
+    """A manager merges this story's child into the child of the case `kept`."""
+
+    days: int
+    kept: str  # a case reference
+    reason: str
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        case = told.open_case
+        with dated(aware(seed.working_ago(self.days), 9, 30)):
+            child_merge(
+                kept=Case.objects.get(reference=self.kept).child,
+                merged=case.child,
+                by=seed.users[MANAGER.email],
+                reason=self.reason,
+            )
+        case.refresh_from_db()
+
+
+@dataclass(frozen=True)
+class NotCme(Step):
+    days: int
+    reason: NotCmeReason
+    notes: str
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        with dated(aware(seed.working_ago(self.days), 10, 45)):
+            referral_reject_not_cme(
+                referral=told.referral,
+                by=seed.users[OFFICER.email],
+                reason=self.reason,
+                notes=self.notes,
+            )
+
+
+@dataclass(frozen=True)
+class DuplicateOf(Step):
+    days: int
+    case: str  # the reference of the case it duplicates
+
+    def apply(self, seed: Seed, told: Told) -> None:
+        with dated(aware(seed.working_ago(self.days), 15, 0)):
+            referral_mark_duplicate(
+                referral=told.referral,
+                by=seed.users[OFFICER.email],
+                case=Case.objects.get(reference=self.case),
+            )
+
+
+@dataclass(frozen=True)
+class Story:
+    """A referral received `received` working days ago, accepted as the case `case` (if
+    given, in `category`), then its `steps`, in order. ``child`` is what ``child()`` gives;
+    ``referral`` the rest of ``refer()``'s fields; ``accept`` overrides ``accept()``'s."""
+
+    reference: str
+    received: int
+    referral: dict[str, Any]
+    child: dict[str, Any]
+    case: str = ""
+    category: Category = Category.WASP
+    accept: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+
+
+def tell(seed: Seed, story: Story) -> None:
+    """Run the story once: nothing if its referral exists (see the module's docstring)."""
+    received = seed.working_ago(story.received)
+    referral = refer(
+        seed,
+        story.reference,
+        received_on=received,
+        **resolve(seed, story.referral),
+        **resolve(seed, story.child),
+    )
+    if referral is None:
+        return
+    case = None
+    if story.case:
+        case = accept(
+            seed, referral, story.case, on=received, category=story.category, **story.accept
+        )
+    told = Told(referral, case)
+    for step in story.steps:
+        step.apply(seed, told)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
-from demo.base import Seed, parent, pupil, upn, years_ago
+from demo.base import Age, Ago, Ahead, Parent, Pupil, Seed, upn
 from demo.people import STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD
-from demo.returns import submit
+from demo.returns import Sent, send
 from demo.schools import ALDER, BIRCH
 from schools.models import (
     AbsenceNotification,
@@ -16,212 +15,189 @@ from schools.models import (
     PartTimeReason,
     PartTimeTimetable,
     ReviewOutcome,
-    TimetableReview,
     Whereabouts,
 )
-from schools.services import timetable_review_record
 
-
-def seed_part_time_timetables(seed: Seed) -> None:
-    t = seed.today
-
+PART_TIME_TIMETABLES = (
     # PT-DEMO-0001: active, as agreed.
-    submit(
-        seed,
+    Sent(
         "PT-DEMO-0001",
-        PartTimeTimetable(
-            **pupil(
-                "Jack",
-                "O'Connor",
-                years_ago(t, 7, 45),
-                Gender.MALE,
-                "23 Rowan Drive",
-                "Exampleton",
-                "EX4 5FS",
-                upn(2001, 2023, 5),
-            ),
-            start_date=seed.ago(10),
-            planned_end_date=seed.ahead(32),
-            hours_per_week=Decimal("15.0"),
-            reason=PartTimeReason.MEDICAL,
-            reason_details="Recovering from surgery; mornings only on consultant's advice.",
-            parent_agreed=True,
-            parent_agreed_date=seed.ago(12),
-            next_review_date=seed.ahead(11),
+        PartTimeTimetable,
+        Pupil(
+            "Jack",
+            "O'Connor",
+            Age(7, 45),
+            Gender.MALE,
+            "23 Rowan Drive",
+            "Exampleton",
+            "EX4 5FS",
+            upn(2001, 2023, 5),
         ),
-        school=ALDER,
-        by=STAFF_ALDER,
-        submitted_on=seed.ago(10),
-        parents=[parent("Claire O'Connor", "Mother", "07700 900840")],
-    )
-
+        {
+            "start_date": Ago(10),
+            "planned_end_date": Ahead(32),
+            "hours_per_week": Decimal("15.0"),
+            "reason": PartTimeReason.MEDICAL,
+            "reason_details": "Recovering from surgery; mornings only on consultant's advice.",
+            "parent_agreed": True,
+            "parent_agreed_date": Ago(12),
+            "next_review_date": Ahead(11),
+        },
+        ALDER,
+        STAFF_ALDER,
+        Ago(10),
+        [Parent("Claire O'Connor", "Mother", "07700 900840")],
+    ),
     # PT-DEMO-0002: reviewed, continuing with more hours (status under review).
-    timetable, created = submit(
-        seed,
+    Sent(
         "PT-DEMO-0002",
-        PartTimeTimetable(
-            **pupil(
-                "Ava",
-                "Kowalska",
-                years_ago(t, 13, 160),
-                Gender.FEMALE,
-                "7 Hazel Court",
-                "Exampleton",
-                "EX2 6QA",
-                upn(4002, 2018, 190),
-            ),
-            start_date=seed.ago(45),
-            planned_end_date=seed.ahead(20),
-            hours_per_week=Decimal("12.5"),
-            reason=PartTimeReason.SEMH,
-            reason_details="Anxiety-based school avoidance; CAMHS involved.",
-            parent_agreed=True,
-            parent_agreed_date=seed.ago(47),
-            next_review_date=seed.ago(3),
-            social_worker_involved=True,
+        PartTimeTimetable,
+        Pupil(
+            "Ava",
+            "Kowalska",
+            Age(13, 160),
+            Gender.FEMALE,
+            "7 Hazel Court",
+            "Exampleton",
+            "EX2 6QA",
+            upn(4002, 2018, 190),
         ),
-        school=BIRCH,
-        by=STAFF_BIRCH,
-        submitted_on=seed.ago(44),
-        parents=[parent("Marta Kowalska", "Mother", "07700 900555")],
-    )
-    if created:
-        assert isinstance(timetable, PartTimeTimetable)  # noqa: S101
-        timetable_review_record(
-            timetable=timetable,
-            review=TimetableReview(
-                review_date=seed.ago(3),
-                outcome=ReviewOutcome.CHANGED,
-                hours_per_week=Decimal("17.5"),
-                next_review_date=seed.ahead(11),
-                parent_agreed=True,
-                notes="Attending well; afternoons added on Tuesdays and Thursdays.",
-            ),
-            by=seed.users[STAFF_BIRCH.email],
-        )
-
+        {
+            "start_date": Ago(45),
+            "planned_end_date": Ahead(20),
+            "hours_per_week": Decimal("12.5"),
+            "reason": PartTimeReason.SEMH,
+            "reason_details": "Anxiety-based school avoidance; CAMHS involved.",
+            "parent_agreed": True,
+            "parent_agreed_date": Ago(47),
+            "next_review_date": Ago(3),
+            "social_worker_involved": True,
+        },
+        BIRCH,
+        STAFF_BIRCH,
+        Ago(44),
+        [Parent("Marta Kowalska", "Mother", "07700 900555")],
+        reviews=(
+            {
+                "review_date": Ago(3),
+                "outcome": ReviewOutcome.CHANGED,
+                "hours_per_week": Decimal("17.5"),
+                "next_review_date": Ahead(11),
+                "parent_agreed": True,
+                "notes": "Attending well; afternoons added on Tuesdays and Thursdays.",
+            },
+        ),
+    ),
     # PT-DEMO-0003: reviewed once, then ended: back to full time (closed).
-    timetable, created = submit(
-        seed,
+    Sent(
         "PT-DEMO-0003",
-        PartTimeTimetable(
-            **pupil(
-                "Leo",
-                "Shah",
-                years_ago(t, 11, 250),
-                Gender.MALE,
-                "31 Sycamore Road",
-                "Exampleton",
-                "EX4 8BU",
-                upn(4002, 2020, 33),
-            ),
-            start_date=seed.ago(70),
-            planned_end_date=seed.ago(14),
-            hours_per_week=Decimal("20.0"),
-            reason=PartTimeReason.REINTEGRATION,
-            reason_details="Returning after a long hospital stay.",
-            parent_agreed=True,
-            parent_agreed_date=seed.ago(72),
-            next_review_date=seed.ago(42),
+        PartTimeTimetable,
+        Pupil(
+            "Leo",
+            "Shah",
+            Age(11, 250),
+            Gender.MALE,
+            "31 Sycamore Road",
+            "Exampleton",
+            "EX4 8BU",
+            upn(4002, 2020, 33),
         ),
-        school=BIRCH,
-        by=TRUST_LEAD,
-        submitted_on=seed.ago(70),
-        parents=[parent("Nadia Shah", "Mother", "07700 900702", "nadia.shah@example.com")],
-    )
-    if created:
-        assert isinstance(timetable, PartTimeTimetable)  # noqa: S101
-        by = seed.users[TRUST_LEAD.email]
-        timetable_review_record(
-            timetable=timetable,
-            review=TimetableReview(
-                review_date=seed.ago(42),
-                outcome=ReviewOutcome.CONTINUE,
-                next_review_date=seed.ago(14),
-                notes="Settling back in; keep to 20 hours until the planned end.",
-            ),
-            by=by,
-        )
-        timetable_review_record(
-            timetable=timetable,
-            review=TimetableReview(
-                review_date=seed.ago(14),
-                outcome=ReviewOutcome.ENDED,
-                notes="Full-time from Monday, agreed with mother.",
-            ),
-            by=by,
-        )
+        {
+            "start_date": Ago(70),
+            "planned_end_date": Ago(14),
+            "hours_per_week": Decimal("20.0"),
+            "reason": PartTimeReason.REINTEGRATION,
+            "reason_details": "Returning after a long hospital stay.",
+            "parent_agreed": True,
+            "parent_agreed_date": Ago(72),
+            "next_review_date": Ago(42),
+        },
+        BIRCH,
+        TRUST_LEAD,
+        Ago(70),
+        [Parent("Nadia Shah", "Mother", "07700 900702", "nadia.shah@example.com")],
+        reviews=(
+            {
+                "review_date": Ago(42),
+                "outcome": ReviewOutcome.CONTINUE,
+                "next_review_date": Ago(14),
+                "notes": "Settling back in; keep to 20 hours until the planned end.",
+            },
+            {
+                "review_date": Ago(14),
+                "outcome": ReviewOutcome.ENDED,
+                "notes": "Full-time from Monday, agreed with mother.",
+            },
+        ),
+    ),
+)
 
-
-def seed_absence_notifications(seed: Seed) -> None:
-    t = seed.today
-
+ABSENCE_NOTIFICATIONS = (
     # CA-DEMO-0001: unauthorised absence, whereabouts known.
-    submit(
-        seed,
+    Sent(
         "CA-DEMO-0001",
-        AbsenceNotification(
-            **pupil(
-                "Grace",
-                "Mitchell",
-                years_ago(t, 9, 15),
-                Gender.FEMALE,
-                "10 Larch Avenue",
-                "Exampleton",
-                "EX4 7EE",
-                upn(2001, 2021, 55),
-            ),
-            first_day_of_absence=seed.ago(12),
-            absence_type=AbsenceType.UNAUTHORISED,
-            last_contact_date=seed.ago(5),
-            last_contact_details="Mother answered the phone: Grace is at home and "
-            "refusing to come in. Meeting offered.",
-            whereabouts=Whereabouts.KNOWN,
-            enquiries=["phone", "home_visit"],
-            enquiry_notes="Home visit on day 5: Grace seen at the door.",
+        AbsenceNotification,
+        Pupil(
+            "Grace",
+            "Mitchell",
+            Age(9, 15),
+            Gender.FEMALE,
+            "10 Larch Avenue",
+            "Exampleton",
+            "EX4 7EE",
+            upn(2001, 2021, 55),
         ),
-        school=ALDER,
-        by=STAFF_ALDER,
-        submitted_on=seed.ago(4),
-        parents=[parent("Hayley Mitchell", "Mother", "07700 900190")],
-    )
-
+        {
+            "first_day_of_absence": Ago(12),
+            "absence_type": AbsenceType.UNAUTHORISED,
+            "last_contact_date": Ago(5),
+            "last_contact_details": "Mother answered the phone: Grace is at home and "
+            "refusing to come in. Meeting offered.",
+            "whereabouts": Whereabouts.KNOWN,
+            "enquiries": ["phone", "home_visit"],
+            "enquiry_notes": "Home visit on day 5: Grace seen at the door.",
+        },
+        ALDER,
+        STAFF_ALDER,
+        Ago(4),
+        [Parent("Hayley Mitchell", "Mother", "07700 900190")],
+    ),
     # CA-DEMO-0002: unauthorised absence, whereabouts unknown.
-    submit(
-        seed,
+    Sent(
         "CA-DEMO-0002",
-        AbsenceNotification(
-            **pupil(
-                "Alfie",
-                "Turner",
-                years_ago(t, 12, 320),
-                Gender.MALE,
-                "44 Brook Street",
-                "Exampleton",
-                "EX1 3LY",
-                upn(4002, 2019, 140),
-            ),
-            first_day_of_absence=seed.ago(25),
-            absence_type=AbsenceType.UNAUTHORISED,
-            last_contact_date=seed.ago(26),
-            last_contact_details="Last seen in school; no contact since.",
-            whereabouts=Whereabouts.UNKNOWN,
-            enquiries=[
+        AbsenceNotification,
+        Pupil(
+            "Alfie",
+            "Turner",
+            Age(12, 320),
+            Gender.MALE,
+            "44 Brook Street",
+            "Exampleton",
+            "EX1 3LY",
+            upn(4002, 2019, 140),
+        ),
+        {
+            "first_day_of_absence": Ago(25),
+            "absence_type": AbsenceType.UNAUTHORISED,
+            "last_contact_date": Ago(26),
+            "last_contact_details": "Last seen in school; no contact since.",
+            "whereabouts": Whereabouts.UNKNOWN,
+            "enquiries": [
                 "phone",
                 "email_letter",
                 "home_visit",
                 "emergency_contacts",
                 "siblings_schools",
             ],
-            enquiry_notes="House appears empty; post piling up. Grandmother does not "
+            "enquiry_notes": "House appears empty; post piling up. Grandmother does not "
             "know where the family is.",
-        ),
-        school=BIRCH,
-        by=STAFF_BIRCH,
-        submitted_on=seed.ago(3),
-        parents=[
-            parent("Kelly Turner", "Mother", "07700 900466"),
-            parent(
+        },
+        BIRCH,
+        STAFF_BIRCH,
+        Ago(3),
+        [
+            Parent("Kelly Turner", "Mother", "07700 900466"),
+            Parent(
                 "Jean Turner",
                 "Grandmother",
                 "07700 900467",
@@ -229,34 +205,44 @@ def seed_absence_notifications(seed: Seed) -> None:
                 lives_with_pupil=False,
             ),
         ],
-    )
-
+    ),
     # CA-DEMO-0003: not back after authorised leave of absence, whereabouts known.
-    submit(
-        seed,
+    Sent(
         "CA-DEMO-0003",
-        AbsenceNotification(
-            **pupil(
-                "Maisie",
-                "Cooper",
-                years_ago(t, 6, 90),
-                Gender.FEMALE,
-                "9 Foxglove Way",
-                "Little Ashby",
-                "EX5 1NJ",
-                upn(2001, 2024, 12),
-            ),
-            first_day_of_absence=seed.ago(15),
-            absence_type=AbsenceType.AFTER_LEAVE,
-            leave_end_date=seed.ago(15) - timedelta(days=1),
-            last_contact_date=seed.ago(6),
-            last_contact_details="Father emailed: the family is still with relatives in "
-            "Ireland after a bereavement; return date not confirmed.",
-            whereabouts=Whereabouts.KNOWN,
-            enquiries=["phone", "email_letter"],
+        AbsenceNotification,
+        Pupil(
+            "Maisie",
+            "Cooper",
+            Age(6, 90),
+            Gender.FEMALE,
+            "9 Foxglove Way",
+            "Little Ashby",
+            "EX5 1NJ",
+            upn(2001, 2024, 12),
         ),
-        school=ALDER,
-        by=TRUST_LEAD,
-        submitted_on=seed.ago(5),
-        parents=[parent("Ryan Cooper", "Father", "07700 900833", "ryan.c@example.com")],
-    )
+        {
+            "first_day_of_absence": Ago(15),
+            "absence_type": AbsenceType.AFTER_LEAVE,
+            "leave_end_date": Ago(15, less=1),
+            "last_contact_date": Ago(6),
+            "last_contact_details": "Father emailed: the family is still with relatives in "
+            "Ireland after a bereavement; return date not confirmed.",
+            "whereabouts": Whereabouts.KNOWN,
+            "enquiries": ["phone", "email_letter"],
+        },
+        ALDER,
+        TRUST_LEAD,
+        Ago(5),
+        [Parent("Ryan Cooper", "Father", "07700 900833", "ryan.c@example.com")],
+    ),
+)
+
+
+def seed_part_time_timetables(seed: Seed) -> None:
+    for sent in PART_TIME_TIMETABLES:
+        send(seed, sent)
+
+
+def seed_absence_notifications(seed: Seed) -> None:
+    for sent in ABSENCE_NOTIFICATIONS:
+        send(seed, sent)

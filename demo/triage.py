@@ -9,142 +9,137 @@ Decided: one "not CME" and one recorded as a duplicate of the open case CS-DEMO-
 
 from __future__ import annotations
 
-from casework.models import Case
-from casework.services.triage import referral_mark_duplicate, referral_reject_not_cme
-from demo.base import OTHER_LA_NAME, Seed, aware, dated, years_ago
+from demo.base import OTHER_LA_NAME, Seed
 from demo.closed import ETHAN_AGE
-from demo.people import OFFICER
 from demo.schools import BIRCH, HAWTHORN
-from demo.story import child, parent_person, refer
+from demo.story import DuplicateOf, NotCme, Story, child, parent_person, tell
+from demo.values import Age
 from referrals.models import NotCmeReason, ParentKnows, Reason, ReferrerType
 from schools.models import Gender
 
+ANONYMOUS = Story(
+    "RF-DEMO-0101",
+    received=1,
+    referral={
+        "referrer_type": ReferrerType.PUBLIC,
+        "anonymous": True,
+        "at": (19, 20),
+        "parent_knows": ParentKnows.UNKNOWN,
+    },
+    child=child(
+        "Lily",
+        "",
+        None,
+        Gender.FEMALE,
+        "12 Poplar Road",
+        postcode="EX4 3NN",
+        reasons=[Reason.STOPPED_ATTENDING],
+        details="A girl of about ten at this address has been at home every school day "
+        "since September. I do not know the family's surname.",
+    ),
+)
+
+HIGH_RISK = Story(
+    "RF-DEMO-0102",
+    received=1,
+    referral={
+        "referrer_type": ReferrerType.AGENCY,
+        "at": (15, 10),
+        "referrer_name": "Joanna Marsh",
+        "referrer_organisation": "Exampleton Community Health (school nursing)",
+        "referrer_relationship": "School nurse",
+        "referrer_email": "joanna.marsh@health.example.nhs.uk",
+        "referrer_phone": "01632 960720",
+        "people": [parent_person("Kerry Robinson", "Mother", "07700 900871")],
+    },
+    child=child(
+        "Tia",
+        "Robinson",
+        Age(11, 45),
+        Gender.FEMALE,
+        "Flat 2, 9 Canal Street",
+        postcode="EX1 7PE",
+        last_school=BIRCH,
+        last_school_name=BIRCH.name,
+        child_protection_plan=True,
+        reasons=[Reason.STOPPED_ATTENDING, Reason.ABUSE_NEGLECT],
+        details="Subject to a child protection plan; missed two health appointments and "
+        "the school says she has not attended for a week.",
+    ),
+)
+
+POSSIBLE_MATCH = Story(
+    "RF-DEMO-0103",
+    received=2,
+    referral={
+        "referrer_type": ReferrerType.OTHER_LA,
+        "referrer_name": "Tom Avery",
+        "referrer_organisation": f"{HAWTHORN.name} ({OTHER_LA_NAME})",
+        "referrer_relationship": "Attendance lead",
+        "referrer_email": "attendance@hawthorn.example.sch.uk",
+    },
+    child=child(
+        "Ethan",
+        "Whitmoor",  # misspelt: the child we know is Ethan Whitmore
+        Age(*ETHAN_AGE),
+        Gender.MALE,
+        reasons=[Reason.FAILED_TRANSITION],
+        details="Offered a place at Hawthorn High; never arrived. The family is thought "
+        "to be living in Exampleton again.",
+    ),
+)
+
+NOT_CME = Story(
+    "RF-DEMO-0104",
+    received=9,
+    referral={
+        "referrer_type": ReferrerType.PARENT,
+        "referrer_name": "Maureen Lewis",
+        "referrer_relationship": "Grandmother",
+        "referrer_phone": "07700 900932",
+    },
+    child=child(
+        "Owen",
+        "Lewis",
+        Age(13, 180),
+        Gender.MALE,
+        "40 Nelson Street",
+        postcode="EX2 1DD",
+        reasons=[Reason.OTHER],
+        details="I think my grandson has stopped going to school.",
+    ),
+    steps=(
+        NotCme(
+            8,
+            NotCmeReason.ON_ROLL_ATTENDING,
+            "Birch Academy confirms Owen is on roll and attended every day this week.",
+        ),
+    ),
+)
+
+DUPLICATE = Story(
+    "RF-DEMO-0105",
+    received=9,
+    referral={
+        "referrer_type": ReferrerType.AGENCY,
+        "referrer_name": "PC Amir Khan",
+        "referrer_organisation": "Exampleton Police",
+        "referrer_email": "amir.khan@police.example.uk",
+    },
+    child=child(
+        "Tyler",
+        "Brooks",
+        Age(11, 130),
+        Gender.MALE,
+        reasons=[Reason.TEMPORARY_ACCOMMODATION],
+        details="Mother reported sleeping in a car with two children.",
+    ),
+    steps=(DuplicateOf(9, "CS-DEMO-0002"),),
+)
+
+TRIAGE = (ANONYMOUS, HIGH_RISK, POSSIBLE_MATCH, NOT_CME, DUPLICATE)
+
 
 def seed_triage(seed: Seed) -> None:
-    refer(
-        seed,
-        "RF-DEMO-0101",
-        received_on=seed.working_ago(1),
-        referrer_type=ReferrerType.PUBLIC,
-        anonymous=True,
-        at=(19, 20),
-        parent_knows=ParentKnows.UNKNOWN,
-        **child(
-            "Lily",
-            "",
-            None,
-            Gender.FEMALE,
-            "12 Poplar Road",
-            postcode="EX4 3NN",
-            reasons=[Reason.STOPPED_ATTENDING],
-            details="A girl of about ten at this address has been at home every school day "
-            "since September. I do not know the family's surname.",
-        ),
-    )
-    refer(
-        seed,
-        "RF-DEMO-0102",
-        received_on=seed.working_ago(1),
-        referrer_type=ReferrerType.AGENCY,
-        at=(15, 10),
-        referrer_name="Joanna Marsh",
-        referrer_organisation="Exampleton Community Health (school nursing)",
-        referrer_relationship="School nurse",
-        referrer_email="joanna.marsh@health.example.nhs.uk",
-        referrer_phone="01632 960720",
-        people=[parent_person("Kerry Robinson", "Mother", "07700 900871")],
-        **child(
-            "Tia",
-            "Robinson",
-            years_ago(seed.today, 11, 45),
-            Gender.FEMALE,
-            "Flat 2, 9 Canal Street",
-            postcode="EX1 7PE",
-            last_school=seed.schools[BIRCH.urn],
-            last_school_name=BIRCH.name,
-            child_protection_plan=True,
-            reasons=[Reason.STOPPED_ATTENDING, Reason.ABUSE_NEGLECT],
-            details="Subject to a child protection plan; missed two health appointments and "
-            "the school says she has not attended for a week.",
-        ),
-    )
-    refer(
-        seed,
-        "RF-DEMO-0103",
-        received_on=seed.working_ago(2),
-        referrer_type=ReferrerType.OTHER_LA,
-        referrer_name="Tom Avery",
-        referrer_organisation=f"{HAWTHORN.name} ({OTHER_LA_NAME})",
-        referrer_relationship="Attendance lead",
-        referrer_email="attendance@hawthorn.example.sch.uk",
-        **child(
-            "Ethan",
-            "Whitmoor",  # misspelt: the child we know is Ethan Whitmore
-            years_ago(seed.today, *ETHAN_AGE),
-            Gender.MALE,
-            reasons=[Reason.FAILED_TRANSITION],
-            details="Offered a place at Hawthorn High; never arrived. The family is thought "
-            "to be living in Exampleton again.",
-        ),
-    )
-    not_cme(seed)
-    duplicate(seed)
-
-
-def not_cme(seed: Seed) -> None:
-    referral = refer(
-        seed,
-        "RF-DEMO-0104",
-        received_on=seed.working_ago(9),
-        referrer_type=ReferrerType.PARENT,
-        referrer_name="Maureen Lewis",
-        referrer_relationship="Grandmother",
-        referrer_phone="07700 900932",
-        **child(
-            "Owen",
-            "Lewis",
-            years_ago(seed.today, 13, 180),
-            Gender.MALE,
-            "40 Nelson Street",
-            postcode="EX2 1DD",
-            reasons=[Reason.OTHER],
-            details="I think my grandson has stopped going to school.",
-        ),
-    )
-    if referral is None:
-        return
-    with dated(aware(seed.working_ago(8), 10, 45)):
-        referral_reject_not_cme(
-            referral=referral,
-            by=seed.users[OFFICER.email],
-            reason=NotCmeReason.ON_ROLL_ATTENDING,
-            notes="Birch Academy confirms Owen is on roll and attended every day this week.",
-        )
-
-
-def duplicate(seed: Seed) -> None:
-    referral = refer(
-        seed,
-        "RF-DEMO-0105",
-        received_on=seed.working_ago(9),
-        referrer_type=ReferrerType.AGENCY,
-        referrer_name="PC Amir Khan",
-        referrer_organisation="Exampleton Police",
-        referrer_email="amir.khan@police.example.uk",
-        **child(
-            "Tyler",
-            "Brooks",
-            years_ago(seed.today, 11, 130),
-            Gender.MALE,
-            reasons=[Reason.TEMPORARY_ACCOMMODATION],
-            details="Mother reported sleeping in a car with two children.",
-        ),
-    )
-    if referral is None:
-        return
-    with dated(aware(seed.working_ago(9), 15, 0)):
-        referral_mark_duplicate(
-            referral=referral,
-            by=seed.users[OFFICER.email],
-            case=Case.objects.get(reference="CS-DEMO-0002"),
-        )
+    for story in TRIAGE:
+        tell(seed, story)

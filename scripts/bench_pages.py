@@ -21,182 +21,26 @@ then:
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import runpy
-import secrets
-import signal
+import logging
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import types
-import urllib.request
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench_pages_admin import BARE_STATEMENTS, install_bench_urlconf
+from bench_pages_load import BENCH_PASSWORD, STATIC_STORAGE, load_bench
+from benchlib import (
+    LOCMEM_EMAIL,
+    bench_url,
+    drop_database,
+    pct,
+    recreate_database,
+    seed_scale,
+    setup_django,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_pages_bench"
-PAGE_SIZE = 50
-BENCH_PASSWORD = "bench-" + "load-test-password-1"
-PORT = 8765
-STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 TARGET_SQL_RATIO = 2.0
 TARGET_ADMIN_RATIO = 1.0
-TARGET_P95_MS = 300.0
-
-def gunicorn_shape() -> str:
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    return (f"{conf['workers']} workers x {conf['threads']} threads, {conf['worker_class']}, "
-            f"keep-alive {conf['keepalive']} s")
-
-
-
-def admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from django.db import connections
-    from psycopg import sql
-
-    connections.close_all()
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
-# --- The bench-only admin ---------------------------------------------------------------
-
-
-def bench_admin_urls() -> list[Any]:
-    """A bench-only admin site with Case and Referral (not in the real admin), as the
-    pages show them: same columns, 50 a page, the same joins."""
-    from django.contrib import admin
-    from django.urls import path
-
-    from casework.models import Case, CaseStatus, Enquiry
-    from cme.admin_site import CmeAdminSite
-    from referrals.models import Referral, ReferralStatus
-
-    site = CmeAdminSite(name="benchadmin")
-
-    class EnquiryInline(admin.TabularInline[Enquiry, Case]):
-        model = Enquiry
-        fields = ("enquiry_type", "made_on", "made_by", "contact", "result")
-        raw_id_fields = ("made_by",)
-        extra = 0
-
-    class CaseAdmin(admin.ModelAdmin[Case]):
-        list_display = (
-            "reference", "child_name", "child_dob", "category", "allocated_to",
-            "received_on", "due_date", "last_school",
-        )
-        list_select_related = ("child", "child__last_school", "allocated_to")
-        list_per_page = PAGE_SIZE
-        ordering = ("due_date", "pk")
-        raw_id_fields = ("child", "referral", "allocated_to", "outcome_school")
-        inlines = (EnquiryInline,)
-
-        def get_queryset(self, request: Any) -> Any:
-            return super().get_queryset(request).filter(status=CaseStatus.OPEN)
-
-        @admin.display(description="Child")
-        def child_name(self, obj: Case) -> str:
-            return f"{obj.child.last_name}, {obj.child.first_name}"
-
-        @admin.display(description="Date of birth")
-        def child_dob(self, obj: Case) -> Any:
-            return obj.child.date_of_birth
-
-        @admin.display(description="Last school")
-        def last_school(self, obj: Case) -> str:
-            return obj.child.last_school.name if obj.child.last_school else ""
-
-    class ReferralAdmin(admin.ModelAdmin[Referral]):
-        list_display = (
-            "reference", "first_name", "last_name", "date_of_birth", "received_at",
-            "referring_school", "channel", "reasons",
-        )
-        list_select_related = ("referring_school",)
-        list_per_page = PAGE_SIZE
-        ordering = ("received_at", "pk")
-
-        def get_queryset(self, request: Any) -> Any:
-            return super().get_queryset(request).filter(status=ReferralStatus.NEW)
-
-    site.register(Case, CaseAdmin)
-    site.register(Referral, ReferralAdmin)
-
-    from django.shortcuts import render
-
-    from cme.access import caseworkers
-
-    @caseworkers
-    def empty(request: Any) -> Any:
-        # The floor: a signed-in GOV.UK page (header, navigation, footer) with no content.
-        return render(request, "base.html", {})
-
-    def bare(request: Any, index: int) -> Any:
-        # The control: a page's own hand-written SQL run through Django's connection, rows
-        # written out as a plain HTML table: no sign-in, no access check or audit, no template.
-        # Whatever a real page does, it cannot cost less than this.
-        from html import escape
-
-        from django.db import connection
-        from django.http import HttpResponse
-
-        parts = ["<table>"]
-        with connection.cursor() as cursor:
-            for text, params in BARE_STATEMENTS[index]:
-                cursor.execute(text, params)
-                for row in cursor.fetchall():
-                    cells = "".join(f"<td>{escape(str(v))}</td>" for v in row)
-                    parts.append(f"<tr>{cells}</tr>")
-        parts.append("</table>")
-        return HttpResponse("".join(parts))
-
-    return [
-        path("bench-admin/", site.urls), path("bench-empty/", empty),
-        path("bench-bare/<int:index>/", bare),
-    ]
-
-
-#: The statements each control page (/bench-bare/<index>/) runs: set by page_bench.
-BARE_STATEMENTS: list[list[tuple[str, dict[str, Any]]]] = []
-
-
-def install_bench_urlconf() -> str:
-    import config.urls
-
-    module = types.ModuleType("bench_pages_urls")
-    module.urlpatterns = [*config.urls.urlpatterns, *bench_admin_urls()]  # type: ignore[attr-defined]
-    for name in ("handler403", "handler404", "handler500"):
-        setattr(module, name, getattr(config.urls, name))
-    sys.modules[module.__name__] = module
-    return module.__name__
 
 
 # --- Raw SQL, the same rows as each page ---------------------------------------------------
@@ -218,8 +62,7 @@ LIMIT 50 OFFSET %(offset)s
 """
 REGISTER_COUNT_SQL = "SELECT count(*) FROM casework_case c WHERE c.status = 'open' {extra}"
 REGISTER_FILTER = (
-    "AND c.category = 'missing' AND c.due_date < %(today)s "
-    "AND c.investigation_completed_at IS NULL"
+    "AND c.category = 'missing' AND c.due_date < %(today)s AND c.investigation_completed_at IS NULL"
 )
 
 TRIAGE_SQL = """
@@ -334,7 +177,9 @@ def bench_users() -> dict[str, Any]:
     managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk")[:10])
     staff_ids = (
         SchoolMembership.objects.filter(user__is_active=True, user__role=Role.SCHOOL_STAFF)
-        .order_by("user_id").values_list("user_id", flat=True).distinct()[:20]
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:20]
     )
     staff = list(User.objects.filter(pk__in=list(staff_ids)))
     User.objects.filter(pk__in=[u.pk for u in officers + managers + staff]).update(
@@ -350,8 +195,14 @@ def bench_users() -> dict[str, Any]:
     admin.is_staff = admin.is_superuser = True
     admin.role = Role.ADMINISTRATOR
     admin.save()
-    return {"officer": officers[0], "manager": managers[0], "admin": admin, "officers": officers,
-            "managers": managers, "staff": staff}
+    return {
+        "officer": officers[0],
+        "manager": managers[0],
+        "admin": admin,
+        "officers": officers,
+        "managers": managers,
+        "staff": staff,
+    }
 
 
 def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
@@ -365,8 +216,11 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
     today = timezone.localdate()
     # A case with enquiries, on a child that is not restricted (no interstitial).
     case = (
-        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False, enquiries__isnull=False)
-        .order_by("pk").first()
+        Case.objects.filter(
+            status=CaseStatus.OPEN, child__restricted=False, enquiries__isnull=False
+        )
+        .order_by("pk")
+        .first()
     )
     assert case is not None  # noqa: S101
     n_enquiries = case.enquiries.count()
@@ -380,26 +234,38 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
     filtered = "category=missing&overdue=on"
     pages: list[tuple[str, str, str, list[tuple[str, dict[str, Any]]], str]] = [
         (
-            "register p1", "/register/", "/register/?page=20",
-            [(REGISTER_SQL.format(extra=""), {"today": today, "offset": 0}),
-             (REGISTER_COUNT_SQL.format(extra=""), {})],
+            "register p1",
+            "/register/",
+            "/register/?page=20",
+            [
+                (REGISTER_SQL.format(extra=""), {"today": today, "offset": 0}),
+                (REGISTER_COUNT_SQL.format(extra=""), {}),
+            ],
             "/bench-admin/casework/case/",
         ),
         (
-            "register filtered", f"/register/?{filtered}", f"/register/?{filtered}&page=20",
-            [(REGISTER_SQL.format(extra=REGISTER_FILTER), {"today": today, "offset": 0}),
-             (REGISTER_COUNT_SQL.format(extra=REGISTER_FILTER), {"today": today})],
+            "register filtered",
+            f"/register/?{filtered}",
+            f"/register/?{filtered}&page=20",
+            [
+                (REGISTER_SQL.format(extra=REGISTER_FILTER), {"today": today, "offset": 0}),
+                (REGISTER_COUNT_SQL.format(extra=REGISTER_FILTER), {"today": today}),
+            ],
             # The admin has no such filter: the same query string as a lookup.
             f"/bench-admin/casework/case/?category=missing&due_date__lt={today}"
             "&investigation_completed_at__isnull=True",
         ),
         (
-            "triage", "/triage/", "/triage/?page=20",
+            "triage",
+            "/triage/",
+            "/triage/?page=20",
             [(TRIAGE_SQL, {"safe": safe}), (TRIAGE_COUNT_SQL, {})],
             "/bench-admin/referrals/referral/",
         ),
         (
-            f"case ({n_enquiries} enquiries)", f"/cases/{case.reference}/enquiries/", "",
+            f"case ({n_enquiries} enquiries)",
+            f"/cases/{case.reference}/enquiries/",
+            "",
             [(CASE_SQL, {"reference": case.reference}), (ENQUIRIES_SQL, {"case_id": case.pk})],
             f"/bench-admin/casework/case/{case.pk}/change/",
         ),
@@ -441,7 +307,9 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
             admin_ms, _, _ = time_get(admin, admin_page, n, warmup)
             x_sql, x_admin = median / sql_ms, median / admin_ms
             verdicts = [
-                x_sql <= TARGET_SQL_RATIO, x_admin <= TARGET_ADMIN_RATIO, q20 == queries,
+                x_sql <= TARGET_SQL_RATIO,
+                x_admin <= TARGET_ADMIN_RATIO,
+                q20 == queries,
             ]
             ok = ok and all(verdicts)
             marks = " ".join("PASS" if v else "FAIL" for v in verdicts)
@@ -451,121 +319,6 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
                 f"{median / page_sql_ms:6.1f} {bare_ms:6.2f} {bare_ms / sql_ms:5.1f} "
                 f"{admin_ms:7.1f} {x_admin:6.2f}  {marks}"
             )
-    return ok
-
-
-# --- The load test ---------------------------------------------------------------------------
-
-
-def wait_for(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.3)
-
-
-def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> bool:
-    from casework.models import Case, CaseStatus
-
-    refs = list(
-        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False)
-        .order_by("?").values_list("reference", flat=True)[:300]
-    )
-    from django.db import connections
-
-    connections.close_all()
-    host = f"http://127.0.0.1:{PORT}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_COOKIES_SECURE": "false",
-        "CME_REQUIRE_2FA": "false",
-        "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-    bin_dir = Path(sys.executable).parent
-    tmp = Path(tempfile.mkdtemp(prefix="cme-bench-"))
-    log = (tmp / "gunicorn.log").open("w")
-    gunicorn = subprocess.Popen(  # noqa: S603
-        # gunicorn.conf.py as in production, on loopback, with an access log for the bench.
-        [str(bin_dir / "gunicorn"), "config.wsgi", "--config", "gunicorn.conf.py",
-         "-b", f"127.0.0.1:{PORT}", "--access-logfile", "-"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        wait_for(f"{host}/healthz", 30)
-        # Every worker warmed up (gunicorn.conf.py's post_worker_init), not only the first.
-        workers = int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"])
-        deadline = time.monotonic() + 60
-        while (tmp / "gunicorn.log").read_text().count(" ready") < workers:
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn's workers did not all start")
-            time.sleep(0.3)
-        locust_env = {
-            **env,
-            "BENCH_PASSWORD": BENCH_PASSWORD,
-            "BENCH_OFFICERS": ",".join(u.email for u in users["officers"]),
-            "BENCH_MANAGERS": ",".join(u.email for u in users["managers"]),
-            "BENCH_STAFF": ",".join(u.email for u in users["staff"]),
-            "BENCH_CASES": ",".join(refs),
-        }
-        prefix = tmp / "locust"
-        print()
-        print(f"load: locust -u {args.users} -r 10 -t {args.run_time} against gunicorn "
-              f"(gunicorn.conf.py: {gunicorn_shape()}) on {host}")
-        subprocess.run(  # noqa: S603
-            [str(bin_dir / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"),
-             "--headless", "-u", str(args.users), "-r", "10", "-t", args.run_time,
-             "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-             "--stop-timeout", "5"],
-            cwd=ROOT, env=locust_env, check=False, timeout=600, stdout=subprocess.DEVNULL,
-        )
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-        log.close()
-
-    with (tmp / "locust_stats.csv").open() as f:
-        rows = list(csv.DictReader(f))
-    header = f"{'request':34} {'count':>6} {'fails':>6} {'median':>7} {'p95':>6} {'req/s':>6}"
-    print(header)
-    print("-" * len(header))
-    total: dict[str, str] = {}
-    for row in rows:
-        if row["Name"] == "Aggregated":
-            total = row
-            continue
-        print(f"{row['Type'] + ' ' + row['Name']:34} {row['Request Count']:>6} "
-              f"{row['Failure Count']:>6} {row['Median Response Time']:>7} {row['95%']:>6} "
-              f"{float(row['Requests/s']):6.1f}")
-    fails = int(total["Failure Count"])
-    p95 = float(total["95%"])
-    print("-" * len(header))
-    print(f"{'all':34} {total['Request Count']:>6} {fails:>6} "
-          f"{total['Median Response Time']:>7} {p95:>6.0f} {float(total['Requests/s']):6.1f}")
-    ok = fails == 0 and p95 <= TARGET_P95_MS
-    print(f"throughput {float(total['Requests/s']):.1f} req/s, p95 {p95:.0f} ms, "
-          f"{fails} errors   targets (0 errors, p95 <= {TARGET_P95_MS:.0f} ms): "
-          f"{'PASS' if fails == 0 else 'FAIL'} {'PASS' if p95 <= TARGET_P95_MS else 'FAIL'}")
-    failures = tmp / "locust_failures.csv"
-    if fails and failures.exists():
-        print(failures.read_text()[:2000])
-    print(f"(locust CSVs and gunicorn log in {tmp})")
     return ok
 
 
@@ -582,54 +335,49 @@ def main() -> int:
     parser.add_argument("--no-pages", action="store_true", help="skip the in-process timings")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if "bench" not in url:
-        print("refusing: DATABASE_URL must name a throwaway *bench* database")
+    url = bench_url(DEFAULT_URL)
+    if url is None:
         return 2
     if not args.reuse:
         recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DJANGO_DEBUG"] = "true"  # seed_scale refuses production settings
-    os.environ["CME_REQUIRE_2FA"] = "false"
-    os.environ["DJANGO_STATICFILES_STORAGE"] = STATIC_STORAGE  # no collectstatic manifest
-    os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-    import logging
-
-    import django
-
-    django.setup()
+    setup_django(
+        url,
+        env={
+            "DJANGO_DEBUG": "true",  # seed_scale refuses production settings
+            "CME_REQUIRE_2FA": "false",
+            "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,  # no collectstatic manifest
+        },
+        defaults={"DJANGO_EMAIL_BACKEND": LOCMEM_EMAIL},
+    )
     logging.getLogger("axes").setLevel(logging.WARNING)
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
     ok = False
     try:
         if not args.reuse:
-            started = time.perf_counter()
-            call_command("migrate", verbosity=0)
-            call_command("seed_scale", children=args.children, seed=1, verbosity=0)
-            with connection.cursor() as cursor:  # fresh statistics, as autovacuum would leave
-                cursor.execute("ANALYZE")
-            print(f"setup: migrate + seed_scale --children {args.children}: "
-                  f"{time.perf_counter() - started:.1f} s")
-        settings.ROOT_URLCONF = install_bench_urlconf()
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        from casework.models import Case, Child
-        from referrals.models import Referral
-
-        print(f"data: {Child.objects.count():,} children, {Case.objects.count():,} cases "
-              f"({Case.objects.filter(status='open').count():,} open), "
-              f"{Referral.objects.filter(status='new').count():,} new referrals")
-        users = bench_users()
-        ok = args.no_pages or page_bench(url, users, args.requests, args.warmup)
-        if not args.no_load:
-            ok = load_bench(url, users, args) and ok
+            seed_scale(args.children, analyze=True)
+        ok = run_benches(url, args)
     finally:
         if not args.keep:
             drop_database(url)
     return 0 if ok else 1
+
+
+def run_benches(url: str, args: argparse.Namespace) -> bool:
+    """The in-process page timings, then the load test; True if both met their targets."""
+    from django.conf import settings
+
+    from casework.models import Case, Child
+    from referrals.models import Referral
+
+    settings.ROOT_URLCONF = install_bench_urlconf()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    print(f"data: {Child.objects.count():,} children, {Case.objects.count():,} cases "
+          f"({Case.objects.filter(status='open').count():,} open), "
+          f"{Referral.objects.filter(status='new').count():,} new referrals")  # fmt: skip
+    users = bench_users()
+    ok = args.no_pages or page_bench(url, users, args.requests, args.warmup)
+    if not args.no_load:
+        ok = load_bench(url, users, args) and ok
+    return ok
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ import itertools
 import os
 import random
 import re
+from collections.abc import Callable
+from typing import Any
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, TaskSet, between
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
 CASES = [ref for ref in os.environ.get("BENCH_CASES", "").split(",") if ref]
@@ -50,51 +52,52 @@ class _SignedIn(FastHttpUser):
                 response.failure(f"sign-in failed for {email}: {response.status_code}")
 
 
+def _page(path: str | Callable[[], str], name: str) -> Callable[[_SignedIn], None]:
+    """A task: GET `path` (or what it makes, each time), reported under `name`."""
+
+    def get(user: _SignedIn) -> None:
+        user.client.get(path() if callable(path) else path, name=name)
+
+    get.__name__ = name.replace(" ", "_")
+    return get
+
+
+def _weighted(
+    *tasks: tuple[Callable[[_SignedIn], None], int],
+) -> list[TaskSet | Callable[..., Any]]:
+    """Locust's task list: each task as many times as its weight (what ``@task(n)`` does)."""
+    return [t for t, weight in tasks for _ in range(weight)]
+
+
+def _register_page() -> str:
+    return f"/register/?page={random.randint(1, 20)}"  # noqa: S311
+
+
+def _case_page() -> str:
+    return f"/cases/{random.choice(CASES)}/enquiries/"  # noqa: S311
+
+
 class SchoolStaff(_SignedIn):
     accounts = STAFF
-
-    @task(2)
-    def home(self) -> None:
-        self.client.get("/school/", name="school home")
-
-    @task(1)
-    def submissions(self) -> None:
-        self.client.get("/school/returns/", name="school returns")
+    tasks = _weighted(
+        (_page("/school/", "school home"), 2), (_page("/school/returns/", "school returns"), 1)
+    )
 
 
 class Officer(_SignedIn):
     accounts = OFFICERS
-
-    @task(2)
-    def my_cases(self) -> None:
-        self.client.get("/my-cases/", name="my cases")
-
-    @task(2)
-    def triage(self) -> None:
-        self.client.get("/triage/", name="triage")
-
-    @task(2)
-    def register(self) -> None:
-        page = random.randint(1, 20)  # noqa: S311
-        self.client.get(f"/register/?page={page}", name="register")
-
-    @task(2)
-    def case(self) -> None:
-        ref = random.choice(CASES)  # noqa: S311
-        self.client.get(f"/cases/{ref}/enquiries/", name="case page")
+    tasks = _weighted(
+        (_page("/my-cases/", "my cases"), 2),
+        (_page("/triage/", "triage"), 2),
+        (_page(_register_page, "register"), 2),
+        (_page(_case_page, "case page"), 2),
+    )
 
 
 class Manager(_SignedIn):
     accounts = MANAGERS
-
-    @task(1)
-    def team(self) -> None:
-        self.client.get("/team/", name="team")
-
-    @task(2)
-    def register(self) -> None:
-        self.client.get("/register/?category=missing", name="register")
-
-    @task(1)
-    def dashboard(self) -> None:
-        self.client.get("/dashboard/", name="dashboard")
+    tasks = _weighted(
+        (_page("/team/", "team"), 1),
+        (_page("/register/?category=missing", "register"), 2),
+        (_page("/dashboard/", "dashboard"), 1),
+    )
