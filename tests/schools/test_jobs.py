@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from io import StringIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,12 +16,23 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from cme.models import Notification
+from cme.models import Notification, User
 from schools.jobs import claim, late_returns_for_board
-from schools.models import ReturnStatus, ReviewOutcome, SchoolReturn, TimetableReview
+from schools.models import (
+    JoinerReturn,
+    LeaverReturn,
+    PartTimeTimetable,
+    ReturnStatus,
+    ReviewOutcome,
+    School,
+    SchoolReturn,
+    TimetableReview,
+)
 from schools.services import new_reference, timetable_review_record
 from tests.factories import (
     JoinerReturnFactory,
@@ -50,20 +62,31 @@ def run(name: str, *args: str) -> str:
 
 
 @pytest.fixture
-def late_joiner(school_a):
+def late_joiner(school_a: School) -> JoinerReturn:
     with on(date(2026, 11, 20)):
-        return JoinerReturnFactory(school=school_a, admission_date=date(2026, 11, 9), is_late=True)
+        joiner: JoinerReturn = JoinerReturnFactory.create(
+            school=school_a, admission_date=date(2026, 11, 9), is_late=True
+        )
+        return joiner
 
 
 @pytest.fixture
-def on_time_joiner(school_a):
+def on_time_joiner(school_a: School) -> JoinerReturn:
     with on(date(2026, 11, 20)):
-        return JoinerReturnFactory(school=school_a, admission_date=date(2026, 11, 18))
+        joiner: JoinerReturn = JoinerReturnFactory.create(
+            school=school_a, admission_date=date(2026, 11, 18)
+        )
+        return joiner
 
 
 def test_late_returns_are_recorded_once_and_the_school_told_once(
-    late_joiner, on_time_joiner, staff_a, staff_b, manager, django_capture_on_commit_callbacks
-):
+    late_joiner: JoinerReturn,
+    on_time_joiner: JoinerReturn,
+    staff_a: User,
+    staff_b: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with on(TODAY), django_capture_on_commit_callbacks(execute=True):
         first = run("late_returns")
         second = run("late_returns")
@@ -87,17 +110,19 @@ def test_late_returns_are_recorded_once_and_the_school_told_once(
     assert Notification.objects.count() == 1
 
 
-def test_one_late_return_links_to_that_return(late_joiner, staff_a):
+def test_one_late_return_links_to_that_return(late_joiner: JoinerReturn, staff_a: User) -> None:
     with on(TODAY):
         run("late_returns")
     sent = Notification.objects.get(user=staff_a)
     assert sent.url == reverse("schools:return_detail", args=[late_joiner.reference])
 
 
-def test_several_late_returns_are_listed_one_a_line_and_linked(school_a, staff_a, client_a):
+def test_several_late_returns_are_listed_one_a_line_and_linked(
+    school_a: School, staff_a: User, client_a: Client
+) -> None:
     with on(date(2026, 11, 20)):
         late = [
-            JoinerReturnFactory(
+            JoinerReturnFactory.create(
                 school=school_a,
                 admission_date=date(2026, 11, 9),
                 is_late=True,
@@ -123,15 +148,17 @@ def test_several_late_returns_are_listed_one_a_line_and_linked(school_a, staff_a
     assert f"{refs[0]}</a><br>- <a" in html
 
 
-def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(school_a, staff_a):
+def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(
+    school_a: School, staff_a: User
+) -> None:
     with on(date(2026, 11, 20)):
-        missed = LeaverReturnFactory(
+        missed = LeaverReturnFactory.create(
             school=school_a,
             ground_met_date=date(2026, 11, 18),
             deletion_date=date(2026, 11, 19),
             is_late=False,
         )
-        in_time = LeaverReturnFactory(
+        in_time = LeaverReturnFactory.create(
             school=school_a, ground_met_date=date(2026, 11, 18), deletion_date=date(2026, 11, 20)
         )
     with on(TODAY):
@@ -143,10 +170,10 @@ def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(scho
     assert not in_time.is_late and in_time.late_recorded_at is None
 
 
-def test_a_leaver_is_late_by_the_date_in_london(school_a):
+def test_a_leaver_is_late_by_the_date_in_london(school_a: School) -> None:
     # Midnight in London in summer is 23:00 the day before in UTC: a day late all the same.
     with on(date(2026, 7, 1), hour=0):
-        leaver = LeaverReturnFactory(
+        leaver = LeaverReturnFactory.create(
             school=school_a, ground_met_date=date(2026, 6, 29), deletion_date=date(2026, 6, 30)
         )
     with on(date(2026, 7, 2)):
@@ -155,7 +182,9 @@ def test_a_leaver_is_late_by_the_date_in_london(school_a):
     assert leaver.is_late and leaver.late_recorded_at is not None
 
 
-def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, staff_a):
+def test_late_returns_dry_run_lists_references_and_changes_nothing(
+    late_joiner: JoinerReturn, staff_a: User
+) -> None:
     with on(TODAY):
         out = run("late_returns", "--dry-run")
     assert late_joiner.reference in out and "would flag 1" in out
@@ -165,8 +194,13 @@ def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, 
 
 
 def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
-    school_a, school_b, staff_a, staff_b, manager, django_capture_on_commit_callbacks
-):
+    school_a: School,
+    school_b: School,
+    staff_a: User,
+    staff_b: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     """Issue 12 A12: a leaver sent with an unknown destination before its s2s upload; the
     school's staff are reminded (once) if it is not confirmed within 3 school days."""
     from django.urls import reverse
@@ -175,10 +209,10 @@ def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
     from schools.services import leaver_s2s_upload_confirm
     from tests.factories import TermFactory
 
-    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+    TermFactory.create(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
 
-    def lost(school, **fields):
-        return LeaverReturnFactory(
+    def lost(school: School, **fields: Any) -> LeaverReturn:
+        leaver: LeaverReturn = LeaverReturnFactory.create(
             school=school,
             ground_met_date=date(2026, 11, 23),
             deletion_date=date(2026, 11, 23),
@@ -188,12 +222,15 @@ def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
             s2s_lost_pupil_uploaded=False,
             **fields,
         )
+        return leaver
 
     with on(TODAY, hour=10):  # sent on Monday 23 November
         waiting = lost(school_a)
         confirmed = lost(school_a)
         elsewhere = lost(school_b)
-        known = LeaverReturnFactory(school=school_a, ground_met_date=TODAY, deletion_date=TODAY)
+        known = LeaverReturnFactory.create(
+            school=school_a, ground_met_date=TODAY, deletion_date=TODAY
+        )
     leaver_s2s_upload_confirm(leaver=confirmed, by=staff_a)
     with on(date(2026, 11, 26)):  # Thursday: Tuesday and Wednesday have passed, not 3 days
         assert "s2s" not in run("late_returns", "--dry-run")
@@ -223,9 +260,11 @@ def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
     assert Notification.objects.filter(key__startswith="s2s:").count() == 2
 
 
-def test_the_board_report_counts_late_returns_per_school(late_joiner, school_b):
+def test_the_board_report_counts_late_returns_per_school(
+    late_joiner: JoinerReturn, school_b: School
+) -> None:
     with on(date(2026, 11, 20)):
-        JoinerReturnFactory(school=school_b, admission_date=date(2026, 11, 2), is_late=True)
+        JoinerReturnFactory.create(school=school_b, admission_date=date(2026, 11, 2), is_late=True)
     with on(TODAY):
         run("late_returns")
     rows = list(late_returns_for_board(date(2026, 11, 1), date(2026, 11, 30)))
@@ -239,18 +278,21 @@ def test_the_board_report_counts_late_returns_per_school(late_joiner, school_b):
 
 
 @pytest.fixture
-def timetable(school_a):
+def timetable(school_a: School) -> PartTimeTimetable:
     with on(date(2026, 10, 5)):
-        return PartTimeTimetableFactory(
+        timetable: PartTimeTimetable = PartTimeTimetableFactory.create(
             school=school_a,
             start_date=date(2026, 10, 5),
             next_review_date=date(2026, 11, 20),
             planned_end_date=date(2026, 12, 18),
         )
+        return timetable
 
 
 @pytest.mark.parametrize(("today", "reminded"), [(date(2026, 11, 20), False), (TODAY, True)])
-def test_a_timetable_past_its_review_date_is_reminded(timetable, staff_a, today, reminded):
+def test_a_timetable_past_its_review_date_is_reminded(
+    timetable: PartTimeTimetable, staff_a: User, today: date, reminded: bool
+) -> None:
     with on(today):
         run("part_time_reviews")
     timetable.refresh_from_db()
@@ -258,8 +300,13 @@ def test_a_timetable_past_its_review_date_is_reminded(timetable, staff_a, today,
 
 
 def test_school_staff_are_reminded_once_and_managers_get_one_summary(
-    timetable, staff_a, staff_b, officer, manager, django_capture_on_commit_callbacks
-):
+    timetable: PartTimeTimetable,
+    staff_a: User,
+    staff_b: User,
+    officer: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     """The product rule since the outbox (docs/decisions/005-job-outbox.md): the school's
     staff and the managers ONE notification each per day (key <job>:<user id>:<date>), with
     the count, the references and a link; officers nothing."""
@@ -283,7 +330,9 @@ def test_school_staff_are_reminded_once_and_managers_get_one_summary(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([staff_a.email, manager.email])
 
 
-def test_a_review_that_moves_the_date_re_arms_the_reminder(timetable, staff_a):
+def test_a_review_that_moves_the_date_re_arms_the_reminder(
+    timetable: PartTimeTimetable, staff_a: User
+) -> None:
     with on(TODAY):
         run("part_time_reviews")
         timetable_review_record(
@@ -306,7 +355,9 @@ def test_a_review_that_moves_the_date_re_arms_the_reminder(timetable, staff_a):
     assert timetable.review_reminded_on == date(2026, 12, 4)
 
 
-def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
+def test_a_timetable_past_its_planned_end_is_reminded(
+    timetable: PartTimeTimetable, staff_a: User
+) -> None:
     timetable.next_review_date = date(2027, 1, 8)
     timetable.save()
     with on(date(2026, 12, 21)):
@@ -319,7 +370,9 @@ def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
     assert "planned end date" in note.title and timetable.reference in note.body
 
 
-def test_a_timetable_past_both_dates_is_reminded_of_each_once(timetable, staff_a, manager):
+def test_a_timetable_past_both_dates_is_reminded_of_each_once(
+    timetable: PartTimeTimetable, staff_a: User, manager: User
+) -> None:
     """The review (20 November) is reminded on the 23rd; once the planned end (18 December)
     has passed too, the next run reminds of the end only; then nothing."""
     with on(TODAY):
@@ -339,7 +392,9 @@ def test_a_timetable_past_both_dates_is_reminded_of_each_once(timetable, staff_a
     assert Notification.objects.filter(user=staff_a).count() == 2
 
 
-def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(timetable, staff_a):
+def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(
+    timetable: PartTimeTimetable, staff_a: User
+) -> None:
     with on(date(2026, 12, 21)):
         out = run("part_time_reviews")
     assert f"{timetable.reference} review 2026-11-20" in out
@@ -354,7 +409,7 @@ def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(timetab
     assert note.title.startswith("1 part-time timetable") and timetable.reference in note.body
 
 
-def test_ended_timetables_are_not_reminded(timetable, staff_a):
+def test_ended_timetables_are_not_reminded(timetable: PartTimeTimetable, staff_a: User) -> None:
     timetable.ended_on = date(2026, 11, 13)
     timetable.status = ReturnStatus.CLOSED
     timetable.save()
@@ -363,7 +418,7 @@ def test_ended_timetables_are_not_reminded(timetable, staff_a):
     assert "flagged 0" in out
 
 
-def test_part_time_dry_run_changes_nothing(timetable, staff_a):
+def test_part_time_dry_run_changes_nothing(timetable: PartTimeTimetable, staff_a: User) -> None:
     with on(TODAY):
         out = run("part_time_reviews", "--dry-run")
     assert timetable.reference in out and "would flag 1" in out
@@ -377,11 +432,11 @@ def test_part_time_dry_run_changes_nothing(timetable, staff_a):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_claim_a_row_once():
+def test_two_runs_at_once_claim_a_row_once() -> None:
     """PostgreSQL: the second run skips the rows the first holds, and they no longer match once
     it commits (SQLite serialises writes; the notification and referral keys cover it there)."""
     with on(date(2026, 11, 20)):
-        late = JoinerReturnFactory(admission_date=date(2026, 11, 9), is_late=True)
+        late = JoinerReturnFactory.create(admission_date=date(2026, 11, 9), is_late=True)
     if connection.vendor != "postgresql":
         # SQLite has one writer at a time: the runs can only follow each other. The second
         # must still find nothing to claim.
