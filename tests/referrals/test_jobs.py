@@ -11,14 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from io import StringIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
+from pytest_django import DjangoAssertNumQueries
 
-from cme.models import Notification
+from cme.models import Notification, User
 from cme.statutory import add_school_days, school_day_back, school_days_threshold_date
 from referrals.jobs import raise_pending_referrals
 from referrals.models import Reason, Referral, SystemTrigger
@@ -68,17 +70,20 @@ def run(name: str, *args: str) -> str:
 
 @pytest.fixture
 def calendar(db: None) -> None:
-    TermFactory(name="Summer 1 2026", start=date(2026, 4, 13), end=date(2026, 5, 22))
-    TermFactory(name="Summer 2 2026", start=date(2026, 6, 1), end=date(2026, 7, 22))
-    ClosureFactory(date=INSET_DAY)
+    TermFactory.create(name="Summer 1 2026", start=date(2026, 4, 13), end=date(2026, 5, 22))
+    TermFactory.create(name="Summer 2 2026", start=date(2026, 6, 1), end=date(2026, 7, 22))
+    ClosureFactory.create(date=INSET_DAY)
 
 
 def absence(school: School, **fields: object) -> AbsenceNotification:
     with on(date(2026, 4, 22)):
-        return AbsenceNotificationFactory(school=school, **fields)
+        notification: AbsenceNotification = AbsenceNotificationFactory.create(
+            school=school, **fields
+        )
+        return notification
 
 
-def test_the_calendar_in_these_tests(calendar, school_a):
+def test_the_calendar_in_these_tests(calendar: None, school_a: School) -> None:
     cal = term_calendar_for(school_a, date(2026, 1, 1), date(2026, 12, 31))
     # The counting the job does backwards agrees with the statutory helpers counting forwards.
     assert school_days_threshold_date(cal, date(2026, 4, 20), 20) == date(2026, 5, 19)
@@ -99,8 +104,8 @@ def test_the_calendar_in_these_tests(calendar, school_a):
     ],
 )
 def test_twenty_school_days_of_unauthorised_absence_reach_the_threshold(
-    calendar, school_a, today, flagged
-):
+    calendar: None, school_a: School, today: date, flagged: bool
+) -> None:
     notification = absence(school_a, first_day_of_absence=date(2026, 4, 20))
     with on(today):
         run("continuous_absence")
@@ -117,7 +122,9 @@ def test_twenty_school_days_of_unauthorised_absence_reach_the_threshold(
         (date(2026, 6, 15), True),  # Monday: the 20th
     ],
 )
-def test_weekends_and_half_term_are_not_school_days(calendar, school_a, today, flagged):
+def test_weekends_and_half_term_are_not_school_days(
+    calendar: None, school_a: School, today: date, flagged: bool
+) -> None:
     notification = absence(school_a, first_day_of_absence=date(2026, 5, 11))
     with on(today):
         run("continuous_absence")
@@ -134,8 +141,8 @@ def test_weekends_and_half_term_are_not_school_days(calendar, school_a, today, f
     ],
 )
 def test_ten_school_days_after_leave_of_absence_reach_the_threshold(
-    calendar, school_a, today, flagged
-):
+    calendar: None, school_a: School, today: date, flagged: bool
+) -> None:
     notification = absence(
         school_a,
         absence_type=AbsenceType.AFTER_LEAVE,
@@ -148,9 +155,13 @@ def test_ten_school_days_after_leave_of_absence_reach_the_threshold(
     assert (notification.threshold_reached_on is not None) is flagged
 
 
-def test_a_school_with_its_own_terms_counts_on_them(calendar, school_a, school_b):
+def test_a_school_with_its_own_terms_counts_on_them(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     # Birch Academy's summer term starts two weeks after the LA's.
-    TermFactory(school=school_b, name="Summer", start=date(2026, 4, 27), end=date(2026, 7, 17))
+    TermFactory.create(
+        school=school_b, name="Summer", start=date(2026, 4, 27), end=date(2026, 7, 17)
+    )
     at_a = absence(school_a, first_day_of_absence=date(2026, 4, 20))
     at_b = absence(school_b, first_day_of_absence=date(2026, 4, 20))
     with on(date(2026, 5, 19)):
@@ -161,28 +172,36 @@ def test_a_school_with_its_own_terms_counts_on_them(calendar, school_a, school_b
     assert at_b.threshold_reached_on is None
 
 
-def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(calendar, school_a, school_b):
+def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     """Each school's cut-off in the same run: the LA's calendar (Alder), an INSET day of its
     own (Birch: Monday 8 June), terms of its own with no half term (Cedar), and terms of its
     own that began too recently to hold 20 school days (Damson: from 1 June)."""
-    cedar = SchoolFactory(urn=100003, name="Cedar Free School")
-    damson = SchoolFactory(urn=100004, name="Damson Academy")
-    ClosureFactory(school=school_b, date=date(2026, 6, 8))
-    TermFactory(school=cedar, name="Summer", start=date(2026, 4, 13), end=date(2026, 7, 17))
-    TermFactory(school=damson, name="Summer 2", start=date(2026, 6, 1), end=date(2026, 7, 17))
+    cedar = SchoolFactory.create(urn=100003, name="Cedar Free School")
+    damson = SchoolFactory.create(urn=100004, name="Damson Academy")
+    ClosureFactory.create(school=school_b, date=date(2026, 6, 8))
+    TermFactory.create(school=cedar, name="Summer", start=date(2026, 4, 13), end=date(2026, 7, 17))
+    TermFactory.create(
+        school=damson, name="Summer 2", start=date(2026, 6, 1), end=date(2026, 7, 17)
+    )
 
     def unauthorised(school: School, first_day: date) -> AbsenceNotification:
         with on(date(2026, 6, 12)):
-            return AbsenceNotificationFactory(school=school, first_day_of_absence=first_day)
+            notification: AbsenceNotification = AbsenceNotificationFactory.create(
+                school=school, first_day_of_absence=first_day
+            )
+            return notification
 
     def after_leave(school: School, leave_end: date) -> AbsenceNotification:
         with on(date(2026, 6, 12)):
-            return AbsenceNotificationFactory(
+            notification: AbsenceNotification = AbsenceNotificationFactory.create(
                 school=school,
                 absence_type=AbsenceType.AFTER_LEAVE,
                 leave_end_date=leave_end,
                 first_day_of_absence=leave_end,
             )
+            return notification
 
     # On Monday 15 June the 20th school day back is 11 May on the LA's calendar, 8 May at
     # Birch, 18 May at Cedar (no half term); the 10th is 2 June, and 1 June at Birch.
@@ -211,8 +230,8 @@ def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(calendar, scho
 
 
 def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
-    calendar, school_a, staff_a, staff_b, manager, officer
-):
+    calendar: None, school_a: School, staff_a: User, staff_b: User, manager: User, officer: User
+) -> None:
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.KNOWN
     )
@@ -238,8 +257,12 @@ def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
 
 
 def test_the_school_and_the_la_see_the_threshold_on_the_return(
-    calendar, school_a, staff_a, manager, django_assert_max_num_queries
-):
+    calendar: None,
+    school_a: School,
+    staff_a: User,
+    manager: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     from django.urls import reverse
 
     from tests.conftest import client_for
@@ -251,7 +274,10 @@ def test_the_school_and_the_la_see_the_threshold_on_the_return(
         school, la = client_for(staff_a), client_for(manager)
         listed = school.get(reverse("schools:return_list")).content.decode()
         tag = "Deletion threshold reached</strong>"
-        row = lambda html, r: html.split(f">{r.reference}</a>")[1].split("</tr>")[0]  # noqa: E731
+
+        def row(html: str, r: AbsenceNotification) -> str:
+            return html.split(f">{r.reference}</a>")[1].split("</tr>")[0]
+
         assert tag in row(listed, reached) and tag not in row(listed, waiting)
         la_list = la.get(reverse("schools:la_returns")).content.decode()
         assert tag in row(la_list, reached) and tag not in row(la_list, waiting)
@@ -269,7 +295,9 @@ def test_the_school_and_the_la_see_the_threshold_on_the_return(
             assert school.get(reverse("schools:return_list")).status_code == 200
 
 
-def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, manager):
+def test_whereabouts_unknown_raises_one_referral(
+    calendar: None, school_a: School, staff_a: User, manager: User
+) -> None:
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.UNKNOWN
     )
@@ -293,8 +321,8 @@ def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, ma
 
 
 def test_a_notification_referred_when_sent_is_not_referred_again_at_the_threshold(
-    calendar, school_a, staff_a, manager
-):
+    calendar: None, school_a: School, staff_a: User, manager: User
+) -> None:
     """Issue 12 A9: whereabouts unknown is referred when the school sends it; the sweep at
     the deletion threshold does not put the same child in triage a second time."""
     from referrals.services import referral_raise_from_return
@@ -313,8 +341,8 @@ def test_a_notification_referred_when_sent_is_not_referred_again_at_the_threshol
 
 
 def test_the_sweep_only_flags_the_follow_up_raises_the_referral_once(
-    calendar, school_a, staff_a, manager
-):
+    calendar: None, school_a: School, staff_a: User, manager: User
+) -> None:
     """The outbox: the sweep raises no referral; raise_pending_referrals raises it, once,
     however often it runs (the unique (source_return, trigger) constraint decides)."""
     notification = absence(
@@ -332,7 +360,9 @@ def test_the_sweep_only_flags_the_follow_up_raises_the_referral_once(
     assert notification.status == ReturnStatus.REFERRED
 
 
-def test_a_dry_run_lists_references_and_changes_nothing(calendar, school_a, staff_a, manager):
+def test_a_dry_run_lists_references_and_changes_nothing(
+    calendar: None, school_a: School, staff_a: User, manager: User
+) -> None:
     due = absence(school_a, first_day_of_absence=date(2026, 4, 20))
     not_yet = absence(school_a, first_day_of_absence=date(2026, 4, 21))
     with on(date(2026, 5, 19)):
@@ -344,7 +374,7 @@ def test_a_dry_run_lists_references_and_changes_nothing(calendar, school_a, staf
     assert not Notification.objects.exists() and not Referral.objects.exists()
 
 
-def test_closed_notifications_are_not_flagged(calendar, school_a):
+def test_closed_notifications_are_not_flagged(calendar: None, school_a: School) -> None:
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), status=ReturnStatus.CLOSED
     )
@@ -371,7 +401,8 @@ def leaver_to(school: School, to: School, **fields: object) -> LeaverReturn:
         **fields,
     }
     with on(date(2026, 5, 8)):
-        return LeaverReturnFactory(school=school, **values)
+        leaver: LeaverReturn = LeaverReturnFactory.create(school=school, **values)
+        return leaver
 
 
 def joiner_at(school: School, **fields: object) -> JoinerReturn:
@@ -383,10 +414,13 @@ def joiner_at(school: School, **fields: object) -> JoinerReturn:
         **fields,
     }
     with on(date(2026, 5, 12)):
-        return JoinerReturnFactory(school=school, **values)
+        joiner: JoinerReturn = JoinerReturnFactory.create(school=school, **values)
+        return joiner
 
 
-def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(calendar, school_a, school_b):
+def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b)
     joiner = joiner_at(school_b, first_name="MAYA", last_name="patel")
     with on(date(2026, 5, 13)):
@@ -400,7 +434,9 @@ def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(calendar, sc
     assert "flagged 0" in out and not Referral.objects.exists()
 
 
-def test_the_upn_decides_when_both_returns_give_one(calendar, school_a, school_b):
+def test_the_upn_decides_when_both_returns_give_one(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b, upn="A123456789012")
     same_upn_other_spelling = joiner_at(school_b, first_name="Maia", upn="A123456789012")
     with on(date(2026, 5, 13)):
@@ -409,7 +445,9 @@ def test_the_upn_decides_when_both_returns_give_one(calendar, school_a, school_b
     assert same_upn_other_spelling.matched_leaver_id == leaver.pk
 
 
-def test_a_different_upn_is_a_different_pupil(calendar, school_a, school_b):
+def test_a_different_upn_is_a_different_pupil(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver_to(school_a, school_b, upn="A123456789012")
     other = joiner_at(school_b, upn="B123456789012")
     with on(date(2026, 5, 13)):
@@ -425,7 +463,9 @@ def test_a_different_upn_is_a_different_pupil(calendar, school_a, school_b):
         {"admission_date": date(2026, 3, 1)},  # an earlier stay at that school
     ],
 )
-def test_joiners_that_do_not_fit_are_not_linked(calendar, school_a, school_b, fields):
+def test_joiners_that_do_not_fit_are_not_linked(
+    calendar: None, school_a: School, school_b: School, fields: dict[str, Any]
+) -> None:
     leaver_to(school_a, school_b)
     joiner = joiner_at(school_b, **fields)
     with on(date(2026, 5, 13)):
@@ -434,9 +474,11 @@ def test_joiners_that_do_not_fit_are_not_linked(calendar, school_a, school_b, fi
     assert joiner.matched_leaver_id is None
 
 
-def test_a_joiner_at_another_school_is_not_linked(calendar, school_a, school_b):
+def test_a_joiner_at_another_school_is_not_linked(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver_to(school_a, school_b)
-    joiner = joiner_at(SchoolFactory(urn=100099))
+    joiner = joiner_at(SchoolFactory.create(urn=100099))
     with on(date(2026, 5, 13)):
         run("unmatched_leavers")
     joiner.refresh_from_db()
@@ -451,18 +493,20 @@ def test_a_joiner_at_another_school_is_not_linked(calendar, school_a, school_b):
     ],
 )
 def test_no_joiner_within_ten_school_days_is_a_transition_not_completed(
-    calendar, school_a, school_b, today, flagged
-):
+    calendar: None, school_a: School, school_b: School, today: date, flagged: bool
+) -> None:
     leaver = leaver_to(school_a, school_b)
     with on(today):
         run("unmatched_leavers")
     assert Referral.objects.filter(source_return=leaver).exists() is flagged
 
 
-def test_the_transition_counts_on_the_new_schools_calendar(calendar, school_a, school_b):
+def test_the_transition_counts_on_the_new_schools_calendar(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     """Birch has an INSET day of its own on Monday 1 June: its leaver's 10 school days end a
     day later than those of a leaver to Alder (the LA's calendar), in the same runs."""
-    ClosureFactory(school=school_b, date=date(2026, 6, 1))
+    ClosureFactory.create(school=school_b, date=date(2026, 6, 1))
     to_alder = leaver_to(school_b, school_a)
     to_birch = leaver_to(school_a, school_b, first_name="Amir", last_name="Khan")
     with on(date(2026, 6, 2)):
@@ -474,7 +518,9 @@ def test_the_transition_counts_on_the_new_schools_calendar(calendar, school_a, s
     assert Referral.objects.filter(source_return__in=[to_alder, to_birch]).count() == 2
 
 
-def test_an_unmatched_leaver_raises_exactly_one_referral(calendar, school_a, school_b):
+def test_an_unmatched_leaver_raises_exactly_one_referral(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b)
     with on(date(2026, 6, 2)):
         first = run("unmatched_leavers")
@@ -490,7 +536,9 @@ def test_an_unmatched_leaver_raises_exactly_one_referral(calendar, school_a, sch
     assert leaver.status == ReturnStatus.REFERRED
 
 
-def test_the_clock_starts_at_the_later_start_date_at_the_new_school(calendar, school_a, school_b):
+def test_the_clock_starts_at_the_later_start_date_at_the_new_school(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b, destination_start_date=date(2026, 5, 18))
     with on(date(2026, 6, 8)):  # the 10th school day after Monday 18 May (half term between)
         run("unmatched_leavers")
@@ -501,22 +549,28 @@ def test_the_clock_starts_at_the_later_start_date_at_the_new_school(calendar, sc
 
 
 @override_settings(CME_TRANSITION_SCHOOL_DAYS=5)
-def test_the_number_of_school_days_is_a_setting(calendar, school_a, school_b):
+def test_the_number_of_school_days_is_a_setting(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver_to(school_a, school_b)
     with on(date(2026, 5, 19)):  # 5 school days after 8 May end on 18 May (INSET skipped)
         run("unmatched_leavers")
     assert Referral.objects.count() == 1
 
 
-def test_leavers_to_other_destinations_are_not_checked(calendar, school_a, school_b):
+def test_leavers_to_other_destinations_are_not_checked(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     with on(date(2026, 5, 8)):
-        LeaverReturnFactory(school=school_a, deletion_date=date(2026, 5, 8))  # out of area
+        LeaverReturnFactory.create(school=school_a, deletion_date=date(2026, 5, 8))  # out of area
     with on(date(2026, 7, 1)):
         run("unmatched_leavers")
     assert not Referral.objects.exists()
 
 
-def test_unmatched_leavers_dry_run_changes_nothing(calendar, school_a, school_b):
+def test_unmatched_leavers_dry_run_changes_nothing(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b)
     matched = leaver_to(school_a, school_b, first_name="Amir", last_name="Khan")
     joiner = joiner_at(school_b, first_name="Amir", last_name="Khan")
@@ -531,8 +585,8 @@ def test_unmatched_leavers_dry_run_changes_nothing(calendar, school_a, school_b)
 
 
 def test_an_unmatched_leaver_goes_to_triage_as_a_referral_not_a_notification(
-    calendar, school_a, school_b, staff_a, manager
-):
+    calendar: None, school_a: School, school_b: School, staff_a: User, manager: User
+) -> None:
     leaver_to(school_a, school_b)
     with on(date(2026, 6, 2)):
         run("unmatched_leavers")
