@@ -3,12 +3,10 @@ chronology, the school seeing the outcome, and the close form's conditional reve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +20,7 @@ from casework.services.triage import referral_accept, referral_mark_duplicate
 from cme.models import User
 from referrals.models import Channel, Referral, ReferralPerson, ReferrerType, SystemTrigger
 from schools.models import LeaverReturn, ReturnStatus, School
+from tests.conftest import TODAY
 from tests.factories import (
     CaseFactory,
     ChildFactory,
@@ -32,15 +31,9 @@ from tests.factories import (
     UserFactory,
 )
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
+pytestmark = pytest.mark.usefixtures("frozen")
+
 DOB = date(2014, 2, 3)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def raised_from(leaver: LeaverReturn, **kw: Any) -> Referral:

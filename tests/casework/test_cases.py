@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -26,16 +24,10 @@ from casework.models import (
 )
 from casework.services import cases as svc
 from cme.models import AccessAction, AccessLog, Role, User
+from tests.conftest import TODAY
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +16,7 @@ from casework.models import Child, EventKind
 from cme.models import User
 from tests.factories import CaseFactory, ChildFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def url(child: Child) -> str:

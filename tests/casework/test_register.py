@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import time_machine
 from django.forms import BoundField
 from django.test import Client
 from django.urls import reverse
@@ -20,22 +18,17 @@ from pytest_django import DjangoAssertNumQueries
 from casework.events import record_event
 from casework.models import Case, CaseStatus, Category, EventKind, Outcome
 from cme.models import Role, User
+from tests.conftest import TODAY
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("frozen")
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
 URL = reverse("cases:register")
 CSV_URL = reverse("cases:register_csv")
 XLSX_URL = reverse("cases:register_xlsx")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def refs(response: TestResponse) -> set[Case]:

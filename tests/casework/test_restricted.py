@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -23,17 +21,13 @@ from casework.services.restriction import (
 )
 from cme.audit import WITHHELD
 from cme.models import AccessAction, AccessLog, User
+from tests.conftest import NOW
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
+pytestmark = pytest.mark.usefixtures("frozen")
+
 ADDRESS = "12 Hidden Lane"
 POSTCODE = "RF1 1GE"
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

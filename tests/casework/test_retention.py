@@ -7,12 +7,10 @@ so with 6 years the record goes on 29 June 2036 (and not a day before).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import models
 from django.db.models import Q
@@ -37,16 +35,12 @@ from cme.statutory import compulsory_school_age
 from referrals.models import Referral, ReferralPerson
 from tests.factories import CaseFactory, ChildFactory
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 DOB = date(2014, 2, 3)
 CSA_END = date(2030, 6, 28)
 PAST = date(2036, 9, 1)  # more than 6 years after CSA_END
 WITHIN = date(2036, 6, 1)  # less than 6 years after
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel("2026-11-23 10:00:00+00:00", tick=False):
-        yield
 
 
 def _child_with_closed_case(officer: User, first: str, last: str, *, close: bool = True) -> Case:

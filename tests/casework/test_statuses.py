@@ -4,12 +4,10 @@ and a reopened case's new clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,16 +20,10 @@ from cme.models import User
 from cme.statutory import enquiry_due_date
 from referrals.models import Channel, NotCmeReason, ReferrerType, SystemTrigger
 from schools.models import ReturnStatus, School, SchoolReturn
+from tests.conftest import TODAY
 from tests.factories import CaseFactory, LeaverReturnFactory, ReferralFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 # -- (1) a "not CME" decision reaches the school's and the LA's lists ----------------------

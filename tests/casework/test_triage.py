@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -39,18 +39,14 @@ from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
 from tests.conftest import client_for
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory, UserFactory
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 NOW = datetime.fromisoformat("2026-11-23 10:00:00+00:00")
 LONDON = ZoneInfo("Europe/London")
 DOB = date(2014, 2, 3)
 
 # committed() is a context manager that runs the on-commit callbacks queued inside it.
 Committed = Callable[[], AbstractContextManager[list[Callable[[], Any]]]]
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

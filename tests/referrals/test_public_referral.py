@@ -15,7 +15,8 @@ from django.urls import reverse
 from cme.access import PUBLIC
 from referrals.forms import NhsNumberField, PublicReferralForm, ReferralForm, nhs_number_valid
 from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus
-from tests.referrals.helpers import INVALID_NHS, NOW, VALID_NHS, public_post, referral_post
+from tests.conftest import NOW
+from tests.referrals.helpers import INVALID_NHS, VALID_NHS, public_post, referral_post
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse

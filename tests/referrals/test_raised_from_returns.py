@@ -27,8 +27,8 @@ from schools.models import (
 )
 from schools.services import return_submit
 from schools.signals import return_submitted
+from tests.conftest import NOW
 from tests.factories import LeaverReturnFactory, SchoolFactory
-from tests.referrals.helpers import NOW
 
 PARENT = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
 

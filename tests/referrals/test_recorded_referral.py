@@ -3,12 +3,10 @@ enquiry clock and cannot be in the future, the channel, and who referred (issue 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -18,17 +16,12 @@ from cme.models import User
 from cme.statutory import enquiry_due_date
 from referrals.forms import ERROR_DATE_RECEIVED_FUTURE, ERROR_RECEIVED_VIA
 from referrals.models import Channel, ReceivedVia, Referral, ReferrerType
-from tests.referrals.helpers import NOW, referral_post
+from tests.referrals.helpers import referral_post
+
+pytestmark = pytest.mark.usefixtures("frozen")
 
 NEW = reverse("referrals:new")
 CHECK = reverse("referrals:new_check")
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def phone_referral(**overrides: Any) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from pytest_django import DjangoAssertNumQueries
 from cme.models import Role, User
 from referrals.models import Channel, Referral, ReferrerType
 from schools.models import School
+from tests.conftest import NOW
 from tests.factories import ReferralFactory
-from tests.referrals.helpers import NOW, referral_post
+from tests.referrals.helpers import referral_post
 
 NEW = reverse("referrals:new")
 CHECK = reverse("referrals:new_check")

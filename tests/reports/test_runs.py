@@ -130,12 +130,9 @@ def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
     assert downloads == [(manager.pk, "pdf", run.pk), (manager.pk, "csv", run.pk)]
 
 
+@pytest.mark.usefixtures("fast", "figures", "frozen")
 def test_internal_use_is_not_suppressed(
-    fast: None,
-    manager_client: Client,
-    figures: list[tuple[date, date]],
-    frozen: None,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    manager_client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _request(manager_client, audience="internal", period="last_month")
@@ -146,12 +143,9 @@ def test_internal_use_is_not_suppressed(
     assert run.csv_file.size > 0
 
 
+@pytest.mark.usefixtures("fast", "figures", "frozen")
 def test_a_custom_period(
-    fast: None,
-    manager_client: Client,
-    figures: list[tuple[date, date]],
-    frozen: None,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    manager_client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = _request(

@@ -20,6 +20,7 @@ from schools.forms.absence import (
     AbsenceNotificationForm,
 )
 from schools.models import AbsenceNotification, AbsenceType, ReturnStatus, School, Whereabouts
+from tests.conftest import NOW
 from tests.factories import (
     AbsenceNotificationFactory,
     ClosureFactory,
@@ -30,7 +31,6 @@ from tests.factories import (
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-NOW = "2026-11-23 10:00:00+00:00"  # a Monday
 START = reverse("schools:return_start", kwargs={"kind": "absence"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "absence"})
 

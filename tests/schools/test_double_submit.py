@@ -20,15 +20,13 @@ from django.urls import reverse
 from cme.models import User
 from referrals.models import Referral
 from schools.models import ReturnKind, School, SchoolReturn
-from tests.conftest import client_for
+from tests.conftest import NOW, client_for
 from tests.factories import SchoolFactory, TermFactory
 from tests.referrals.helpers import referral_post
 from tests.schools.test_absence_return import absence_post
 from tests.schools.test_joiner_return import joiner_post
 from tests.schools.test_leaver_return import leaver_post
 from tests.schools.test_part_time_return import part_time_post
-
-NOW = "2026-11-23 10:00:00+00:00"  # a Monday
 
 
 def answers(kind: ReturnKind, cedar: School) -> dict[str, Any]:

@@ -12,9 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from schools.models import ReviewOutcome, School, TimetableReview
+from tests.conftest import NOW
 from tests.factories import PartTimeTimetableFactory
-
-NOW = "2026-11-23 10:00:00+00:00"
 
 
 @time_machine.travel(NOW, tick=False)

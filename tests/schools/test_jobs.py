@@ -34,6 +34,7 @@ from schools.models import (
     TimetableReview,
 )
 from schools.services import new_reference, timetable_review_record
+from tests.conftest import TODAY
 from tests.factories import (
     JoinerReturnFactory,
     LeaverReturnFactory,
@@ -41,7 +42,6 @@ from tests.factories import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-TODAY = date(2026, 11, 23)  # a Monday
 
 
 @contextmanager

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from cme.models import AccessAction, AccessLog, User
 from schools.models import JoinerReturn, ReturnStatus, School
+from tests.conftest import NOW
 from tests.factories import JoinerReturnFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
 START = reverse("schools:return_start", kwargs={"kind": "joiner"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "joiner"})
 

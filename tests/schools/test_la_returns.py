@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from factory.django import DjangoModelFactory
 from pytest_django import DjangoAssertNumQueries
 
 from schools.models import School
@@ -17,7 +20,7 @@ URL = reverse("schools:la_returns")
 
 
 def make_returns(n: int, school: School) -> None:
-    factories = [
+    factories: list[type[DjangoModelFactory[Any]]] = [
         JoinerReturnFactory,
         LeaverReturnFactory,
         PartTimeTimetableFactory,

@@ -14,13 +14,12 @@ from cme.models import User
 from schools.forms import RETURN_FORMS
 from schools.forms import leaver as f
 from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, School, Term
+from tests.conftest import NOW, TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
 START = reverse("schools:return_start", kwargs={"kind": "leaver"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
 

@@ -22,6 +22,7 @@ from schools.forms.part_time import (
 )
 from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, School, TimetableReview
 from schools.services import ERROR_TIMETABLE_ENDED
+from tests.conftest import NOW
 from tests.factories import (
     ClosureFactory,
     JoinerReturnFactory,
@@ -32,7 +33,6 @@ from tests.factories import (
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-NOW = "2026-11-23 10:00:00+00:00"  # a Monday
 START = reverse("schools:return_start", kwargs={"kind": "part_time"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "part_time"})
 
