@@ -4,19 +4,23 @@ chronology, the school seeing the outcome, and the close form's conditional reve
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from casework.forms import CloseForm
 from casework.models import Case, CaseStatus, Category, Event, EventKind, Outcome
 from casework.services import allocation
 from casework.services import cases as svc
 from casework.services.triage import referral_accept, referral_mark_duplicate
-from referrals.models import Channel, ReferralPerson, ReferrerType, SystemTrigger
-from schools.models import ReturnStatus
+from cme.models import User
+from referrals.models import Channel, Referral, ReferralPerson, ReferrerType, SystemTrigger
+from schools.models import LeaverReturn, ReturnStatus, School
+from tests.conftest import TODAY
 from tests.factories import (
     CaseFactory,
     ChildFactory,
@@ -27,20 +31,14 @@ from tests.factories import (
     UserFactory,
 )
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
+pytestmark = pytest.mark.usefixtures("frozen")
+
 DOB = date(2014, 2, 3)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def raised_from(leaver, **kw):
+def raised_from(leaver: LeaverReturn, **kw: Any) -> Referral:
     """A referral the system raised from a leaver return with an unknown destination."""
-    return ReferralFactory(
+    referral: Referral = ReferralFactory.create(
         source_return=leaver,
         trigger=SystemTrigger.UNKNOWN_DESTINATION,
         channel=Channel.SYSTEM,
@@ -53,11 +51,12 @@ def raised_from(leaver, **kw):
         referrer_email="",
         **kw,
     )
+    return referral
 
 
 @pytest.fixture
-def leaver(school_a):
-    return LeaverReturnFactory(
+def leaver(school_a: School) -> LeaverReturn:
+    leaver: LeaverReturn = LeaverReturnFactory.create(
         school=school_a,
         first_name="Maya",
         last_name="Patel",
@@ -67,14 +66,15 @@ def leaver(school_a):
         status_detail="Referred to CME",
         submitted_at=timezone.now() - timedelta(days=2),
     )
+    return leaver
 
 
 # -- the return in the chronology ---------------------------------------------------------
 
 
 def test_accepting_a_referral_raised_from_a_return_puts_the_return_in_the_chronology(
-    leaver, officer
-):
+    leaver: LeaverReturn, officer: User
+) -> None:
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
     event = Event.objects.get(child=case.child, kind=EventKind.RETURN)
     assert event.occurred_at == leaver.submitted_at
@@ -82,19 +82,23 @@ def test_accepting_a_referral_raised_from_a_return_puts_the_return_in_the_chrono
     assert event.case == case
 
 
-def test_a_duplicate_referral_raised_from_a_return_adds_the_return_too(leaver, officer):
-    case = CaseFactory(child=ChildFactory(first_name="Maya", last_name="Patel"))
+def test_a_duplicate_referral_raised_from_a_return_adds_the_return_too(
+    leaver: LeaverReturn, officer: User
+) -> None:
+    case = CaseFactory.create(child=ChildFactory.create(first_name="Maya", last_name="Patel"))
     referral_mark_duplicate(referral=raised_from(leaver), by=officer, case=case)
     event = Event.objects.get(child=case.child, kind=EventKind.RETURN)
     assert event.occurred_at == leaver.submitted_at and leaver.reference in event.summary
 
 
-def test_a_referral_not_from_a_return_adds_no_return_event(officer):
-    case = referral_accept(referral=ReferralFactory(), by=officer, category=Category.WASP)
+def test_a_referral_not_from_a_return_adds_no_return_event(officer: User) -> None:
+    case = referral_accept(referral=ReferralFactory.create(), by=officer, category=Category.WASP)
     assert not Event.objects.filter(child=case.child, kind=EventKind.RETURN).exists()
 
 
-def test_allocating_on_accept_is_in_the_chronology(leaver, officer, manager):
+def test_allocating_on_accept_is_in_the_chronology(
+    leaver: LeaverReturn, officer: User, manager: User
+) -> None:
     case = referral_accept(
         referral=raised_from(leaver), by=manager, category=Category.WASP, officer=officer
     )
@@ -105,7 +109,9 @@ def test_allocating_on_accept_is_in_the_chronology(leaver, officer, manager):
 # -- the school sees the outcome ----------------------------------------------------------
 
 
-def test_closing_tells_the_school_and_reopening_puts_it_back(leaver, officer, client_a):
+def test_closing_tells_the_school_and_reopening_puts_it_back(
+    leaver: LeaverReturn, officer: User, client_a: Client
+) -> None:
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
     svc.case_close(
         case=case,
@@ -125,7 +131,7 @@ def test_closing_tells_the_school_and_reopening_puts_it_back(leaver, officer, cl
     assert (leaver.status, leaver.status_detail) == (ReturnStatus.REFERRED, "Referred to CME")
 
 
-def test_untraceable_does_not_close_the_school_return(leaver, officer):
+def test_untraceable_does_not_close_the_school_return(leaver: LeaverReturn, officer: User) -> None:
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
     case.enquiries.create(
         enquiry_type="home_visit", made_on=TODAY, made_by=officer, result="not_found"
@@ -141,7 +147,9 @@ def test_untraceable_does_not_close_the_school_return(leaver, officer):
 # -- the Referral and Returns tabs ---------------------------------------------------------
 
 
-def test_the_referral_tab_shows_the_referral_and_the_people_on_it(leaver, officer, officer_client):
+def test_the_referral_tab_shows_the_referral_and_the_people_on_it(
+    leaver: LeaverReturn, officer: User, officer_client: Client
+) -> None:
     referral = raised_from(leaver, details="Family left suddenly")
     ReferralPerson.objects.create(
         referral=referral, kind="parent", name="Priya Patel", phone="07700 900999"
@@ -154,19 +162,19 @@ def test_the_referral_tab_shows_the_referral_and_the_people_on_it(leaver, office
 
 
 def test_the_returns_tab_lists_the_source_return_and_returns_matching_the_child(
-    leaver, officer, officer_client, school_b
-):
+    leaver: LeaverReturn, officer: User, officer_client: Client, school_b: School
+) -> None:
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
-    by_upn = JoinerReturnFactory(
+    by_upn = JoinerReturnFactory.create(
         school=school_b, first_name="M", last_name="P", upn="B123456789012"
     )
-    by_name = JoinerReturnFactory(
+    by_name = JoinerReturnFactory.create(
         school=school_b, first_name="maya", last_name="PATEL", date_of_birth=DOB
     )
-    other_dob = JoinerReturnFactory(
+    other_dob = JoinerReturnFactory.create(
         school=school_b, first_name="Maya", last_name="Patel", date_of_birth=date(2015, 1, 1)
     )
-    stranger = JoinerReturnFactory(school=school_b)
+    stranger = JoinerReturnFactory.create(school=school_b)
     html = officer_client.get(reverse("cases:returns", args=[case.reference])).content.decode()
     for r in (leaver, by_upn, by_name):
         assert r.reference in html
@@ -175,17 +183,21 @@ def test_the_returns_tab_lists_the_source_return_and_returns_matching_the_child(
     assert "This case's referral was raised from it" in html
 
 
-def test_the_returns_tab_says_when_there_are_none(officer_client):
-    case = CaseFactory(child=ChildFactory(upn=""))
+def test_the_returns_tab_says_when_there_are_none(officer_client: Client) -> None:
+    case = CaseFactory.create(child=ChildFactory.create(upn=""))
     html = officer_client.get(reverse("cases:returns", args=[case.reference])).content.decode()
     assert "No school returns found" in html
 
 
 @pytest.mark.parametrize("n", [1, 8])
 def test_the_tabs_run_a_constant_number_of_queries(
-    n, school_a, officer, officer_client, django_assert_max_num_queries
-):
-    leaver = LeaverReturnFactory(
+    n: int,
+    school_a: School,
+    officer: User,
+    officer_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    leaver = LeaverReturnFactory.create(
         school=school_a,
         first_name="Maya",
         last_name="Patel",
@@ -195,7 +207,7 @@ def test_the_tabs_run_a_constant_number_of_queries(
     referral = raised_from(leaver)
     for i in range(n):
         ReferralPerson.objects.create(referral=referral, kind="parent", name=f"Parent {i}")
-        JoinerReturnFactory(school=SchoolFactory(), upn="B123456789012")
+        JoinerReturnFactory.create(school=SchoolFactory.create(), upn="B123456789012")
     case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
     for name in ("referral", "returns"):
         # session, user, case, enquiries, referral's school, people or returns, source
@@ -206,8 +218,10 @@ def test_the_tabs_run_a_constant_number_of_queries(
         assert response.status_code == 200
 
 
-def test_the_tabs_by_persona(client, client_a, officer_client, manager_client):
-    case = CaseFactory()
+def test_the_tabs_by_persona(
+    client: Client, client_a: Client, officer_client: Client, manager_client: Client
+) -> None:
+    case = CaseFactory.create()
     for name in ("referral", "returns"):
         url = reverse(f"cases:{name}", args=[case.reference])
         assert client.get(url).status_code == 302
@@ -220,15 +234,18 @@ def test_the_tabs_by_persona(client, client_a, officer_client, manager_client):
 
 
 @pytest.fixture
-def other_officer(db):
-    return UserFactory(email="otto@la.gov.uk", full_name="Otto Officer", role="officer")
+def other_officer(db: None) -> User:
+    user: User = UserFactory.create(
+        email="otto@la.gov.uk", full_name="Otto Officer", role="officer"
+    )
+    return user
 
 
 def test_the_manager_reallocates_from_the_case_page(
-    officer, other_officer, manager_client, manager
-):
-    case = CaseFactory(allocated_to=officer)
-    CaseFactory(
+    officer: User, other_officer: User, manager_client: Client, manager: User
+) -> None:
+    case = CaseFactory.create(allocated_to=officer)
+    CaseFactory.create(
         allocated_to=other_officer,
         due_date=TODAY - timedelta(days=1),
         received_on=TODAY - timedelta(days=20),
@@ -245,8 +262,10 @@ def test_the_manager_reallocates_from_the_case_page(
     assert event.summary == "Reallocated from Olive Officer to Otto Officer" and event.by == manager
 
 
-def test_reallocating_with_a_stale_version_is_refused(officer, other_officer, manager_client):
-    case = CaseFactory(allocated_to=officer, version=3)
+def test_reallocating_with_a_stale_version_is_refused(
+    officer: User, other_officer: User, manager_client: Client
+) -> None:
+    case = CaseFactory.create(allocated_to=officer, version=3)
     response = manager_client.post(
         reverse("cases:allocate", args=[case.reference]),
         {"officer": other_officer.pk, "version": "2"},
@@ -257,8 +276,10 @@ def test_reallocating_with_a_stale_version_is_refused(officer, other_officer, ma
     assert case.allocated_to == officer
 
 
-def test_reallocating_a_closed_case_is_refused(officer, other_officer, manager_client):
-    case = CaseFactory(
+def test_reallocating_a_closed_case_is_refused(
+    officer: User, other_officer: User, manager_client: Client
+) -> None:
+    case = CaseFactory.create(
         allocated_to=officer,
         status=CaseStatus.CLOSED,
         outcome=Outcome.DIED,
@@ -271,8 +292,10 @@ def test_reallocating_a_closed_case_is_refused(officer, other_officer, manager_c
     assert allocation.ERROR_CASE_CLOSED in html
 
 
-def test_officers_cannot_reallocate(officer, other_officer, officer_client, client_a):
-    case = CaseFactory(allocated_to=officer)
+def test_officers_cannot_reallocate(
+    officer: User, other_officer: User, officer_client: Client, client_a: Client
+) -> None:
+    case = CaseFactory.create(allocated_to=officer)
     url = reverse("cases:allocate", args=[case.reference])
     assert officer_client.get(url).status_code == 403
     assert (
@@ -285,8 +308,10 @@ def test_officers_cannot_reallocate(officer, other_officer, officer_client, clie
     assert case.allocated_to == officer
 
 
-def test_only_managers_see_reallocate_in_the_button_menu(officer, officer_client, manager_client):
-    case = CaseFactory(allocated_to=officer)
+def test_only_managers_see_reallocate_in_the_button_menu(
+    officer: User, officer_client: Client, manager_client: Client
+) -> None:
+    case = CaseFactory.create(allocated_to=officer)
     url = reverse("cases:detail", args=[case.reference])
     allocate = reverse("cases:allocate", args=[case.reference])
     assert allocate in manager_client.get(url).content.decode()
@@ -296,8 +321,8 @@ def test_only_managers_see_reallocate_in_the_button_menu(officer, officer_client
 # -- the close form -----------------------------------------------------------------------
 
 
-def test_each_outcome_reveals_only_its_own_questions(officer_client):
-    case = CaseFactory()
+def test_each_outcome_reveals_only_its_own_questions(officer_client: Client) -> None:
+    case = CaseFactory.create()
     html = officer_client.get(reverse("cases:close", args=[case.reference])).content.decode()
     assert html.count('id="conditional_outcome_') == 6
     for name in (
@@ -317,11 +342,11 @@ def test_each_outcome_reveals_only_its_own_questions(officer_client):
     assert html.index('name="outcome_country"') < html.index(Outcome.EHE_SUITABLE.label)
 
 
-def form(**data):
+def form(**data: Any) -> CloseForm:
     return CloseForm({"version": "1", **data})
 
 
-def test_the_close_form_requires_the_chosen_outcomes_details():
+def test_the_close_form_requires_the_chosen_outcomes_details() -> None:
     f = form(outcome=Outcome.ON_ROLL_OTHER_LA)
     assert not f.is_valid()
     assert f.errors["outcome_school_name"] == [svc.ERROR_OUTCOME_SCHOOL_NAME]
@@ -334,8 +359,8 @@ def test_the_close_form_requires_the_chosen_outcomes_details():
     assert not f.is_valid() and f.errors["review_date"] == [svc.ERROR_REVIEW_DATE]
 
 
-def test_the_close_form_sends_nothing_stale_for_outcomes_not_chosen(db):
-    school = SchoolFactory()
+def test_the_close_form_sends_nothing_stale_for_outcomes_not_chosen(db: None) -> None:
+    school = SchoolFactory.create()
     f = form(
         outcome=Outcome.MOVED_OTHER_LA,
         outcome_la_moved="Leeds City Council",
@@ -360,8 +385,8 @@ def test_the_close_form_sends_nothing_stale_for_outcomes_not_chosen(db):
     }
 
 
-def test_the_same_model_field_comes_from_the_reveal_of_the_chosen_outcome(db):
-    in_area, started = SchoolFactory(), SchoolFactory()
+def test_the_same_model_field_comes_from_the_reveal_of_the_chosen_outcome(db: None) -> None:
+    in_area, started = SchoolFactory.create(), SchoolFactory.create()
     f = form(
         outcome=Outcome.PLACE_STARTED,
         outcome_school_in_area=str(in_area.pk),
@@ -371,8 +396,10 @@ def test_the_same_model_field_comes_from_the_reveal_of_the_chosen_outcome(db):
     assert f.cleaned_data["close"]["outcome_school"] == started
 
 
-def test_closing_through_the_form_saves_only_the_chosen_details(officer_client, officer):
-    case = CaseFactory(allocated_to=officer)
+def test_closing_through_the_form_saves_only_the_chosen_details(
+    officer_client: Client, officer: User
+) -> None:
+    case = CaseFactory.create(allocated_to=officer)
     url = reverse("cases:close", args=[case.reference])
     html = officer_client.post(
         url, {"outcome": Outcome.MOVED_OTHER_LA, "version": "1"}
@@ -395,12 +422,12 @@ def test_closing_through_the_form_saves_only_the_chosen_details(officer_client, 
 
 
 def test_the_returns_tab_shows_an_absence_notification_at_the_deletion_threshold(
-    leaver, officer, officer_client, school_b
-):
+    leaver: LeaverReturn, officer: User, officer_client: Client, school_b: School
+) -> None:
     from tests.factories import AbsenceNotificationFactory
 
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
-    absence = AbsenceNotificationFactory(
+    absence = AbsenceNotificationFactory.create(
         school=school_b,
         first_name="Maya",
         last_name="Patel",
@@ -418,9 +445,9 @@ def test_the_returns_tab_shows_an_absence_notification_at_the_deletion_threshold
 
 
 def test_an_unallocated_case_offers_allocate_and_an_allocated_one_reallocate(
-    manager_client, officer
-):
-    unallocated = CaseFactory(allocated_to=None)
+    manager_client: Client, officer: User
+) -> None:
+    unallocated = CaseFactory.create(allocated_to=None)
     html = manager_client.get(
         reverse("cases:detail", args=[unallocated.reference])
     ).content.decode()
@@ -429,7 +456,7 @@ def test_an_unallocated_case_offers_allocate_and_an_allocated_one_reallocate(
     text = page.content.decode()
     assert "Allocate the case" in text and "Reallocate" not in text
 
-    allocated = CaseFactory(allocated_to=officer)
+    allocated = CaseFactory.create(allocated_to=officer)
     html = manager_client.get(reverse("cases:detail", args=[allocated.reference])).content.decode()
     assert ">Reallocate</a>" in html
     page = manager_client.get(reverse("cases:allocate", args=[allocated.reference]))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from casework.models import (
+    Case,
     CaseStatus,
     Category,
     Enquiry,
@@ -20,25 +23,22 @@ from casework.models import (
     Outcome,
 )
 from casework.services import cases as svc
-from cme.models import AccessAction, AccessLog, Role
+from cme.models import AccessAction, AccessLog, Role, User
+from tests.conftest import TODAY
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture
-def case(officer):
-    return CaseFactory(allocated_to=officer, referral__referrer_email="referrer@example.org")
+def case(officer: User) -> Case:
+    case: Case = CaseFactory.create(
+        allocated_to=officer, referral__referrer_email="referrer@example.org"
+    )
+    return case
 
 
-def enquire(case, by, **kw):
+def enquire(case: Case, by: User, **kw: Any) -> Enquiry:
     defaults = dict(
         enquiry_type=EnquiryType.HOME_VISIT,
         made_on=TODAY,
@@ -49,39 +49,41 @@ def enquire(case, by, **kw):
     return svc.enquiry_record(case=case, by=by, **{**defaults, **kw})
 
 
-def kinds(case):
+def kinds(case: Case) -> list[str]:
     return list(Event.objects.filter(case=case).values_list("kind", flat=True))
 
 
 # -- services ---------------------------------------------------------------------------
 
 
-def test_recording_an_enquiry_bumps_the_version_and_records_an_event(case, officer):
+def test_recording_an_enquiry_bumps_the_version_and_records_an_event(
+    case: Case, officer: User
+) -> None:
     enquiry = enquire(case, officer)
     case.refresh_from_db()
     assert enquiry.made_by == officer and case.version == 2
     assert kinds(case) == [EventKind.ENQUIRY]
 
 
-def test_an_enquiry_cannot_be_dated_in_the_future(case, officer):
+def test_an_enquiry_cannot_be_dated_in_the_future(case: Case, officer: User) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_MADE_ON_FUTURE):
         enquire(case, officer, made_on=TODAY + timedelta(days=1))
     assert not Enquiry.objects.exists()
 
 
-def test_an_enquiry_cannot_be_recorded_on_a_closed_case(case, officer):
+def test_an_enquiry_cannot_be_recorded_on_a_closed_case(case: Case, officer: User) -> None:
     svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_OPEN):
         enquire(case, officer)
 
 
-def test_a_note_is_added_with_an_event(case, officer):
+def test_a_note_is_added_with_an_event(case: Case, officer: User) -> None:
     svc.case_note_add(case=case, by=officer, text="Spoke to the school")
     assert case.notes.get().text == "Spoke to the school"
     assert kinds(case) == [EventKind.NOTE]
 
 
-def test_completing_the_investigation_stops_the_clock(case, officer):
+def test_completing_the_investigation_stops_the_clock(case: Case, officer: User) -> None:
     enquire(case, officer)
     svc.investigation_complete(case=case, by=officer)
     case.refresh_from_db()
@@ -89,19 +91,21 @@ def test_completing_the_investigation_stops_the_clock(case, officer):
     assert EventKind.INVESTIGATION in kinds(case)
 
 
-def test_the_investigation_cannot_complete_without_an_enquiry(case, officer):
+def test_the_investigation_cannot_complete_without_an_enquiry(case: Case, officer: User) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_NO_ENQUIRIES):
         svc.investigation_complete(case=case, by=officer)
 
 
-def test_the_investigation_cannot_complete_twice(case, officer):
+def test_the_investigation_cannot_complete_twice(case: Case, officer: User) -> None:
     enquire(case, officer)
     svc.investigation_complete(case=case, by=officer)
     with pytest.raises(svc.CaseError, match=svc.ERROR_ALREADY_COMPLETE):
         svc.investigation_complete(case=case, by=officer)
 
 
-def test_changing_category_needs_a_reason_and_records_old_and_new(case, officer):
+def test_changing_category_needs_a_reason_and_records_old_and_new(
+    case: Case, officer: User
+) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_REASON_REQUIRED):
         svc.case_category_change(case=case, by=officer, category=Category.MISSING, reason=" ")
     svc.case_category_change(case=case, by=officer, category=Category.MISSING, reason="Moved out")
@@ -111,14 +115,17 @@ def test_changing_category_needs_a_reason_and_records_old_and_new(case, officer)
     assert "CME-WASP" in event.summary and "CME-missing" in event.summary
 
 
-def test_changing_to_the_same_category_is_refused(case, officer):
+def test_changing_to_the_same_category_is_refused(case: Case, officer: User) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_SAME_CATEGORY):
         svc.case_category_change(case=case, by=officer, category=Category.WASP, reason="x")
 
 
 def test_escalating_emails_the_managers_without_personal_data(
-    case, officer, manager, django_capture_on_commit_callbacks
-):
+    case: Case,
+    officer: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         svc.case_escalate(case=case, by=officer, reason="CP plan", social_care_referred=True)
     case.refresh_from_db()
@@ -130,19 +137,21 @@ def test_escalating_emails_the_managers_without_personal_data(
     assert message.to == [manager.email]
     assert case.reference in message.subject
     assert case.child.first_name not in message.subject
-    assert case.child.last_name not in message.subject + message.body
+    assert case.child.last_name not in str(message.subject) + str(message.body)
 
 
-def test_escalating_without_social_care_referral_leaves_that_date_empty(case, officer):
+def test_escalating_without_social_care_referral_leaves_that_date_empty(
+    case: Case, officer: User
+) -> None:
     svc.case_escalate(case=case, by=officer, reason="Concern", social_care_referred=False)
     case.refresh_from_db()
     assert case.escalated_at and case.social_care_referred_at is None
 
 
 def test_closing_sets_status_and_tells_the_referrer(
-    case, officer, django_capture_on_commit_callbacks
-):
-    school = SchoolFactory()
+    case: Case, officer: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    school = SchoolFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         svc.case_close(
             case=case, by=officer, outcome=Outcome.ON_ROLL_IN_AREA, outcome_school=school
@@ -154,8 +163,10 @@ def test_closing_sets_status_and_tells_the_referrer(
     assert case.child.last_name not in mail.outbox[0].subject
 
 
-def test_an_anonymous_referrer_is_not_emailed(officer, django_capture_on_commit_callbacks):
-    case = CaseFactory(referral__referrer_email="anon@example.org", referral__anonymous=True)
+def test_an_anonymous_referrer_is_not_emailed(
+    officer: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    case = CaseFactory.create(referral__referrer_email="anon@example.org", referral__anonymous=True)
     with django_capture_on_commit_callbacks(execute=True):
         svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
     assert mail.outbox == []
@@ -174,8 +185,8 @@ def test_an_anonymous_referrer_is_not_emailed(officer, django_capture_on_commit_
     ],
 )
 def test_closing_without_the_details_an_outcome_needs_is_refused(
-    case, officer, outcome, details, message
-):
+    case: Case, officer: User, outcome: str, details: dict[str, Any], message: str
+) -> None:
     with pytest.raises(svc.CaseError, match=message):
         svc.case_close(case=case, by=officer, outcome=outcome, **details)
     case.refresh_from_db()
@@ -192,19 +203,23 @@ def test_closing_without_the_details_an_outcome_needs_is_refused(
         (Outcome.CEASED_COMPULSORY_AGE, {}),
     ],
 )
-def test_closing_with_the_details_closes(case, officer, outcome, details):
+def test_closing_with_the_details_closes(
+    case: Case, officer: User, outcome: str, details: dict[str, Any]
+) -> None:
     svc.case_close(case=case, by=officer, outcome=outcome, **details)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.outcome == outcome
 
 
-def test_a_case_cannot_be_closed_twice(case, officer):
+def test_a_case_cannot_be_closed_twice(case: Case, officer: User) -> None:
     svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_OPEN):
         svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
 
 
-def test_untraceable_stays_open_as_cme_missing_with_a_review_date(case, officer):
+def test_untraceable_stays_open_as_cme_missing_with_a_review_date(
+    case: Case, officer: User
+) -> None:
     enquire(case, officer)
     svc.investigation_complete(case=case, by=officer)
     review = TODAY + timedelta(days=90)
@@ -218,7 +233,9 @@ def test_untraceable_stays_open_as_cme_missing_with_a_review_date(case, officer)
     assert list(register_cases(officer)) == [case]
 
 
-def test_untraceable_needs_a_completed_investigation_and_a_future_review_date(case, officer):
+def test_untraceable_needs_a_completed_investigation_and_a_future_review_date(
+    case: Case, officer: User
+) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_INVESTIGATION_INCOMPLETE):
         svc.case_close(
             case=case,
@@ -233,7 +250,7 @@ def test_untraceable_needs_a_completed_investigation_and_a_future_review_date(ca
             svc.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=bad)
 
 
-def test_reopening_clears_the_outcome(case, officer):
+def test_reopening_clears_the_outcome(case: Case, officer: User) -> None:
     svc.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
     svc.case_reopen(case=case, by=officer, reason="Seen locally")
     case.refresh_from_db()
@@ -242,21 +259,25 @@ def test_reopening_clears_the_outcome(case, officer):
     assert kinds(case)[0] == EventKind.REOPENED
 
 
-def test_a_case_is_not_reopened_while_the_child_has_another_open_case(case, officer):
+def test_a_case_is_not_reopened_while_the_child_has_another_open_case(
+    case: Case, officer: User
+) -> None:
     svc.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
-    other = CaseFactory(child=case.child)
+    other = CaseFactory.create(child=case.child)
     with pytest.raises(svc.CaseError, match=other.reference):
         svc.case_reopen(case=case, by=officer, reason="Seen locally")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 
 
-def test_an_open_case_cannot_be_reopened(case, officer):
+def test_an_open_case_cannot_be_reopened(case: Case, officer: User) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_CLOSED):
         svc.case_reopen(case=case, by=officer, reason="x")
 
 
-def test_a_stale_version_is_refused_with_a_conflict(case, officer, manager):
+def test_a_stale_version_is_refused_with_a_conflict(
+    case: Case, officer: User, manager: User
+) -> None:
     svc.case_note_add(case=case, by=manager, text="First", version=1)
     with pytest.raises(svc.CaseError, match="changed by someone else"):
         svc.case_category_change(
@@ -264,7 +285,9 @@ def test_a_stale_version_is_refused_with_a_conflict(case, officer, manager):
         )
 
 
-def test_a_stale_in_memory_case_is_refused_even_without_a_version(case, officer, manager):
+def test_a_stale_in_memory_case_is_refused_even_without_a_version(
+    case: Case, officer: User, manager: User
+) -> None:
     from casework.models import Case
 
     other = Case.objects.get(pk=case.pk)
@@ -276,11 +299,13 @@ def test_a_stale_in_memory_case_is_refused_even_without_a_version(case, officer,
 # -- pages ------------------------------------------------------------------------------
 
 
-def test_the_case_page_shows_identity_checklist_and_overdue(officer_client, officer):
-    child = ChildFactory(
+def test_the_case_page_shows_identity_checklist_and_overdue(
+    officer_client: Client, officer: User
+) -> None:
+    child = ChildFactory.create(
         first_name="Amara", last_name="Okafor", upn="A123456789012", date_of_birth=date(2014, 2, 3)
     )
-    case = CaseFactory(
+    case = CaseFactory.create(
         child=child,
         allocated_to=officer,
         received_on=TODAY - timedelta(days=20),
@@ -296,12 +321,15 @@ def test_the_case_page_shows_identity_checklist_and_overdue(officer_client, offi
 
 @pytest.mark.parametrize("n", [2, 30])
 def test_the_case_page_runs_a_constant_number_of_queries(
-    officer_client, officer, n, django_assert_max_num_queries
-):
-    case = CaseFactory(allocated_to=officer)
+    officer_client: Client,
+    officer: User,
+    n: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    case = CaseFactory.create(allocated_to=officer)
     for i in range(n):
         # Each by someone else: the names come with the rows, not one by one.
-        colleague = UserFactory(role=Role.OFFICER, full_name=f"Colleague {i:02d}")
+        colleague = UserFactory.create(role=Role.OFFICER, full_name=f"Colleague {i:02d}")
         enquire(case, colleague)
         svc.case_note_add(case=case, by=colleague, text=f"Note number {i:02d}")
     # session, user, case, the access log row, enquiries, the unread count (+ 2 savepoints);
@@ -318,7 +346,7 @@ def test_the_case_page_runs_a_constant_number_of_queries(
     assert all(f"Colleague {i:02d}" in html for i in range(n))
 
 
-def test_recording_an_enquiry_through_the_form(officer_client, case):
+def test_recording_an_enquiry_through_the_form(officer_client: Client, case: Case) -> None:
     url = reverse("cases:enquiry_new", args=[case.reference])
     assert 'name="version" value="1"' in officer_client.get(url).content.decode()
     response = officer_client.post(
@@ -338,7 +366,9 @@ def test_recording_an_enquiry_through_the_form(officer_client, case):
     assert case.enquiries.get().enquiry_type == "s2s"
 
 
-def test_an_invalid_form_shows_the_error_summary_and_keeps_input(officer_client, case):
+def test_an_invalid_form_shows_the_error_summary_and_keeps_input(
+    officer_client: Client, case: Case
+) -> None:
     url = reverse("cases:enquiry_new", args=[case.reference])
     response = officer_client.post(url, {"contact": "Aunt Jo", "version": "1"})
     html = response.content.decode()
@@ -346,7 +376,9 @@ def test_an_invalid_form_shows_the_error_summary_and_keeps_input(officer_client,
     assert "Select who or what you checked" in html and 'value="Aunt Jo"' in html
 
 
-def test_a_future_enquiry_date_is_shown_against_the_date(officer_client, case):
+def test_a_future_enquiry_date_is_shown_against_the_date(
+    officer_client: Client, case: Case
+) -> None:
     url = reverse("cases:enquiry_new", args=[case.reference])
     html = officer_client.post(
         url,
@@ -362,7 +394,9 @@ def test_a_future_enquiry_date_is_shown_against_the_date(officer_client, case):
     assert svc.ERROR_MADE_ON_FUTURE in html and "#id_made_on_0" in html
 
 
-def test_a_stale_form_gets_a_clear_conflict_message(officer_client, case, manager):
+def test_a_stale_form_gets_a_clear_conflict_message(
+    officer_client: Client, case: Case, manager: User
+) -> None:
     svc.case_note_add(case=case, by=manager, text="Meanwhile")
     response = officer_client.post(
         reverse("cases:category", args=[case.reference]),
@@ -374,7 +408,9 @@ def test_a_stale_form_gets_a_clear_conflict_message(officer_client, case, manage
     assert case.category == Category.WASP
 
 
-def test_closing_through_the_form_needs_the_outcome_details(officer_client, case):
+def test_closing_through_the_form_needs_the_outcome_details(
+    officer_client: Client, case: Case
+) -> None:
     url = reverse("cases:close", args=[case.reference])
     html = officer_client.post(url, {"outcome": "moved_abroad", "version": "1"}).content.decode()
     assert svc.ERROR_OUTCOME_COUNTRY in html and "#id_outcome_country" in html
@@ -386,8 +422,10 @@ def test_closing_through_the_form_needs_the_outcome_details(officer_client, case
     assert case.status == CaseStatus.CLOSED
 
 
-def test_each_action_form_posts_to_its_service(officer_client, officer, case):
-    def post(name, data):
+def test_each_action_form_posts_to_its_service(
+    officer_client: Client, officer: User, case: Case
+) -> None:
+    def post(name: str, data: dict[str, str]) -> None:
         case.refresh_from_db()
         response = officer_client.post(
             reverse(f"cases:{name}", args=[case.reference]), {**data, "version": str(case.version)}
@@ -442,9 +480,9 @@ ACTION_URLS = [
 
 @pytest.mark.parametrize(("name", "title"), ACTION_URLS)
 def test_an_action_page_names_the_child_so_showing_it_is_logged(
-    manager, manager_client, name, title
-):
-    case = CaseFactory()
+    manager: User, manager_client: Client, name: str, title: str
+) -> None:
+    case = CaseFactory.create()
     response = manager_client.get(reverse(f"cases:{name}", args=[case.reference]))
     assert response.status_code == 200
     assert case.child.full_name in response.content.decode()
@@ -453,7 +491,7 @@ def test_an_action_page_names_the_child_so_showing_it_is_logged(
     assert (row.object_type, row.object_id, row.detail) == ("case", case.pk, title)
 
 
-def test_a_successful_action_post_logs_no_view(officer_client, case):
+def test_a_successful_action_post_logs_no_view(officer_client: Client, case: Case) -> None:
     url = reverse("cases:note_new", args=[case.reference])
     response = officer_client.post(url, {"text": "Called mum", "version": str(case.version)})
     assert response.status_code == 302
@@ -461,8 +499,10 @@ def test_a_successful_action_post_logs_no_view(officer_client, case):
 
 
 @pytest.mark.parametrize("name", CASE_URLS)
-def test_case_urls_by_persona(client, client_a, officer_client, manager_client, name):
-    case = CaseFactory()
+def test_case_urls_by_persona(
+    client: Client, client_a: Client, officer_client: Client, manager_client: Client, name: str
+) -> None:
+    case = CaseFactory.create()
     url = reverse(f"cases:{name}", args=[case.reference])
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
@@ -471,10 +511,10 @@ def test_case_urls_by_persona(client, client_a, officer_client, manager_client, 
     assert manager_client.get(url).status_code == 200
 
 
-def test_an_unknown_case_is_404(officer_client):
+def test_an_unknown_case_is_404(officer_client: Client) -> None:
     assert officer_client.get(reverse("cases:detail", args=["CS-NOPE"])).status_code == 404
 
 
-def test_administrators_cannot_work_cases(admin_client_):
-    case = CaseFactory()
+def test_administrators_cannot_work_cases(admin_client_: Client) -> None:
+    case = CaseFactory.create()
     assert admin_client_.get(reverse("cases:detail", args=[case.reference])).status_code == 403

@@ -5,33 +5,29 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from casework.case_selectors import chronology
 from casework.events import record_event
-from casework.models import EventKind
+from casework.models import Child, EventKind
+from cme.models import User
 from tests.factories import CaseFactory, ChildFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def url(child):
+def url(child: Child) -> str:
     return reverse("cases:chronology", args=[child.pk])
 
 
-def test_events_of_the_child_and_merged_children_newest_first(officer):
-    case = CaseFactory()
+def test_events_of_the_child_and_merged_children_newest_first(officer: User) -> None:
+    case = CaseFactory.create()
     child = case.child
-    duplicate = ChildFactory(merged_into=child)
-    stranger = ChildFactory()
+    duplicate = ChildFactory.create(merged_into=child)
+    stranger = ChildFactory.create()
     now = timezone.now()
     old = record_event(
         child=duplicate,
@@ -44,8 +40,10 @@ def test_events_of_the_child_and_merged_children_newest_first(officer):
     assert list(chronology(child)) == [new, old]
 
 
-def test_the_timeline_page_shows_events_and_filters_by_kind(officer_client, officer):
-    case = CaseFactory()
+def test_the_timeline_page_shows_events_and_filters_by_kind(
+    officer_client: Client, officer: User
+) -> None:
+    case = CaseFactory.create()
     record_event(
         child=case.child, case=case, kind=EventKind.NOTE, summary="Phoned the GP", by=officer
     )
@@ -60,11 +58,18 @@ def test_the_timeline_page_shows_events_and_filters_by_kind(officer_client, offi
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_the_chronology_runs_a_constant_number_of_queries(
-    officer_client, officer, rows, django_assert_max_num_queries
-):
-    case = CaseFactory()
+    officer_client: Client,
+    officer: User,
+    rows: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    case = CaseFactory.create()
     for i in range(rows):
-        other = CaseFactory(child=ChildFactory(merged_into=case.child)) if i % 5 == 0 else case
+        other = (
+            CaseFactory.create(child=ChildFactory.create(merged_into=case.child))
+            if i % 5 == 0
+            else case
+        )
         record_event(
             child=other.child, case=other, kind=EventKind.NOTE, summary=f"n{i}", by=officer
         )
@@ -76,8 +81,10 @@ def test_the_chronology_runs_a_constant_number_of_queries(
     assert response.content.decode().count("moj-timeline__item") == rows
 
 
-def test_chronology_by_persona(client, client_a, officer_client, manager_client):
-    child = CaseFactory().child
+def test_chronology_by_persona(
+    client: Client, client_a: Client, officer_client: Client, manager_client: Client
+) -> None:
+    child = CaseFactory.create().child
     response = client.get(url(child))
     assert response.status_code == 302 and reverse("login") in response["Location"]
     assert client_a.get(url(child)).status_code == 403
@@ -85,7 +92,7 @@ def test_chronology_by_persona(client, client_a, officer_client, manager_client)
     assert manager_client.get(url(child)).status_code == 200
 
 
-def test_an_unknown_child_is_404(officer_client):
+def test_an_unknown_child_is_404(officer_client: Client) -> None:
     assert officer_client.get(reverse("cases:chronology", args=[999999])).status_code == 404
 
 
@@ -128,15 +135,17 @@ def test_an_unknown_child_is_404(officer_client):
         ),
     ],
 )
-def test_an_entry_title_says_its_kind_once(db, kind, summary, title):
-    case = CaseFactory()
+def test_an_entry_title_says_its_kind_once(
+    db: None, kind: EventKind, summary: str, title: str
+) -> None:
+    case = CaseFactory.create()
     event = record_event(child=case.child, case=case, kind=kind, summary=summary)
     assert event.title == title
     assert str(event) == title
 
 
-def test_the_timeline_does_not_repeat_closed(officer_client):
-    case = CaseFactory()
+def test_the_timeline_does_not_repeat_closed(officer_client: Client) -> None:
+    case = CaseFactory.create()
     record_event(child=case.child, case=case, kind=EventKind.CLOSED, summary="Closed: Moved abroad")
     html = officer_client.get(url(case.child)).content.decode()
     assert "Closed: Moved abroad" in html

@@ -3,16 +3,19 @@ such in triage and on the register, and is not counted as CME before it begins."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from casework.models import Case, Category
 from casework.services import cases as svc
 from casework.services.triage import TriageError, referral_accept
 from casework.workload import below_compulsory_school_age_q, not_of_compulsory_school_age_q
+from cme.models import User
 from cme.statutory import (
     compulsory_school_age,
     compulsory_school_age_note,
@@ -28,12 +31,12 @@ NOTE = "Not of compulsory school age until 31 December 2026"
 
 
 @pytest.fixture(autouse=True)
-def frozen():
+def frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
 
 
-def test_the_note_names_the_day_compulsory_school_age_begins_or_ended():
+def test_the_note_names_the_day_compulsory_school_age_begins_or_ended() -> None:
     assert compulsory_school_age(BORN)[0] == date(2026, 12, 31)
     assert compulsory_school_age_note(BORN, TODAY) == NOTE
     assert compulsory_school_age_note(BORN, date(2026, 12, 31)) == ""
@@ -44,7 +47,7 @@ def test_the_note_names_the_day_compulsory_school_age_begins_or_ended():
     )
 
 
-def test_the_latest_dob_of_compulsory_school_age_agrees_with_the_rule_every_day():
+def test_the_latest_dob_of_compulsory_school_age_agrees_with_the_rule_every_day() -> None:
     day = date(2023, 1, 1)
     for i in range(4 * 366):
         on = day + timedelta(days=i)
@@ -53,8 +56,8 @@ def test_the_latest_dob_of_compulsory_school_age_agrees_with_the_rule_every_day(
         assert compulsory_school_age(latest + timedelta(days=1))[0] > on
 
 
-def test_a_child_below_compulsory_school_age_cannot_be_accepted_as_cme(officer):
-    referral = ReferralFactory(date_of_birth=BORN)
+def test_a_child_below_compulsory_school_age_cannot_be_accepted_as_cme(officer: User) -> None:
+    referral = ReferralFactory.create(date_of_birth=BORN)
     with pytest.raises(TriageError, match="not of compulsory school age until 31 December 2026"):
         referral_accept(referral=referral, by=officer, category=Category.WASP)
     assert not Case.objects.exists()
@@ -63,16 +66,16 @@ def test_a_child_below_compulsory_school_age_cannot_be_accepted_as_cme(officer):
     assert case.category == Category.WASP
 
 
-def test_the_triage_pages_say_when_compulsory_school_age_begins(officer_client):
-    referral = ReferralFactory(date_of_birth=BORN)
+def test_the_triage_pages_say_when_compulsory_school_age_begins(officer_client: Client) -> None:
+    referral = ReferralFactory.create(date_of_birth=BORN)
     listing = officer_client.get(reverse("triage:list")).content.decode()
     assert NOTE in listing
     detail = officer_client.get(reverse("triage:detail", args=[referral.reference]))
     assert NOTE in detail.content.decode()
 
 
-def test_accepting_through_the_page_shows_the_error(officer_client):
-    referral = ReferralFactory(date_of_birth=BORN)
+def test_accepting_through_the_page_shows_the_error(officer_client: Client) -> None:
+    referral = ReferralFactory.create(date_of_birth=BORN)
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
         {"accept-child": "new", "accept-category": Category.WASP},
@@ -84,9 +87,9 @@ def test_accepting_through_the_page_shows_the_error(officer_client):
     assert not Case.objects.exists()
 
 
-def test_the_register_flags_the_child_and_does_not_count_her_as_cme(officer_client):
-    young = CaseFactory(child__date_of_birth=BORN)
-    CaseFactory(child__date_of_birth=date(2014, 2, 3))
+def test_the_register_flags_the_child_and_does_not_count_her_as_cme(officer_client: Client) -> None:
+    young = CaseFactory.create(child__date_of_birth=BORN)
+    CaseFactory.create(child__date_of_birth=date(2014, 2, 3))
     html = officer_client.get(reverse("cases:register")).content.decode()
     assert NOTE in html
     assert "1 of them is not of compulsory school age today" in html
@@ -94,15 +97,15 @@ def test_the_register_flags_the_child_and_does_not_count_her_as_cme(officer_clie
     assert list(Case.objects.filter(not_of_compulsory_school_age_q(TODAY))) == [young]
 
 
-def test_the_category_cannot_be_changed_before_compulsory_school_age(officer):
-    case = CaseFactory(child__date_of_birth=BORN)
+def test_the_category_cannot_be_changed_before_compulsory_school_age(officer: User) -> None:
+    case = CaseFactory.create(child__date_of_birth=BORN)
     with pytest.raises(svc.CaseError, match="31 December 2026"):
         svc.case_category_change(case=case, by=officer, category=Category.MISSING, reason="r")
 
 
-def test_the_board_figures_do_not_count_her_as_open_cme_before_the_day(db):
-    CaseFactory(child__date_of_birth=BORN, received_on=date(2026, 11, 2))
-    CaseFactory(child__date_of_birth=date(2014, 2, 3), received_on=date(2026, 11, 2))
+def test_the_board_figures_do_not_count_her_as_open_cme_before_the_day(db: None) -> None:
+    CaseFactory.create(child__date_of_birth=BORN, received_on=date(2026, 11, 2))
+    CaseFactory.create(child__date_of_birth=date(2014, 2, 3), received_on=date(2026, 11, 2))
     november = Period(date(2026, 11, 1), date(2026, 11, 30))
     earlier = Period(date(2025, 11, 1), date(2025, 11, 30))
     assert case_totals(november, earlier)["open_end"] == 1

@@ -17,12 +17,15 @@ from django.urls import reverse
 
 from casework.models import Case, CaseStatus, Category, Event, EventKind
 from casework.services import cases as svc
+from cme.models import User
 from tests.conftest import client_for
 from tests.factories import CaseFactory
 
 
-def test_the_second_form_submitted_gets_a_conflict_and_keeps_its_input(officer, manager):
-    case = CaseFactory(allocated_to=officer)
+def test_the_second_form_submitted_gets_a_conflict_and_keeps_its_input(
+    officer: User, manager: User
+) -> None:
+    case = CaseFactory.create(allocated_to=officer)
     officer_client, manager_client = client_for(officer), client_for(manager)
     category_url = reverse("cases:category", args=[case.reference])
     close_url = reverse("cases:close", args=[case.reference])
@@ -60,7 +63,7 @@ def test_the_second_form_submitted_gets_a_conflict_and_keeps_its_input(officer, 
     ]
 
 
-def _two_saves_at_once(case_pk: int, officer, manager, *, parallel: bool) -> list[str]:
+def _two_saves_at_once(case_pk: int, officer: User, manager: User, *, parallel: bool) -> list[str]:
     """The officer changes the category and the manager escalates, both from version 1."""
     saves = {
         "officer": lambda c: svc.case_category_change(
@@ -99,8 +102,8 @@ def _two_saves_at_once(case_pk: int, officer, manager, *, parallel: bool) -> lis
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_saves_from_the_same_version_one_wins_one_is_told(officer, manager):
-    case = CaseFactory(allocated_to=officer)
+def test_two_saves_from_the_same_version_one_wins_one_is_told(officer: User, manager: User) -> None:
+    case = CaseFactory.create(allocated_to=officer)
     parallel = connection.vendor == "postgresql"
 
     outcomes = _two_saves_at_once(case.pk, officer, manager, parallel=parallel)

@@ -7,8 +7,10 @@ substitute Monday 28 December), an ordinary weekend, and the June school leaving
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from io import StringIO
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,13 +18,15 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from casework.jobs import latest_dob_past_csa
 from casework.models import Case, CaseStatus, Outcome
 from cme.jobs import run_job
-from cme.models import Notification, Role
+from cme.models import Notification, Role, User
 from cme.notifications import deliver_pending, notify
 from cme.statutory import compulsory_school_age, is_working_day
 from cme.tasks import run_job as run_job_task
@@ -33,29 +37,33 @@ CHRISTMAS_EVE = date(2026, 12, 24)  # Thursday
 BOXING_DAY_SUBSTITUTE = date(2026, 12, 28)  # Monday, a bank holiday
 NEXT_WORKING_DAY = date(2026, 12, 29)  # Tuesday
 
+# on_commit(func, *args, **kwargs) calls func and runs the on-commit callbacks it queued.
+OnCommit = Callable[..., Any]
+
 
 def at(day: date, hour: int = 7) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
 
 
-def open_case(*, due: date, officer=None, **kwargs) -> Case:
-    return CaseFactory(
+def open_case(*, due: date, officer: User | None = None, **kwargs: Any) -> Case:
+    case: Case = CaseFactory.create(
         due_date=due, received_on=due - timedelta(days=14), allocated_to=officer, **kwargs
     )
+    return case
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
+def on_commit(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> OnCommit:
     """Run on-commit callbacks (the notification emails) inside the test transaction."""
 
-    def run(func, *args, **kwargs):
+    def run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
             return func(*args, **kwargs)
 
     return run
 
 
-def test_the_calendar_is_what_these_tests_assume():
+def test_the_calendar_is_what_these_tests_assume() -> None:
     assert CHRISTMAS_EVE.weekday() == 3 and is_working_day(CHRISTMAS_EVE)
     assert not is_working_day(BOXING_DAY_SUBSTITUTE)
     assert is_working_day(NEXT_WORKING_DAY)
@@ -65,8 +73,8 @@ def test_the_calendar_is_what_these_tests_assume():
 
 
 def test_a_case_due_on_christmas_eve_is_flagged_on_the_next_working_day(
-    officer, manager, on_commit
-):
+    officer: User, manager: User, on_commit: OnCommit
+) -> None:
     case = open_case(due=CHRISTMAS_EVE, officer=officer)
 
     with time_machine.travel(at(CHRISTMAS_EVE), tick=False):
@@ -94,7 +102,9 @@ def test_a_case_due_on_christmas_eve_is_flagged_on_the_next_working_day(
     assert "/register/?overdue=on" in by_person[manager.email]
 
 
-def test_a_case_due_on_friday_is_not_flagged_at_the_weekend_but_on_monday(officer, on_commit):
+def test_a_case_due_on_friday_is_not_flagged_at_the_weekend_but_on_monday(
+    officer: User, on_commit: OnCommit
+) -> None:
     friday, saturday, monday = date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 30)
     case = open_case(due=friday, officer=officer)
     with time_machine.travel(at(saturday), tick=False):
@@ -105,7 +115,9 @@ def test_a_case_due_on_friday_is_not_flagged_at_the_weekend_but_on_monday(office
     assert case.overdue_flagged_at == at(monday)
 
 
-def test_an_explicit_day_runs_the_task_even_on_a_bank_holiday(officer, on_commit):
+def test_an_explicit_day_runs_the_task_even_on_a_bank_holiday(
+    officer: User, on_commit: OnCommit
+) -> None:
     open_case(due=CHRISTMAS_EVE, officer=officer)
     with time_machine.travel(at(BOXING_DAY_SUBSTITUTE), tick=False):
         outcome = on_commit(
@@ -114,7 +126,9 @@ def test_an_explicit_day_runs_the_task_even_on_a_bank_holiday(officer, on_commit
     assert outcome == "overdue_enquiries: flagged 1, notified 1"
 
 
-def test_only_open_cases_with_the_investigation_outstanding_are_flagged(officer, on_commit):
+def test_only_open_cases_with_the_investigation_outstanding_are_flagged(
+    officer: User, on_commit: OnCommit
+) -> None:
     overdue = open_case(due=CHRISTMAS_EVE, officer=officer)
     open_case(due=CHRISTMAS_EVE, investigation_completed_at=at(CHRISTMAS_EVE))
     open_case(
@@ -129,9 +143,11 @@ def test_only_open_cases_with_the_investigation_outstanding_are_flagged(officer,
     assert result.flagged == [overdue.reference]
 
 
-def test_an_unallocated_overdue_case_notifies_the_managers(manager, on_commit):
-    other_manager = UserFactory(role=Role.MANAGER)
-    UserFactory(role=Role.MANAGER, is_active=False)
+def test_an_unallocated_overdue_case_notifies_the_managers(
+    manager: User, on_commit: OnCommit
+) -> None:
+    other_manager = UserFactory.create(role=Role.MANAGER)
+    UserFactory.create(role=Role.MANAGER, is_active=False)
     case = open_case(due=CHRISTMAS_EVE)
     with time_machine.travel(at(NEXT_WORKING_DAY), tick=False):
         result = on_commit(run_job, "overdue_enquiries", today=NEXT_WORKING_DAY)
@@ -143,7 +159,9 @@ def test_an_unallocated_overdue_case_notifies_the_managers(manager, on_commit):
         assert case.reference in note.body
 
 
-def test_running_twice_flags_once_and_notifies_each_person_once(officer, manager, on_commit):
+def test_running_twice_flags_once_and_notifies_each_person_once(
+    officer: User, manager: User, on_commit: OnCommit
+) -> None:
     case = open_case(due=CHRISTMAS_EVE, officer=officer)
     with time_machine.travel(at(NEXT_WORKING_DAY), tick=False):
         first = on_commit(run_job, "overdue_enquiries", today=NEXT_WORKING_DAY)
@@ -161,7 +179,7 @@ def test_running_twice_flags_once_and_notifies_each_person_once(officer, manager
     assert len(mail.outbox) == 2
 
 
-def test_a_dry_run_prints_the_references_and_changes_nothing(officer):
+def test_a_dry_run_prints_the_references_and_changes_nothing(officer: User) -> None:
     case = open_case(due=CHRISTMAS_EVE, officer=officer)
     out = StringIO()
     with time_machine.travel(at(NEXT_WORKING_DAY), tick=False):
@@ -173,17 +191,17 @@ def test_a_dry_run_prints_the_references_and_changes_nothing(officer):
     assert mail.outbox == []
 
 
-def test_run_check_lists_the_casework_jobs(db):
+def test_run_check_lists_the_casework_jobs(db: None) -> None:
     out = StringIO()
     call_command("run_check", stdout=out)
     for name in ("overdue_enquiries", "end_of_compulsory_age", "daily_digest"):
         assert name in out.getvalue()
 
 
-def _run_at_once(name: str, today: date, runs: int = 2) -> list:
+def _run_at_once(name: str, today: date, runs: int = 2) -> list[Any]:
     """Start ``runs`` runs of a job together, each in its own thread and connection."""
     barrier = threading.Barrier(runs)
-    results: list = []
+    results: list[Any] = []
     errors: list[BaseException] = []
 
     def one() -> None:
@@ -205,17 +223,21 @@ def _run_at_once(name: str, today: date, runs: int = 2) -> list:
 
 
 @pytest.mark.parametrize("name", ["overdue_enquiries", "end_of_compulsory_age"])
-def test_two_runs_at_once_flag_each_case_once_and_notify_once(transactional_db, name):
+def test_two_runs_at_once_flag_each_case_once_and_notify_once(
+    transactional_db: None, name: str
+) -> None:
     """On PostgreSQL the runs overlap in two connections (the second UPDATE waits for the
     first's row locks, then re-checks the flag). SQLite has one writer at a time, so there
     the runs are sequential: the same assertions, without the overlap."""
     today = NEXT_WORKING_DAY
-    officer = UserFactory(role=Role.OFFICER)
-    manager = UserFactory(role=Role.MANAGER)
+    officer = UserFactory.create(role=Role.OFFICER)
+    manager = UserFactory.create(role=Role.MANAGER)
     # Left school in June 2025; twelve children, as a child has one open case.
     cases = [
         open_case(
-            due=CHRISTMAS_EVE, officer=officer, child=ChildFactory(date_of_birth=date(2009, 5, 1))
+            due=CHRISTMAS_EVE,
+            officer=officer,
+            child=ChildFactory.create(date_of_birth=date(2009, 5, 1)),
         )
         for _ in range(12)
     ]
@@ -236,7 +258,7 @@ def test_two_runs_at_once_flag_each_case_once_and_notify_once(transactional_db, 
         assert len([m for m in mail.outbox if m.to == [user.email]]) == 1
 
 
-def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer, manager):
+def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer: User, manager: User) -> None:
     """The outbox (docs/decisions/005-job-outbox.md): the sweep writes the notifications and
     sends nothing; deliver_pending emails each one once, however often it runs."""
     case = open_case(due=CHRISTMAS_EVE, officer=officer)
@@ -253,12 +275,14 @@ def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer, manager):
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_a_broker_outage_does_not_break_the_sweep(officer, on_commit, monkeypatch):
+def test_a_broker_outage_does_not_break_the_sweep(
+    officer: User, on_commit: OnCommit, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kombu.exceptions import OperationalError as BrokerDown
 
     from cme.tasks import deliver_notifications
 
-    def down(*args, **kwargs):
+    def down(*args: Any, **kwargs: Any) -> NoReturn:
         raise BrokerDown("no broker")
 
     monkeypatch.setattr(deliver_notifications, "apply_async", down)
@@ -269,10 +293,10 @@ def test_a_broker_outage_does_not_break_the_sweep(officer, on_commit, monkeypatc
     assert [m.to for m in mail.outbox] == [[officer.email]]
 
 
-def test_two_deliveries_at_once_email_each_notification_once(transactional_db):
+def test_two_deliveries_at_once_email_each_notification_once(transactional_db: None) -> None:
     # A sweep now writes one notification per person (docs/decisions/005-job-outbox.md), so
     # fill the outbox with 30 others (committed: their callback may have emailed them).
-    officer = UserFactory(role=Role.OFFICER)
+    officer = UserFactory.create(role=Role.OFFICER)
     for n in range(30):
         notify([officer], key=f"test:{n}", title=f"Test {n}")
     Notification.objects.update(emailed_at=None)
@@ -301,8 +325,11 @@ def test_two_deliveries_at_once_email_each_notification_once(transactional_db):
 
 @pytest.mark.parametrize("rows", [2, 30])
 def test_the_notifications_page_runs_a_constant_number_of_queries(
-    officer, officer_client, rows, django_assert_max_num_queries
-):
+    officer: User,
+    officer_client: Client,
+    rows: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     Notification.objects.bulk_create(
         Notification(
             user=officer,
@@ -324,7 +351,7 @@ def test_the_notifications_page_runs_a_constant_number_of_queries(
 # ---------------------------------------------------------------- end of compulsory school age
 
 
-def test_the_dob_cutoff_agrees_with_compulsory_school_age_on_every_day_for_years():
+def test_the_dob_cutoff_agrees_with_compulsory_school_age_on_every_day_for_years() -> None:
     """End of compulsory school age only grows with the date of birth, so "ended by today"
     is "born on or before the cutoff" exactly when the cutoff's end is <= today and the
     next day's birth's end is after today."""
@@ -356,19 +383,25 @@ def test_the_dob_cutoff_agrees_with_compulsory_school_age_on_every_day_for_years
         (date(2012, 2, 29), date(2028, 6, 30), True),
     ],
 )
-def test_the_cutoff_at_the_june_leaving_date_and_term_boundaries(dob, today, past):
+def test_the_cutoff_at_the_june_leaving_date_and_term_boundaries(
+    dob: date, today: date, past: bool
+) -> None:
     assert (dob <= latest_dob_past_csa(today)) is past
     assert (compulsory_school_age(dob)[1] <= today) is past
 
 
 def test_a_child_past_compulsory_school_age_is_flagged_once_for_closure(
-    officer, manager, on_commit
-):
+    officer: User, manager: User, on_commit: OnCommit
+) -> None:
     leaver = open_case(
-        due=date(2027, 7, 30), officer=officer, child=ChildFactory(date_of_birth=date(2011, 8, 31))
+        due=date(2027, 7, 30),
+        officer=officer,
+        child=ChildFactory.create(date_of_birth=date(2011, 8, 31)),
     )
-    younger = open_case(due=date(2027, 7, 30), child=ChildFactory(date_of_birth=date(2011, 9, 1)))
-    open_case(due=date(2027, 7, 30), child=ChildFactory(date_of_birth=None))
+    younger = open_case(
+        due=date(2027, 7, 30), child=ChildFactory.create(date_of_birth=date(2011, 9, 1))
+    )
+    open_case(due=date(2027, 7, 30), child=ChildFactory.create(date_of_birth=None))
     thursday, friday = date(2027, 6, 24), date(2027, 6, 25)
 
     with time_machine.travel(at(thursday), tick=False):
@@ -391,8 +424,8 @@ def test_a_child_past_compulsory_school_age_is_flagged_once_for_closure(
     assert len(mail.outbox) == 2
 
 
-def test_the_compulsory_age_dry_run_prints_the_references(officer):
-    case = open_case(due=CHRISTMAS_EVE, child=ChildFactory(date_of_birth=date(2010, 1, 1)))
+def test_the_compulsory_age_dry_run_prints_the_references(officer: User) -> None:
+    case = open_case(due=CHRISTMAS_EVE, child=ChildFactory.create(date_of_birth=date(2010, 1, 1)))
     out = StringIO()
     call_command(
         "run_check", "end_of_compulsory_age", "--dry-run", "--today", "2026-12-29", stdout=out
@@ -406,9 +439,9 @@ def test_the_compulsory_age_dry_run_prints_the_references(officer):
 
 
 @pytest.fixture
-def digest_cases(officer):
+def digest_cases(officer: User) -> dict[str, Any]:
     """Olive's cases on Tuesday 29 December 2026, and one of someone else's."""
-    other = UserFactory(role=Role.OFFICER, email="otto@la.gov.uk")
+    other = UserFactory.create(role=Role.OFFICER, email="otto@la.gov.uk")
     return {
         "overdue": open_case(due=CHRISTMAS_EVE, officer=officer),
         "today": open_case(due=NEXT_WORKING_DAY, officer=officer),
@@ -424,9 +457,9 @@ def digest_cases(officer):
 
 
 def test_the_digest_tells_each_officer_their_due_and_overdue_cases(
-    officer, manager, digest_cases, on_commit
-):
-    UserFactory(role=Role.OFFICER, email="idle@la.gov.uk")  # no cases, no digest
+    officer: User, manager: User, digest_cases: dict[str, Any], on_commit: OnCommit
+) -> None:
+    UserFactory.create(role=Role.OFFICER, email="idle@la.gov.uk")  # no cases, no digest
     with time_machine.travel(at(NEXT_WORKING_DAY, hour=8), tick=False):
         result = on_commit(run_job, "daily_digest", today=NEXT_WORKING_DAY)
 
@@ -450,7 +483,9 @@ def test_the_digest_tells_each_officer_their_due_and_overdue_cases(
     assert "/my-cases/" in mine.body
 
 
-def test_the_managers_digest_has_the_teams_counts(officer, manager, digest_cases, on_commit):
+def test_the_managers_digest_has_the_teams_counts(
+    officer: User, manager: User, digest_cases: dict[str, Any], on_commit: OnCommit
+) -> None:
     with time_machine.travel(at(NEXT_WORKING_DAY, hour=8), tick=False):
         on_commit(run_job, "daily_digest", today=NEXT_WORKING_DAY)
     body = next(m.body for m in mail.outbox if m.to == [manager.email])
@@ -463,7 +498,9 @@ def test_the_managers_digest_has_the_teams_counts(officer, manager, digest_cases
     assert "/team/" in body
 
 
-def test_the_digest_carries_no_names(officer, manager, digest_cases, on_commit):
+def test_the_digest_carries_no_names(
+    officer: User, manager: User, digest_cases: dict[str, Any], on_commit: OnCommit
+) -> None:
     with time_machine.travel(at(NEXT_WORKING_DAY, hour=8), tick=False):
         on_commit(run_job, "daily_digest", today=NEXT_WORKING_DAY)
     names = [c.child.first_name for c in Case.objects.select_related("child")]
@@ -475,7 +512,9 @@ def test_the_digest_carries_no_names(officer, manager, digest_cases, on_commit):
             assert name not in message.body
 
 
-def test_the_digest_goes_once_a_day(officer, manager, digest_cases, on_commit):
+def test_the_digest_goes_once_a_day(
+    officer: User, manager: User, digest_cases: dict[str, Any], on_commit: OnCommit
+) -> None:
     with time_machine.travel(at(NEXT_WORKING_DAY, hour=8), tick=False):
         first = on_commit(run_job, "daily_digest", today=NEXT_WORKING_DAY)
     with time_machine.travel(at(NEXT_WORKING_DAY, hour=9), tick=False):
@@ -488,14 +527,16 @@ def test_the_digest_goes_once_a_day(officer, manager, digest_cases, on_commit):
     assert len(mail.outbox) == 6
 
 
-def test_no_digest_on_a_bank_holiday(officer, digest_cases, on_commit):
+def test_no_digest_on_a_bank_holiday(
+    officer: User, digest_cases: dict[str, Any], on_commit: OnCommit
+) -> None:
     with time_machine.travel(at(BOXING_DAY_SUBSTITUTE, hour=8), tick=False):
         assert "skipped" in on_commit(run_job_task.delay, "daily_digest").get()
     assert mail.outbox == []
     assert not Notification.objects.exists()
 
 
-def test_a_digest_dry_run_sends_nothing(officer, digest_cases):
+def test_a_digest_dry_run_sends_nothing(officer: User, digest_cases: dict[str, Any]) -> None:
     out = StringIO()
     call_command("run_check", "daily_digest", "--dry-run", "--today", "2026-12-29", stdout=out)
     assert digest_cases["overdue"].reference in out.getvalue()
@@ -503,7 +544,9 @@ def test_a_digest_dry_run_sends_nothing(officer, digest_cases):
     assert not Notification.objects.exists()
 
 
-def test_a_manager_who_holds_cases_gets_both_sections_in_one_digest(manager, on_commit):
+def test_a_manager_who_holds_cases_gets_both_sections_in_one_digest(
+    manager: User, on_commit: OnCommit
+) -> None:
     held = open_case(due=CHRISTMAS_EVE, officer=manager)
     with time_machine.travel(at(NEXT_WORKING_DAY, hour=8), tick=False):
         assert on_commit(run_job, "daily_digest", today=NEXT_WORKING_DAY).notified == 1

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from casework.matching import (
     FIRST_NAME_SAME_CHILD,
@@ -12,6 +14,7 @@ from casework.matching import (
     normalise_name,
     possible_matches,
 )
+from casework.models import Child
 from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,23 +22,25 @@ pytestmark = pytest.mark.django_db
 DOB = date(2014, 2, 3)
 
 
-def make_child(**kwargs):
-    return child_keys_save(ChildFactory(**kwargs))
+def make_child(**kwargs: Any) -> Child:
+    return child_keys_save(ChildFactory.create(**kwargs))
 
 
-def test_names_are_normalised_without_case_accents_or_punctuation():
+def test_names_are_normalised_without_case_accents_or_punctuation() -> None:
     assert normalise_name("  Zoë   O'Brien-Smith. ") == "zoe obriensmith"
     assert normalise_name("ÉLODIE") == "elodie"
     assert normalise_name("") == ""
 
 
-def test_name_keys_give_the_same_phonetic_key_for_smith_and_smyth():
+def test_name_keys_give_the_same_phonetic_key_for_smith_and_smyth() -> None:
     assert name_keys("John", "Smith") == ("john", "smith", "SM0")
     assert name_keys("Jon", "Smyth")[2] == "SM0"
 
 
-def test_child_keys_save_fills_and_saves_the_keys():
-    child = ChildFactory(first_name="Zoë", last_name="Brontë", first_name_key="", last_name_key="")
+def test_child_keys_save_fills_and_saves_the_keys() -> None:
+    child = ChildFactory.create(
+        first_name="Zoë", last_name="Brontë", first_name_key="", last_name_key=""
+    )
     child_keys_save(child)
     child.refresh_from_db()
     assert (child.first_name_key, child.last_name_key, child.last_name_phonetic) == (
@@ -45,9 +50,9 @@ def test_child_keys_save_fills_and_saves_the_keys():
     )
 
 
-def test_finds_a_true_match_with_a_misspelt_surname_and_the_same_date_of_birth():
+def test_finds_a_true_match_with_a_misspelt_surname_and_the_same_date_of_birth() -> None:
     child = make_child(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="DE1 1AA")
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="John", last_name="Smyth", date_of_birth=DOB, postcode="NG7 2RD"
     )
 
@@ -60,16 +65,16 @@ def test_finds_a_true_match_with_a_misspelt_surname_and_the_same_date_of_birth()
     assert "Same first name" in match.reasons
 
 
-def test_a_similar_first_name_is_reported_with_its_similarity():
+def test_a_similar_first_name_is_reported_with_its_similarity() -> None:
     make_child(first_name="John", last_name="Smith", date_of_birth=DOB)
-    referral = ReferralFactory(first_name="Jon", last_name="Smith", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="Jon", last_name="Smith", date_of_birth=DOB)
 
     [match] = possible_matches(referral)
 
     assert any(r.startswith("First name similar (Jon / John, ") for r in match.reasons)
 
 
-def test_finds_a_child_by_upn_whatever_else_differs():
+def test_finds_a_child_by_upn_whatever_else_differs() -> None:
     child = make_child(
         first_name="Aisha",
         last_name="Khan",
@@ -78,7 +83,7 @@ def test_finds_a_child_by_upn_whatever_else_differs():
         upn="A123456789012",
     )
     # Lower case: matching normalises the UPN (the column holds 13 characters, so no spaces).
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="Ayesha",
         last_name="Begum",
         date_of_birth=DOB,
@@ -93,7 +98,7 @@ def test_finds_a_child_by_upn_whatever_else_differs():
     assert match.reasons[0] == "Same UPN"
 
 
-def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address():
+def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address() -> None:
     sibling = make_child(
         first_name="Amelia",
         last_name="Smith",
@@ -108,7 +113,7 @@ def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address():
         address_line_1="1 High Street",
         postcode="EX2 3CC",
     )
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="Oliver",
         last_name="Smith",
         date_of_birth=DOB,
@@ -122,26 +127,26 @@ def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address():
     assert sibling not in matched
 
 
-def test_a_same_upn_sibling_rule_does_not_hide_a_upn_match():
+def test_a_same_upn_sibling_rule_does_not_hide_a_upn_match() -> None:
     # A different DOB and first name on a record with the same UPN is a data error on one
     # record, not a sibling: a UPN identifies one pupil.
     child = make_child(
         first_name="Amelia", last_name="Smith", date_of_birth=date(2011, 6, 1), upn="B123456789012"
     )
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="Oliver", last_name="Smith", date_of_birth=DOB, upn="B123456789012"
     )
 
     assert [m.child for m in possible_matches(referral)] == [child]
 
 
-def test_sibling_rule_threshold_is_documented_at_85():
+def test_sibling_rule_threshold_is_documented_at_85() -> None:
     assert FIRST_NAME_SAME_CHILD == 85
 
 
-def test_handles_accents_in_names():
+def test_handles_accents_in_names() -> None:
     child = make_child(first_name="Zoë", last_name="Brontë", date_of_birth=DOB)
-    referral = ReferralFactory(first_name="Zoe", last_name="Bronte", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="Zoe", last_name="Bronte", date_of_birth=DOB)
 
     [match] = possible_matches(referral)
 
@@ -150,9 +155,9 @@ def test_handles_accents_in_names():
     assert "Same surname" in match.reasons
 
 
-def test_the_same_date_of_birth_and_postcode_find_a_child_whose_surname_changed():
+def test_the_same_date_of_birth_and_postcode_find_a_child_whose_surname_changed() -> None:
     child = make_child(first_name="Maya", last_name="Jones", date_of_birth=DOB, postcode="EX2 3CC")
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="Maya", last_name="Okafor", date_of_birth=DOB, postcode="ex2 3cc"
     )
 
@@ -162,30 +167,30 @@ def test_the_same_date_of_birth_and_postcode_find_a_child_whose_surname_changed(
     assert "Same postcode" in match.reasons
 
 
-def test_merged_children_are_not_proposed():
+def test_merged_children_are_not_proposed() -> None:
     kept = make_child(first_name="John", last_name="Smith", date_of_birth=DOB)
     make_child(first_name="John", last_name="Smith", date_of_birth=DOB, merged_into=kept)
-    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="John", last_name="Smith", date_of_birth=DOB)
 
     assert [m.child for m in possible_matches(referral)] == [kept]
 
 
-def test_unrelated_children_are_not_proposed():
+def test_unrelated_children_are_not_proposed() -> None:
     make_child(
         first_name="Priya", last_name="Patel", date_of_birth=date(2010, 1, 1), postcode="B1 1AA"
     )
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC"
     )
 
     assert possible_matches(referral) == []
 
 
-def test_matches_are_best_first_and_limited():
+def test_matches_are_best_first_and_limited() -> None:
     best = make_child(first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC")
     for _ in range(6):
         make_child(first_name="Jon", last_name="Smyth", date_of_birth=DOB, postcode="DE1 1AA")
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         first_name="John", last_name="Smith", date_of_birth=DOB, postcode="EX2 3CC"
     )
 
@@ -196,10 +201,12 @@ def test_matches_are_best_first_and_limited():
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
 
-def test_matching_runs_two_queries_however_many_candidates(django_assert_num_queries):
+def test_matching_runs_two_queries_however_many_candidates(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     for _ in range(20):
         make_child(first_name="John", last_name="Smith", date_of_birth=DOB)
-    referral = ReferralFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="John", last_name="Smith", date_of_birth=DOB)
 
     with django_assert_num_queries(2):  # the candidates, and their open cases
         matches = possible_matches(referral)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,17 +15,19 @@ from casework.services.allocation import (
     case_allocate,
     case_pick_up,
 )
-from cme.models import Notification, Role
+from cme.models import Notification, Role, User
 from tests.conftest import client_for
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_case_page_offers_pick_up_only_for_an_open_unallocated_case(officer, officer_client):
-    free = CaseFactory(allocated_to=None)
-    taken = CaseFactory(allocated_to=UserFactory(role=Role.OFFICER))
-    closed = CaseFactory(
+def test_the_case_page_offers_pick_up_only_for_an_open_unallocated_case(
+    officer: User, officer_client: Client
+) -> None:
+    free = CaseFactory.create(allocated_to=None)
+    taken = CaseFactory.create(allocated_to=UserFactory.create(role=Role.OFFICER))
+    closed = CaseFactory.create(
         allocated_to=None, status=CaseStatus.CLOSED, outcome="died", closed_at=timezone.now()
     )
     url = reverse("cases:pick_up", args=[free.reference])
@@ -36,8 +39,10 @@ def test_the_case_page_offers_pick_up_only_for_an_open_unallocated_case(officer,
         assert reverse("cases:pick_up", args=[case.reference]) not in page
 
 
-def test_an_officer_picks_up_a_case_recorded_in_chronology_and_history(officer, officer_client):
-    case = CaseFactory(allocated_to=None)
+def test_an_officer_picks_up_a_case_recorded_in_chronology_and_history(
+    officer: User, officer_client: Client
+) -> None:
+    case = CaseFactory.create(allocated_to=None)
     response = officer_client.post(
         reverse("cases:pick_up", args=[case.reference]), {"version": str(case.version)}
     )
@@ -53,9 +58,11 @@ def test_an_officer_picks_up_a_case_recorded_in_chronology_and_history(officer, 
     assert case.reference in note.title
 
 
-def test_a_case_already_allocated_cannot_be_picked_up(officer, officer_client):
-    other = UserFactory(role=Role.OFFICER)
-    case = CaseFactory(allocated_to=other)
+def test_a_case_already_allocated_cannot_be_picked_up(
+    officer: User, officer_client: Client
+) -> None:
+    other = UserFactory.create(role=Role.OFFICER)
+    case = CaseFactory.create(allocated_to=other)
     with pytest.raises(AllocationError, match=ERROR_ALREADY_ALLOCATED):
         case_pick_up(case=case, by=officer)
     response = officer_client.post(
@@ -66,8 +73,8 @@ def test_a_case_already_allocated_cannot_be_picked_up(officer, officer_client):
     assert Case.objects.get(pk=case.pk).allocated_to == other
 
 
-def test_school_staff_cannot_pick_up(staff_a):
-    case = CaseFactory(allocated_to=None)
+def test_school_staff_cannot_pick_up(staff_a: User) -> None:
+    case = CaseFactory.create(allocated_to=None)
     response = client_for(staff_a).post(
         reverse("cases:pick_up", args=[case.reference]), {"version": str(case.version)}
     )
@@ -75,8 +82,10 @@ def test_school_staff_cannot_pick_up(staff_a):
     assert Case.objects.get(pk=case.pk).allocated_to is None
 
 
-def test_the_officer_a_manager_allocates_to_is_notified_with_a_link_to_the_case(officer, manager):
-    case = CaseFactory(allocated_to=None)
+def test_the_officer_a_manager_allocates_to_is_notified_with_a_link_to_the_case(
+    officer: User, manager: User
+) -> None:
+    case = CaseFactory.create(allocated_to=None)
     case_allocate(case=case, officer=officer, by=manager)
     (note,) = Notification.objects.filter(user=officer)
     assert note.url == reverse("cases:detail", args=[case.reference])

@@ -8,11 +8,11 @@ import io
 from datetime import date
 
 import pytest
-import time_machine
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from casework.models import Child, EventKind
+from casework.models import Case, Child, EventKind
 from casework.services.restriction import (
     ERROR_NOT_A_MANAGER,
     ERROR_REASON_REQUIRED,
@@ -20,23 +20,19 @@ from casework.services.restriction import (
     child_set_restricted,
 )
 from cme.audit import WITHHELD
-from cme.models import AccessAction, AccessLog
+from cme.models import AccessAction, AccessLog, User
+from tests.conftest import NOW
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
+pytestmark = pytest.mark.usefixtures("frozen")
+
 ADDRESS = "12 Hidden Lane"
 POSTCODE = "RF1 1GE"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
-def case(officer):
-    child = ChildFactory(
+def case(officer: User) -> Case:
+    child = ChildFactory.create(
         first_name="Maya",
         last_name="Patel",
         address_line_1=ADDRESS,
@@ -44,21 +40,24 @@ def case(officer):
         restricted=True,
     )
     # Due today, so that it is listed on My cases too.
-    return CaseFactory(
+    case: Case = CaseFactory.create(
         child=child,
         allocated_to=officer,
         due_date=date(2026, 11, 23),
         referral__address_line_1=ADDRESS,
         referral__postcode=POSTCODE,
     )
+    return case
 
 
-def open_url(child_id, next_url):
+def open_url(child_id: int, next_url: str) -> str:
     return reverse("cases:open_restricted", args=[child_id]) + f"?next={next_url}"
 
 
 @pytest.mark.parametrize("page", ["case", "child", "chronology", "referral"])
-def test_an_officer_is_asked_for_a_reason_before_the_record_opens(officer_client, case, page):
+def test_an_officer_is_asked_for_a_reason_before_the_record_opens(
+    officer_client: Client, case: Case, page: str
+) -> None:
     url = {
         "case": reverse("cases:detail", args=[case.reference]),
         "child": reverse("cases:child", args=[case.child_id]),
@@ -77,8 +76,8 @@ def test_an_officer_is_asked_for_a_reason_before_the_record_opens(officer_client
 
 
 def test_after_a_reason_the_officer_sees_the_record_and_the_log_keeps_the_reason(
-    officer, officer_client, case
-):
+    officer: User, officer_client: Client, case: Case
+) -> None:
     child_url = reverse("cases:child", args=[case.child_id])
     response = officer_client.post(
         reverse("cases:open_restricted", args=[case.child_id]),
@@ -99,7 +98,7 @@ def test_after_a_reason_the_officer_sees_the_record_and_the_log_keeps_the_reason
     )
 
 
-def test_a_reason_is_required(officer_client, case):
+def test_a_reason_is_required(officer_client: Client, case: Case) -> None:
     response = officer_client.post(
         reverse("cases:open_restricted", args=[case.child_id]), {"reason": "  "}
     )
@@ -108,13 +107,15 @@ def test_a_reason_is_required(officer_client, case):
     assert not AccessLog.objects.exists()
 
 
-def test_the_grant_is_for_that_child_only(officer_client, case, officer):
-    other = CaseFactory(child=ChildFactory(restricted=True), allocated_to=officer)
+def test_the_grant_is_for_that_child_only(
+    officer_client: Client, case: Case, officer: User
+) -> None:
+    other = CaseFactory.create(child=ChildFactory.create(restricted=True), allocated_to=officer)
     officer_client.post(reverse("cases:open_restricted", args=[case.child_id]), {"reason": "Visit"})
     assert officer_client.get(reverse("cases:child", args=[other.child_id])).status_code == 302
 
 
-def test_the_grant_ends_with_the_session(officer, case):
+def test_the_grant_ends_with_the_session(officer: User, case: Case) -> None:
     from tests.conftest import client_for
 
     first = client_for(officer)
@@ -123,7 +124,7 @@ def test_the_grant_ends_with_the_session(officer, case):
     assert client_for(officer).get(reverse("cases:child", args=[case.child_id])).status_code == 302
 
 
-def test_next_must_stay_on_this_site(officer_client, case):
+def test_next_must_stay_on_this_site(officer_client: Client, case: Case) -> None:
     response = officer_client.post(
         reverse("cases:open_restricted", args=[case.child_id]),
         {"reason": "Visit", "next": "https://evil.example/"},
@@ -131,7 +132,9 @@ def test_next_must_stay_on_this_site(officer_client, case):
     assert response["Location"] == reverse("cases:child", args=[case.child_id])
 
 
-def test_the_register_and_my_cases_never_show_the_address(officer_client, case):
+def test_the_register_and_my_cases_never_show_the_address(
+    officer_client: Client, case: Case
+) -> None:
     for url in (reverse("cases:register"), reverse("cases:my_cases")):
         html = officer_client.get(url).content.decode()
         assert "Patel" in html  # the child is listed...
@@ -139,9 +142,9 @@ def test_the_register_and_my_cases_never_show_the_address(officer_client, case):
         assert POSTCODE not in html
 
 
-def test_the_exports_never_carry_the_address(officer_client, case):
+def test_the_exports_never_carry_the_address(officer_client: Client, case: Case) -> None:
     response = officer_client.get(reverse("cases:register_csv"))
-    text = b"".join(response.streaming_content).decode()
+    text = response.getvalue().decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert any("Patel" in row for row in rows)
     assert ADDRESS not in text and POSTCODE not in text
@@ -151,8 +154,10 @@ def test_the_exports_never_carry_the_address(officer_client, case):
     assert ADDRESS not in cells and POSTCODE not in cells
 
 
-def test_triage_matches_withhold_a_restricted_childs_address(officer_client, case):
-    referral = ReferralFactory(
+def test_triage_matches_withhold_a_restricted_childs_address(
+    officer_client: Client, case: Case
+) -> None:
+    referral = ReferralFactory.create(
         first_name="Maya",
         last_name="Patel",
         postcode=POSTCODE,
@@ -164,8 +169,8 @@ def test_triage_matches_withhold_a_restricted_childs_address(officer_client, cas
     assert html.count(POSTCODE) == 1
 
 
-def test_a_manager_restricts_and_lifts_with_a_reason(manager, manager_client):
-    child = ChildFactory()
+def test_a_manager_restricts_and_lifts_with_a_reason(manager: User, manager_client: Client) -> None:
+    child = ChildFactory.create()
     url = reverse("cases:restrict", args=[child.pk])
     assert manager_client.post(url, {"reason": ""}).status_code == 200
     assert manager_client.post(url, {"reason": "Family moved into a refuge"}).status_code == 302
@@ -182,24 +187,24 @@ def test_a_manager_restricts_and_lifts_with_a_reason(manager, manager_client):
     assert Child.objects.get(pk=child.pk).restricted
 
 
-def test_officers_cannot_restrict(officer, officer_client):
-    child = ChildFactory()
+def test_officers_cannot_restrict(officer: User, officer_client: Client) -> None:
+    child = ChildFactory.create()
     assert officer_client.get(reverse("cases:restrict", args=[child.pk])).status_code == 403
     with pytest.raises(RestrictionError, match=ERROR_NOT_A_MANAGER):
         child_set_restricted(child=child, restricted=True, reason="Refuge", by=officer)
 
 
-def test_the_service_needs_a_reason(manager):
+def test_the_service_needs_a_reason(manager: User) -> None:
     with pytest.raises(RestrictionError, match=ERROR_REASON_REQUIRED):
-        child_set_restricted(child=ChildFactory(), restricted=True, reason=" ", by=manager)
+        child_set_restricted(child=ChildFactory.create(), restricted=True, reason=" ", by=manager)
 
 
 def test_a_further_referral_about_a_restricted_child_opens_only_with_a_reason(
-    officer, officer_client, case
-):
+    officer: User, officer_client: Client, case: Case
+) -> None:
     from casework.services.triage import referral_mark_duplicate
 
-    further = ReferralFactory(address_line_1=ADDRESS, postcode=POSTCODE)
+    further = ReferralFactory.create(address_line_1=ADDRESS, postcode=POSTCODE)
     referral_mark_duplicate(referral=further, by=officer, case=case)
     assert list(case.further_referrals.all()) == [further]
     url = reverse("triage:detail", args=[further.reference])
@@ -216,16 +221,18 @@ def test_a_further_referral_about_a_restricted_child_opens_only_with_a_reason(
     assert (row.child_id, row.object_id) == (case.child_id, further.pk)
 
 
-def test_duplicates_recorded_before_the_link_existed_are_linked_by_the_migration(case):
+def test_duplicates_recorded_before_the_link_existed_are_linked_by_the_migration(
+    case: Case,
+) -> None:
     import importlib
 
     from django.apps import apps
 
     migration = importlib.import_module("casework.migrations.0008_case_further_referrals")
-    earlier = ReferralFactory(
+    earlier = ReferralFactory.create(
         status="duplicate", decided_at=NOW, decision_notes=f"Duplicate of case {case.reference}"
     )
-    unrelated = ReferralFactory(
+    unrelated = ReferralFactory.create(
         status="duplicate", decided_at=NOW, decision_notes="Duplicate of case CS-NONE"
     )
     migration.link_duplicates(apps, None)

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import models
 from django.db.models import Q
+from pytest_django import Settings
 
 from casework.models import (
     Case,
@@ -30,9 +30,12 @@ from casework.models import (
 from casework.retention import NAME, TEXT, retention_anonymise, retention_cutoff
 from casework.services import cases as svc
 from cme.jobs import run_job
+from cme.models import User
 from cme.statutory import compulsory_school_age
 from referrals.models import Referral, ReferralPerson
 from tests.factories import CaseFactory, ChildFactory
+
+pytestmark = pytest.mark.usefixtures("frozen")
 
 DOB = date(2014, 2, 3)
 CSA_END = date(2030, 6, 28)
@@ -40,14 +43,8 @@ PAST = date(2036, 9, 1)  # more than 6 years after CSA_END
 WITHIN = date(2036, 6, 1)  # less than 6 years after
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel("2026-11-23 10:00:00+00:00", tick=False):
-        yield
-
-
-def _child_with_closed_case(officer, first: str, last: str, *, close: bool = True) -> Case:
-    child = ChildFactory(
+def _child_with_closed_case(officer: User, first: str, last: str, *, close: bool = True) -> Case:
+    child = ChildFactory.create(
         first_name=first,
         last_name=last,
         middle_names="Middle" + last,
@@ -57,7 +54,7 @@ def _child_with_closed_case(officer, first: str, last: str, *, close: bool = Tru
         date_of_birth=DOB,
         child_protection_plan=True,
     )
-    case = CaseFactory(
+    case: Case = CaseFactory.create(
         child=child,
         allocated_to=officer,
         referral__referrer_name=f"Referrer {last}",
@@ -119,14 +116,14 @@ def rows_mentioning(word: str) -> dict[str, int]:
     return found
 
 
-def test_the_rule_is_more_than_n_years_after_compulsory_school_age(settings):
+def test_the_rule_is_more_than_n_years_after_compulsory_school_age(settings: Settings) -> None:
     settings.CME_RETENTION_YEARS = 6
     assert compulsory_school_age(DOB)[1] == CSA_END
     assert retention_cutoff(CSA_END.replace(year=2036)) < DOB  # exactly 6 years: kept
     assert retention_cutoff(CSA_END.replace(year=2036) + timedelta(days=1)) >= DOB
 
 
-def test_a_child_past_the_rule_is_anonymised_everywhere(officer):
+def test_a_child_past_the_rule_is_anonymised_everywhere(officer: User) -> None:
     case = _child_with_closed_case(officer, "Zebedee", "Quixotewick")
     assert rows_mentioning("Quixotewick")  # the data is there, and in the history tables
 
@@ -160,14 +157,14 @@ def test_a_child_past_the_rule_is_anonymised_everywhere(officer):
     assert not Child.history.filter(id=case.child_id).exists()
 
 
-def test_open_cases_and_children_within_the_period_are_untouched(officer):
+def test_open_cases_and_children_within_the_period_are_untouched(officer: User) -> None:
     open_case = _child_with_closed_case(officer, "Opal", "Openshaw", close=False)
     recent = _child_with_closed_case(officer, "Rita", "Recentley")
     recent.child.date_of_birth = date(2016, 5, 5)
     recent.child.save()
     # Two cases, one still open: the child stays.
     mixed = _child_with_closed_case(officer, "Mona", "Mixtondale")
-    CaseFactory(child=mixed.child)
+    CaseFactory.create(child=mixed.child)
     before = {w: rows_mentioning(w) for w in ("Openshaw", "Recentley", "Mixtondale")}
 
     result = run_job("retention_anonymise", today=PAST)
@@ -178,13 +175,13 @@ def test_open_cases_and_children_within_the_period_are_untouched(officer):
     assert open_case.child.first_name == "Opal"
 
 
-def test_the_day_before_the_period_ends_nothing_is_anonymised(officer):
+def test_the_day_before_the_period_ends_nothing_is_anonymised(officer: User) -> None:
     _child_with_closed_case(officer, "Wendy", "Withinford")
     assert run_job("retention_anonymise", today=WITHIN).flagged == []
     assert rows_mentioning("Withinford")
 
 
-def test_the_dry_run_lists_ids_not_names_and_changes_nothing(officer):
+def test_the_dry_run_lists_ids_not_names_and_changes_nothing(officer: User) -> None:
     case = _child_with_closed_case(officer, "Dora", "Dryrunson")
     before = rows_mentioning("Dryrunson")
     out = StringIO()
@@ -198,7 +195,7 @@ def test_the_dry_run_lists_ids_not_names_and_changes_nothing(officer):
     assert Child.objects.get(pk=case.child_id).anonymised_at is None
 
 
-def test_a_second_run_is_a_no_op(officer):
+def test_a_second_run_is_a_no_op(officer: User) -> None:
     case = _child_with_closed_case(officer, "Tess", "Twicefield")
     assert retention_anonymise(today=PAST, dry_run=False).flagged == [str(case.child_id)]
     stamp = Child.objects.get(pk=case.child_id).anonymised_at
@@ -207,7 +204,7 @@ def test_a_second_run_is_a_no_op(officer):
     assert Child.objects.get(pk=case.child_id).anonymised_at == stamp
 
 
-def test_the_period_is_configurable(officer, settings):
+def test_the_period_is_configurable(officer: User, settings: Settings) -> None:
     case = _child_with_closed_case(officer, "Cora", "Configby")
     settings.CME_RETENTION_YEARS = 10
     assert run_job("retention_anonymise", today=PAST).flagged == []
@@ -216,15 +213,17 @@ def test_the_period_is_configurable(officer, settings):
     assert rows_mentioning("Configby") == {}
 
 
-def test_a_duplicate_merged_into_an_anonymised_child_goes_with_it(officer):
+def test_a_duplicate_merged_into_an_anonymised_child_goes_with_it(officer: User) -> None:
     case = _child_with_closed_case(officer, "Kit", "Keptworth")
-    duplicate = ChildFactory(first_name="Kit", last_name="Keptworthe", merged_into=case.child)
+    duplicate = ChildFactory.create(
+        first_name="Kit", last_name="Keptworthe", merged_into=case.child
+    )
     result = run_job("retention_anonymise", today=PAST)
     assert sorted(result.flagged) == sorted([str(case.child_id), str(duplicate.pk)])
     assert rows_mentioning("Keptworth") == {}
 
 
-def test_the_job_is_on_the_beat_schedule(settings):
+def test_the_job_is_on_the_beat_schedule(settings: Settings) -> None:
     from config.settings import CELERY_BEAT_SCHEDULE, CME_JOB_TIMES
 
     assert CME_JOB_TIMES["retention_anonymise"] == "02:30"

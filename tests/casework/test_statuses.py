@@ -5,9 +5,10 @@ and a reopened case's new clock."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,34 +16,29 @@ from casework.models import Case, CaseStatus, Category, EnquiryResult, EnquiryTy
 from casework.selectors import officer_loads
 from casework.services import cases as svc
 from casework.services.triage import referral_reject_not_cme
+from cme.models import User
 from cme.statutory import enquiry_due_date
 from referrals.models import Channel, NotCmeReason, ReferrerType, SystemTrigger
-from schools.models import ReturnStatus, SchoolReturn
+from schools.models import ReturnStatus, School, SchoolReturn
+from tests.conftest import TODAY
 from tests.factories import CaseFactory, LeaverReturnFactory, ReferralFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 # -- (1) a "not CME" decision reaches the school's and the LA's lists ----------------------
 
 
 def test_a_leaver_triaged_not_cme_no_longer_shows_referred(
-    school_a, officer, client_a, officer_client
-):
-    leaver = LeaverReturnFactory(
+    school_a: School, officer: User, client_a: Client, officer_client: Client
+) -> None:
+    leaver = LeaverReturnFactory.create(
         school=school_a,
         status=ReturnStatus.REFERRED,
         status_detail="Referred to CME",
         submitted_at=timezone.now() - timedelta(days=1),
     )
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         source_return=leaver,
         trigger=SystemTrigger.UNKNOWN_DESTINATION,
         channel=Channel.SYSTEM,
@@ -70,19 +66,23 @@ def test_a_leaver_triaged_not_cme_no_longer_shows_referred(
 # -- (2) one definition of overdue -----------------------------------------------------------
 
 
-def test_a_completed_investigation_is_overdue_nowhere(manager_client, officer):
+def test_a_completed_investigation_is_overdue_nowhere(
+    manager_client: Client, officer: User
+) -> None:
     past = {"received_on": TODAY - timedelta(days=20), "due_date": TODAY - timedelta(days=1)}
-    overdue = [CaseFactory(allocated_to=officer, **past) for _ in range(2)]
-    done = CaseFactory(allocated_to=officer, investigation_completed_at=timezone.now(), **past)
+    overdue = [CaseFactory.create(allocated_to=officer, **past) for _ in range(2)]
+    done = CaseFactory.create(
+        allocated_to=officer, investigation_completed_at=timezone.now(), **past
+    )
 
-    load = next(o for o in officer_loads() if o.pk == officer.pk)
+    load: Any = next(o for o in officer_loads() if o.pk == officer.pk)  # annotated counts
     team = next(
         o
         for o in manager_client.get(reverse("cases:team")).context["officers"]
         if o.pk == officer.pk
     )
     register = manager_client.get(
-        reverse("cases:register"), {"officer": officer.pk, "overdue": "on"}
+        reverse("cases:register"), {"officer": str(officer.pk), "overdue": "on"}
     )
     assert load.overdue == team.overdue_count == 2
     assert load.open_cases == team.open_count == 3
@@ -90,14 +90,16 @@ def test_a_completed_investigation_is_overdue_nowhere(manager_client, officer):
     assert done not in register.context["page"].object_list
 
 
-def test_the_allocation_list_says_what_the_team_page_says(manager_client, officer):
-    CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=2))
-    CaseFactory(
+def test_the_allocation_list_says_what_the_team_page_says(
+    manager_client: Client, officer: User
+) -> None:
+    CaseFactory.create(allocated_to=officer, due_date=TODAY + timedelta(days=2))
+    CaseFactory.create(
         allocated_to=officer,
         due_date=TODAY + timedelta(days=2),
         investigation_completed_at=timezone.now(),
     )
-    load = next(o for o in officer_loads() if o.pk == officer.pk)
+    load: Any = next(o for o in officer_loads() if o.pk == officer.pk)  # annotated counts
     team = next(
         o
         for o in manager_client.get(reverse("cases:team")).context["officers"]
@@ -109,16 +111,18 @@ def test_the_allocation_list_says_what_the_team_page_says(manager_client, office
 # -- (3) my cases shows every open case -------------------------------------------------------
 
 
-def test_my_cases_includes_untraceable_and_investigation_complete_cases(officer_client, officer):
-    complete = CaseFactory(allocated_to=officer, investigation_completed_at=timezone.now())
-    untraceable = CaseFactory(
+def test_my_cases_includes_untraceable_and_investigation_complete_cases(
+    officer_client: Client, officer: User
+) -> None:
+    complete = CaseFactory.create(allocated_to=officer, investigation_completed_at=timezone.now())
+    untraceable = CaseFactory.create(
         allocated_to=officer,
         investigation_completed_at=timezone.now(),
         outcome=Outcome.UNTRACEABLE,
         category=Category.MISSING,
         review_date=TODAY + timedelta(days=60),
     )
-    later = CaseFactory(allocated_to=officer, due_date=TODAY + timedelta(days=20))
+    later = CaseFactory.create(allocated_to=officer, due_date=TODAY + timedelta(days=20))
     response = officer_client.get(reverse("cases:my_cases"))
     sections = dict(response.context["sections"])
     assert sections["Investigation complete"] == [complete]
@@ -134,8 +138,8 @@ def test_my_cases_includes_untraceable_and_investigation_complete_cases(officer_
 # -- (4) reopening starts a new clock ---------------------------------------------------------
 
 
-def test_reopening_gives_a_new_clock_and_clears_investigation_complete(officer):
-    case = CaseFactory(
+def test_reopening_gives_a_new_clock_and_clears_investigation_complete(officer: User) -> None:
+    case = CaseFactory.create(
         allocated_to=officer,
         received_on=TODAY - timedelta(days=40),
         due_date=TODAY - timedelta(days=26),

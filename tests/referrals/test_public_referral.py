@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
@@ -14,7 +15,11 @@ from django.urls import reverse
 from cme.access import PUBLIC
 from referrals.forms import NhsNumberField, PublicReferralForm, ReferralForm, nhs_number_valid
 from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus
-from tests.referrals.helpers import INVALID_NHS, NOW, VALID_NHS, public_post, referral_post
+from tests.conftest import NOW
+from tests.referrals.helpers import INVALID_NHS, VALID_NHS, public_post, referral_post
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 START = reverse("referrals:public_start")
 CHECK = reverse("referrals:public_check")
@@ -25,12 +30,12 @@ def _clear_rate_limit_counts() -> None:
     cache.clear()
 
 
-def errors(response) -> dict[str, list[str]]:
+def errors(response: TestResponse) -> dict[str, list[str]]:
     assert response.status_code == 200, response.get("Location")
     return {k: list(v) for k, v in response.context["form"].errors.items()}
 
 
-def send(client: Client, data: dict) -> str:
+def send(client: Client, data: dict[str, Any]) -> str:
     """Fill in the form, check the answers, send: the confirmation page's URL."""
     response = client.post(START, data)
     assert response.status_code == 302, errors(response)
@@ -40,11 +45,12 @@ def send(client: Client, data: dict) -> str:
     return sent["Location"]
 
 
-def test_the_public_door_needs_no_sign_in(db):
+def test_the_public_door_needs_no_sign_in(db: None) -> None:
     from django.urls import resolve
 
     for url in (START, CHECK, reverse("referrals:public_sent", args=["RF-AAAA-BBBB"])):
-        assert resolve(url).func.allowed_roles == PUBLIC
+        # cme.access.public sets allowed_roles on the view function.
+        assert resolve(url).func.allowed_roles == PUBLIC  # type: ignore[attr-defined]
     response = Client().get(START)
     assert response.status_code == 200
     html = response.content.decode()
@@ -53,7 +59,7 @@ def test_the_public_door_needs_no_sign_in(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_member_of_the_public_makes_a_referral_and_gets_a_reference(db):
+def test_a_member_of_the_public_makes_a_referral_and_gets_a_reference(db: None) -> None:
     client = Client()
     response = client.post(START, public_post())
     assert response.status_code == 302, errors(response)
@@ -89,14 +95,14 @@ def test_a_member_of_the_public_makes_a_referral_and_gets_a_reference(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_confirmation_is_shown_only_to_the_session_that_sent_it(db):
+def test_the_confirmation_is_shown_only_to_the_session_that_sent_it(db: None) -> None:
     url = send(Client(), public_post())
     assert Client().get(url).status_code == 404
     assert Client().get(reverse("referrals:public_sent", args=["RF-AAAA-BBBB"])).status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_anonymous_referral_keeps_no_referrer_details(db):
+def test_an_anonymous_referral_keeps_no_referrer_details(db: None) -> None:
     client = Client()
     data = public_post(
         anonymous="yes",
@@ -117,14 +123,14 @@ def test_an_anonymous_referral_keeps_no_referrer_details(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_anonymous_referrer_need_not_give_a_name_or_contact(db):
+def test_an_anonymous_referrer_need_not_give_a_name_or_contact(db: None) -> None:
     data = public_post(anonymous="yes", referrer_name="", referrer_email="", referrer_phone="")
     response = Client().post(START, data)
     assert response.status_code == 302, errors(response)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_named_referrer_must_give_a_name_and_a_way_to_contact_them(db):
+def test_a_named_referrer_must_give_a_name_and_a_way_to_contact_them(db: None) -> None:
     data = public_post(referrer_name="", referrer_email="", referrer_phone="")
     found = errors(Client().post(START, data))
     assert found["referrer_name"] == ["Enter your full name"]
@@ -134,7 +140,7 @@ def test_a_named_referrer_must_give_a_name_and_a_way_to_contact_them(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_honeypot_pretends_success_and_saves_nothing(db):
+def test_the_honeypot_pretends_success_and_saves_nothing(db: None) -> None:
     client = Client()
     url = send(client, public_post(website="http://spam.example"))
     assert Referral.objects.count() == 0
@@ -144,7 +150,7 @@ def test_the_honeypot_pretends_success_and_saves_nothing(db):
     assert "Referral sent" in page.content.decode()
 
 
-def test_the_honeypot_is_hidden_from_people(db):
+def test_the_honeypot_is_hidden_from_people(db: None) -> None:
     html = Client().get(START).content.decode()
     assert 'name="website"' in html
     assert 'class="govuk-visually-hidden"' in html
@@ -153,7 +159,7 @@ def test_the_honeypot_is_hidden_from_people(db):
 
 @time_machine.travel(NOW, tick=False)
 @override_settings(CME_PUBLIC_REFERRAL_RATE="3/h")
-def test_only_referrals_sent_count_and_over_the_limit_the_answers_are_kept(db):
+def test_only_referrals_sent_count_and_over_the_limit_the_answers_are_kept(db: None) -> None:
     client = Client()
     # Continue, and the form shown again with its errors, are not counted.
     for _ in range(5):
@@ -188,7 +194,7 @@ def test_only_referrals_sent_count_and_over_the_limit_the_answers_are_kept(db):
 
 @time_machine.travel(NOW, tick=False)
 @override_settings(CME_PUBLIC_REFERRAL_RATE="1/h", CME_TRUSTED_PROXIES=["10.0.0.0/8"])
-def test_the_limit_is_per_client_address_behind_the_trusted_proxy(db):
+def test_the_limit_is_per_client_address_behind_the_trusted_proxy(db: None) -> None:
     def via_proxy(client_address: str) -> Client:
         return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_address)
 
@@ -207,7 +213,7 @@ def test_the_limit_is_per_client_address_behind_the_trusted_proxy(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_reading_the_form_is_not_rate_limited(db):
+def test_reading_the_form_is_not_rate_limited(db: None) -> None:
     client = Client()
     for _ in range(15):
         assert client.get(START).status_code == 200
@@ -217,13 +223,13 @@ def test_reading_the_form_is_not_rate_limited(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_at_least_one_reason_is_needed(db):
+def test_at_least_one_reason_is_needed(db: None) -> None:
     found = errors(Client().post(START, public_post(reasons=[])))
     assert found["reasons"] == ["Select at least one reason for the referral"]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_child_must_be_identifiable_somehow(db):
+def test_the_child_must_be_identifiable_somehow(db: None) -> None:
     unknown = public_post(
         first_name="", last_name="", address_line_1="", town="", postcode="", last_school_name=""
     )
@@ -244,7 +250,7 @@ def test_the_child_must_be_identifiable_somehow(db):
     ],
 )
 @time_machine.travel(NOW, tick=False)
-def test_a_name_an_address_or_a_last_school_is_enough(db, known):
+def test_a_name_an_address_or_a_last_school_is_enough(db: None, known: dict[str, str]) -> None:
     blank = {
         "first_name": "",
         "last_name": "",
@@ -260,7 +266,7 @@ def test_a_name_an_address_or_a_last_school_is_enough(db, known):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_nhs_number_must_pass_its_check_digit(db):
+def test_an_nhs_number_must_pass_its_check_digit(db: None) -> None:
     found = errors(Client().post(START, public_post(nhs_number=INVALID_NHS)))
     assert found["nhs_number"] == ["The NHS number is not valid: check it and enter it again"]
     found = errors(Client().post(START, public_post(nhs_number="12345")))
@@ -268,7 +274,7 @@ def test_an_nhs_number_must_pass_its_check_digit(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_nhs_number_with_a_non_ascii_digit_is_a_field_error_not_a_crash(db):
+def test_an_nhs_number_with_a_non_ascii_digit_is_a_field_error_not_a_crash(db: None) -> None:
     # "²".isdigit() is True but int("²") raises: the public form must still answer with
     # the ordinary error, not a server error.
     response = Client().post(START, public_post(nhs_number="943476591\u00b2"))
@@ -279,7 +285,7 @@ def test_an_nhs_number_with_a_non_ascii_digit_is_a_field_error_not_a_crash(db):
     assert not Referral.objects.exists()
 
 
-def test_the_nhs_number_field_refuses_non_ascii_digits():
+def test_the_nhs_number_field_refuses_non_ascii_digits() -> None:
     field = NhsNumberField()
     with pytest.raises(ValidationError) as refused:
         field.clean("943476591\u00b2")
@@ -295,7 +301,7 @@ def test_the_nhs_number_field_refuses_non_ascii_digits():
     assert field.clean("943 476 5919") == VALID_NHS
 
 
-def test_nhs_number_check_digit_rule():
+def test_nhs_number_check_digit_rule() -> None:
     assert nhs_number_valid(VALID_NHS)
     assert not nhs_number_valid(INVALID_NHS)
     assert nhs_number_valid("4010232137")
@@ -306,14 +312,14 @@ def test_nhs_number_check_digit_rule():
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_nhs_number_may_be_typed_with_spaces(db):
+def test_the_nhs_number_may_be_typed_with_spaces(db: None) -> None:
     form = PublicReferralForm(public_post(nhs_number="943 476 5919"))
     assert form.is_valid(), form.errors
     assert form.cleaned_data["nhs_number"] == VALID_NHS
 
 
 @time_machine.travel(NOW, tick=False)
-def test_dates_in_the_future_are_refused(db):
+def test_dates_in_the_future_are_refused(db: None) -> None:
     form = ReferralForm(
         referral_post(date_of_birth=date(2027, 1, 1), date_last_attended=date(2026, 12, 1))
     )
@@ -323,13 +329,13 @@ def test_dates_in_the_future_are_refused(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_date_of_birth_is_optional(db):
+def test_the_date_of_birth_is_optional(db: None) -> None:
     response = Client().post(START, public_post(date_of_birth=None))
     assert response.status_code == 302, errors(response)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_change_from_the_check_page_keeps_the_answers(db):
+def test_change_from_the_check_page_keeps_the_answers(db: None) -> None:
     client = Client()
     client.post(START, public_post())
     form = client.get(START).content.decode()
@@ -337,7 +343,7 @@ def test_change_from_the_check_page_keeps_the_answers(db):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_two_sends_of_the_same_check_page_record_one_referral(db):
+def test_two_sends_of_the_same_check_page_record_one_referral(db: None) -> None:
     client = Client()
     client.post(START, public_post())
     token = client.get(CHECK).context["submission_token"]
@@ -348,7 +354,7 @@ def test_two_sends_of_the_same_check_page_record_one_referral(db):
     assert client.get(again["Location"]).status_code == 200
 
 
-def test_bidi_controls_are_stripped_from_the_childs_and_referrers_names(db):
+def test_bidi_controls_are_stripped_from_the_childs_and_referrers_names(db: None) -> None:
     send(
         Client(),
         public_post(

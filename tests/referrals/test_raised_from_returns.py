@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from cme.models import User
@@ -26,15 +27,16 @@ from schools.models import (
 )
 from schools.services import return_submit
 from schools.signals import return_submitted
+from tests.conftest import NOW
 from tests.factories import LeaverReturnFactory, SchoolFactory
-from tests.referrals.helpers import NOW
 
 PARENT = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
 
 
 @pytest.fixture
 def cedar(db: None) -> School:
-    return SchoolFactory(urn=100010, name="Cedar Primary School")
+    school: School = SchoolFactory.create(urn=100010, name="Cedar Primary School")
+    return school
 
 
 def submit(
@@ -62,7 +64,7 @@ def submit(
     return saved
 
 
-UNKNOWN = {
+UNKNOWN: dict[str, Any] = {
     "destination_type": DestinationType.UNKNOWN,
     "destination_school_name": "",
     "destination_la": "",
@@ -81,10 +83,13 @@ def complete_to(cedar: School) -> dict[str, Any]:
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_leaver_with_an_unknown_destination_is_referred_at_once(school_a, staff_a):
+def test_a_leaver_with_an_unknown_destination_is_referred_at_once(
+    school_a: School, staff_a: User
+) -> None:
     leaver = submit(school_a, staff_a, ground=DeletionGround.I, **UNKNOWN)
     referral = Referral.objects.get()
     assert referral.trigger == SystemTrigger.UNKNOWN_DESTINATION
+    assert referral.source_return is not None
     assert referral.source_return.pk == leaver.pk
     assert referral.channel == Channel.SYSTEM
     assert referral.referrer_type == ReferrerType.SYSTEM
@@ -100,7 +105,9 @@ def test_a_leaver_with_an_unknown_destination_is_referred_at_once(school_a, staf
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_return_shows_referred_to_cme(school_a, staff_a, client_a):
+def test_the_return_shows_referred_to_cme(
+    school_a: School, staff_a: User, client_a: Client
+) -> None:
     leaver = submit(school_a, staff_a, **UNKNOWN)
     leaver.refresh_from_db()
     assert leaver.status == ReturnStatus.REFERRED
@@ -113,7 +120,7 @@ def latest_history(school_return: SchoolReturn) -> Any:
 
 
 @time_machine.travel(NOW, tick=False)
-def test_referring_the_return_is_recorded_in_its_history(school_a, staff_a):
+def test_referring_the_return_is_recorded_in_its_history(school_a: School, staff_a: User) -> None:
     leaver = submit(school_a, staff_a, **UNKNOWN)
     latest = latest_history(leaver)
     assert (latest.status, latest.status_detail) == (ReturnStatus.REFERRED, "Referred to CME")
@@ -122,8 +129,10 @@ def test_referring_the_return_is_recorded_in_its_history(school_a, staff_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_referring_a_return_given_as_the_base_row_records_its_kinds_history(school_a, staff_a):
-    leaver = LeaverReturnFactory(school=school_a, **UNKNOWN)
+def test_referring_a_return_given_as_the_base_row_records_its_kinds_history(
+    school_a: School, staff_a: User
+) -> None:
+    leaver = LeaverReturnFactory.create(school=school_a, **UNKNOWN)
     referral = referral_raise_from_return(
         school_return=SchoolReturn.objects.get(pk=leaver.pk),
         trigger=SystemTrigger.UNKNOWN_DESTINATION,
@@ -133,7 +142,9 @@ def test_referring_a_return_given_as_the_base_row_records_its_kinds_history(scho
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_rule_raises_one_referral_even_if_it_runs_twice(school_a, staff_a):
+def test_the_rule_raises_one_referral_even_if_it_runs_twice(
+    school_a: School, staff_a: User
+) -> None:
     leaver = submit(school_a, staff_a, **UNKNOWN)
     on_return_submitted(LeaverReturn, school_return=leaver)
     return_submitted.send(sender=LeaverReturn, school_return=leaver)
@@ -164,7 +175,9 @@ def test_the_rule_raises_one_referral_even_if_it_runs_twice(school_a, staff_a):
     ],
 )
 @time_machine.travel(NOW, tick=False)
-def test_a_leaver_missing_key_information_is_referred(school_a, staff_a, cedar, missing):
+def test_a_leaver_missing_key_information_is_referred(
+    school_a: School, staff_a: User, cedar: School, missing: dict[str, Any]
+) -> None:
     fields = {**complete_to(cedar), **missing}
     parents = fields.pop("parents", None)
     leaver = submit(school_a, staff_a, parents=parents, **fields)
@@ -176,7 +189,9 @@ def test_a_leaver_missing_key_information_is_referred(school_a, staff_a, cedar, 
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_complete_leaver_to_a_known_school_raises_nothing(school_a, staff_a, cedar):
+def test_a_complete_leaver_to_a_known_school_raises_nothing(
+    school_a: School, staff_a: User, cedar: School
+) -> None:
     leaver = submit(school_a, staff_a, **complete_to(cedar))
     assert Referral.objects.count() == 0
     leaver.refresh_from_db()
@@ -184,7 +199,9 @@ def test_a_complete_leaver_to_a_known_school_raises_nothing(school_a, staff_a, c
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_complete_leaver_to_a_school_elsewhere_raises_nothing(school_a, staff_a):
+def test_a_complete_leaver_to_a_school_elsewhere_raises_nothing(
+    school_a: School, staff_a: User
+) -> None:
     submit(
         school_a,
         staff_a,
@@ -199,8 +216,8 @@ def test_a_complete_leaver_to_a_school_elsewhere_raises_nothing(school_a, staff_
 @pytest.mark.parametrize("ground", [DeletionGround.K, DeletionGround.L, DeletionGround.F])
 @time_machine.travel(NOW, tick=False)
 def test_death_end_of_compulsory_age_and_home_education_are_not_held_to_the_key_info_rule(
-    school_a, staff_a, ground
-):
+    school_a: School, staff_a: User, ground: str
+) -> None:
     extra: dict[str, Any] = {"date_of_birth": date(2010, 5, 17)} if ground == "l" else {}
     submit(
         school_a,
@@ -216,13 +233,13 @@ def test_death_end_of_compulsory_age_and_home_education_are_not_held_to_the_key_
     assert Referral.objects.count() == 0
 
 
-def test_an_unknown_destination_is_referred_whatever_the_ground():
+def test_an_unknown_destination_is_referred_whatever_the_ground() -> None:
     leaver = LeaverReturn(ground=DeletionGround.F, destination_type=DestinationType.UNKNOWN)
     assert leaver_trigger(leaver) == SystemTrigger.UNKNOWN_DESTINATION
 
 
 @time_machine.travel(NOW, tick=False)
-def test_abroad_needs_no_new_school(school_a, staff_a):
+def test_abroad_needs_no_new_school(school_a: School, staff_a: User) -> None:
     submit(
         school_a,
         staff_a,
@@ -236,7 +253,7 @@ def test_abroad_needs_no_new_school(school_a, staff_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_schools_form_journey_raises_the_referral(client_a, school_a):
+def test_the_schools_form_journey_raises_the_referral(client_a: Client, school_a: School) -> None:
     from tests.schools.test_leaver_return import CHECK, START, leaver_post
 
     data = leaver_post(
@@ -258,7 +275,9 @@ def test_the_schools_form_journey_raises_the_referral(client_a, school_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_school_staff_see_the_raised_referral_in_their_list(client_a, client_b, school_a, staff_a):
+def test_school_staff_see_the_raised_referral_in_their_list(
+    client_a: Client, client_b: Client, school_a: School, staff_a: User
+) -> None:
     submit(school_a, staff_a, **UNKNOWN)
     reference = Referral.objects.get().reference
     mine = reverse("referrals:mine")
@@ -313,8 +332,13 @@ KEY_INFO_CASES = [
 @pytest.mark.parametrize(("answers", "referred", "missing"), KEY_INFO_CASES)
 @time_machine.travel(NOW, tick=False)
 def test_the_form_warning_and_the_referral_follow_one_key_information_rule(
-    school_a, staff_a, cedar, answers, referred, missing
-):
+    school_a: School,
+    staff_a: User,
+    cedar: School,
+    answers: dict[str, Any],
+    referred: bool,
+    missing: list[str],
+) -> None:
     """The check page's warning ("the Children Missing Education team will be told") and the
     referral raised on sending decide "key leaver information missing" by one rule
     (`schools.rules.missing_key_leaver_information`)."""

@@ -4,30 +4,27 @@ enquiry clock and cannot be in the future, the channel, and who referred (issue 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
-import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from casework.models import Category
 from casework.services.triage import referral_accept
+from cme.models import User
 from cme.statutory import enquiry_due_date
 from referrals.forms import ERROR_DATE_RECEIVED_FUTURE, ERROR_RECEIVED_VIA
 from referrals.models import Channel, ReceivedVia, Referral, ReferrerType
-from tests.referrals.helpers import NOW, referral_post
+from tests.referrals.helpers import referral_post
+
+pytestmark = pytest.mark.usefixtures("frozen")
 
 NEW = reverse("referrals:new")
 CHECK = reverse("referrals:new_check")
-TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def phone_referral(**overrides):
+def phone_referral(**overrides: Any) -> dict[str, Any]:
     answers = {
         "referrer_type": "public",
         "referrer_name": "Pat Neighbour",
@@ -41,7 +38,9 @@ def phone_referral(**overrides):
     return referral_post(**{**answers, **overrides})
 
 
-def test_an_officer_records_a_phone_referral_with_who_referred(officer_client, officer):
+def test_an_officer_records_a_phone_referral_with_who_referred(
+    officer_client: Client, officer: User
+) -> None:
     page = officer_client.get(NEW).content.decode()
     assert "Date the referral was received" in page and "Phone call" in page
     assert 'value="Olive Officer"' not in page
@@ -64,7 +63,9 @@ def test_an_officer_records_a_phone_referral_with_who_referred(officer_client, o
     assert referral.created_by == officer
 
 
-def test_the_date_received_starts_the_enquiry_clock(officer_client, officer, manager):
+def test_the_date_received_starts_the_enquiry_clock(
+    officer_client: Client, officer: User, manager: User
+) -> None:
     officer_client.post(NEW, phone_referral())
     officer_client.post(CHECK)
     case = referral_accept(referral=Referral.objects.get(), by=officer, category=Category.WASP)
@@ -72,7 +73,9 @@ def test_the_date_received_starts_the_enquiry_clock(officer_client, officer, man
     assert case.due_date == enquiry_due_date(date(2026, 11, 16)) == date(2026, 11, 30)
 
 
-def test_the_date_received_cannot_be_in_the_future_and_the_answers_are_kept(officer_client):
+def test_the_date_received_cannot_be_in_the_future_and_the_answers_are_kept(
+    officer_client: Client,
+) -> None:
     response = officer_client.post(NEW, phone_referral(date_received=date(2026, 11, 24)))
     assert response.status_code == 200
     form = response.context["form"]
@@ -82,7 +85,7 @@ def test_the_date_received_cannot_be_in_the_future_and_the_answers_are_kept(offi
     assert 'value="Pat Neighbour"' in html
 
 
-def test_the_date_received_and_the_channel_are_required(officer_client):
+def test_the_date_received_and_the_channel_are_required(officer_client: Client) -> None:
     data = phone_referral()
     for key in ("received_via", "date_received_0", "date_received_1", "date_received_2"):
         data.pop(key)
@@ -91,18 +94,18 @@ def test_the_date_received_and_the_channel_are_required(officer_client):
     assert "date_received" in form.errors
 
 
-def test_who_referred_needs_a_name(officer_client):
+def test_who_referred_needs_a_name(officer_client: Client) -> None:
     form = officer_client.post(NEW, phone_referral(referrer_name="")).context["form"]
     assert "referrer_name" in form.errors
 
 
-def test_school_staff_still_refer_as_themselves(client_a):
+def test_school_staff_still_refer_as_themselves(client_a: Client) -> None:
     form = client_a.get(NEW).context["form"]
     assert "date_received" not in form.fields
     assert form.initial["referrer_name"] == "Alice Alder"
 
 
-def test_triage_shows_when_and_how_it_was_received(officer_client):
+def test_triage_shows_when_and_how_it_was_received(officer_client: Client) -> None:
     officer_client.post(NEW, phone_referral())
     officer_client.post(CHECK)
     referral = Referral.objects.get()

@@ -8,13 +8,19 @@ import csv
 import io
 import re
 import subprocess
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from casework.models import Case
+from cme.models import User
 from referrals.models import ReferrerType
 from reports import services as svc
 from reports.csv_pack import csv_pack
@@ -31,7 +37,7 @@ HIDDEN = {SUPPRESSED, DERIVED_SUPPRESSED}
 
 
 @pytest.fixture(autouse=True)
-def _now():
+def _now() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -77,7 +83,7 @@ def _data_rows(text: str) -> list[list[str]]:
     return rows[: next(i for i, r in enumerate(rows) if r[0] == "Definitions")]
 
 
-def test_the_unsuppressed_figures_do_have_the_small_numbers(small_june) -> None:
+def test_the_unsuppressed_figures_do_have_the_small_numbers(small_june: None) -> None:
     figures = _unsuppressed()
     inv = next(t for t in figures.tables if t.key == "investigations")
     assert [r[1] for r in inv.rows] == [3, 2, 66.7, inv.rows[3][1]]
@@ -113,7 +119,7 @@ def _check_table(t: Table) -> None:
             assert len(hidden) != 1, (t.key, col, t.rows)
 
 
-def test_every_figure_of_the_board_copy_is_suppressed(small_june) -> None:
+def test_every_figure_of_the_board_copy_is_suppressed(small_june: None) -> None:
     figures = suppress(_unsuppressed())
     _check_figures(figures)
     tables = {t.key: t for t in figures.tables}
@@ -137,7 +143,9 @@ def test_every_figure_of_the_board_copy_is_suppressed(small_june) -> None:
     assert len(hidden) == 2 and sources.rows[-1][1] == 13
 
 
-def test_every_cell_of_the_dashboard_board_data_pack(small_june, manager_client) -> None:
+def test_every_cell_of_the_dashboard_board_data_pack(
+    small_june: None, manager_client: Client
+) -> None:
     response = manager_client.get(reverse("dashboard:data_pack") + "?period=last_month&suppress=on")
     assert response.status_code == 200
     text = response.content.decode()
@@ -157,7 +165,7 @@ def test_every_cell_of_the_dashboard_board_data_pack(small_june, manager_client)
 
 
 @pytest.fixture
-def board_run(small_june, manager, settings, tmp_path) -> ReportRun:
+def board_run(small_june: None, manager: User, settings: Settings, tmp_path: Path) -> ReportRun:
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
     settings.CME_LA_NAME = LA
     run = ReportRun.objects.create(
@@ -170,7 +178,7 @@ def board_run(small_june, manager, settings, tmp_path) -> ReportRun:
 
 
 def test_the_run_csv_and_the_dashboard_pack_are_the_same_board_copy(
-    board_run, manager_client
+    board_run: ReportRun, manager_client: Client
 ) -> None:
     run_csv = board_run.csv_file.read().decode("utf-8-sig")
     pack = manager_client.get(reverse("dashboard:data_pack") + "?period=last_month&suppress=on")
@@ -178,7 +186,7 @@ def test_the_run_csv_and_the_dashboard_pack_are_the_same_board_copy(
     assert [r for r in _data_rows(run_csv) if any(_is_small_number(c) for c in r[1:])] == []
 
 
-def test_the_pdf_is_given_the_same_suppressed_figures(small_june) -> None:
+def test_the_pdf_is_given_the_same_suppressed_figures(small_june: None) -> None:
     figures = condense(suppress(_unsuppressed()))
     context = report_context(figures, LA, charts={})
     for h in context["headlines"]:
@@ -195,7 +203,7 @@ def test_the_pdf_is_given_the_same_suppressed_figures(small_june) -> None:
 
 
 @needs_poppler
-def test_the_pdf_text_shows_no_share_of_a_small_group(board_run) -> None:
+def test_the_pdf_text_shows_no_share_of_a_small_group(board_run: ReportRun) -> None:
     text = subprocess.run(  # noqa: S603
         [PDFTOTEXT, "-layout", board_run.pdf_file.path, "-"],
         check=True,
@@ -229,7 +237,7 @@ def test_a_part_whose_rest_is_small_is_hidden() -> None:
 def test_a_condensed_table_hides_the_sum_of_rows_with_a_hidden_one() -> None:
     from tests.reports.test_pdf_condense import figures_with
 
-    rows = [[f"School {i:02d}", 10 + i] for i in range(20)] + [["Tiny", 2]]
+    rows: list[list[Any]] = [[f"School {i:02d}", 10 + i] for i in range(20)] + [["Tiny", 2]]
     total = sum(r[1] for r in rows)
     table = Table(
         key="deletions_by_school",

@@ -7,6 +7,8 @@ import logging
 import re
 from datetime import date
 
+import pytest
+
 from reports.charts import NO_CLOSURES, bar_chart, board_charts, trend_chart
 from reports.pdf import render_pdf
 from tests.reports.test_pdf import LA, sample_figures
@@ -26,7 +28,9 @@ def _texts(svg: str) -> list[tuple[float, float, str]]:
     return out
 
 
-def test_rendering_a_report_logs_no_ignored_css_from_weasyprint(caplog) -> None:
+def test_rendering_a_report_logs_no_ignored_css_from_weasyprint(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG, logger="weasyprint")
     render_pdf(sample_figures(suppressed=True, small=3), LA)
     ignored = [r.getMessage() for r in caplog.records if "Ignored" in r.getMessage()]

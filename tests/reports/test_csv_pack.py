@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _now():
+def _now() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -39,9 +40,9 @@ def _cell(value: object) -> str:
 
 
 def _build() -> BoardFigures:
-    school = SchoolFactory(name='=HYPERLINK("http://evil.example","Click")')
+    school = SchoolFactory.create(name='=HYPERLINK("http://evil.example","Click")')
     for day in (2, 3, 4):
-        LeaverReturnFactory(
+        LeaverReturnFactory.create(
             school=school,
             deletion_date=date(2026, 6, day),
             ground_met_date=date(2026, 6, day) - timedelta(days=1),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from casework.models import Category
-from cme.models import AccessAction, AccessLog
+from cme.models import AccessAction, AccessLog, User
 from reports.figures import board_figures
 from reports.views.dashboard import period_dates
 from tests.conftest import client_for
@@ -23,7 +26,7 @@ URL = "/dashboard/"
 
 
 @pytest.fixture(autouse=True)
-def _now():
+def _now() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -32,15 +35,15 @@ def test_the_url() -> None:
     assert reverse("dashboard:dashboard") == URL
 
 
-def test_manager_sees_the_dashboard(manager_client) -> None:
+def test_manager_sees_the_dashboard(manager_client: Client) -> None:
     assert manager_client.get(URL).status_code == 200
 
 
-def test_officer_cannot_see_the_dashboard(officer_client) -> None:
+def test_officer_cannot_see_the_dashboard(officer_client: Client) -> None:
     assert officer_client.get(URL).status_code == 403
 
 
-def test_school_staff_cannot_see_the_dashboard(client_a) -> None:
+def test_school_staff_cannot_see_the_dashboard(client_a: Client) -> None:
     assert client_a.get(URL).status_code == 403
 
 
@@ -50,7 +53,7 @@ def test_anonymous_is_sent_to_sign_in() -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_data_pack_is_for_managers_only(officer_client, manager_client) -> None:
+def test_data_pack_is_for_managers_only(officer_client: Client, manager_client: Client) -> None:
     url = reverse("dashboard:data_pack")
     assert officer_client.get(url).status_code == 403
     response = manager_client.get(url + "?period=last_month&suppress=on")
@@ -68,7 +71,7 @@ def test_data_pack_is_for_managers_only(officer_client, manager_client) -> None:
     ],
 )
 def test_each_data_pack_download_is_recorded_in_the_access_log(
-    manager, manager_client, query, detail
+    manager: User, manager_client: Client, query: str, detail: str
 ) -> None:
     url = reverse("dashboard:data_pack")
     assert manager_client.get(url + query).status_code == 200
@@ -94,7 +97,9 @@ def test_january_last_month_is_the_previous_december() -> None:
     assert period_dates("last_month", date(2027, 1, 10)) == (date(2026, 12, 1), date(2026, 12, 31))
 
 
-def test_headlines_are_the_report_figures_unsuppressed_with_the_change(manager_client) -> None:
+def test_headlines_are_the_report_figures_unsuppressed_with_the_change(
+    manager_client: Client,
+) -> None:
     for day in (1, 2, 3):
         case(date(2026, 6, day))  # 3 open (a small number, not hidden here)
     case(date(2025, 6, 2))  # open since last year: the previous open count is 1
@@ -118,14 +123,14 @@ def test_headlines_are_the_report_figures_unsuppressed_with_the_change(manager_c
     assert "A year earlier: 1." in html and "Up 3." in html
 
 
-def test_links_into_the_register_are_pre_filtered(manager_client) -> None:
+def test_links_into_the_register_are_pre_filtered(manager_client: Client) -> None:
     html = manager_client.get(URL).content.decode()
     assert 'href="/register/?overdue=on"' in html
     assert 'href="/register/?category=missing"' in html
     assert 'href="/register/?category=wasp"' in html
 
 
-def test_the_trend_table_and_chart_show_twelve_months(manager_client) -> None:
+def test_the_trend_table_and_chart_show_twelve_months(manager_client: Client) -> None:
     referral(local(date(2026, 7, 2)))
     referral(local(date(2026, 7, 3)))
 
@@ -138,7 +143,7 @@ def test_the_trend_table_and_chart_show_twelve_months(manager_client) -> None:
     assert response.context["chart"]["max"] == 2
 
 
-def test_the_chart_uses_the_app_font_and_has_a_colour_key(manager_client) -> None:
+def test_the_chart_uses_the_app_font_and_has_a_colour_key(manager_client: Client) -> None:
     html = manager_client.get(URL).content.decode()
     svg = html[html.index('<svg role="img" aria-labelledby="trend-title') :]
     svg = svg[: svg.index("</svg>")]
@@ -151,12 +156,12 @@ def test_the_chart_uses_the_app_font_and_has_a_colour_key(manager_client) -> Non
     assert 'style="' not in html[html.index("<figure") : html.index("</figure>")]
 
 
-def test_an_unknown_period_falls_back_to_this_month(manager_client) -> None:
+def test_an_unknown_period_falls_back_to_this_month(manager_client: Client) -> None:
     response = manager_client.get(URL + "?period=forever")
     assert response.context["period"] == "this_month"
 
 
-def _queries(client, n: int) -> int:
+def _queries(client: Client, n: int) -> int:
     for i in range(n):
         case(date(2026, 7, 1) + timedelta(days=i % 14), child__looked_after=bool(i % 2))
         referral(local(date(2026, 7, 1) + timedelta(days=i % 14)))
@@ -166,7 +171,7 @@ def _queries(client, n: int) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_dashboard_costs_the_same_queries_with_5_or_50_cases(manager) -> None:
+def test_the_dashboard_costs_the_same_queries_with_5_or_50_cases(manager: User) -> None:
     small = _queries(client_for(manager), 5)
     large = _queries(client_for(manager), 45)
     assert small == large
@@ -175,7 +180,7 @@ def test_the_dashboard_costs_the_same_queries_with_5_or_50_cases(manager) -> Non
 
 @pytest.mark.parametrize("rows", [2, 30])
 def test_the_dashboard_runs_a_constant_number_of_queries(
-    manager_client, rows, django_assert_max_num_queries
+    manager_client: Client, rows: int, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(rows):
         case(date(2026, 7, 1) + timedelta(days=i % 14), child__looked_after=bool(i % 2))
@@ -192,7 +197,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
 
 
 def test_the_figures_are_shared_for_a_few_minutes_and_say_when_they_were_worked_out(
-    manager, settings
+    manager: User, settings: Settings
 ) -> None:
     settings.CME_DASHBOARD_CACHE_SECONDS = 300
     client = client_for(manager)

@@ -3,17 +3,19 @@ June 2025), including the edges of the period in local (British Summer) time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from pytest_django import DjangoAssertNumQueries
 
 from casework.models import Case, CaseStatus, Category, Outcome
 from cme.statutory import enquiry_due_date
 from referrals.models import ReferrerType
-from reports.figures import Table, board_figures, year_earlier
+from reports.figures import Headline, Table, board_figures, year_earlier
 from schools.models import DeletionGround, DestinationType
 from tests.factories import (
     CaseFactory,
@@ -35,7 +37,7 @@ def local(d: date, hh: int = 12, mm: int = 0) -> datetime:
 
 
 def referral(at: datetime, **kwargs: Any) -> Any:
-    return ReferralFactory(received_at=at, **kwargs)
+    return ReferralFactory.create(received_at=at, **kwargs)
 
 
 def case(
@@ -50,7 +52,7 @@ def case(
         kwargs.update(status=CaseStatus.CLOSED, outcome=outcome or "place_started")
     elif outcome:
         kwargs["outcome"] = outcome
-    return CaseFactory(
+    case: Case = CaseFactory.create(
         received_on=received_on,
         due_date=kwargs.pop("due_date", enquiry_due_date(received_on)),
         category=category,
@@ -58,13 +60,14 @@ def case(
         referral__received_at=local(received_on),
         **kwargs,
     )
+    return case
 
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _now():
+def _now() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -73,11 +76,11 @@ def june() -> dict[str, Table]:
     return {t.key: t for t in board_figures(*JUNE).tables}
 
 
-def row(table: Table, label: str) -> list:
+def row(table: Table, label: str) -> list[str | int | float | None]:
     return next(r for r in table.rows if r[0] == label)
 
 
-def headline(key: str):
+def headline(key: str) -> Headline:
     return next(h for h in board_figures(*JUNE).headlines if h.key == key)
 
 
@@ -271,7 +274,10 @@ def test_children_untraceable_stay_open_and_are_counted() -> None:
 
 
 def test_deletions_by_ground_and_by_school() -> None:
-    alder, birch = SchoolFactory(name="Alder Primary"), SchoolFactory(name="Birch Academy")
+    alder, birch = (
+        SchoolFactory.create(name="Alder Primary"),
+        SchoolFactory.create(name="Birch Academy"),
+    )
     for school, ground, deleted in [
         (alder, DeletionGround.A, date(2026, 6, 1)),
         (alder, DeletionGround.F, date(2026, 6, 30)),
@@ -279,7 +285,7 @@ def test_deletions_by_ground_and_by_school() -> None:
         (birch, DeletionGround.A, date(2026, 7, 1)),  # after
         (birch, DeletionGround.G, date(2025, 6, 15)),  # previous year
     ]:
-        LeaverReturnFactory(
+        LeaverReturnFactory.create(
             school=school,
             ground=ground,
             deletion_date=deleted,
@@ -298,8 +304,8 @@ def test_deletions_by_ground_and_by_school() -> None:
 
 def test_two_schools_with_the_same_name_are_two_rows() -> None:
     for urn in (200001, 200002):
-        LeaverReturnFactory(
-            school=SchoolFactory(urn=urn, name="St Mary's CE Primary"),
+        LeaverReturnFactory.create(
+            school=SchoolFactory.create(urn=urn, name="St Mary's CE Primary"),
             deletion_date=date(2026, 6, 2),
             ground_met_date=date(2026, 6, 1),
         )
@@ -312,19 +318,24 @@ def test_two_schools_with_the_same_name_are_two_rows() -> None:
 
 
 def test_late_and_missing_returns_by_school() -> None:
-    alder, birch = SchoolFactory(name="Alder Primary"), SchoolFactory(name="Birch Academy")
-    JoinerReturnFactory(school=alder, is_late=True, submitted_at=local(date(2026, 6, 2)))
-    JoinerReturnFactory(school=alder, is_late=False, submitted_at=local(date(2026, 6, 2)))
-    JoinerReturnFactory(school=alder, is_late=True, submitted_at=local(date(2026, 7, 1), 0, 5))
-    LeaverReturnFactory(school=birch, is_late=True, submitted_at=local(date(2026, 6, 9)))
-    LeaverReturnFactory(
+    alder, birch = (
+        SchoolFactory.create(name="Alder Primary"),
+        SchoolFactory.create(name="Birch Academy"),
+    )
+    JoinerReturnFactory.create(school=alder, is_late=True, submitted_at=local(date(2026, 6, 2)))
+    JoinerReturnFactory.create(school=alder, is_late=False, submitted_at=local(date(2026, 6, 2)))
+    JoinerReturnFactory.create(
+        school=alder, is_late=True, submitted_at=local(date(2026, 7, 1), 0, 5)
+    )
+    LeaverReturnFactory.create(school=birch, is_late=True, submitted_at=local(date(2026, 6, 9)))
+    LeaverReturnFactory.create(
         school=alder,
         submitted_at=local(date(2026, 5, 1)),
         transition_flagged_at=local(date(2026, 6, 10)),
         destination_type=DestinationType.UNKNOWN,
         s2s_lost_pupil_uploaded=True,
     )
-    LeaverReturnFactory(school=birch, is_late=True, submitted_at=local(date(2025, 6, 9)))
+    LeaverReturnFactory.create(school=birch, is_late=True, submitted_at=local(date(2025, 6, 9)))
 
     table = june()["returns_by_school"]
 
@@ -336,23 +347,23 @@ def test_late_and_missing_returns_by_school() -> None:
 
 
 def test_part_time_timetables_open_and_overdue_for_review() -> None:
-    PartTimeTimetableFactory(
+    PartTimeTimetableFactory.create(
         start_date=date(2026, 5, 1),
         next_review_date=date(2026, 6, 10),
         planned_end_date=date(2026, 9, 1),
     )
-    PartTimeTimetableFactory(
+    PartTimeTimetableFactory.create(
         start_date=date(2026, 5, 1),
         next_review_date=date(2026, 7, 10),
         planned_end_date=date(2026, 6, 20),
     )
-    PartTimeTimetableFactory(
+    PartTimeTimetableFactory.create(
         start_date=date(2026, 5, 1),
         next_review_date=date(2026, 6, 1),
         planned_end_date=date(2026, 9, 1),
         ended_on=date(2026, 6, 15),
     )
-    PartTimeTimetableFactory(
+    PartTimeTimetableFactory.create(
         start_date=date(2026, 7, 1),
         next_review_date=date(2026, 7, 20),
         planned_end_date=date(2026, 9, 1),
@@ -426,9 +437,11 @@ def _bulk(n: int) -> None:
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_the_whole_report_is_a_handful_of_queries(n: int, django_assert_max_num_queries) -> None:
+def test_the_whole_report_is_a_handful_of_queries(
+    n: int, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     _bulk(n)
-    LeaverReturnFactory(deletion_date=date(2026, 6, 2), ground_met_date=date(2026, 6, 1))
+    LeaverReturnFactory.create(deletion_date=date(2026, 6, 2), ground_met_date=date(2026, 6, 1))
     with django_assert_max_num_queries(QUERY_BOUND):
         board_figures(*JUNE)
 

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,17 +32,17 @@ except ImportError:  # pragma: no cover - only before reports/figures.py exists
     class Table:  # type: ignore[no-redef]
         key: str
         title: str
-        columns: list
-        rows: list
-        count_columns: list
+        columns: list[Any]
+        rows: list[Any]
+        count_columns: list[Any]
         total_row: bool = False
         note: str = ""
 
     @dataclass(frozen=True)
     class Trend:  # type: ignore[no-redef]
-        months: list
-        referrals: list
-        open_cases: list
+        months: list[Any]
+        referrals: list[Any]
+        open_cases: list[Any]
 
     @dataclass(frozen=True)
     class BoardFigures:  # type: ignore[no-redef]
@@ -49,10 +50,10 @@ except ImportError:  # pragma: no cover - only before reports/figures.py exists
         end: date
         previous_start: date
         previous_end: date
-        headlines: list
-        tables: list
+        headlines: list[Any]
+        tables: list[Any]
         trend: Trend
-        definitions: list
+        definitions: list[Any]
         suppressed: bool
         generated_at: datetime
 
@@ -78,10 +79,19 @@ SCHOOLS = [
 ]
 
 
-def _t(key, title, columns, rows, *, total=True, note=""):
+def _t(
+    key: str,
+    title: str,
+    columns: list[str],
+    rows: list[list[str | int | float | None]],
+    *,
+    total: bool = True,
+    note: str = "",
+) -> Table:
     counts = list(range(1, len(columns)))
     if total:
-        sums = ["Total"] + [sum(r[i] for r in rows if isinstance(r[i], int)) for i in counts]
+        sums: list[str | int | float | None] = ["Total"]
+        sums += [sum(c for r in rows if isinstance(c := r[i], int)) for i in counts]
         rows = [*rows, sums]
     return Table(
         key=key,
@@ -297,13 +307,13 @@ def render_pages(pdf: bytes, tmp_path: Path, prefix: str, last: int = 3) -> list
 # ------------------------------------------------------------------------------- helpers
 
 
-def test_period_labels():
+def test_period_labels() -> None:
     assert period_label(date(2026, 3, 1), date(2026, 3, 31)) == "March 2026"
     assert period_label(date(2025, 12, 1), date(2025, 12, 31)) == "December 2025"
     assert period_label(date(2026, 1, 1), date(2026, 3, 31)) == "1 January 2026 to 31 March 2026"
 
 
-def test_change_on_the_year_in_words():
+def test_change_on_the_year_in_words() -> None:
     assert change_words(110, 100) == "up 10 (10%) from 100"
     assert change_words(90, 100) == "down 10 (10%) from 100"
     assert change_words(5, 5) == "no change from 5 last year"
@@ -312,11 +322,11 @@ def test_change_on_the_year_in_words():
     assert change_words(12, None) == "no figure for the same period last year"
 
 
-def test_running_head_cannot_break_out_of_the_style_element():
+def test_running_head_cannot_break_out_of_the_style_element() -> None:
     assert css_string('A "B" </style>') == '"A \\22 B\\22  \\3c /style\\3e "'
 
 
-def test_charts_are_accessible_svg_without_xml_header():
+def test_charts_are_accessible_svg_without_xml_header() -> None:
     charts = board_charts(sample_figures())
     assert set(charts) == {"trend", "categories", "outcomes"}
     for svg in charts.values():
@@ -330,7 +340,7 @@ def test_charts_are_accessible_svg_without_xml_header():
     assert "Alder" not in "".join(charts.values())
 
 
-def test_a_suppressed_chart_does_not_draw_small_numbers():
+def test_a_suppressed_chart_does_not_draw_small_numbers() -> None:
     svg = trend_chart([date(2026, 1, 1), date(2026, 2, 1)], [3, 40], [2, 50], suppressed=True)
     assert "&lt;5" in svg
     assert ">3<" not in svg and ": 3 referrals" not in svg
@@ -341,7 +351,7 @@ def test_a_suppressed_chart_does_not_draw_small_numbers():
 
 
 @needs_poppler
-def test_the_pdf_has_its_sections_and_numbers(tmp_path):
+def test_the_pdf_has_its_sections_and_numbers(tmp_path: Path) -> None:
     figures = sample_figures(suppressed=False)
     started = time.perf_counter()
     pdf = render_pdf(figures, LA)
@@ -388,7 +398,7 @@ def test_the_pdf_has_its_sections_and_numbers(tmp_path):
 
 
 @needs_poppler
-def test_suppressed_pdf_shows_under_five_and_not_the_small_numbers(tmp_path):
+def test_suppressed_pdf_shows_under_five_and_not_the_small_numbers(tmp_path: Path) -> None:
     pdf = render_pdf(sample_figures(suppressed=True, small=3), LA)
     text = pdf_text(pdf, tmp_path)
     assert "<5" in text
@@ -401,7 +411,7 @@ def test_suppressed_pdf_shows_under_five_and_not_the_small_numbers(tmp_path):
     render_pages(pdf, tmp_path, "report-suppressed-page", last=2)
 
 
-def test_real_board_figures_render(db):
+def test_real_board_figures_render(db: None) -> None:
     figures_mod = pytest.importorskip("reports.figures")
     figures = figures_mod.board_figures(date(2026, 1, 1), date(2026, 3, 31))
     pdf = render_pdf(figures, LA)

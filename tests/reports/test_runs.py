@@ -4,38 +4,48 @@ last month's and last quarter's reports and tells the managers."""
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
-from cme.models import Notification, Role
+from cme.models import Notification, Role, User
 from reports import services as svc
+from reports.figures import BoardFigures
 from reports.models import ReportDownload, ReportRun, RunKind, RunStatus
 from reports.tasks import build_report, monthly_board_report, quarterly_board_report
 from tests.factories import UserFactory
 from tests.reports.test_pdf import LA, PDFTOTEXT, needs_poppler, sample_figures
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 TODAY = "2026-04-10"
 
 
 @pytest.fixture(autouse=True)
-def storage(settings, tmp_path):
+def storage(settings: Settings, tmp_path: Path) -> Path:
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
     settings.CME_LA_NAME = LA
     return tmp_path / "reports"
 
 
 @pytest.fixture
-def figures(monkeypatch):
+def figures(monkeypatch: pytest.MonkeyPatch) -> list[tuple[date, date]]:
     """Hand-built figures (unsuppressed, with small numbers) for whatever period is asked."""
-    calls = []
+    calls: list[tuple[date, date]] = []
 
-    def fake(start, end):
+    def fake(start: date, end: date) -> BoardFigures:
         calls.append((start, end))
         return sample_figures(suppressed=False, small=3)
 
@@ -44,7 +54,7 @@ def figures(monkeypatch):
 
 
 @pytest.fixture
-def fast(monkeypatch):
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     """A stand-in PDF and charts, for tests about runs rather than the document."""
     import reports.charts
     import reports.pdf
@@ -54,18 +64,18 @@ def fast(monkeypatch):
 
 
 @pytest.fixture
-def frozen():
+def frozen() -> Iterator[None]:
     with time_machine.travel(f"{TODAY} 09:00 +01:00", tick=False):
         yield
 
 
-def _text(path) -> str:
+def _text(path: Path) -> str:
     return subprocess.run(  # noqa: S603
         [PDFTOTEXT, "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
 
 
-def _request(client, **data):
+def _request(client: Client, **data: str) -> TestResponse:
     form = {"period": "last_quarter", "audience": "board"}
     form.update(data)
     return client.post(reverse("reports:runs"), form)
@@ -76,8 +86,12 @@ def _request(client, **data):
 
 @needs_poppler
 def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
-    manager_client, manager, figures, frozen, django_capture_on_commit_callbacks
-):
+    manager_client: Client,
+    manager: User,
+    figures: list[tuple[date, date]],
+    frozen: None,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = _request(manager_client)
     assert response.status_code == 302
@@ -100,7 +114,7 @@ def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    body = b"".join(response.streaming_content)
+    body = response.getvalue()
     assert body.startswith(b"%PDF")
     path = run.pdf_file.path
     text = _text(path)
@@ -110,15 +124,16 @@ def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
     response = manager_client.get(reverse("reports:download_csv", args=[run.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    assert b"".join(response.streaming_content)
+    assert response.getvalue()
 
     downloads = list(ReportDownload.objects.order_by("pk").values_list("user", "format", "run"))
     assert downloads == [(manager.pk, "pdf", run.pk), (manager.pk, "csv", run.pk)]
 
 
+@pytest.mark.usefixtures("fast", "figures", "frozen")
 def test_internal_use_is_not_suppressed(
-    fast, manager_client, figures, frozen, django_capture_on_commit_callbacks
-):
+    manager_client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _request(manager_client, audience="internal", period="last_month")
     run = ReportRun.objects.get()
@@ -128,7 +143,10 @@ def test_internal_use_is_not_suppressed(
     assert run.csv_file.size > 0
 
 
-def test_a_custom_period(fast, manager_client, figures, frozen, django_capture_on_commit_callbacks):
+@pytest.mark.usefixtures("fast", "figures", "frozen")
+def test_a_custom_period(
+    manager_client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = _request(
             manager_client,
@@ -156,7 +174,13 @@ def test_a_custom_period(fast, manager_client, figures, frozen, django_capture_o
         (("", "", ""), ("31", "3", "2026"), "Enter the first day of the period"),
     ],
 )
-def test_a_bad_period_is_refused(manager_client, frozen, start, end, message):
+def test_a_bad_period_is_refused(
+    manager_client: Client,
+    frozen: None,
+    start: tuple[str, str, str],
+    end: tuple[str, str, str],
+    message: str,
+) -> None:
     response = _request(
         manager_client,
         period="custom",
@@ -168,7 +192,9 @@ def test_a_bad_period_is_refused(manager_client, frozen, start, end, message):
     assert not ReportRun.objects.exists()
 
 
-def test_the_service_checks_who_asks_and_the_period(officer, manager, frozen):
+def test_the_service_checks_who_asks_and_the_period(
+    officer: User, manager: User, frozen: None
+) -> None:
     with pytest.raises(PermissionDenied):
         svc.report_request(by=officer, start=date(2026, 1, 1), end=date(2026, 1, 31))
     with pytest.raises(ValidationError):
@@ -180,7 +206,7 @@ def test_the_service_checks_who_asks_and_the_period(officer, manager, frozen):
     svc.report_request(by=manager, start=date(2024, 4, 1), end=date(2026, 3, 31))  # 24 months
 
 
-def test_periods():
+def test_periods() -> None:
     assert svc.last_month(date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
     assert svc.last_quarter(date(2026, 1, 5)) == (date(2025, 10, 1), date(2025, 12, 31))
     assert svc.last_quarter(date(2026, 5, 20)) == (date(2026, 1, 1), date(2026, 3, 31))
@@ -191,7 +217,9 @@ def test_periods():
 # ----------------------------------------------------------------- progress, failure, claims
 
 
-def test_the_page_polls_and_shows_progress_while_a_run_builds(manager_client, manager):
+def test_the_page_polls_and_shows_progress_while_a_run_builds(
+    manager_client: Client, manager: User
+) -> None:
     run = ReportRun.objects.create(
         requested_by=manager,
         period_start=date(2026, 1, 1),
@@ -221,14 +249,16 @@ def test_the_page_polls_and_shows_progress_while_a_run_builds(manager_client, ma
     }
 
 
-def test_progress_is_saved_at_each_step(fast, manager, monkeypatch):
+def test_progress_is_saved_at_each_step(
+    fast: None, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
-    seen = []
+    seen: list[int] = []
     real = svc._progress
 
-    def spy(run_id, percent, message):
+    def spy(run_id: int, percent: int, message: str) -> None:
         real(run_id, percent, message)
         seen.append(ReportRun.objects.get(pk=run_id).progress)
 
@@ -240,8 +270,10 @@ def test_progress_is_saved_at_each_step(fast, manager, monkeypatch):
     assert run.progress == 100 and run.status == RunStatus.READY
 
 
-def test_a_failed_build_is_marked_failed_without_detail(manager, manager_client, monkeypatch):
-    def boom(start, end):
+def test_a_failed_build_is_marked_failed_without_detail(
+    manager: User, manager_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(start: date, end: date) -> NoReturn:
         raise RuntimeError("Jane Smith, 12 High Street")  # a message that must not be shown
 
     monkeypatch.setattr(svc, "get_figures", boom)
@@ -258,12 +290,14 @@ def test_a_failed_build_is_marked_failed_without_detail(manager, manager_client,
     assert manager_client.get(reverse("reports:download_pdf", args=[run.pk])).status_code == 404
 
 
-def test_a_database_error_hands_the_run_back_for_a_retry(fast, manager, monkeypatch):
+def test_a_database_error_hands_the_run_back_for_a_retry(
+    fast: None, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django.db import OperationalError
 
-    attempts = []
+    attempts: list[int] = []
 
-    def flaky(start, end):
+    def flaky(start: date, end: date) -> BoardFigures:
         attempts.append(1)
         if len(attempts) == 1:
             raise OperationalError("server closed the connection")
@@ -277,13 +311,16 @@ def test_a_database_error_hands_the_run_back_for_a_retry(fast, manager, monkeypa
         svc.report_build(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED
-    assert OperationalError in build_report.autoretry_for
+    # shared_task(autoretry_for=...) sets it; celery-stubs' Task does not declare it.
+    assert OperationalError in build_report.autoretry_for  # type: ignore[attr-defined]
     assert svc.report_build(run.pk) is True  # the retry
     run.refresh_from_db()
     assert run.status == RunStatus.READY
 
 
-def test_a_second_build_task_for_the_same_run_does_nothing(fast, manager, figures):
+def test_a_second_build_task_for_the_same_run_does_nothing(
+    fast: None, manager: User, figures: list[tuple[date, date]]
+) -> None:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
@@ -296,7 +333,7 @@ def test_a_second_build_task_for_the_same_run_does_nothing(fast, manager, figure
     assert len(figures) == 1
 
 
-def _building(manager, *, heartbeat_minutes: float, attempts: int = 1) -> ReportRun:
+def _building(manager: User, *, heartbeat_minutes: float, attempts: int = 1) -> ReportRun:
     now = timezone.now()
     return ReportRun.objects.create(
         requested_by=manager,
@@ -311,7 +348,9 @@ def _building(manager, *, heartbeat_minutes: float, attempts: int = 1) -> Report
     )
 
 
-def test_a_redelivered_task_rebuilds_a_run_whose_heartbeat_stopped(fast, manager, figures):
+def test_a_redelivered_task_rebuilds_a_run_whose_heartbeat_stopped(
+    fast: None, manager: User, figures: list[tuple[date, date]]
+) -> None:
     # A live build (heartbeat a moment ago) is left alone by a duplicate delivery...
     run = _building(manager, heartbeat_minutes=0.5)
     assert build_report.delay(run.pk).get() is False
@@ -322,14 +361,16 @@ def test_a_redelivered_task_rebuilds_a_run_whose_heartbeat_stopped(fast, manager
     assert run.status == RunStatus.READY and run.attempts == 2
 
 
-def test_progress_steps_are_heartbeats(fast, manager, monkeypatch):
+def test_progress_steps_are_heartbeats(
+    fast: None, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
-    beats = []
+    beats: list[datetime | None] = []
     real = svc._progress
 
-    def spy(run_id, percent, message):
+    def spy(run_id: int, percent: int, message: str) -> None:
         real(run_id, percent, message)
         beats.append(ReportRun.objects.get(pk=run_id).heartbeat_at)
 
@@ -338,17 +379,22 @@ def test_progress_steps_are_heartbeats(fast, manager, monkeypatch):
     before = timezone.now()
     assert build_report.delay(run.pk).get() is True
     assert len(beats) == 4 and all(b is not None and b >= before for b in beats)
-    assert beats == sorted(beats)
+    assert beats == sorted(beats)  # type: ignore[type-var]  # none is None: asserted above
 
 
 def test_the_sweep_sends_a_stopped_run_again_once_then_fails_it(
-    fast, manager, figures, monkeypatch
-):
+    fast: None, manager: User, figures: list[tuple[date, date]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cme.tasks
     from cme.jobs import run_job
 
-    sent = []
-    monkeypatch.setattr(cme.tasks, "enqueue", lambda task, *args, **kw: sent.append(args) or True)
+    sent: list[tuple[object, ...]] = []
+
+    def enqueue(task: object, *args: object, **kw: object) -> bool:
+        sent.append(args)
+        return True
+
+    monkeypatch.setattr(cme.tasks, "enqueue", enqueue)
     today = timezone.localdate()
     run = _building(manager, heartbeat_minutes=3)  # the worker died at 30%
     alive = _building(manager, heartbeat_minutes=0.5)  # another build still going
@@ -376,13 +422,15 @@ def test_the_sweep_sends_a_stopped_run_again_once_then_fails_it(
     assert ReportRun.objects.get(pk=run.pk).status == RunStatus.FAILED
 
 
-def test_a_run_building_too_long_is_stale_whatever_its_heartbeat(fast, manager, figures):
+def test_a_run_building_too_long_is_stale_whatever_its_heartbeat(
+    fast: None, manager: User, figures: list[tuple[date, date]]
+) -> None:
     run = _building(manager, heartbeat_minutes=0.5)
     ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=31))
     assert build_report.delay(run.pk).get() is True
 
 
-def test_the_beat_sweep_runs_every_minute(settings):
+def test_the_beat_sweep_runs_every_minute(settings: Settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["requeue_pending"]
     assert entry["task"] == "cme.tasks.requeue_pending"
     assert entry["schedule"] <= 60
@@ -390,8 +438,12 @@ def test_the_beat_sweep_runs_every_minute(settings):
 
 
 def test_a_failed_run_shows_try_again_and_a_manager_rebuilds_it(
-    fast, manager, manager_client, figures, django_capture_on_commit_callbacks
-):
+    fast: None,
+    manager: User,
+    manager_client: Client,
+    figures: list[tuple[date, date]],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     run = _building(manager, heartbeat_minutes=3, attempts=2)
     ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=svc.STOPPED_MESSAGE)
     page = manager_client.get(reverse("reports:runs")).content.decode()
@@ -410,7 +462,9 @@ def test_a_failed_run_shows_try_again_and_a_manager_rebuilds_it(
 
 
 @pytest.mark.parametrize("persona", ["staff_a", "officer", "administrator"])
-def test_only_managers_may_try_again(persona, request, client, manager):
+def test_only_managers_may_try_again(
+    persona: str, request: pytest.FixtureRequest, client: Client, manager: User
+) -> None:
     run = _building(manager, heartbeat_minutes=3, attempts=2)
     ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
     client.force_login(request.getfixturevalue(persona))
@@ -418,7 +472,7 @@ def test_only_managers_may_try_again(persona, request, client, manager):
     assert ReportRun.objects.get(pk=run.pk).status == RunStatus.FAILED
 
 
-def test_not_ready_runs_cannot_be_downloaded(manager, manager_client):
+def test_not_ready_runs_cannot_be_downloaded(manager: User, manager_client: Client) -> None:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
@@ -428,7 +482,9 @@ def test_not_ready_runs_cannot_be_downloaded(manager, manager_client):
     assert not ReportDownload.objects.exists()
 
 
-def test_downloads_are_append_only(fast, manager, figures):
+def test_downloads_are_append_only(
+    fast: None, manager: User, figures: list[tuple[date, date]]
+) -> None:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
@@ -441,7 +497,9 @@ def test_downloads_are_append_only(fast, manager, figures):
         download.delete()
 
 
-def test_report_files_have_no_public_url(fast, manager, figures):
+def test_report_files_have_no_public_url(
+    fast: None, manager: User, figures: list[tuple[date, date]]
+) -> None:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
@@ -451,7 +509,7 @@ def test_report_files_have_no_public_url(fast, manager, figures):
         _ = run.pdf_file.url
 
 
-def test_the_status_is_checked_by_the_database(manager):
+def test_the_status_is_checked_by_the_database(manager: User) -> None:
     with pytest.raises(IntegrityError):
         ReportRun.objects.create(
             requested_by=manager,
@@ -463,13 +521,13 @@ def test_the_status_is_checked_by_the_database(manager):
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_the_runs_list_runs_a_constant_number_of_queries(
-    manager_client, rows, django_assert_max_num_queries
-):
+    manager_client: Client, rows: int, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     statuses = [RunStatus.READY, RunStatus.FAILED, RunStatus.BUILDING, RunStatus.QUEUED]
     ReportRun.objects.bulk_create(
         ReportRun(
             # Each asked for by someone else: the names come with the runs, not one by one.
-            requested_by=UserFactory(role=Role.MANAGER, full_name=f"Manager {i:02d}"),
+            requested_by=UserFactory.create(role=Role.MANAGER, full_name=f"Manager {i:02d}"),
             period_start=date(2026, 1, 1),
             period_end=date(2026, 1, 31),
             status=statuses[i % 4],
@@ -488,7 +546,7 @@ def test_the_runs_list_runs_a_constant_number_of_queries(
 # ------------------------------------------------------------------------------- beat
 
 
-def test_beat_has_the_two_report_entries(settings):
+def test_beat_has_the_two_report_entries(settings: Settings) -> None:
     monthly = settings.CELERY_BEAT_SCHEDULE["monthly_board_report"]
     quarterly = settings.CELERY_BEAT_SCHEDULE["quarterly_board_report"]
     assert monthly["task"] == "reports.tasks.monthly_board_report"
@@ -498,8 +556,13 @@ def test_beat_has_the_two_report_entries(settings):
 
 
 def test_monthly_build_on_the_first_working_day_once(
-    fast, manager, officer, figures, mailoutbox, django_capture_on_commit_callbacks
-):
+    fast: None,
+    manager: User,
+    officer: User,
+    figures: list[tuple[date, date]],
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     other_manager = type(manager).objects.create_user(
         "mo@la.gov.uk", role="manager", full_name="Mo Manager"
     )
@@ -523,7 +586,9 @@ def test_monthly_build_on_the_first_working_day_once(
     assert len(figures) == 1
 
 
-def test_monthly_build_waits_for_the_first_working_day(fast, figures, db):
+def test_monthly_build_waits_for_the_first_working_day(
+    fast: None, figures: list[tuple[date, date]], db: None
+) -> None:
     # 1 January 2027 is a bank holiday; 2 and 3 are the weekend; Monday 4th is the day.
     for day in ("2027-01-01", "2027-01-02", "2027-01-03", "2027-01-05"):
         assert "not today" in monthly_board_report.delay(day).get()
@@ -533,7 +598,9 @@ def test_monthly_build_waits_for_the_first_working_day(fast, figures, db):
     assert (run.period_start, run.period_end) == (date(2026, 12, 1), date(2026, 12, 31))
 
 
-def test_quarterly_build_at_the_start_of_a_quarter(fast, manager, figures):
+def test_quarterly_build_at_the_start_of_a_quarter(
+    fast: None, manager: User, figures: list[tuple[date, date]]
+) -> None:
     assert "not today" in quarterly_board_report.delay("2026-12-01").get()
     quarterly_board_report.delay("2026-10-01").get()
     quarterly_board_report.delay("2026-10-01").get()
@@ -546,7 +613,7 @@ def test_quarterly_build_at_the_start_of_a_quarter(fast, manager, figures):
     assert Notification.objects.filter(key=f"report:{run.pk}", user=manager).count() == 1
 
 
-def test_a_scheduled_run_for_a_period_is_unique(db):
+def test_a_scheduled_run_for_a_period_is_unique(db: None) -> None:
     ReportRun.objects.create(
         kind=RunKind.MONTHLY, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
@@ -556,7 +623,7 @@ def test_a_scheduled_run_for_a_period_is_unique(db):
         )
 
 
-def test_on_demand_runs_for_the_same_period_may_repeat(manager):
+def test_on_demand_runs_for_the_same_period_may_repeat(manager: User) -> None:
     for _ in range(2):
         ReportRun.objects.create(
             requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
@@ -571,7 +638,7 @@ PERSONAS = ["anonymous", "staff_a", "officer", "administrator", "manager"]
 
 
 @pytest.fixture
-def ready_run(manager, figures, fast):
+def ready_run(manager: User, figures: list[tuple[date, date]], fast: None) -> ReportRun:
     run = ReportRun.objects.create(
         requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
     )
@@ -583,7 +650,9 @@ def ready_run(manager, figures, fast):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", ["runs", "run_status", "download_pdf", "download_csv"])
-def test_only_managers_may_use_report_runs(persona, name, request, client, ready_run):
+def test_only_managers_may_use_report_runs(
+    persona: str, name: str, request: pytest.FixtureRequest, client: Client, ready_run: ReportRun
+) -> None:
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     url = reverse(f"reports:{name}", args=[] if name == "runs" else [ready_run.pk])
@@ -597,7 +666,9 @@ def test_only_managers_may_use_report_runs(persona, name, request, client, ready
 
 
 @pytest.mark.parametrize("persona", ["staff_a", "officer", "administrator"])
-def test_only_managers_may_ask_for_a_report(persona, request, client):
+def test_only_managers_may_ask_for_a_report(
+    persona: str, request: pytest.FixtureRequest, client: Client
+) -> None:
     client.force_login(request.getfixturevalue(persona))
     assert _request(client).status_code == 403
     assert not ReportRun.objects.exists()

@@ -24,7 +24,12 @@ def _figures(*tables: Table, headlines: list[Headline] | None = None) -> BoardFi
     )
 
 
-def _table(rows: list[list], *, total_row: bool = True, count_columns=(1,)) -> Table:
+def _table(
+    rows: list[list[str | int | float | None]],
+    *,
+    total_row: bool = True,
+    count_columns: tuple[int, ...] = (1,),
+) -> Table:
     return Table(
         key="t",
         title="T",

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
+from cme.models import User
 from schools.forms.absence import (
     ERROR_FIRST_DAY_IN_FUTURE,
     ERROR_LAST_CONTACT_IN_FUTURE,
@@ -16,7 +19,8 @@ from schools.forms.absence import (
     WARNING_WHEREABOUTS_UNKNOWN,
     AbsenceNotificationForm,
 )
-from schools.models import AbsenceNotification, AbsenceType, ReturnStatus, Whereabouts
+from schools.models import AbsenceNotification, AbsenceType, ReturnStatus, School, Whereabouts
+from tests.conftest import NOW
 from tests.factories import (
     AbsenceNotificationFactory,
     ClosureFactory,
@@ -24,12 +28,14 @@ from tests.factories import (
     TermFactory,
 )
 
-NOW = "2026-11-23 10:00:00+00:00"  # a Monday
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 START = reverse("schools:return_start", kwargs={"kind": "absence"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "absence"})
 
 
-def page(response) -> str:
+def page(response: TestResponse) -> str:
     return html.unescape(response.content.decode())
 
 
@@ -64,17 +70,17 @@ def absence_post(**overrides: object) -> dict[str, object]:
 @pytest.fixture
 def calendar(db: None) -> None:
     """The LA's autumn term 2026 with a half-term (26-30 Oct) and an INSET day (Fri 13 Nov)."""
-    TermFactory(name="Autumn 1 2026", start=date(2026, 9, 2), end=date(2026, 10, 23))
-    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
-    TermFactory(name="Spring 1 2027", start=date(2027, 1, 5), end=date(2027, 2, 12))
-    ClosureFactory(date=date(2026, 11, 13))
+    TermFactory.create(name="Autumn 1 2026", start=date(2026, 9, 2), end=date(2026, 10, 23))
+    TermFactory.create(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+    TermFactory.create(name="Spring 1 2027", start=date(2027, 1, 5), end=date(2027, 2, 12))
+    ClosureFactory.create(date=date(2026, 11, 13))
 
 
 # -- the journey ---------------------------------------------------------------------------
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_form_reveals_the_leave_end_date_and_offers_the_enquiries(client_a):
+def test_the_form_reveals_the_leave_end_date_and_offers_the_enquiries(client_a: Client) -> None:
     content = page(client_a.get(START))
     assert "Tell us about a pupil who has stopped attending" in content
     assert 'id="conditional_absence_type_2"' in content  # the second radio: after leave
@@ -84,8 +90,8 @@ def test_the_form_reveals_the_leave_end_date_and_offers_the_enquiries(client_a):
 
 @time_machine.travel(NOW, tick=False)
 def test_school_staff_send_an_absence_notification_through_check_your_answers(
-    client_a, school_a, staff_a, calendar
-):
+    client_a: Client, school_a: School, staff_a: User, calendar: None
+) -> None:
     response = client_a.post(START, absence_post())
     assert response.status_code == 302
     assert response["Location"] == CHECK
@@ -125,7 +131,9 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_whereabouts_unknown_raises_a_referral_in_triage_at_once(client_a, school_a, calendar):
+def test_whereabouts_unknown_raises_a_referral_in_triage_at_once(
+    client_a: Client, school_a: School, calendar: None
+) -> None:
     """Issue 12 A9: the school is told the team "will treat this as a potential missing
     child": the notification raises a CME referral when it is sent, which triage lists."""
     from casework.selectors import triage_queue
@@ -152,7 +160,7 @@ def test_whereabouts_unknown_raises_a_referral_in_triage_at_once(client_a, schoo
 
 
 @time_machine.travel(NOW, tick=False)
-def test_whereabouts_known_raises_no_referral(client_a, calendar):
+def test_whereabouts_known_raises_no_referral(client_a: Client, calendar: None) -> None:
     from referrals.models import Referral
 
     client_a.post(START, absence_post(whereabouts="known"))
@@ -164,7 +172,7 @@ def test_whereabouts_known_raises_no_referral(client_a, calendar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_enquiries_are_stored_as_a_list_of_codes(client_a):
+def test_enquiries_are_stored_as_a_list_of_codes(client_a: Client) -> None:
     client_a.post(START, absence_post(enquiries=["siblings_schools", "phone", "social_care"]))
     client_a.post(CHECK)
     saved = AbsenceNotification.objects.get()
@@ -173,14 +181,14 @@ def test_enquiries_are_stored_as_a_list_of_codes(client_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_no_enquiries_are_stored_as_an_empty_list(client_a):
+def test_no_enquiries_are_stored_as_an_empty_list(client_a: Client) -> None:
     client_a.post(START, absence_post(enquiries=[]))
     client_a.post(CHECK)
     assert AbsenceNotification.objects.get().enquiries == []
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_pupil_who_did_not_come_back_after_leave(client_a, calendar):
+def test_a_pupil_who_did_not_come_back_after_leave(client_a: Client, calendar: None) -> None:
     client_a.post(
         START,
         absence_post(
@@ -196,15 +204,19 @@ def test_a_pupil_who_did_not_come_back_after_leave(client_a, calendar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_leave_end_date_hidden_under_unauthorised_is_not_sent(client_a):
+def test_a_leave_end_date_hidden_under_unauthorised_is_not_sent(client_a: Client) -> None:
     client_a.post(START, absence_post(**day("leave_end_date", date(2026, 12, 25))))
     client_a.post(CHECK)
     assert AbsenceNotification.objects.get().leave_end_date is None
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_detail_page_lists_the_enquiries_and_offers_no_review(client_a, school_a):
-    notification = AbsenceNotificationFactory(school=school_a, enquiries=["phone", "friends"])
+def test_the_detail_page_lists_the_enquiries_and_offers_no_review(
+    client_a: Client, school_a: School
+) -> None:
+    notification = AbsenceNotificationFactory.create(
+        school=school_a, enquiries=["phone", "friends"]
+    )
     content = page(client_a.get(reverse("schools:return_detail", args=[notification.reference])))
     assert "Phoned the parents or carers<br>Asked the pupil's friends" in content
     assert "Record a review" not in content
@@ -258,7 +270,9 @@ def test_the_detail_page_lists_the_enquiries_and_offers_no_review(client_a, scho
     ],
 )
 @time_machine.travel(NOW, tick=False)
-def test_each_rule_of_the_absence_notification(client_a, overrides, message):
+def test_each_rule_of_the_absence_notification(
+    client_a: Client, overrides: dict[str, Any], message: str
+) -> None:
     response = client_a.post(START, absence_post(**overrides))
     assert response.status_code == 200
     content = page(response)
@@ -268,7 +282,7 @@ def test_each_rule_of_the_absence_notification(client_a, overrides, message):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_last_contact_is_optional(client_a):
+def test_last_contact_is_optional(client_a: Client) -> None:
     response = client_a.post(
         START,
         absence_post(
@@ -285,13 +299,13 @@ def test_last_contact_is_optional(client_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_unknown_whereabouts_warns_of_a_potential_missing_child(client_a):
+def test_unknown_whereabouts_warns_of_a_potential_missing_child(client_a: Client) -> None:
     client_a.post(START, absence_post(whereabouts="unknown"))
     assert WARNING_WHEREABOUTS_UNKNOWN in page(client_a.get(CHECK))
 
 
 @time_machine.travel(NOW, tick=False)
-def test_known_whereabouts_gives_no_missing_child_warning(client_a):
+def test_known_whereabouts_gives_no_missing_child_warning(client_a: Client) -> None:
     client_a.post(START, absence_post(whereabouts="known"))
     assert "potential missing child" not in page(client_a.get(CHECK))
 
@@ -304,7 +318,9 @@ def test_known_whereabouts_gives_no_missing_child_warning(client_a):
     ],
 )
 @time_machine.travel(NOW, tick=False)
-def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(client_a, enquiries, shown):
+def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(
+    client_a: Client, enquiries: list[str], shown: str
+) -> None:
     client_a.post(START, absence_post(enquiries=enquiries))
     content = page(client_a.get(CHECK))
     assert shown in content
@@ -314,7 +330,7 @@ def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(client_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_two_enquiries_need_no_reminder(client_a):
+def test_two_enquiries_need_no_reminder(client_a: Client) -> None:
     client_a.post(START, absence_post(enquiries=["phone", "email_letter"]))
     assert "You have recorded" not in page(client_a.get(CHECK))
 
@@ -323,7 +339,9 @@ def test_two_enquiries_need_no_reminder(client_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_check_your_answers_counts_school_days_and_the_20_day_threshold(client_a, calendar):
+def test_check_your_answers_counts_school_days_and_the_20_day_threshold(
+    client_a: Client, calendar: None
+) -> None:
     # From Mon 2 Nov: 2-6 Nov (5), 9-12 Nov (4; Fri 13 is an INSET day), 16-20 Nov (5) and
     # today, Mon 23 Nov: 15 days. Day 20 is Mon 30 Nov.
     client_a.post(START, absence_post())
@@ -337,7 +355,7 @@ def test_check_your_answers_counts_school_days_and_the_20_day_threshold(client_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_half_term_and_the_closure_are_not_counted(client_a, calendar):
+def test_the_half_term_and_the_closure_are_not_counted(client_a: Client, calendar: None) -> None:
     # From Mon 19 Oct: 19-23 Oct (5), half-term, 2-6 Nov (5), 9-12 Nov (4), 16-20 Nov (5),
     # today (1): the 20th school day is today.
     client_a.post(START, absence_post(**day("first_day_of_absence", date(2026, 10, 19))))
@@ -350,7 +368,9 @@ def test_the_half_term_and_the_closure_are_not_counted(client_a, calendar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(client_a, calendar):
+def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(
+    client_a: Client, calendar: None
+) -> None:
     # Leave ended Wed 11 Nov: due back Thu 12 Nov; 10th school day after the leave, skipping
     # Fri 13 Nov (INSET): 12, 16-20, 23-26 Nov.
     client_a.post(
@@ -371,7 +391,7 @@ def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(clien
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_threshold_crosses_the_christmas_holiday(calendar, school_a):
+def test_the_threshold_crosses_the_christmas_holiday(calendar: None, school_a: School) -> None:
     # From Mon 14 Dec, counted on the last day of the autumn term.
     form = AbsenceNotificationForm(school=school_a)
     form.cleaned_data = {
@@ -386,10 +406,10 @@ def test_the_threshold_crosses_the_christmas_holiday(calendar, school_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_school_with_its_own_term_dates_is_counted_on_them(calendar):
-    academy = SchoolFactory(name="Cedar Academy")
+def test_a_school_with_its_own_term_dates_is_counted_on_them(calendar: None) -> None:
+    academy = SchoolFactory.create(name="Cedar Academy")
     # Its own second half of the autumn term starts a week after the LA's.
-    TermFactory(
+    TermFactory.create(
         school=academy, name="Autumn 2 2026", start=date(2026, 11, 9), end=date(2026, 12, 18)
     )
     form = AbsenceNotificationForm(school=academy)
@@ -405,20 +425,24 @@ def test_a_school_with_its_own_term_dates_is_counted_on_them(calendar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_without_term_dates_the_threshold_cannot_be_worked_out(client_a):
+def test_without_term_dates_the_threshold_cannot_be_worked_out(client_a: Client) -> None:
     client_a.post(START, absence_post())
     content = page(client_a.get(CHECK))
     assert "missed 0 school days" in content
     assert "We cannot yet work out when the 20 school day threshold" in content
 
 
-def test_la_staff_cannot_start_an_absence_notification(officer_client, manager_client):
+def test_la_staff_cannot_start_an_absence_notification(
+    officer_client: Client, manager_client: Client
+) -> None:
     assert officer_client.get(START).status_code == 403
     assert manager_client.get(START).status_code == 403
 
 
-def test_school_staff_cannot_see_other_schools_absence_notifications(client_b, school_a):
-    theirs = AbsenceNotificationFactory(school=school_a)
+def test_school_staff_cannot_see_other_schools_absence_notifications(
+    client_b: Client, school_a: School
+) -> None:
+    theirs = AbsenceNotificationFactory.create(school=school_a)
     assert (
         client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
     )

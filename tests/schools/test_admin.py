@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from cme.models import Role
-from schools.models import Closure, SchoolMembership, Term
+from cme.models import Role, User
+from schools.models import Closure, School, SchoolMembership, Term
 from tests.conftest import client_for
 from tests.factories import ClosureFactory, TermFactory, UserFactory
 
@@ -21,16 +22,20 @@ CHANGELISTS = [
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)
-def test_administrator_opens_the_changelists(admin_client_, school_a, name):
-    TermFactory(school=school_a)
-    ClosureFactory()
+def test_administrator_opens_the_changelists(
+    admin_client_: Client, school_a: School, name: str
+) -> None:
+    TermFactory.create(school=school_a)
+    ClosureFactory.create()
 
     response = admin_client_.get(reverse(name))
 
     assert response.status_code == 200
 
 
-def test_school_changelist_searches_and_filters(admin_client_, school_a, school_b):
+def test_school_changelist_searches_and_filters(
+    admin_client_: Client, school_a: School, school_b: School
+) -> None:
     url = reverse("admin:schools_school_changelist")
 
     found = admin_client_.get(url, {"q": "Alder"})
@@ -40,9 +45,9 @@ def test_school_changelist_searches_and_filters(admin_client_, school_a, school_
     assert admin_client_.get(url, {"is_open__exact": "1", "la_code": "999"}).status_code == 200
 
 
-def test_term_changelist_filters_la_wide_terms(admin_client_, school_a):
-    TermFactory(name="LA Autumn 2026")
-    TermFactory(name="Alder Autumn 2026", school=school_a)
+def test_term_changelist_filters_la_wide_terms(admin_client_: Client, school_a: School) -> None:
+    TermFactory.create(name="LA Autumn 2026")
+    TermFactory.create(name="Alder Autumn 2026", school=school_a)
     url = reverse("admin:schools_term_changelist")
 
     la_only = admin_client_.get(url, {"applies_to": "la"})
@@ -51,7 +56,9 @@ def test_term_changelist_filters_la_wide_terms(admin_client_, school_a):
     assert b"Alder Autumn 2026" in own.content and b"LA Autumn 2026" not in own.content
 
 
-def test_administrator_adds_an_la_term_and_is_recorded(admin_client_, administrator):
+def test_administrator_adds_an_la_term_and_is_recorded(
+    admin_client_: Client, administrator: User
+) -> None:
     response = admin_client_.post(
         reverse("admin:schools_term_add"),
         {"school": "", "name": "Spring 2027", "start": "04/01/2027", "end": "26/03/2027"},
@@ -63,7 +70,7 @@ def test_administrator_adds_an_la_term_and_is_recorded(admin_client_, administra
     assert term.created_by == administrator and term.updated_by == administrator
 
 
-def test_a_term_ending_before_it_starts_is_refused(admin_client_):
+def test_a_term_ending_before_it_starts_is_refused(admin_client_: Client) -> None:
     response = admin_client_.post(
         reverse("admin:schools_term_add"),
         {"school": "", "name": "Backwards", "start": "26/03/2027", "end": "04/01/2027"},
@@ -74,14 +81,14 @@ def test_a_term_ending_before_it_starts_is_refused(admin_client_):
 
 
 def test_administrator_adds_a_school_closure_and_a_second_edit_keeps_the_creator(
-    admin_client_, administrator, school_a
-):
+    admin_client_: Client, administrator: User, school_a: School
+) -> None:
     admin_client_.post(
         reverse("admin:schools_closure_add"),
         {"school": school_a.pk, "date": "01/09/2026", "reason": "INSET day"},
     )
     closure = Closure.objects.get()
-    other_admin = UserFactory(email="eve@la.gov.uk", role=Role.ADMINISTRATOR, is_staff=True)
+    other_admin = UserFactory.create(email="eve@la.gov.uk", role=Role.ADMINISTRATOR, is_staff=True)
 
     client_for(other_admin).post(
         reverse("admin:schools_closure_change", args=[closure.pk]),
@@ -93,8 +100,8 @@ def test_administrator_adds_a_school_closure_and_a_second_edit_keeps_the_creator
     assert closure.created_by == administrator and closure.updated_by == other_admin
 
 
-def test_a_second_la_wide_closure_on_the_same_day_is_refused(admin_client_):
-    ClosureFactory(school=None, date=date(2026, 9, 1))
+def test_a_second_la_wide_closure_on_the_same_day_is_refused(admin_client_: Client) -> None:
+    ClosureFactory.create(school=None, date=date(2026, 9, 1))
 
     response = admin_client_.post(
         reverse("admin:schools_closure_add"),
@@ -107,7 +114,9 @@ def test_a_second_la_wide_closure_on_the_same_day_is_refused(admin_client_):
 
 
 @pytest.mark.parametrize("name", ["admin:schools_term_add", "admin:schools_closure_add"])
-def test_an_add_page_with_a_school_that_is_not_a_number_still_shows(admin_client_, name):
+def test_an_add_page_with_a_school_that_is_not_a_number_still_shows(
+    admin_client_: Client, name: str
+) -> None:
     assert admin_client_.get(reverse(name), {"school": "abc"}).status_code == 200
 
     posted = admin_client_.post(
@@ -122,14 +131,14 @@ def test_an_add_page_with_a_school_that_is_not_a_number_still_shows(admin_client
 
 
 @pytest.fixture
-def user_admin(administrator):
+def user_admin(administrator: User) -> Client:
     """The User admin (cme/admin.py) follows the role: an administrator needs nothing more."""
     return client_for(administrator)
 
 
 def test_user_page_lists_and_adds_the_schools_they_act_for(
-    user_admin, administrator, staff_a, school_b
-):
+    user_admin: Client, administrator: User, staff_a: User, school_b: School
+) -> None:
     url = reverse("admin:cme_user_change", args=[staff_a.pk])
     page = user_admin.get(url)
     assert page.status_code == 200
@@ -156,7 +165,7 @@ def test_user_page_lists_and_adds_the_schools_they_act_for(
     assert added.created_by == administrator
 
 
-def test_the_add_user_page_still_works(user_admin):
+def test_the_add_user_page_still_works(user_admin: Client) -> None:
     assert user_admin.get(reverse("admin:cme_user_add")).status_code == 200
 
 
@@ -165,7 +174,9 @@ def test_the_add_user_page_still_works(user_admin):
     "url",
     ["/admin/", "/admin/schools/school/", "/admin/schools/term/", "/admin/schools/term/add/"],
 )
-def test_other_roles_are_refused_the_admin(request, persona, url):
+def test_other_roles_are_refused_the_admin(
+    request: pytest.FixtureRequest, persona: str, url: str
+) -> None:
     user = request.getfixturevalue(persona)
     response = client_for(user).get(url)
 
@@ -173,15 +184,15 @@ def test_other_roles_are_refused_the_admin(request, persona, url):
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.MANAGER, Role.SCHOOL_STAFF])
-def test_staff_flag_without_the_administrator_role_is_not_enough(db, role):
-    user = UserFactory(email=f"{role}@la.gov.uk", role=role, is_staff=True)
+def test_staff_flag_without_the_administrator_role_is_not_enough(db: None, role: str) -> None:
+    user = UserFactory.create(email=f"{role}@la.gov.uk", role=role, is_staff=True)
 
     response = client_for(user).get("/admin/schools/term/")
 
     assert response.status_code == 403
 
 
-def test_other_roles_cannot_post_a_term(officer):
+def test_other_roles_cannot_post_a_term(officer: User) -> None:
     response = client_for(officer).post(
         "/admin/schools/term/add/",
         {"school": "", "name": "Sneaky", "start": "04/01/2027", "end": "26/03/2027"},

@@ -20,7 +20,7 @@ from django.urls import reverse
 from cme.models import User
 from referrals.models import Referral
 from schools.models import ReturnKind, School, SchoolReturn
-from tests.conftest import client_for
+from tests.conftest import NOW, client_for
 from tests.factories import SchoolFactory, TermFactory
 from tests.referrals.helpers import referral_post
 from tests.schools.test_absence_return import absence_post
@@ -28,18 +28,17 @@ from tests.schools.test_joiner_return import joiner_post
 from tests.schools.test_leaver_return import leaver_post
 from tests.schools.test_part_time_return import part_time_post
 
-NOW = "2026-11-23 10:00:00+00:00"  # a Monday
-
 
 def answers(kind: ReturnKind, cedar: School) -> dict[str, Any]:
     """Valid answers for each kind (the forms' own tests' defaults)."""
     if kind == ReturnKind.LEAVER:
         return leaver_post(destination_school=str(cedar.pk))
-    return {
+    posts: dict[ReturnKind, Callable[[], dict[str, Any]]] = {
         ReturnKind.JOINER: joiner_post,
         ReturnKind.PART_TIME: part_time_post,
         ReturnKind.ABSENCE: absence_post,
-    }[kind]()
+    }
+    return posts[kind]()
 
 
 def urls(kind: ReturnKind) -> tuple[str, str]:
@@ -51,13 +50,14 @@ def urls(kind: ReturnKind) -> tuple[str, str]:
 
 @pytest.fixture
 def cedar(db: None) -> School:
-    return SchoolFactory(urn=100010, name="Cedar Primary School")
+    school: School = SchoolFactory.create(urn=100010, name="Cedar Primary School")
+    return school
 
 
 @pytest.fixture
 def terms(db: None) -> None:
-    TermFactory(name="Autumn 1 2026", start="2026-09-02", end="2026-10-23")
-    TermFactory(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
+    TermFactory.create(name="Autumn 1 2026", start="2026-09-02", end="2026-10-23")
+    TermFactory.create(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
 
 
 def check_page(client: Client, kind: ReturnKind, cedar: School) -> str:
@@ -72,7 +72,9 @@ def check_page(client: Client, kind: ReturnKind, cedar: School) -> str:
 
 @pytest.mark.parametrize("kind", list(ReturnKind), ids=[k.value for k in ReturnKind])
 @time_machine.travel(NOW, tick=False)
-def test_the_same_check_page_sent_twice_records_one_return(client_a, cedar, terms, kind):
+def test_the_same_check_page_sent_twice_records_one_return(
+    client_a: Client, cedar: School, terms: None, kind: ReturnKind
+) -> None:
     token = check_page(client_a, kind, cedar)
     _, check = urls(kind)
     first = client_a.post(check, {"submission_token": token})
@@ -90,8 +92,8 @@ def test_the_same_check_page_sent_twice_records_one_return(client_a, cedar, term
 @pytest.mark.parametrize("kind", list(ReturnKind), ids=[k.value for k in ReturnKind])
 @time_machine.travel(NOW, tick=False)
 def test_a_retry_after_a_lost_answer_finds_the_return_without_the_token_in_the_session(
-    client_a, cedar, terms, kind
-):
+    client_a: Client, cedar: School, terms: None, kind: ReturnKind
+) -> None:
     """The answer to the first send was lost; the browser sends the same page again. The
     session has already forgotten the draft and its token: the posted token finds the return."""
     token = check_page(client_a, kind, cedar)
@@ -105,7 +107,9 @@ def test_a_retry_after_a_lost_answer_finds_the_return_without_the_token_in_the_s
 
 
 @time_machine.travel(NOW, tick=False)
-def test_another_schools_token_does_not_show_its_return(client_a, client_b, cedar, terms):
+def test_another_schools_token_does_not_show_its_return(
+    client_a: Client, client_b: Client, cedar: School, terms: None
+) -> None:
     token = check_page(client_a, ReturnKind.JOINER, cedar)
     _, check = urls(ReturnKind.JOINER)
     client_a.post(check, {"submission_token": token})
@@ -136,7 +140,7 @@ def referral_check_page(client: Client, school: School) -> str:
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_signed_in_referral_sent_twice_records_one(client_a, school_a):
+def test_the_signed_in_referral_sent_twice_records_one(client_a: Client, school_a: School) -> None:
     token = referral_check_page(client_a, school_a)
     first = client_a.post(NEW_CHECK, {"submission_token": token})
     again = client_a.post(NEW_CHECK, {"submission_token": token})
@@ -218,9 +222,9 @@ def test_two_sends_at_the_same_moment_record_one_return(
 ) -> None:
     import cme.references
 
-    school = SchoolFactory(urn=100001, name="Alder Primary School")
-    cedar = SchoolFactory(urn=100010, name="Cedar Primary School")
-    TermFactory(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
+    school = SchoolFactory.create(urn=100001, name="Alder Primary School")
+    cedar = SchoolFactory.create(urn=100010, name="Cedar Primary School")
+    TermFactory.create(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
     staff = _staff_of(school)
     client = client_for(staff)
     token = check_page(client, kind, cedar)
@@ -251,7 +255,7 @@ def test_two_signed_in_referrals_at_the_same_moment_record_one(
 ) -> None:
     import cme.references
 
-    school = SchoolFactory(urn=100001, name="Alder Primary School")
+    school = SchoolFactory.create(urn=100001, name="Alder Primary School")
     client = client_for(_staff_of(school))
     token = referral_check_page(client, school)
     tabs = [client, same_session(client)]
@@ -275,6 +279,8 @@ def _staff_of(school: School) -> User:
     from schools.models import SchoolMembership
     from tests.factories import UserFactory
 
-    user = UserFactory(email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF)
+    user: User = UserFactory.create(
+        email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF
+    )
     SchoolMembership.objects.create(user=user, school=school)
     return user

@@ -8,17 +8,19 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
-from schools.models import ReviewOutcome, TimetableReview
+from schools.models import ReviewOutcome, School, TimetableReview
+from tests.conftest import NOW
 from tests.factories import PartTimeTimetableFactory
-
-NOW = "2026-11-23 10:00:00+00:00"
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_return_page_shows_times_and_hours_in_govuk_style(client_a, school_a):
-    timetable = PartTimeTimetableFactory(
+def test_the_return_page_shows_times_and_hours_in_govuk_style(
+    client_a: Client, school_a: School
+) -> None:
+    timetable = PartTimeTimetableFactory.create(
         school=school_a,
         hours_per_week=Decimal("20"),
         submitted_at=datetime(2026, 11, 23, 6, 12, tzinfo=ZoneInfo("Europe/London")),
@@ -38,8 +40,10 @@ def test_the_return_page_shows_times_and_hours_in_govuk_style(client_a, school_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_review_page_shows_whole_hours_without_a_point(client_a, school_a):
-    timetable = PartTimeTimetableFactory(school=school_a, hours_per_week=Decimal("20"))
+def test_the_review_page_shows_whole_hours_without_a_point(
+    client_a: Client, school_a: School
+) -> None:
+    timetable = PartTimeTimetableFactory.create(school=school_a, hours_per_week=Decimal("20"))
     html = client_a.get(
         reverse("schools:timetable_review", args=[timetable.reference])
     ).content.decode()

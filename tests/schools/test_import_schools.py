@@ -39,14 +39,14 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
     return path
 
 
-def test_sample_file_is_windows_1252_not_utf8():
+def test_sample_file_is_windows_1252_not_utf8() -> None:
     data = SAMPLE.read_bytes()
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
     assert "Prévert" in data.decode("cp1252")
 
 
-def test_import_creates_every_school_and_reports_counts():
+def test_import_creates_every_school_and_reports_counts() -> None:
     out = run(str(SAMPLE))
 
     assert "created 14, updated 0, unchanged 0, skipped (other LAs) 0 from 14 rows" in out
@@ -55,7 +55,7 @@ def test_import_creates_every_school_and_reports_counts():
     assert School.objects.filter(la_code="888").count() == 3
 
 
-def test_names_in_windows_1252_round_trip():
+def test_names_in_windows_1252_round_trip() -> None:
     run(str(SAMPLE))
 
     assert School.objects.get(urn=110102).name == "Ecole Française Jacques Prévert"
@@ -86,14 +86,16 @@ def test_names_in_windows_1252_round_trip():
         ),
     ],
 )
-def test_types_and_phases_are_mapped_and_gias_wording_kept(urn, school_type, gias_type, phase):
+def test_types_and_phases_are_mapped_and_gias_wording_kept(
+    urn: int, school_type: str, gias_type: str, phase: str
+) -> None:
     run(str(SAMPLE))
 
     school = School.objects.get(urn=urn)
     assert (school.school_type, school.gias_type, school.phase) == (school_type, gias_type, phase)
 
 
-def test_status_decides_open_and_other_columns_are_ignored():
+def test_status_decides_open_and_other_columns_are_ignored() -> None:
     run(str(SAMPLE))
 
     open_by_urn = dict(School.objects.values_list("urn", "is_open"))
@@ -118,7 +120,7 @@ def test_status_decides_open_and_other_columns_are_ignored():
         ("foundation SCHOOL", SchoolType.MAINTAINED),
     ],
 )
-def test_more_type_mappings(gias_type, expected):
+def test_more_type_mappings(gias_type: str, expected: str) -> None:
     row = {
         "URN": "130001", "EstablishmentName": "A School", "TypeOfEstablishment (name)": gias_type,
         "PhaseOfEducation (name)": "Primary", "LA (code)": "999", "Postcode": "ex1 1aa",
@@ -132,7 +134,7 @@ def test_more_type_mappings(gias_type, expected):
     assert school.postcode == "EX1 1AA"
 
 
-def test_an_unknown_type_is_imported_as_other_and_reported(tmp_path):
+def test_an_unknown_type_is_imported_as_other_and_reported(tmp_path: Path) -> None:
     header, rows = sample_rows()
     rows[0][header.index("TypeOfEstablishment (name)")] = "Online provider"
     out = run(str(write_csv(tmp_path / "new_type.csv", header, rows, "cp1252")))
@@ -142,19 +144,19 @@ def test_an_unknown_type_is_imported_as_other_and_reported(tmp_path):
     assert 'GIAS type "Online provider" imported as Other (1)' in out
 
 
-def test_la_code_keeps_only_that_las_schools():
+def test_la_code_keeps_only_that_las_schools() -> None:
     out = run(str(SAMPLE), "--la-code", "888")
 
     assert "created 3, updated 0, unchanged 0, skipped (other LAs) 11 from 14 rows" in out
     assert set(School.objects.values_list("urn", flat=True)) == {120201, 120202, 120203}
 
 
-def test_a_malformed_la_code_option_is_refused():
+def test_a_malformed_la_code_option_is_refused() -> None:
     with pytest.raises(CommandError, match='LA code "99" is not 3 digits'):
         run(str(SAMPLE), "--la-code", "99")
 
 
-def test_reimport_updates_a_changed_name_and_counts_unchanged(tmp_path):
+def test_reimport_updates_a_changed_name_and_counts_unchanged(tmp_path: Path) -> None:
     run(str(SAMPLE))
     header, rows = sample_rows()
     rows[2][header.index("EstablishmentName")] = "Alder Primary Academy"
@@ -171,8 +173,8 @@ def test_reimport_updates_a_changed_name_and_counts_unchanged(tmp_path):
     assert School.objects.count() == 14
 
 
-def test_reimport_updates_a_school_already_held(tmp_path):
-    SchoolFactory(urn=110104, name="Birchwood School", school_type=SchoolType.MAINTAINED)
+def test_reimport_updates_a_school_already_held(tmp_path: Path) -> None:
+    SchoolFactory.create(urn=110104, name="Birchwood School", school_type=SchoolType.MAINTAINED)
 
     out = run(str(SAMPLE), "--la-code", "999")
 
@@ -181,7 +183,7 @@ def test_reimport_updates_a_school_already_held(tmp_path):
     assert (school.name, school.school_type) == ("Birchwood Academy", SchoolType.ACADEMY)
 
 
-def test_bad_rows_are_listed_with_row_numbers_and_nothing_is_written():
+def test_bad_rows_are_listed_with_row_numbers_and_nothing_is_written() -> None:
     with pytest.raises(CommandError) as excinfo:
         run(str(BAD))
 
@@ -196,7 +198,7 @@ def test_bad_rows_are_listed_with_row_numbers_and_nothing_is_written():
     assert School.objects.count() == 0
 
 
-def test_bad_rows_block_an_update_too(tmp_path):
+def test_bad_rows_block_an_update_too(tmp_path: Path) -> None:
     run(str(SAMPLE))
     header, rows = sample_rows()
     rows[0][header.index("EstablishmentName")] = "Renamed School"
@@ -209,7 +211,7 @@ def test_bad_rows_block_an_update_too(tmp_path):
     assert School.objects.get(urn=110101).name == "Ss Peter & Paul's Catholic Primary School"
 
 
-def test_the_printed_list_of_bad_rows_is_capped(tmp_path):
+def test_the_printed_list_of_bad_rows_is_capped(tmp_path: Path) -> None:
     header, rows = sample_rows()
     urn_col = header.index("URN")
     bad = [[*rows[0][:urn_col], f"x{i}", *rows[0][urn_col + 1 :]] for i in range(60)]
@@ -224,7 +226,7 @@ def test_the_printed_list_of_bad_rows_is_capped(tmp_path):
     assert "... and 10 more" in message
 
 
-def test_duplicate_urn_and_misaligned_row_are_problems(tmp_path):
+def test_duplicate_urn_and_misaligned_row_are_problems(tmp_path: Path) -> None:
     header, rows = sample_rows()
     rows[3][header.index("URN")] = rows[0][header.index("URN")]
     rows[4] = rows[4][:-3]
@@ -239,7 +241,7 @@ def test_duplicate_urn_and_misaligned_row_are_problems(tmp_path):
     assert School.objects.count() == 0
 
 
-def test_a_missing_column_is_a_clear_error_before_anything_is_written(tmp_path):
+def test_a_missing_column_is_a_clear_error_before_anything_is_written(tmp_path: Path) -> None:
     header, rows = sample_rows()
     drop = [header.index("PhaseOfEducation (name)"), header.index("Postcode")]
     header = [h for i, h in enumerate(header) if i not in drop]
@@ -254,8 +256,8 @@ def test_a_missing_column_is_a_clear_error_before_anything_is_written(tmp_path):
     assert School.objects.count() == 0
 
 
-def test_dry_run_counts_but_writes_nothing():
-    SchoolFactory(urn=110101, name="Old Name")
+def test_dry_run_counts_but_writes_nothing() -> None:
+    SchoolFactory.create(urn=110101, name="Old Name")
 
     out = run(str(SAMPLE), "--dry-run")
 
@@ -264,12 +266,12 @@ def test_dry_run_counts_but_writes_nothing():
     assert School.objects.get(urn=110101).name == "Old Name"
 
 
-def test_dry_run_still_reports_bad_rows():
+def test_dry_run_still_reports_bad_rows() -> None:
     with pytest.raises(CommandError, match="Row 3: URN"):
         run(str(BAD), "--dry-run")
 
 
-def test_a_utf8_file_with_byte_order_mark_is_accepted(tmp_path):
+def test_a_utf8_file_with_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     header, rows = sample_rows()
     path = write_csv(tmp_path / "excel.csv", header, rows, "utf-8-sig")
 
@@ -279,7 +281,7 @@ def test_a_utf8_file_with_byte_order_mark_is_accepted(tmp_path):
     assert School.objects.get(urn=110110).name == "St Mary\u2019s C of E Middle School"
 
 
-def test_a_missing_file_and_an_empty_file_are_clear_errors(tmp_path):
+def test_a_missing_file_and_an_empty_file_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No such file"):
         run(str(tmp_path / "nope.csv"))
     (tmp_path / "empty.csv").write_bytes(b"")
@@ -287,7 +289,9 @@ def test_a_missing_file_and_an_empty_file_are_clear_errors(tmp_path):
         run(str(tmp_path / "empty.csv"))
 
 
-def test_a_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):
+def test_a_file_over_the_size_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gias, "MAX_FILE_BYTES", 1000)
 
     with pytest.raises(CommandError, match="the largest accepted is"):
@@ -295,8 +299,8 @@ def test_a_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):
     assert School.objects.count() == 0
 
 
-def test_the_service_reads_an_upload_and_records_who_imported():
-    administrator = UserFactory(email="ada@la.gov.uk")
+def test_the_service_reads_an_upload_and_records_who_imported() -> None:
+    administrator = UserFactory.create(email="ada@la.gov.uk")
     upload = io.BytesIO(SAMPLE.read_bytes())
 
     result = schools_import_gias(rows_or_file=upload, la_code="999", by=administrator)
@@ -306,13 +310,16 @@ def test_the_service_reads_an_upload_and_records_who_imported():
     assert school.created_by == administrator and school.updated_by == administrator
 
 
-def test_the_service_refuses_a_malformed_la_code():
+def test_the_service_refuses_a_malformed_la_code() -> None:
     with pytest.raises(GiasFileError):
         schools_import_gias(rows_or_file=SAMPLE, la_code="9999")
 
 
-def test_an_update_records_who_and_when_and_keeps_the_creator(tmp_path):
-    first, second = UserFactory(email="first@la.gov.uk"), UserFactory(email="second@la.gov.uk")
+def test_an_update_records_who_and_when_and_keeps_the_creator(tmp_path: Path) -> None:
+    first, second = (
+        UserFactory.create(email="first@la.gov.uk"),
+        UserFactory.create(email="second@la.gov.uk"),
+    )
     schools_import_gias(rows_or_file=SAMPLE, by=first)
     header, rows = sample_rows()
     rows[0][header.index("EstablishmentStatus (name)")] = "Closed"

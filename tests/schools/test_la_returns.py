@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+from typing import Any
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+from factory.django import DjangoModelFactory
+from pytest_django import DjangoAssertNumQueries
+
+from schools.models import School
 from tests.factories import (
     AbsenceNotificationFactory,
     JoinerReturnFactory,
@@ -13,21 +19,24 @@ from tests.factories import (
 URL = reverse("schools:la_returns")
 
 
-def make_returns(n, school):
-    factories = [
+def make_returns(n: int, school: School) -> None:
+    factories: list[type[DjangoModelFactory[Any]]] = [
         JoinerReturnFactory,
         LeaverReturnFactory,
         PartTimeTimetableFactory,
         AbsenceNotificationFactory,
     ]
     for i in range(n):
-        factories[i % 4](school=school)
+        factories[i % 4].create(school=school)
 
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_la_returns_list_runs_a_constant_number_of_queries(
-    officer_client, school_a, rows, django_assert_max_num_queries
-):
+    officer_client: Client,
+    school_a: School,
+    rows: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     make_returns(rows, school_a)
     with django_assert_max_num_queries(12):
         response = officer_client.get(URL)
@@ -37,8 +46,11 @@ def test_la_returns_list_runs_a_constant_number_of_queries(
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_school_submission_list_runs_a_constant_number_of_queries(
-    client_a, school_a, rows, django_assert_max_num_queries
-):
+    client_a: Client,
+    school_a: School,
+    rows: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     make_returns(rows, school_a)
     with django_assert_max_num_queries(12):
         response = client_a.get(reverse("schools:return_list"))
@@ -47,8 +59,11 @@ def test_school_submission_list_runs_a_constant_number_of_queries(
 
 @pytest.mark.parametrize("rows", [2, 30])
 def test_the_school_home_runs_a_constant_number_of_queries(
-    client_a, school_a, rows, django_assert_max_num_queries
-):
+    client_a: Client,
+    school_a: School,
+    rows: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     make_returns(rows, school_a)
     # session, user, the school, the unread count, the user's schools, the recent returns,
     # the session save (+ 4 savepoints)
@@ -61,42 +76,50 @@ def test_the_school_home_runs_a_constant_number_of_queries(
     assert all(r.reference in html for r in recent)
 
 
-def test_officers_filter_returns_by_kind_and_late(officer_client, school_a, school_b):
-    late = JoinerReturnFactory(school=school_a, is_late=True, first_name="Latisha")
-    JoinerReturnFactory(school=school_b, first_name="Ontime")
-    LeaverReturnFactory(school=school_b, first_name="Leaving")
+def test_officers_filter_returns_by_kind_and_late(
+    officer_client: Client, school_a: School, school_b: School
+) -> None:
+    late = JoinerReturnFactory.create(school=school_a, is_late=True, first_name="Latisha")
+    JoinerReturnFactory.create(school=school_b, first_name="Ontime")
+    LeaverReturnFactory.create(school=school_b, first_name="Leaving")
     response = officer_client.get(URL, {"kind": "joiner", "is_late": "on"})
     html = response.content.decode()
     assert late.reference in html
     assert "Ontime" not in html and "Leaving" not in html
 
 
-def test_la_staff_see_every_schools_returns(officer_client, school_a, school_b):
-    a = JoinerReturnFactory(school=school_a)
-    b = LeaverReturnFactory(school=school_b)
+def test_la_staff_see_every_schools_returns(
+    officer_client: Client, school_a: School, school_b: School
+) -> None:
+    a = JoinerReturnFactory.create(school=school_a)
+    b = LeaverReturnFactory.create(school=school_b)
     html = officer_client.get(URL).content.decode()
     assert a.reference in html and b.reference in html
 
 
-def test_la_return_detail_shows_the_pupil_and_parents(officer_client, school_a):
+def test_la_return_detail_shows_the_pupil_and_parents(
+    officer_client: Client, school_a: School
+) -> None:
     from tests.factories import ParentCarerFactory
 
-    r = JoinerReturnFactory(school=school_a, first_name="Kofi", last_name="Mensah")
-    ParentCarerFactory(school_return=r, name="Ama Mensah", position=1)
+    r = JoinerReturnFactory.create(school=school_a, first_name="Kofi", last_name="Mensah")
+    ParentCarerFactory.create(school_return=r, name="Ama Mensah", position=1)
     html = officer_client.get(
         reverse("schools:la_return_detail", args=[r.reference])
     ).content.decode()
     assert "Kofi" in html and "Mensah" in html and "Ama Mensah" in html
 
 
-def test_bad_filter_values_do_not_break_the_page(officer_client):
+def test_bad_filter_values_do_not_break_the_page(officer_client: Client) -> None:
     response = officer_client.get(
         URL, {"kind": "<script>", "school": "abc", "submitted_after": "32/13/2026", "page": "-1"}
     )
     assert response.status_code == 200
 
 
-def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(officer_client, school_a):
+def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(
+    officer_client: Client, school_a: School
+) -> None:
     make_returns(4, school_a)
     html = officer_client.get(
         URL, {"kind": "leaver", "submitted_after": "2026-02-31"}

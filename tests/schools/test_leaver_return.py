@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
+from cme.models import User
 from schools.forms import RETURN_FORMS
 from schools.forms import leaver as f
-from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, Term
+from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, School, Term
+from tests.conftest import NOW, TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
-TODAY = date(2026, 11, 23)
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 START = reverse("schools:return_start", kwargs={"kind": "leaver"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
 
@@ -65,17 +69,18 @@ def leaver_post(**overrides: Any) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def term_calendar(db: None) -> None:
     """LA terms with a half-term (26-30 October) and an INSET day on 2 November."""
-    TermFactory(name="Autumn 1 2026", start=date(2026, 9, 2), end=date(2026, 10, 23))
-    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
-    ClosureFactory(date=date(2026, 11, 2))
+    TermFactory.create(name="Autumn 1 2026", start=date(2026, 9, 2), end=date(2026, 10, 23))
+    TermFactory.create(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+    ClosureFactory.create(date=date(2026, 11, 2))
 
 
 @pytest.fixture
-def cedar(db: None):
-    return SchoolFactory(urn=100010, name="Cedar Primary School")
+def cedar(db: None) -> School:
+    school: School = SchoolFactory.create(urn=100010, name="Cedar Primary School")
+    return school
 
 
-def errors(response) -> dict[str, list[str]]:
+def errors(response: TestResponse) -> dict[str, list[str]]:
     assert response.status_code == 200, response.get("Location")
     return {k: list(v) for k, v in response.context["form"].errors.items()}
 
@@ -180,13 +185,15 @@ GROUND_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
-def test_every_ground_has_a_case():
+def test_every_ground_has_a_case() -> None:
     assert set(GROUND_CASES) == set(DeletionGround.values)
 
 
 @pytest.mark.parametrize("ground", sorted(GROUND_CASES))
 @time_machine.travel(NOW, tick=False)
-def test_each_ground_goes_through_check_your_answers(ground, client_a, school_a, staff_a, cedar):
+def test_each_ground_goes_through_check_your_answers(
+    ground: str, client_a: Client, school_a: School, staff_a: User, cedar: School
+) -> None:
     answers, saved_values = GROUND_CASES[ground]
     data = leaver_post(ground=ground, destination_school=str(cedar.pk), **answers)
     response = client_a.post(START, data)
@@ -285,7 +292,9 @@ MISSING_CASES = [
 
 @pytest.mark.parametrize(("ground", "answers", "field", "message"), MISSING_CASES)
 @time_machine.travel(NOW, tick=False)
-def test_each_ground_requires_its_own_questions(ground, answers, field, message, client_a, cedar):
+def test_each_ground_requires_its_own_questions(
+    ground: str, answers: dict[str, Any], field: str, message: str, client_a: Client, cedar: School
+) -> None:
     response = client_a.post(
         START, leaver_post(ground=ground, destination_school=str(cedar.pk), **answers)
     )
@@ -296,13 +305,15 @@ def test_each_ground_requires_its_own_questions(ground, answers, field, message,
 
 
 @time_machine.travel(NOW, tick=False)
-def test_ground_is_required(client_a, cedar):
+def test_ground_is_required(client_a: Client, cedar: School) -> None:
     found = errors(client_a.post(START, leaver_post(ground=None, destination_school=str(cedar.pk))))
     assert found["ground"] == [f.ERROR_GROUND_REQUIRED]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(client_a):
+def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(
+    client_a: Client,
+) -> None:
     future = errors(
         client_a.post(
             START,
@@ -320,7 +331,9 @@ def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(clien
 
 
 @time_machine.travel(NOW, tick=False)
-def test_exclusion_date_cannot_be_in_the_future_or_after_the_ground(client_a, cedar):
+def test_exclusion_date_cannot_be_in_the_future_or_after_the_ground(
+    client_a: Client, cedar: School
+) -> None:
     base = {"ground": "o", "destination_school": str(cedar.pk)}
     future = errors(client_a.post(START, leaver_post(**base, exclusion_date=date(2026, 12, 1))))
     assert future["exclusion_date"] == [f.ERROR_EXCLUSION_IN_FUTURE]
@@ -329,14 +342,14 @@ def test_exclusion_date_cannot_be_in_the_future_or_after_the_ground(client_a, ce
 
 
 @time_machine.travel(NOW, tick=False)
-def test_ground_l_needs_the_pupil_past_compulsory_school_age(client_a):
+def test_ground_l_needs_the_pupil_past_compulsory_school_age(client_a: Client) -> None:
     # Born 14 March 2016: compulsory school age ends on 25 June 2032.
     found = errors(client_a.post(START, leaver_post(ground="l", destination_type="none")))
     assert found["ground"] == [f.ERROR_STILL_OF_COMPULSORY_AGE.format(end=date(2032, 6, 25))]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a):
+def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a: Client) -> None:
     # Born 17 May 2010: compulsory school age ended on 26 June 2026, the deletion date.
     response = client_a.post(
         START,
@@ -355,7 +368,7 @@ def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_dates_are_required(client_a, cedar):
+def test_dates_are_required(client_a: Client, cedar: School) -> None:
     found = errors(
         client_a.post(
             START,
@@ -377,7 +390,7 @@ def test_dates_are_required(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_deletion_date_cannot_be_in_the_future(client_a, cedar):
+def test_deletion_date_cannot_be_in_the_future(client_a: Client, cedar: School) -> None:
     found = errors(
         client_a.post(
             START, leaver_post(destination_school=str(cedar.pk), deletion_date=date(2026, 11, 24))
@@ -387,7 +400,7 @@ def test_deletion_date_cannot_be_in_the_future(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_deletion_date_cannot_be_before_the_ground_was_met(client_a, cedar):
+def test_deletion_date_cannot_be_before_the_ground_was_met(client_a: Client, cedar: School) -> None:
     found = errors(
         client_a.post(
             START,
@@ -402,7 +415,9 @@ def test_deletion_date_cannot_be_before_the_ground_was_met(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_deletion_on_the_day_the_ground_was_met_is_accepted(client_a, cedar):
+def test_deletion_on_the_day_the_ground_was_met_is_accepted(
+    client_a: Client, cedar: School
+) -> None:
     response = client_a.post(
         START,
         leaver_post(destination_school=str(cedar.pk), ground_met_date=TODAY, deletion_date=TODAY),
@@ -411,7 +426,7 @@ def test_deletion_on_the_day_the_ground_was_met_is_accepted(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_return_after_the_deletion_is_late(client_a, cedar):
+def test_a_return_after_the_deletion_is_late(client_a: Client, cedar: School) -> None:
     client_a.post(
         START, leaver_post(destination_school=str(cedar.pk), deletion_date=date(2026, 11, 20))
     )
@@ -433,7 +448,7 @@ I_ANSWERS = {
 
 
 @time_machine.travel(NOW, tick=False)
-def test_twenty_school_days_skip_half_term_and_the_closure(client_a):
+def test_twenty_school_days_skip_half_term_and_the_closure(client_a: Client) -> None:
     # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18 Nov.
     # (Counted in working days it would be 10 Nov.)
     passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
@@ -447,8 +462,10 @@ def test_twenty_school_days_skip_half_term_and_the_closure(client_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_twenty_school_days_counts_the_schools_own_closures(client_a, school_a):
-    ClosureFactory(school=school_a, date=date(2026, 11, 16), reason="Polling day")
+def test_twenty_school_days_counts_the_schools_own_closures(
+    client_a: Client, school_a: School
+) -> None:
+    ClosureFactory.create(school=school_a, date=date(2026, 11, 16), reason="Polling day")
     failed = errors(
         client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
     )
@@ -458,7 +475,7 @@ def test_twenty_school_days_counts_the_schools_own_closures(client_a, school_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_without_term_dates_the_twenty_days_fall_back_to_working_days(client_a):
+def test_without_term_dates_the_twenty_days_fall_back_to_working_days(client_a: Client) -> None:
     Term.objects.all().delete()
     passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 10)))
     assert passed.status_code == 302
@@ -480,7 +497,7 @@ H_ANSWERS = {
 
 
 @time_machine.travel(NOW, tick=False)
-def test_ten_school_days_after_leave_skip_half_term_and_the_closure(client_a):
+def test_ten_school_days_after_leave_skip_half_term_and_the_closure(client_a: Client) -> None:
     # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12 Nov.
     passed = client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 12)))
     assert passed.status_code == 302
@@ -547,8 +564,8 @@ DESTINATION_CASES = [
 @pytest.mark.parametrize(("destination", "answers", "field", "message"), DESTINATION_CASES)
 @time_machine.travel(NOW, tick=False)
 def test_each_destination_requires_its_own_questions(
-    destination, answers, field, message, client_a
-):
+    destination: str, answers: dict[str, Any], field: str, message: str, client_a: Client
+) -> None:
     # Ground (b) accepts any destination.
     found = errors(
         client_a.post(START, leaver_post(ground="b", destination_type=destination, **answers))
@@ -557,9 +574,11 @@ def test_each_destination_requires_its_own_questions(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_in_area_destination_must_be_an_open_school_in_this_area(client_a, school_a):
-    closed = SchoolFactory(urn=100020, name="Shut School", is_open=False)
-    elsewhere = SchoolFactory(urn=100021, name="Far School", la_code="380")
+def test_an_in_area_destination_must_be_an_open_school_in_this_area(
+    client_a: Client, school_a: School
+) -> None:
+    closed = SchoolFactory.create(urn=100020, name="Shut School", is_open=False)
+    elsewhere = SchoolFactory.create(urn=100021, name="Far School", la_code="380")
     for school in (closed, elsewhere, school_a):
         found = errors(client_a.post(START, leaver_post(destination_school=str(school.pk))))
         assert found["destination_school"] == ["Select a school from the list"]
@@ -568,7 +587,7 @@ def test_an_in_area_destination_must_be_an_open_school_in_this_area(client_a, sc
 
 
 @time_machine.travel(NOW, tick=False)
-def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a):
+def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a: Client) -> None:
     client_a.post(START, leaver_post(ground="b", **UNKNOWN))
     check = client_a.get(CHECK).content.decode()
     assert "s2s Lost Pupils Database" in check
@@ -581,8 +600,8 @@ def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a)
 @pytest.mark.parametrize("uploaded", ["no", None], ids=["not yet", "not answered"])
 @time_machine.travel(NOW, tick=False)
 def test_unknown_destination_is_sent_without_the_s2s_upload_and_referred_at_once(
-    client_a, uploaded
-):
+    client_a: Client, uploaded: str | None
+) -> None:
     """Issue 12 A12: the s2s question no longer holds the urgent return (and its referral)."""
     from referrals.models import Referral, SystemTrigger
 
@@ -604,8 +623,8 @@ def test_unknown_destination_is_sent_without_the_s2s_upload_and_referred_at_once
 
 @time_machine.travel(NOW, tick=False)
 def test_the_school_confirms_the_s2s_upload_later_from_the_returns_page(
-    client_a, client_b, staff_a
-):
+    client_a: Client, client_b: Client, staff_a: User
+) -> None:
     client_a.post(
         START, leaver_post(ground="b", destination_type="unknown", s2s_lost_pupil_uploaded="no")
     )
@@ -643,7 +662,7 @@ def test_the_school_confirms_the_s2s_upload_later_from_the_returns_page(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_known_destination_has_no_s2s_follow_up(client_a, cedar):
+def test_a_known_destination_has_no_s2s_follow_up(client_a: Client, cedar: School) -> None:
     client_a.post(START, leaver_post(destination_school=str(cedar.pk)))
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
@@ -659,7 +678,9 @@ def test_a_known_destination_has_no_s2s_follow_up(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(client_a, cedar):
+def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(
+    client_a: Client, cedar: School
+) -> None:
     stale = {
         "details_c": "Stale details",
         "parent_notice_date": date(2026, 11, 1),
@@ -698,7 +719,9 @@ def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(client_a,
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_changed_mind_keeps_only_the_last_grounds_answers(client_a, cedar):
+def test_a_changed_mind_keeps_only_the_last_grounds_answers(
+    client_a: Client, cedar: School
+) -> None:
     client_a.post(
         START,
         leaver_post(ground="c", details_c="Gone to the PRU", destination_school=str(cedar.pk)),
@@ -722,7 +745,7 @@ def test_a_changed_mind_keeps_only_the_last_grounds_answers(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a):
+def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a: Client) -> None:
     client_a.post(START, leaver_post(ground="k", moving=None, destination_type=None))
     check = client_a.get(CHECK).content.decode()
     assert "Is the pupil moving" not in check
@@ -733,7 +756,7 @@ def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_moving_question_and_new_address_are_required(client_a, cedar):
+def test_moving_question_and_new_address_are_required(client_a: Client, cedar: School) -> None:
     found = errors(client_a.post(START, leaver_post(moving=None, destination_school=str(cedar.pk))))
     assert found["moving"] == [f.ERROR_MOVING_REQUIRED]
     found = errors(
@@ -746,7 +769,9 @@ def test_moving_question_and_new_address_are_required(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_missing_key_leaver_information_warns_but_does_not_block(client_a, cedar):
+def test_missing_key_leaver_information_warns_but_does_not_block(
+    client_a: Client, cedar: School
+) -> None:
     client_a.post(
         START,
         leaver_post(
@@ -765,7 +790,7 @@ def test_missing_key_leaver_information_warns_but_does_not_block(client_a, cedar
 
 
 @time_machine.travel(NOW, tick=False)
-def test_complete_leaver_information_gives_no_warning(client_a, cedar):
+def test_complete_leaver_information_gives_no_warning(client_a: Client, cedar: School) -> None:
     client_a.post(START, leaver_post(destination_school=str(cedar.pk)))
     check = client_a.get(CHECK).content.decode()
     assert "Key leaver information" not in check
@@ -773,7 +798,9 @@ def test_complete_leaver_information_gives_no_warning(client_a, cedar):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_dob_outside_compulsory_school_age_warns_but_does_not_block(client_a, cedar):
+def test_dob_outside_compulsory_school_age_warns_but_does_not_block(
+    client_a: Client, cedar: School
+) -> None:
     client_a.post(
         START, leaver_post(destination_school=str(cedar.pk), date_of_birth=date(2008, 1, 5))
     )
@@ -786,7 +813,9 @@ def test_dob_outside_compulsory_school_age_warns_but_does_not_block(client_a, ce
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_form_shows_the_ground_radios_with_hints_and_reveals(client_a, cedar):
+def test_the_form_shows_the_ground_radios_with_hints_and_reveals(
+    client_a: Client, cedar: School
+) -> None:
     response = client_a.get(START)
     assert response.status_code == 200
     html = response.content.decode().replace("&#x27;", "'")
@@ -807,29 +836,33 @@ def test_the_form_shows_the_ground_radios_with_hints_and_reveals(client_a, cedar
 
 
 @time_machine.travel(NOW, tick=False)
-def test_errors_link_to_the_first_radio_of_the_ground(client_a):
+def test_errors_link_to_the_first_radio_of_the_ground(client_a: Client) -> None:
     response = client_a.post(START, leaver_post(ground=None))
     html = response.content.decode()
     assert "There is a problem" in html
     assert 'href="#id_ground_1"' in html and 'id="id_ground_1"' in html
 
 
-def test_leaver_form_is_registered():
+def test_leaver_form_is_registered() -> None:
     assert RETURN_FORMS[ReturnKind.LEAVER] is f.LeaverReturnForm
 
 
 # -- who sees what -------------------------------------------------------------------------------
 
 
-def test_school_staff_cannot_see_other_schools_leavers(client_b, school_a, staff_b):
-    theirs = LeaverReturnFactory(school=school_a)
+def test_school_staff_cannot_see_other_schools_leavers(
+    client_b: Client, school_a: School, staff_b: User
+) -> None:
+    theirs = LeaverReturnFactory.create(school=school_a)
     assert (
         client_b.get(reverse("schools:return_detail", args=[theirs.reference])).status_code == 404
     )
 
 
-def test_school_staff_and_the_la_see_a_leavers_details(client_a, officer_client, school_a):
-    mine = LeaverReturnFactory(
+def test_school_staff_and_the_la_see_a_leavers_details(
+    client_a: Client, officer_client: Client, school_a: School
+) -> None:
+    mine = LeaverReturnFactory.create(
         school=school_a,
         ground="h",
         leave_end_date=date(2026, 10, 21),
@@ -858,7 +891,9 @@ RLO, LRI, RLM = "\u202e", "\u2066", "\u200f"
 
 
 @time_machine.travel(NOW, tick=False)
-def test_bidi_controls_are_stripped_from_the_pupils_and_parents_names(client_a, cedar):
+def test_bidi_controls_are_stripped_from_the_pupils_and_parents_names(
+    client_a: Client, cedar: School
+) -> None:
     data = leaver_post(
         destination_school=str(cedar.pk),
         first_name=f"{RLO}ayaM",

@@ -3,12 +3,14 @@ from __future__ import annotations
 import html
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
-from cme.models import AccessAction, AccessLog
+from cme.models import AccessAction, AccessLog, User
 from schools.forms.part_time import (
     ERROR_AGREED_IN_FUTURE,
     ERROR_END_NOT_AFTER_START,
@@ -18,8 +20,9 @@ from schools.forms.part_time import (
     ERROR_REVIEW_BEFORE_START,
     ERROR_REVIEW_IN_PAST,
 )
-from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, TimetableReview
+from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, School, TimetableReview
 from schools.services import ERROR_TIMETABLE_ENDED
+from tests.conftest import NOW
 from tests.factories import (
     ClosureFactory,
     JoinerReturnFactory,
@@ -27,12 +30,14 @@ from tests.factories import (
     SchoolFactory,
 )
 
-NOW = "2026-11-23 10:00:00+00:00"  # a Monday
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 START = reverse("schools:return_start", kwargs={"kind": "part_time"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "part_time"})
 
 
-def page(response) -> str:
+def page(response: TestResponse) -> str:
     return html.unescape(response.content.decode())
 
 
@@ -71,7 +76,7 @@ def part_time_post(**overrides: str) -> dict[str, str]:
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_form_shows_the_reason_with_a_reveal_for_other(client_a):
+def test_the_form_shows_the_reason_with_a_reveal_for_other(client_a: Client) -> None:
     response = client_a.get(START)
     assert response.status_code == 200
     content = page(response)
@@ -81,8 +86,8 @@ def test_the_form_shows_the_reason_with_a_reveal_for_other(client_a):
 
 @time_machine.travel(NOW, tick=False)
 def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
-    client_a, school_a, staff_a
-):
+    client_a: Client, school_a: School, staff_a: User
+) -> None:
     response = client_a.post(START, part_time_post())
     assert response.status_code == 302
     assert response["Location"] == CHECK
@@ -121,8 +126,10 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_detail_page_offers_a_review_to_the_school_only(client_a, officer_client, school_a):
-    timetable = PartTimeTimetableFactory(school=school_a)
+def test_the_detail_page_offers_a_review_to_the_school_only(
+    client_a: Client, officer_client: Client, school_a: School
+) -> None:
+    timetable = PartTimeTimetableFactory.create(school=school_a)
     review_url = reverse("schools:timetable_review", args=[timetable.reference])
     mine = page(client_a.get(reverse("schools:return_detail", args=[timetable.reference])))
     assert "Record a review" in mine and review_url in mine
@@ -133,14 +140,14 @@ def test_the_detail_page_offers_a_review_to_the_school_only(client_a, officer_cl
     assert "Record a review" not in theirs
 
 
-def test_no_review_button_on_other_kinds_of_return(client_a, school_a):
-    joiner = JoinerReturnFactory(school=school_a)
+def test_no_review_button_on_other_kinds_of_return(client_a: Client, school_a: School) -> None:
+    joiner = JoinerReturnFactory.create(school=school_a)
     content = page(client_a.get(reverse("schools:return_detail", args=[joiner.reference])))
     assert "Record a review" not in content
 
 
 @time_machine.travel(NOW, tick=False)
-def test_reason_details_are_required_for_other_and_kept(client_a):
+def test_reason_details_are_required_for_other_and_kept(client_a: Client) -> None:
     response = client_a.post(START, part_time_post(reason="other"))
     assert ERROR_REASON_DETAILS in page(response)
     client_a.post(START, part_time_post(reason="other", reason_details="Young carer at home"))
@@ -149,7 +156,7 @@ def test_reason_details_are_required_for_other_and_kept(client_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_reason_details_hidden_under_other_are_not_sent(client_a):
+def test_reason_details_hidden_under_other_are_not_sent(client_a: Client) -> None:
     client_a.post(START, part_time_post(reason="medical", reason_details="typed, then hidden"))
     client_a.post(CHECK)
     assert PartTimeTimetable.objects.get().reason_details == ""
@@ -189,7 +196,9 @@ def test_reason_details_hidden_under_other_are_not_sent(client_a):
     ],
 )
 @time_machine.travel(NOW, tick=False)
-def test_each_rule_of_the_part_time_return(client_a, overrides, message):
+def test_each_rule_of_the_part_time_return(
+    client_a: Client, overrides: dict[str, Any], message: str
+) -> None:
     response = client_a.post(START, part_time_post(**overrides))
     assert response.status_code == 200
     content = page(response)
@@ -199,7 +208,7 @@ def test_each_rule_of_the_part_time_return(client_a, overrides, message):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_next_review_date_already_past_is_refused(client_a):
+def test_a_next_review_date_already_past_is_refused(client_a: Client) -> None:
     response = client_a.post(
         START,
         part_time_post(
@@ -210,7 +219,7 @@ def test_a_next_review_date_already_past_is_refused(client_a):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a):
+def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a: Client) -> None:
     # 16 Nov 2026 to 12 Feb 2027: 12 weeks and 4 days.
     client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 12))))
     content = page(client_a.get(CHECK))
@@ -223,19 +232,19 @@ def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_timetable_of_whole_weeks_is_described_in_weeks(client_a):
+def test_a_timetable_of_whole_weeks_is_described_in_weeks(client_a: Client) -> None:
     client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 15))))
     assert "planned to last 13 weeks, from" in page(client_a.get(CHECK))
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_timetable_of_exactly_12_weeks_is_not_questioned(client_a):
+def test_a_timetable_of_exactly_12_weeks_is_not_questioned(client_a: Client) -> None:
     client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 8))))
     assert "longer than 12 weeks" not in page(client_a.get(CHECK))
 
 
 @time_machine.travel(NOW, tick=False)
-def test_agreement_after_the_start_is_a_warning(client_a):
+def test_agreement_after_the_start_is_a_warning(client_a: Client) -> None:
     client_a.post(START, part_time_post(**day("parent_agreed_date", date(2026, 11, 18))))
     content = page(client_a.get(CHECK))
     assert "after the timetable started on 16 November 2026" in content
@@ -263,18 +272,21 @@ def review_post(outcome: str = "continue", **overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def timetable(school_a) -> PartTimeTimetable:
-    return PartTimeTimetableFactory(
+def timetable(school_a: School) -> PartTimeTimetable:
+    timetable: PartTimeTimetable = PartTimeTimetableFactory.create(
         school=school_a,
         start_date=date(2026, 11, 2),
         planned_end_date=date(2027, 1, 29),
         hours_per_week=Decimal("15"),
         next_review_date=date(2026, 11, 20),
     )
+    return timetable
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_review_form_reveals_questions_for_each_outcome(client_a, timetable):
+def test_the_review_form_reveals_questions_for_each_outcome(
+    client_a: Client, timetable: PartTimeTimetable
+) -> None:
     response = client_a.get(review_url(timetable))
     assert response.status_code == 200
     content = page(response)
@@ -285,7 +297,9 @@ def test_the_review_form_reveals_questions_for_each_outcome(client_a, timetable)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_review_page_names_the_pupil_so_showing_it_is_logged(client_a, staff_a, timetable):
+def test_the_review_page_names_the_pupil_so_showing_it_is_logged(
+    client_a: Client, staff_a: User, timetable: PartTimeTimetable
+) -> None:
     response = client_a.get(review_url(timetable))
     assert response.status_code == 200
     row = AccessLog.objects.get()
@@ -297,7 +311,9 @@ def test_the_review_page_names_the_pupil_so_showing_it_is_logged(client_a, staff
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_review_that_continues_moves_the_next_review(client_a, staff_a, timetable):
+def test_a_review_that_continues_moves_the_next_review(
+    client_a: Client, staff_a: User, timetable: PartTimeTimetable
+) -> None:
     response = client_a.post(review_url(timetable), review_post(), follow=True)
     assert "Review saved: the next review is due on 11 December 2026" in page(response)
     review = TimetableReview.objects.get()
@@ -314,7 +330,9 @@ def test_a_review_that_continues_moves_the_next_review(client_a, staff_a, timeta
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_review_with_changes_changes_the_timetable(client_a, timetable):
+def test_a_review_with_changes_changes_the_timetable(
+    client_a: Client, timetable: PartTimeTimetable
+) -> None:
     client_a.post(
         review_url(timetable),
         review_post(
@@ -333,7 +351,9 @@ def test_a_review_with_changes_changes_the_timetable(client_a, timetable):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(client_a, timetable):
+def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(
+    client_a: Client, timetable: PartTimeTimetable
+) -> None:
     response = client_a.post(review_url(timetable), review_post("ended"), follow=True)
     content = page(response)
     assert "Review saved: the part-time timetable has ended" in content
@@ -350,7 +370,9 @@ def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(client_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(client_a, timetable):
+def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(
+    client_a: Client, timetable: PartTimeTimetable
+) -> None:
     client_a.post(
         review_url(timetable),
         review_post(
@@ -365,7 +387,9 @@ def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(client_a
 
 
 @time_machine.travel(NOW, tick=False)
-def test_ending_a_timetable_does_not_need_the_parent_to_agree(client_a, timetable):
+def test_ending_a_timetable_does_not_need_the_parent_to_agree(
+    client_a: Client, timetable: PartTimeTimetable
+) -> None:
     client_a.post(review_url(timetable), review_post("ended", parent_agreed="no"))
     assert TimetableReview.objects.get().parent_agreed is False
 
@@ -438,7 +462,13 @@ def test_ending_a_timetable_does_not_need_the_parent_to_agree(client_a, timetabl
     ],
 )
 @time_machine.travel(NOW, tick=False)
-def test_each_rule_of_a_review(client_a, timetable, outcome, overrides, message):
+def test_each_rule_of_a_review(
+    client_a: Client,
+    timetable: PartTimeTimetable,
+    outcome: str,
+    overrides: dict[str, Any],
+    message: str,
+) -> None:
     response = client_a.post(review_url(timetable), review_post(outcome, **overrides))
     assert response.status_code == 200
     content = page(response)
@@ -448,7 +478,9 @@ def test_each_rule_of_a_review(client_a, timetable, outcome, overrides, message)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_review_cannot_be_dated_before_the_last_one(client_a, timetable, staff_a):
+def test_a_review_cannot_be_dated_before_the_last_one(
+    client_a: Client, timetable: PartTimeTimetable, staff_a: User
+) -> None:
     TimetableReview.objects.create(
         timetable=timetable,
         review_date=date(2026, 11, 20),
@@ -465,15 +497,15 @@ def test_a_review_cannot_be_dated_before_the_last_one(client_a, timetable, staff
 
 @time_machine.travel(NOW, tick=False)
 def test_a_stale_second_review_is_refused_and_shown_again_as_typed(
-    client_a, staff_a, school_a, timetable
-):
+    client_a: Client, staff_a: User, school_a: School, timetable: PartTimeTimetable
+) -> None:
     """Two people open the review page; the first saves. The second, still on the old
     version, is told and sees the form again with what they typed: nothing overridden."""
     from tests.conftest import client_for
     from tests.factories import MembershipFactory, UserFactory
 
-    colleague = UserFactory(email="cara@alder.sch.uk", full_name="Cara Cole")
-    MembershipFactory(user=colleague, school=school_a)
+    colleague = UserFactory.create(email="cara@alder.sch.uk", full_name="Cara Cole")
+    MembershipFactory.create(user=colleague, school=school_a)
     other = client_for(colleague)
     opened = client_a.get(review_url(timetable)).context["form"]
     assert opened["version"].value() == 0
@@ -525,7 +557,9 @@ def test_a_stale_second_review_is_refused_and_shown_again_as_typed(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_review_without_the_pages_version_is_not_saved(client_a, timetable):
+def test_a_review_without_the_pages_version_is_not_saved(
+    client_a: Client, timetable: PartTimeTimetable
+) -> None:
     data = review_post()
     del data["version"]
     response = client_a.post(review_url(timetable), data)
@@ -535,7 +569,9 @@ def test_a_review_without_the_pages_version_is_not_saved(client_a, timetable):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviews_at_the_same_moment_from_one_version_save_one(school_a, staff_a):
+def test_two_reviews_at_the_same_moment_from_one_version_save_one(
+    school_a: School, staff_a: User
+) -> None:
     """The version is checked with the timetable locked (select_for_update): of two saves
     from the same version at the same moment, the second waits, then is refused."""
     import threading
@@ -547,7 +583,7 @@ def test_two_reviews_at_the_same_moment_from_one_version_save_one(school_a, staf
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL")
     with time_machine.travel(NOW, tick=False):
-        timetable = PartTimeTimetableFactory(
+        timetable = PartTimeTimetableFactory.create(
             school=school_a,
             start_date=date(2026, 11, 2),
             planned_end_date=date(2027, 1, 29),
@@ -595,11 +631,11 @@ def test_two_reviews_at_the_same_moment_from_one_version_save_one(school_a, staf
 )
 @time_machine.travel(NOW, tick=False)
 def test_a_next_review_on_a_closed_day_is_warned_about_on_the_check_page(
-    client_a, school_a, review_day, why
-):
-    ClosureFactory(school=school_a, date=date(2026, 12, 4))
-    ClosureFactory(date=date(2026, 12, 7), reason="Polling day")
-    ClosureFactory(school=SchoolFactory(urn=100099), date=date(2026, 12, 10))
+    client_a: Client, school_a: School, review_day: date, why: str
+) -> None:
+    ClosureFactory.create(school=school_a, date=date(2026, 12, 4))
+    ClosureFactory.create(date=date(2026, 12, 7), reason="Polling day")
+    ClosureFactory.create(school=SchoolFactory.create(urn=100099), date=date(2026, 12, 10))
     response = client_a.post(
         START,
         part_time_post(
@@ -613,8 +649,10 @@ def test_a_next_review_on_a_closed_day_is_warned_about_on_the_check_page(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_next_review_on_another_schools_closure_or_an_open_day_is_not_warned(client_a):
-    ClosureFactory(school=SchoolFactory(urn=100099), date=date(2026, 12, 10))
+def test_a_next_review_on_another_schools_closure_or_an_open_day_is_not_warned(
+    client_a: Client,
+) -> None:
+    ClosureFactory.create(school=SchoolFactory.create(urn=100099), date=date(2026, 12, 10))
     for review_day in (date(2026, 12, 10), date(2026, 12, 11)):
         client_a.post(START, part_time_post(**day("next_review_date", review_day)))
         assert "the school is closed that day" not in page(client_a.get(CHECK))
@@ -622,10 +660,12 @@ def test_a_next_review_on_another_schools_closure_or_an_open_day_is_not_warned(c
 
 @pytest.mark.parametrize("outcome", ["continue", "changed"])
 @time_machine.travel(NOW, tick=False)
-def test_a_review_on_a_closed_day_needs_confirming(client_a, school_a, timetable, outcome):
+def test_a_review_on_a_closed_day_needs_confirming(
+    client_a: Client, school_a: School, timetable: PartTimeTimetable, outcome: str
+) -> None:
     """The review form has no check page: the date is questioned as an error, and kept if
     the person sends it again."""
-    ClosureFactory(school=school_a, date=date(2026, 11, 20), reason="INSET day")
+    ClosureFactory.create(school=school_a, date=date(2026, 11, 20), reason="INSET day")
     field = "continue_next_review_date" if outcome == "continue" else "next_review_date"
     data = review_post(outcome, **day(field, date(2026, 12, 25)))
     if outcome == "changed":
@@ -654,7 +694,9 @@ def test_a_review_on_a_closed_day_needs_confirming(client_a, school_a, timetable
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_confirmed_date_does_not_confirm_another(client_a, school_a, timetable):
+def test_a_confirmed_date_does_not_confirm_another(
+    client_a: Client, school_a: School, timetable: PartTimeTimetable
+) -> None:
     data = review_post(**day("continue_next_review_date", date(2026, 12, 25)))
     response = client_a.post(review_url(timetable), {**data, "confirmed_dates": "2026-12-24"})
     assert "continue_next_review_date" in response.context["form"].errors
@@ -662,31 +704,37 @@ def test_a_confirmed_date_does_not_confirm_another(client_a, school_a, timetable
 
 
 @time_machine.travel(NOW, tick=False)
-def test_other_schools_staff_cannot_review_a_timetable(client_b, timetable):
+def test_other_schools_staff_cannot_review_a_timetable(
+    client_b: Client, timetable: PartTimeTimetable
+) -> None:
     with time_machine.travel(NOW, tick=False):
         assert client_b.get(review_url(timetable)).status_code == 404
         assert client_b.post(review_url(timetable), review_post()).status_code == 404
     assert not TimetableReview.objects.exists()
 
 
-def test_only_part_time_timetables_can_be_reviewed(client_a, school_a):
-    joiner = JoinerReturnFactory(school=school_a)
+def test_only_part_time_timetables_can_be_reviewed(client_a: Client, school_a: School) -> None:
+    joiner = JoinerReturnFactory.create(school=school_a)
     url = reverse("schools:timetable_review", args=[joiner.reference])
     assert client_a.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["officer_client", "manager_client"])
-def test_la_staff_cannot_use_the_school_review_form(request, persona, timetable):
+def test_la_staff_cannot_use_the_school_review_form(
+    request: pytest.FixtureRequest, persona: str, timetable: PartTimeTimetable
+) -> None:
     client = request.getfixturevalue(persona)
     assert client.get(review_url(timetable)).status_code == 403
     assert client.post(review_url(timetable), review_post()).status_code == 403
 
 
-def test_anonymous_people_are_sent_to_sign_in_from_the_review(client, timetable):
+def test_anonymous_people_are_sent_to_sign_in_from_the_review(
+    client: Client, timetable: PartTimeTimetable
+) -> None:
     response = client.get(review_url(timetable))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_la_staff_cannot_start_a_part_time_return(officer_client):
+def test_la_staff_cannot_start_a_part_time_return(officer_client: Client) -> None:
     assert officer_client.get(START).status_code == 403
