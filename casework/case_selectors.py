@@ -26,7 +26,8 @@ from casework.workload import (
     week_end,
     workload_counts,
 )
-from cme.models import Role, User
+from cme.models import CASEWORK_ROLES, User
+from cme.selectors import active_users
 from schools.models import SchoolReturn
 from schools.selectors import with_absence_threshold
 
@@ -90,7 +91,7 @@ def team_workload(user: User) -> QuerySet[User]:
     """Per officer (and manager): open, due this week and overdue cases, in one query."""
     _require_caseworker(user)
     return (
-        User.objects.filter(role__in=[Role.OFFICER, Role.MANAGER], is_active=True)
+        active_users(*CASEWORK_ROLES)
         .annotate(**workload_counts(timezone.localdate()))
         .order_by("full_name")
     )

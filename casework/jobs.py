@@ -29,8 +29,9 @@ from django.utils import timezone
 from casework.models import Case, CaseStatus, Child
 from casework.workload import week_end
 from cme.jobs import JobResult, job
-from cme.models import Role, User
+from cme.models import CASEWORK_ROLES, Role
 from cme.notifications import insert_notifications, insert_summaries
+from cme.selectors import active_users
 from cme.statutory import compulsory_school_age
 
 #: At most this many references per list in a digest (the app has the full lists).
@@ -77,9 +78,7 @@ def _notify_cases(
     the officers' link, if not their own cases)."""
     if not rows:
         return 0
-    managers = set(
-        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
-    )
+    managers = set(active_users(Role.MANAGER).values_list("pk", flat=True))
     all_refs = [ref for _, ref, _, _ in rows]
     refs: dict[int, list[str]] = dict.fromkeys(managers, all_refs)
     for _, ref, officer, _ in rows:
@@ -264,7 +263,7 @@ def daily_digest(*, today: date, dry_run: bool) -> JobResult:
 
     own_fields = _pending_counts("allocated_cases__", today)
     people = (
-        User.objects.filter(is_active=True, role__in=[Role.OFFICER, Role.MANAGER])
+        active_users(*CASEWORK_ROLES)
         .annotate(**own_fields)
         .order_by("pk")
     )

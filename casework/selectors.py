@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from casework.workload import workload_counts
 from cme.models import CASEWORK_ROLES, User
+from cme.selectors import active_users
 from referrals.models import SAFEGUARDING_REASONS, Referral, ReferralStatus
 
 #: Risk bands in the triage queue: lower is triaged first.
@@ -68,7 +69,7 @@ def officer_loads(today: date | None = None) -> QuerySet[User]:
     casework.workload's, the same as the team page's and the register's)."""
     counts = workload_counts(today or timezone.localdate())
     return (
-        User.objects.filter(is_active=True, role__in=sorted(CASEWORK_ROLES))
+        active_users(*CASEWORK_ROLES)
         .annotate(
             open_cases=counts["open_count"],
             due_this_week=counts["due_this_week"],

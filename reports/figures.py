@@ -30,6 +30,7 @@ from casework.filters import dob_range_for_nc_year
 from casework.models import Case, Category, Outcome
 from cme.statutory import latest_dob_of_compulsory_school_age, working_days_between
 from referrals.models import Reason, Referral, ReferrerType
+from referrals.vocabulary import REPORTED_FLAGS
 from schools.models import (
     DeletionGround,
     LeaverReturn,
@@ -309,14 +310,7 @@ def age_counts(cur: Period, prev: Period) -> Table:
     )
 
 
-VULNERABILITY_FLAGS: list[tuple[str, str]] = [
-    ("child_protection_plan", "Child protection plan"),
-    ("looked_after", "Looked after"),
-    ("child_in_need", "Child in need or has a social worker"),
-    ("ehcp_sen", "EHCP or SEN"),
-    ("gypsy_roma_traveller", "Gypsy, Roma or Traveller"),
-    ("new_arrival_eal", "New arrival or EAL"),
-]
+VULNERABILITY_FLAGS: list[tuple[str, str]] = [(f.field, f.label) for f in REPORTED_FLAGS]
 
 
 def vulnerability_counts(cur: Period, prev: Period) -> Table:

@@ -21,7 +21,8 @@ from cme.models import User
 from cme.notifications import managers, notify
 from cme.outbox import queue_email
 from cme.statutory import compulsory_school_age, enquiry_due_date
-from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
+from referrals.models import NotCmeReason, Referral, ReferralStatus
+from referrals.vocabulary import FLAG_FIELDS
 from schools.models import ReturnStatus
 from schools.services import new_reference, return_status_set
 
@@ -43,7 +44,7 @@ ERROR_BELOW_CSA = (
 NOT_CME_DETAIL = "Not missing education"
 
 #: Vulnerability flags the referral carries onto the child (OR: a flag is never cleared here).
-CHILD_FLAGS = VulnerabilityFlags.FLAG_FIELDS
+CHILD_FLAGS = FLAG_FIELDS
 #: Fields copied from the referral onto a new child record.
 _CHILD_DETAILS = (
     "first_name",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -25,33 +24,16 @@ from casework.forms import (
     ReopenForm,
 )
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
+from casework.presenters import nc_year_label, referral_summary
 from casework.restricted import restricted_gate
 from casework.services import cases as svc
 from casework.services.allocation import AllocationError, case_allocate, case_pick_up
-from casework.views.triage import referral_summary
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction, User
-from cme.statutory import national_curriculum_year
+from cme.statutory import age_on
 
 SECTIONS = ("summary", "enquiries", "notes", "referral", "returns")
-
-
-def age_on(dob: date | None, on: date) -> int | None:
-    if dob is None:
-        return None
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
-
-
-def nc_year_label(dob: date | None, on: date) -> str:
-    if dob is None:
-        return "Not known"
-    year = national_curriculum_year(dob, on)
-    if year == 0:
-        return "Reception"
-    if year < 0:
-        return "Nursery"
-    return f"Year {year}"
 
 
 def identity(case: Case) -> dict[str, Any]:
