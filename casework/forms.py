@@ -303,8 +303,8 @@ class AllocateForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Imported here: casework.selectors is the triage screens' module.
-        from casework.selectors import officer_loads
+        # Imported here: the selectors read the models this module's forms save.
+        from casework.selectors.workload import officer_loads
 
         field = self.fields["officer"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import case_selectors as sel
 from casework.forms import (
     AllocateForm,
     CaseActionForm,
@@ -26,6 +25,8 @@ from casework.forms import (
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
 from casework.presenters import nc_year_label, referral_summary
 from casework.restricted import restricted_gate
+from casework.selectors import cases as sel
+from casework.selectors import children as child_sel
 from casework.services import cases as svc
 from casework.services.allocation import AllocationError, case_allocate, case_pick_up
 from cme.access import acting_user, caseworkers, managers_only
@@ -328,12 +329,12 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
 
 @caseworkers
 def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = sel.child_for_view(acting_user(request), child_id)
+    child = child_sel.child_for_view(acting_user(request), child_id)
     gate = restricted_gate(request, child.pk, child.restricted)
     if gate is not None:
         return gate
     log_access(request, AccessAction.VIEW_CHRONOLOGY, child_id=child.pk, obj=child)
-    events = sel.chronology(child)
+    events = child_sel.chronology(child)
     kind = request.GET.get("kind", "")
     if kind in EventKind.values:
         events = events.filter(kind=kind)
@@ -348,7 +349,7 @@ def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
             "events": events[:500],
             "kind": kind,
             "kinds": EventKind.choices,
-            "merges": list(sel.merges_of(child)) if getattr(child, "has_merges", True) else [],
+            "merges": list(child_sel.merges_of(child)) if getattr(child, "has_merges", True) else [],
             "case": latest_case,
             "open_status": CaseStatus.OPEN,
             "back_url": reverse("cases:detail", args=[latest_case.reference])

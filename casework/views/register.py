@@ -19,10 +19,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from casework import case_selectors as sel
 from casework.filters import RegisterFilter, selected_filter_tags, sorted_cases
 from casework.models import Case
 from casework.presenters import nc_year_label
+from casework.selectors import cases as sel
+from casework.selectors import workload
 from casework.workload import not_of_compulsory_school_age_q
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
@@ -255,5 +256,5 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/case_team.html",
-        {"officers": list(sel.team_workload(acting_user(request)))},
+        {"officers": list(workload.team_workload(acting_user(request)))},
     )

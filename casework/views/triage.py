@@ -18,7 +18,8 @@ from casework.matching import Match, possible_matches
 from casework.models import Case, Category
 from casework.presenters import reason_labels, referral_summary, source_of
 from casework.restricted import restricted_gate
-from casework.selectors import RISK_HIGH, officer_loads, triage_queue
+from casework.selectors.triage import RISK_HIGH, triage_queue
+from casework.selectors.workload import officer_loads
 from casework.services.triage import (
     ERROR_NOT_NEW,
     TriageError,

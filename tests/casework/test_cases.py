@@ -213,7 +213,7 @@ def test_untraceable_stays_open_as_cme_missing_with_a_review_date(case, officer)
     assert case.status == CaseStatus.OPEN and case.outcome == Outcome.UNTRACEABLE
     assert case.category == Category.MISSING and case.review_date == review
     assert case.closed_at is None
-    from casework.case_selectors import register_cases
+    from casework.selectors.cases import register_cases
 
     assert list(register_cases(officer)) == [case]
 

@@ -9,9 +9,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.case_selectors import chronology
 from casework.events import record_event
 from casework.models import EventKind
+from casework.selectors.children import chronology
 from tests.factories import CaseFactory, ChildFactory
 
 NOW = "2026-11-23 10:00:00+00:00"

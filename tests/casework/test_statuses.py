@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Case, CaseStatus, Category, EnquiryResult, EnquiryType, Outcome
-from casework.selectors import officer_loads
+from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
 from casework.services.triage import referral_reject_not_cme
 from cme.statutory import enquiry_due_date

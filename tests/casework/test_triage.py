@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, Event, EventKind, Outcome
-from casework.selectors import officer_loads, triage_queue
+from casework.selectors.triage import triage_queue
+from casework.selectors.workload import officer_loads
 from casework.services.allocation import (
     ERROR_NOT_A_MANAGER,
     ERROR_NOT_AN_OFFICER,

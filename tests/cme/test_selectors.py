@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casework.selectors import officer_loads
+from casework.selectors.workload import officer_loads
 from cme.models import Role
 from cme.notifications import managers
 from cme.selectors import active_users

@@ -128,7 +128,7 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
 def test_whereabouts_unknown_raises_a_referral_in_triage_at_once(client_a, school_a, calendar):
     """Issue 12 A9: the school is told the team "will treat this as a potential missing
     child": the notification raises a CME referral when it is sent, which triage lists."""
-    from casework.selectors import triage_queue
+    from casework.selectors.triage import triage_queue
     from referrals.models import Channel, Referral, SystemTrigger
 
     client_a.post(START, absence_post(whereabouts="unknown"))
