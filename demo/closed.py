@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from casework.models import Category, EnquiryResult, EnquiryType, Outcome
-from casework.services.cases import case_reopen
+from casework.services.closing import case_reopen
 from casework.services.merge import child_merge
 from demo.base import OTHER_LA_NAME, Seed, aware, dated, years_ago
 from demo.people import MANAGER, OFFICER, STAFF_ALDER, STAFF_BIRCH

@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from casework.models import Case, Category, Child, EnquiryResult, EnquiryType, Outcome
-from casework.services.cases import case_close, case_note_add, enquiry_record
+from casework.services.cases import case_note_add, enquiry_record
+from casework.services.closing import case_close
 from casework.services.triage import referral_accept
 from demo.base import Seed, aware, dated
 from demo.people import MANAGER, OFFICER, DemoUser

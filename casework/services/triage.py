@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.events import record_event
+from casework.events import record_case_event, record_event
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
 from cme.formats import govuk_datetime
@@ -223,24 +223,20 @@ def referral_accept(
         summary=f"Referral {referral.reference} received ({referral.get_referrer_type_display()})",
         occurred_at=referral.received_at,
     )
-    record_event(
-        child=child,
-        case=case,
-        kind=EventKind.DECISION,
-        by=by,
-        summary=f"Referral {referral.reference} accepted as {Category(category).label}",
+    record_case_event(
+        case,
+        EventKind.DECISION,
+        by,
+        f"Referral {referral.reference} accepted as {Category(category).label}",
     )
-    record_event(
-        child=child,
-        case=case,
-        kind=EventKind.CASE_OPENED,
-        by=by,
-        summary=f"Case {case.reference} opened: initial investigation due {case.due_date:%-d %B %Y}",
+    record_case_event(
+        case,
+        EventKind.CASE_OPENED,
+        by,
+        f"Case {case.reference} opened: initial investigation due {case.due_date:%-d %B %Y}",
     )
     if escalation:
-        record_event(
-            child=child, case=case, kind=EventKind.ESCALATED, by=by, summary=case.escalation_reason
-        )
+        record_case_event(case, EventKind.ESCALATED, by, case.escalation_reason)
         # The managers are told in the app and by email (the outbox); reference only.
         notify(
             managers(),
@@ -312,13 +308,12 @@ def referral_mark_duplicate(*, referral: Referral, by: User, case: Case) -> Refe
     child.updated_by = by
     child.save()
     _record_source_return(referral, child, case)
-    record_event(
-        child=child,
-        case=case,
-        kind=EventKind.REFERRAL,
-        by=by,
-        summary=f"Further referral received: {referral.reference}",
-        detail=f"Received {govuk_datetime(referral.received_at)}; "
+    record_case_event(
+        case,
+        EventKind.REFERRAL,
+        by,
+        f"Further referral received: {referral.reference}",
+        f"Received {govuk_datetime(referral.received_at)}; "
         f"recorded as a duplicate of case {case.reference}.",
     )
     _tell_referrer(

@@ -29,6 +29,7 @@ from casework.models import (
 )
 from casework.retention import NAME, TEXT, retention_anonymise, retention_cutoff
 from casework.services import cases as svc
+from casework.services import closing
 from cme.jobs import run_job
 from cme.statutory import compulsory_school_age
 from referrals.models import Referral, ReferralPerson
@@ -86,7 +87,7 @@ def _child_with_closed_case(officer, first: str, last: str, *, close: bool = Tru
         case=case, by=officer, reason=f"{last} family concern", social_care_referred=False
     )
     if close:
-        svc.case_close(
+        closing.case_close(
             case=case,
             by=officer,
             outcome=Outcome.MOVED_ABROAD,
