@@ -17,6 +17,7 @@ from casework.services import cases as svc
 from casework.services.closing import OUTCOME_DETAILS_CLEARED
 from cme.forms import gds_helper
 from cme.models import User
+from schools.forms.base import text
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import School
 
@@ -24,17 +25,7 @@ TEXT_MAX = 2000
 
 
 def _text(label: str, *, required: bool = True, max_length: int = TEXT_MAX, **kw: Any) -> TextField:
-    what = label[0].lower() + label[1:]
-    return TextField(
-        label=label if required else f"{label} (optional)",
-        required=required,
-        max_length=max_length,
-        error_messages={
-            "required": f"Enter the {what}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
-        },
-        **kw,
-    )
+    return text("", label, required=required, max_length=max_length, **kw)
 
 
 class CaseActionForm(forms.Form):

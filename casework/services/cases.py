@@ -232,13 +232,19 @@ def case_escalate(
         "Escalated" + (" and referred to children's social care" if social_care_referred else ""),
         reason,
     )
-    # The managers are told in the app and by email (through the outbox: the request never
-    # waits on a mail server). The title is the email subject: the case reference only.
-    notify(
-        managers(),
-        key=f"case-escalated:{case.pk}:{case.version}",
-        title=f"CME case {case.reference} escalated",
-        body=f"Case {case.reference} has been escalated by {by.full_name}.",
-        url=reverse("cases:detail", args=[case.reference]),
+    tell_managers_escalated(
+        case, f"{case.version}", f"Case {case.reference} has been escalated by {by.full_name}."
     )
     return case
+
+
+def tell_managers_escalated(case: Case, key: str, body: str) -> None:
+    """The managers are told in the app and by email (through the outbox: the request never
+    waits on a mail server). The title is the email subject: the case reference only."""
+    notify(
+        managers(),
+        key=f"case-escalated:{case.pk}:{key}",
+        title=f"CME case {case.reference} escalated",
+        body=body,
+        url=reverse("cases:detail", args=[case.reference]),
+    )

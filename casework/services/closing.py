@@ -61,33 +61,28 @@ def _outcome_details(
     review_date: date | None,
 ) -> dict[str, Any]:
     """The fields an outcome needs, checked; every other outcome field cleared."""
+    la = outcome_la.strip()
+    in_future = review_date if review_date and review_date > timezone.localdate() else None
+    school = [("outcome_school", outcome_school, ERROR_OUTCOME_SCHOOL)]
+    # For each outcome, in the order they are checked: (field, value, error if it is empty).
+    needs: dict[Outcome, list[tuple[str, Any, str]]] = {
+        **dict.fromkeys(SCHOOL_OUTCOMES, school),
+        Outcome.ON_ROLL_OTHER_LA: [
+            ("outcome_school_name", outcome_school_name.strip(), ERROR_OUTCOME_SCHOOL_NAME),
+            ("outcome_la", la, ERROR_OUTCOME_LA),
+        ],
+        Outcome.MOVED_OTHER_LA: [
+            ("outcome_la", la, ERROR_OUTCOME_LA),
+            ("outcome_la_accepted", outcome_la_accepted, ERROR_OUTCOME_LA_ACCEPTED),
+        ],
+        Outcome.MOVED_ABROAD: [("outcome_country", outcome_country.strip(), ERROR_OUTCOME_COUNTRY)],
+        Outcome.UNTRACEABLE: [("review_date", in_future, ERROR_REVIEW_DATE)],
+    }
     details = dict(OUTCOME_DETAILS_CLEARED)
-    if outcome in SCHOOL_OUTCOMES:
-        if outcome_school is None:
-            raise CaseError(ERROR_OUTCOME_SCHOOL)
-        details["outcome_school"] = outcome_school
-    elif outcome == Outcome.ON_ROLL_OTHER_LA:
-        if not outcome_school_name.strip():
-            raise CaseError(ERROR_OUTCOME_SCHOOL_NAME)
-        if not outcome_la.strip():
-            raise CaseError(ERROR_OUTCOME_LA)
-        details.update(
-            outcome_school_name=outcome_school_name.strip(), outcome_la=outcome_la.strip()
-        )
-    elif outcome == Outcome.MOVED_OTHER_LA:
-        if not outcome_la.strip():
-            raise CaseError(ERROR_OUTCOME_LA)
-        if not outcome_la_accepted:
-            raise CaseError(ERROR_OUTCOME_LA_ACCEPTED)
-        details.update(outcome_la=outcome_la.strip(), outcome_la_accepted=True)
-    elif outcome == Outcome.MOVED_ABROAD:
-        if not outcome_country.strip():
-            raise CaseError(ERROR_OUTCOME_COUNTRY)
-        details["outcome_country"] = outcome_country.strip()
-    elif outcome == Outcome.UNTRACEABLE:
-        if review_date is None or review_date <= timezone.localdate():
-            raise CaseError(ERROR_REVIEW_DATE)
-        details["review_date"] = review_date
+    for field, value, error in needs.get(outcome, []):
+        if not value:
+            raise CaseError(error)
+        details[field] = value
     return details
 
 

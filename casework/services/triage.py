@@ -10,15 +10,14 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from casework.events import record_case_event, record_event
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
+from casework.services.cases import tell_managers_escalated
 from cme.formats import govuk_datetime
 from cme.models import User
-from cme.notifications import managers, notify
 from cme.outbox import queue_email
 from cme.statutory import compulsory_school_age, enquiry_due_date
 from referrals.models import NotCmeReason, Referral, ReferralStatus
@@ -237,13 +236,8 @@ def referral_accept(
     )
     if escalation:
         record_case_event(case, EventKind.ESCALATED, by, case.escalation_reason)
-        # The managers are told in the app and by email (the outbox); reference only.
-        notify(
-            managers(),
-            key=f"case-escalated:{case.pk}:opened",
-            title=f"CME case {case.reference} escalated",
-            body=f"Case {case.reference} was escalated when it was opened: {escalation}.",
-            url=reverse("cases:detail", args=[case.reference]),
+        tell_managers_escalated(
+            case, "opened", f"Case {case.reference} was escalated when it was opened: {escalation}."
         )
 
     _decide(referral, ReferralStatus.ACCEPTED, by)
