@@ -29,3 +29,12 @@ def record_event(
         detail=detail,
         occurred_at=occurred_at or timezone.now(),
     )
+
+
+def record_case_event(
+    case: Case, kind: EventKind, by: User | None, summary: str, detail: str = ""
+) -> Event:
+    """An event on a case, in its child's chronology."""
+    return record_event(
+        child=case.child, case=case, kind=kind, by=by, summary=summary, detail=detail
+    )

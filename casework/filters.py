@@ -20,19 +20,11 @@ from cme.filters import StrictFilterSet
 from cme.models import Role, User
 from cme.statutory import national_curriculum_year_dobs
 from referrals.models import Reason
+from referrals.vocabulary import FLAG_CHOICES
 from schools.models import School
 
 #: The child's vulnerability flags (Child boolean fields), in the order the filter lists them.
-FLAGS: list[tuple[str, str]] = [
-    ("child_protection_plan", "Child protection plan"),
-    ("looked_after", "Looked after"),
-    ("child_in_need", "Child in need or has a social worker"),
-    ("ehcp_sen", "EHCP or SEN"),
-    ("gypsy_roma_traveller", "Gypsy, Roma or Traveller"),
-    ("young_carer", "Young carer"),
-    ("new_arrival_eal", "New arrival or EAL"),
-    ("youth_justice", "Youth justice"),
-]
+FLAGS: list[tuple[str, str]] = FLAG_CHOICES
 
 NC_YEARS: list[tuple[str, str]] = [("0", "Reception")] + [(str(y), f"Year {y}") for y in range(1, 12)]
 

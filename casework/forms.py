@@ -12,9 +12,12 @@ from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 
 from casework.models import Category, EnquiryResult, EnquiryType, Outcome
+from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
+from casework.services.closing import OUTCOME_DETAILS_CLEARED
 from cme.forms import gds_helper
 from cme.models import User
+from schools.forms.base import text
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import School
 
@@ -22,17 +25,7 @@ TEXT_MAX = 2000
 
 
 def _text(label: str, *, required: bool = True, max_length: int = TEXT_MAX, **kw: Any) -> TextField:
-    what = label[0].lower() + label[1:]
-    return TextField(
-        label=label if required else f"{label} (optional)",
-        required=required,
-        max_length=max_length,
-        error_messages={
-            "required": f"Enter the {what}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
-        },
-        **kw,
-    )
+    return text("", label, required=required, max_length=max_length, **kw)
 
 
 class CaseActionForm(forms.Form):
@@ -40,6 +33,14 @@ class CaseActionForm(forms.Form):
 
     #: Service error messages that belong to one field (shown against it, not the form).
     error_fields: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(*self.layout(), "version")
+
+    def layout(self) -> list[Any]:
+        """The crispy layout of the visible fields (the hidden version comes last)."""
+        return []
 
     def add_service_error(self, message: str) -> None:
         self.add_error(self.error_fields.get(message), message)
@@ -66,16 +67,14 @@ class EnquiryForm(CaseActionForm):
 
     error_fields = {svc.ERROR_MADE_ON_FUTURE: "made_on"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+    def layout(self) -> list[Any]:
+        return [
             Field.radios("enquiry_type", legend_size="s"),
             Field("made_on"),
             Field.text("contact"),
             Field.radios("result", legend_size="s", small=True),
             Field.textarea("notes", rows=4),
-            "version",
-        )
+        ]
 
 
 class NoteForm(CaseActionForm):
@@ -83,15 +82,12 @@ class NoteForm(CaseActionForm):
 
     error_fields = {svc.ERROR_NOTE_EMPTY: "text"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("text", rows=6), "version")
+    def layout(self) -> list[Any]:
+        return [Field.textarea("text", rows=6)]
 
 
 class ConfirmForm(CaseActionForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper("version")
+    """Nothing to answer: the button confirms."""
 
 
 class CategoryForm(CaseActionForm):
@@ -106,11 +102,8 @@ class CategoryForm(CaseActionForm):
 
     error_fields = {svc.ERROR_SAME_CATEGORY: "category", svc.ERROR_REASON_REQUIRED: "reason"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
-            Field.radios("category", legend_size="s"), Field.textarea("reason", rows=4), "version"
-        )
+    def layout(self) -> list[Any]:
+        return [Field.radios("category", legend_size="s"), Field.textarea("reason", rows=4)]
 
 
 class EscalateForm(CaseActionForm):
@@ -126,13 +119,11 @@ class EscalateForm(CaseActionForm):
 
     error_fields = {svc.ERROR_REASON_REQUIRED: "reason"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+    def layout(self) -> list[Any]:
+        return [
             Field.textarea("reason", rows=4),
             Field.radios("social_care_referred", legend_size="s", inline=True),
-            "version",
-        )
+        ]
 
 
 def _revealed(label: str, *, max_length: int, **kw: Any) -> TextField:
@@ -178,14 +169,7 @@ CLOSE_ALIASES: dict[str, str] = {
     "review_date": "review_date",
 }
 #: What ``case_close`` is called with when a detail does not apply.
-CLOSE_DEFAULTS: dict[str, Any] = {
-    "outcome_school": None,
-    "outcome_school_name": "",
-    "outcome_la": "",
-    "outcome_la_accepted": False,
-    "outcome_country": "",
-    "review_date": None,
-}
+CLOSE_DEFAULTS: dict[str, Any] = OUTCOME_DETAILS_CLEARED
 #: Asked only under their outcome, so required here rather than on the field.
 CLOSE_REQUIRED: dict[str, str] = {
     "outcome_school_in_area": svc.ERROR_OUTCOME_SCHOOL,
@@ -303,15 +287,14 @@ class AllocateForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Imported here: casework.selectors is the triage screens' module.
-        from casework.selectors import officer_loads
-
         field = self.fields["officer"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
         field.queryset = officer_loads()
         field.label_from_instance = officer_label  # type: ignore[method-assign,assignment]
         field.widget.attrs["class"] = "govuk-select"
-        self.helper = gds_helper(Field.select("officer"), "version")
+
+    def layout(self) -> list[Any]:
+        return [Field.select("officer")]
 
 
 def officer_label(officer: User) -> str:
@@ -328,6 +311,5 @@ class ReopenForm(CaseActionForm):
 
     error_fields = {svc.ERROR_REASON_REQUIRED: "reason"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("reason", rows=4), "version")
+    def layout(self) -> list[Any]:
+        return [Field.textarea("reason", rows=4)]

@@ -35,24 +35,26 @@ def officer_label(officer: User) -> str:
     return f"{name}: {loads} open, {due} due this week, {overdue} overdue"
 
 
-class AcceptForm(forms.Form):
-    child = forms.ChoiceField(
-        label="Open the case on",
+def _radios(label: str, error: str, **kwargs: Any) -> forms.ChoiceField:
+    """A radios question with one error message, whether nothing or an unknown value came."""
+    return forms.ChoiceField(
+        label=label,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select a new child record or one of the matched children",
-            "invalid_choice": "Select a new child record or one of the matched children",
-        },
+        error_messages={"required": error, "invalid_choice": error},
+        **kwargs,
     )
-    category = forms.ChoiceField(
-        label="Category",
+
+
+class AcceptForm(forms.Form):
+    child = _radios(
+        "Open the case on",
+        "Select a new child record or one of the matched children",
+    )
+    category = _radios(
+        "Category",
+        "Select the category",
         choices=Category.choices,
-        widget=forms.RadioSelect,
         help_text="CME-WASP: whereabouts known. CME-missing: whereabouts unknown.",
-        error_messages={
-            "required": "Select the category",
-            "invalid_choice": "Select the category",
-        },
     )
 
     def __init__(
@@ -99,14 +101,10 @@ class AcceptForm(forms.Form):
 
 
 class NotCmeForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why is the child not missing education?",
+    reason = _radios(
+        "Why is the child not missing education?",
+        "Select why the child is not missing education",
         choices=NotCmeReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select why the child is not missing education",
-            "invalid_choice": "Select why the child is not missing education",
-        },
     )
     notes = forms.CharField(
         label="Notes (optional)",
@@ -123,13 +121,9 @@ class NotCmeForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    case = forms.ChoiceField(
-        label="Duplicate of which open case?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the open case this referral duplicates",
-            "invalid_choice": "Select the open case this referral duplicates",
-        },
+    case = _radios(
+        "Duplicate of which open case?",
+        "Select the open case this referral duplicates",
     )
 
     def __init__(self, *args: Any, cases: Iterable[Case] = (), **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ outbox.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -29,8 +30,9 @@ from django.utils import timezone
 from casework.models import Case, CaseStatus, Child
 from casework.workload import week_end
 from cme.jobs import JobResult, job
-from cme.models import Role, User
+from cme.models import CASEWORK_ROLES, Role
 from cme.notifications import insert_notifications, insert_summaries
+from cme.selectors import active_users
 from cme.statutory import compulsory_school_age
 
 #: At most this many references per list in a digest (the app has the full lists).
@@ -77,9 +79,7 @@ def _notify_cases(
     the officers' link, if not their own cases)."""
     if not rows:
         return 0
-    managers = set(
-        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
-    )
+    managers = set(active_users(Role.MANAGER).values_list("pk", flat=True))
     all_refs = [ref for _, ref, _, _ in rows]
     refs: dict[int, list[str]] = dict.fromkeys(managers, all_refs)
     for _, ref, officer, _ in rows:
@@ -114,31 +114,51 @@ def overdue_candidates(today: date) -> QuerySet[Case]:
     )
 
 
-@job("overdue_enquiries", "Flag open cases whose initial investigation is overdue")
-def overdue_enquiries(*, today: date, dry_run: bool) -> JobResult:
-    result = JobResult(name="overdue_enquiries", dry_run=dry_run)
+@dataclass(frozen=True)
+class _FlagRun:
+    """A flagging job: the cases it would flag, and the claim that flags them."""
+
+    name: str
+    candidates: QuerySet[Case]
+    flag: str
+    where: str
+    day: date
+    what: str
+    manager_url: str
+    officer_url: str | None = None
+
+
+def _flag_and_notify(run: _FlagRun, *, today: date, dry_run: bool) -> JobResult:
+    """Dry run: the references the job would flag. Otherwise flag them (``_claim``: a case
+    another run flagged is not claimed twice) and send the one summary per recipient."""
+    result = JobResult(name=run.name, dry_run=dry_run)
     if dry_run:
-        result.flagged = list(
-            overdue_candidates(today).order_by("reference").values_list("reference", flat=True)
-        )
+        refs = run.candidates.order_by("reference").values_list("reference", flat=True)
+        result.flagged = list(refs)
         return result
-    qn = connection.ops.quote_name
     with transaction.atomic():
-        ids = _claim(
-            "overdue_flagged_at",
-            f"{qn('investigation_completed_at')} IS NULL AND {qn('due_date')} < %s",
-            [connection.ops.adapt_datefield_value(today)],
-            timezone.now(),
-        )
+        params = [connection.ops.adapt_datefield_value(run.day)]
+        ids = _claim(run.flag, run.where, params, timezone.now())
         result.flagged = [ref for _, ref, _, _ in ids]
         result.notified += _notify_cases(
-            ids,
-            "overdue_enquiries",
-            today,
-            "with the initial investigation overdue",
-            reverse("cases:register") + "?overdue=on",
+            ids, run.name, today, run.what, run.manager_url, run.officer_url
         )
     return result
+
+
+@job("overdue_enquiries", "Flag open cases whose initial investigation is overdue")
+def overdue_enquiries(*, today: date, dry_run: bool) -> JobResult:
+    qn = connection.ops.quote_name
+    run = _FlagRun(
+        name="overdue_enquiries",
+        candidates=overdue_candidates(today),
+        flag="overdue_flagged_at",
+        where=f"{qn('investigation_completed_at')} IS NULL AND {qn('due_date')} < %s",
+        day=today,
+        what="with the initial investigation overdue",
+        manager_url=reverse("cases:register") + "?overdue=on",
+    )
+    return _flag_and_notify(run, today=today, dry_run=dry_run)
 
 
 # ------------------------------------------------------------- end of compulsory school age
@@ -172,34 +192,22 @@ def csa_end_candidates(today: date) -> QuerySet[Case]:
 
 @job("end_of_compulsory_age", "Flag open cases whose child is past compulsory school age")
 def end_of_compulsory_age(*, today: date, dry_run: bool) -> JobResult:
-    result = JobResult(name="end_of_compulsory_age", dry_run=dry_run)
-    if dry_run:
-        result.flagged = list(
-            csa_end_candidates(today).order_by("reference").values_list("reference", flat=True)
-        )
-        return result
     qn = connection.ops.quote_name
     children = (
         f"SELECT {qn('id')} FROM {qn(Child._meta.db_table)} "  # noqa: S608 - names from _meta
         f"WHERE {qn('date_of_birth')} <= %s"
     )
-    with transaction.atomic():
-        ids = _claim(
-            "csa_end_flagged_at",
-            f"{qn('child_id')} IN ({children})",
-            [connection.ops.adapt_datefield_value(latest_dob_past_csa(today))],
-            timezone.now(),
-        )
-        result.flagged = [ref for _, ref, _, _ in ids]
-        result.notified += _notify_cases(
-            ids,
-            "end_of_compulsory_age",
-            today,
-            "past compulsory school age (Education Act 1996 s8(3)): review for closure",
-            reverse("cases:register"),
-            reverse("cases:register"),
-        )
-    return result
+    run = _FlagRun(
+        name="end_of_compulsory_age",
+        candidates=csa_end_candidates(today),
+        flag="csa_end_flagged_at",
+        where=f"{qn('child_id')} IN ({children})",
+        day=latest_dob_past_csa(today),
+        what="past compulsory school age (Education Act 1996 s8(3)): review for closure",
+        manager_url=reverse("cases:register"),
+        officer_url=reverse("cases:register"),
+    )
+    return _flag_and_notify(run, today=today, dry_run=dry_run)
 
 
 # ---------------------------------------------------------------------------- daily digest
@@ -264,7 +272,7 @@ def daily_digest(*, today: date, dry_run: bool) -> JobResult:
 
     own_fields = _pending_counts("allocated_cases__", today)
     people = (
-        User.objects.filter(is_active=True, role__in=[Role.OFFICER, Role.MANAGER])
+        active_users(*CASEWORK_ROLES)
         .annotate(**own_fields)
         .order_by("pk")
     )

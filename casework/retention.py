@@ -98,6 +98,13 @@ def _purge_history(model: type[models.Model], ids: Any) -> int:
     return int(deleted)
 
 
+#: What identifies a child on both the child record and the referral, blanked on each.
+_BLANK_IDENTITY = dict.fromkeys(
+    ("other_names", "upn", "nhs_number", "address_line_1", "address_line_2", "town", "postcode"),
+    "",
+)
+
+
 def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
     """Claim up to BATCH_SIZE candidates with ``stamp`` and anonymise all that is theirs."""
     batch = candidates(today).order_by("pk").values("pk")[:BATCH_SIZE]
@@ -107,13 +114,7 @@ def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
         first_name=NAME,
         middle_names="",
         last_name=NAME,
-        other_names="",
-        upn="",
-        nhs_number="",
-        address_line_1="",
-        address_line_2="",
-        town="",
-        postcode="",
+        **_BLANK_IDENTITY,
         first_name_key=NAME.lower(),
         last_name_key=NAME.lower(),
         last_name_phonetic="",
@@ -148,13 +149,7 @@ def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
         # The child, as the referrer gave them.
         first_name="",
         last_name="",
-        other_names="",
-        upn="",
-        nhs_number="",
-        address_line_1="",
-        address_line_2="",
-        town="",
-        postcode="",
+        **_BLANK_IDENTITY,
         previous_address="",
         date_of_birth=TruncYear("date_of_birth", output_field=models.DateField()),
         details=_mask("details"),

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cme.models import Notification, Role, User
+from cme.selectors import active_users
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +321,7 @@ def deliver_all(limit: int = DELIVERY_BATCH, max_batches: int = 1000) -> int:
 
 
 def managers() -> list[User]:
-    return list(User.objects.filter(role=Role.MANAGER, is_active=True))
+    return list(active_users(Role.MANAGER))
 
 
 def unread_count(user: User) -> int:

@@ -99,6 +99,14 @@ def _birthday(dob: date, age: int) -> date:
     return dob.replace(year=year)
 
 
+def age_on(dob: date | None, on: date) -> int | None:
+    """Age in whole years on ``on`` (None when the date of birth is not known); a 29 February
+    birthday is reached on 1 March in a non-leap year, as in ``_birthday``."""
+    if dob is None:
+        return None
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
 def _last_friday_of_june(year: int) -> date:
     """The school leaving date for ``year``: Education (School Leaving Date) Order 1997."""
     d = date(year, 6, 30)

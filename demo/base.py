@@ -15,8 +15,9 @@ from django.db.models import Model
 from django.utils import timezone
 
 from casework.models import Case, CaseNote, Child, ChildMerge, Enquiry, Event
+from casework.presenters import nc_year_label
 from cme.models import User
-from cme.statutory import is_working_day, national_curriculum_year, upn_check_letter
+from cme.statutory import is_working_day, upn_check_letter
 from referrals.models import Referral
 from schools.models import School
 
@@ -99,12 +100,7 @@ class Ahead:
 
 
 def year_group(dob: date, on: date) -> str:
-    n = national_curriculum_year(dob, on)
-    if n == 0:
-        return "Reception"
-    if n < 0:
-        return "Nursery"
-    return f"Year {n}"
+    return nc_year_label(dob, on)
 
 
 def upn(establishment: int, year: int, serial: int) -> str:

@@ -16,12 +16,11 @@ from typing import Any
 from casework.models import Case, Category, Child, EnquiryResult, EnquiryType, Outcome
 from casework.services.cases import (
     case_category_change,
-    case_close,
     case_note_add,
-    case_reopen,
     enquiry_record,
     investigation_complete,
 )
+from casework.services.closing import case_close, case_reopen
 from casework.services.merge import child_merge
 from casework.services.triage import (
     referral_accept,

@@ -20,6 +20,7 @@ from referrals.models import (
     ReferralPerson,
     ReferrerType,
 )
+from referrals.vocabulary import FLAG_FIELDS, FLAG_QUESTIONS
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField, YesNoField
 from schools.models import Gender, School
@@ -43,26 +44,8 @@ ERROR_PARENT_NAME = "Enter the parent or carer's full name"
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
 
 #: The vulnerability flags: booleans on Referral, asked as one checkboxes question.
-FLAGS = (
-    "child_protection_plan",
-    "looked_after",
-    "child_in_need",
-    "ehcp_sen",
-    "gypsy_roma_traveller",
-    "young_carer",
-    "new_arrival_eal",
-    "youth_justice",
-)
-FLAG_CHOICES = [
-    ("child_protection_plan", "Has a child protection plan"),
-    ("looked_after", "Is looked after by a local authority (in care)"),
-    ("child_in_need", "Is a child in need or has a social worker"),
-    ("ehcp_sen", "Has an EHCP or special educational needs"),
-    ("gypsy_roma_traveller", "Is from a Gypsy, Roma or Traveller family"),
-    ("young_carer", "Is a young carer"),
-    ("new_arrival_eal", "Is a new arrival or has English as an additional language"),
-    ("youth_justice", "Is known to youth justice services"),
-]
+FLAGS = FLAG_FIELDS
+FLAG_CHOICES = FLAG_QUESTIONS
 
 PERSON_FIELDS = ("name", "relationship", "phone", "email")
 SIBLING_FIELDS = ("name", "date_of_birth", "school")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cme.models import Audited
+from referrals.vocabulary import FLAG_FIELDS
 from schools.models import Gender, School, SchoolReturn
 
 
@@ -133,16 +134,7 @@ class ParentKnows(models.TextChoices):
 class VulnerabilityFlags(models.Model):
     """The vulnerability flags a referral carries and a child keeps (DOMAIN.md: who is at risk)."""
 
-    FLAG_FIELDS = (
-        "child_protection_plan",
-        "looked_after",
-        "child_in_need",
-        "ehcp_sen",
-        "gypsy_roma_traveller",
-        "young_carer",
-        "new_arrival_eal",
-        "youth_justice",
-    )
+    FLAG_FIELDS = FLAG_FIELDS
 
     child_protection_plan = models.BooleanField(default=False)
     looked_after = models.BooleanField(default=False)

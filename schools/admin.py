@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from cme.admin import SafeLookupsMixin, UserAdmin
+from cme.admin import AdministratorOnly, SafeLookupsMixin, UserAdmin
 from cme.models import Audited, User
 from cme.uploads import upload_too_big
 from schools.forms.upload import GiasUploadForm
@@ -34,31 +34,7 @@ def _stamp(obj: Audited, user: Any, *, created: bool) -> None:
     obj.updated_by = user
 
 
-class AdministratorAccess:
-    """Model permissions from the role: an administrator may do everything here."""
-
-    admin_site: admin.AdminSite
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return self.admin_site.has_permission(request)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-
-class AuditedAdmin(SafeLookupsMixin, AdministratorAccess, admin.ModelAdmin[Any]):
+class AuditedAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin[Any]):
     """Sets created_by and updated_by from the signed-in administrator."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
@@ -187,7 +163,7 @@ class ClosureAdmin(AuditedAdmin):
 
 
 class SchoolMembershipInline(
-    SafeLookupsMixin, AdministratorAccess, admin.TabularInline[SchoolMembership, School]
+    SafeLookupsMixin, AdministratorOnly, admin.TabularInline[SchoolMembership, School]
 ):
     model = SchoolMembership
     fk_name = "user"

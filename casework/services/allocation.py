@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from casework.events import record_event
+from casework.events import record_case_event
 from casework.models import Case, CaseStatus, EventKind
 from cme.models import CASEWORK_ROLES, Role, User
 from cme.notifications import notify
@@ -52,14 +51,7 @@ def case_allocate(*, case: Case, officer: User, by: User, version: int | None = 
     summary = f"Allocated to {officer.full_name or officer.email}"
     if previous is not None and previous.pk != officer.pk:
         summary = f"Reallocated from {previous.full_name or previous.email} to {officer.full_name or officer.email}"
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.ALLOCATED,
-        by=by,
-        summary=summary,
-        occurred_at=timezone.now(),
-    )
+    record_case_event(case, EventKind.ALLOCATED, by, summary)
     if previous is None or previous.pk != officer.pk:
         _tell_allocated(case, officer, email=officer.pk != by.pk)
     return case
@@ -95,13 +87,6 @@ def case_pick_up(*, case: Case, by: User, version: int | None = None) -> Case:
     case.updated_by = by
     case.version += 1
     case.save(update_fields=["allocated_to", "updated_by", "updated_at", "version"])
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.ALLOCATED,
-        by=by,
-        summary=f"Picked up by {by.full_name or by.email}",
-        occurred_at=timezone.now(),
-    )
+    record_case_event(case, EventKind.ALLOCATED, by, f"Picked up by {by.full_name or by.email}")
     _tell_allocated(case, by, email=False)
     return case

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.events import record_event
+from casework.events import record_case_event
 from casework.models import (
     Case,
     CaseNote,
@@ -26,14 +26,11 @@ from casework.models import (
     EnquiryResult,
     EnquiryType,
     EventKind,
-    Outcome,
 )
 from cme.audit import record_history
 from cme.models import User
 from cme.notifications import managers, notify
-from cme.outbox import queue_email
-from cme.statutory import compulsory_school_age, enquiry_due_date
-from schools.models import School
+from cme.statutory import compulsory_school_age
 from schools.services import return_outcome_record
 
 
@@ -70,9 +67,6 @@ ERROR_BELOW_CSA = (
     "The child is not of compulsory school age until {start:%-d %B %Y}: "
     "the case cannot be CME-WASP or CME-missing before then"
 )
-
-#: Outcomes whose details name a school in this area.
-SCHOOL_OUTCOMES = frozenset({Outcome.ON_ROLL_IN_AREA, Outcome.PLACE_STARTED})
 
 
 def _claim(case: Case, version: int | None, **changes: Any) -> None:
@@ -139,13 +133,12 @@ def enquiry_record(
         created_by=by,
         updated_by=by,
     )
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.ENQUIRY,
-        by=by,
-        summary=f"{EnquiryType(enquiry_type).label}: {EnquiryResult(result).label}",
-        detail="\n".join(p for p in (contact, notes) if p),
+    record_case_event(
+        case,
+        EventKind.ENQUIRY,
+        by,
+        f"{EnquiryType(enquiry_type).label}: {EnquiryResult(result).label}",
+        "\n".join(p for p in (contact, notes) if p),
     )
     return enquiry
 
@@ -157,9 +150,7 @@ def case_note_add(*, case: Case, by: User, text: str, version: int | None = None
         raise CaseError(ERROR_NOTE_EMPTY)
     _claim(case, version, updated_by=by)
     note = CaseNote.objects.create(case=case, text=text, created_by=by, updated_by=by)
-    record_event(
-        child=case.child, case=case, kind=EventKind.NOTE, by=by, summary="Note added", detail=text
-    )
+    record_case_event(case, EventKind.NOTE, by, "Note added", text)
     return note
 
 
@@ -175,12 +166,11 @@ def investigation_complete(*, case: Case, by: User, version: int | None = None) 
     now = timezone.now()
     _claim(case, version, investigation_completed_at=now, updated_by=by)
     on_time = timezone.localdate(now) <= case.due_date
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.INVESTIGATION,
-        by=by,
-        summary="Initial investigation completed" + ("" if on_time else " (late)"),
+    record_case_event(
+        case,
+        EventKind.INVESTIGATION,
+        by,
+        "Initial investigation completed" + ("" if on_time else " (late)"),
     )
     return case
 
@@ -202,13 +192,12 @@ def case_category_change(
         raise CaseError(ERROR_BELOW_CSA.format(start=compulsory_school_age(dob)[0]))
     old = Category(case.category).label
     _claim(case, version, category=category, updated_by=by)
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.CATEGORY,
-        by=by,
-        summary=f"Category changed from {old} to {Category(category).label}",
-        detail=reason,
+    record_case_event(
+        case,
+        EventKind.CATEGORY,
+        by,
+        f"Category changed from {old} to {Category(category).label}",
+        reason,
     )
     return case
 
@@ -234,192 +223,26 @@ def case_escalate(
     if social_care_referred:
         changes["social_care_referred_at"] = now
     _claim(case, version, **changes)
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.ESCALATED,
-        by=by,
-        summary="Escalated" + (" and referred to children's social care" if social_care_referred else ""),
-        detail=reason,
+    record_case_event(
+        case,
+        EventKind.ESCALATED,
+        by,
+        "Escalated" + (" and referred to children's social care" if social_care_referred else ""),
+        reason,
     )
-    # The managers are told in the app and by email (through the outbox: the request never
-    # waits on a mail server). The title is the email subject: the case reference only.
+    tell_managers_escalated(
+        case, f"{case.version}", f"Case {case.reference} has been escalated by {by.full_name}."
+    )
+    return case
+
+
+def tell_managers_escalated(case: Case, key: str, body: str) -> None:
+    """The managers are told in the app and by email (through the outbox: the request never
+    waits on a mail server). The title is the email subject: the case reference only."""
     notify(
         managers(),
-        key=f"case-escalated:{case.pk}:{case.version}",
+        key=f"case-escalated:{case.pk}:{key}",
         title=f"CME case {case.reference} escalated",
-        body=f"Case {case.reference} has been escalated by {by.full_name}.",
+        body=body,
         url=reverse("cases:detail", args=[case.reference]),
     )
-    return case
-
-
-def _outcome_details(
-    outcome: Outcome,
-    *,
-    outcome_school: School | None,
-    outcome_school_name: str,
-    outcome_la: str,
-    outcome_la_accepted: bool,
-    outcome_country: str,
-    review_date: date | None,
-) -> dict[str, Any]:
-    """The fields an outcome needs, checked; every other outcome field cleared."""
-    details: dict[str, Any] = {
-        "outcome_school": None,
-        "outcome_school_name": "",
-        "outcome_la": "",
-        "outcome_la_accepted": False,
-        "outcome_country": "",
-        "review_date": None,
-    }
-    if outcome in SCHOOL_OUTCOMES:
-        if outcome_school is None:
-            raise CaseError(ERROR_OUTCOME_SCHOOL)
-        details["outcome_school"] = outcome_school
-    elif outcome == Outcome.ON_ROLL_OTHER_LA:
-        if not outcome_school_name.strip():
-            raise CaseError(ERROR_OUTCOME_SCHOOL_NAME)
-        if not outcome_la.strip():
-            raise CaseError(ERROR_OUTCOME_LA)
-        details.update(outcome_school_name=outcome_school_name.strip(), outcome_la=outcome_la.strip())
-    elif outcome == Outcome.MOVED_OTHER_LA:
-        if not outcome_la.strip():
-            raise CaseError(ERROR_OUTCOME_LA)
-        if not outcome_la_accepted:
-            raise CaseError(ERROR_OUTCOME_LA_ACCEPTED)
-        details.update(outcome_la=outcome_la.strip(), outcome_la_accepted=True)
-    elif outcome == Outcome.MOVED_ABROAD:
-        if not outcome_country.strip():
-            raise CaseError(ERROR_OUTCOME_COUNTRY)
-        details["outcome_country"] = outcome_country.strip()
-    elif outcome == Outcome.UNTRACEABLE:
-        if review_date is None or review_date <= timezone.localdate():
-            raise CaseError(ERROR_REVIEW_DATE)
-        details["review_date"] = review_date
-    return details
-
-
-@transaction.atomic
-def case_close(
-    *,
-    case: Case,
-    by: User,
-    outcome: Outcome | str,
-    outcome_school: School | None = None,
-    outcome_school_name: str = "",
-    outcome_la: str = "",
-    outcome_la_accepted: bool = False,
-    outcome_country: str = "",
-    outcome_notes: str = "",
-    review_date: date | None = None,
-    version: int | None = None,
-) -> Case:
-    """Record the outcome of a case and tell the referrer (DOMAIN: "Outcomes").
-
-    Untraceable after reasonable enquiries is the one outcome that does not close the case:
-    the child stays on the register as CME-missing with a review date, and the initial
-    investigation must be complete first.
-    """
-    _require_open(case)
-    outcome = Outcome(outcome)
-    if outcome == Outcome.UNTRACEABLE:
-        if case.outcome == Outcome.UNTRACEABLE:
-            raise CaseError(ERROR_ALREADY_UNTRACEABLE)
-        if case.investigation_completed_at is None:
-            raise CaseError(ERROR_INVESTIGATION_INCOMPLETE)
-    details = _outcome_details(
-        outcome,
-        outcome_school=outcome_school,
-        outcome_school_name=outcome_school_name,
-        outcome_la=outcome_la,
-        outcome_la_accepted=outcome_la_accepted,
-        outcome_country=outcome_country,
-        review_date=review_date,
-    )
-    changes: dict[str, Any] = {
-        **details,
-        "outcome": outcome,
-        "outcome_notes": outcome_notes.strip(),
-        "updated_by": by,
-    }
-    if outcome == Outcome.UNTRACEABLE:
-        changes["category"] = Category.MISSING
-        summary = f"Untraceable after reasonable enquiries: review on {review_date:%-d %B %Y}"
-    else:
-        changes.update(status=CaseStatus.CLOSED, closed_at=timezone.now())
-        summary = f"Closed: {outcome.label}"
-    _claim(case, version, **changes)
-    if outcome != Outcome.UNTRACEABLE:
-        _tell_school(case, outcome.label)
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.CLOSED,
-        by=by,
-        summary=summary,
-        detail=outcome_notes.strip(),
-    )
-    referral = case.referral
-    if referral.referrer_email and not referral.anonymous:
-        # The referrer is told the outcome (DOMAIN), through the email outbox (the request
-        # never waits on a mail server); the subject names no child.
-        queue_email(
-            referral.referrer_email,
-            f"Your CME referral {referral.reference}: outcome",
-            f"Thank you for your referral {referral.reference}. "
-            f"The outcome of our enquiries: {outcome.label}.",
-            key=f"case-closed:{case.pk}:{case.version}",
-        )
-    return case
-
-
-@transaction.atomic
-def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
-    """A closed case back to open, its outcome cleared (the old one stays in the chronology),
-    with a new initial-investigation clock: due ``enquiry_due_date`` (10 working days) from
-    the day it is reopened."""
-    if case.status != CaseStatus.CLOSED:
-        raise CaseError(ERROR_NOT_CLOSED)
-    reason = reason.strip()
-    if not reason:
-        raise CaseError(ERROR_REASON_REQUIRED)
-    other = (
-        Case.objects.filter(child_id=case.child_id, status=CaseStatus.OPEN)
-        .exclude(pk=case.pk)
-        .values_list("reference", flat=True)
-        .first()
-    )
-    if other:  # the database keeps one open case per child (case_one_open_per_child)
-        raise CaseError(ERROR_OTHER_CASE_OPEN.format(reference=other))
-    # A reopened case is a new initial investigation: a new clock from today, not the old
-    # due date, and the old "investigation complete" cleared (issue 12, A11).
-    today = timezone.localdate()
-    _claim(
-        case,
-        version,
-        status=CaseStatus.OPEN,
-        due_date=enquiry_due_date(today),
-        investigation_completed_at=None,
-        overdue_flagged_at=None,
-        outcome="",
-        outcome_school=None,
-        outcome_school_name="",
-        outcome_la="",
-        outcome_la_accepted=False,
-        outcome_country="",
-        outcome_notes="",
-        closed_at=None,
-        review_date=None,
-        updated_by=by,
-    )
-    _tell_school(case, None)
-    record_event(
-        child=case.child,
-        case=case,
-        kind=EventKind.REOPENED,
-        by=by,
-        summary=f"Case reopened: initial investigation due {case.due_date:%-d %B %Y}",
-        detail=reason,
-    )
-    return case

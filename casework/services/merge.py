@@ -185,20 +185,13 @@ def child_unmerge(*, merge: ChildMerge, by: User, reason: str) -> ChildMerge:
     merge.undone_by = by
     merge.updated_by = by
     merge.save(update_fields=["undone_at", "undone_by", "updated_by", "updated_at"])
-    record_event(
-        child=kept,
-        kind=EventKind.UNMERGED,
-        by=by,
-        summary=f"Merge with {_label(merged)} undone",
-        detail=reason,
-        occurred_at=now,
-    )
-    record_event(
-        child=merged,
-        kind=EventKind.UNMERGED,
-        by=by,
-        summary=f"Merge into {_label(kept)} undone: this record is separate again",
-        detail=reason,
-        occurred_at=now,
-    )
+    common: dict[str, Any] = {
+        "kind": EventKind.UNMERGED,
+        "by": by,
+        "detail": reason,
+        "occurred_at": now,
+    }
+    record_event(child=kept, summary=f"Merge with {_label(merged)} undone", **common)
+    summary = f"Merge into {_label(kept)} undone: this record is separate again"
+    record_event(child=merged, summary=summary, **common)
     return merge

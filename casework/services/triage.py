@@ -10,19 +10,19 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from casework.events import record_event
+from casework.events import record_case_event, record_event
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, EventKind
+from casework.services.cases import tell_managers_escalated
 from cme.formats import govuk_datetime
 from cme.models import User
-from cme.notifications import managers, notify
 from cme.outbox import queue_email
 from cme.references import save_with_reference
 from cme.statutory import compulsory_school_age, enquiry_due_date
-from referrals.models import NotCmeReason, Referral, ReferralStatus, VulnerabilityFlags
+from referrals.models import NotCmeReason, Referral, ReferralStatus
+from referrals.vocabulary import FLAG_FIELDS
 from schools.models import ReturnStatus
 from schools.services import return_status_set
 
@@ -45,7 +45,7 @@ ERROR_BELOW_CSA = (
 NOT_CME_DETAIL = "Not missing education"
 
 #: Vulnerability flags the referral carries onto the child (OR: a flag is never cleared here).
-CHILD_FLAGS = VulnerabilityFlags.FLAG_FIELDS
+CHILD_FLAGS = FLAG_FIELDS
 #: Fields copied from the referral onto a new child record.
 _CHILD_DETAILS = (
     "first_name",
@@ -215,31 +215,22 @@ def referral_accept(
         summary=f"Referral {referral.reference} received ({referral.get_referrer_type_display()})",
         occurred_at=referral.received_at,
     )
-    record_event(
-        child=child,
-        case=case,
-        kind=EventKind.DECISION,
-        by=by,
-        summary=f"Referral {referral.reference} accepted as {Category(category).label}",
+    record_case_event(
+        case,
+        EventKind.DECISION,
+        by,
+        f"Referral {referral.reference} accepted as {Category(category).label}",
     )
-    record_event(
-        child=child,
-        case=case,
-        kind=EventKind.CASE_OPENED,
-        by=by,
-        summary=f"Case {case.reference} opened: initial investigation due {case.due_date:%-d %B %Y}",
+    record_case_event(
+        case,
+        EventKind.CASE_OPENED,
+        by,
+        f"Case {case.reference} opened: initial investigation due {case.due_date:%-d %B %Y}",
     )
     if escalation:
-        record_event(
-            child=child, case=case, kind=EventKind.ESCALATED, by=by, summary=case.escalation_reason
-        )
-        # The managers are told in the app and by email (the outbox); reference only.
-        notify(
-            managers(),
-            key=f"case-escalated:{case.pk}:opened",
-            title=f"CME case {case.reference} escalated",
-            body=f"Case {case.reference} was escalated when it was opened: {escalation}.",
-            url=reverse("cases:detail", args=[case.reference]),
+        record_case_event(case, EventKind.ESCALATED, by, case.escalation_reason)
+        tell_managers_escalated(
+            case, "opened", f"Case {case.reference} was escalated when it was opened: {escalation}."
         )
 
     _decide(referral, ReferralStatus.ACCEPTED, by)
@@ -304,13 +295,12 @@ def referral_mark_duplicate(*, referral: Referral, by: User, case: Case) -> Refe
     child.updated_by = by
     child.save()
     _record_source_return(referral, child, case)
-    record_event(
-        child=child,
-        case=case,
-        kind=EventKind.REFERRAL,
-        by=by,
-        summary=f"Further referral received: {referral.reference}",
-        detail=f"Received {govuk_datetime(referral.received_at)}; "
+    record_case_event(
+        case,
+        EventKind.REFERRAL,
+        by,
+        f"Further referral received: {referral.reference}",
+        f"Received {govuk_datetime(referral.received_at)}; "
         f"recorded as a duplicate of case {case.reference}.",
     )
     _tell_referrer(

@@ -20,15 +20,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cme.formats import govuk_time
 from cme.statutory import compulsory_school_age_note
+from referrals.vocabulary import FLAGS
 
 register = template.Library()
 
 _TAGS = (
-    ("child_protection_plan", "red", "CP plan"),
-    ("looked_after", "red", "Looked after"),
-    ("ehcp_sen", "blue", "EHCP/SEN"),
+    *((f.field, f.colour, f.short) for f in FLAGS if f.short),
     ("restricted", "grey", "Restricted"),
 )
+#: A triage row's flags are labels (and the compulsory-school-age note, grey).
+_LABEL_COLOURS = {f.label: f.colour for f in FLAGS}
 _ROW = (
     '<tr class="govuk-table__row">'
     '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
@@ -126,7 +127,6 @@ _TRIAGE_ROW = (
 _AGE_NOT_KNOWN = mark_safe('<span class="govuk-visually-hidden">Not known</span>' + DASH)  # noqa: S308
 _HIGH_RISK = mark_safe('<strong class="govuk-tag govuk-tag--red">High risk</strong>')
 _NOT_HIGH_RISK = mark_safe('<span class="govuk-visually-hidden">Not high risk</span>')
-_RED_FLAGS = frozenset({"Child protection plan", "Looked after"})
 
 
 @register.simple_tag
@@ -156,7 +156,7 @@ def triage_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
                 format_html_join(
                     "",
                     '<strong class="govuk-tag govuk-tag--{} govuk-!-margin-bottom-1">{}</strong> ',
-                    (("red" if f in _RED_FLAGS else "grey", f) for f in flags),
+                    ((_LABEL_COLOURS.get(f, "grey"), f) for f in flags),
                 )
                 if flags
                 else DASH,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import case_selectors as sel
 from casework.forms import (
     AllocateForm,
     CaseActionForm,
@@ -25,33 +24,19 @@ from casework.forms import (
     ReopenForm,
 )
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
+from casework.presenters import nc_year_label, referral_summary
 from casework.restricted import restricted_gate
+from casework.selectors import cases as sel
+from casework.selectors import children as child_sel
 from casework.services import cases as svc
+from casework.services import closing
 from casework.services.allocation import AllocationError, case_allocate, case_pick_up
-from casework.views.triage import referral_summary
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction, User
-from cme.statutory import national_curriculum_year
+from cme.statutory import age_on
 
 SECTIONS = ("summary", "enquiries", "notes", "referral", "returns")
-
-
-def age_on(dob: date | None, on: date) -> int | None:
-    if dob is None:
-        return None
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
-
-
-def nc_year_label(dob: date | None, on: date) -> str:
-    if dob is None:
-        return "Not known"
-    year = national_curriculum_year(dob, on)
-    if year == 0:
-        return "Reception"
-    if year < 0:
-        return "Nursery"
-    return f"Year {year}"
 
 
 def identity(case: Case) -> dict[str, Any]:
@@ -95,45 +80,55 @@ def _case_page(request: HttpRequest, reference: str, section: str) -> HttpRespon
     return render(request, "casework/case_detail.html", context)
 
 
-@caseworkers
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, reference, "summary")
+def _section_view(section: str) -> Callable[[HttpRequest, str], HttpResponse]:
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        return _case_page(request, reference, section)
+
+    return caseworkers(view)
 
 
-@caseworkers
-def case_enquiries(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, reference, "enquiries")
-
-
-@caseworkers
-def case_notes(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, reference, "notes")
-
-
-@caseworkers
-def case_referral(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, reference, "referral")
-
-
-@caseworkers
-def case_returns(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, reference, "returns")
+case_detail = _section_view("summary")
+case_enquiries = _section_view("enquiries")
+case_notes = _section_view("notes")
+case_referral = _section_view("referral")
+case_returns = _section_view("returns")
 
 
 Run = Callable[[Case, User, dict[str, Any]], object]
+CaseView = Callable[[HttpRequest, str], HttpResponse]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action page: its form, title (fixed, or from the case), button and done message."""
+
+    form: type[CaseActionForm]
+    title: str | Callable[[Case], str]
+    button: str
+    done: str
+    lede: str = ""
+
+
+def _calls(service: Callable[..., object], *fields: str, spread: str = "") -> Run:
+    """Call ``service(case=, by=, version=, **the named form fields)`` (and the dict in
+    ``spread``); an AllocationError is shown like a CaseError."""
+
+    def run(case: Case, user: User, d: dict[str, Any]) -> object:
+        kwargs = {name: d[name] for name in fields} | (d[spread] if spread else {})
+        try:
+            return service(case=case, by=user, version=d["version"], **kwargs)
+        except AllocationError as exc:
+            raise svc.CaseError(str(exc)) from exc
+
+    return run
 
 
 def _action(
     request: HttpRequest,
     reference: str,
-    form_class: type[CaseActionForm],
-    *,
-    title: str | Callable[[Case], str],
-    button: str,
+    action: Action,
     run: Run,
-    done: str,
-    lede: str = "",
-    initial: dict[str, Any] | None = None,
+    initial: dict[str, Any],
 ) -> HttpResponse:
     """One action page: GET shows the form with the case's version, POST calls one service."""
     user = acting_user(request)
@@ -141,159 +136,73 @@ def _action(
     gate = restricted_gate(request, case.child_id, case.child.restricted)
     if gate is not None:
         return gate
-    if callable(title):  # a title that depends on the case ("Allocate" or "Reallocate")
-        title = title(case)
+    title = action.title(case) if callable(action.title) else action.title
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = action.form(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                run(case, user, data)
+                run(case, user, form.cleaned_data)
             except svc.CaseError as exc:
                 form.add_service_error(str(exc))
             else:
-                messages.success(request, done)
+                messages.success(request, action.done)
                 return redirect("cases:detail", reference=case.reference)
     else:
-        form = form_class(initial={"version": case.version, **(initial or {})})
+        form = action.form(initial={"version": case.version, **initial})
     # The page names the child: showing it (the form, or the form again with its errors) is
     # a view of the case. The action's title says which page; it holds nothing personal.
     log_access(request, AccessAction.VIEW_CASE, child_id=case.child_id, obj=case, detail=title)
-    return render(
-        request,
-        "casework/case_action.html",
-        {
-            "case": case,
-            "child": case.child,
-            "form": form,
-            "title": title,
-            "button": button,
-            "lede": lede,
-            **identity(case),
-        },
-    )
+    context = {"case": case, "child": case.child, "form": form, "title": title}
+    context |= {"button": action.button, "lede": action.lede, **identity(case)}
+    return render(request, "casework/case_action.html", context)
 
 
-@caseworkers
-def enquiry_new(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.enquiry_record(
-            case=case,
-            by=user,
-            enquiry_type=d["enquiry_type"],
-            made_on=d["made_on"],
-            result=d["result"],
-            contact=d["contact"],
-            notes=d["notes"],
-            version=d["version"],
-        )
+def _action_view(
+    action: Action,
+    run: Run,
+    *,
+    guard: Callable[[CaseView], CaseView] = caseworkers,
+    initial: Callable[[], dict[str, Any]] = dict,
+) -> CaseView:
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        return _action(request, reference, action, run, initial())
 
-    return _action(
-        request,
-        reference,
-        EnquiryForm,
-        title="Record an enquiry",
-        button="Save enquiry",
-        run=run,
-        done="Enquiry recorded",
-        initial={"made_on": timezone.localdate()},
-    )
+    return guard(view)
 
 
-@caseworkers
-def note_new(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.case_note_add(case=case, by=user, text=d["text"], version=d["version"])
-
-    return _action(
-        request,
-        reference,
-        NoteForm,
-        title="Add a note",
-        button="Save note",
-        run=run,
-        done="Note added",
-    )
-
-
-@caseworkers
-def investigation_complete(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.investigation_complete(case=case, by=user, version=d["version"])
-
-    return _action(
-        request,
-        reference,
+enquiry_new = _action_view(
+    Action(EnquiryForm, "Record an enquiry", "Save enquiry", "Enquiry recorded"),
+    _calls(svc.enquiry_record, "enquiry_type", "made_on", "result", "contact", "notes"),
+    initial=lambda: {"made_on": timezone.localdate()},
+)
+note_new = _action_view(
+    Action(NoteForm, "Add a note", "Save note", "Note added"),
+    _calls(svc.case_note_add, "text"),
+)
+investigation_complete = _action_view(
+    Action(
         ConfirmForm,
-        title="Complete the initial investigation",
-        button="Complete initial investigation",
-        run=run,
-        done="Initial investigation completed",
+        "Complete the initial investigation",
+        "Complete initial investigation",
+        "Initial investigation completed",
         lede="This stops the 10-working-day clock. Check the enquiries recorded are complete.",
-    )
-
-
-@caseworkers
-def category_change(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.case_category_change(
-            case=case, by=user, category=d["category"], reason=d["reason"], version=d["version"]
-        )
-
-    return _action(
-        request,
-        reference,
-        CategoryForm,
-        title="Change the category",
-        button="Change category",
-        run=run,
-        done="Category changed",
-    )
-
-
-@caseworkers
-def escalate(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.case_escalate(
-            case=case,
-            by=user,
-            reason=d["reason"],
-            social_care_referred=d["social_care_referred"],
-            version=d["version"],
-        )
-
-    return _action(
-        request,
-        reference,
-        EscalateForm,
-        title="Escalate the case",
-        button="Escalate",
-        run=run,
-        done="Case escalated: the managers have been told",
-    )
-
-
-@caseworkers
-def close(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.case_close(
-            case=case,
-            by=user,
-            outcome=d["outcome"],
-            outcome_notes=d["outcome_notes"],
-            version=d["version"],
-            **d["close"],
-        )
-
-    return _action(
-        request,
-        reference,
-        CloseForm,
-        title="Record the outcome",
-        button="Record outcome",
-        run=run,
-        done="Outcome recorded",
-    )
+    ),
+    _calls(svc.investigation_complete),
+)
+category_change = _action_view(
+    Action(CategoryForm, "Change the category", "Change category", "Category changed"),
+    _calls(svc.case_category_change, "category", "reason"),
+)
+escalate = _action_view(
+    Action(
+        EscalateForm, "Escalate the case", "Escalate", "Case escalated: the managers have been told"
+    ),
+    _calls(svc.case_escalate, "reason", "social_care_referred"),
+)
+close = _action_view(
+    Action(CloseForm, "Record the outcome", "Record outcome", "Outcome recorded"),
+    _calls(closing.case_close, "outcome", "outcome_notes", spread="close"),
+)
 
 
 def allocate_title(case: Case) -> str:
@@ -301,57 +210,36 @@ def allocate_title(case: Case) -> str:
     return "Reallocate the case" if case.allocated_to_id else "Allocate the case"
 
 
-@managers_only
-def allocate(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        try:
-            return case_allocate(case=case, officer=d["officer"], by=user, version=d["version"])
-        except AllocationError as exc:
-            raise svc.CaseError(str(exc)) from exc
-
-    return _action(request, reference, AllocateForm, title=allocate_title,
-                   button="Allocate", run=run, done="Case allocated")
-
-
-@caseworkers
-def pick_up(request: HttpRequest, reference: str) -> HttpResponse:
-    """An officer takes an open, unallocated case (issue 12, A14)."""
-
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        try:
-            return case_pick_up(case=case, by=user, version=d["version"])
-        except AllocationError as exc:
-            raise svc.CaseError(str(exc)) from exc
-
-    return _action(request, reference, ConfirmForm, title="Pick up the case",
-                   button="Pick up case", run=run, done="Case picked up: it is allocated to you",
-                   lede="The case will be allocated to you and appear in your cases.")
-
-
-@caseworkers
-def reopen(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(case: Case, user: User, d: dict[str, Any]) -> object:
-        return svc.case_reopen(case=case, by=user, reason=d["reason"], version=d["version"])
-
-    return _action(
-        request,
-        reference,
-        ReopenForm,
-        title="Reopen the case",
-        button="Reopen case",
-        run=run,
-        done="Case reopened",
-    )
+allocate = _action_view(
+    Action(AllocateForm, allocate_title, "Allocate", "Case allocated"),
+    _calls(case_allocate, "officer"),
+    guard=managers_only,
+)
+#: An officer takes an open, unallocated case (issue 12, A14).
+pick_up = _action_view(
+    Action(
+        ConfirmForm,
+        "Pick up the case",
+        "Pick up case",
+        "Case picked up: it is allocated to you",
+        lede="The case will be allocated to you and appear in your cases.",
+    ),
+    _calls(case_pick_up),
+)
+reopen = _action_view(
+    Action(ReopenForm, "Reopen the case", "Reopen case", "Case reopened"),
+    _calls(closing.case_reopen, "reason"),
+)
 
 
 @caseworkers
 def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = sel.child_for_view(acting_user(request), child_id)
+    child = child_sel.child_for_view(acting_user(request), child_id)
     gate = restricted_gate(request, child.pk, child.restricted)
     if gate is not None:
         return gate
     log_access(request, AccessAction.VIEW_CHRONOLOGY, child_id=child.pk, obj=child)
-    events = sel.chronology(child)
+    events = child_sel.chronology(child)
     kind = request.GET.get("kind", "")
     if kind in EventKind.values:
         events = events.filter(kind=kind)
@@ -366,7 +254,9 @@ def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
             "events": events[:500],
             "kind": kind,
             "kinds": EventKind.choices,
-            "merges": list(sel.merges_of(child)) if getattr(child, "has_merges", True) else [],
+            "merges": list(child_sel.merges_of(child))
+            if getattr(child, "has_merges", True)
+            else [],
             "case": latest_case,
             "open_status": CaseStatus.OPEN,
             "back_url": reverse("cases:detail", args=[latest_case.reference])

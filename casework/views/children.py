@@ -13,18 +13,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework import case_selectors as sel
 from casework.forms_children import KEEP_THIS, MergeForm, UnmergeForm
 from casework.forms_restriction import OpenRestrictedForm, RestrictForm
 from casework.models import CaseStatus, Child
+from casework.presenters import nc_year_label
 from casework.restricted import grant_restricted, restricted_gate, restricted_granted
+from casework.selectors import children as sel
 from casework.services.merge import MergeError, child_merge, child_unmerge
 from casework.services.restriction import RestrictionError, child_set_restricted
-from casework.views.cases import age_on, nc_year_label
-from casework.views.triage import flag_labels
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
+from cme.statutory import age_on
+from referrals.vocabulary import flag_labels
 from schools.forms.fields import clean_text
 
 #: At most this many search results are shown: a search this broad needs more words.

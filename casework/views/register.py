@@ -19,14 +19,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from casework import case_selectors as sel
-from casework.filters import FLAGS, RegisterFilter, selected_filter_tags, sorted_cases
+from casework.filters import RegisterFilter, selected_filter_tags, sorted_cases
 from casework.models import Case
-from casework.views.cases import age_on, nc_year_label
+from casework.presenters import nc_year_label
+from casework.selectors import cases as sel
+from casework.selectors import workload
 from casework.workload import not_of_compulsory_school_age_q
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
+from cme.statutory import age_on
+from referrals.vocabulary import flag_labels
 
 PAGE_SIZE = 50
 
@@ -111,7 +114,7 @@ def export_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
                 case.due_date,
                 "Yes" if case.is_overdue else "No",  # type: ignore[attr-defined]
                 child.last_school.name if child.last_school else "",
-                "; ".join(label for name, label in FLAGS if getattr(child, name)),
+                "; ".join(flag_labels(child)),
             )
         ]
 
@@ -253,5 +256,5 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/case_team.html",
-        {"officers": list(sel.team_workload(acting_user(request)))},
+        {"officers": list(workload.team_workload(acting_user(request)))},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from casework.forms_triage import AcceptForm, DuplicateForm, NotCmeForm
 from casework.matching import Match, possible_matches
 from casework.models import Case, Category
+from casework.presenters import reason_labels, referral_summary, source_of
 from casework.restricted import restricted_gate
-from casework.selectors import RISK_HIGH, officer_loads, triage_queue
+from casework.selectors.triage import RISK_HIGH, triage_queue
+from casework.selectors.workload import officer_loads
 from casework.services.triage import (
     ERROR_NOT_NEW,
     TriageError,
@@ -28,10 +29,10 @@ from casework.services.triage import (
 )
 from cme.access import acting_user, caseworkers
 from cme.audit import log_access
-from cme.formats import govuk_datetime
 from cme.models import AccessAction, User
-from cme.statutory import compulsory_school_age_note
-from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
+from cme.statutory import age_on, compulsory_school_age_note
+from referrals.models import NotCmeReason, Referral, ReferralStatus
+from referrals.vocabulary import flag_labels
 
 PAGE_SIZE = 50
 #: ?sort= values: the queue's own order (risk) or by date received.
@@ -40,45 +41,6 @@ SORTS = {
     "oldest": ("received_at", "pk"),
     "newest": ("-received_at", "-pk"),
 }
-FLAGS = (
-    ("child_protection_plan", "Child protection plan"),
-    ("looked_after", "Looked after"),
-    ("child_in_need", "Child in need"),
-    ("ehcp_sen", "EHCP or SEN"),
-    ("gypsy_roma_traveller", "Gypsy, Roma or Traveller"),
-    ("young_carer", "Young carer"),
-    ("new_arrival_eal", "New arrival or EAL"),
-    ("youth_justice", "Youth justice"),
-)
-_REASON_LABELS = dict(Reason.choices)
-
-
-def age_on(dob: date | None, today: date) -> int | None:
-    if dob is None:
-        return None
-    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-
-
-def reason_labels(referral: Referral) -> list[str]:
-    return [_REASON_LABELS.get(code, code) for code in referral.reasons or []]
-
-
-def flag_labels(obj: object) -> list[str]:
-    return [label for name, label in FLAGS if getattr(obj, name, False)]
-
-
-def source_of(referral: Referral) -> str:
-    if referral.trigger:
-        return f"School return: {referral.get_trigger_display()}"
-    who = referral.get_referrer_type_display()
-    org = (
-        referral.referring_school.name
-        if referral.referring_school
-        else referral.referrer_organisation
-    )
-    return f"{who} ({org})" if org and not referral.anonymous else who
-
-
 @caseworkers
 @require_GET
 def triage_list(request: HttpRequest) -> HttpResponse:
@@ -104,131 +66,6 @@ def triage_list(request: HttpRequest) -> HttpResponse:
         for r in page.object_list
     ]
     return render(request, "casework/triage_list.html", {"page": page, "rows": rows, "sort": sort})
-
-
-def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    def d(value: date | None) -> str:
-        return f"{value:%-d %B %Y}" if value else "Not given"
-
-    def txt(value: str) -> str:
-        return value or "Not given"
-
-    address = ", ".join(
-        p
-        for p in (
-            referral.address_line_1,
-            referral.address_line_2,
-            referral.town,
-            referral.postcode,
-        )
-        if p
-    )
-    if referral.anonymous:
-        referrer_rows = [("anonymous", "Referrer", "Anonymous")]
-    else:
-        referrer_rows = [
-            ("referrer_type", "Type", referral.get_referrer_type_display()),
-            ("referrer_name", "Name", txt(referral.referrer_name)),
-            ("referrer_organisation", "Organisation", txt(referral.referrer_organisation)),
-            (
-                "referrer_relationship",
-                "Relationship to the child",
-                txt(referral.referrer_relationship),
-            ),
-            ("referrer_email", "Email", txt(referral.referrer_email)),
-            ("referrer_phone", "Phone", txt(referral.referrer_phone)),
-            (
-                "referring_school",
-                "School",
-                referral.referring_school.name if referral.referring_school else "Not given",
-            ),
-        ]
-    people = [
-        (
-            f"person_{p.pk}",
-            p.get_kind_display(),
-            "\n".join(
-                x
-                for x in (
-                    p.name,
-                    p.relationship,
-                    p.phone,
-                    p.email,
-                    f"Born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else "",
-                    p.school_name,
-                )
-                if x
-            ),
-        )
-        for p in referral.people.all()
-    ]
-    return [
-        (
-            "Referral",
-            [
-                ("reference", "Reference", referral.reference),
-                ("received_at", "Received", govuk_datetime(referral.received_at)),
-                ("channel", "How", referral.get_channel_display()),
-                *(
-                    [
-                        ("date_received", "Date received", d(referral.date_received)),
-                        ("received_via", "Received by", referral.get_received_via_display()),
-                    ]
-                    if referral.date_received
-                    else []
-                ),
-                ("source", "Source", source_of(referral)),
-                ("status", "Status", referral.get_status_display()),
-            ],
-        ),
-        ("Referrer", referrer_rows),
-        (
-            "Child",
-            [
-                ("first_name", "First name", txt(referral.first_name)),
-                ("last_name", "Last name", txt(referral.last_name)),
-                ("other_names", "Other names or spellings", txt(referral.other_names)),
-                ("date_of_birth", "Date of birth", d(referral.date_of_birth)),
-                *(
-                    [("compulsory_school_age", "Compulsory school age", csa_note)]
-                    if (
-                        csa_note := compulsory_school_age_note(
-                            referral.date_of_birth, timezone.localdate()
-                        )
-                    )
-                    else []
-                ),
-                ("gender", "Gender", referral.get_gender_display() or "Not given"),
-                ("upn", "UPN", txt(referral.upn)),
-                ("nhs_number", "NHS number", txt(referral.nhs_number)),
-                ("address", "Address", address or "Not given"),
-                ("previous_address", "Previous address", txt(referral.previous_address)),
-                (
-                    "last_school",
-                    "Last school",
-                    referral.last_school.name
-                    if referral.last_school
-                    else txt(referral.last_school_name),
-                ),
-                ("date_last_attended", "Last attended", d(referral.date_last_attended)),
-            ],
-        ),
-        (
-            "Why",
-            [
-                ("reasons", "Reasons", "\n".join(reason_labels(referral)) or "Not given"),
-                ("flags", "Vulnerability", "\n".join(flag_labels(referral)) or "None given"),
-                ("enquiries_made", "Enquiries the referrer has made", txt(referral.enquiries_made)),
-                (
-                    "parent_knows",
-                    "Parent knows of the referral",
-                    referral.get_parent_knows_display() or "Not given",
-                ),
-                ("details", "Details", txt(referral.details)),
-            ],
-        ),
-        *([("Parents, carers and siblings", people)] if people else []),
-    ]
 
 
 def _get_referral(reference: str) -> Referral:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from casework.models import Case, Category, Outcome
 from cme.statutory import national_curriculum_year_dobs
+from referrals.vocabulary import REPORTED_FLAGS
 from reports.figures.common import (
     Period,
     Table,
@@ -112,14 +113,7 @@ def age_counts(cur: Period, prev: Period) -> Table:
     )
 
 
-VULNERABILITY_FLAGS: list[tuple[str, str]] = [
-    ("child_protection_plan", "Child protection plan"),
-    ("looked_after", "Looked after"),
-    ("child_in_need", "Child in need or has a social worker"),
-    ("ehcp_sen", "EHCP or SEN"),
-    ("gypsy_roma_traveller", "Gypsy, Roma or Traveller"),
-    ("new_arrival_eal", "New arrival or EAL"),
-]
+VULNERABILITY_FLAGS: list[tuple[str, str]] = [(f.field, f.label) for f in REPORTED_FLAGS]
 
 
 def vulnerability_counts(cur: Period, prev: Period) -> Table:

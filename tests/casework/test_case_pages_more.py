@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from casework.forms import CloseForm
 from casework.models import Case, CaseStatus, Category, Event, EventKind, Outcome
-from casework.services import allocation
+from casework.services import allocation, closing
 from casework.services import cases as svc
 from casework.services.triage import referral_accept, referral_mark_duplicate
 from cme.models import User
@@ -113,7 +113,7 @@ def test_closing_tells_the_school_and_reopening_puts_it_back(
     leaver: LeaverReturn, officer: User, client_a: Client
 ) -> None:
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
-    svc.case_close(
+    closing.case_close(
         case=case,
         by=officer,
         outcome=Outcome.ON_ROLL_OTHER_LA,
@@ -126,7 +126,7 @@ def test_closing_tells_the_school_and_reopening_puts_it_back(
     html = client_a.get(reverse("schools:return_list")).content.decode()
     assert "Closed: On a roll in another local authority (confirmed)" in html
 
-    svc.case_reopen(case=case, by=officer, reason="The other LA says no")
+    closing.case_reopen(case=case, by=officer, reason="The other LA says no")
     leaver.refresh_from_db()
     assert (leaver.status, leaver.status_detail) == (ReturnStatus.REFERRED, "Referred to CME")
 
@@ -137,7 +137,7 @@ def test_untraceable_does_not_close_the_school_return(leaver: LeaverReturn, offi
         enquiry_type="home_visit", made_on=TODAY, made_by=officer, result="not_found"
     )
     svc.investigation_complete(case=case, by=officer)
-    svc.case_close(
+    closing.case_close(
         case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=TODAY + timedelta(days=30)
     )
     leaver.refresh_from_db()

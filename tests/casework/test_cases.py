@@ -23,6 +23,7 @@ from casework.models import (
     Outcome,
 )
 from casework.services import cases as svc
+from casework.services import closing
 from cme.models import AccessAction, AccessLog, Role, User
 from tests.conftest import TODAY
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
@@ -72,7 +73,7 @@ def test_an_enquiry_cannot_be_dated_in_the_future(case: Case, officer: User) -> 
 
 
 def test_an_enquiry_cannot_be_recorded_on_a_closed_case(case: Case, officer: User) -> None:
-    svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_OPEN):
         enquire(case, officer)
 
@@ -153,7 +154,7 @@ def test_closing_sets_status_and_tells_the_referrer(
 ) -> None:
     school = SchoolFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
-        svc.case_close(
+        closing.case_close(
             case=case, by=officer, outcome=Outcome.ON_ROLL_IN_AREA, outcome_school=school
         )
     case.refresh_from_db()
@@ -168,7 +169,7 @@ def test_an_anonymous_referrer_is_not_emailed(
 ) -> None:
     case = CaseFactory.create(referral__referrer_email="anon@example.org", referral__anonymous=True)
     with django_capture_on_commit_callbacks(execute=True):
-        svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
+        closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     assert mail.outbox == []
 
 
@@ -188,7 +189,7 @@ def test_closing_without_the_details_an_outcome_needs_is_refused(
     case: Case, officer: User, outcome: str, details: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(svc.CaseError, match=message):
-        svc.case_close(case=case, by=officer, outcome=outcome, **details)
+        closing.case_close(case=case, by=officer, outcome=outcome, **details)
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and case.outcome == "" and case.version == 1
 
@@ -206,15 +207,15 @@ def test_closing_without_the_details_an_outcome_needs_is_refused(
 def test_closing_with_the_details_closes(
     case: Case, officer: User, outcome: str, details: dict[str, Any]
 ) -> None:
-    svc.case_close(case=case, by=officer, outcome=outcome, **details)
+    closing.case_close(case=case, by=officer, outcome=outcome, **details)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.outcome == outcome
 
 
 def test_a_case_cannot_be_closed_twice(case: Case, officer: User) -> None:
-    svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_OPEN):
-        svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
+        closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
 
 
 def test_untraceable_stays_open_as_cme_missing_with_a_review_date(
@@ -223,12 +224,12 @@ def test_untraceable_stays_open_as_cme_missing_with_a_review_date(
     enquire(case, officer)
     svc.investigation_complete(case=case, by=officer)
     review = TODAY + timedelta(days=90)
-    svc.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=review)
+    closing.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=review)
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and case.outcome == Outcome.UNTRACEABLE
     assert case.category == Category.MISSING and case.review_date == review
     assert case.closed_at is None
-    from casework.case_selectors import register_cases
+    from casework.selectors.cases import register_cases
 
     assert list(register_cases(officer)) == [case]
 
@@ -237,7 +238,7 @@ def test_untraceable_needs_a_completed_investigation_and_a_future_review_date(
     case: Case, officer: User
 ) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_INVESTIGATION_INCOMPLETE):
-        svc.case_close(
+        closing.case_close(
             case=case,
             by=officer,
             outcome=Outcome.UNTRACEABLE,
@@ -247,12 +248,12 @@ def test_untraceable_needs_a_completed_investigation_and_a_future_review_date(
     svc.investigation_complete(case=case, by=officer)
     for bad in (None, TODAY):
         with pytest.raises(svc.CaseError, match=svc.ERROR_REVIEW_DATE):
-            svc.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=bad)
+            closing.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=bad)
 
 
 def test_reopening_clears_the_outcome(case: Case, officer: User) -> None:
-    svc.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
-    svc.case_reopen(case=case, by=officer, reason="Seen locally")
+    closing.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
+    closing.case_reopen(case=case, by=officer, reason="Seen locally")
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and case.outcome == "" and case.outcome_country == ""
     assert case.closed_at is None
@@ -262,17 +263,17 @@ def test_reopening_clears_the_outcome(case: Case, officer: User) -> None:
 def test_a_case_is_not_reopened_while_the_child_has_another_open_case(
     case: Case, officer: User
 ) -> None:
-    svc.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
+    closing.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
     other = CaseFactory.create(child=case.child)
     with pytest.raises(svc.CaseError, match=other.reference):
-        svc.case_reopen(case=case, by=officer, reason="Seen locally")
+        closing.case_reopen(case=case, by=officer, reason="Seen locally")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 
 
 def test_an_open_case_cannot_be_reopened(case: Case, officer: User) -> None:
     with pytest.raises(svc.CaseError, match=svc.ERROR_NOT_CLOSED):
-        svc.case_reopen(case=case, by=officer, reason="x")
+        closing.case_reopen(case=case, by=officer, reason="x")
 
 
 def test_a_stale_version_is_refused_with_a_conflict(

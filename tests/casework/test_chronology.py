@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from casework.case_selectors import chronology
 from casework.events import record_event
 from casework.models import Child, EventKind
+from casework.selectors.children import chronology
 from cme.models import User
 from tests.factories import CaseFactory, ChildFactory
 

@@ -29,6 +29,7 @@ from casework.models import (
 )
 from casework.retention import NAME, TEXT, retention_anonymise, retention_cutoff
 from casework.services import cases as svc
+from casework.services import closing
 from cme.jobs import run_job
 from cme.models import User
 from cme.statutory import compulsory_school_age
@@ -83,7 +84,7 @@ def _child_with_closed_case(officer: User, first: str, last: str, *, close: bool
         case=case, by=officer, reason=f"{last} family concern", social_care_referred=False
     )
     if close:
-        svc.case_close(
+        closing.case_close(
             case=case,
             by=officer,
             outcome=Outcome.MOVED_ABROAD,

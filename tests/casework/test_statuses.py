@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Case, CaseStatus, Category, EnquiryResult, EnquiryType, Outcome
-from casework.selectors import officer_loads
+from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
+from casework.services import closing
 from casework.services.triage import referral_reject_not_cme
 from cme.models import User
 from cme.statutory import enquiry_due_date
@@ -155,9 +156,9 @@ def test_reopening_gives_a_new_clock_and_clears_investigation_complete(officer: 
     svc.investigation_complete(case=case, by=officer)
     Case.objects.filter(pk=case.pk).update(overdue_flagged_at=timezone.now())
     case.refresh_from_db()
-    svc.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
+    closing.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
 
-    svc.case_reopen(case=case, by=officer, reason="Seen locally")
+    closing.case_reopen(case=case, by=officer, reason="Seen locally")
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN
     assert case.due_date == enquiry_due_date(TODAY) == date(2026, 12, 7)

@@ -17,7 +17,8 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from casework.matching import child_keys_save
 from casework.models import Case, CaseStatus, Category, Child, Event, EventKind, Outcome
-from casework.selectors import officer_loads, triage_queue
+from casework.selectors.triage import triage_queue
+from casework.selectors.workload import officer_loads
 from casework.services.allocation import (
     ERROR_NOT_A_MANAGER,
     ERROR_NOT_AN_OFFICER,

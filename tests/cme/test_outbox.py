@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casework.models import Outcome
 from casework.services import cases as svc
+from casework.services import closing
 from cme import outbox
 from cme.models import Notification, OutboxEmail, OutboxState, Role
 from cme.notifications import deliver_pending
@@ -66,7 +67,7 @@ def test_closing_queues_the_referrers_email_and_the_task_sends_it_once(
 ):
     monkeypatch.setattr("cme.tasks.enqueue", lambda task, *a, **k: True)
     with django_capture_on_commit_callbacks(execute=True):
-        svc.case_close(case=case, by=officer, outcome=Outcome.DIED)
+        closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     assert mail.outbox == []
     row = OutboxEmail.objects.get()
     assert row.to == "referrer@example.org" and row.state == OutboxState.PENDING

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from cme import statutory
 from cme.statutory import (
     TermCalendar,
     add_school_days,
@@ -415,3 +416,22 @@ def test_upn_normalised():
 def test_upn_check_letter_rejects_bad_input(rest):
     with pytest.raises(ValueError):
         upn_check_letter(rest)
+
+
+@pytest.mark.parametrize(
+    ("dob", "on", "expected"),
+    [
+        (None, date(2026, 6, 1), None),
+        (date(2015, 6, 1), date(2026, 5, 31), 10),
+        (date(2015, 6, 1), date(2026, 6, 1), 11),
+        (date(2016, 2, 29), date(2027, 2, 28), 10),  # not yet: the birthday is 1 March
+        (date(2016, 2, 29), date(2027, 3, 1), 11),
+        (date(2016, 2, 29), date(2028, 2, 29), 12),
+    ],
+)
+def test_age_on_is_whole_years_and_agrees_with_the_birthday_rule(
+    dob: date | None, on: date, expected: int | None
+) -> None:
+    assert statutory.age_on(dob, on) == expected
+    if dob is not None and expected is not None:
+        assert statutory._birthday(dob, expected) <= on < statutory._birthday(dob, expected + 1)

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from casework.matching import possible_matches
 from casework.models import Case, CaseStatus, Category, Child, ChildMerge, Event, EventKind, Outcome
-from casework.selectors import triage_queue
+from casework.selectors.triage import triage_queue
 from cme.models import Notification, User
 from demo.people import DEMO_USERS, MANAGER, OFFICER
 from referrals.models import Referral, ReferralStatus, SystemTrigger

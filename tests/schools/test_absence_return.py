@@ -136,7 +136,7 @@ def test_whereabouts_unknown_raises_a_referral_in_triage_at_once(
 ) -> None:
     """Issue 12 A9: the school is told the team "will treat this as a potential missing
     child": the notification raises a CME referral when it is sent, which triage lists."""
-    from casework.selectors import triage_queue
+    from casework.selectors.triage import triage_queue
     from referrals.models import Channel, Referral, SystemTrigger
 
     client_a.post(START, absence_post(whereabouts="unknown"))

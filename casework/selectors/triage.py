@@ -1,22 +1,13 @@
-"""Reads for the casework screens: the triage queue and the team's workload.
-
-Case pages have their own selectors module (another developer); these are triage's.
-"""
+"""The triage queue: NEW referrals, highest risk first."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 
-from casework.workload import workload_counts
-from cme.models import CASEWORK_ROLES, User
 from referrals.models import SAFEGUARDING_REASONS, Referral, ReferralStatus
 
-#: Risk bands in the triage queue: lower is triaged first.
 RISK_HIGH = 0
 RISK_NORMAL = 1
 
@@ -59,20 +50,4 @@ def triage_queue() -> QuerySet[Referral]:
             ),
         )
         .order_by("risk", "cp_or_lac", "received_at", "pk")
-    )
-
-
-def officer_loads(today: date | None = None) -> QuerySet[User]:
-    """Active officers and managers with ``open_cases``, ``due_this_week`` and ``overdue``
-    counts of the open cases allocated to them (one query; the counts are
-    casework.workload's, the same as the team page's and the register's)."""
-    counts = workload_counts(today or timezone.localdate())
-    return (
-        User.objects.filter(is_active=True, role__in=sorted(CASEWORK_ROLES))
-        .annotate(
-            open_cases=counts["open_count"],
-            due_this_week=counts["due_this_week"],
-            overdue=counts["overdue_count"],
-        )
-        .order_by("full_name", "pk")
     )

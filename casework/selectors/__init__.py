@@ -1,0 +1,7 @@
+"""Reads for the casework screens, by subject.
+
+- ``cases``: the case pages, the register and my cases (every selector takes the person asking).
+- ``children``: the child record, the chronology, merges and the child search.
+- ``triage``: the triage queue and its risk order.
+- ``workload``: officers' and managers' counts of their open cases.
+"""
