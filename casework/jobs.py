@@ -68,6 +68,7 @@ def _claim(
 def _notify_cases(
     rows: list[tuple[int, str, int | None, date]],
     job: str,
+    *,
     today: date,
     what: str,
     manager_url: str,
@@ -141,7 +142,12 @@ def _flag_and_notify(run: _FlagRun, *, today: date, dry_run: bool) -> JobResult:
         ids = _claim(run.flag, run.where, params, timezone.now())
         result.flagged = [ref for _, ref, _, _ in ids]
         result.notified += _notify_cases(
-            ids, run.name, today, run.what, run.manager_url, run.officer_url
+            ids,
+            run.name,
+            today=today,
+            what=run.what,
+            manager_url=run.manager_url,
+            officer_url=run.officer_url,
         )
     return result
 

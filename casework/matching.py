@@ -43,6 +43,10 @@ MATCH_THRESHOLD = 50
 #: First-name similarity (percent) below which two children are different people, unless
 #: their dates of birth agree.
 FIRST_NAME_SAME_CHILD = 85
+#: A first name this similar (0-100) is worth a few points, not a match on its own.
+FIRST_NAME_PARTLY_SIMILAR = 70
+#: A UK postcode's inward code ("1AA" of "SW1A 1AA") is its last three characters.
+INWARD_CODE_LENGTH = 3
 #: Surname similarity (percent) that counts as "similar" when the keys differ.
 SURNAME_SIMILAR = 85
 #: The most candidates the query returns: a very common surname must not load thousands.
@@ -102,8 +106,8 @@ def _postcode_variants(value: str) -> list[str]:
     if not bare:
         return []
     variants = {bare}
-    if len(bare) > 3:
-        variants.add(f"{bare[:-3]} {bare[-3:]}")
+    if len(bare) > INWARD_CODE_LENGTH:
+        variants.add(f"{bare[:-INWARD_CODE_LENGTH]} {bare[-INWARD_CODE_LENGTH:]}")
     return sorted(variants)
 
 
@@ -210,7 +214,7 @@ def _first_name_points(referral: Referral, child: Child, first_key: str, first_s
         return 25, "Same first name"
     if first_sim >= FIRST_NAME_SAME_CHILD:
         return 20, f"First name similar ({names})"
-    if first_sim >= 70:
+    if first_sim >= FIRST_NAME_PARTLY_SIMILAR:
         return 10, f"First name partly similar ({names})"
     return 0, ""
 

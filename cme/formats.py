@@ -11,6 +11,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+#: The hour of midday: 12-hour clock times and "midday" (GOV.UK style).
+NOON = 12
+
 
 def govuk_time(value: datetime | time | None) -> str:
     """``6:12am``, ``6pm``, ``12:30pm``, ``midday``, ``midnight``; "" for None. An aware
@@ -22,12 +25,12 @@ def govuk_time(value: datetime | time | None) -> str:
             value = timezone.localtime(value)
         value = value.time()
     hour, minute = value.hour, value.minute
-    if minute == 0 and hour == 0:
+    if (hour, minute) == (0, 0):
         return "midnight"
-    if minute == 0 and hour == 12:
+    if (hour, minute) == (NOON, 0):
         return "midday"
-    clock = hour % 12 or 12
-    suffix = "am" if hour < 12 else "pm"
+    clock = hour % NOON or NOON
+    suffix = "am" if hour < NOON else "pm"
     return f"{clock}{suffix}" if minute == 0 else f"{clock}:{minute:02d}{suffix}"
 
 

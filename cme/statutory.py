@@ -39,9 +39,17 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+#: date.weekday() of the first day of the weekend (Saturday).
+SATURDAY = 5
+#: The month the school year starts (1 September: Education Act 1996 s.579 "school year").
+SEPTEMBER = 9
+#: A UPN is 13 characters: a check letter and 12 more (DfE UPN guidance).
+UPN_LENGTH = 13
+
+
 def is_working_day(d: date) -> bool:
     """True if ``d`` is Monday to Friday and not an England and Wales bank holiday."""
-    return d.weekday() < 5 and d not in _bank_holidays(d.year)
+    return d.weekday() < SATURDAY and d not in _bank_holidays(d.year)
 
 
 def add_working_days(start: date, n: int) -> date:
@@ -94,7 +102,7 @@ def _birthday(dob: date, age: int) -> date:
     no such date; we take 1 March (the anniversary has not passed until 28 February ends).
     """
     year = dob.year + age
-    if dob.month == 2 and dob.day == 29 and not calendar.isleap(year):
+    if (dob.month, dob.day) == (2, 29) and not calendar.isleap(year):
         return date(year, 3, 1)
     return dob.replace(year=year)
 
@@ -116,7 +124,7 @@ def _last_friday_of_june(year: int) -> date:
 def _school_year_start(d: date) -> int:
     """Calendar year in which the school year (1 September - 31 August) containing ``d``
     began."""
-    return d.year if d.month >= 9 else d.year - 1
+    return d.year if d.month >= SEPTEMBER else d.year - 1
 
 
 def compulsory_school_age(dob: date) -> tuple[date, date]:
@@ -323,7 +331,7 @@ def upn_check_letter(rest12: str) -> str:
     table. Raises ValueError for malformed input.
     """
     s = rest12.strip().upper()
-    if len(s) != 12 or not s[:11].isascii() or not s[:11].isdigit():
+    if len(s) != UPN_LENGTH - 1 or not s[:11].isascii() or not s[:11].isdigit():
         raise ValueError("UPN characters 2-13 must be 11 digits and a digit or letter")
     last = s[11]
     if last.isascii() and last.isdigit():
@@ -341,7 +349,7 @@ def upn_check_letter_valid(upn: str) -> bool:
     """True if ``upn`` is 13 characters with a correct DfE check letter (case and
     surrounding spaces ignored); False for wrong length or characters."""
     s = upn.strip().upper()
-    if len(s) != 13 or s[0] not in _CHECK_VALUE:
+    if len(s) != UPN_LENGTH or s[0] not in _CHECK_VALUE:
         return False
     try:
         return upn_check_letter(s[1:]) == s[0]

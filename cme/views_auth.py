@@ -138,16 +138,25 @@ def _locked_out(request: HttpRequest) -> HttpResponse:
     return render(request, LOCKOUT_TEMPLATE, status=429)
 
 
-@signed_in
-def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
-    user = acting_user(request)
-    next_url = safe_next(request)
+def _no_code_needed(user: User, next_url: str) -> HttpResponseBase | None:
+    """Where to go instead of the code page: on if verified or no code is required, to set
+    up an app if there is none yet; None when the code is asked for."""
     if is_verified(user):
         return redirect(next_url)
     if not confirmed_totp(user):
         if not two_factor_required(user):
             return redirect(next_url)
         return redirect(with_next("two_factor_setup", next_url))
+    return None
+
+
+@signed_in
+def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
+    user = acting_user(request)
+    next_url = safe_next(request)
+    elsewhere = _no_code_needed(user, next_url)
+    if elsewhere is not None:
+        return elsewhere
     limit = settings.AXES_FAILURE_LIMIT
     if _code_failures(user) >= limit:
         return _locked_out(request)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from casework.models import Case, CaseNote, Child, ChildMerge, Enquiry, Event
 from casework.presenters import nc_year_label
 from cme.models import User
-from cme.statutory import is_working_day, upn_check_letter
+from cme.statutory import SATURDAY, is_working_day, upn_check_letter
 from referrals.models import Referral
 from schools.models import School
 
@@ -46,13 +46,13 @@ def years_ago(today: date, years: int, days: int = 0) -> date:
 
 
 def weekday_on_or_before(d: date) -> date:
-    while d.weekday() >= 5:
+    while d.weekday() >= SATURDAY:
         d -= timedelta(days=1)
     return d
 
 
 def weekday_on_or_after(d: date) -> date:
-    while d.weekday() >= 5:
+    while d.weekday() >= SATURDAY:
         d += timedelta(days=1)
     return d
 

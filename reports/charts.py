@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from reports.suppression import SUPPRESSED
+from reports.suppression import SMALL_BELOW, SUPPRESSED
 
 BLUE = "#1d70b8"
 RED = "#d4351c"
@@ -54,7 +54,7 @@ def _is_hidden(value: Cell, suppressed: bool) -> bool:
     """True if the chart must not show ``value`` at its size."""
     if isinstance(value, str):
         return value.strip() == SUPPRESSED
-    return suppressed and isinstance(value, int | float) and 0 < value < 5
+    return suppressed and isinstance(value, int | float) and 0 < value < SMALL_BELOW
 
 
 def _number(value: Cell) -> float:

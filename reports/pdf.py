@@ -23,11 +23,15 @@ log = logging.getLogger(__name__)
 TITLE = "Children missing education: report to the Safeguarding Children Partnership"
 MARKING = "OFFICIAL-SENSITIVE"
 
+DECEMBER = 12
+#: Characters below this (C0 controls) are escaped in CSS strings.
+FIRST_PRINTABLE = 0x20
+
 
 def period_label(start: date, end: date) -> str:
     """ "1 April 2026 to 30 June 2026" (or "April 2026" for a whole calendar month)."""
     if start.day == 1 and end.month == start.month and end.year == start.year:
-        nxt = date(end.year + (end.month == 12), end.month % 12 + 1, 1)
+        nxt = date(end.year + (end.month == DECEMBER), end.month % DECEMBER + 1, 1)
         if (nxt - end).days == 1:
             return f"{start:%B %Y}"
     return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
@@ -100,7 +104,7 @@ def css_string(value: str) -> str:
     """``value`` as a quoted CSS string, safe inside a <style> element."""
     out = []
     for ch in value:
-        if ch in '"\\<>&' or ord(ch) < 32:
+        if ch in '"\\<>&' or ord(ch) < FIRST_PRINTABLE:
             out.append(f"\\{ord(ch):x} ")
         else:
             out.append(ch)

@@ -23,6 +23,8 @@ import dataclasses
 
 from reports.figures import BoardFigures, Headline, Table, Trend
 
+#: Counts from 1 to SMALL_BELOW - 1 are small and hidden in the board's copy.
+SMALL_BELOW = 5
 SUPPRESSED = "<5"
 #: A share, median or maximum not shown because a count it comes from is hidden.
 DERIVED_SUPPRESSED = "[c]"
@@ -33,7 +35,7 @@ Cell = str | int | float | None
 
 def is_small(value: object) -> bool:
     """A count from 1 to 4 (a bool or a float is not a count)."""
-    return type(value) is int and 1 <= value <= 4
+    return type(value) is int and 1 <= value < SMALL_BELOW
 
 
 def is_hidden(value: object) -> bool:

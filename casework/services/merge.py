@@ -88,7 +88,7 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
             "child_id", "reference"
         )
     )
-    if len(open_cases) == 2:  # the database keeps one open case per child
+    if kept.pk in open_cases and merged.pk in open_cases:  # one open case per child (DB)
         raise MergeError(
             ERROR_TWO_OPEN_CASES.format(kept=open_cases[kept.pk], merged=open_cases[merged.pk])
         )

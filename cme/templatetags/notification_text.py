@@ -17,6 +17,8 @@ register = template.Library()
 #: then two groups of four from the reference alphabet.
 REFERENCE_RE = re.compile(r"\b(NP|LV|PT|CA|CS|RF)-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 _RETURN_PREFIXES = {"NP", "LV", "PT", "CA"}
+#: The LA page of a case or a referral reference.
+_LA_PAGES = {"CS": "cases:detail", "RF": "triage:detail"}
 
 
 def reference_url(reference: str, user: Any) -> str:
@@ -29,13 +31,10 @@ def reference_url(reference: str, user: Any) -> str:
         if getattr(user, "is_school_staff", False):
             return reverse("schools:return_detail", args=[reference])
         return ""
-    if not getattr(user, "is_la_user", False):
+    name = _LA_PAGES.get(prefix)
+    if name is None or not getattr(user, "is_la_user", False):
         return ""
-    if prefix == "CS":
-        return reverse("cases:detail", args=[reference])
-    if prefix == "RF":
-        return reverse("triage:detail", args=[reference])
-    return ""
+    return reverse(name, args=[reference])
 
 
 def _linked(line: str, user: Any) -> str:

@@ -68,7 +68,8 @@ def school_cutoffs(today: date, count: Callable[[TermCalendar], Cutoffs]) -> Sch
     own_terms: dict[int, list[tuple[date, date]]] = defaultdict(list)
     la_closures: set[date] = set()
     own_closures: dict[int, set[date]] = defaultdict(set)
-    for school_id, first, last in rows:
+    for school_id, first_raw, last_raw in rows:
+        first, last = first_raw, last_raw
         if isinstance(first, str):  # SQLite gives raw SQL's dates as ISO text
             first = date.fromisoformat(first)
             last = last and date.fromisoformat(last)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cme.formats import govuk_time
 from cme.models import User
 from cme.references import save_with_reference
 from cme.statutory import is_compulsory_school_age
@@ -81,13 +82,6 @@ ERROR_STALE_REVIEW = (
     "by {by}, after you opened this page. Check the timetable's details above, which now "
     "include it. If your review is still needed, save it again."
 )
-
-
-def _clock(moment: datetime) -> str:
-    """A time in GOV.UK style: 10am, 6:12pm."""
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def timetable_version(timetable: PartTimeTimetable) -> int:
@@ -249,7 +243,7 @@ def timetable_review_record(
         assert latest is not None  # noqa: S101 - a version other than the current one
         who = latest.created_by.full_name if latest.created_by else "someone else"
         saved = timezone.localtime(latest.created_at)
-        raise StaleReviewError(ERROR_STALE_REVIEW.format(saved=saved, time=_clock(saved), by=who))
+        raise StaleReviewError(ERROR_STALE_REVIEW.format(saved=saved, time=govuk_time(saved), by=who))
     review.timetable = timetable
     review.created_by = by
     review.updated_by = by
