@@ -64,6 +64,9 @@ NOT_PAGES: dict[str, str] = {
     "reports:run_status": "JSON, polled by the report runs page",
     "reports:download_pdf": "file download (PDF)",
     "reports:download_csv": "file download (CSV)",
+    "emails_retry": "POST-only action (try an undelivered email again), then a redirect",
+    "reports:retry": "POST-only action (build a failed report run again), then a redirect",
+    "schools:return_s2s_confirm": "POST-only action (the s2s upload is done), then a redirect",
 }
 
 

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}created {result.created}, updated {result.updated}, "
             f"unchanged {result.unchanged}, skipped (other LAs) {result.skipped_other_la} "
-            f"from {result.rows} rows."
+            f"from {result.rows} row{'' if result.rows == 1 else 's'}."
         )
         for gias_type, count in sorted(result.unmapped_types.items()):
             self.stdout.write(f'  GIAS type "{gias_type}" imported as Other ({count})')
