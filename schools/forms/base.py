@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cme.forms import gds_helper
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
-from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField
+from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField, optional_email
 from schools.models import Gender
 
 WARNING_DOB_OUTSIDE_CSA = (
@@ -33,6 +33,48 @@ def text(
             "max_length": f"{label} must be {max_length} characters or fewer",
         },
         **kw,
+    )
+
+
+def _parent_phone(n: int, *, required: bool) -> TextField:
+    return text(
+        f"parent_{n}_phone",
+        "Emergency phone number",
+        required=required,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+def _parent_address(n: int) -> TextField:
+    return text(f"parent_{n}_address", "Address, if not the pupil's", required=False, max_length=300)
+
+
+def names_layout(*names: str) -> list[Any]:
+    """A person's names, as text inputs of width 20."""
+    return [Field.text(name, field_width=20) for name in names]
+
+
+def birth_layout() -> list[Any]:
+    """The date of birth, sex and UPN questions, as every return and referral asks them."""
+    return [
+        Field("date_of_birth"),
+        Field.radios("gender", legend_size="s", inline=True),
+        Field.text("upn", field_width=10),
+    ]
+
+
+def address_layout(legend: str, *more: Any) -> Fieldset:
+    """The address questions (lines 1 and 2, town, postcode), then any `more`."""
+    return Fieldset(
+        Field.text("address_line_1"),
+        Field.text("address_line_2"),
+        Field.text("town", field_width=20),
+        Field.text("postcode", field_width=10),
+        *more,
+        legend=legend,
+        legend_size="m",
+        legend_tag="h2",
     )
 
 
@@ -76,43 +118,16 @@ class ReturnForm(forms.ModelForm[Any]):
         max_length=60,
         help_text="For example, mother, father, grandparent, foster carer",
     )
-    parent_1_phone = text(
-        "parent_1_phone",
-        "Emergency phone number",
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    parent_1_email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
-    parent_1_address = text(
-        "parent_1_address", "Address, if not the pupil's", required=False, max_length=300
-    )
+    parent_1_phone = _parent_phone(1, required=True)
+    parent_1_email = optional_email()
+    parent_1_address = _parent_address(1)
     parent_2_name = text("parent_2_name", "Full name", required=False, max_length=150)
     parent_2_relationship = text(
         "parent_2_relationship", "Relationship to the pupil", required=False, max_length=60
     )
-    parent_2_phone = text(
-        "parent_2_phone",
-        "Emergency phone number",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    parent_2_email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
-    parent_2_address = text(
-        "parent_2_address", "Address, if not the pupil's", required=False, max_length=300
-    )
+    parent_2_phone = _parent_phone(2, required=False)
+    parent_2_email = optional_email()
+    parent_2_address = _parent_address(2)
 
     PUPIL_FIELDS = (
         "first_name",
@@ -150,23 +165,13 @@ class ReturnForm(forms.ModelForm[Any]):
     def pupil_layout(self) -> list[Any]:
         return [
             Fieldset(
-                Field.text("first_name", field_width=20),
-                Field.text("middle_names", field_width=20),
-                Field.text("last_name", field_width=20),
-                Field("date_of_birth"),
-                Field.radios("gender", legend_size="s", inline=True),
-                Field.text("upn", field_width=10),
+                *names_layout("first_name", "middle_names", "last_name"),
+                *birth_layout(),
                 legend="The pupil",
-                legend_size="m", legend_tag="h2",
+                legend_size="m",
+                legend_tag="h2",
             ),
-            Fieldset(
-                Field.text("address_line_1"),
-                Field.text("address_line_2"),
-                Field.text("town", field_width=20),
-                Field.text("postcode", field_width=10),
-                legend="The pupil's address",
-                legend_size="m", legend_tag="h2",
-            ),
+            address_layout("The pupil's address"),
         ]
 
     def parents_layout(self, legend: str = "Parents or carers") -> list[Any]:
