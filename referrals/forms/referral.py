@@ -24,7 +24,7 @@ from referrals.forms.questions import (
     ReferralQuestions,
 )
 from referrals.models import Referral, ReferralPerson
-from schools.forms.base import address_layout, birth_layout, names_layout
+from schools.forms.base import address_layout, answers_summary, birth_layout, names_layout
 from schools.models import School
 
 
@@ -236,19 +236,7 @@ class ReferralForm(ReferralQuestions):
 
     def summary(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """(section, [(field name, label, value shown)]) for every answered question."""
-        sections = []
-        for title, names in self.summary_sections():
-            rows = []
-            for name in names:
-                if name not in self.fields:
-                    continue
-                shown = self.display_value(name)
-                if shown:
-                    label = str(self.fields[name].label).removesuffix(" (optional)")
-                    rows.append((name, label, shown))
-            if rows:
-                sections.append((title, rows))
-        return sections
+        return answers_summary(self)
 
     def display_value(self, name: str) -> str:
         value = self.cleaned_data.get(name)

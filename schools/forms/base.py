@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
@@ -36,6 +36,50 @@ def text(
     )
 
 
+PUPIL_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "upn",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+)
+
+Summary: TypeAlias = list[tuple[str, list[tuple[str, str, str]]]]
+
+
+class Summarised(Protocol):
+    """A form with check-your-answers sections (a return or a referral)."""
+
+    @property
+    def fields(self) -> dict[str, forms.Field]: ...
+
+    def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]: ...
+
+    def display_value(self, name: str) -> str: ...
+
+
+def answers_summary(form: Summarised) -> Summary:
+    """(section, [(field name, label, value shown)]) for every answered question, in the
+    sections of `form.summary_sections()`; a section with no answer is left out."""
+    sections = []
+    for title, names in form.summary_sections():
+        rows = []
+        for name in names:
+            if name not in form.fields:
+                continue
+            shown = form.display_value(name)
+            if shown:
+                rows.append((name, str(form.fields[name].label).removesuffix(" (optional)"), shown))
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
 def _parent_phone(n: int, *, required: bool) -> TextField:
     return text(
         f"parent_{n}_phone",
@@ -47,7 +91,16 @@ def _parent_phone(n: int, *, required: bool) -> TextField:
 
 
 def _parent_address(n: int) -> TextField:
-    return text(f"parent_{n}_address", "Address, if not the pupil's", required=False, max_length=300)
+    return text(
+        f"parent_{n}_address", "Address, if not the pupil's", required=False, max_length=300
+    )
+
+
+def forget_answer(form: forms.BaseForm, data: dict[str, Any], name: str, empty: Any = None) -> None:
+    """Drop the answer to a question that does not apply, and its error: it was asked only
+    under another choice (a reveal), so what was typed there is not what was meant."""
+    data[name] = empty
+    form.errors.pop(name, None)
 
 
 def names_layout(*names: str) -> list[Any]:
@@ -129,32 +182,10 @@ class ReturnForm(forms.ModelForm[Any]):
     parent_2_email = optional_email()
     parent_2_address = _parent_address(2)
 
-    PUPIL_FIELDS = (
-        "first_name",
-        "middle_names",
-        "last_name",
-        "date_of_birth",
-        "gender",
-        "upn",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-    )
+    PUPIL_FIELDS = PUPIL_FIELDS
 
     class Meta:
-        fields: tuple[str, ...] = (
-            "first_name",
-            "middle_names",
-            "last_name",
-            "date_of_birth",
-            "gender",
-            "upn",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-        )
+        fields: tuple[str, ...] = PUPIL_FIELDS
 
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
         self.school = school
@@ -248,20 +279,7 @@ class ReturnForm(forms.ModelForm[Any]):
 
     def summary(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """(section, [(field name, label, value shown)]) for every answered question."""
-        sections = []
-        for title, names in self.summary_sections():
-            rows = []
-            for name in names:
-                if name not in self.fields:
-                    continue
-                shown = self.display_value(name)
-                if shown:
-                    rows.append(
-                        (name, str(self.fields[name].label).removesuffix(" (optional)"), shown)
-                    )
-            if rows:
-                sections.append((title, rows))
-        return sections
+        return answers_summary(self)
 
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         return [

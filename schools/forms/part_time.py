@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cme.formats import hours as hours_text
 from cme.forms import gds_helper
-from schools.forms.base import ReturnForm
+from schools.forms.base import ReturnForm, forget_answer
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import PartTimeReason, PartTimeTimetable, ReviewOutcome, TimetableReview
 from schools.selectors import school_closed_on
@@ -222,8 +222,7 @@ class PartTimeTimetableForm(ReturnForm):
         else:
             # Details are asked only under "Other": text typed there and then hidden by
             # choosing another reason is not what the person meant to send.
-            data["reason_details"] = ""
-            self.errors.pop("reason_details", None)
+            forget_answer(self, data, "reason_details", "")
 
         if data.get("parent_agreed") is False:
             self.add_error("parent_agreed", ERROR_PARENT_NOT_AGREED)
@@ -348,26 +347,11 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        timetable = self.timetable
-        today = timezone.localdate()
         if data.get("version") is None:
             # Not sent from this page (the hidden field is always there): refuse to guess.
             self.errors.pop("version", None)
             self.add_error(None, ERROR_REVIEW_PAGE_OUT_OF_DATE)
-        reviewed: date | None = data.get("review_date")
-        if reviewed:
-            last = timetable.reviews.order_by("-review_date").first()
-            if reviewed > today:
-                self.add_error("review_date", "The date of the review must be today or in the past")
-                reviewed = None
-            elif reviewed < timetable.start_date:
-                self.add_error("review_date", "The date of the review must be on or after the "
-                               f"day the timetable started, {timetable.start_date:%-d %B %Y}")
-                reviewed = None
-            elif last is not None and reviewed < last.review_date:
-                self.add_error("review_date", "The date of the review must be on or after the "
-                               f"last review, {last.review_date:%-d %B %Y}")
-                reviewed = None
+        reviewed = self._clean_review_date(data.get("review_date"))
 
         outcome = data.get("outcome")
         # Only the questions revealed under the chosen outcome count: answers typed under
@@ -377,24 +361,13 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         revealed = reveals.get(outcome or "", ())
         for name in (*self.CHANGED_FIELDS, *self.CONTINUE_FIELDS):
             if name not in revealed:
-                data[name] = None
-                self.errors.pop(name, None)
+                forget_answer(self, data, name)
         if outcome == ReviewOutcome.CONTINUE:
             data["next_review_date"] = data.get("continue_next_review_date")
             self._check_next_review("continue_next_review_date", reviewed,
-                                    timetable.planned_end_date)
+                                    self.timetable.planned_end_date)
         elif outcome == ReviewOutcome.CHANGED:
-            new_end: date | None = data.get("planned_end_date")
-            if (data.get("hours_per_week") is None and new_end is None
-                    and not {"hours_per_week", "planned_end_date"} & set(self.errors)):
-                self.add_error("hours_per_week", "Enter the new hours a week or the new planned "
-                               "end date, or select 'Continue as agreed'")
-            if new_end and reviewed and new_end <= reviewed:
-                self.add_error("planned_end_date",
-                               "The new planned end date must be after the date of the review")
-                new_end = None
-            self._check_next_review("next_review_date", reviewed,
-                                    new_end or timetable.planned_end_date)
+            self._clean_changes(data, reviewed)
 
         self._check_closed_days(data)
 
@@ -405,6 +378,39 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
             self.add_error("parent_agreed",
                            "A part-time timetable can only continue if the parent agrees to it")
         return data
+
+    def _clean_review_date(self, reviewed: date | None) -> date | None:
+        """The date of the review if it can be: not in the future, nor before the timetable
+        started or the last review. None if it is not given or is refused."""
+        if not reviewed:
+            return reviewed
+        timetable = self.timetable
+        last = timetable.reviews.order_by("-review_date").first()
+        if reviewed > timezone.localdate():
+            self.add_error("review_date", "The date of the review must be today or in the past")
+        elif reviewed < timetable.start_date:
+            self.add_error("review_date", "The date of the review must be on or after the "
+                           f"day the timetable started, {timetable.start_date:%-d %B %Y}")
+        elif last is not None and reviewed < last.review_date:
+            self.add_error("review_date", "The date of the review must be on or after the "
+                           f"last review, {last.review_date:%-d %B %Y}")
+        else:
+            return reviewed
+        return None
+
+    def _clean_changes(self, data: dict[str, Any], reviewed: date | None) -> None:
+        """'Changed': new hours or a new end (after the review), and the next review."""
+        new_end: date | None = data.get("planned_end_date")
+        if (data.get("hours_per_week") is None and new_end is None
+                and not {"hours_per_week", "planned_end_date"} & set(self.errors)):
+            self.add_error("hours_per_week", "Enter the new hours a week or the new planned "
+                           "end date, or select 'Continue as agreed'")
+        if new_end and reviewed and new_end <= reviewed:
+            self.add_error("planned_end_date",
+                           "The new planned end date must be after the date of the review")
+            new_end = None
+        self._check_next_review("next_review_date", reviewed,
+                                new_end or self.timetable.planned_end_date)
 
     def _check_closed_days(self, data: dict[str, Any]) -> None:
         """A review on Christmas Day or a closure day is most likely a slip: ask once, and
