@@ -97,30 +97,49 @@ def check_home_education(answers: Answers) -> Errors:
     )
 
 
+def _school_days_and_joint_enquiries(
+    answers: Answers,
+    start_field: str,
+    earliest_from: Callable[[School | None, date], date],
+    too_early: str,
+    confirmed_field: str,
+    ground: str,
+) -> Errors:
+    """(h) and (i): the ground is met no earlier than `earliest_from` the date in
+    `start_field`, and the school and the LA confirm they made enquiries jointly."""
+    errors: Errors = []
+    start: date | None = answers.data.get(start_field)
+    if start and answers.met:
+        earliest = earliest_from(answers.school, start)
+        if answers.met < earliest:
+            errors.append(("ground_met_date", too_early.format(earliest=earliest)))
+    if answers.data.get(confirmed_field) is False:
+        errors.append((confirmed_field, ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=ground)))
+    return errors
+
+
 def check_leave_of_absence(answers: Answers) -> Errors:
     """(h): met no earlier than 10 school days after the leave ended; joint LA enquiries."""
-    errors: Errors = []
-    leave_end: date | None = answers.data.get("leave_end_date")
-    if leave_end and answers.met:
-        earliest = ten_school_days_after(answers.school, leave_end)
-        if answers.met < earliest:
-            errors.append(("ground_met_date", ERROR_TEN_SCHOOL_DAYS.format(earliest=earliest)))
-    if answers.data.get("la_enquiries_confirmed_h") is False:
-        errors.append(("la_enquiries_confirmed_h", ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=G.H)))
-    return errors
+    return _school_days_and_joint_enquiries(
+        answers,
+        "leave_end_date",
+        ten_school_days_after,
+        ERROR_TEN_SCHOOL_DAYS,
+        "la_enquiries_confirmed_h",
+        G.H,
+    )
 
 
 def check_continuous_absence(answers: Answers) -> Errors:
     """(i): met no earlier than the 20th school day of absence; joint LA enquiries."""
-    errors: Errors = []
-    first: date | None = answers.data.get("absence_start_date")
-    if first and answers.met:
-        earliest = twentieth_school_day(answers.school, first)
-        if answers.met < earliest:
-            errors.append(("ground_met_date", ERROR_TWENTY_SCHOOL_DAYS.format(earliest=earliest)))
-    if answers.data.get("la_enquiries_confirmed") is False:
-        errors.append(("la_enquiries_confirmed", ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=G.I)))
-    return errors
+    return _school_days_and_joint_enquiries(
+        answers,
+        "absence_start_date",
+        twentieth_school_day,
+        ERROR_TWENTY_SCHOOL_DAYS,
+        "la_enquiries_confirmed",
+        G.I,
+    )
 
 
 def check_end_of_compulsory_age(answers: Answers) -> Errors:
