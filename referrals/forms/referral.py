@@ -24,7 +24,13 @@ from referrals.forms.questions import (
     ReferralQuestions,
 )
 from referrals.models import Referral, ReferralPerson
-from schools.forms.base import address_layout, answers_summary, birth_layout, names_layout
+from schools.forms.base import (
+    address_layout,
+    answers_summary,
+    birth_layout,
+    names_layout,
+    shown_answer,
+)
 from schools.models import School
 
 
@@ -239,20 +245,5 @@ class ReferralForm(ReferralQuestions):
         return answers_summary(self)
 
     def display_value(self, name: str) -> str:
-        value = self.cleaned_data.get(name)
-        field = self.fields[name]
-        if value is None or value == "" or value == []:
-            return ""
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if isinstance(value, date):
-            return f"{value:%-d %B %Y}"
-        if isinstance(value, list):
-            labels = dict(getattr(field, "choices", []))
-            return "\n".join(str(labels.get(v, v)) for v in value)
-        if isinstance(field, forms.ModelChoiceField):
-            return str(value)
-        choices = getattr(field, "choices", None)
-        if choices is not None:
-            return str(dict(choices).get(value, value))
-        return str(value)
+        # Several choices one a line: the summary list shows line breaks.
+        return shown_answer(self.fields[name], self.cleaned_data.get(name), "\n")

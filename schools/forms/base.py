@@ -80,6 +80,24 @@ def answers_summary(form: Summarised) -> Summary:
     return sections
 
 
+def shown_answer(field: forms.Field, value: Any, list_separator: str = ", ") -> str:
+    """An answer as check your answers shows it: "" if none, Yes or No, a date in words, a
+    choice's label (the labels of several, joined by `list_separator`)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, list):
+        labels = dict(getattr(field, "choices", []))
+        return list_separator.join(str(labels.get(v, v)) for v in value)
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
 def _parent_phone(n: int, *, required: bool) -> TextField:
     return text(
         f"parent_{n}_phone",
@@ -101,6 +119,25 @@ def forget_answer(form: forms.BaseForm, data: dict[str, Any], name: str, empty: 
     under another choice (a reveal), so what was typed there is not what was meant."""
     data[name] = empty
     form.errors.pop(name, None)
+
+
+def refuse_future(
+    form: forms.BaseForm, data: dict[str, Any], name: str, message: str, today: date
+) -> None:
+    """A date that must be today or in the past: `message` on it if it is later."""
+    day: date | None = data.get(name)
+    if day and day > today:
+        form.add_error(name, message)
+
+
+def _parent_layout(n: int) -> list[Any]:
+    return [
+        *[
+            Field.text(f"parent_{n}_{f}", field_width=20)
+            for f in ("name", "relationship", "phone", "email")
+        ],
+        Field.text(f"parent_{n}_address"),
+    ]
 
 
 def names_layout(*names: str) -> list[Any]:
@@ -209,17 +246,9 @@ class ReturnForm(forms.ModelForm[Any]):
         return [
             Fieldset(
                 HTML('<h3 class="govuk-heading-s">First parent or carer</h3>'),
-                Field.text("parent_1_name", field_width=20),
-                Field.text("parent_1_relationship", field_width=20),
-                Field.text("parent_1_phone", field_width=20),
-                Field.text("parent_1_email", field_width=20),
-                Field.text("parent_1_address"),
+                *_parent_layout(1),
                 HTML('<h3 class="govuk-heading-s">Second parent or carer (optional)</h3>'),
-                Field.text("parent_2_name", field_width=20),
-                Field.text("parent_2_relationship", field_width=20),
-                Field.text("parent_2_phone", field_width=20),
-                Field.text("parent_2_email", field_width=20),
-                Field.text("parent_2_address"),
+                *_parent_layout(2),
                 legend=legend,
                 legend_size="m", legend_tag="h2",
             ),
@@ -319,16 +348,4 @@ class ReturnForm(forms.ModelForm[Any]):
             and not hasattr(value, "pk")
         ):
             value = field.queryset.filter(pk=value).first()
-        if value is None or value == "" or value == []:
-            return ""
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if isinstance(value, date):
-            return f"{value:%-d %B %Y}"
-        if isinstance(value, list):
-            labels = dict(getattr(field, "choices", []))
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        choices = getattr(field, "choices", None)
-        if choices is not None and not isinstance(field, forms.ModelChoiceField):
-            return str(dict(choices).get(value, value))
-        return str(value)
+        return shown_answer(field, value)
