@@ -183,63 +183,73 @@ def score(referral: Referral, child: Child) -> Match | None:
     return Match(child=child, score=points, reasons=reasons)
 
 
-def _detail_reasons(referral: Referral, child: Child) -> tuple[int, list[str], int]:
-    """(points, reasons, first-name similarity) from names, date of birth and postcode."""
-    first_key, last_key, last_phon = name_keys(referral.first_name, referral.last_name)
-    child_first = child.first_name_key or normalise_name(child.first_name)
+#: Points for one detail that agrees, and why; (0, None) when it does not.
+Points = tuple[int, str | None]
+
+
+def _surname_points(referral: Referral, child: Child, last_key: str, last_phon: str) -> Points:
     child_last = child.last_name_key or normalise_name(child.last_name)
     child_phon = child.last_name_phonetic or phonetic(child_last)
-    points = 0
-    reasons: list[str] = []
-
     if last_key and last_key == child_last:
-        points += 30
-        reasons.append("Same surname")
-    elif last_phon and last_phon == child_phon:
-        points += 25
-        reasons.append(
-            f"Surname sounds the same ({referral.last_name.strip()} / {child.last_name})"
+        return 30, "Same surname"
+    if last_phon and last_phon == child_phon:
+        return 25, f"Surname sounds the same ({referral.last_name.strip()} / {child.last_name})"
+    last_sim = _similarity(last_key, child_last)
+    if last_sim >= SURNAME_SIMILAR:
+        return 20, (
+            f"Surname similar ({referral.last_name.strip()} / {child.last_name}, {last_sim}%)"
         )
-    else:
-        last_sim = _similarity(last_key, child_last)
-        if last_sim >= SURNAME_SIMILAR:
-            points += 20
-            reasons.append(
-                f"Surname similar ({referral.last_name.strip()} / {child.last_name}, {last_sim}%)"
-            )
+    return 0, None
 
-    first_sim = _similarity(first_key, child_first)
+
+def _first_name_points(referral: Referral, child: Child, first_key: str, first_sim: int) -> Points:
+    child_first = child.first_name_key or normalise_name(child.first_name)
     if first_key and first_key == child_first:
-        points += 25
-        reasons.append("Same first name")
-    elif first_sim >= FIRST_NAME_SAME_CHILD:
-        points += 20
-        reasons.append(
+        return 25, "Same first name"
+    if first_sim >= FIRST_NAME_SAME_CHILD:
+        return 20, (
             f"First name similar ({referral.first_name.strip()} / {child.first_name}, {first_sim}%)"
         )
-    elif first_sim >= 70:
-        points += 10
-        reasons.append(
+    if first_sim >= 70:
+        return 10, (
             f"First name partly similar ({referral.first_name.strip()} / {child.first_name}, {first_sim}%)"
         )
+    return 0, None
 
+
+def _dob_points(referral: Referral, child: Child) -> Points:
     dob, child_dob = referral.date_of_birth, child.date_of_birth
     if dob and child_dob:
         if dob == child_dob:
-            points += 30
-            reasons.append("Same date of birth")
-        elif _swapped(dob, child_dob):
-            points += 15
-            reasons.append("Date of birth with day and month swapped")
-    elif dob or child_dob:
-        points += 5
-        reasons.append("Date of birth not known on one record")
+            return 30, "Same date of birth"
+        if _swapped(dob, child_dob):
+            return 15, "Date of birth with day and month swapped"
+        return 0, None
+    if dob or child_dob:
+        return 5, "Date of birth not known on one record"
+    return 0, None
 
+
+def _postcode_points(referral: Referral, child: Child) -> Points:
     if referral.postcode and normalise_postcode(referral.postcode) == normalise_postcode(
         child.postcode
     ):
-        points += 15
-        reasons.append("Same postcode")
+        return 15, "Same postcode"
+    return 0, None
+
+
+def _detail_reasons(referral: Referral, child: Child) -> tuple[int, list[str], int]:
+    """(points, reasons, first-name similarity) from names, date of birth and postcode."""
+    first_key, last_key, last_phon = name_keys(referral.first_name, referral.last_name)
+    first_sim = _similarity(first_key, child.first_name_key or normalise_name(child.first_name))
+    found = (
+        _surname_points(referral, child, last_key, last_phon),
+        _first_name_points(referral, child, first_key, first_sim),
+        _dob_points(referral, child),
+        _postcode_points(referral, child),
+    )
+    points = sum(p for p, _ in found)
+    reasons = [reason for _, reason in found if reason is not None]
     return points, reasons, first_sim
 
 
