@@ -19,6 +19,7 @@ from cme.forms import gds_helper
 from cme.models import User
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, TextField, YesNoField
+from schools.forms.layout import Radios
 from schools.models import School
 
 TEXT_MAX = 2000
@@ -217,9 +218,6 @@ class CloseForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Imported here: the leaver form module is large and only this form needs Radios.
-        from schools.forms.leaver import Radios
-
         questions: dict[str, list[Any]] = {
             Outcome.ON_ROLL_IN_AREA: [Field.select("outcome_school_in_area")],
             Outcome.ON_ROLL_OTHER_LA: [Field.text("outcome_school_name"),

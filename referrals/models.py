@@ -150,6 +150,19 @@ class VulnerabilityFlags(models.Model):
 
 
 class Referral(Audited, VulnerabilityFlags):
+    #: Who the child is and where they live, as the referral form asks them; triage copies
+    #: them (with the last school) onto a new child record.
+    CHILD_IDENTITY_FIELDS = (
+        "first_name",
+        "last_name",
+        "other_names",
+        "date_of_birth",
+        "gender",
+        "upn",
+        "nhs_number",
+    )
+    CHILD_ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode")
+
     reference = models.CharField(max_length=16, unique=True, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)

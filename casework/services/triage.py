@@ -47,20 +47,7 @@ NOT_CME_DETAIL = "Not missing education"
 #: Vulnerability flags the referral carries onto the child (OR: a flag is never cleared here).
 CHILD_FLAGS = FLAG_FIELDS
 #: Fields copied from the referral onto a new child record.
-_CHILD_DETAILS = (
-    "first_name",
-    "last_name",
-    "other_names",
-    "date_of_birth",
-    "gender",
-    "upn",
-    "nhs_number",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "last_school",
-)
+_CHILD_DETAILS = (*Referral.CHILD_IDENTITY_FIELDS, *Referral.CHILD_ADDRESS_FIELDS, "last_school")
 
 
 class TriageError(Exception):

@@ -175,10 +175,7 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
         # Sent already (a double click, or a retry after a lost answer): its confirmation.
         reference = _already_sent(request, door, token)
         if reference is not None:
-            request.session.pop(door.draft, None)
-            forget_token(request, door.draft)
-            request.session[SESSION_SENT] = reference
-            return redirect(door.sent, reference=reference)
+            return _show_sent(request, door, reference)
     draft = load_draft(request, door.draft)
     if draft is None:
         return redirect(door.start)
@@ -190,30 +187,10 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
         # the limit the draft is kept, so nothing typed is lost.
         if door.is_public and _public_limit_reached(request):
             return _too_many(request, door)
-        if isinstance(form, PublicReferralForm) and form.is_spam():
-            # A robot filled in the honeypot: it sees what a person would, and nothing is kept.
-            reference = new_reference(REFERENCE_PREFIX)
-        else:
-            referral = form.referral()
-            if door.is_public:
-                referral.channel = Channel.PUBLIC
-                by: User | None = None
-            else:
-                by = acting_user(request)
-                referral.channel = Channel.SIGNED_IN
-                if not isinstance(form, RecordedReferralForm):
-                    referral.referrer_user = by  # else by is who recorded it (created_by)
-                if by.is_school_staff:
-                    referral.referring_school = current_school(request)
-            reference = referral_submit(
-                referral=referral, people=form.people(), by=by, submission_token=token
-            ).reference
+        reference = _send(request, door, form, token)
         if door.is_public:
             _count_public_send(request)
-        request.session.pop(door.draft, None)
-        forget_token(request, door.draft)
-        request.session[SESSION_SENT] = reference
-        return redirect(door.sent, reference=reference)
+        return _show_sent(request, door, reference)
     return render(
         request,
         "referrals/check.html",
@@ -224,6 +201,35 @@ def _check(request: HttpRequest, door: Door) -> HttpResponse:
             "submission_token": token,
         },
     )
+
+
+def _send(request: HttpRequest, door: Door, form: ReferralForm, token: Any) -> str:
+    """Send the referral these answers describe, through this door: its reference."""
+    if isinstance(form, PublicReferralForm) and form.is_spam():
+        # A robot filled in the honeypot: it sees what a person would, and nothing is kept.
+        return new_reference(REFERENCE_PREFIX)
+    referral = form.referral()
+    if door.is_public:
+        referral.channel = Channel.PUBLIC
+        by: User | None = None
+    else:
+        by = acting_user(request)
+        referral.channel = Channel.SIGNED_IN
+        if not isinstance(form, RecordedReferralForm):
+            referral.referrer_user = by  # else by is who recorded it (created_by)
+        if by.is_school_staff:
+            referral.referring_school = current_school(request)
+    return referral_submit(
+        referral=referral, people=form.people(), by=by, submission_token=token
+    ).reference
+
+
+def _show_sent(request: HttpRequest, door: Door, reference: str) -> HttpResponse:
+    """Forget the draft and its token, and show the confirmation of `reference`."""
+    request.session.pop(door.draft, None)
+    forget_token(request, door.draft)
+    request.session[SESSION_SENT] = reference
+    return redirect(door.sent, reference=reference)
 
 
 def _sent(request: HttpRequest, door: Door, reference: str) -> HttpResponse:

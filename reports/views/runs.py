@@ -27,6 +27,7 @@ from cme.forms import gds_helper
 from reports import services as svc
 from reports.models import DownloadFormat, ReportRun, RunStatus
 from schools.forms.fields import GdsDateField
+from schools.forms.layout import Radios
 
 QUICK_CHOICES = [
     ("last_month", "Last month"),
@@ -86,8 +87,6 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from schools.forms.leaver import Radios  # ConditionalRadios with a legend size
-
         # The dates are asked only when "Choose the dates" is picked (a GOV.UK reveal,
         # matched to its radio by the choice's label).
         self.helper = gds_helper(

@@ -23,7 +23,7 @@ from cme.statutory import (
     consecutive_school_days_from,
     school_days_threshold_date,
 )
-from schools.forms.base import ReturnForm
+from schools.forms.base import ReturnForm, forget_answer, refuse_future
 from schools.forms.fields import GdsDateField
 from schools.forms.part_time import notes_field, radio_choices
 from schools.models import SCHOOL_ENQUIRY_CHOICES, AbsenceNotification, AbsenceType, Whereabouts
@@ -168,12 +168,9 @@ class AbsenceNotificationForm(ReturnForm):
                 self.add_error("leave_end_date", ERROR_LEAVE_END_NOT_BEFORE_ABSENCE)
         else:
             # Asked only under "after leave": a date typed there and then hidden is dropped.
-            data["leave_end_date"] = None
-            self.errors.pop("leave_end_date", None)
+            forget_answer(self, data, "leave_end_date")
 
-        contact: date | None = data.get("last_contact_date")
-        if contact and contact > today:
-            self.add_error("last_contact_date", ERROR_LAST_CONTACT_IN_FUTURE)
+        refuse_future(self, data, "last_contact_date", ERROR_LAST_CONTACT_IN_FUTURE, today)
         return data
 
     # -- check your answers -------------------------------------------------------------

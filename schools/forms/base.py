@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cme.forms import gds_helper
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
-from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField
+from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField, optional_email
 from schools.models import Gender
 
 WARNING_DOB_OUTSIDE_CSA = (
@@ -33,6 +33,138 @@ def text(
             "max_length": f"{label} must be {max_length} characters or fewer",
         },
         **kw,
+    )
+
+
+PUPIL_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "upn",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+)
+
+Summary: TypeAlias = list[tuple[str, list[tuple[str, str, str]]]]
+
+
+class Summarised(Protocol):
+    """A form with check-your-answers sections (a return or a referral)."""
+
+    @property
+    def fields(self) -> dict[str, forms.Field]: ...
+
+    def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]: ...
+
+    def display_value(self, name: str) -> str: ...
+
+
+def answers_summary(form: Summarised) -> Summary:
+    """(section, [(field name, label, value shown)]) for every answered question, in the
+    sections of `form.summary_sections()`; a section with no answer is left out."""
+    sections = []
+    for title, names in form.summary_sections():
+        rows = []
+        for name in names:
+            if name not in form.fields:
+                continue
+            shown = form.display_value(name)
+            if shown:
+                rows.append((name, str(form.fields[name].label).removesuffix(" (optional)"), shown))
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
+def shown_answer(field: forms.Field, value: Any, list_separator: str = ", ") -> str:
+    """An answer as check your answers shows it: "" if none, Yes or No, a date in words, a
+    choice's label (the labels of several, joined by `list_separator`)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, list):
+        labels = dict(getattr(field, "choices", []))
+        return list_separator.join(str(labels.get(v, v)) for v in value)
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def _parent_phone(n: int, *, required: bool) -> TextField:
+    return text(
+        f"parent_{n}_phone",
+        "Emergency phone number",
+        required=required,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+def _parent_address(n: int) -> TextField:
+    return text(
+        f"parent_{n}_address", "Address, if not the pupil's", required=False, max_length=300
+    )
+
+
+def forget_answer(form: forms.BaseForm, data: dict[str, Any], name: str, empty: Any = None) -> None:
+    """Drop the answer to a question that does not apply, and its error: it was asked only
+    under another choice (a reveal), so what was typed there is not what was meant."""
+    data[name] = empty
+    form.errors.pop(name, None)
+
+
+def refuse_future(
+    form: forms.BaseForm, data: dict[str, Any], name: str, message: str, today: date
+) -> None:
+    """A date that must be today or in the past: `message` on it if it is later."""
+    day: date | None = data.get(name)
+    if day and day > today:
+        form.add_error(name, message)
+
+
+def _parent_layout(n: int) -> list[Any]:
+    return [
+        *[
+            Field.text(f"parent_{n}_{f}", field_width=20)
+            for f in ("name", "relationship", "phone", "email")
+        ],
+        Field.text(f"parent_{n}_address"),
+    ]
+
+
+def names_layout(*names: str) -> list[Any]:
+    """A person's names, as text inputs of width 20."""
+    return [Field.text(name, field_width=20) for name in names]
+
+
+def birth_layout() -> list[Any]:
+    """The date of birth, sex and UPN questions, as every return and referral asks them."""
+    return [
+        Field("date_of_birth"),
+        Field.radios("gender", legend_size="s", inline=True),
+        Field.text("upn", field_width=10),
+    ]
+
+
+def address_layout(legend: str, *more: Any) -> Fieldset:
+    """The address questions (lines 1 and 2, town, postcode), then any `more`."""
+    return Fieldset(
+        Field.text("address_line_1"),
+        Field.text("address_line_2"),
+        Field.text("town", field_width=20),
+        Field.text("postcode", field_width=10),
+        *more,
+        legend=legend,
+        legend_size="m",
+        legend_tag="h2",
     )
 
 
@@ -76,70 +208,21 @@ class ReturnForm(forms.ModelForm[Any]):
         max_length=60,
         help_text="For example, mother, father, grandparent, foster carer",
     )
-    parent_1_phone = text(
-        "parent_1_phone",
-        "Emergency phone number",
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    parent_1_email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
-    parent_1_address = text(
-        "parent_1_address", "Address, if not the pupil's", required=False, max_length=300
-    )
+    parent_1_phone = _parent_phone(1, required=True)
+    parent_1_email = optional_email()
+    parent_1_address = _parent_address(1)
     parent_2_name = text("parent_2_name", "Full name", required=False, max_length=150)
     parent_2_relationship = text(
         "parent_2_relationship", "Relationship to the pupil", required=False, max_length=60
     )
-    parent_2_phone = text(
-        "parent_2_phone",
-        "Emergency phone number",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    parent_2_email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
-    parent_2_address = text(
-        "parent_2_address", "Address, if not the pupil's", required=False, max_length=300
-    )
+    parent_2_phone = _parent_phone(2, required=False)
+    parent_2_email = optional_email()
+    parent_2_address = _parent_address(2)
 
-    PUPIL_FIELDS = (
-        "first_name",
-        "middle_names",
-        "last_name",
-        "date_of_birth",
-        "gender",
-        "upn",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-    )
+    PUPIL_FIELDS = PUPIL_FIELDS
 
     class Meta:
-        fields: tuple[str, ...] = (
-            "first_name",
-            "middle_names",
-            "last_name",
-            "date_of_birth",
-            "gender",
-            "upn",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-        )
+        fields: tuple[str, ...] = PUPIL_FIELDS
 
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
         self.school = school
@@ -150,40 +233,22 @@ class ReturnForm(forms.ModelForm[Any]):
     def pupil_layout(self) -> list[Any]:
         return [
             Fieldset(
-                Field.text("first_name", field_width=20),
-                Field.text("middle_names", field_width=20),
-                Field.text("last_name", field_width=20),
-                Field("date_of_birth"),
-                Field.radios("gender", legend_size="s", inline=True),
-                Field.text("upn", field_width=10),
+                *names_layout("first_name", "middle_names", "last_name"),
+                *birth_layout(),
                 legend="The pupil",
-                legend_size="m", legend_tag="h2",
+                legend_size="m",
+                legend_tag="h2",
             ),
-            Fieldset(
-                Field.text("address_line_1"),
-                Field.text("address_line_2"),
-                Field.text("town", field_width=20),
-                Field.text("postcode", field_width=10),
-                legend="The pupil's address",
-                legend_size="m", legend_tag="h2",
-            ),
+            address_layout("The pupil's address"),
         ]
 
     def parents_layout(self, legend: str = "Parents or carers") -> list[Any]:
         return [
             Fieldset(
                 HTML('<h3 class="govuk-heading-s">First parent or carer</h3>'),
-                Field.text("parent_1_name", field_width=20),
-                Field.text("parent_1_relationship", field_width=20),
-                Field.text("parent_1_phone", field_width=20),
-                Field.text("parent_1_email", field_width=20),
-                Field.text("parent_1_address"),
+                *_parent_layout(1),
                 HTML('<h3 class="govuk-heading-s">Second parent or carer (optional)</h3>'),
-                Field.text("parent_2_name", field_width=20),
-                Field.text("parent_2_relationship", field_width=20),
-                Field.text("parent_2_phone", field_width=20),
-                Field.text("parent_2_email", field_width=20),
-                Field.text("parent_2_address"),
+                *_parent_layout(2),
                 legend=legend,
                 legend_size="m", legend_tag="h2",
             ),
@@ -243,20 +308,7 @@ class ReturnForm(forms.ModelForm[Any]):
 
     def summary(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """(section, [(field name, label, value shown)]) for every answered question."""
-        sections = []
-        for title, names in self.summary_sections():
-            rows = []
-            for name in names:
-                if name not in self.fields:
-                    continue
-                shown = self.display_value(name)
-                if shown:
-                    rows.append(
-                        (name, str(self.fields[name].label).removesuffix(" (optional)"), shown)
-                    )
-            if rows:
-                sections.append((title, rows))
-        return sections
+        return answers_summary(self)
 
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         return [
@@ -296,16 +348,4 @@ class ReturnForm(forms.ModelForm[Any]):
             and not hasattr(value, "pk")
         ):
             value = field.queryset.filter(pk=value).first()
-        if value is None or value == "" or value == []:
-            return ""
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if isinstance(value, date):
-            return f"{value:%-d %B %Y}"
-        if isinstance(value, list):
-            labels = dict(getattr(field, "choices", []))
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        choices = getattr(field, "choices", None)
-        if choices is not None and not isinstance(field, forms.ModelChoiceField):
-            return str(dict(choices).get(value, value))
-        return str(value)
+        return shown_answer(field, value)

@@ -60,6 +60,14 @@ class TextField(forms.CharField):
         return clean_text(super().to_python(value) or "")
 
 
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
+
+
+def optional_email(label: str = "Email address (optional)") -> forms.EmailField:
+    return forms.EmailField(label=label, required=False, error_messages={"invalid": EMAIL_INVALID})
+
+
+
 class PostcodeField(forms.CharField):
     default_error_messages = {"invalid": "Enter a real postcode, like AB1 2CD"}
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
-from schools.forms.part_time import TimetableReviewForm, form_with_version
+from schools.forms.review import TimetableReviewForm, form_with_version
 from schools.models import PartTimeTimetable, ReturnKind, ReviewOutcome
 from schools.selectors import returns_visible_to
 from schools.services import (

@@ -343,7 +343,7 @@ def test_the_form_warning_and_the_referral_follow_one_key_information_rule(
     referral raised on sending decide "key leaver information missing" by one rule
     (`schools.rules.missing_key_leaver_information`)."""
     from schools.forms import RETURN_FORMS
-    from schools.forms.leaver import WARNING_KEY_INFORMATION_MISSING
+    from schools.forms.leaver.messages import WARNING_KEY_INFORMATION_MISSING
     from schools.models import ReturnKind
     from schools.rules import missing_key_leaver_information
     from tests.schools.test_leaver_return import leaver_post

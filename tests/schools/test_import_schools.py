@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from schools import gias
 from schools.gias import GiasFileError, schools_import_gias
+from schools.gias import parsing as gias_parsing
 from schools.models import Phase, School, SchoolType
 from tests.factories import SchoolFactory, UserFactory
 
@@ -292,7 +292,7 @@ def test_a_missing_file_and_an_empty_file_are_clear_errors(tmp_path: Path) -> No
 def test_a_file_over_the_size_cap_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gias, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(gias_parsing, "MAX_FILE_BYTES", 1000)
 
     with pytest.raises(CommandError, match="the largest accepted is"):
         run(str(SAMPLE))

@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from cme.models import User
 from schools.forms import RETURN_FORMS
-from schools.forms import leaver as f
+from schools.forms.leaver import LeaverReturnForm
+from schools.forms.leaver import messages as f
+from schools.forms.leaver.questions import GROUND_HINTS
 from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, School, Term
 from tests.conftest import NOW, TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
@@ -822,7 +824,7 @@ def test_the_form_shows_the_ground_radios_with_hints_and_reveals(
     assert 'data-module="govuk-radios"' in html
     for ground in DeletionGround:
         assert ground.label in html
-        assert f.GROUND_HINTS[ground] in html
+        assert GROUND_HINTS[ground] in html
     # The first radio is numbered 1, as the error summary links to it.
     assert 'id="id_ground_1" value="a"' in " ".join(html.split())
     # (b) reveals nothing, so its radio controls nothing.
@@ -844,7 +846,7 @@ def test_errors_link_to_the_first_radio_of_the_ground(client_a: Client) -> None:
 
 
 def test_leaver_form_is_registered() -> None:
-    assert RETURN_FORMS[ReturnKind.LEAVER] is f.LeaverReturnForm
+    assert RETURN_FORMS[ReturnKind.LEAVER] is LeaverReturnForm
 
 
 # -- who sees what -------------------------------------------------------------------------------

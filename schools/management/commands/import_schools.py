@@ -1,6 +1,6 @@
 """``manage.py import_schools FILE.csv [--la-code 999] [--dry-run]``: load the GIAS file.
 
-The work is done by :func:`schools.gias.schools_import_gias`; this only reports it.
+The work is done by :func:`schools.gias.importing.schools_import_gias`; this only reports it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,49 @@
+"""The NHS number: its check digit and its form field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+ERROR_NHS_FORMAT = "Enter an NHS number of 10 digits, like 943 476 5919"
+ERROR_NHS_CHECK = "The NHS number is not valid: check it and enter it again"
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """The NHS number's modulus 11 check: weights 10 to 2 over the first nine digits."""
+    # isascii() too: "²".isdigit() is True but int("²") raises.
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    if check == 10:
+        return False
+    return check == int(digits[9])
+
+
+class NhsNumberField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "NHS number (optional)")
+        kwargs.setdefault("help_text", "10 digits, for example 943 476 5919")
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        digits = re.sub(r"[\s-]+", "", str(value))
+        if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+            raise ValidationError(ERROR_NHS_FORMAT, code="invalid")
+        if not nhs_number_valid(digits):
+            raise ValidationError(ERROR_NHS_CHECK, code="check_digit")
+        return digits
