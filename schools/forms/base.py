@@ -83,7 +83,7 @@ def answers_summary(form: Summarised) -> Summary:
 def shown_answer(field: forms.Field, value: Any, list_separator: str = ", ") -> str:
     """An answer as check your answers shows it: "" if none, Yes or No, a date in words, a
     choice's label (the labels of several, joined by `list_separator`)."""
-    if value is None or value == "" or value == []:
+    if value is None or value in ("", []):
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"

@@ -10,7 +10,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cme.statutory import upn_check_letter_valid
+from cme.statutory import UPN_LENGTH, upn_check_letter_valid
 from cme.text import strip_bidi_controls
 
 # Far-past and far-future dates are typing mistakes, never real events in a child's life.
@@ -105,7 +105,7 @@ class UpnField(forms.CharField):
         if not value:
             return ""
         upn = re.sub(r"\s+", "", str(value).upper())
-        if len(upn) != 13 or not upn[1:12].isdigit() or not upn[0].isalpha():
+        if len(upn) != UPN_LENGTH or not upn[1:12].isdigit() or not upn[0].isalpha():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if not upn_check_letter_valid(upn):
             raise ValidationError(self.error_messages["check_letter"], code="check_letter")

@@ -133,9 +133,12 @@ def _clean(value: str | None) -> str:
     """Surrounding spaces off and runs of whitespace made one space."""
     return " ".join((value or "").split())
 
+#: A local authority code (GIAS "LA (code)") is three digits, e.g. 207.
+LA_CODE_LENGTH = 3
+
 
 def is_la_code(value: str) -> bool:
-    return len(value) == 3 and value.isascii() and value.isdigit()
+    return len(value) == LA_CODE_LENGTH and value.isascii() and value.isdigit()
 
 
 # ------------------------------------------------------------------------------- reading

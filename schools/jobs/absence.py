@@ -68,11 +68,11 @@ def _claim_absences(today: date) -> list[tuple[Any, ...]]:
     return claim_where(
         AbsenceNotification,
         "a",
-        "threshold_reached_on",
-        connection.ops.adapt_datefield_value(today),
-        _absence_where(today),
-        ["whereabouts"],
-        ["reference", "school_id"],
+        flag="threshold_reached_on",
+        value=connection.ops.adapt_datefield_value(today),
+        where=_absence_where(today),
+        columns=["whereabouts"],
+        return_columns=["reference", "school_id"],
     )
 
 

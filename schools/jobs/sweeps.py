@@ -136,6 +136,7 @@ def claim_returning(
 def claim_where(
     model: Any,
     alias: str,
+    *,
     flag: str,
     value: Any,
     where: tuple[str, list[Any]],

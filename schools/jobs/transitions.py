@@ -67,9 +67,9 @@ def claim_transitions(today: date) -> list[tuple[Any, ...]]:
     return claim_where(
         LeaverReturn,
         "l",
-        "transition_flagged_at",
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        transition_where(today),
-        [],
-        ["reference"],
+        flag="transition_flagged_at",
+        value=connection.ops.adapt_datetimefield_value(timezone.now()),
+        where=transition_where(today),
+        columns=[],
+        return_columns=["reference"],
     )

@@ -78,7 +78,8 @@ def test_accepting_a_referral_raised_from_a_return_puts_the_return_in_the_chrono
     case = referral_accept(referral=raised_from(leaver), by=officer, category=Category.MISSING)
     event = Event.objects.get(child=case.child, kind=EventKind.RETURN)
     assert event.occurred_at == leaver.submitted_at
-    assert leaver.reference in event.summary and "Alder Primary School" in event.summary
+    assert leaver.reference in event.summary
+    assert "Alder Primary School" in event.summary
     assert event.case == case
 
 
@@ -88,7 +89,8 @@ def test_a_duplicate_referral_raised_from_a_return_adds_the_return_too(
     case = CaseFactory.create(child=ChildFactory.create(first_name="Maya", last_name="Patel"))
     referral_mark_duplicate(referral=raised_from(leaver), by=officer, case=case)
     event = Event.objects.get(child=case.child, kind=EventKind.RETURN)
-    assert event.occurred_at == leaver.submitted_at and leaver.reference in event.summary
+    assert event.occurred_at == leaver.submitted_at
+    assert leaver.reference in event.summary
 
 
 def test_a_referral_not_from_a_return_adds_no_return_event(officer: User) -> None:
@@ -103,7 +105,8 @@ def test_allocating_on_accept_is_in_the_chronology(
         referral=raised_from(leaver), by=manager, category=Category.WASP, officer=officer
     )
     kinds = list(Event.objects.filter(child=case.child).values_list("kind", flat=True))
-    assert EventKind.ALLOCATED in kinds and EventKind.RETURN in kinds
+    assert EventKind.ALLOCATED in kinds
+    assert EventKind.RETURN in kinds
 
 
 # -- the school sees the outcome ----------------------------------------------------------
@@ -156,9 +159,12 @@ def test_the_referral_tab_shows_the_referral_and_the_people_on_it(
     )
     case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
     html = officer_client.get(reverse("cases:referral", args=[case.reference])).content.decode()
-    assert referral.reference in html and "Family left suddenly" in html
-    assert "Priya Patel" in html and "07700 900999" in html
-    assert leaver.reference in html and 'aria-current="page">Referral' in html
+    assert referral.reference in html
+    assert "Family left suddenly" in html
+    assert "Priya Patel" in html
+    assert "07700 900999" in html
+    assert leaver.reference in html
+    assert 'aria-current="page">Referral' in html
 
 
 def test_the_returns_tab_lists_the_source_return_and_returns_matching_the_child(
@@ -257,9 +263,11 @@ def test_the_manager_reallocates_from_the_case_page(
     response = manager_client.post(url, {"officer": other_officer.pk, "version": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.allocated_to == other_officer and case.version == 2
+    assert case.allocated_to == other_officer
+    assert case.version == 2
     event = Event.objects.get(case=case, kind=EventKind.ALLOCATED)
-    assert event.summary == "Reallocated from Olive Officer to Otto Officer" and event.by == manager
+    assert event.summary == "Reallocated from Olive Officer to Otto Officer"
+    assert event.by == manager
 
 
 def test_reallocating_with_a_stale_version_is_refused(
@@ -352,11 +360,14 @@ def test_the_close_form_requires_the_chosen_outcomes_details() -> None:
     assert f.errors["outcome_school_name"] == [svc.ERROR_OUTCOME_SCHOOL_NAME]
     assert f.errors["outcome_la_on_roll"] == [svc.ERROR_OUTCOME_LA]
     f = form(outcome=Outcome.MOVED_OTHER_LA, outcome_la_moved="Leeds")
-    assert not f.is_valid() and f.errors["outcome_la_accepted"] == [svc.ERROR_OUTCOME_LA_ACCEPTED]
+    assert not f.is_valid()
+    assert f.errors["outcome_la_accepted"] == [svc.ERROR_OUTCOME_LA_ACCEPTED]
     f = form(outcome=Outcome.PLACE_STARTED)
-    assert not f.is_valid() and list(f.errors) == ["outcome_school_started"]
+    assert not f.is_valid()
+    assert list(f.errors) == ["outcome_school_started"]
     f = form(outcome=Outcome.UNTRACEABLE)
-    assert not f.is_valid() and f.errors["review_date"] == [svc.ERROR_REVIEW_DATE]
+    assert not f.is_valid()
+    assert f.errors["review_date"] == [svc.ERROR_REVIEW_DATE]
 
 
 def test_the_close_form_sends_nothing_stale_for_outcomes_not_chosen(db: None) -> None:
@@ -404,7 +415,8 @@ def test_closing_through_the_form_saves_only_the_chosen_details(
     html = officer_client.post(
         url, {"outcome": Outcome.MOVED_OTHER_LA, "version": "1"}
     ).content.decode()
-    assert svc.ERROR_OUTCOME_LA in html and "#id_outcome_la_moved" in html
+    assert svc.ERROR_OUTCOME_LA in html
+    assert "#id_outcome_la_moved" in html
     response = officer_client.post(
         url,
         {
@@ -417,8 +429,10 @@ def test_closing_through_the_form_saves_only_the_chosen_details(
     )
     assert response.status_code == 302
     case = Case.objects.get(pk=case.pk)
-    assert case.status == CaseStatus.CLOSED and case.outcome_la == "Leeds City Council"
-    assert case.outcome_la_accepted and case.outcome_country == ""
+    assert case.status == CaseStatus.CLOSED
+    assert case.outcome_la == "Leeds City Council"
+    assert case.outcome_la_accepted
+    assert case.outcome_country == ""
 
 
 def test_the_returns_tab_shows_an_absence_notification_at_the_deletion_threshold(
@@ -451,10 +465,12 @@ def test_an_unallocated_case_offers_allocate_and_an_allocated_one_reallocate(
     html = manager_client.get(
         reverse("cases:detail", args=[unallocated.reference])
     ).content.decode()
-    assert ">Allocate</a>" in html and "Reallocate" not in html
+    assert ">Allocate</a>" in html
+    assert "Reallocate" not in html
     page = manager_client.get(reverse("cases:allocate", args=[unallocated.reference]))
     text = page.content.decode()
-    assert "Allocate the case" in text and "Reallocate" not in text
+    assert "Allocate the case" in text
+    assert "Reallocate" not in text
 
     allocated = CaseFactory.create(allocated_to=officer)
     html = manager_client.get(reverse("cases:detail", args=[allocated.reference])).content.decode()

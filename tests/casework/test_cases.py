@@ -62,7 +62,8 @@ def test_recording_an_enquiry_bumps_the_version_and_records_an_event(
 ) -> None:
     enquiry = enquire(case, officer)
     case.refresh_from_db()
-    assert enquiry.made_by == officer and case.version == 2
+    assert enquiry.made_by == officer
+    assert case.version == 2
     assert kinds(case) == [EventKind.ENQUIRY]
 
 
@@ -113,7 +114,8 @@ def test_changing_category_needs_a_reason_and_records_old_and_new(
     case.refresh_from_db()
     assert case.category == Category.MISSING
     event = Event.objects.get(case=case, kind=EventKind.CATEGORY)
-    assert "CME-WASP" in event.summary and "CME-missing" in event.summary
+    assert "CME-WASP" in event.summary
+    assert "CME-missing" in event.summary
 
 
 def test_changing_to_the_same_category_is_refused(case: Case, officer: User) -> None:
@@ -131,7 +133,13 @@ def test_escalating_emails_the_managers_without_personal_data(
         svc.case_escalate(case=case, by=officer, reason="CP plan", social_care_referred=True)
     case.refresh_from_db()
     assert (
-        case.escalated_at and case.social_care_referred_at and case.escalation_reason == "CP plan"
+        case.escalated_at
+    )
+    assert (
+        case.social_care_referred_at
+    )
+    assert (
+        case.escalation_reason == "CP plan"
     )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -146,7 +154,8 @@ def test_escalating_without_social_care_referral_leaves_that_date_empty(
 ) -> None:
     svc.case_escalate(case=case, by=officer, reason="Concern", social_care_referred=False)
     case.refresh_from_db()
-    assert case.escalated_at and case.social_care_referred_at is None
+    assert case.escalated_at
+    assert case.social_care_referred_at is None
 
 
 def test_closing_sets_status_and_tells_the_referrer(
@@ -158,7 +167,9 @@ def test_closing_sets_status_and_tells_the_referrer(
             case=case, by=officer, outcome=Outcome.ON_ROLL_IN_AREA, outcome_school=school
         )
     case.refresh_from_db()
-    assert case.status == CaseStatus.CLOSED and case.closed_at and case.outcome_school == school
+    assert case.status == CaseStatus.CLOSED
+    assert case.closed_at
+    assert case.outcome_school == school
     assert EventKind.CLOSED in kinds(case)
     assert [m.to for m in mail.outbox] == [["referrer@example.org"]]
     assert case.child.last_name not in mail.outbox[0].subject
@@ -191,7 +202,9 @@ def test_closing_without_the_details_an_outcome_needs_is_refused(
     with pytest.raises(svc.CaseError, match=message):
         closing.case_close(case=case, by=officer, outcome=outcome, **details)
     case.refresh_from_db()
-    assert case.status == CaseStatus.OPEN and case.outcome == "" and case.version == 1
+    assert case.status == CaseStatus.OPEN
+    assert case.outcome == ""
+    assert case.version == 1
 
 
 @pytest.mark.parametrize(
@@ -209,7 +222,8 @@ def test_closing_with_the_details_closes(
 ) -> None:
     closing.case_close(case=case, by=officer, outcome=outcome, **details)
     case.refresh_from_db()
-    assert case.status == CaseStatus.CLOSED and case.outcome == outcome
+    assert case.status == CaseStatus.CLOSED
+    assert case.outcome == outcome
 
 
 def test_a_case_cannot_be_closed_twice(case: Case, officer: User) -> None:
@@ -226,8 +240,10 @@ def test_untraceable_stays_open_as_cme_missing_with_a_review_date(
     review = TODAY + timedelta(days=90)
     closing.case_close(case=case, by=officer, outcome=Outcome.UNTRACEABLE, review_date=review)
     case.refresh_from_db()
-    assert case.status == CaseStatus.OPEN and case.outcome == Outcome.UNTRACEABLE
-    assert case.category == Category.MISSING and case.review_date == review
+    assert case.status == CaseStatus.OPEN
+    assert case.outcome == Outcome.UNTRACEABLE
+    assert case.category == Category.MISSING
+    assert case.review_date == review
     assert case.closed_at is None
     from casework.selectors.cases import register_cases
 
@@ -255,7 +271,9 @@ def test_reopening_clears_the_outcome(case: Case, officer: User) -> None:
     closing.case_close(case=case, by=officer, outcome=Outcome.MOVED_ABROAD, outcome_country="Spain")
     closing.case_reopen(case=case, by=officer, reason="Seen locally")
     case.refresh_from_db()
-    assert case.status == CaseStatus.OPEN and case.outcome == "" and case.outcome_country == ""
+    assert case.status == CaseStatus.OPEN
+    assert case.outcome == ""
+    assert case.outcome_country == ""
     assert case.closed_at is None
     assert kinds(case)[0] == EventKind.REOPENED
 
@@ -314,10 +332,15 @@ def test_the_case_page_shows_identity_checklist_and_overdue(
     )
     enquire(case, officer, enquiry_type=EnquiryType.HEALTH, result=EnquiryResult.INFORMATION)
     html = officer_client.get(reverse("cases:detail", args=[case.reference])).content.decode()
-    assert "Amara Okafor" in html and "A123456789012" in html
-    assert "age 12" in html and "Year 8" in html
-    assert "Overdue" in html and "CME-WASP" in html and officer.full_name in html
-    assert "Information received" in html and html.count("Not done") == 8
+    assert "Amara Okafor" in html
+    assert "A123456789012" in html
+    assert "age 12" in html
+    assert "Year 8" in html
+    assert "Overdue" in html
+    assert "CME-WASP" in html
+    assert officer.full_name in html
+    assert "Information received" in html
+    assert html.count("Not done") == 8
 
 
 @pytest.mark.parametrize("n", [2, 30])
@@ -373,8 +396,10 @@ def test_an_invalid_form_shows_the_error_summary_and_keeps_input(
     url = reverse("cases:enquiry_new", args=[case.reference])
     response = officer_client.post(url, {"contact": "Aunt Jo", "version": "1"})
     html = response.content.decode()
-    assert response.status_code == 200 and "govuk-error-summary" in html
-    assert "Select who or what you checked" in html and 'value="Aunt Jo"' in html
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "Select who or what you checked" in html
+    assert 'value="Aunt Jo"' in html
 
 
 def test_a_future_enquiry_date_is_shown_against_the_date(
@@ -392,7 +417,8 @@ def test_a_future_enquiry_date_is_shown_against_the_date(
             "version": "1",
         },
     ).content.decode()
-    assert svc.ERROR_MADE_ON_FUTURE in html and "#id_made_on_0" in html
+    assert svc.ERROR_MADE_ON_FUTURE in html
+    assert "#id_made_on_0" in html
 
 
 def test_a_stale_form_gets_a_clear_conflict_message(
@@ -414,7 +440,8 @@ def test_closing_through_the_form_needs_the_outcome_details(
 ) -> None:
     url = reverse("cases:close", args=[case.reference])
     html = officer_client.post(url, {"outcome": "moved_abroad", "version": "1"}).content.decode()
-    assert svc.ERROR_OUTCOME_COUNTRY in html and "#id_outcome_country" in html
+    assert svc.ERROR_OUTCOME_COUNTRY in html
+    assert "#id_outcome_country" in html
     response = officer_client.post(
         url, {"outcome": "moved_abroad", "outcome_country": "Ireland", "version": "1"}
     )
@@ -506,7 +533,8 @@ def test_case_urls_by_persona(
     case = CaseFactory.create()
     url = reverse(f"cases:{name}", args=[case.reference])
     response = client.get(url)
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
     assert client_a.get(url).status_code == 403
     assert officer_client.get(url).status_code == 200
     assert manager_client.get(url).status_code == 200

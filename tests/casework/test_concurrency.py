@@ -49,15 +49,19 @@ def test_the_second_form_submitted_gets_a_conflict_and_keeps_its_input(
     )
     assert second.status_code == 200
     html = unescape(second.content.decode())
-    assert "govuk-error-summary" in html and "There is a problem" in html
+    assert "govuk-error-summary" in html
+    assert "There is a problem" in html
     assert svc.ERROR_CONFLICT in html
     # What the manager typed is still on the page, to check and submit again.
-    assert "Manager's note about the move to Cork" in html and 'value="Ireland"' in html
+    assert "Manager's note about the move to Cork" in html
+    assert 'value="Ireland"' in html
 
     case.refresh_from_db()
     assert case.version == 2
     assert case.category == Category.MISSING  # the first change is intact
-    assert case.status == CaseStatus.OPEN and case.outcome == "" and case.outcome_notes == ""
+    assert case.status == CaseStatus.OPEN
+    assert case.outcome == ""
+    assert case.outcome_notes == ""
     assert list(Event.objects.filter(case=case).values_list("kind", flat=True)) == [
         EventKind.CATEGORY
     ]
@@ -114,8 +118,10 @@ def test_two_saves_from_the_same_version_one_wins_one_is_told(officer: User, man
     events = list(Event.objects.filter(case=case).values_list("kind", flat=True))
     assert len(events) == 1  # the loser's event was rolled back with its transaction
     if events == [EventKind.CATEGORY]:
-        assert case.category == Category.MISSING and case.escalated_at is None
+        assert case.category == Category.MISSING
+        assert case.escalated_at is None
         assert case.escalation_reason == ""
     else:
         assert events == [EventKind.ESCALATED]
-        assert case.category == Category.WASP and case.escalation_reason == "Manager's reason"
+        assert case.category == Category.WASP
+        assert case.escalation_reason == "Manager's reason"

@@ -64,7 +64,8 @@ def on_commit(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 
 
 def test_the_calendar_is_what_these_tests_assume() -> None:
-    assert CHRISTMAS_EVE.weekday() == 3 and is_working_day(CHRISTMAS_EVE)
+    assert CHRISTMAS_EVE.weekday() == 3
+    assert is_working_day(CHRISTMAS_EVE)
     assert not is_working_day(BOXING_DAY_SUBSTITUTE)
     assert is_working_day(NEXT_WORKING_DAY)
 
@@ -263,7 +264,8 @@ def test_the_sweep_emails_nothing_itself_the_outbox_does_once(officer: User, man
     sends nothing; deliver_pending emails each one once, however often it runs."""
     case = open_case(due=CHRISTMAS_EVE, officer=officer)
     result = run_job("overdue_enquiries", today=NEXT_WORKING_DAY)  # no commit callbacks here
-    assert result.notified == 2 and mail.outbox == []
+    assert result.notified == 2
+    assert mail.outbox == []
     assert Notification.objects.filter(emailed_at__isnull=True, email_wanted=True).count() == 2
     assert deliver_pending() == 2
     assert deliver_pending() == 0
@@ -288,7 +290,8 @@ def test_a_broker_outage_does_not_break_the_sweep(
     monkeypatch.setattr(deliver_notifications, "apply_async", down)
     open_case(due=CHRISTMAS_EVE, officer=officer)
     result = on_commit(run_job, "overdue_enquiries", today=NEXT_WORKING_DAY)
-    assert result.notified == 1 and mail.outbox == []
+    assert result.notified == 1
+    assert mail.outbox == []
     assert deliver_pending() == 1  # beat's run of the outbox sends it later
     assert [m.to for m in mail.outbox] == [[officer.email]]
 

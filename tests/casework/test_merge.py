@@ -117,7 +117,9 @@ def test_merging_moves_cases_and_events_copies_identifiers_and_ors_flags(
     assert kept.looked_after is True
     assert duplicate.merged_into == kept
     event = Event.objects.get(child=kept, kind=EventKind.MERGED)
-    assert event.by == manager and "Same UPN" in event.detail and "2 cases moved" in event.summary
+    assert event.by == manager
+    assert "Same UPN" in event.detail
+    assert "2 cases moved" in event.summary
 
 
 def test_merging_keeps_identifiers_the_kept_record_already_has(pair: Pair, manager: User) -> None:
@@ -168,7 +170,8 @@ def test_unmerging_restores_exactly_what_the_merge_moved(
     assert (kept.upn, kept.nhs_number, kept.date_of_birth) == ("", "", None)
     assert kept.looked_after is True  # a vulnerability flag is never cleared silently
     result.refresh_from_db()
-    assert result.undone_by == manager and result.undone_at is not None
+    assert result.undone_by == manager
+    assert result.undone_at is not None
     assert Event.objects.filter(kind=EventKind.UNMERGED, child=kept).count() == 1
     assert Event.objects.filter(kind=EventKind.UNMERGED, child=duplicate).count() == 1
 
@@ -272,9 +275,12 @@ def test_the_manager_compares_side_by_side_and_merges(pair: Pair, manager_client
     kept, duplicate, *_ = pair
     url = reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk])
     html = manager_client.get(url).content.decode()
-    assert "Samuel Smith" in html and "A123456789012" in html and "Merge records" in html
+    assert "Samuel Smith" in html
+    assert "A123456789012" in html
+    assert "Merge records" in html
     html = manager_client.post(url, {"keep": "this"}).content.decode()
-    assert svc.ERROR_REASON_REQUIRED in html and "Confirm that the two records" in html
+    assert svc.ERROR_REASON_REQUIRED in html
+    assert "Confirm that the two records" in html
     response = manager_client.post(url, {"keep": "this", "reason": "Same UPN", "confirm": "on"})
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:child", args=[kept.pk])
@@ -313,10 +319,12 @@ def test_the_chronology_lists_merges_with_an_undo_button_for_managers(
     url = reverse("cases:chronology", args=[kept.pk])
     undo = reverse("cases:merge_undo", args=[result.pk])
     html = manager_client.get(url).content.decode()
-    assert "Records merged into this one" in html and undo in html
+    assert "Records merged into this one" in html
+    assert undo in html
     assert "Merge with another record" in html
     html = officer_client.get(url).content.decode()
-    assert "Records merged into this one" in html and undo not in html
+    assert "Records merged into this one" in html
+    assert undo not in html
     assert "Merge with another record" not in html
 
     assert "Undo merge" in manager_client.get(undo).content.decode()
@@ -327,7 +335,8 @@ def test_the_chronology_lists_merges_with_an_undo_button_for_managers(
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None
     html = manager_client.get(url).content.decode()
-    assert "Undone 23 Nov 2026" in html and undo not in html
+    assert "Undone 23 Nov 2026" in html
+    assert undo not in html
 
 
 def test_the_child_page_shows_identity_and_cases(
@@ -335,8 +344,11 @@ def test_the_child_page_shows_identity_and_cases(
 ) -> None:
     _kept, duplicate, _kept_case, dup_cases, _ = pair
     html = officer_client.get(reverse("cases:child", args=[duplicate.pk])).content.decode()
-    assert "Samuel Smith" in html and "A123456789012" in html and "Looked after" in html
-    assert dup_cases[0].reference in html and dup_cases[1].reference in html
+    assert "Samuel Smith" in html
+    assert "A123456789012" in html
+    assert "Looked after" in html
+    assert dup_cases[0].reference in html
+    assert dup_cases[1].reference in html
     assert reverse("cases:chronology", args=[duplicate.pk]) in html
     assert "Merge with another record" not in html
     html = manager_client.get(reverse("cases:child", args=[duplicate.pk])).content.decode()
@@ -420,7 +432,8 @@ def test_the_search_is_sent_by_post_so_no_name_ends_up_in_a_url(
     kept, duplicate, *_ = pair
     url = reverse("cases:merge_search", args=[kept.pk])
     html = manager_client.get(url).content.decode()
-    assert '<form method="post"' in html and "csrfmiddlewaretoken" in html
+    assert '<form method="post"' in html
+    assert "csrfmiddlewaretoken" in html
     # A name in a query string is not searched for (and so not echoed back).
     html = manager_client.get(url, {"q": "smith"}).content.decode()
     assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) not in html
@@ -439,7 +452,8 @@ def test_the_search_and_its_results_are_in_the_access_log(
     row = AccessLog.objects.get()
     assert (row.user, row.action, row.child_id) == (manager, AccessAction.VIEW_CHILD, kept.pk)
     assert row.detail == "merge search, records shown: 1"
-    assert "smith" not in row.path and "smith" not in row.detail.lower()
+    assert "smith" not in row.path
+    assert "smith" not in row.detail.lower()
 
 
 def test_comparing_logs_a_view_of_both_records(
@@ -472,7 +486,8 @@ def test_a_restricted_record_is_compared_only_after_a_reason(
     assert not AccessLog.objects.filter(action=AccessAction.VIEW_CHILD).exists()
     # A merge cannot be posted past the reason page either.
     response = manager_client.post(url, {"keep": "this", "reason": "Same UPN", "confirm": "on"})
-    assert response.status_code == 302 and not ChildMerge.objects.exists()
+    assert response.status_code == 302
+    assert not ChildMerge.objects.exists()
     manager_client.post(
         reverse("cases:open_restricted", args=[restricted.pk]), {"reason": "Merge check"}
     )

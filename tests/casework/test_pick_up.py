@@ -51,7 +51,8 @@ def test_an_officer_picks_up_a_case_recorded_in_chronology_and_history(
     case.refresh_from_db()
     assert case.allocated_to == officer
     event = Event.objects.get(case=case, kind=EventKind.ALLOCATED)
-    assert "Picked up by Olive Officer" in event.summary and event.by == officer
+    assert "Picked up by Olive Officer" in event.summary
+    assert event.by == officer
     assert case.history.filter(allocated_to=officer, history_user=officer).exists()
     (note,) = Notification.objects.filter(user=officer)
     assert note.url == reverse("cases:detail", args=[case.reference])

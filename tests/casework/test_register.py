@@ -199,7 +199,8 @@ def test_csv_export_has_exactly_the_filtered_rows_and_neutralises_formulas(
     rows = csv_rows(officer_client.get(CSV_URL, {"category": "missing"}))
     assert rows[0][0] == "Reference"
     assert [r[0] for r in rows[1:]] == [evil.reference]
-    assert rows[1][1] == "'=cmd|' /C calc'!A0" and rows[1][2] == "'+Sum"
+    assert rows[1][1] == "'=cmd|' /C calc'!A0"
+    assert rows[1][2] == "'+Sum"
 
 
 def test_xlsx_export_has_exactly_the_filtered_rows_and_neutralises_formulas(
@@ -211,7 +212,8 @@ def test_xlsx_export_has_exactly_the_filtered_rows_and_neutralises_formulas(
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = xlsx_rows(response)
     assert [r[0] for r in rows[1:]] == [evil.reference]
-    assert rows[1][1] == "'@SUM(A1)" and rows[1][2] == "'-2+3"
+    assert rows[1][1] == "'@SUM(A1)"
+    assert rows[1][2] == "'-2+3"
 
 
 def test_exports_follow_the_register_filters_for_every_row(officer_client: Client) -> None:
@@ -222,7 +224,8 @@ def test_exports_follow_the_register_filters_for_every_row(officer_client: Clien
     page = {c.reference for c in officer_client.get(URL, params).context["page"].object_list}
     csv_refs = {r[0] for r in csv_rows(officer_client.get(CSV_URL, params))[1:]}
     xlsx_refs = {r[0] for r in xlsx_rows(officer_client.get(XLSX_URL, params))[1:]}
-    assert page == csv_refs == xlsx_refs and len(page) == 3
+    assert page == csv_refs == xlsx_refs
+    assert len(page) == 3
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -322,7 +325,8 @@ def test_caseworker_pages_by_persona(
 ) -> None:
     url = reverse(f"cases:{name}")
     response = client.get(url)
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
     assert client_a.get(url).status_code == 403
     assert officer_client.get(url).status_code == 200
     assert manager_client.get(url).status_code == 200
@@ -333,7 +337,8 @@ def test_team_is_for_managers_only(
 ) -> None:
     url = reverse("cases:team")
     response = client.get(url)
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
     assert client_a.get(url).status_code == 403
     assert officer_client.get(url).status_code == 403
     assert manager_client.get(url).status_code == 200
@@ -378,7 +383,8 @@ def test_each_register_row_puts_each_value_in_its_column(
         category=Category.WASP,
     )
     html = officer_client.get(URL).content.decode()
-    assert "&lt;b&gt;Khan&lt;/b&gt;" in html and "<b>Khan</b>" not in html
+    assert "&lt;b&gt;Khan&lt;/b&gt;" in html
+    assert "<b>Khan</b>" not in html
     assert f'href="{reverse("cases:detail", args=[case.reference])}"' in html
     assert _cells(html, case.reference) == [
         case.reference,
@@ -443,7 +449,8 @@ def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(officer_client:
     CaseFactory.create(category=Category.WASP)
     response = officer_client.get(URL, {"category": "wasp", "received_after": "2026-13-01"})
     html = response.content.decode()
-    assert "govuk-error-summary" in html and 'href="#id_received_after"' in html
+    assert "govuk-error-summary" in html
+    assert 'href="#id_received_after"' in html
     assert "<title>Error: " in html
     assert "Correct the filters to see the children on the register." in html
     assert refs(response) == set()

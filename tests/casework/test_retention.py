@@ -142,10 +142,13 @@ def test_a_child_past_the_rule_is_anonymised_everywhere(officer: User) -> None:
         "",
     )
     assert child.date_of_birth == date(2014, 1, 1)  # the year stays, for statistics
-    assert child.child_protection_plan and child.anonymised_at is not None
+    assert child.child_protection_plan
+    assert child.anonymised_at is not None
     case.refresh_from_db()
-    assert case.status == CaseStatus.CLOSED and case.outcome == Outcome.MOVED_ABROAD
-    assert case.outcome_notes == TEXT and case.escalation_reason == TEXT
+    assert case.status == CaseStatus.CLOSED
+    assert case.outcome == Outcome.MOVED_ABROAD
+    assert case.outcome_notes == TEXT
+    assert case.escalation_reason == TEXT
     assert set(Enquiry.objects.filter(case=case).values_list("contact", "notes")) == {(TEXT, TEXT)}
     assert set(CaseNote.objects.filter(case=case).values_list("text", flat=True)) == {TEXT}
     assert set(Event.objects.filter(child_id=case.child_id).values_list("summary", flat=True)) == {
@@ -153,7 +156,8 @@ def test_a_child_past_the_rule_is_anonymised_everywhere(officer: User) -> None:
     }
     referral = Referral.objects.get(pk=case.referral_id)
     assert (referral.first_name, referral.referrer_name, referral.referrer_email) == ("", "", "")
-    assert referral.details == TEXT and referral.date_of_birth == date(2014, 1, 1)
+    assert referral.details == TEXT
+    assert referral.date_of_birth == date(2014, 1, 1)
     assert not ReferralPerson.objects.filter(referral=referral).exists()
     assert not Child.history.filter(id=case.child_id).exists()
 
@@ -190,7 +194,8 @@ def test_the_dry_run_lists_ids_not_names_and_changes_nothing(officer: User) -> N
         "run_check", "retention_anonymise", "--dry-run", "--today", PAST.isoformat(), stdout=out
     )
     assert str(case.child_id) in out.getvalue()
-    assert "would flag 1" in out.getvalue() and "Dryrunson" not in out.getvalue()
+    assert "would flag 1" in out.getvalue()
+    assert "Dryrunson" not in out.getvalue()
     assert "Dora" not in out.getvalue()
     assert rows_mentioning("Dryrunson") == before
     assert Child.objects.get(pk=case.child_id).anonymised_at is None

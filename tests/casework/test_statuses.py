@@ -133,7 +133,8 @@ def test_my_cases_includes_untraceable_and_investigation_complete_cases(
     shown = [case for cases in sections.values() for case in cases]
     assert {complete, untraceable, later} <= set(shown)
     html = response.content.decode()
-    assert untraceable.reference in html and complete.reference in html
+    assert untraceable.reference in html
+    assert complete.reference in html
 
 
 # -- (4) reopening starts a new clock ---------------------------------------------------------

@@ -90,11 +90,13 @@ def test_accepting_opens_a_case_on_a_new_child_with_the_referral_details(officer
         "bronte",
         "BRNT",
     )
-    assert case.status == CaseStatus.OPEN and case.category == Category.MISSING
+    assert case.status == CaseStatus.OPEN
+    assert case.category == Category.MISSING
     assert case.created_by == officer
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
-    assert referral.decided_by == officer and referral.decided_at == NOW
+    assert referral.decided_by == officer
+    assert referral.decided_at == NOW
     kinds = set(Event.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == {EventKind.REFERRAL, EventKind.DECISION, EventKind.CASE_OPENED}
     assert Event.objects.get(case=case, kind=EventKind.REFERRAL).occurred_at == referral.received_at
@@ -184,8 +186,10 @@ def test_a_child_protection_plan_referral_escalates_at_once_and_tells_the_manage
     [email] = mailoutbox
     assert email.to == [manager.email]
     assert case.reference in email.subject
-    assert "Kofi" not in email.subject and "Mensah" not in email.subject
-    assert "Kofi" not in email.body and "Mensah" not in email.body
+    assert "Kofi" not in email.subject
+    assert "Mensah" not in email.subject
+    assert "Kofi" not in email.body
+    assert "Mensah" not in email.body
 
 
 def test_a_looked_after_referral_escalates(
@@ -197,7 +201,8 @@ def test_a_looked_after_referral_escalates(
             by=officer,
             category=Category.WASP,
         )
-    assert case.escalated_at == NOW and "looked after" in case.escalation_reason
+    assert case.escalated_at == NOW
+    assert "looked after" in case.escalation_reason
     assert len(mailoutbox) == 1
 
 
@@ -224,7 +229,8 @@ def test_the_referrer_is_told_when_the_referral_is_accepted(
     assert email.to == ["hv@nhs.example"]
     assert referral.reference in email.subject
     assert "we have opened enquiries" in email.subject
-    assert "Kofi" not in email.subject and "Kofi" not in email.body
+    assert "Kofi" not in email.subject
+    assert "Kofi" not in email.body
 
 
 def test_an_anonymous_referrer_is_not_emailed(
@@ -272,7 +278,8 @@ def test_not_cme_records_the_reason_and_tells_the_referrer(
     assert referral.decision_notes == "On roll at Birch"
     assert referral.decided_by == officer
     [email] = mailoutbox
-    assert email.to == ["school@example.sch.uk"] and referral.reference in email.subject
+    assert email.to == ["school@example.sch.uk"]
+    assert referral.reference in email.subject
 
 
 def test_a_decided_referral_cannot_be_closed_as_not_cme(officer: User) -> None:
@@ -301,7 +308,8 @@ def test_a_duplicate_is_recorded_on_the_open_case_and_the_referrer_told(
         referral_mark_duplicate(referral=referral, by=officer, case=case)
 
     referral.refresh_from_db()
-    assert referral.status == ReferralStatus.DUPLICATE and referral.decided_at == NOW
+    assert referral.status == ReferralStatus.DUPLICATE
+    assert referral.decided_at == NOW
     assert case.reference in referral.decision_notes
     event = Event.objects.get(child=case.child, case=case)
     assert event.summary == f"Further referral received: {referral.reference}"
@@ -346,7 +354,7 @@ def test_an_officer_cannot_allocate(officer: User) -> None:
 
 
 @pytest.mark.parametrize(
-    "role, active", [(Role.SCHOOL_STAFF, True), (Role.ADMINISTRATOR, True), (Role.OFFICER, False)]
+    ("role", "active"), [(Role.SCHOOL_STAFF, True), (Role.ADMINISTRATOR, True), (Role.OFFICER, False)]
 )
 def test_a_case_goes_only_to_an_active_officer_or_manager(
     manager: User, role: str, active: bool
@@ -501,7 +509,8 @@ def test_the_referral_page_shows_the_details_and_the_possible_matches(
 
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
 
-    assert "Harriet Visitor" in html and "Not seen since half term" in html
+    assert "Harriet Visitor" in html
+    assert "Not seen since half term" in html
     assert "Surname sounds the same (Smyth / Smith)" in html
     assert "A new child record" in html
     assert "Allocate to" not in html  # managers only
@@ -529,7 +538,8 @@ def test_accepting_through_the_page_opens_a_case_and_shows_a_banner(
     case = Case.objects.get(referral=referral)
     assert response.redirect_chain[-1][0] == reverse("triage:list")
     assert f"case {case.reference} opened" in response.content.decode()
-    assert case.category == Category.MISSING and case.created_by == officer
+    assert case.category == Category.MISSING
+    assert case.created_by == officer
 
 
 def test_a_manager_accepts_onto_a_matched_child_and_allocates(
@@ -549,7 +559,8 @@ def test_a_manager_accepts_onto_a_matched_child_and_allocates(
     )
     assert response.status_code == 302
     case = Case.objects.get(referral=referral)
-    assert case.child == child and case.allocated_to == officer
+    assert case.child == child
+    assert case.allocated_to == officer
 
 
 def test_an_incomplete_decision_shows_the_error_summary(officer_client: Client) -> None:
@@ -559,7 +570,8 @@ def test_an_incomplete_decision_shows_the_error_summary(officer_client: Client) 
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in html and "Select the category" in html
+    assert "There is a problem" in html
+    assert "Select the category" in html
     assert "<title>Error:" in html
 
 
@@ -615,7 +627,8 @@ def test_a_decided_referral_shows_its_decision_and_no_forms(
         referral=referral, by=officer, reason=NotCmeReason.OUT_OF_AREA, notes=""
     )
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
-    assert "Not CME" in html and "Close as not CME" not in html
+    assert "Not CME" in html
+    assert "Close as not CME" not in html
     response = officer_client.post(
         reverse("triage:not_cme", args=[referral.reference]), {"notcme-reason": "ehe_suitable"}
     )
@@ -704,7 +717,8 @@ def test_each_triage_row_puts_each_value_in_its_column(officer_client: Client) -
     plain_cells = cells(plain)
     assert plain_cells[1].startswith("Name not known")
     assert plain_cells[2] == "Not known \u2013"
-    assert plain_cells[3] == "\u2013" and plain_cells[4] == "\u2013"
+    assert plain_cells[3] == "\u2013"
+    assert plain_cells[4] == "\u2013"
     assert plain_cells[5] == "Not high risk"
     assert plain_cells[6] == "A member of the public"
 

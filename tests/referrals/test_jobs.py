@@ -92,7 +92,8 @@ def test_an_unmatched_leaver_raises_exactly_one_referral(calendar, school_a, sch
     with on(date(2026, 6, 2)):
         first = run("unmatched_leavers")
         second = run("unmatched_leavers")
-    assert leaver.reference in first and "flagged 1" in first
+    assert leaver.reference in first
+    assert "flagged 1" in first
     assert "flagged 0" in second
     referral = Referral.objects.get()
     assert referral.trigger == SystemTrigger.UNMATCHED_LEAVER
@@ -130,7 +131,8 @@ def test_a_bulk_reference_taken_by_an_older_referral_is_raised_on_the_next_run(
         call_command("run_check", "continuous_absence", stdout=StringIO())
         assert raise_pending_referrals() == 0
         older.refresh_from_db()
-        assert older.people.count() == 0 and older.source_return_id is None
+        assert older.people.count() == 0
+        assert older.source_return_id is None
         notification.refresh_from_db()
         assert notification.status != ReturnStatus.REFERRED
         assert raise_pending_referrals() == 1

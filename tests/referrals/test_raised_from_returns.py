@@ -98,8 +98,10 @@ def test_a_leaver_with_an_unknown_destination_is_referred_at_once(
     assert (referral.first_name, referral.last_name) == ("Maya", "Patel")
     assert referral.date_of_birth == date(2016, 3, 14)
     assert referral.postcode == "EX1 2AB"
-    assert referral.last_school == school_a and referral.referring_school == school_a
-    assert Reason.MOVED_AWAY in referral.reasons and Reason.STOPPED_ATTENDING in referral.reasons
+    assert referral.last_school == school_a
+    assert referral.referring_school == school_a
+    assert Reason.MOVED_AWAY in referral.reasons
+    assert Reason.STOPPED_ATTENDING in referral.reasons
     parent = ReferralPerson.objects.get(referral=referral)
     assert (parent.kind, parent.name, parent.phone) == ("parent", "Priya Patel", "07700 900456")
 

@@ -42,13 +42,15 @@ def test_an_officer_records_a_phone_referral_with_who_referred(
     officer_client: Client, officer: User
 ) -> None:
     page = officer_client.get(NEW).content.decode()
-    assert "Date the referral was received" in page and "Phone call" in page
+    assert "Date the referral was received" in page
+    assert "Phone call" in page
     assert 'value="Olive Officer"' not in page
 
     response = officer_client.post(NEW, phone_referral())
     assert response.status_code == 302, response.context["form"].errors
     check = officer_client.get(CHECK).content.decode()
-    assert "How the referral was received" in check and "16 November 2026" in check
+    assert "How the referral was received" in check
+    assert "16 November 2026" in check
     assert "Pat Neighbour" in check
     assert officer_client.post(CHECK).status_code == 302
 
@@ -81,7 +83,8 @@ def test_the_date_received_cannot_be_in_the_future_and_the_answers_are_kept(
     form = response.context["form"]
     assert form.errors["date_received"] == [ERROR_DATE_RECEIVED_FUTURE]
     html = response.content.decode()
-    assert "govuk-error-summary" in html and ERROR_DATE_RECEIVED_FUTURE in html
+    assert "govuk-error-summary" in html
+    assert ERROR_DATE_RECEIVED_FUTURE in html
     assert 'value="Pat Neighbour"' in html
 
 
@@ -110,4 +113,5 @@ def test_triage_shows_when_and_how_it_was_received(officer_client: Client) -> No
     officer_client.post(CHECK)
     referral = Referral.objects.get()
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content
-    assert "Date received" in html.decode() and "Phone call" in html.decode()
+    assert "Date received" in html.decode()
+    assert "Phone call" in html.decode()

@@ -84,7 +84,8 @@ def test_school_staff_make_a_referral_through_check_your_answers(
     referral = Referral.objects.get()
     assert sent["Location"] == reverse("referrals:new_sent", args=[referral.reference])
     assert referral.channel == Channel.SIGNED_IN
-    assert referral.referrer_user == staff_a and referral.created_by == staff_a
+    assert referral.referrer_user == staff_a
+    assert referral.created_by == staff_a
     assert referral.referring_school == school_a
     assert referral.last_school == school_a
     assert referral.referrer_type == ReferrerType.SCHOOL
@@ -105,14 +106,16 @@ def test_an_officer_makes_a_referral(officer_client: Client, officer: User) -> N
     assert officer_client.post(CHECK).status_code == 302
     referral = Referral.objects.get()
     # The officer recorded it: the referrer is who they typed in, not their account.
-    assert referral.referrer_user is None and referral.created_by == officer
+    assert referral.referrer_user is None
+    assert referral.created_by == officer
     assert referral.referring_school is None
     assert referral.channel == Channel.SIGNED_IN
 
 
 def test_the_check_page_without_answers_goes_back_to_the_form(client_a: Client) -> None:
     response = client_a.get(CHECK)
-    assert response.status_code == 302 and response["Location"] == NEW
+    assert response.status_code == 302
+    assert response["Location"] == NEW
 
 
 @time_machine.travel(NOW, tick=False)
@@ -160,10 +163,12 @@ def test_school_staff_see_their_own_schools_referrals_with_status(
     client_a: Client, referrals_of_both_schools: dict[str, Referral]
 ) -> None:
     html = client_a.get(MINE).content.decode()
-    assert "Annie Ash" in html and "Sam Sycamore" in html
+    assert "Annie Ash" in html
+    assert "Sam Sycamore" in html
     assert referrals_of_both_schools["a"].reference in html
     assert "Received" in html
-    assert "Bertie Beech" not in html and "Polly Public" not in html
+    assert "Bertie Beech" not in html
+    assert "Polly Public" not in html
 
 
 def test_school_b_staff_cannot_see_school_a_referrals(
@@ -171,7 +176,8 @@ def test_school_b_staff_cannot_see_school_a_referrals(
 ) -> None:
     html = client_b.get(MINE).content.decode()
     assert "Bertie Beech" in html
-    assert "Annie Ash" not in html and "Sam Sycamore" not in html
+    assert "Annie Ash" not in html
+    assert "Sam Sycamore" not in html
     assert referrals_of_both_schools["a"].reference not in html
 
 

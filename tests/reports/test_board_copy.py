@@ -87,7 +87,8 @@ def test_the_unsuppressed_figures_do_have_the_small_numbers(small_june: None) ->
     figures = _unsuppressed()
     inv = next(t for t in figures.tables if t.key == "investigations")
     assert [r[1] for r in inv.rows] == [3, 2, 66.7, inv.rows[3][1]]
-    assert figures.trend.referrals[-1] == 13 and figures.trend.referrals[-4] == 1
+    assert figures.trend.referrals[-1] == 13
+    assert figures.trend.referrals[-4] == 1
     assert figures.trend.open_cases[-1] == 3
 
 
@@ -134,13 +135,15 @@ def test_every_figure_of_the_board_copy_is_suppressed(small_june: None) -> None:
     assert [r[1] for r in durations.rows] == [DERIVED_SUPPRESSED, DERIVED_SUPPRESSED, SUPPRESSED]
     on_time = next(h for h in figures.headlines if h.key == "on_time_pct")
     assert on_time.value == DERIVED_SUPPRESSED
-    assert figures.trend.referrals[-1] == 13 and figures.trend.referrals[-4] == SUPPRESSED
+    assert figures.trend.referrals[-1] == 13
+    assert figures.trend.referrals[-4] == SUPPRESSED
     assert figures.trend.open_cases[-1] == SUPPRESSED
     # Secondary: 3 public referrals are hidden, so the next smallest (10 from schools) is too:
     # the total 13 no longer gives the 3 away.
     sources = tables["referrals_by_source"]
     hidden = [r[0] for r in sources.rows[:-1] if r[1] == SUPPRESSED]
-    assert len(hidden) == 2 and sources.rows[-1][1] == 13
+    assert len(hidden) == 2
+    assert sources.rows[-1][1] == 13
 
 
 def test_every_cell_of_the_dashboard_board_data_pack(
@@ -159,7 +162,8 @@ def test_every_cell_of_the_dashboard_board_data_pack(
     assert by_label["Median days open"][1] == DERIVED_SUPPRESSED
     assert by_label["Longest days open"][1] == DERIVED_SUPPRESSED
     assert by_label["Investigations on time"][1] == DERIVED_SUPPRESSED
-    assert by_label["2026-03"][1] == SUPPRESSED and by_label["2026-06"][2] == SUPPRESSED
+    assert by_label["2026-03"][1] == SUPPRESSED
+    assert by_label["2026-06"][2] == SUPPRESSED
     # The same CSV as the one function gives (but for the time it was generated).
     assert _csv_cells(text) == _csv_cells(csv_pack(suppress(_unsuppressed())))
 
@@ -190,7 +194,8 @@ def test_the_pdf_is_given_the_same_suppressed_figures(small_june: None) -> None:
     figures = condense(suppress(_unsuppressed()))
     context = report_context(figures, LA, charts={})
     for h in context["headlines"]:
-        assert not _is_small_number(h["value"]) and not _is_small_number(h["previous"]), h
+        assert not _is_small_number(h["value"]), h
+        assert not _is_small_number(h["previous"]), h
     for t in context["tables"]:
         for row in t["rows"]:
             for text, is_number in row.cells:
@@ -214,7 +219,8 @@ def test_the_pdf_text_shows_no_share_of_a_small_group(board_run: ReportRun) -> N
     line = next(ln for ln in text.splitlines() if "Share within 10 working days" in ln)
     assert DERIVED_SUPPRESSED in line
     line = next(ln for ln in text.splitlines() if "Longest days open" in ln)
-    assert DERIVED_SUPPRESSED in line and not re.search(r"\b\d+\b", line.split("open", 1)[1])
+    assert DERIVED_SUPPRESSED in line
+    assert not re.search(r"\b\d+\b", line.split("open", 1)[1])
 
 
 def test_a_part_whose_rest_is_small_is_hidden() -> None:
@@ -255,5 +261,6 @@ def test_a_condensed_table_hides_the_sum_of_rows_with_a_hidden_one() -> None:
     kept = {r[0]: r[1] for r in full.rows}
     for label, value in short.rows[:15]:
         assert kept[label] == value
-    assert short.rows[15][0].startswith("All other rows") and short.rows[15][1] == SUPPRESSED
+    assert short.rows[15][0].startswith("All other rows")
+    assert short.rows[15][1] == SUPPRESSED
     assert short.rows[-1] == ["Total", total]

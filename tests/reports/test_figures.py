@@ -247,7 +247,8 @@ def test_median_and_longest_open_durations_in_days() -> None:
     assert table.rows[1][1:] == [30, None]
     # The group they are taken over, so the board's copy can hide them with it (A6).
     assert table.rows[2][1:] == [3, 0]
-    assert table.count_columns == [1, 2] and table.derived == {0: (2,), 1: (2,)}
+    assert table.count_columns == [1, 2]
+    assert table.derived == {0: (2,), 1: (2,)}
 
 
 def test_children_untraceable_stay_open_and_are_counted() -> None:
@@ -387,7 +388,8 @@ def test_twelve_month_trend_of_referrals_and_open_cases() -> None:
 
     trend = board_figures(*JUNE).trend
 
-    assert trend.months[0] == date(2025, 7, 1) and trend.months[-1] == date(2026, 6, 1)
+    assert trend.months[0] == date(2025, 7, 1)
+    assert trend.months[-1] == date(2026, 6, 1)
     assert len(trend.months) == len(trend.referrals) == len(trend.open_cases) == 12
     # The case's own referral is dated on 10 March 2026.
     assert trend.referrals == [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2]

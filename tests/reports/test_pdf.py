@@ -332,18 +332,23 @@ def test_charts_are_accessible_svg_without_xml_header() -> None:
     for svg in charts.values():
         assert svg.startswith("<svg")
         assert "<?xml" not in svg
-        assert "<title>" in svg and "<desc>" in svg
+        assert "<title>" in svg
+        assert "<desc>" in svg
         assert 'role="img"' in svg
         # Text stays text (svg.fonttype none), in the report's font stack.
-        assert "<text" in svg and "Liberation Sans" in svg and "DejaVuSans-" not in svg
-    assert "#1d70b8" in charts["trend"] and "#d4351c" in charts["trend"]
+        assert "<text" in svg
+        assert "Liberation Sans" in svg
+        assert "DejaVuSans-" not in svg
+    assert "#1d70b8" in charts["trend"]
+    assert "#d4351c" in charts["trend"]
     assert "Alder" not in "".join(charts.values())
 
 
 def test_a_suppressed_chart_does_not_draw_small_numbers() -> None:
     svg = trend_chart([date(2026, 1, 1), date(2026, 2, 1)], [3, 40], [2, 50], suppressed=True)
     assert "&lt;5" in svg
-    assert ">3<" not in svg and ": 3 referrals" not in svg
+    assert ">3<" not in svg
+    assert ": 3 referrals" not in svg
     assert "fewer than 5 open cases" in svg
 
 
@@ -388,7 +393,8 @@ def test_the_pdf_has_its_sections_and_numbers(tmp_path: Path) -> None:
         "47.5",
     ]:
         assert number in text, number
-    assert "Page 1 of" in text and "Page 3 of" in text
+    assert "Page 1 of" in text
+    assert "Page 3 of" in text
     assert "NOT suppressed" in text
     assert "Open cases at month end" in text  # the charts' text is text in the PDF
     pages = render_pages(pdf, tmp_path, "report-page")

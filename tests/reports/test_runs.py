@@ -99,15 +99,20 @@ def test_a_manager_asks_the_task_builds_and_the_download_is_recorded(
     assert (run.requested_by, run.kind, run.suppressed) == (manager, RunKind.ON_DEMAND, True)
     assert (run.period_start, run.period_end) == (date(2026, 1, 1), date(2026, 3, 31))
     assert figures == [(date(2026, 1, 1), date(2026, 3, 31))]
-    assert run.status == RunStatus.READY and run.progress == 100
-    assert run.started_at and run.finished_at and run.error == ""
+    assert run.status == RunStatus.READY
+    assert run.progress == 100
+    assert run.started_at
+    assert run.finished_at
+    assert run.error == ""
 
     page = manager_client.get(reverse("reports:runs"))
     assert page.status_code == 200
-    assert b"Ready" in page.content and b"report-progress.js" not in page.content
+    assert b"Ready" in page.content
+    assert b"report-progress.js" not in page.content
     assert reverse("reports:download_pdf", args=[run.pk]).encode() in page.content
     status = manager_client.get(reverse("reports:run_status", args=[run.pk])).json()
-    assert status["ready"] and status["pdf_url"] == reverse("reports:download_pdf", args=[run.pk])
+    assert status["ready"]
+    assert status["pdf_url"] == reverse("reports:download_pdf", args=[run.pk])
     assert not ReportDownload.objects.exists()  # asking the status is not a download
 
     response = manager_client.get(reverse("reports:download_pdf", args=[run.pk]))
@@ -166,7 +171,7 @@ def test_a_custom_period(
 
 
 @pytest.mark.parametrize(
-    "start,end,message",
+    ("start", "end", "message"),
     [
         (("1", "3", "2026"), ("1", "2", "2026"), "on or before the end date"),
         (("1", "4", "2026"), ("30", "4", "2026"), "today or in the past"),
@@ -267,7 +272,8 @@ def test_progress_is_saved_at_each_step(
     assert build_report.delay(run.pk).get() is True
     assert seen == [10, 30, 60, 90]
     run.refresh_from_db()
-    assert run.progress == 100 and run.status == RunStatus.READY
+    assert run.progress == 100
+    assert run.status == RunStatus.READY
 
 
 def test_a_failed_build_is_marked_failed_without_detail(
@@ -283,10 +289,12 @@ def test_a_failed_build_is_marked_failed_without_detail(
     assert build_report.delay(run.pk).get() is False
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert run.error == svc.FAILED_MESSAGE and "Jane" not in run.error
+    assert run.error == svc.FAILED_MESSAGE
+    assert "Jane" not in run.error
     assert not run.pdf_file
     page = manager_client.get(reverse("reports:runs")).content.decode()
-    assert "Failed" in page and "Jane" not in page
+    assert "Failed" in page
+    assert "Jane" not in page
     assert manager_client.get(reverse("reports:download_pdf", args=[run.pk])).status_code == 404
 
 
@@ -358,7 +366,8 @@ def test_a_redelivered_task_rebuilds_a_run_whose_heartbeat_stopped(
     ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
     assert build_report.delay(run.pk).get() is True
     run.refresh_from_db()
-    assert run.status == RunStatus.READY and run.attempts == 2
+    assert run.status == RunStatus.READY
+    assert run.attempts == 2
 
 
 def test_progress_steps_are_heartbeats(
@@ -378,7 +387,8 @@ def test_progress_steps_are_heartbeats(
     monkeypatch.setattr(svc, "get_figures", lambda s, e: sample_figures())
     before = timezone.now()
     assert build_report.delay(run.pk).get() is True
-    assert len(beats) == 4 and all(b is not None and b >= before for b in beats)
+    assert len(beats) == 4
+    assert all(b is not None and b >= before for b in beats)
     assert beats == sorted(beats)  # type: ignore[type-var]  # none is None: asserted above
 
 
@@ -400,9 +410,11 @@ def test_the_sweep_sends_a_stopped_run_again_once_then_fails_it(
     alive = _building(manager, heartbeat_minutes=0.5)  # another build still going
 
     first = run_job("requeue_pending", today=today)
-    assert first.flagged == [f"report run {run.pk}"] and sent == [(run.pk,)]
+    assert first.flagged == [f"report run {run.pk}"]
+    assert sent == [(run.pk,)]
     run.refresh_from_db()
-    assert run.status == RunStatus.QUEUED and run.attempts == 1
+    assert run.status == RunStatus.QUEUED
+    assert run.attempts == 1
     assert ReportRun.objects.get(pk=alive.pk).status == RunStatus.BUILDING
     # Run again at once: nothing more is sent or changed.
     assert run_job("requeue_pending", today=today).flagged == []
@@ -414,7 +426,8 @@ def test_the_sweep_sends_a_stopped_run_again_once_then_fails_it(
     third = run_job("requeue_pending", today=today)
     assert third.flagged == [f"report run {run.pk} failed"]
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and run.error == svc.STOPPED_MESSAGE
+    assert run.status == RunStatus.FAILED
+    assert run.error == svc.STOPPED_MESSAGE
     assert run.finished_at is not None
     assert build_report.delay(run.pk).get() is False  # a late redelivery does not revive it
     assert run_job("requeue_pending", today=today).flagged == []
@@ -434,7 +447,8 @@ def test_the_beat_sweep_runs_every_minute(settings: Settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["requeue_pending"]
     assert entry["task"] == "cme.tasks.requeue_pending"
     assert entry["schedule"] <= 60
-    assert build_report.reject_on_worker_lost and build_report.acks_late
+    assert build_report.reject_on_worker_lost
+    assert build_report.acks_late
 
 
 def test_a_failed_run_shows_try_again_and_a_manager_rebuilds_it(
@@ -448,13 +462,16 @@ def test_a_failed_run_shows_try_again_and_a_manager_rebuilds_it(
     ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=svc.STOPPED_MESSAGE)
     page = manager_client.get(reverse("reports:runs")).content.decode()
     url = reverse("reports:retry", args=[run.pk])
-    assert f'action="{url}"' in page and "Try again" in page and "Failed" in page
+    assert f'action="{url}"' in page
+    assert "Try again" in page
+    assert "Failed" in page
     assert manager_client.get(url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(url)
     assert response.status_code == 302
     run.refresh_from_db()
-    assert run.status == RunStatus.READY and run.attempts == 1
+    assert run.status == RunStatus.READY
+    assert run.attempts == 1
     # A second click (the run is no longer failed) builds nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         assert manager_client.post(url).status_code == 302
@@ -491,9 +508,9 @@ def test_downloads_are_append_only(
     build_report.delay(run.pk)
     run.refresh_from_db()
     download = svc.report_download_record(run=run, user=manager, fmt="pdf")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="append-only"):
         download.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="append-only"):
         download.delete()
 
 
@@ -505,7 +522,7 @@ def test_report_files_have_no_public_url(
     )
     build_report.delay(run.pk)
     run.refresh_from_db()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no URL"):
         _ = run.pdf_file.url
 
 
@@ -570,14 +587,16 @@ def test_monthly_build_on_the_first_working_day_once(
     with django_capture_on_commit_callbacks(execute=True):
         summary = monthly_board_report.delay("2026-12-01").get()
         monthly_board_report.delay("2026-12-01").get()
-    assert "created" in summary and "notified 2" in summary
+    assert "created" in summary
+    assert "notified 2" in summary
     run = ReportRun.objects.get()
     assert (run.kind, run.period_start, run.period_end) == (
         RunKind.MONTHLY,
         date(2026, 11, 1),
         date(2026, 11, 30),
     )
-    assert run.suppressed is True and run.requested_by is None
+    assert run.suppressed is True
+    assert run.requested_by is None
     assert run.status == RunStatus.READY
     notes = Notification.objects.filter(key=f"report:{run.pk}")
     assert sorted(n.user_id for n in notes) == sorted([manager.pk, other_manager.pk])

@@ -120,7 +120,8 @@ def test_headline_counts_are_suppressed_and_a_share_follows_the_cell_it_shows() 
 
     got = suppress(figures)
 
-    assert got.suppressed and not figures.suppressed
+    assert got.suppressed
+    assert not figures.suppressed
     assert [(h.value, h.previous) for h in got.headlines] == [
         (SUPPRESSED, 12),
         (0, SUPPRESSED),

@@ -85,7 +85,8 @@ def test_the_form_reveals_the_leave_end_date_and_offers_the_enquiries(client_a: 
     assert "Tell us about a pupil who has stopped attending" in content
     assert 'id="conditional_absence_type_2"' in content  # the second radio: after leave
     assert 'name="leave_end_date_0"' in content
-    assert 'type="checkbox"' in content and 'value="home_visit"' in content
+    assert 'type="checkbox"' in content
+    assert 'value="home_visit"' in content
 
 
 @time_machine.travel(NOW, tick=False)

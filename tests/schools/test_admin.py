@@ -39,9 +39,11 @@ def test_school_changelist_searches_and_filters(
     url = reverse("admin:schools_school_changelist")
 
     found = admin_client_.get(url, {"q": "Alder"})
-    assert b"Alder Primary School" in found.content and b"Birch Academy" not in found.content
+    assert b"Alder Primary School" in found.content
+    assert b"Birch Academy" not in found.content
     by_urn = admin_client_.get(url, {"q": "100002"})
-    assert b"Birch Academy" in by_urn.content and b"Alder Primary School" not in by_urn.content
+    assert b"Birch Academy" in by_urn.content
+    assert b"Alder Primary School" not in by_urn.content
     assert admin_client_.get(url, {"is_open__exact": "1", "la_code": "999"}).status_code == 200
 
 
@@ -51,9 +53,11 @@ def test_term_changelist_filters_la_wide_terms(admin_client_: Client, school_a: 
     url = reverse("admin:schools_term_changelist")
 
     la_only = admin_client_.get(url, {"applies_to": "la"})
-    assert b"LA Autumn 2026" in la_only.content and b"Alder Autumn 2026" not in la_only.content
+    assert b"LA Autumn 2026" in la_only.content
+    assert b"Alder Autumn 2026" not in la_only.content
     own = admin_client_.get(url, {"applies_to": "school"})
-    assert b"Alder Autumn 2026" in own.content and b"LA Autumn 2026" not in own.content
+    assert b"Alder Autumn 2026" in own.content
+    assert b"LA Autumn 2026" not in own.content
 
 
 def test_administrator_adds_an_la_term_and_is_recorded(
@@ -67,7 +71,8 @@ def test_administrator_adds_an_la_term_and_is_recorded(
     assert response.status_code == 302
     term = Term.objects.get()
     assert (term.school, term.start, term.end) == (None, date(2027, 1, 4), date(2027, 3, 26))
-    assert term.created_by == administrator and term.updated_by == administrator
+    assert term.created_by == administrator
+    assert term.updated_by == administrator
 
 
 def test_a_term_ending_before_it_starts_is_refused(admin_client_: Client) -> None:
@@ -97,7 +102,8 @@ def test_administrator_adds_a_school_closure_and_a_second_edit_keeps_the_creator
 
     closure.refresh_from_db()
     assert (closure.school, closure.reason) == (school_a, "Polling station")
-    assert closure.created_by == administrator and closure.updated_by == other_admin
+    assert closure.created_by == administrator
+    assert closure.updated_by == other_admin
 
 
 def test_a_second_la_wide_closure_on_the_same_day_is_refused(admin_client_: Client) -> None:
@@ -127,7 +133,8 @@ def test_an_add_page_with_a_school_that_is_not_a_number_still_shows(
 
     assert posted.status_code == 200
     assert b"Select a valid choice" in posted.content
-    assert not Term.objects.exists() and not Closure.objects.exists()
+    assert not Term.objects.exists()
+    assert not Closure.objects.exists()
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ def test_the_return_page_shows_times_and_hours_in_govuk_style(
     html = content.content.decode()
     assert "23 November 2026 at 6:12am" in html
     assert "a.m." not in html
-    assert "20 hours" in html and "20.0 hours" not in html
+    assert "20 hours" in html
+    assert "20.0 hours" not in html
     assert "12.5 hours" in html
 
 
@@ -47,4 +48,5 @@ def test_the_review_page_shows_whole_hours_without_a_point(
     html = client_a.get(
         reverse("schools:timetable_review", args=[timetable.reference])
     ).content.decode()
-    assert "20 hours" in html and "20.0 hours" not in html
+    assert "20 hours" in html
+    assert "20.0 hours" not in html

@@ -128,7 +128,9 @@ def test_more_type_mappings(gias_type: str, expected: str) -> None:
     }  # fmt: skip
     result = schools_import_gias(rows_or_file=[row])
 
-    assert result.ok and result.created == 1 and not result.unmapped_types
+    assert result.ok
+    assert result.created == 1
+    assert not result.unmapped_types
     school = School.objects.get(urn=130001)
     assert school.school_type == expected
     assert school.postcode == "EX1 1AA"
@@ -193,7 +195,8 @@ def test_bad_rows_are_listed_with_row_numbers_and_nothing_is_written() -> None:
     assert "Row 4: establishment name is blank" in message
     assert 'Row 5: LA code "99" is not 3 digits' in message
     assert 'Row 7: URN "-5" is not a positive whole number' in message
-    assert "Row 2:" not in message and "Row 6:" not in message
+    assert "Row 2:" not in message
+    assert "Row 6:" not in message
     # Rows 2 and 6 were good, but it is all or nothing.
     assert School.objects.count() == 0
 
@@ -222,7 +225,8 @@ def test_the_printed_list_of_bad_rows_is_capped(tmp_path: Path) -> None:
 
     message = str(excinfo.value)
     assert "60 rows could not be imported" in message
-    assert "Row 51:" in message and "Row 52:" not in message
+    assert "Row 51:" in message
+    assert "Row 52:" not in message
     assert "... and 10 more" in message
 
 
@@ -307,7 +311,8 @@ def test_the_service_reads_an_upload_and_records_who_imported() -> None:
 
     assert (result.created, result.skipped_other_la) == (11, 3)
     school = School.objects.get(urn=110102)
-    assert school.created_by == administrator and school.updated_by == administrator
+    assert school.created_by == administrator
+    assert school.updated_by == administrator
 
 
 def test_the_service_refuses_a_malformed_la_code() -> None:

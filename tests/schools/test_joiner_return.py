@@ -50,7 +50,8 @@ def test_school_staff_send_a_joiner_return_through_check_your_answers(
     check = client_a.get(CHECK)
     assert check.status_code == 200
     assert b"Check your answers" in check.content
-    assert b"Maya" in check.content and b"EX1 2AB" in check.content
+    assert b"Maya" in check.content
+    assert b"EX1 2AB" in check.content
 
     sent = client_a.post(CHECK)
     saved = JoinerReturn.objects.get()
@@ -119,8 +120,10 @@ def test_errors_show_the_summary_and_keep_what_was_typed(client_a: Client) -> No
     assert "Enter the last name" in html
     assert "must be a real date" in html
     assert "Enter a UPN of 13 characters" in html
-    assert 'value="Maya"' in html and 'value="12 Oak Road"' in html
-    assert html.startswith("<!DOCTYPE html>") and "<title>Error: " in html
+    assert 'value="Maya"' in html
+    assert 'value="12 Oak Road"' in html
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<title>Error: " in html
     assert not JoinerReturn.objects.exists()
 
 

@@ -207,14 +207,16 @@ def test_each_ground_goes_through_check_your_answers(
     html = check.content.decode()
     assert "Check your answers" in html
     assert DeletionGround(ground).label in html
-    assert "Why the pupil is leaving" in html and "Where the pupil is going" in html
+    assert "Why the pupil is leaving" in html
+    assert "Where the pupil is going" in html
 
     sent = client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
     assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
     assert saved.kind == ReturnKind.LEAVER
     assert saved.reference.startswith("LV-")
-    assert saved.school == school_a and saved.created_by == staff_a
+    assert saved.school == school_a
+    assert saved.created_by == staff_a
     # An unknown destination refers the pupil to the CME team at once (referrals app).
     expected = (
         ReturnStatus.REFERRED if saved.destination_type == "unknown" else ReturnStatus.RECEIVED
@@ -585,7 +587,8 @@ def test_an_in_area_destination_must_be_an_open_school_in_this_area(
         found = errors(client_a.post(START, leaver_post(destination_school=str(school.pk))))
         assert found["destination_school"] == ["Select a school from the list"]
     page = client_a.get(START).content.decode()
-    assert "Shut School" not in page and "Far School" not in page
+    assert "Shut School" not in page
+    assert "Far School" not in page
 
 
 @time_machine.travel(NOW, tick=False)
@@ -596,7 +599,8 @@ def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a:
     assert "Key leaver information is missing: the new school" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
-    assert saved.destination_type == "unknown" and saved.s2s_lost_pupil_uploaded is True
+    assert saved.destination_type == "unknown"
+    assert saved.s2s_lost_pupil_uploaded is True
 
 
 @pytest.mark.parametrize("uploaded", ["no", None], ids=["not yet", "not answered"])
@@ -616,7 +620,8 @@ def test_unknown_destination_is_sent_without_the_s2s_upload_and_referred_at_once
     sent = client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
     assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
-    assert saved.s2s_lost_pupil_uploaded is False and saved.s2s_confirmed_at is None
+    assert saved.s2s_lost_pupil_uploaded is False
+    assert saved.s2s_confirmed_at is None
     assert saved.status == ReturnStatus.REFERRED
     referral = Referral.objects.get(source_return=saved)
     assert referral.trigger == SystemTrigger.UNKNOWN_DESTINATION
@@ -635,7 +640,8 @@ def test_the_school_confirms_the_s2s_upload_later_from_the_returns_page(
     detail = reverse("schools:return_detail", args=[saved.reference])
     confirm = reverse("schools:return_s2s_confirm", args=[saved.reference])
     page = client_a.get(detail).content.decode()
-    assert "Not yet confirmed" in page and f'action="{confirm}"' in page
+    assert "Not yet confirmed" in page
+    assert f'action="{confirm}"' in page
     assert "We have uploaded to s2s" in page
     # Only the school's own staff, and only by POST.
     assert client_b.post(confirm).status_code == 404
@@ -710,14 +716,21 @@ def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
     assert saved.destination_school == cedar
-    assert saved.ground_details == "" and saved.enquiries_made == ""
-    assert saved.parent_notice_date is None and saved.leave_end_date is None
-    assert saved.exclusion_date is None and saved.la_enquiries_confirmed is False
-    assert saved.destination_school_name == "" and saved.destination_la == ""
-    assert saved.destination_country == "" and saved.s2s_lost_pupil_uploaded is False
-    assert saved.destination_start_date == TODAY and saved.admission_confirmed is True
+    assert saved.ground_details == ""
+    assert saved.enquiries_made == ""
+    assert saved.parent_notice_date is None
+    assert saved.leave_end_date is None
+    assert saved.exclusion_date is None
+    assert saved.la_enquiries_confirmed is False
+    assert saved.destination_school_name == ""
+    assert saved.destination_la == ""
+    assert saved.destination_country == ""
+    assert saved.s2s_lost_pupil_uploaded is False
+    assert saved.destination_start_date == TODAY
+    assert saved.admission_confirmed is True
     # Not moving: the new address is the current one.
-    assert saved.new_address == "12 Oak Road, Exampleton" and saved.new_postcode == "EX1 2AB"
+    assert saved.new_address == "12 Oak Road, Exampleton"
+    assert saved.new_postcode == "EX1 2AB"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -741,7 +754,8 @@ def test_a_changed_mind_keeps_only_the_last_grounds_answers(
         ),
     )
     check = client_a.get(CHECK).content.decode()
-    assert "Gone to the PRU" not in check and "Parent gave notice" in check
+    assert "Gone to the PRU" not in check
+    assert "Parent gave notice" in check
     client_a.post(CHECK)
     assert LeaverReturn.objects.get().ground_details == "Parent gave notice"
 
@@ -754,7 +768,8 @@ def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a
     assert "Key leaver information" not in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
-    assert saved.destination_type == "none" and saved.new_address == ""
+    assert saved.destination_type == "none"
+    assert saved.new_address == ""
 
 
 @time_machine.travel(NOW, tick=False)
@@ -788,7 +803,8 @@ def test_missing_key_leaver_information_warns_but_does_not_block(
     assert "Children Missing Education team will be told" in check
     client_a.post(CHECK)
     saved = LeaverReturn.objects.get()
-    assert saved.new_address == "" and saved.admission_confirmed is False
+    assert saved.new_address == ""
+    assert saved.admission_confirmed is False
 
 
 @time_machine.travel(NOW, tick=False)
@@ -842,7 +858,8 @@ def test_errors_link_to_the_first_radio_of_the_ground(client_a: Client) -> None:
     response = client_a.post(START, leaver_post(ground=None))
     html = response.content.decode()
     assert "There is a problem" in html
-    assert 'href="#id_ground_1"' in html and 'id="id_ground_1"' in html
+    assert 'href="#id_ground_1"' in html
+    assert 'id="id_ground_1"' in html
 
 
 def test_leaver_form_is_registered() -> None:
@@ -882,7 +899,8 @@ def test_school_staff_and_the_la_see_a_leavers_details(
             client.get(reverse(url, args=[mine.reference])).content.decode().replace("&#x27;", "'")
         )
         assert "(h) Did not return within 10 school days" in html
-        assert "21 October 2026" in html and "Home visit on 4 November" in html
+        assert "21 October 2026" in html
+        assert "Home visit on 4 November" in html
         assert "Not known" in html
         assert "Faraway Academy" not in html
 

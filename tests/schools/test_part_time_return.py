@@ -81,7 +81,8 @@ def test_the_form_shows_the_reason_with_a_reveal_for_other(client_a: Client) -> 
     assert response.status_code == 200
     content = page(response)
     assert "Tell us about a part-time timetable" in content
-    assert "govuk-radios__conditional" in content and 'name="reason_details"' in content
+    assert "govuk-radios__conditional" in content
+    assert 'name="reason_details"' in content
 
 
 @time_machine.travel(NOW, tick=False)
@@ -118,8 +119,10 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
     assert saved.status == ReturnStatus.RECEIVED
     assert (saved.start_date, saved.planned_end_date) == (date(2026, 11, 16), date(2026, 12, 18))
     assert saved.hours_per_week == Decimal("15")
-    assert saved.parent_agreed is True and saved.parent_agreed_date == date(2026, 11, 12)
-    assert saved.social_worker_involved is False and saved.has_ehcp is True
+    assert saved.parent_agreed is True
+    assert saved.parent_agreed_date == date(2026, 11, 12)
+    assert saved.social_worker_involved is False
+    assert saved.has_ehcp is True
     assert saved.next_review_date == date(2026, 12, 4)
     assert saved.parents.get().name == "Ewa Nowak"
     assert saved.reference in page(client_a.get(sent["Location"]))
@@ -132,7 +135,8 @@ def test_the_detail_page_offers_a_review_to_the_school_only(
     timetable = PartTimeTimetableFactory.create(school=school_a)
     review_url = reverse("schools:timetable_review", args=[timetable.reference])
     mine = page(client_a.get(reverse("schools:return_detail", args=[timetable.reference])))
-    assert "Record a review" in mine and review_url in mine
+    assert "Record a review" in mine
+    assert review_url in mine
     theirs = page(
         officer_client.get(reverse("schools:la_return_detail", args=[timetable.reference]))
     )
@@ -319,7 +323,8 @@ def test_a_review_that_continues_moves_the_next_review(
     review = TimetableReview.objects.get()
     assert review.outcome == ReviewOutcome.CONTINUE
     assert review.next_review_date == date(2026, 12, 11)
-    assert review.hours_per_week is None and review.planned_end_date is None
+    assert review.hours_per_week is None
+    assert review.planned_end_date is None
     assert review.created_by == staff_a
     timetable.refresh_from_db()
     assert timetable.next_review_date == date(2026, 12, 11)
@@ -383,7 +388,8 @@ def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(
     )
     review = TimetableReview.objects.get()
     assert review.outcome == ReviewOutcome.ENDED
-    assert review.hours_per_week is None and review.next_review_date is None
+    assert review.hours_per_week is None
+    assert review.next_review_date is None
 
 
 @time_machine.travel(NOW, tick=False)
@@ -530,7 +536,8 @@ def test_a_stale_second_review_is_refused_and_shown_again_as_typed(
         in content
     )
     assert "by Cara Cole" in content
-    assert "Mine: more hours" in content and 'value="20"' in content
+    assert "Mine: more hours" in content
+    assert 'value="20"' in content
     # Nothing of the stale review was saved; the first review stands.
     review = TimetableReview.objects.get()
     assert review.created_by == colleague

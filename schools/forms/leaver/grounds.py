@@ -99,6 +99,7 @@ def check_home_education(answers: Answers) -> Errors:
 
 def _school_days_and_joint_enquiries(
     answers: Answers,
+    *,
     start_field: str,
     earliest_from: Callable[[School | None, date], date],
     too_early: str,
@@ -122,11 +123,11 @@ def check_leave_of_absence(answers: Answers) -> Errors:
     """(h): met no earlier than 10 school days after the leave ended; joint LA enquiries."""
     return _school_days_and_joint_enquiries(
         answers,
-        "leave_end_date",
-        ten_school_days_after,
-        ERROR_TEN_SCHOOL_DAYS,
-        "la_enquiries_confirmed_h",
-        G.H,
+        start_field="leave_end_date",
+        earliest_from=ten_school_days_after,
+        too_early=ERROR_TEN_SCHOOL_DAYS,
+        confirmed_field="la_enquiries_confirmed_h",
+        ground=G.H,
     )
 
 
@@ -134,11 +135,11 @@ def check_continuous_absence(answers: Answers) -> Errors:
     """(i): met no earlier than the 20th school day of absence; joint LA enquiries."""
     return _school_days_and_joint_enquiries(
         answers,
-        "absence_start_date",
-        twentieth_school_day,
-        ERROR_TWENTY_SCHOOL_DAYS,
-        "la_enquiries_confirmed",
-        G.I,
+        start_field="absence_start_date",
+        earliest_from=twentieth_school_day,
+        too_early=ERROR_TWENTY_SCHOOL_DAYS,
+        confirmed_field="la_enquiries_confirmed",
+        ground=G.I,
     )
 
 

@@ -28,10 +28,12 @@ def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(calendar, sc
     joiner.refresh_from_db()
     leaver.refresh_from_db()
     assert joiner.matched_leaver_id == leaver.pk
-    assert joiner.status == ReturnStatus.MATCHED and leaver.status == ReturnStatus.MATCHED
+    assert joiner.status == ReturnStatus.MATCHED
+    assert leaver.status == ReturnStatus.MATCHED
     with on(date(2026, 6, 30)):
         out = run("unmatched_leavers")
-    assert "flagged 0" in out and not Referral.objects.exists()
+    assert "flagged 0" in out
+    assert not Referral.objects.exists()
 
 
 def test_the_upn_decides_when_both_returns_give_one(calendar, school_a, school_b):
