@@ -2,16 +2,34 @@
 
 The personas (STYLE.md rule 8): school A staff, school B staff, a CME officer, a CME manager,
 an administrator, and the anonymous public.
+
+The test clock: modules import ``NOW`` (an aware instant, a Monday) and ``TODAY`` from here
+rather than defining their own, and use ``@time_machine.travel(NOW, tick=False)`` or the
+``frozen`` fixture.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+
 import pytest
+import time_machine
 from django.test import Client
 
 from cme.models import Role, User
 from schools.models import School
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+
+NOW = "2026-11-23 10:00:00+00:00"  # a Monday, in term
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def frozen() -> Iterator[time_machine.Traveller]:
+    """The clock stopped at NOW for the whole test."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -25,41 +43,45 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def school_a(db: None) -> School:
-    return SchoolFactory(urn=100001, name="Alder Primary School")
+    return SchoolFactory.create(urn=100001, name="Alder Primary School")
 
 
 @pytest.fixture
 def school_b(db: None) -> School:
-    return SchoolFactory(urn=100002, name="Birch Academy")
+    return SchoolFactory.create(urn=100002, name="Birch Academy")
 
 
 @pytest.fixture
 def staff_a(school_a: School) -> User:
-    user = UserFactory(email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF)
-    MembershipFactory(user=user, school=school_a)
+    user = UserFactory.create(
+        email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF
+    )
+    MembershipFactory.create(user=user, school=school_a)
     return user
 
 
 @pytest.fixture
 def staff_b(school_b: School) -> User:
-    user = UserFactory(email="bob@birch.sch.uk", full_name="Bob Birch", role=Role.SCHOOL_STAFF)
-    MembershipFactory(user=user, school=school_b)
+    user = UserFactory.create(
+        email="bob@birch.sch.uk", full_name="Bob Birch", role=Role.SCHOOL_STAFF
+    )
+    MembershipFactory.create(user=user, school=school_b)
     return user
 
 
 @pytest.fixture
 def officer(db: None) -> User:
-    return UserFactory(email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER)
+    return UserFactory.create(email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER)
 
 
 @pytest.fixture
 def manager(db: None) -> User:
-    return UserFactory(email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER)
+    return UserFactory.create(email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER)
 
 
 @pytest.fixture
 def administrator(db: None) -> User:
-    return UserFactory(
+    return UserFactory.create(
         email="ada@la.gov.uk", full_name="Ada Admin", role=Role.ADMINISTRATOR, is_staff=True
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-NOW = "2026-11-23 10:00:00+00:00"
+# Re-exported for the referral tests that import it from here; new code imports tests.conftest.
+from tests.conftest import NOW as NOW
+
 VALID_NHS = "9434765919"
 INVALID_NHS = "9434765918"
 
