@@ -370,7 +370,7 @@ def test_the_matrix(world: World, clients: Clients, capsys: pytest.CaptureFixtur
                 elif (
                     persona == "anonymous"
                     and status == 302
-                    and pattern.callback.allowed_roles != PUBLIC  # type: ignore[attr-defined]
+                    and pattern.callback.allowed_roles != PUBLIC  # type: ignore[attr-defined]  # set by cme.access
                 ):
                     # A protected view sends the anonymous to sign in, not anywhere else.
                     location = response["Location"]
