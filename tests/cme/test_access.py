@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
+from django.core.mail import EmailMessage
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from cme.access import PUBLIC
-from cme.models import Role
+from cme.models import Role, User
 from cme.outbox import send_due
+from schools.models import JoinerReturn, School
 from tests.factories import JoinerReturnFactory, PartTimeTimetableFactory
 
 
-def _walk(patterns, prefix=""):
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     for p in patterns:
         if isinstance(p, URLResolver):
             if p.app_name == "admin":
@@ -21,7 +29,7 @@ def _walk(patterns, prefix=""):
             yield prefix + str(p.pattern), p
 
 
-def test_every_view_states_who_may_use_it():
+def test_every_view_states_who_may_use_it() -> None:
     unmarked = [
         route
         for route, p in _walk(get_resolver().url_patterns)
@@ -30,9 +38,9 @@ def test_every_view_states_who_may_use_it():
     assert unmarked == []
 
 
-def test_school_views_are_for_school_staff_and_la_views_for_la_staff():
-    def rule(name, *args):
-        return resolve(reverse(name, args=args)).func.allowed_roles
+def test_school_views_are_for_school_staff_and_la_views_for_la_staff() -> None:
+    def rule(name: str, *args: str) -> Any:
+        return resolve(reverse(name, args=args)).func.allowed_roles  # type: ignore[attr-defined]  # set by cme.access
 
     assert rule("home") == frozenset(Role)
     assert rule("login") == PUBLIC
@@ -52,8 +60,16 @@ PERSONAS = ["anonymous", "staff_a", "staff_b", "officer", "manager", "administra
 
 
 @pytest.fixture
-def persona_client(request, client, staff_a, staff_b, officer, manager, administrator):
-    def make(name):
+def persona_client(
+    request: pytest.FixtureRequest,
+    client: Client,
+    staff_a: User,
+    staff_b: User,
+    officer: User,
+    manager: User,
+    administrator: User,
+) -> Callable[[str], Client]:
+    def make(name: str) -> Client:
         users = {
             "staff_a": staff_a,
             "staff_b": staff_b,
@@ -69,7 +85,7 @@ def persona_client(request, client, staff_a, staff_b, officer, manager, administ
 
 
 # (url builder, expected status per persona); 302 for anonymous means "sent to sign in".
-CASES = {
+CASES: dict[str, tuple[Callable[[JoinerReturn], str], dict[str, int]]] = {
     "school home": (
         lambda r: reverse("schools:home"),
         dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
@@ -131,8 +147,10 @@ CASES = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("case", list(CASES))
-def test_each_persona_gets_what_the_rule_promises(persona, case, persona_client, school_a):
-    school_return = JoinerReturnFactory(school=school_a)
+def test_each_persona_gets_what_the_rule_promises(
+    persona: str, case: str, persona_client: Callable[[str], Client], school_a: School
+) -> None:
+    school_return = JoinerReturnFactory.create(school=school_a)
     url_for, expected = CASES[case]
     response = persona_client(persona).get(url_for(school_return))
     assert response.status_code == expected[persona], (case, persona)
@@ -140,31 +158,37 @@ def test_each_persona_gets_what_the_rule_promises(persona, case, persona_client,
         assert "/sign-in/" in response["Location"] or "/admin/login/" in response["Location"]
 
 
-def test_part_time_review_of_another_school_is_not_found(client_b, school_a):
-    timetable = PartTimeTimetableFactory(school=school_a)
+def test_part_time_review_of_another_school_is_not_found(
+    client_b: Client, school_a: School
+) -> None:
+    timetable = PartTimeTimetableFactory.create(school=school_a)
     url = reverse("schools:timetable_review", args=[timetable.reference])
     assert client_b.get(url).status_code == 404
 
 
-def test_switching_to_a_school_you_do_not_serve_is_refused(client_a, school_b):
+def test_switching_to_a_school_you_do_not_serve_is_refused(
+    client_a: Client, school_b: School
+) -> None:
     response = client_a.post(reverse("schools:switch_school"), {"school": school_b.pk})
     assert response.status_code == 404
 
 
-def test_a_trust_lead_switches_between_their_schools(client, school_a, school_b):
+def test_a_trust_lead_switches_between_their_schools(
+    client: Client, school_a: School, school_b: School
+) -> None:
     from tests.factories import MembershipFactory, UserFactory
 
-    lead = UserFactory(role=Role.SCHOOL_STAFF)
-    MembershipFactory(user=lead, school=school_a)
-    MembershipFactory(user=lead, school=school_b)
+    lead = UserFactory.create(role=Role.SCHOOL_STAFF)
+    MembershipFactory.create(user=lead, school=school_a)
+    MembershipFactory.create(user=lead, school=school_b)
     client.force_login(lead)
-    JoinerReturnFactory(school=school_b, first_name="Bea")
+    JoinerReturnFactory.create(school=school_b, first_name="Bea")
     client.post(reverse("schools:switch_school"), {"school": school_b.pk})
     home = client.get(reverse("schools:home"))
     assert b"Birch Academy" in home.content and b"Bea" in home.content
 
 
-def test_sign_in_with_email_any_case(client, officer):
+def test_sign_in_with_email_any_case(client: Client, officer: User) -> None:
     response = client.post(
         reverse("login"),
         {"username": "OLIVE@la.gov.uk", "password": "correct-horse-battery-staple"},
@@ -172,14 +196,16 @@ def test_sign_in_with_email_any_case(client, officer):
     assert response.status_code == 302
 
 
-def test_failed_sign_in_shows_the_error_summary(client, officer):
+def test_failed_sign_in_shows_the_error_summary(client: Client, officer: User) -> None:
     response = client.post(reverse("login"), {"username": "olive@la.gov.uk", "password": "wrong"})
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert b"Enter a correct email address and password" in response.content
 
 
-def test_password_reset_does_not_reveal_whether_an_account_exists(client, officer, mailoutbox):
+def test_password_reset_does_not_reveal_whether_an_account_exists(
+    client: Client, officer: User, mailoutbox: list[EmailMessage]
+) -> None:
     known = client.post(reverse("password_reset"), {"email": "olive@la.gov.uk"})
     unknown = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
@@ -190,13 +216,13 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, office
     assert mailoutbox[0].to == ["olive@la.gov.uk"]
 
 
-def test_sign_out_is_a_post(client, officer):
+def test_sign_out_is_a_post(client: Client, officer: User) -> None:
     client.force_login(officer)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
 
 
-def test_bidi_controls_are_stripped_from_a_staff_members_name(db):
+def test_bidi_controls_are_stripped_from_a_staff_members_name(db: None) -> None:
     from cme.models import User
 
     user = User(email="bidi@example.org", full_name="Ann\u202e Officer\u2069", role="officer")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from pytest_django import Settings
 
 from casework.models import Case, Child, ChildMerge
 from casework.services.merge import child_merge
@@ -29,7 +31,7 @@ from cme.access import PUBLIC
 from cme.models import User
 from referrals.models import Channel, Referral, ReferralStatus, ReferrerType
 from reports.models import ReportRun, RunStatus
-from schools.models import SchoolReturn
+from schools.models import School, SchoolReturn
 from tests.factories import (
     AbsenceNotificationFactory,
     CaseFactory,
@@ -84,21 +86,21 @@ class World:
 
 def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = None) -> World:
     returns: dict[str, SchoolReturn] = {
-        "joiner": JoinerReturnFactory(school=school_a),
-        "leaver": LeaverReturnFactory(school=school_a),
-        "part_time": PartTimeTimetableFactory(school=school_a),
-        "absence": AbsenceNotificationFactory(school=school_a),
+        "joiner": JoinerReturnFactory.create(school=school_a),
+        "leaver": LeaverReturnFactory.create(school=school_a),
+        "part_time": PartTimeTimetableFactory.create(school=school_a),
+        "absence": AbsenceNotificationFactory.create(school=school_a),
     }
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         channel=Channel.SIGNED_IN,
         referrer_type=ReferrerType.SCHOOL,
         referrer_user=staff_a,
         referring_school=school_a,
         status=ReferralStatus.NEW,
     )
-    case = CaseFactory()
-    other_child = ChildFactory()
-    duplicate = ChildFactory()
+    case = CaseFactory.create()
+    other_child = ChildFactory.create()
+    duplicate = ChildFactory.create()
     merge = child_merge(kept=case.child, merged=duplicate, by=manager, reason="Same child")
     today = timezone.localdate()
     run = ReportRun.objects.create(
@@ -283,7 +285,7 @@ EXPECTED: dict[str, Expect] = {
 # ------------------------------------------------------------------------------ tests
 
 
-def test_every_url_has_an_entry_and_every_entry_a_url():
+def test_every_url_has_an_entry_and_every_entry_a_url() -> None:
     names = set(url_names())
     missing = sorted(names - set(EXPECTED))
     stale = sorted(set(EXPECTED) - names)
@@ -292,12 +294,20 @@ def test_every_url_has_an_entry_and_every_entry_a_url():
 
 
 @pytest.fixture(autouse=True)
-def _report_storage(settings, tmp_path):
+def _report_storage(settings: Settings, tmp_path: Path) -> None:
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
 
 
 @pytest.fixture
-def world(school_a, school_b, staff_a, staff_b, officer, manager, administrator) -> World:
+def world(
+    school_a: School,
+    school_b: School,
+    staff_a: User,
+    staff_b: User,
+    officer: User,
+    manager: User,
+    administrator: User,
+) -> World:
     return build_world(school_a=school_a, staff_a=staff_a, manager=manager)
 
 
@@ -318,7 +328,9 @@ class Clients(dict[str, Client]):
 
 
 @pytest.fixture
-def clients(staff_a, staff_b, officer, manager, administrator) -> Clients:
+def clients(
+    staff_a: User, staff_b: User, officer: User, manager: User, administrator: User
+) -> Clients:
     return Clients(
         {
             "staff_a": staff_a,
@@ -330,7 +342,7 @@ def clients(staff_a, staff_b, officer, manager, administrator) -> Clients:
     )
 
 
-def test_the_matrix(world, clients, capsys):
+def test_the_matrix(world: World, clients: Clients, capsys: pytest.CaptureFixture[str]) -> None:
     """Every URL x every persona: the status EXPECTED gives (GET, and POST for POST-only)."""
     failures: list[str] = []
     cells = 0
@@ -358,7 +370,7 @@ def test_the_matrix(world, clients, capsys):
                 elif (
                     persona == "anonymous"
                     and status == 302
-                    and pattern.callback.allowed_roles != PUBLIC
+                    and pattern.callback.allowed_roles != PUBLIC  # type: ignore[attr-defined]  # set by cme.access
                 ):
                     # A protected view sends the anonymous to sign in, not anywhere else.
                     location = response["Location"]
@@ -380,7 +392,9 @@ SCHOOL_SCOPED = ("schools:return_detail", "schools:return_submitted")
 
 @pytest.mark.parametrize("kind", ["joiner", "leaver", "part_time", "absence"])
 @pytest.mark.parametrize("name", SCHOOL_SCOPED)
-def test_school_b_never_reaches_school_a_returns(world, clients, kind, name):
+def test_school_b_never_reaches_school_a_returns(
+    world: World, clients: Clients, kind: str, name: str
+) -> None:
     reference = world.returns[kind].reference
     url = reverse(name, args=[reference])
     assert clients["staff_b"].get(url).status_code == 404
@@ -390,7 +404,7 @@ def test_school_b_never_reaches_school_a_returns(world, clients, kind, name):
     assert clients["officer"].get(la).status_code == 200
 
 
-def test_school_b_cannot_review_school_a_timetable(world, clients):
+def test_school_b_cannot_review_school_a_timetable(world: World, clients: Clients) -> None:
     url = reverse("schools:timetable_review", args=[world.returns["part_time"].reference])
     assert clients["staff_b"].get(url).status_code == 404
     response = clients["staff_b"].post(url, {"outcome": "continue"})
@@ -398,7 +412,7 @@ def test_school_b_cannot_review_school_a_timetable(world, clients):
     assert clients["staff_a"].get(url).status_code == 200
 
 
-def test_school_b_does_not_see_school_a_referrals(world, clients):
+def test_school_b_does_not_see_school_a_referrals(world: World, clients: Clients) -> None:
     reference = world.referral.reference
     mine_a = clients["staff_a"].get(reverse("referrals:mine")).content.decode()
     mine_b = clients["staff_b"].get(reverse("referrals:mine")).content.decode()
@@ -410,7 +424,9 @@ def test_school_b_does_not_see_school_a_referrals(world, clients):
     )
 
 
-def test_an_unknown_reference_is_the_same_404_as_another_school(world, clients):
+def test_an_unknown_reference_is_the_same_404_as_another_school(
+    world: World, clients: Clients
+) -> None:
     url = reverse("schools:return_detail", args=["JN-ZZZZ-ZZZZ"])
     assert clients["staff_b"].get(url).status_code == 404
 
@@ -422,7 +438,7 @@ ADMIN_URLS = ["admin:index", "admin:schools_school_changelist", "admin:schools_s
 
 
 @pytest.mark.parametrize("name", ADMIN_URLS)
-def test_the_admin_is_for_administrators_only(world, clients, name):
+def test_the_admin_is_for_administrators_only(world: World, clients: Clients, name: str) -> None:
     url = reverse(name)
     for persona in PERSONAS:
         response = clients[persona].get(url)

@@ -4,42 +4,40 @@ exports, and the audit search that managers and administrators read (issue 6).""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.admin.sites import site
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from casework.models import Case, Child, EventKind
 from casework.services.restriction import child_set_restricted
 from casework.services.triage import referral_reject_not_cme
 from casework.views.audit import PAGE_SIZE
 from cme.audit import record_history
-from cme.models import AccessAction, AccessLog, Role
+from cme.models import AccessAction, AccessLog, Role, User
 from referrals.models import NotCmeReason, Referral
+from schools.models import School
 from tests.factories import CaseFactory, LeaverReturnFactory, ReferralFactory, UserFactory
 
-NOW = "2026-11-23 10:00:00+00:00"
 SEARCH = reverse("audit:search")
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
-def logged(**kw):
+def logged(**kw: Any) -> list[tuple[str, str, int | None]]:
     return list(AccessLog.objects.filter(**kw).values_list("action", "user__email", "child_id"))
 
 
 # -- history -------------------------------------------------------------------------------
 
 
-def test_a_change_through_a_service_records_who_made_it(manager):
-    referral = ReferralFactory()
+def test_a_change_through_a_service_records_who_made_it(manager: User) -> None:
+    referral = ReferralFactory.create()
     referral_reject_not_cme(
         referral=referral,
         by=manager,
@@ -54,16 +52,18 @@ def test_a_change_through_a_service_records_who_made_it(manager):
     assert latest.updated_by == manager
 
 
-def test_the_restriction_service_names_the_manager_in_the_history(manager):
-    case = CaseFactory()
+def test_the_restriction_service_names_the_manager_in_the_history(manager: User) -> None:
+    case = CaseFactory.create()
     child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
     latest = Child.history.filter(id=case.child.pk).latest("history_date", "history_id")
     assert latest.restricted is True
     assert latest.history_user == manager
 
 
-def test_a_change_made_in_a_request_records_the_request_user(manager, manager_client):
-    case = CaseFactory()
+def test_a_change_made_in_a_request_records_the_request_user(
+    manager: User, manager_client: Client
+) -> None:
+    case = CaseFactory.create()
     child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
     response = manager_client.post(
         reverse("cases:open_restricted", args=[case.child.pk]),
@@ -76,15 +76,15 @@ def test_a_change_made_in_a_request_records_the_request_user(manager, manager_cl
     assert latest.history_user == manager
 
 
-def test_every_kind_of_school_return_keeps_its_history(staff_a, school_a):
-    leaver = LeaverReturnFactory(school=school_a)
+def test_every_kind_of_school_return_keeps_its_history(staff_a: User, school_a: School) -> None:
+    leaver = LeaverReturnFactory.create(school=school_a)
     leaver.status_detail = "Checked"
     leaver.save()
     assert leaver.history.count() == 2
 
 
-def test_record_history_writes_a_row_for_a_queryset_update(manager):
-    case = CaseFactory()
+def test_record_history_writes_a_row_for_a_queryset_update(manager: User) -> None:
+    case = CaseFactory.create()
     Case.objects.filter(pk=case.pk).update(category="missing")
     record_history([Case.objects.get(pk=case.pk)], by=manager)
     latest = Case.history.filter(id=case.pk).latest("history_date", "history_id")
@@ -95,8 +95,8 @@ def test_record_history_writes_a_row_for_a_queryset_update(manager):
 # -- the access log ------------------------------------------------------------------------
 
 
-def test_viewing_a_case_logs_who_saw_which_child(officer, officer_client):
-    case = CaseFactory()
+def test_viewing_a_case_logs_who_saw_which_child(officer: User, officer_client: Client) -> None:
+    case = CaseFactory.create()
     assert officer_client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
     assert logged(object_id=case.pk) == [("view_case", officer.email, case.child_id)]
 
@@ -105,15 +105,19 @@ def test_viewing_a_case_logs_who_saw_which_child(officer, officer_client):
     ("name", "action"),
     [("cases:child", "view_child"), ("cases:chronology", "view_chronology")],
 )
-def test_viewing_a_child_or_chronology_is_logged(officer, officer_client, name, action):
-    case = CaseFactory()
+def test_viewing_a_child_or_chronology_is_logged(
+    officer: User, officer_client: Client, name: str, action: str
+) -> None:
+    case = CaseFactory.create()
     assert officer_client.get(reverse(name, args=[case.child_id])).status_code == 200
     assert logged(action=action) == [(action, officer.email, case.child_id)]
 
 
-def test_each_register_page_is_one_row_not_one_per_child(officer, officer_client):
+def test_each_register_page_is_one_row_not_one_per_child(
+    officer: User, officer_client: Client
+) -> None:
     for _ in range(3):
-        CaseFactory()
+        CaseFactory.create()
     officer_client.get(reverse("cases:register"), {"category": "wasp"})
     rows = AccessLog.objects.filter(action=AccessAction.VIEW_REGISTER)
     assert rows.count() == 1
@@ -129,14 +133,14 @@ def test_each_register_page_is_one_row_not_one_per_child(officer, officer_client
     ],
 )
 def test_an_export_is_one_row_per_child_in_one_insert(
-    officer, officer_client, manager_client, name, action
-):
-    cases = [CaseFactory() for _ in range(3)]
+    officer: User, officer_client: Client, manager_client: Client, name: str, action: str
+) -> None:
+    cases = [CaseFactory.create() for _ in range(3)]
     response = officer_client.get(reverse(name))
     if hasattr(response, "streaming_content"):
         b"".join(response.streaming_content)
     rows = AccessLog.objects.filter(action=action)
-    assert sorted(r.child_id for r in rows) == sorted(c.child_id for c in cases)
+    assert sorted(r.child_id or 0 for r in rows) == sorted(c.child_id for c in cases)
     assert {(r.user, r.detail) for r in rows} == {(officer, "3 children")}
     # So each child's audit page shows the export.
     page = manager_client.get(reverse("audit:child", args=[cases[0].child_id]))
@@ -144,12 +148,12 @@ def test_an_export_is_one_row_per_child_in_one_insert(
 
 
 @pytest.mark.parametrize("n", [1, 4])
-def test_an_export_writes_its_rows_in_one_insert(officer_client, n):
+def test_an_export_writes_its_rows_in_one_insert(officer_client: Client, n: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(n):
-        CaseFactory()
+        CaseFactory.create()
     with CaptureQueriesContext(connection) as queries:
         officer_client.get(reverse("cases:register_xlsx"))
     inserts = [q for q in queries if 'INSERT INTO "cme_accesslog"' in q["sql"]]
@@ -158,12 +162,12 @@ def test_an_export_writes_its_rows_in_one_insert(officer_client, n):
 
 
 def test_viewing_a_referral_and_a_return_is_logged(
-    officer, officer_client, staff_a, client_a, school_a
-):
-    case = CaseFactory()
+    officer: User, officer_client: Client, staff_a: User, client_a: Client, school_a: School
+) -> None:
+    case = CaseFactory.create()
     officer_client.get(reverse("triage:detail", args=[case.referral.reference]))
     assert logged(action="view_referral") == [("view_referral", officer.email, case.child_id)]
-    school_return = LeaverReturnFactory(school=school_a)
+    school_return = LeaverReturnFactory.create(school=school_a)
     officer_client.get(reverse("schools:la_return_detail", args=[school_return.reference]))
     client_a.get(reverse("schools:return_detail", args=[school_return.reference]))
     assert sorted(logged(action="view_return")) == sorted(
@@ -172,10 +176,10 @@ def test_viewing_a_referral_and_a_return_is_logged(
 
 
 def test_a_returns_page_is_logged_against_the_child_it_referred(
-    officer, officer_client, staff_a, client_a, school_a
-):
-    school_return = LeaverReturnFactory(school=school_a)
-    case = CaseFactory(referral__source_return=school_return)
+    officer: User, officer_client: Client, staff_a: User, client_a: Client, school_a: School
+) -> None:
+    school_return = LeaverReturnFactory.create(school=school_a)
+    case = CaseFactory.create(referral__source_return=school_return)
 
     officer_client.get(reverse("schools:la_return_detail", args=[school_return.reference]))
     client_a.get(reverse("schools:return_detail", args=[school_return.reference]))
@@ -188,8 +192,10 @@ def test_a_returns_page_is_logged_against_the_child_it_referred(
     )
 
 
-def test_the_la_list_of_returns_is_logged(officer, officer_client, school_a):
-    LeaverReturnFactory(school=school_a)
+def test_the_la_list_of_returns_is_logged(
+    officer: User, officer_client: Client, school_a: School
+) -> None:
+    LeaverReturnFactory.create(school=school_a)
 
     assert officer_client.get(reverse("schools:la_returns")).status_code == 200
 
@@ -201,19 +207,21 @@ def test_the_la_list_of_returns_is_logged(officer, officer_client, school_a):
 
 
 @pytest.mark.parametrize("persona", ["officer_client", "client_a"])
-def test_officers_and_school_staff_cannot_read_the_audit(request, persona):
+def test_officers_and_school_staff_cannot_read_the_audit(
+    request: pytest.FixtureRequest, persona: str
+) -> None:
     client = request.getfixturevalue(persona)
     assert client.get(SEARCH).status_code == 403
-    case = CaseFactory()
+    case = CaseFactory.create()
     assert client.get(reverse("audit:child", args=[case.child_id])).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["manager_client", "admin_client_"])
 def test_managers_and_administrators_can_search_the_audit(
-    request, persona, officer, officer_client
-):
-    case = CaseFactory()
-    other = CaseFactory()
+    request: pytest.FixtureRequest, persona: str, officer: User, officer_client: Client
+) -> None:
+    case = CaseFactory.create()
+    other = CaseFactory.create()
     officer_client.get(reverse("cases:detail", args=[case.reference]))
     officer_client.get(reverse("cases:detail", args=[other.reference]))
     client = request.getfixturevalue(persona)
@@ -225,7 +233,9 @@ def test_managers_and_administrators_can_search_the_audit(
     assert client.post(SEARCH, {"child": str(other.child_id)}).context["page"].paginator.count == 1
 
 
-def test_a_non_ascii_digit_in_the_child_search_is_not_a_server_error(manager_client):
+def test_a_non_ascii_digit_in_the_child_search_is_not_a_server_error(
+    manager_client: Client,
+) -> None:
     # "²".isdigit() is True but int("²") raises: it must be read as a (matching nothing)
     # case reference, not crash the page.
     response = manager_client.post(SEARCH, {"child": "²"})
@@ -233,8 +243,8 @@ def test_a_non_ascii_digit_in_the_child_search_is_not_a_server_error(manager_cli
     assert response.context["page"].paginator.count == 0
 
 
-def test_the_audit_search_filters_by_date(manager_client, officer_client):
-    case = CaseFactory()
+def test_the_audit_search_filters_by_date(manager_client: Client, officer_client: Client) -> None:
+    case = CaseFactory.create()
     officer_client.get(reverse("cases:detail", args=[case.reference]))
     today = timezone.localdate()
     yesterday = (today - timedelta(days=1)).isoformat()
@@ -248,10 +258,10 @@ def test_the_audit_search_filters_by_date(manager_client, officer_client):
 
 
 def test_a_search_with_a_date_that_does_not_exist_shows_why_and_finds_nothing(
-    manager_client, officer_client
-):
-    officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
-    officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
+    manager_client: Client, officer_client: Client
+) -> None:
+    officer_client.get(reverse("cases:detail", args=[CaseFactory.create().reference]))
+    officer_client.get(reverse("cases:detail", args=[CaseFactory.create().reference]))
     response = manager_client.post(SEARCH, {"action": "view_case", "date_from": "2026-02-31"})
     html = response.content.decode()
     assert response.context["page"].paginator.count == 0  # not the whole log
@@ -262,8 +272,11 @@ def test_a_search_with_a_date_that_does_not_exist_shows_why_and_finds_nothing(
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_the_audit_search_runs_a_constant_number_of_queries(
-    rows, officer, manager_client, django_assert_max_num_queries
-):
+    rows: int,
+    officer: User,
+    manager_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     AccessLog.objects.bulk_create(
         AccessLog(user=officer, action=AccessAction.VIEW_CHILD, child_id=i, path=f"/children/{i}/")
         for i in range(rows)
@@ -276,8 +289,10 @@ def test_the_audit_search_runs_a_constant_number_of_queries(
     assert response.content.decode().count(cell) == rows
 
 
-def test_the_child_audit_lists_views_and_changes_read_only(manager, manager_client, officer_client):
-    case = CaseFactory()
+def test_the_child_audit_lists_views_and_changes_read_only(
+    manager: User, manager_client: Client, officer_client: Client
+) -> None:
+    case = CaseFactory.create()
     officer_client.get(reverse("cases:child", args=[case.child_id]))
     child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
     child = Child.objects.get(pk=case.child_id)
@@ -296,9 +311,11 @@ def test_the_child_audit_lists_views_and_changes_read_only(manager, manager_clie
     assert manager_client.delete(SEARCH).status_code == 405
 
 
-def test_reading_a_childs_audit_is_itself_logged_once(manager, manager_client):
-    case = CaseFactory()
-    other = CaseFactory()
+def test_reading_a_childs_audit_is_itself_logged_once(
+    manager: User, manager_client: Client
+) -> None:
+    case = CaseFactory.create()
+    other = CaseFactory.create()
     response = manager_client.get(reverse("audit:child", args=[case.child_id]))
     assert response.status_code == 200
     assert logged() == [("view_child_audit", manager.email, case.child_id)]
@@ -307,8 +324,8 @@ def test_reading_a_childs_audit_is_itself_logged_once(manager, manager_client):
     assert not AccessLog.objects.filter(child_id=other.child_id).exists()
 
 
-def test_the_restriction_is_an_event_on_the_chronology(manager):
-    case = CaseFactory()
+def test_the_restriction_is_an_event_on_the_chronology(manager: User) -> None:
+    case = CaseFactory.create()
     child_set_restricted(child=case.child, restricted=True, reason="Refuge", by=manager)
     event = case.child.events.get()
     assert event.kind == EventKind.RESTRICTED
@@ -317,21 +334,23 @@ def test_the_restriction_is_an_event_on_the_chronology(manager):
 
 @pytest.mark.parametrize("rows", [2, 30])
 def test_the_child_audit_runs_a_constant_number_of_queries(
-    rows, manager_client, django_assert_max_num_queries
-):
-    case = CaseFactory()
+    rows: int, manager_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    case = CaseFactory.create()
     child = Child.objects.get(pk=case.child_id)
     # Each row by someone else: the names come with the rows, not one by one.
-    people = [UserFactory(role=Role.OFFICER, full_name=f"Officer {i:02d}") for i in range(rows)]
+    people = [
+        UserFactory.create(role=Role.OFFICER, full_name=f"Officer {i:02d}") for i in range(rows)
+    ]
     AccessLog.objects.bulk_create(
         AccessLog(user=person, action=AccessAction.VIEW_CHILD, child_id=child.pk, path="/")
         for person in people
     )
     for i, person in enumerate(people):
-        child._history_user = person
+        child._history_user = person  # type: ignore[attr-defined]  # simple_history's author
         child.town = f"Town {i:02d}"
         child.save()
-        case._history_user = person
+        case._history_user = person  # type: ignore[attr-defined]
         case.allocated_to = person
         case.save()
     # session, user, child, access rows, child history, case history, the access log row, the
@@ -349,15 +368,15 @@ def test_the_child_audit_runs_a_constant_number_of_queries(
 # -- nobody changes or deletes the log -----------------------------------------------------
 
 
-def test_there_is_no_url_to_change_or_delete_an_audit_row():
+def test_there_is_no_url_to_change_or_delete_an_audit_row() -> None:
     for name in ("audit:edit", "audit:delete", "audit:change", "audit:update"):
         with pytest.raises(NoReverseMatch):
             reverse(name, args=[1])
 
 
 def test_the_admin_refuses_to_add_change_or_delete_access_log_rows(
-    administrator, officer, admin_client_
-):
+    administrator: User, officer: User, admin_client_: Client
+) -> None:
     row = AccessLog.objects.create(
         user=officer, action=AccessAction.VIEW_REGISTER, path="/register/"
     )
@@ -375,15 +394,17 @@ def test_the_admin_refuses_to_add_change_or_delete_access_log_rows(
 # -- Issue 12: the search is POSTed, so no staff name or email goes into a URL ---------------
 
 
-def test_the_search_is_a_post_form_with_a_csrf_token(manager_client):
+def test_the_search_is_a_post_form_with_a_csrf_token(manager_client: Client) -> None:
     html = manager_client.get(SEARCH).content.decode()
     form = html.split('class="app-filter"')[0].rsplit("<form", 1)[1]
     assert 'method="post"' in form
     assert 'name="csrfmiddlewaretoken"' in html.split('class="app-filter"')[1].split("</form>")[0]
 
 
-def test_a_get_with_a_search_in_the_query_string_is_not_used(manager_client, officer_client):
-    case = CaseFactory()
+def test_a_get_with_a_search_in_the_query_string_is_not_used(
+    manager_client: Client, officer_client: Client
+) -> None:
+    case = CaseFactory.create()
     officer_client.get(reverse("cases:detail", args=[case.reference]))
     manager_client.get(reverse("cases:detail", args=[case.reference]))
     response = manager_client.get(SEARCH, {"user": "olive.officer@example.gov.uk", "q": "Olive"})
@@ -397,10 +418,10 @@ def test_a_get_with_a_search_in_the_query_string_is_not_used(manager_client, off
 
 
 def test_the_post_finds_results_and_pages_through_them_by_post(
-    manager_client, officer, officer_client
-):
+    manager_client: Client, officer: User, officer_client: Client
+) -> None:
     for _ in range(PAGE_SIZE + 3):
-        officer_client.get(reverse("cases:detail", args=[CaseFactory().reference]))
+        officer_client.get(reverse("cases:detail", args=[CaseFactory.create().reference]))
     response = manager_client.post(SEARCH, {"user": officer.email, "action": "view_case"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == PAGE_SIZE + 3

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
+from pytest_django import Settings
 
 from cme.formats import govuk_datetime, govuk_time, hours, number
 
@@ -29,18 +30,18 @@ UTC = ZoneInfo("UTC")
         (None, ""),
     ],
 )
-def test_govuk_time(value, shown):
+def test_govuk_time(value: time | None, shown: str) -> None:
     assert govuk_time(value) == shown
 
 
-def test_an_aware_time_is_shown_in_london_time(settings):
+def test_an_aware_time_is_shown_in_london_time(settings: Settings) -> None:
     settings.TIME_ZONE = "Europe/London"
     summer = datetime(2026, 7, 1, 5, 12, tzinfo=UTC)  # 6:12am BST
     assert govuk_time(summer) == "6:12am"
     assert govuk_datetime(summer) == "1 July 2026 at 6:12am"
 
 
-def test_the_template_filters_are_builtin():
+def test_the_template_filters_are_builtin() -> None:
     out = Template(
         '{{ t|govuk_time }} / {{ d|govuk_datetime:"j M Y" }} / {{ h|hours }} / {{ n|hours }}'
     ).render(
@@ -67,11 +68,11 @@ def test_the_template_filters_are_builtin():
         (None, ""),
     ],
 )
-def test_hours(value, shown):
+def test_hours(value: Decimal | int | str | None, shown: str) -> None:
     assert hours(value) == shown
 
 
-def test_number_keeps_what_matters():
+def test_number_keeps_what_matters() -> None:
     assert number(Decimal("10.0")) == "10"
     assert number(Decimal("0.5")) == "0.5"
     assert number(Decimal("100")) == "100"

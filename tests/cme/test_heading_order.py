@@ -8,6 +8,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from schools.models import ReturnKind
@@ -52,19 +53,19 @@ def test_the_checker_sees_a_skipped_level() -> None:
 
 
 @pytest.mark.parametrize("kind", ReturnKind.values)
-def test_each_return_form_has_its_headings_in_order(client_a, kind) -> None:
+def test_each_return_form_has_its_headings_in_order(client_a: Client, kind: str) -> None:
     html = client_a.get(reverse("schools:return_start", args=[kind])).content.decode()
     assert '<h2 class="govuk-fieldset__heading">' in html
     assert skipped_levels(html) == []
 
 
-def test_the_public_referral_form_has_its_headings_in_order(client, db) -> None:
+def test_the_public_referral_form_has_its_headings_in_order(client: Client, db: None) -> None:
     html = client.get(reverse("referrals:public_start")).content.decode()
     assert '<h2 class="govuk-fieldset__heading">' in html
     assert skipped_levels(html) == []
 
 
-def test_the_signed_in_referral_form_has_its_headings_in_order(officer_client) -> None:
+def test_the_signed_in_referral_form_has_its_headings_in_order(officer_client: Client) -> None:
     html = officer_client.get(reverse("referrals:new")).content.decode()
     assert '<h2 class="govuk-fieldset__heading">' in html
     assert skipped_levels(html) == []

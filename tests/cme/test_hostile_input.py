@@ -21,7 +21,9 @@ NUL_URLS = [
 
 @pytest.mark.parametrize("url", NUL_URLS)
 @pytest.mark.parametrize("persona", ["officer", "manager", "administrator", "staff_a"])
-def test_a_nul_in_the_path_or_query_is_a_bad_request(request, persona, url):
+def test_a_nul_in_the_path_or_query_is_a_bad_request(
+    request: pytest.FixtureRequest, persona: str, url: str
+) -> None:
     user = request.getfixturevalue(persona)
 
     response = client_for(user).get(url)
@@ -29,7 +31,7 @@ def test_a_nul_in_the_path_or_query_is_a_bad_request(request, persona, url):
     assert response.status_code == 400
 
 
-def test_a_nul_is_refused_before_sign_in_too(db):
+def test_a_nul_is_refused_before_sign_in_too(db: None) -> None:
     assert Client().get("/cases/%00null/").status_code == 400
 
 
@@ -41,7 +43,9 @@ def test_a_nul_is_refused_before_sign_in_too(db):
         "/admin/cme/accesslog/?at__year=99999999999999999999",
     ],
 )
-def test_a_date_hierarchy_year_too_big_for_a_date_is_a_bad_lookup(admin_client_, url):
+def test_a_date_hierarchy_year_too_big_for_a_date_is_a_bad_lookup(
+    admin_client_: Client, url: str
+) -> None:
     response = admin_client_.get(url)
 
     # Django's answer to any bad changelist lookup: back to the list with ?e=1.

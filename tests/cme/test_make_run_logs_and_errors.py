@@ -8,21 +8,29 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from kombu import Connection
+from pytest_django import Settings
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _templates(response) -> list[str]:
+def _templates(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     return [t.name for t in response.templates if t.name]
 
 
 @pytest.mark.parametrize("debug", [True, False])
-def test_an_unknown_path_gets_the_govuk_404_page(debug, settings, officer_client):
+def test_an_unknown_path_gets_the_govuk_404_page(
+    debug: bool, settings: Settings, officer_client: Client
+) -> None:
     settings.DEBUG = debug
     response = officer_client.get("/no-such-page/")
     assert response.status_code == 404
@@ -32,7 +40,9 @@ def test_an_unknown_path_gets_the_govuk_404_page(debug, settings, officer_client
     assert "Using the URLconf" not in html and "DEBUG = True" not in html
 
 
-def test_a_views_http404_gets_the_govuk_404_page_under_debug(settings, officer_client):
+def test_a_views_http404_gets_the_govuk_404_page_under_debug(
+    settings: Settings, officer_client: Client
+) -> None:
     settings.DEBUG = True
     response = officer_client.get(reverse("cases:detail", args=["CS-NONE-NONE"]))
     assert response.status_code == 404
@@ -40,13 +50,17 @@ def test_a_views_http404_gets_the_govuk_404_page_under_debug(settings, officer_c
     assert "DEBUG = True" not in response.content.decode()
 
 
-def test_a_missing_trailing_slash_still_redirects_under_debug(settings, officer_client):
+def test_a_missing_trailing_slash_still_redirects_under_debug(
+    settings: Settings, officer_client: Client
+) -> None:
     settings.DEBUG = True
     response = officer_client.get("/register")
     assert response.status_code == 301 and response["Location"] == "/register/"
 
 
-def test_a_403_is_logged_in_one_line_without_a_traceback(client_a, caplog):
+def test_a_403_is_logged_in_one_line_without_a_traceback(
+    client_a: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING, logger="django.request"):
         response = client_a.get(reverse("cases:register"))
     assert response.status_code == 403
@@ -57,7 +71,7 @@ def test_a_403_is_logged_in_one_line_without_a_traceback(client_a, caplog):
     assert "Traceback" not in caplog.text
 
 
-def test_a_500_keeps_its_traceback():
+def test_a_500_keeps_its_traceback() -> None:
     from cme.log_filters import NoTracebackFor4xx
 
     try:
@@ -68,7 +82,7 @@ def test_a_500_keeps_its_traceback():
     assert NoTracebackFor4xx().filter(record) and record.exc_info is not None
 
 
-def test_the_make_run_broker_url_gives_kombu_a_hostname(caplog):
+def test_the_make_run_broker_url_gives_kombu_a_hostname(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="kombu.connection"):
         Connection(settings.DEV_BROKER_URL).info()
     assert "No hostname was supplied" not in caplog.text

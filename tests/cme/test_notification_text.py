@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from cme.models import User
 from cme.templatetags.notification_text import notification_body
 
 
-def test_lines_kept_text_escaped_references_linked_for_the_reader(officer, staff_a):
+def test_lines_kept_text_escaped_references_linked_for_the_reader(
+    officer: User, staff_a: User
+) -> None:
     body = "Late <b>returns</b>:\n- NP-ABCD-EFGH\n- CS-ABCD-EFGH"
     for_officer = notification_body(body, officer)
     assert "&lt;b&gt;returns&lt;/b&gt;" in for_officer and "<b>" not in for_officer

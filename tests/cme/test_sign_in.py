@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
@@ -21,10 +24,14 @@ from django.utils.http import urlencode
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
-from cme.models import Role
+from cme.models import Role, User
 from cme.outbox import send_due
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +44,18 @@ def code_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def device_for(user) -> TOTPDevice:
+def device_for(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="App", confirmed=True)
 
 
-def password_sign_in(client: Client, email: str, password: str = DEFAULT_PASSWORD, **extra):
+def password_sign_in(
+    client: Client, email: str, password: str = DEFAULT_PASSWORD, **extra: Any
+) -> _MonkeyPatchedWSGIResponse:
     return client.post(reverse("login"), {"username": email, "password": password}, **extra)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache() -> Iterator[None]:
     """Each test starts from an empty cache (wrong codes are counted in the database)."""
     from django.core.cache import cache
 
@@ -56,7 +65,7 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def traveller():
+def traveller() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(START, tick=False) as t:
         yield t
 
@@ -65,7 +74,9 @@ def traveller():
 
 
 @two_factor
-def test_an_officer_is_asked_for_a_code_and_a_wrong_one_is_refused(client, officer, traveller):
+def test_an_officer_is_asked_for_a_code_and_a_wrong_one_is_refused(
+    client: Client, officer: User, traveller: time_machine.Traveller
+) -> None:
     device = device_for(officer)
     response = password_sign_in(client, officer.email)
     assert response.status_code == 302
@@ -90,7 +101,7 @@ def test_an_officer_is_asked_for_a_code_and_a_wrong_one_is_refused(client, offic
 
 
 @two_factor
-def test_an_unverified_la_session_only_reaches_the_code_page(client, officer):
+def test_an_unverified_la_session_only_reaches_the_code_page(client: Client, officer: User) -> None:
     device_for(officer)
     password_sign_in(client, officer.email)
     response = client.get("/register/")
@@ -103,14 +114,14 @@ def test_an_unverified_la_session_only_reaches_the_code_page(client, officer):
 
 
 @two_factor
-def test_force_logged_in_la_users_are_not_verified(officer_client):
+def test_force_logged_in_la_users_are_not_verified(officer_client: Client) -> None:
     response = officer_client.get(reverse("cases:my_cases"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_verify"))
 
 
 @two_factor
-def test_the_admin_site_requires_a_verified_session(client, administrator):
+def test_the_admin_site_requires_a_verified_session(client: Client, administrator: User) -> None:
     device = device_for(administrator)
     password_sign_in(client, administrator.email)
     assert client.get("/admin/").status_code == 302
@@ -122,7 +133,7 @@ def test_the_admin_site_requires_a_verified_session(client, administrator):
     "bad", ["abc", "//evil.example/", "https://evil.example/", "/no-such-page/"]
 )
 @two_factor
-def test_an_unsafe_or_unknown_next_goes_home(client, officer, bad):
+def test_an_unsafe_or_unknown_next_goes_home(client: Client, officer: User, bad: str) -> None:
     device = device_for(officer)
     response = client.post(
         reverse("login") + "?" + urlencode({"next": bad}),
@@ -139,7 +150,7 @@ def test_an_unsafe_or_unknown_next_goes_home(client, officer, bad):
     assert client.get(reverse("login"), {"next": bad})["Location"] == "/"
 
 
-def test_a_safe_next_is_kept(client, staff_a):
+def test_a_safe_next_is_kept(client: Client, staff_a: User) -> None:
     response = client.post(
         reverse("login") + "?next=/school/",
         {"username": staff_a.email, "password": DEFAULT_PASSWORD},
@@ -148,14 +159,16 @@ def test_a_safe_next_is_kept(client, staff_a):
 
 
 @two_factor
-def test_school_staff_are_not_asked_for_a_code(client, staff_a):
+def test_school_staff_are_not_asked_for_a_code(client: Client, staff_a: User) -> None:
     response = password_sign_in(client, staff_a.email)
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("schools:home")).status_code == 200
 
 
 @two_factor
-def test_first_sign_in_sets_up_an_app_and_shows_backup_codes_once(client, manager, traveller):
+def test_first_sign_in_sets_up_an_app_and_shows_backup_codes_once(
+    client: Client, manager: User, traveller: time_machine.Traveller
+) -> None:
     response = password_sign_in(client, manager.email)
     assert response["Location"].startswith(reverse("two_factor_setup"))
     # Before set-up, the service is out of reach.
@@ -166,7 +179,9 @@ def test_first_sign_in_sets_up_an_app_and_shows_backup_codes_once(client, manage
     html = page.content.decode()
     assert "<svg" in html and 'role="img"' in html  # the QR code, inline
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
-    secret = re.search(r'id="totp-secret"><code>([A-Z2-7 ]+)</code>', html).group(1)
+    shown = re.search(r'id="totp-secret"><code>([A-Z2-7 ]+)</code>', html)
+    assert shown
+    secret = shown.group(1)
     assert len(secret.replace(" ", "")) == 32 and " " in secret
 
     wrong = client.post(reverse("two_factor_setup"), {"code": "12345"})
@@ -189,7 +204,9 @@ def test_first_sign_in_sets_up_an_app_and_shows_backup_codes_once(client, manage
 
 
 @two_factor
-def test_someone_with_an_app_cannot_set_up_another_without_a_code(client, officer):
+def test_someone_with_an_app_cannot_set_up_another_without_a_code(
+    client: Client, officer: User
+) -> None:
     device_for(officer)
     password_sign_in(client, officer.email)
     response = client.get(reverse("two_factor_setup"))
@@ -198,7 +215,7 @@ def test_someone_with_an_app_cannot_set_up_another_without_a_code(client, office
 
 
 @two_factor
-def test_a_backup_code_works_once(officer):
+def test_a_backup_code_works_once(officer: User) -> None:
     device_for(officer)
     static = StaticDevice.objects.create(user=officer, name="Backup codes", confirmed=True)
     static.token_set.create(token="abcd2345")
@@ -216,7 +233,9 @@ def test_a_backup_code_works_once(officer):
 
 
 @two_factor
-def test_five_wrong_codes_sign_the_user_out(client, officer, traveller):
+def test_five_wrong_codes_sign_the_user_out(
+    client: Client, officer: User, traveller: time_machine.Traveller
+) -> None:
     device = device_for(officer)
     password_sign_in(client, officer.email)
     wrong = "000000" if code_for(device) != "000000" else "111111"
@@ -235,7 +254,7 @@ def test_five_wrong_codes_sign_the_user_out(client, officer, traveller):
 # ------------------------------------------------------------------------------- lockout
 
 
-def test_five_wrong_passwords_lock_the_account_out(client, officer):
+def test_five_wrong_passwords_lock_the_account_out(client: Client, officer: User) -> None:
     for _ in range(5):
         password_sign_in(client, officer.email, "not-the-password")
     response = password_sign_in(client, officer.email)
@@ -249,11 +268,14 @@ def test_five_wrong_passwords_lock_the_account_out(client, officer):
     for _ in range(6):
         other = password_sign_in(client, "nobody@la.gov.uk", "not-the-password")
     assert other.status_code == 429
-    body = lambda r: re.sub(r'nonce="[^"]+"|value="[^"]+"', "", r.content.decode())  # noqa: E731
+
+    def body(r: _MonkeyPatchedWSGIResponse) -> str:
+        return re.sub(r'nonce="[^"]+"|value="[^"]+"', "", r.content.decode())
+
     assert body(other) == body(response)
 
 
-def test_lockout_ends_after_the_cool_off(client, officer):
+def test_lockout_ends_after_the_cool_off(client: Client, officer: User) -> None:
     with time_machine.travel(START, tick=False) as t:
         for _ in range(5):
             password_sign_in(client, officer.email, "not-the-password")
@@ -262,16 +284,18 @@ def test_lockout_ends_after_the_cool_off(client, officer):
         assert password_sign_in(client, officer.email).status_code == 302
 
 
-def test_lockout_is_per_address_and_ip(client, officer):
+def test_lockout_is_per_address_and_ip(client: Client, officer: User) -> None:
     for _ in range(5):
         password_sign_in(client, officer.email, "not-the-password")
     elsewhere = password_sign_in(Client(), officer.email, REMOTE_ADDR="10.0.0.9")
     assert elsewhere.status_code == 302
 
 
-def test_password_spraying_from_one_address_is_locked_out_across_accounts(client, officer):
+def test_password_spraying_from_one_address_is_locked_out_across_accounts(
+    client: Client, officer: User
+) -> None:
     # 30 accounts, one wrong password each, from one address: none reaches its own limit.
-    accounts = [UserFactory(email=f"user{i}@la.gov.uk") for i in range(30)]
+    accounts = [UserFactory.create(email=f"user{i}@la.gov.uk") for i in range(30)]
     answers = [password_sign_in(client, u.email, "Spring2026!").status_code for u in accounts]
     assert answers[:19] == [200] * 19  # the form again, with its error
     assert set(answers[20:]) == {429}
@@ -283,8 +307,8 @@ def test_password_spraying_from_one_address_is_locked_out_across_accounts(client
 
 
 @override_settings(CME_TRUSTED_PROXIES=["10.0.0.0/8"])
-def test_lockout_keys_on_the_client_address_behind_the_trusted_proxy(officer):
-    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+def test_lockout_keys_on_the_client_address_behind_the_trusted_proxy(officer: User) -> None:
+    proxy: dict[str, Any] = {"REMOTE_ADDR": "10.0.0.2"}
     attacker = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
     for _ in range(5):
         password_sign_in(attacker, officer.email, "not-the-password")
@@ -298,7 +322,7 @@ def test_lockout_keys_on_the_client_address_behind_the_trusted_proxy(officer):
 
 
 @override_settings(SESSION_COOKIE_AGE=30 * 60)
-def test_idle_sessions_expire(client, staff_a):
+def test_idle_sessions_expire(client: Client, staff_a: User) -> None:
     with time_machine.travel(START, tick=False) as t:
         client.force_login(staff_a)
         assert client.get(reverse("schools:home")).status_code == 200
@@ -313,7 +337,9 @@ def test_idle_sessions_expire(client, staff_a):
 
 
 @override_settings(SESSION_COOKIE_AGE=30 * 60, SESSION_REFRESH_SECONDS=60)
-def test_activity_refreshes_the_session_at_most_once_a_minute(client, staff_a):
+def test_activity_refreshes_the_session_at_most_once_a_minute(
+    client: Client, staff_a: User
+) -> None:
     from django.contrib.sessions.models import Session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -336,7 +362,9 @@ def test_activity_refreshes_the_session_at_most_once_a_minute(client, staff_a):
         assert expiry() == START + timedelta(seconds=61, minutes=30)
 
 
-def test_an_expired_session_cookie_does_not_make_a_new_session(client, staff_a):
+def test_an_expired_session_cookie_does_not_make_a_new_session(
+    client: Client, staff_a: User
+) -> None:
     from django.contrib.sessions.models import Session
 
     with time_machine.travel(START, tick=False) as t:
@@ -347,7 +375,7 @@ def test_an_expired_session_cookie_does_not_make_a_new_session(client, staff_a):
         assert Session.objects.filter(expire_date__gt=START + timedelta(days=3650 * 2)).count() == 0
 
 
-def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_upgrade():
+def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_upgrade() -> None:
     from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 
     with override_settings(
@@ -359,7 +387,7 @@ def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_u
         encoded = make_password("correct horse battery staple")
         assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
         assert check_password("correct horse battery staple", encoded)
-        user = UserFactory(password="irrelevant")
+        user = UserFactory.create(password="irrelevant")
         user.password = make_password("an older password!", hasher="pbkdf2_sha256")
         user.save(update_fields=["password"])
         assert user.check_password("an older password!")  # and re-hashes it
@@ -367,7 +395,7 @@ def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_u
         assert identify_hasher(user.password).algorithm == "argon2"
 
 
-def test_production_session_settings_are_strict():
+def test_production_session_settings_are_strict() -> None:
     out = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [
             str(REPO / ".venv/bin/python"),
@@ -403,7 +431,7 @@ def test_production_session_settings_are_strict():
     ]
 
 
-def test_check_deploy_is_clean():
+def test_check_deploy_is_clean() -> None:
     # Without the variables config/settings_test.py sets for the test process.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
     result = subprocess.run(
@@ -413,7 +441,7 @@ def test_check_deploy_is_clean():
     assert "no issues" in result.stdout + result.stderr
 
 
-def test_passwords_need_twelve_characters_and_are_not_common():
+def test_passwords_need_twelve_characters_and_are_not_common() -> None:
     user = UserFactory.build(email="someone@la.gov.uk", full_name="Some One")
     for weak in ["short-pw1", "password1234", "123456789012"]:
         with pytest.raises(ValidationError):
@@ -421,7 +449,9 @@ def test_passwords_need_twelve_characters_and_are_not_common():
     validate_password("tall-ladder-quiet-river", user)
 
 
-def test_password_reset_is_the_same_whether_or_not_an_account_exists(client, officer, mailoutbox):
+def test_password_reset_is_the_same_whether_or_not_an_account_exists(
+    client: Client, officer: User, mailoutbox: list[EmailMessage]
+) -> None:
     known = client.post(reverse("password_reset"), {"email": officer.email})
     unknown = client.post(reverse("password_reset"), {"email": "nobody@la.gov.uk"})
     assert known.status_code == unknown.status_code == 302
@@ -434,10 +464,12 @@ def test_password_reset_is_the_same_whether_or_not_an_account_exists(client, off
 # ------------------------------------------------------------------------------- headers
 
 
-def test_content_security_policy_has_a_nonce_the_inline_script_carries(client):
+def test_content_security_policy_has_a_nonce_the_inline_script_carries(client: Client) -> None:
     response = client.get(reverse("login"))
     csp = response["Content-Security-Policy"]
-    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    found = re.search(r"'nonce-([^']+)'", csp)
+    assert found
+    nonce = found.group(1)
     assert "unsafe-inline" not in csp
     html = response.content.decode()
     scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
@@ -446,7 +478,7 @@ def test_content_security_policy_has_a_nonce_the_inline_script_carries(client):
     assert client.get(reverse("login"))["Content-Security-Policy"] != csp  # fresh per request
 
 
-def test_frames_are_denied(client):
+def test_frames_are_denied(client: Client) -> None:
     response = client.get(reverse("login"))
     assert response["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
@@ -455,12 +487,14 @@ def test_frames_are_denied(client):
 # ------------------------------------------------------------------------------- demo
 
 
-def test_demo_totp_prints_the_current_code_in_debug_only(settings, capsys):
+def test_demo_totp_prints_the_current_code_in_debug_only(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     from io import StringIO
 
     from demo.people import OFFICER
 
-    user = UserFactory(email=OFFICER.email, role=Role.OFFICER)
+    user = UserFactory.create(email=OFFICER.email, role=Role.OFFICER)
     device = OFFICER.totp_device(user)
     device.save()
     settings.DEBUG = False  # the test settings set a secret key: production-like
@@ -474,7 +508,9 @@ def test_demo_totp_prints_the_current_code_in_debug_only(settings, capsys):
     assert OFFICER.totp_secret in OFFICER.otpauth_url
 
 
-def test_demo_totp_runs_as_make_run_prints_it_in_a_second_terminal(settings):
+def test_demo_totp_runs_as_make_run_prints_it_in_a_second_terminal(
+    settings: Settings,
+) -> None:
     """Issue 12: `make run` prints ".venv/bin/python manage.py demo_totp EMAIL"; a second
     terminal has make run's settings (the development secret key) but not run-dev.sh's
     DJANGO_DEBUG=true, and the command failed there."""
@@ -484,7 +520,7 @@ def test_demo_totp_runs_as_make_run_prints_it_in_a_second_terminal(settings):
     from demo.printing import sign_in_table
 
     assert ".venv/bin/python manage.py demo_totp EMAIL" in sign_in_table("x")
-    user = UserFactory(email=OFFICER.email, role=Role.OFFICER)
+    user = UserFactory.create(email=OFFICER.email, role=Role.OFFICER)
     device = OFFICER.totp_device(user)
     device.save()
     settings.DEBUG = False
@@ -494,7 +530,7 @@ def test_demo_totp_runs_as_make_run_prints_it_in_a_second_terminal(settings):
         call_command("demo_totp", OFFICER.email, stdout=out)
         assert out.getvalue().split()[0] == code_for(device)
     # Never anyone's but a demo account's code, even under make run.
-    other = UserFactory(email="real.person@la.example.gov.uk", role=Role.OFFICER)
+    other = UserFactory.create(email="real.person@la.example.gov.uk", role=Role.OFFICER)
     TOTPDevice.objects.create(user=other, name="phone", confirmed=True)
     with pytest.raises(CommandError, match="not a demo account"):
         call_command("demo_totp", other.email, stdout=StringIO())

@@ -60,7 +60,7 @@ D = date
         (D(2026, 1, 12), True),  # ordinary Monday
     ],
 )
-def test_is_working_day(d, expected):
+def test_is_working_day(d: date, expected: bool) -> None:
     assert is_working_day(d) is expected
 
 
@@ -91,11 +91,11 @@ def test_is_working_day(d, expected):
         (D(2026, 1, 12), 0, D(2026, 1, 12)),
     ],
 )
-def test_add_working_days(start, n, expected):
+def test_add_working_days(start: date, n: int, expected: date) -> None:
     assert add_working_days(start, n) == expected
 
 
-def test_add_working_days_negative():
+def test_add_working_days_negative() -> None:
     with pytest.raises(ValueError):
         add_working_days(D(2026, 1, 12), -1)
 
@@ -113,13 +113,13 @@ def test_add_working_days_negative():
         (D(2026, 1, 20), D(2026, 1, 12), 0),  # end before start
     ],
 )
-def test_working_days_between(start, end, expected):
+def test_working_days_between(start: date, end: date, expected: int) -> None:
     assert working_days_between(start, end) == expected
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 10, 20, 60])
 @pytest.mark.parametrize("start", [D(2026, 12, 17), D(2027, 3, 20), D(2027, 12, 25)])
-def test_working_days_round_trip(start, n):
+def test_working_days_round_trip(start: date, n: int) -> None:
     assert working_days_between(start, add_working_days(start, n)) == n
 
 
@@ -127,7 +127,7 @@ def test_working_days_round_trip(start, n):
 
 
 @override_settings(CME_ENQUIRY_WORKING_DAYS=10)
-def test_enquiry_due_date_ten_over_christmas():
+def test_enquiry_due_date_ten_over_christmas() -> None:
     assert enquiry_due_date(D(2026, 12, 17)) == D(2027, 1, 5)
 
 
@@ -140,11 +140,11 @@ def test_enquiry_due_date_ten_over_christmas():
         (D(2026, 1, 10), D(2026, 1, 16)),  # received on a Saturday
     ],
 )
-def test_enquiry_due_date_five(received, expected):
+def test_enquiry_due_date_five(received: date, expected: date) -> None:
     assert enquiry_due_date(received) == expected
 
 
-def test_enquiry_due_date_defaults_to_ten():
+def test_enquiry_due_date_defaults_to_ten() -> None:
     with override_settings(CME_ENQUIRY_WORKING_DAYS=5):
         del settings.CME_ENQUIRY_WORKING_DAYS
         assert enquiry_due_date(D(2026, 12, 17)) == D(2027, 1, 5)
@@ -169,7 +169,7 @@ def test_enquiry_due_date_defaults_to_ten():
         (D(2007, 9, 23), D(2012, 12, 31)),
     ],
 )
-def test_compulsory_school_age_start(dob, start):
+def test_compulsory_school_age_start(dob: date, start: date) -> None:
     assert compulsory_school_age(dob)[0] == start
 
 
@@ -190,11 +190,11 @@ def test_compulsory_school_age_start(dob, start):
         (D(2020, 2, 29), D(2036, 6, 27)),  # 30 Jun 2036 is a Mon
     ],
 )
-def test_compulsory_school_age_end(dob, end):
+def test_compulsory_school_age_end(dob: date, end: date) -> None:
     assert compulsory_school_age(dob)[1] == end
 
 
-def test_compulsory_school_age_end_is_friday_in_june():
+def test_compulsory_school_age_end_is_friday_in_june() -> None:
     for year in range(2000, 2020):
         for month in (1, 6, 8, 9, 12):
             end = compulsory_school_age(D(year, month, 15))[1]
@@ -213,7 +213,7 @@ def test_compulsory_school_age_end_is_friday_in_june():
         (D(2020, 2, 29), D(2025, 3, 31), True),
     ],
 )
-def test_is_compulsory_school_age(dob, on, expected):
+def test_is_compulsory_school_age(dob: date, on: date, expected: bool) -> None:
     assert is_compulsory_school_age(dob, on) is expected
 
 
@@ -234,7 +234,7 @@ def test_is_compulsory_school_age(dob, on, expected):
         (D(2014, 9, 1), D(2025, 9, 1), 6),  # a day younger: still Year 6
     ],
 )
-def test_national_curriculum_year(dob, on, expected):
+def test_national_curriculum_year(dob: date, on: date, expected: int) -> None:
     assert national_curriculum_year(dob, on) == expected
 
 
@@ -278,7 +278,7 @@ CAL = TermCalendar(
         (D(2026, 7, 22), False),
     ],
 )
-def test_is_school_day(d, expected):
+def test_is_school_day(d: date, expected: bool) -> None:
     assert is_school_day(CAL, d) is expected
 
 
@@ -295,7 +295,7 @@ def test_is_school_day(d, expected):
         (D(2026, 7, 22), D(2026, 6, 1), 0),
     ],
 )
-def test_school_days_between(start, end, expected):
+def test_school_days_between(start: date, end: date, expected: int) -> None:
     assert school_days_between(CAL, start, end) == expected
 
 
@@ -315,11 +315,11 @@ def test_school_days_between(start, end, expected):
         (D(2026, 5, 15), 10, D(2026, 6, 8)),
     ],
 )
-def test_add_school_days(start, n, expected):
+def test_add_school_days(start: date, n: int, expected: date) -> None:
     assert add_school_days(CAL, start, n) == expected
 
 
-def test_add_school_days_empty_calendar():
+def test_add_school_days_empty_calendar() -> None:
     assert add_school_days(TermCalendar(terms=()), D(2026, 1, 1), 1) is None
 
 
@@ -334,7 +334,7 @@ def test_add_school_days_empty_calendar():
         (D(2026, 4, 20), D(2026, 4, 19), 0),
     ],
 )
-def test_consecutive_school_days_from(first_day, until, expected):
+def test_consecutive_school_days_from(first_day: date, until: date, expected: int) -> None:
     assert consecutive_school_days_from(CAL, first_day, until) == expected
 
 
@@ -349,11 +349,11 @@ def test_consecutive_school_days_from(first_day, until, expected):
         (D(2026, 7, 1), 20, None),  # only 15 school days left in the calendar
     ],
 )
-def test_school_days_threshold_date(first_day, n, expected):
+def test_school_days_threshold_date(first_day: date, n: int, expected: date | None) -> None:
     assert school_days_threshold_date(CAL, first_day, n) == expected
 
 
-def test_term_calendar_rejects_backwards_term():
+def test_term_calendar_rejects_backwards_term() -> None:
     with pytest.raises(ValueError):
         TermCalendar(terms=((D(2026, 5, 1), D(2026, 4, 1)),))
 
@@ -379,7 +379,7 @@ VALID_UPNS = [
 
 
 @pytest.mark.parametrize("upn", VALID_UPNS)
-def test_upn_valid(upn):
+def test_upn_valid(upn: str) -> None:
     assert upn_check_letter_valid(upn)
     assert upn_check_letter(upn[1:]) == upn[0]
 
@@ -402,18 +402,18 @@ def test_upn_valid(upn):
         "             ",
     ],
 )
-def test_upn_invalid(upn):
+def test_upn_invalid(upn: str) -> None:
     assert not upn_check_letter_valid(upn)
 
 
-def test_upn_normalised():
+def test_upn_normalised() -> None:
     assert upn_check_letter_valid("  f830123424001 ")
     assert upn_check_letter_valid("e88512342501t")
     assert upn_check_letter("88512342501t") == "E"
 
 
 @pytest.mark.parametrize("rest", ["83012342400", "8301234240011", "83012342A001", "88512342501S"])
-def test_upn_check_letter_rejects_bad_input(rest):
+def test_upn_check_letter_rejects_bad_input(rest: str) -> None:
     with pytest.raises(ValueError):
         upn_check_letter(rest)
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
+from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cme.models import Role, User
 from cme.outbox import send_due
-from schools.models import SchoolMembership
+from schools.models import School, SchoolMembership
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -39,14 +41,16 @@ def _devices(user: User) -> TOTPDevice:
     return totp
 
 
-def test_the_admin_index_lists_users_for_an_administrator(admin_client_):
+def test_the_admin_index_lists_users_for_an_administrator(admin_client_: Client) -> None:
     page = admin_client_.get(reverse("admin:index"))
 
     assert page.status_code == 200
     assert CHANGELIST.encode() in page.content
 
 
-def test_an_administrator_lists_and_searches_users(admin_client_, officer, staff_a):
+def test_an_administrator_lists_and_searches_users(
+    admin_client_: Client, officer: User, staff_a: User
+) -> None:
     page = admin_client_.get(CHANGELIST, {"q": "Olive"})
 
     assert page.status_code == 200
@@ -54,8 +58,8 @@ def test_an_administrator_lists_and_searches_users(admin_client_, officer, staff
 
 
 def test_an_administrator_creates_a_user_who_then_sets_a_password_by_email(
-    admin_client_, mailoutbox
-):
+    admin_client_: Client, mailoutbox: list[EmailMessage]
+) -> None:
     page = admin_client_.get(ADD)
     assert page.status_code == 200
     assert b'name="password1"' not in page.content and b'type="password"' not in page.content
@@ -76,7 +80,7 @@ def test_an_administrator_creates_a_user_who_then_sets_a_password_by_email(
     assert default_token_generator.make_token(person) in mailoutbox[0].body
 
 
-def test_a_duplicate_email_is_refused_with_an_error(admin_client_, officer):
+def test_a_duplicate_email_is_refused_with_an_error(admin_client_: Client, officer: User) -> None:
     response = admin_client_.post(
         ADD, {"email": "OLIVE@la.gov.uk", "full_name": "Olive Again", "role": Role.OFFICER}
     )
@@ -87,8 +91,8 @@ def test_a_duplicate_email_is_refused_with_an_error(admin_client_, officer):
 
 
 def test_setting_the_administrator_role_grants_the_admin_and_removing_it_takes_it_away(
-    admin_client_, officer
-):
+    admin_client_: Client, officer: User
+) -> None:
     data = {
         "email": officer.email, "full_name": officer.full_name, "job_title": "", "phone": "",
         "role": Role.ADMINISTRATOR, "is_active": "on", **NO_MEMBERSHIPS,
@@ -104,7 +108,9 @@ def test_setting_the_administrator_role_grants_the_admin_and_removing_it_takes_i
     assert (officer.role, officer.is_staff) == (Role.MANAGER, False)
 
 
-def test_the_change_page_shows_no_password_hash_and_no_permission_flags(admin_client_, officer):
+def test_the_change_page_shows_no_password_hash_and_no_permission_flags(
+    admin_client_: Client, officer: User
+) -> None:
     _devices(officer)
 
     page = admin_client_.get(change_url(officer))
@@ -121,7 +127,9 @@ def test_the_change_page_shows_no_password_hash_and_no_permission_flags(admin_cl
     assert b'type="password"' not in password_page.content
 
 
-def test_totp_and_backup_code_devices_are_not_in_the_admin(admin_client_, officer):
+def test_totp_and_backup_code_devices_are_not_in_the_admin(
+    admin_client_: Client, officer: User
+) -> None:
     totp = _devices(officer)
 
     index = admin_client_.get(reverse("admin:index")).content.decode()
@@ -130,7 +138,9 @@ def test_totp_and_backup_code_devices_are_not_in_the_admin(admin_client_, office
     assert admin_client_.get(f"/admin/otp_totp/totpdevice/{totp.pk}/change/").status_code == 404
 
 
-def test_the_school_memberships_are_set_on_the_users_page(admin_client_, staff_a, school_b):
+def test_the_school_memberships_are_set_on_the_users_page(
+    admin_client_: Client, staff_a: User, school_b: School
+) -> None:
     membership = SchoolMembership.objects.get(user=staff_a)
     prefix = "memberships"
 
@@ -156,8 +166,8 @@ def test_the_school_memberships_are_set_on_the_users_page(admin_client_, staff_a
 
 
 def test_an_administrator_deactivates_but_never_deletes_a_user(
-    admin_client_, administrator, officer
-):
+    admin_client_: Client, administrator: User, officer: User
+) -> None:
     response = admin_client_.post(
         CHANGELIST, {"action": "deactivate", "_selected_action": [officer.pk, administrator.pk]}
     )
@@ -177,8 +187,8 @@ def test_an_administrator_deactivates_but_never_deletes_a_user(
 
 
 def test_resetting_two_factor_removes_the_devices_and_is_recorded(
-    admin_client_, administrator, officer, manager
-):
+    admin_client_: Client, administrator: User, officer: User, manager: User
+) -> None:
     _devices(officer)
     _devices(manager)
 
@@ -202,16 +212,18 @@ def test_resetting_two_factor_removes_the_devices_and_is_recorded(
     "url",
     [CHANGELIST, ADD, "/admin/", "/admin/cme/accesslog/"],
 )
-def test_other_roles_are_refused_user_management(request, persona, url):
+def test_other_roles_are_refused_user_management(
+    request: pytest.FixtureRequest, persona: str, url: str
+) -> None:
     user = request.getfixturevalue(persona)
 
     assert client_for(user).get(url).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.MANAGER, Role.SCHOOL_STAFF])
-def test_other_roles_cannot_create_or_reset(db, role):
-    user = UserFactory(email=f"{role}@la.gov.uk", role=role, is_staff=True)
-    victim = UserFactory(email="victim@la.gov.uk", role=Role.OFFICER)
+def test_other_roles_cannot_create_or_reset(db: None, role: Role) -> None:
+    user = UserFactory.create(email=f"{role}@la.gov.uk", role=role, is_staff=True)
+    victim = UserFactory.create(email="victim@la.gov.uk", role=Role.OFFICER)
     _devices(victim)
     client = client_for(user)
 
@@ -232,7 +244,7 @@ def test_other_roles_cannot_create_or_reset(db, role):
     assert TOTPDevice.objects.filter(user=victim).exists()
 
 
-def test_anonymous_is_sent_to_sign_in(client, db):
+def test_anonymous_is_sent_to_sign_in(client: Client, db: None) -> None:
     response = client.get(CHANGELIST)
 
     assert response.status_code == 302

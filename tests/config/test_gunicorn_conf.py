@@ -7,10 +7,14 @@ import logging
 import runpy
 from pathlib import Path
 
+import pytest
+
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
-def test_idle_connections_outlive_a_clients_pause_and_there_is_no_access_log(monkeypatch):
+def test_idle_connections_outlive_a_clients_pause_and_there_is_no_access_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("GUNICORN_KEEPALIVE", raising=False)
     conf = runpy.run_path(str(CONF))
     # A browser or proxy reusing a connection gunicorn is closing gets "connection reset".
@@ -20,7 +24,7 @@ def test_idle_connections_outlive_a_clients_pause_and_there_is_no_access_log(mon
     assert conf["workers"] >= 1 and conf["threads"] >= 1
 
 
-def test_a_worker_is_warmed_up_before_it_takes_requests(caplog):
+def test_a_worker_is_warmed_up_before_it_takes_requests(caplog: pytest.LogCaptureFixture) -> None:
     class Worker:
         pid = 4242
         log = logging.getLogger("gunicorn.error")

@@ -29,6 +29,11 @@ MISSING = (
     f"Chromium is not installed at {CHROMIUM}: the browser journeys (tests/e2e) cannot run. "
     "Install it with scripts/system-deps.sh (apt-get install chromium)."
 )
+#: The types of the fixtures below, for the tests' annotations.
+Shot = Callable[[Any, str, str], None]
+AssertAccessible = Callable[[Any, str], None]
+SignIn = Callable[..., Any]
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -99,7 +104,7 @@ def browser_type_launch_args() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def base_url(live_server: Any) -> str:
     """The live server (replaces pytest-base-url's fixture, which --base-url would set)."""
-    return live_server.url
+    return str(live_server.url)
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +125,7 @@ def _e2e_setup(transactional_db: None, live_server: Any, settings: Any) -> Itera
 
 
 @pytest.fixture
-def shot() -> Callable[[Any, str, str], None]:
+def shot() -> Shot:
     """``shot(page, journey, step)``: a full-page screenshot to
     test-artifacts/e2e/<journey>-<step>.png."""
 
@@ -174,14 +179,12 @@ def assert_accessible(page: Any, name: str) -> None:
 
 
 @pytest.fixture(name="assert_accessible")
-def _assert_accessible() -> Callable[[Any, str], None]:
+def _assert_accessible() -> AssertAccessible:
     return assert_accessible
 
 
 @pytest.fixture
-def sign_in(
-    browser: Any, browser_context_args: dict[str, Any], settings: Any
-) -> Iterator[Callable[..., Any]]:
+def sign_in(browser: Any, browser_context_args: dict[str, Any], settings: Any) -> Iterator[SignIn]:
     """``sign_in(user)``: a page in a browser context of its own, signed in through the real
     sign-in form with the factories' DEFAULT_PASSWORD (each person keeps their session).
     Two-factor authentication is on: an LA user gets an authenticator (if they have none) and

@@ -99,7 +99,7 @@ class Checker:
         try:
             self.assert_accessible(page, label)
         except pytest.fail.Exception as failed:
-            self.failures.append(failed.msg)
+            self.failures.append(failed.msg or "")
         self.checked.setdefault(name, []).append(label)
         self.by_persona[persona] += 1
         self.shot(page, JOURNEY, re.sub(r"[^\w-]+", "-", label).strip("-"))
@@ -262,7 +262,7 @@ def test_every_page_is_accessible(
         check(page, persona)
 
     # -- a restricted record: the reason page (and its error), then the record itself -------
-    restricted = ChildFactory(restricted=True)
+    restricted = ChildFactory.create(restricted=True)
     officer.goto(reverse("cases:child", kwargs={"child_id": restricted.pk}))
     check(officer, "officer")
     press(officer, "Open the record")
@@ -278,7 +278,7 @@ def test_every_page_is_accessible(
     # decision's URL, with the error summary. "Duplicate" needs a match with an open case:
     # a further referral of the world's case's child.
     child = child_keys_save(world.child)
-    further = ReferralFactory(
+    further = ReferralFactory.create(
         first_name=child.first_name,
         last_name=child.last_name,
         date_of_birth=child.date_of_birth,

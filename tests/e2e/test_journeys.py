@@ -9,16 +9,19 @@ from __future__ import annotations
 import re
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django import Settings
 
 from casework.models import Case, CaseStatus, Outcome
 from cme.models import Role
 from referrals.models import Referral
 from schools.models import LeaverReturn, ReturnStatus
+from tests.e2e.conftest import AssertAccessible, Shot, SignIn
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -26,16 +29,18 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def people(transactional_db: None) -> dict[str, Any]:
-    school = SchoolFactory(urn=100001, name="Alder Primary School")
-    staff = UserFactory(email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF)
-    MembershipFactory(user=staff, school=school)
+    school = SchoolFactory.create(urn=100001, name="Alder Primary School")
+    staff = UserFactory.create(
+        email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF
+    )
+    MembershipFactory.create(user=staff, school=school)
     return {
         "school": school,
         "staff": staff,
-        "officer": UserFactory(
+        "officer": UserFactory.create(
             email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER
         ),
-        "manager": UserFactory(
+        "manager": UserFactory.create(
             email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER
         ),
     }
@@ -64,7 +69,9 @@ def expect_error_summary(page: Page, *messages: str) -> None:
 # -- 1: a leaver return with an unknown destination, through triage, to the outcome ----------
 
 
-def test_leaver_return_to_outcome(people, sign_in, shot, assert_accessible) -> None:
+def test_leaver_return_to_outcome(
+    people: dict[str, Any], sign_in: SignIn, shot: Shot, assert_accessible: AssertAccessible
+) -> None:
     journey = "leaver"
     today = timezone.localdate()
 
@@ -222,7 +229,9 @@ def test_leaver_return_to_outcome(people, sign_in, shot, assert_accessible) -> N
 # -- 2: an anonymous public referral -------------------------------------------------------
 
 
-def test_anonymous_public_referral(page: Page, shot, assert_accessible) -> None:
+def test_anonymous_public_referral(
+    page: Page, shot: Shot, assert_accessible: AssertAccessible
+) -> None:
     journey = "public"
     page.goto("/referral/")
     expect(page).to_have_title(re.compile("Tell us about a child who may be missing education"))
@@ -256,7 +265,9 @@ def test_anonymous_public_referral(page: Page, shot, assert_accessible) -> None:
 # -- 4: a form sent with errors keeps what was typed and goes through once corrected --------
 
 
-def test_form_with_errors_keeps_answers(page: Page, shot, assert_accessible) -> None:
+def test_form_with_errors_keeps_answers(
+    page: Page, shot: Shot, assert_accessible: AssertAccessible
+) -> None:
     journey = "errors"
     page.goto("/referral/")
     check_radio(page, "referrer_type", "agency")
@@ -318,7 +329,9 @@ TAB_STOPS_JS = """() => {
 FOCUSED_JS = "() => document.activeElement.id || document.activeElement.textContent.trim()"
 
 
-def test_public_referral_with_the_keyboard_alone(page: Page, shot, assert_accessible) -> None:
+def test_public_referral_with_the_keyboard_alone(
+    page: Page, shot: Shot, assert_accessible: AssertAccessible
+) -> None:
     journey = "keyboard"
     page.goto("/referral/")
     stops: list[str] = page.evaluate(TAB_STOPS_JS)
@@ -390,7 +403,13 @@ def test_public_referral_with_the_keyboard_alone(page: Page, shot, assert_access
 
 
 def test_board_report(
-    people, sign_in, shot, assert_accessible, settings, tmp_path, monkeypatch
+    people: dict[str, Any],
+    sign_in: SignIn,
+    shot: Shot,
+    assert_accessible: AssertAccessible,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The build runs in a thread of its own (as a worker would, not eagerly inside the
     request) and waits after its first step until the page has shown that progress."""

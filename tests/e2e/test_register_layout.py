@@ -23,7 +23,7 @@ def _wide_rows(officer: Any) -> None:
     """Rows as wide as the register's get: long names, every flag and tag in one cell."""
     today = timezone.localdate()
     for n in range(3):
-        child = ChildFactory(
+        child = ChildFactory.create(
             first_name="Maximilian-Alexander",
             middle_names="Bartholomew",
             last_name=f"Fotheringham-Worthington{n}",
@@ -32,7 +32,7 @@ def _wide_rows(officer: Any) -> None:
             looked_after=True,
             ehcp_sen=True,
         )
-        CaseFactory(
+        CaseFactory.create(
             child=child,
             category=Category.MISSING,
             outcome=Outcome.UNTRACEABLE if n == 0 else "",
@@ -46,7 +46,7 @@ def _wide_rows(officer: Any) -> None:
 def test_register_fits_without_horizontal_scrolling(
     width: int, transactional_db: None, sign_in: Any, shot: Any, assert_accessible: Any
 ) -> None:
-    officer = UserFactory(
+    officer = UserFactory.create(
         email="olivia@la.gov.uk",
         full_name="Olivia Featherstonehaugh-Smythe",
         role=Role.OFFICER,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -112,7 +113,9 @@ EXTRA_FIELDS: dict[str, dict[str, list[str]]] = {
 
 
 @pytest.mark.parametrize("label", list(FORMS))
-def test_no_form_falls_over_on_hostile_input(label, world, clients, nul_guard):
+def test_no_form_falls_over_on_hostile_input(
+    label: str, world: World, clients: dict[str, Client], nul_guard: list[str]
+) -> None:
     target = FORMS[label]
     client = clients[target.persona]
     page = client.get(target.url(world))
@@ -131,8 +134,8 @@ def test_no_form_falls_over_on_hostile_input(label, world, clients, nul_guard):
         nul_guard.clear()
         if label == "triage decisions":
             # Each example decides a fresh referral (a decided one only says "already decided").
-            world.referral = ReferralFactory()
-        urls = POST_TO.get(label, lambda w: [target.url(w)])(world)
+            world.referral = ReferralFactory.create()
+        urls = POST_TO[label](world) if label in POST_TO else [target.url(world)]
         for url in urls:
             response = client.post(url, data)
             assert_safe(response, data)
@@ -167,7 +170,7 @@ def _project_forms() -> list[type]:
     return found
 
 
-def test_every_form_text_field_strips_or_refuses_nul():
+def test_every_form_text_field_strips_or_refuses_nul() -> None:
     """PostgreSQL refuses NUL in text: every text field of every form strips it or says no."""
     from django import forms
     from django.core.exceptions import ValidationError

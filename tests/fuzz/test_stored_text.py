@@ -8,16 +8,19 @@ import dataclasses
 import io
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from casework.models import Category
+from casework.models import Case, Category
 from casework.services.cases import case_note_add
 from casework.services.triage import referral_accept
+from cme.models import User
 from reports.csv_pack import csv_pack
-from reports.figures import Headline, Table
+from reports.figures import BoardFigures, Headline, Table
 from reports.pdf import render_pdf as real_render_pdf  # bound before the fuzz stand-in
 from tests.factories import ReferralFactory
 from tests.reports.test_pdf import PDFTOTEXT, needs_poppler, sample_figures
@@ -35,8 +38,8 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture
-def hostile_case(officer, manager):
-    referral = ReferralFactory(
+def hostile_case(officer: User, manager: User) -> Case:
+    referral = ReferralFactory.create(
         first_name='=HYPERLINK("http://x","y")',
         last_name=f"{SCRIPT}O'Brien",
         other_names="@SUM(1)",
@@ -53,7 +56,7 @@ def _escaped(body: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
-def test_the_case_pages_escape_stored_text(hostile_case, officer_client):
+def test_the_case_pages_escape_stored_text(hostile_case: Case, officer_client: Client) -> None:
     for name in ("cases:detail", "cases:notes", "cases:referral"):
         body = officer_client.get(reverse(name, args=[hostile_case.reference])).content.decode()
         _escaped(body)
@@ -68,9 +71,9 @@ def _assert_neutral(cell: object) -> None:
         assert not cell.startswith(DANGEROUS_START), f"formula cell {cell!r}"
 
 
-def test_the_register_csv_neutralises_formulas(hostile_case, officer_client):
+def test_the_register_csv_neutralises_formulas(hostile_case: Case, officer_client: Client) -> None:
     response = officer_client.get(reverse("cases:register_csv"))
-    text = b"".join(response.streaming_content).decode()
+    text = response.getvalue().decode()  # a StreamingHttpResponse joins its content
     rows = list(csv.reader(io.StringIO(text)))
     body = [r for r in rows[1:] if r and r[0] == hostile_case.reference]
     assert body, "the hostile case is in the export"
@@ -80,7 +83,7 @@ def test_the_register_csv_neutralises_formulas(hostile_case, officer_client):
     assert "'-1+2" in body[0]
 
 
-def test_the_register_xlsx_neutralises_formulas(hostile_case, officer_client):
+def test_the_register_xlsx_neutralises_formulas(hostile_case: Case, officer_client: Client) -> None:
     response = officer_client.get(reverse("cases:register_xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -94,9 +97,10 @@ def test_the_register_xlsx_neutralises_formulas(hostile_case, officer_client):
             assert cell.data_type != "f", cell.value
 
 
-def _hostile_figures():
+def _hostile_figures() -> BoardFigures:
     figures = sample_figures()
-    hostile_rows = [[f, 3] for f in FORMULAS] + [[SCRIPT, 4], ["<b>bold</b> & co", 5]]
+    hostile_rows: list[list[str | int | float | None]] = [[f, 3] for f in FORMULAS]
+    hostile_rows += [[SCRIPT, 4], ["<b>bold</b> & co", 5]]
     tables = [
         dataclasses.replace(t, rows=hostile_rows, note="=1+1 note")
         if t.key == "deletions_by_school"
@@ -108,7 +112,7 @@ def _hostile_figures():
     return dataclasses.replace(figures, tables=tables, headlines=headlines, definitions=definitions)
 
 
-def test_the_board_csv_pack_neutralises_labels():
+def test_the_board_csv_pack_neutralises_labels() -> None:
     text = csv_pack(_hostile_figures())
     for row in csv.reader(io.StringIO(text)):
         for cell in row:
@@ -118,7 +122,7 @@ def test_the_board_csv_pack_neutralises_labels():
 
 
 @needs_poppler
-def test_the_pdf_prints_hostile_text_literally(tmp_path):
+def test_the_pdf_prints_hostile_text_literally(tmp_path: Path) -> None:
     figures = _hostile_figures()
     assert any(isinstance(t, Table) for t in figures.tables)
     pdf = real_render_pdf(figures, "Exampleshire <i>County</i> Council", charts={})

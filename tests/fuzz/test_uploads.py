@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
+from cme.models import User
 from schools.forms.upload import (
     ERROR_BINARY,
     ERROR_NOT_CSV,
@@ -15,6 +19,9 @@ from schools.forms.upload import (
     max_upload_bytes,
 )
 from schools.models import School
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 URL = "admin:schools_school_import"
@@ -28,13 +35,17 @@ def _csv(
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def _post(client, upload, **extra):
+def _post(client: Client, upload: SimpleUploadedFile, **extra: str) -> _MonkeyPatchedWSGIResponse:
     return client.post(reverse(URL), {"file": upload, "la_code": "999", **extra})
 
 
 def test_only_administrators_reach_the_upload(
-    client_a, officer_client, manager_client, admin_client_, client
-):
+    client_a: Client,
+    officer_client: Client,
+    manager_client: Client,
+    admin_client_: Client,
+    client: Client,
+) -> None:
     url = reverse(URL)
     assert admin_client_.get(url).status_code == 200
     # Signed-in users of other roles are refused (issue 12 A13); a visitor is sent to sign in.
@@ -47,7 +58,9 @@ def test_only_administrators_reach_the_upload(
     assert not School.objects.filter(urn=110101).exists()
 
 
-def test_a_good_file_is_imported_with_the_counts(admin_client_, administrator):
+def test_a_good_file_is_imported_with_the_counts(
+    admin_client_: Client, administrator: User
+) -> None:
     response = _post(admin_client_, _csv())
     assert response.status_code == 200
     body = response.content.decode()
@@ -62,13 +75,13 @@ def test_a_good_file_is_imported_with_the_counts(admin_client_, administrator):
     assert f"Unchanged: {created}" in again and "Created: 0" in again
 
 
-def test_check_only_saves_nothing(admin_client_):
+def test_check_only_saves_nothing(admin_client_: Client) -> None:
     response = _post(admin_client_, _csv(), dry_run="on")
     assert "Checked only, nothing saved" in response.content.decode()
     assert not School.objects.filter(urn=110101).exists()
 
 
-def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin_client_):
+def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin_client_: Client) -> None:
     response = _post(admin_client_, _csv(content=(DATA / "gias_bad.csv").read_bytes()))
     assert response.status_code == 200
     body = response.content.decode()
@@ -78,7 +91,7 @@ def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin_client_):
     assert not School.objects.filter(urn=110201).exists()  # its good rows are not half-imported
 
 
-def test_a_file_over_20_mb_is_refused(admin_client_):
+def test_a_file_over_20_mb_is_refused(admin_client_: Client) -> None:
     big = b"URN,EstablishmentName\r\n" + b"1," + b"x" * (max_upload_bytes() + 10) + b"\r\n"
     response = _post(admin_client_, _csv(content=big))
     assert response.status_code == 200
@@ -96,26 +109,26 @@ def test_a_file_over_20_mb_is_refused(admin_client_):
         ("gias", "text/csv"),
     ],
 )
-def test_anything_but_a_csv_is_refused(admin_client_, name, content_type):
+def test_anything_but_a_csv_is_refused(admin_client_: Client, name: str, content_type: str) -> None:
     response = _post(admin_client_, _csv(name=name, content_type=content_type))
     assert ERROR_NOT_CSV in response.content.decode()
     assert not School.objects.exists()
 
 
 @pytest.mark.parametrize("content_type", ["text/csv", "application/vnd.ms-excel", "text/plain"])
-def test_the_content_types_browsers_send_for_csv_are_accepted(content_type):
+def test_the_content_types_browsers_send_for_csv_are_accepted(content_type: str) -> None:
     form = GiasUploadForm({"la_code": "999"}, {"file": _csv(content_type=content_type)})
     assert form.is_valid(), form.errors
 
 
-def test_a_binary_file_is_refused(admin_client_):
+def test_a_binary_file_is_refused(admin_client_: Client) -> None:
     binary = b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 10  # an .xlsx renamed .csv
     response = _post(admin_client_, _csv(content=binary))
     assert ERROR_BINARY in response.content.decode()
     assert not School.objects.exists()
 
 
-def test_an_empty_file_and_a_bad_la_code_are_refused(admin_client_):
+def test_an_empty_file_and_a_bad_la_code_are_refused(admin_client_: Client) -> None:
     response = _post(admin_client_, _csv(content=b""))
     assert "The file is empty" in response.content.decode()
     response = admin_client_.post(reverse(URL), {"file": _csv(), "la_code": "<s>"})
@@ -125,7 +138,7 @@ def test_an_empty_file_and_a_bad_la_code_are_refused(admin_client_):
     assert not School.objects.exists()
 
 
-def test_hostile_school_names_are_escaped_in_the_result(admin_client_):
+def test_hostile_school_names_are_escaped_in_the_result(admin_client_: Client) -> None:
     header = (DATA / "gias_sample.csv").read_bytes().splitlines()[0]
     row = b'990001,999,Exampleshire,1,"<script>alert(1)</script>",Community school,x,Open,,,Primary,4,11,,,Town,EX1 1AA'
     response = _post(admin_client_, _csv(content=header + b"\r\n" + row + b"\r\n"))
@@ -137,8 +150,8 @@ def test_hostile_school_names_are_escaped_in_the_result(admin_client_):
 
 
 def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_why(
-    administrator, settings, monkeypatch
-):
+    administrator: User, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cap applies as the file arrives, before anything is stored: the temporary-file
     handler never sees more than the cap, and the page (with its CSRF check enforced) is the
     form with the error, not a failure page."""
@@ -152,7 +165,9 @@ def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_wh
     stored: list[int] = []
     original = uploadhandler.TemporaryFileUploadHandler.receive_data_chunk
 
-    def counting(self, raw_data, start):
+    def counting(
+        self: uploadhandler.TemporaryFileUploadHandler, raw_data: bytes, start: int
+    ) -> bytes | None:
         stored.append(len(raw_data))
         return original(self, raw_data, start)
 
@@ -160,7 +175,9 @@ def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_wh
     client = Client(enforce_csrf_checks=True)
     client.force_login(administrator)
     page = client.get(reverse(URL)).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found
+    token = found.group(1)
     header = (DATA / "gias_sample.csv").read_bytes()
     big = header + b"x" * (5 * 1024 * 1024)  # 5 MB: far over the 64 KB cap
     response = client.post(
@@ -175,7 +192,7 @@ def test_an_upload_over_the_cap_is_stopped_while_it_is_read_and_the_form_says_wh
     assert not School.objects.exists()
 
 
-def test_an_upload_under_the_cap_goes_through(admin_client_, settings):
+def test_an_upload_under_the_cap_goes_through(admin_client_: Client, settings: Settings) -> None:
     settings.CME_MAX_UPLOAD_BYTES = 1024 * 1024
     response = _post(admin_client_, _csv())
     assert response.status_code == 200

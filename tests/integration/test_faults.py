@@ -148,20 +148,22 @@ def broker(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CELERY_BROKER_URL", b.url)
     saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
-    app.conf.broker_url = b.url
+    app.conf["broker_url"] = b.url  # as app.conf.broker_url = ...; the stubs make it read-only
     app.conf.broker_transport_options = b.options
     app.conf.task_always_eager = False
-    app._after_fork()  # forget pooled connections to any other broker
+    app._after_fork()  # type: ignore[attr-defined]  # private: forget pooled connections to any other broker
     try:
         with app.connection_for_write() as conn:  # never the shared Redis (6379)
             assert conn.as_uri().endswith(b.url.split("//", 1)[1]), conn.as_uri()
             assert conn.transport_options == b.options
         yield b
     finally:
-        app._after_fork()
-        app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
+        app._after_fork()  # type: ignore[attr-defined]
+        app.conf["broker_url"], app.conf.broker_transport_options, app.conf.task_always_eager = (
+            saved
+        )
         monkeypatch.undo()
-        app._after_fork()
+        app._after_fork()  # type: ignore[attr-defined]
         b.stop()
 
 
@@ -249,7 +251,7 @@ def _files(folder: Path) -> list[Path]:
 def test_with_the_broker_down_the_app_answers_and_the_work_runs_when_it_is_back(
     broker: Broker, storage: Path, tmp_path: Path
 ) -> None:
-    manager = UserFactory(role=Role.MANAGER)
+    manager = UserFactory.create(role=Role.MANAGER)
     client = client_for(manager)
     assert enqueue(ping), "the private broker takes a message while it is up"
 
@@ -293,7 +295,7 @@ def test_with_the_broker_down_the_app_answers_and_the_work_runs_when_it_is_back(
 def test_a_worker_killed_mid_build_leaves_nothing_half_done_and_a_rerun_completes_it(
     broker: Broker, storage: Path, tmp_path: Path
 ) -> None:
-    manager = UserFactory(role=Role.MANAGER)
+    manager = UserFactory.create(role=Role.MANAGER)
     slow = Worker(broker, storage, tmp_path / "slow.log", CME_TEST_SLOW_REPORT_SECONDS="60")
     try:
         today = timezone.localdate()
@@ -336,9 +338,9 @@ RUN_ON = date(2026, 12, 29)
 
 
 def _overdue_cases(n: int) -> list[Case]:
-    officer = UserFactory(role=Role.OFFICER)
+    officer = UserFactory.create(role=Role.OFFICER)
     return [
-        CaseFactory(
+        CaseFactory.create(
             allocated_to=officer,
             received_on=RUN_ON - timedelta(days=30),
             due_date=RUN_ON - timedelta(days=10),

@@ -64,7 +64,7 @@ def test_sign_in_with_password_and_code_works_with_redis_down(
 ) -> None:
     settings.CME_REQUIRE_2FA = True
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp would make the next code wait 1 s
-    officer = UserFactory(role=Role.OFFICER)
+    officer = UserFactory.create(role=Role.OFFICER)
     device = TOTPDevice.objects.create(user=officer, name="App", confirmed=True)
     client = Client()
     started = time.monotonic()
@@ -99,7 +99,7 @@ def test_the_public_referral_can_be_sent_with_redis_down(redis_down: None) -> No
 
 @pytest.mark.django_db
 def test_the_dashboard_answers_with_redis_down(redis_down: None) -> None:
-    manager = UserFactory(role=Role.MANAGER)
+    manager = UserFactory.create(role=Role.MANAGER)
     started = time.monotonic()
     for _ in range(3):
         assert client_for(manager).get(reverse("dashboard:dashboard")).status_code == 200

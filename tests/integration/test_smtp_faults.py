@@ -139,10 +139,12 @@ def _run_the_task_as_a_worker() -> None:
 
 @pytest.mark.parametrize("fault", ["hang", "refuse"])
 def test_a_hanging_or_refusing_mail_server_never_holds_a_request(smtp: Any, fault: str) -> None:
-    manager = UserFactory(role=Role.MANAGER)
-    officer = UserFactory(role=Role.OFFICER)
-    escalated = CaseFactory(allocated_to=officer)
-    closed = CaseFactory(allocated_to=officer, referral__referrer_email="referrer@example.org")
+    manager = UserFactory.create(role=Role.MANAGER)
+    officer = UserFactory.create(role=Role.OFFICER)
+    escalated = CaseFactory.create(allocated_to=officer)
+    closed = CaseFactory.create(
+        allocated_to=officer, referral__referrer_email="referrer@example.org"
+    )
     smtp.point_at(fault)
     client = client_for(officer)
 
@@ -194,11 +196,11 @@ def test_a_hanging_or_refusing_mail_server_never_holds_a_request(smtp: Any, faul
 
 def test_pages_keep_answering_while_the_mail_server_hangs(smtp: Any) -> None:
     """Nine escalations took the service down (issue 12, A1): none waits now."""
-    UserFactory(role=Role.MANAGER)
-    officer = UserFactory(role=Role.OFFICER)
+    UserFactory.create(role=Role.MANAGER)
+    officer = UserFactory.create(role=Role.OFFICER)
     smtp.point_at("hang")
     client = client_for(officer)
-    for case in [CaseFactory(allocated_to=officer) for _ in range(9)]:
+    for case in [CaseFactory.create(allocated_to=officer) for _ in range(9)]:
         response = _timed_post(
             client,
             reverse("cases:escalate", args=[case.reference]),
