@@ -57,7 +57,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
 
 typecheck: install-dev
 	$(BIN)/mypy .

@@ -26,7 +26,9 @@ from schools.models import School
 #: The child's vulnerability flags (Child boolean fields), in the order the filter lists them.
 FLAGS: list[tuple[str, str]] = FLAG_CHOICES
 
-NC_YEARS: list[tuple[str, str]] = [("0", "Reception")] + [(str(y), f"Year {y}") for y in range(1, 12)]
+NC_YEARS: list[tuple[str, str]] = [("0", "Reception")] + [
+    (str(y), f"Year {y}") for y in range(1, 12)
+]
 
 #: ?sort= keys and the ordering they mean ("-key" reverses).
 SORTS: dict[str, tuple[str, ...]] = {
@@ -58,7 +60,8 @@ _WIDGETS = "django/forms/widgets/"
 def _attrs_html(attrs: dict[str, Any]) -> str:
     # django/forms/widgets/attrs.html
     return "".join(
-        f" {conditional_escape(name)}" if value is True
+        f" {conditional_escape(name)}"
+        if value is True
         else f' {conditional_escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
@@ -169,8 +172,11 @@ class _MemoSelect(forms.Select):
         options = tuple((str(v), str(label)) for v, label in choices)
         final_attrs = self.build_attrs(self.attrs, attrs)
         key = (
-            type(self), name, tuple(self.format_value(value)),
-            tuple(sorted((k, str(v)) for k, v in final_attrs.items())), options,
+            type(self),
+            name,
+            tuple(self.format_value(value)),
+            tuple(sorted((k, str(v)) for k, v in final_attrs.items())),
+            options,
         )
         html = self._rendered.get(key)
         if html is None:
@@ -232,14 +238,22 @@ class RegisterFilter(StrictFilterSet):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
     )
     reason = django_filters.ChoiceFilter(
-        label="Reason for referral", choices=Reason.choices, method="filter_reason",
+        label="Reason for referral",
+        choices=Reason.choices,
+        method="filter_reason",
         empty_label="Any",
     )
     received_after = django_filters.DateFilter(
-        field_name="received_on", lookup_expr="gte", label="Received on or after", widget=_DATE_WIDGET
+        field_name="received_on",
+        lookup_expr="gte",
+        label="Received on or after",
+        widget=_DATE_WIDGET,
     )
     received_before = django_filters.DateFilter(
-        field_name="received_on", lookup_expr="lte", label="Received on or before", widget=_DATE_WIDGET
+        field_name="received_on",
+        lookup_expr="lte",
+        label="Received on or before",
+        widget=_DATE_WIDGET,
     )
 
     class Meta:

@@ -199,8 +199,9 @@ class CloseForm(CaseActionForm):
     )
     outcome_school_in_area = _school_select("School the child is on the roll of")
     outcome_school_name = _revealed("School's name", max_length=200)
-    outcome_la_on_roll = _revealed("Local authority", max_length=100,
-                                   help_text="For example, Birmingham City Council")
+    outcome_la_on_roll = _revealed(
+        "Local authority", max_length=100, help_text="For example, Birmingham City Council"
+    )
     outcome_la_moved = _revealed("Local authority the child moved to", max_length=100)
     outcome_la_accepted = forms.BooleanField(
         label="The other local authority has been notified and has accepted the child",
@@ -220,10 +221,14 @@ class CloseForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         questions: dict[str, list[Any]] = {
             Outcome.ON_ROLL_IN_AREA: [Field.select("outcome_school_in_area")],
-            Outcome.ON_ROLL_OTHER_LA: [Field.text("outcome_school_name"),
-                                       Field.text("outcome_la_on_roll", field_width=20)],
-            Outcome.MOVED_OTHER_LA: [Field.text("outcome_la_moved", field_width=20),
-                                     Field.checkbox("outcome_la_accepted")],
+            Outcome.ON_ROLL_OTHER_LA: [
+                Field.text("outcome_school_name"),
+                Field.text("outcome_la_on_roll", field_width=20),
+            ],
+            Outcome.MOVED_OTHER_LA: [
+                Field.text("outcome_la_moved", field_width=20),
+                Field.checkbox("outcome_la_accepted"),
+            ],
             Outcome.MOVED_ABROAD: [Field.text("outcome_country", field_width=20)],
             Outcome.PLACE_STARTED: [Field.select("outcome_school_started")],
             Outcome.UNTRACEABLE: [Field("review_date")],

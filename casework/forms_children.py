@@ -37,12 +37,16 @@ class MergeForm(forms.Form):
         error_messages={"required": "Confirm that the two records are the same child"},
     )
 
-    def __init__(self, *args: Any, this_label: str = "", other_label: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, this_label: str = "", other_label: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["keep"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = [(KEEP_THIS, this_label or "This record"),
-                         (KEEP_OTHER, other_label or "The other record")]
+        field.choices = [
+            (KEEP_THIS, this_label or "This record"),
+            (KEEP_OTHER, other_label or "The other record"),
+        ]
         self.helper = gds_helper(
             Field.radios("keep", legend_size="s"),
             Field.textarea("reason", rows=4),

@@ -21,7 +21,11 @@ NOTES_MAX_LENGTH = 2000
 
 def _child_label(match: Match) -> str:
     child = match.child
-    born = f"born {child.date_of_birth:%-d %B %Y}" if child.date_of_birth else "date of birth not known"
+    born = (
+        f"born {child.date_of_birth:%-d %B %Y}"
+        if child.date_of_birth
+        else "date of birth not known"
+    )
     return f"{child.full_name}, {born} (match {match.score}%: {'; '.join(match.reasons)})"
 
 

@@ -277,11 +277,7 @@ def daily_digest(*, today: date, dry_run: bool) -> JobResult:
         return result
 
     own_fields = _pending_counts("allocated_cases__", today)
-    people = (
-        active_users(*CASEWORK_ROLES)
-        .annotate(**own_fields)
-        .order_by("pk")
-    )
+    people = active_users(*CASEWORK_ROLES).annotate(**own_fields).order_by("pk")
     team_counts = Case.objects.aggregate(
         **_pending_counts("", today),
         unallocated=Count("pk", filter=Q(status=CaseStatus.OPEN, allocated_to__isnull=True)),

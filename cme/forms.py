@@ -73,7 +73,7 @@ class GdsPasswordResetForm(PasswordResetForm):
             Field.text("email", field_width=20), Button("submit", "Send reset link")
         )
 
-    def send_mail(
+    def send_mail(  # noqa: PLR0917 - Django's PasswordResetForm.send_mail signature
         self,
         subject_template_name: str,
         email_template_name: str,

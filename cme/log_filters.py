@@ -14,7 +14,10 @@ class NoTracebackFor4xx(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if isinstance(status, int) and HTTPStatus.BAD_REQUEST <= status < HTTPStatus.INTERNAL_SERVER_ERROR:
+        if (
+            isinstance(status, int)
+            and HTTPStatus.BAD_REQUEST <= status < HTTPStatus.INTERNAL_SERVER_ERROR
+        ):
             record.exc_info = None
             record.exc_text = None
         return True

@@ -193,9 +193,7 @@ class AccessLog(models.Model):
     string.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=24, choices=AccessAction.choices)
     # The object viewed (e.g. "case" 12); blank for the register.

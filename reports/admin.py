@@ -23,8 +23,18 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "kind", "period_start", "period_end", "suppressed", "status",
-                    "progress", "requested_by", "requested_at", "finished_at"]
+    list_display = [
+        "pk",
+        "kind",
+        "period_start",
+        "period_end",
+        "suppressed",
+        "status",
+        "progress",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+    ]
     list_filter = ["kind", "status", "suppressed"]
     date_hierarchy = "requested_at"
     # The files are served only by the managers-only download views, never from here.

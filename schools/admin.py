@@ -40,7 +40,9 @@ class AuditedAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin[Any]):
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         return (*super().get_readonly_fields(request, obj), *_AUDIT_FIELDS)
 
-    def save_model(self, request: HttpRequest, obj: Audited, form: ModelForm[Any], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Audited, form: ModelForm[Any], change: bool
+    ) -> None:
         _stamp(obj, request.user, created=not change)
         super().save_model(request, obj, form, change)
 

@@ -174,7 +174,9 @@ def child_unmerge(*, merge: ChildMerge, by: User, reason: str) -> ChildMerge:
         if _json(getattr(kept, name)) == _json(getattr(merged, name))
     }
     for name, before in restore.items():
-        setattr(kept, name, date.fromisoformat(before) if name == "date_of_birth" and before else before)
+        setattr(
+            kept, name, date.fromisoformat(before) if name == "date_of_birth" and before else before
+        )
     kept.updated_by = by
     kept.save()
     merged.merged_into = None

@@ -41,6 +41,8 @@ SORTS = {
     "oldest": ("received_at", "pk"),
     "newest": ("-received_at", "-pk"),
 }
+
+
 @caseworkers
 @require_GET
 def triage_list(request: HttpRequest) -> HttpResponse:

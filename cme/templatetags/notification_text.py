@@ -44,7 +44,9 @@ def _linked(line: str, user: Any) -> str:
         out.append(escape(line[at : match.start()]))
         ref = match.group(0)
         url = reference_url(ref, user)
-        out.append(format_html('<a class="govuk-link" href="{}">{}</a>', url, ref) if url else escape(ref))
+        out.append(
+            format_html('<a class="govuk-link" href="{}">{}</a>', url, ref) if url else escape(ref)
+        )
         at = match.end()
     out.append(escape(line[at:]))
     return "".join(out)

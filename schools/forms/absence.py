@@ -62,7 +62,9 @@ NOTE_THRESHOLD_FUTURE = (
     "If the pupil does not come back, the {n} school day threshold (regulation 9(1)({reg})) will be "
     "reached on {when:%-d %B %Y}."
 )
-NOTE_THRESHOLD_PAST = "The {n} school day threshold (regulation 9(1)({reg})) was reached on {when:%-d %B %Y}."
+NOTE_THRESHOLD_PAST = (
+    "The {n} school day threshold (regulation 9(1)({reg})) was reached on {when:%-d %B %Y}."
+)
 NOTE_THRESHOLD_UNKNOWN = (
     "We cannot yet work out when the {n} school day threshold (regulation 9(1)({reg})) will be "
     "reached: term dates are not recorded far enough ahead. The Children Missing Education "
@@ -72,7 +74,8 @@ NOTE_THRESHOLD_UNKNOWN = (
 
 class AbsenceNotificationForm(ReturnForm):
     first_day_of_absence = GdsDateField(
-        what="the first day of absence", label="First day of absence",
+        what="the first day of absence",
+        label="First day of absence",
         help_text="The first school day the pupil missed. For example, 2 11 2026",
     )
     absence_type = forms.ChoiceField(
@@ -84,16 +87,19 @@ class AbsenceNotificationForm(ReturnForm):
     # Revealed under "after leave". The leave ends on its last day; the pupil is due back on
     # the next school day, so the first day of absence must come after it.
     leave_end_date = GdsDateField(
-        what="the last day of the leave of absence", required=False,
+        what="the last day of the leave of absence",
+        required=False,
         label="Last day of the leave of absence",
         help_text="The pupil was due back on the next school day",
     )
     last_contact_date = GdsDateField(
-        what="the date of the last contact", required=False,
+        what="the date of the last contact",
+        required=False,
         label="Date of the last contact with the pupil or family (optional)",
     )
-    last_contact_details = notes_field("Details of the last contact",
-                                       help_text="Who you spoke to, how, and what they said")
+    last_contact_details = notes_field(
+        "Details of the last contact", help_text="Who you spoke to, how, and what they said"
+    )
     whereabouts = forms.ChoiceField(
         label="Do you know where the pupil is?",
         choices=Whereabouts.choices,
@@ -108,37 +114,61 @@ class AbsenceNotificationForm(ReturnForm):
         help_text="Select all that apply",
         error_messages={"invalid_choice": "Select the enquiries from the list"},
     )
-    enquiry_notes = notes_field("Details of the enquiries",
-                                help_text="When you made each enquiry and what it found")
+    enquiry_notes = notes_field(
+        "Details of the enquiries", help_text="When you made each enquiry and what it found"
+    )
 
-    ABSENCE_FIELDS = ("first_day_of_absence", "absence_type", "leave_end_date",
-                      "last_contact_date", "last_contact_details", "whereabouts")
+    ABSENCE_FIELDS = (
+        "first_day_of_absence",
+        "absence_type",
+        "leave_end_date",
+        "last_contact_date",
+        "last_contact_details",
+        "whereabouts",
+    )
     ENQUIRY_FIELDS = ("enquiries", "enquiry_notes")
 
     class Meta(ReturnForm.Meta):
         model = AbsenceNotification
-        fields = (*ReturnForm.Meta.fields, "first_day_of_absence", "absence_type",
-                  "leave_end_date", "last_contact_date", "last_contact_details", "whereabouts",
-                  "enquiries", "enquiry_notes")
+        fields = (
+            *ReturnForm.Meta.fields,
+            "first_day_of_absence",
+            "absence_type",
+            "leave_end_date",
+            "last_contact_date",
+            "last_contact_details",
+            "whereabouts",
+            "enquiries",
+            "enquiry_notes",
+        )
 
     def layout_fields(self) -> list[Any]:
         return [
             *self.pupil_layout(),
             Fieldset(
                 Field("first_day_of_absence"),
-                radio_choices("absence_type", AbsenceType.choices, {
-                    AbsenceType.AFTER_LEAVE: ConditionalQuestion(
-                        AbsenceType.AFTER_LEAVE.label, Field("leave_end_date")),
-                }),
+                radio_choices(
+                    "absence_type",
+                    AbsenceType.choices,
+                    {
+                        AbsenceType.AFTER_LEAVE: ConditionalQuestion(
+                            AbsenceType.AFTER_LEAVE.label, Field("leave_end_date")
+                        ),
+                    },
+                ),
                 Field.radios("whereabouts", legend_size="s"),
                 Field("last_contact_date"),
                 Field.textarea("last_contact_details", rows=3),
-                legend="The absence", legend_size="m", legend_tag="h2",
+                legend="The absence",
+                legend_size="m",
+                legend_tag="h2",
             ),
             Fieldset(
                 Field.checkboxes("enquiries", legend_size="s", small=True),
                 Field.textarea("enquiry_notes", rows=4),
-                legend="Enquiries", legend_size="m", legend_tag="h2",
+                legend="Enquiries",
+                legend_size="m",
+                legend_tag="h2",
             ),
             *self.parents_layout(),
         ]
@@ -206,8 +236,11 @@ class AbsenceNotificationForm(ReturnForm):
         cal = term_calendar_for(self.school, since, max(today, first) + timedelta(days=366))
         days = consecutive_school_days_from(cal, first, today)
         school = getattr(self.school, "name", None) or "the school"
-        parts = [NOTE_DAYS_SO_FAR.format(days=days, s="" if days == 1 else "s", first=first,
-                                         school=school)]
+        parts = [
+            NOTE_DAYS_SO_FAR.format(
+                days=days, s="" if days == 1 else "s", first=first, school=school
+            )
+        ]
         if kind == AbsenceType.AFTER_LEAVE:
             assert leave_end is not None  # noqa: S101 - checked above
             due = add_school_days(cal, leave_end, 1)

@@ -250,7 +250,8 @@ class ReturnForm(forms.ModelForm[Any]):
                 HTML('<h3 class="govuk-heading-s">Second parent or carer (optional)</h3>'),
                 *_parent_layout(2),
                 legend=legend,
-                legend_size="m", legend_tag="h2",
+                legend_size="m",
+                legend_tag="h2",
             ),
         ]
 

@@ -67,7 +67,6 @@ def optional_email(label: str = "Email address (optional)") -> forms.EmailField:
     return forms.EmailField(label=label, required=False, error_messages={"invalid": EMAIL_INVALID})
 
 
-
 class PostcodeField(forms.CharField):
     default_error_messages = {"invalid": "Enter a real postcode, like AB1 2CD"}
 

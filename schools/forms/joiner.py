@@ -69,7 +69,8 @@ class JoinerReturnForm(ReturnForm):
                 Field.text("previous_school_name"),
                 Field.text("previous_school_la", field_width=20),
                 legend="Admission",
-                legend_size="m", legend_tag="h2",
+                legend_size="m",
+                legend_tag="h2",
             ),
             *self.parents_layout(),
         ]

@@ -91,8 +91,9 @@ class HoursField(forms.DecimalField):
             )
 
 
-def notes_field(label: str, *, required: bool = False, required_message: str = "",
-                **kwargs: Any) -> TextField:
+def notes_field(
+    label: str, *, required: bool = False, required_message: str = "", **kwargs: Any
+) -> TextField:
     return TextField(
         label=label if required else f"{label} (optional)",
         required=required,
@@ -121,10 +122,12 @@ def _weeks(length: timedelta) -> str:
 
 
 class PartTimeTimetableForm(ReturnForm):
-    start_date = GdsDateField(what="the start date", label="Start date",
-                              help_text="For example, 2 11 2026")
+    start_date = GdsDateField(
+        what="the start date", label="Start date", help_text="For example, 2 11 2026"
+    )
     planned_end_date = GdsDateField(
-        what="the planned end date", label="Planned end date",
+        what="the planned end date",
+        label="Planned end date",
         help_text="The date the pupil is expected to be back on a full-time timetable",
     )
     hours_per_week = HoursField(
@@ -140,15 +143,17 @@ class PartTimeTimetableForm(ReturnForm):
     )
     reason_details = notes_field("Give details of the reason")
     next_review_date = GdsDateField(
-        what="the next review date", label="Next review date",
+        what="the next review date",
+        label="Next review date",
         help_text="Review the timetable regularly. Tell us the outcome of each review",
     )
     parent_agreed = YesNoField(
         label="Has the parent agreed to the part-time timetable?",
         required_message="Select yes if the parent has agreed to the part-time timetable",
     )
-    parent_agreed_date = GdsDateField(what="the date the parent agreed",
-                                      label="Date the parent agreed")
+    parent_agreed_date = GdsDateField(
+        what="the date the parent agreed", label="Date the parent agreed"
+    )
     social_worker_involved = YesNoField(
         label="Does the pupil have a social worker?",
         required_message="Select yes if the pupil has a social worker",
@@ -158,16 +163,32 @@ class PartTimeTimetableForm(ReturnForm):
         required_message="Select yes if the pupil has an education, health and care plan",
     )
 
-    TIMETABLE_FIELDS = ("start_date", "planned_end_date", "hours_per_week", "reason",
-                        "reason_details", "next_review_date")
+    TIMETABLE_FIELDS = (
+        "start_date",
+        "planned_end_date",
+        "hours_per_week",
+        "reason",
+        "reason_details",
+        "next_review_date",
+    )
     AGREEMENT_FIELDS = ("parent_agreed", "parent_agreed_date")
     SUPPORT_FIELDS = ("social_worker_involved", "has_ehcp")
 
     class Meta(ReturnForm.Meta):
         model = PartTimeTimetable
-        fields = (*ReturnForm.Meta.fields, "start_date", "planned_end_date", "hours_per_week",
-                  "reason", "reason_details", "next_review_date", "parent_agreed",
-                  "parent_agreed_date", "social_worker_involved", "has_ehcp")
+        fields = (
+            *ReturnForm.Meta.fields,
+            "start_date",
+            "planned_end_date",
+            "hours_per_week",
+            "reason",
+            "reason_details",
+            "next_review_date",
+            "parent_agreed",
+            "parent_agreed_date",
+            "social_worker_involved",
+            "has_ehcp",
+        )
 
     def layout_fields(self) -> list[Any]:
         return [
@@ -176,22 +197,33 @@ class PartTimeTimetableForm(ReturnForm):
                 Field("start_date"),
                 Field("planned_end_date"),
                 Field.text("hours_per_week", field_width=5),
-                radio_choices("reason", PartTimeReason.choices, {
-                    PartTimeReason.OTHER: ConditionalQuestion(
-                        PartTimeReason.OTHER.label, Field.textarea("reason_details", rows=3)),
-                }),
+                radio_choices(
+                    "reason",
+                    PartTimeReason.choices,
+                    {
+                        PartTimeReason.OTHER: ConditionalQuestion(
+                            PartTimeReason.OTHER.label, Field.textarea("reason_details", rows=3)
+                        ),
+                    },
+                ),
                 Field("next_review_date"),
-                legend="The part-time timetable", legend_size="m", legend_tag="h2",
+                legend="The part-time timetable",
+                legend_size="m",
+                legend_tag="h2",
             ),
             Fieldset(
                 Field.radios("parent_agreed", legend_size="s", inline=True),
                 Field("parent_agreed_date"),
-                legend="Agreement with the parent", legend_size="m", legend_tag="h2",
+                legend="Agreement with the parent",
+                legend_size="m",
+                legend_tag="h2",
             ),
             Fieldset(
                 Field.radios("social_worker_involved", legend_size="s", inline=True),
                 Field.radios("has_ehcp", legend_size="s", inline=True),
-                legend="Support for the pupil", legend_size="m", legend_tag="h2",
+                legend="Support for the pupil",
+                legend_size="m",
+                legend_tag="h2",
             ),
             *self.parents_layout(),
         ]

@@ -35,8 +35,9 @@ def form_with_version(form: TimetableReviewForm, version: int) -> None:
     """Re-show ``form`` as typed, on the timetable's current version (after a stale save)."""
     data = QueryDict(mutable=True)
     for key in form.data:
-        data.setlist(key, form.data.getlist(key) if isinstance(form.data, QueryDict) else
-                     [form.data[key]])
+        data.setlist(
+            key, form.data.getlist(key) if isinstance(form.data, QueryDict) else [form.data[key]]
+        )
     data["version"] = str(version)
     form.data = data
 
@@ -44,8 +45,11 @@ def form_with_version(form: TimetableReviewForm, version: int) -> None:
 class TimetableReviewForm(forms.ModelForm[TimetableReview]):
     """One review of a part-time timetable. What it asks next depends on the outcome."""
 
-    review_date = GdsDateField(what="the date of the review", label="Date of the review",
-                               help_text="For example, 20 11 2026")
+    review_date = GdsDateField(
+        what="the date of the review",
+        label="Date of the review",
+        help_text="For example, 20 11 2026",
+    )
     outcome = forms.ChoiceField(
         label="What was decided at the review?",
         choices=ReviewOutcome.choices,
@@ -53,16 +57,24 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         error_messages={"required": "Select what was decided at the review"},
     )
     # Revealed under "Continue with changes".
-    hours_per_week = HoursField(label="New hours a week in school (optional)", required=False,
-                                help_text="Leave blank if the hours are not changing")
-    planned_end_date = GdsDateField(what="the new planned end date", required=False,
-                                    label="New planned end date (optional)",
-                                    help_text="Leave blank if the end date is not changing")
-    next_review_date = GdsDateField(what="the date of the next review", required=False,
-                                    label="Date of the next review")
+    hours_per_week = HoursField(
+        label="New hours a week in school (optional)",
+        required=False,
+        help_text="Leave blank if the hours are not changing",
+    )
+    planned_end_date = GdsDateField(
+        what="the new planned end date",
+        required=False,
+        label="New planned end date (optional)",
+        help_text="Leave blank if the end date is not changing",
+    )
+    next_review_date = GdsDateField(
+        what="the date of the next review", required=False, label="Date of the next review"
+    )
     # Revealed under "Continue as agreed": a field can be shown in one reveal only.
-    continue_next_review_date = GdsDateField(what="the date of the next review", required=False,
-                                             label="Date of the next review")
+    continue_next_review_date = GdsDateField(
+        what="the date of the next review", required=False, label="Date of the next review"
+    )
     parent_agreed = YesNoField(
         label="Does the parent agree with what was decided?",
         required_message="Select yes if the parent agrees with what was decided",
@@ -81,8 +93,15 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
 
     class Meta:
         model = TimetableReview
-        fields = ("review_date", "outcome", "hours_per_week", "planned_end_date",
-                  "next_review_date", "parent_agreed", "notes")
+        fields = (
+            "review_date",
+            "outcome",
+            "hours_per_week",
+            "planned_end_date",
+            "next_review_date",
+            "parent_agreed",
+            "notes",
+        )
 
     def __init__(self, *args: Any, timetable: PartTimeTimetable, **kwargs: Any) -> None:
         from schools.services import timetable_version
@@ -94,16 +113,21 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         self.dates_to_confirm: list[str] = []
         self.helper = gds_helper(
             Field("review_date"),
-            radio_choices("outcome", ReviewOutcome.choices, {
-                ReviewOutcome.CONTINUE: ConditionalQuestion(
-                    ReviewOutcome.CONTINUE.label, Field("continue_next_review_date")),
-                ReviewOutcome.CHANGED: ConditionalQuestion(
-                    ReviewOutcome.CHANGED.label,
-                    Field.text("hours_per_week", field_width=5),
-                    Field("planned_end_date"),
-                    Field("next_review_date"),
-                ),
-            }),
+            radio_choices(
+                "outcome",
+                ReviewOutcome.choices,
+                {
+                    ReviewOutcome.CONTINUE: ConditionalQuestion(
+                        ReviewOutcome.CONTINUE.label, Field("continue_next_review_date")
+                    ),
+                    ReviewOutcome.CHANGED: ConditionalQuestion(
+                        ReviewOutcome.CHANGED.label,
+                        Field.text("hours_per_week", field_width=5),
+                        Field("planned_end_date"),
+                        Field("next_review_date"),
+                    ),
+                },
+            ),
             Field.radios("parent_agreed", legend_size="s", inline=True),
             Field.textarea("notes", rows=4),
         )
@@ -120,16 +144,19 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         outcome = data.get("outcome")
         # Only the questions revealed under the chosen outcome count: answers typed under
         # another outcome and then hidden must not change the timetable.
-        reveals: dict[str, tuple[str, ...]] = {ReviewOutcome.CHANGED: self.CHANGED_FIELDS,
-                                               ReviewOutcome.CONTINUE: self.CONTINUE_FIELDS}
+        reveals: dict[str, tuple[str, ...]] = {
+            ReviewOutcome.CHANGED: self.CHANGED_FIELDS,
+            ReviewOutcome.CONTINUE: self.CONTINUE_FIELDS,
+        }
         revealed = reveals.get(outcome or "", ())
         for name in (*self.CHANGED_FIELDS, *self.CONTINUE_FIELDS):
             if name not in revealed:
                 forget_answer(self, data, name)
         if outcome == ReviewOutcome.CONTINUE:
             data["next_review_date"] = data.get("continue_next_review_date")
-            self._check_next_review("continue_next_review_date", reviewed,
-                                    self.timetable.planned_end_date)
+            self._check_next_review(
+                "continue_next_review_date", reviewed, self.timetable.planned_end_date
+            )
         elif outcome == ReviewOutcome.CHANGED:
             self._clean_changes(data, reviewed)
 
@@ -138,9 +165,12 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         # A timetable that goes on must still be agreed with the parent; ending it needs no
         # agreement (full-time education is every pupil's entitlement).
         if outcome in (ReviewOutcome.CONTINUE, ReviewOutcome.CHANGED) and (
-                data.get("parent_agreed") is False):
-            self.add_error("parent_agreed",
-                           "A part-time timetable can only continue if the parent agrees to it")
+            data.get("parent_agreed") is False
+        ):
+            self.add_error(
+                "parent_agreed",
+                "A part-time timetable can only continue if the parent agrees to it",
+            )
         return data
 
     def _clean_review_date(self, reviewed: date | None) -> date | None:
@@ -153,11 +183,17 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         if reviewed > timezone.localdate():
             self.add_error("review_date", "The date of the review must be today or in the past")
         elif reviewed < timetable.start_date:
-            self.add_error("review_date", "The date of the review must be on or after the "
-                           f"day the timetable started, {timetable.start_date:%-d %B %Y}")
+            self.add_error(
+                "review_date",
+                "The date of the review must be on or after the "
+                f"day the timetable started, {timetable.start_date:%-d %B %Y}",
+            )
         elif last is not None and reviewed < last.review_date:
-            self.add_error("review_date", "The date of the review must be on or after the "
-                           f"last review, {last.review_date:%-d %B %Y}")
+            self.add_error(
+                "review_date",
+                "The date of the review must be on or after the "
+                f"last review, {last.review_date:%-d %B %Y}",
+            )
         else:
             return reviewed
         return None
@@ -165,16 +201,24 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
     def _clean_changes(self, data: dict[str, Any], reviewed: date | None) -> None:
         """'Changed': new hours or a new end (after the review), and the next review."""
         new_end: date | None = data.get("planned_end_date")
-        if (data.get("hours_per_week") is None and new_end is None
-                and not {"hours_per_week", "planned_end_date"} & set(self.errors)):
-            self.add_error("hours_per_week", "Enter the new hours a week or the new planned "
-                           "end date, or select 'Continue as agreed'")
+        if (
+            data.get("hours_per_week") is None
+            and new_end is None
+            and not {"hours_per_week", "planned_end_date"} & set(self.errors)
+        ):
+            self.add_error(
+                "hours_per_week",
+                "Enter the new hours a week or the new planned "
+                "end date, or select 'Continue as agreed'",
+            )
         if new_end and reviewed and new_end <= reviewed:
-            self.add_error("planned_end_date",
-                           "The new planned end date must be after the date of the review")
+            self.add_error(
+                "planned_end_date", "The new planned end date must be after the date of the review"
+            )
             new_end = None
-        self._check_next_review("next_review_date", reviewed,
-                                new_end or self.timetable.planned_end_date)
+        self._check_next_review(
+            "next_review_date", reviewed, new_end or self.timetable.planned_end_date
+        )
 
     def _check_closed_days(self, data: dict[str, Any]) -> None:
         """A review on Christmas Day or a closure day is most likely a slip: ask once, and
@@ -202,5 +246,8 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         elif reviewed and value <= reviewed:
             self.add_error(name, "The date of the next review must be after the date of the review")
         elif value > end:
-            self.add_error(name, "The date of the next review must be on or before the planned "
-                           f"end date, {end:%-d %B %Y}")
+            self.add_error(
+                name,
+                "The date of the next review must be on or before the planned "
+                f"end date, {end:%-d %B %Y}",
+            )

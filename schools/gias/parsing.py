@@ -133,6 +133,7 @@ def _clean(value: str | None) -> str:
     """Surrounding spaces off and runs of whitespace made one space."""
     return " ".join((value or "").split())
 
+
 #: A local authority code (GIAS "LA (code)") is three digits, e.g. 207.
 LA_CODE_LENGTH = 3
 

@@ -243,7 +243,9 @@ def timetable_review_record(
         assert latest is not None  # noqa: S101 - a version other than the current one
         who = latest.created_by.full_name if latest.created_by else "someone else"
         saved = timezone.localtime(latest.created_at)
-        raise StaleReviewError(ERROR_STALE_REVIEW.format(saved=saved, time=govuk_time(saved), by=who))
+        raise StaleReviewError(
+            ERROR_STALE_REVIEW.format(saved=saved, time=govuk_time(saved), by=who)
+        )
     review.timetable = timetable
     review.created_by = by
     review.updated_by = by

@@ -132,15 +132,9 @@ def test_escalating_emails_the_managers_without_personal_data(
     with django_capture_on_commit_callbacks(execute=True):
         svc.case_escalate(case=case, by=officer, reason="CP plan", social_care_referred=True)
     case.refresh_from_db()
-    assert (
-        case.escalated_at
-    )
-    assert (
-        case.social_care_referred_at
-    )
-    assert (
-        case.escalation_reason == "CP plan"
-    )
+    assert case.escalated_at
+    assert case.social_care_referred_at
+    assert case.escalation_reason == "CP plan"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [manager.email]

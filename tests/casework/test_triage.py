@@ -354,7 +354,8 @@ def test_an_officer_cannot_allocate(officer: User) -> None:
 
 
 @pytest.mark.parametrize(
-    ("role", "active"), [(Role.SCHOOL_STAFF, True), (Role.ADMINISTRATOR, True), (Role.OFFICER, False)]
+    ("role", "active"),
+    [(Role.SCHOOL_STAFF, True), (Role.ADMINISTRATOR, True), (Role.OFFICER, False)],
 )
 def test_a_case_goes_only_to_an_active_officer_or_manager(
     manager: User, role: str, active: bool

@@ -185,7 +185,8 @@ def test_a_trust_lead_switches_between_their_schools(
     JoinerReturnFactory.create(school=school_b, first_name="Bea")
     client.post(reverse("schools:switch_school"), {"school": school_b.pk})
     home = client.get(reverse("schools:home"))
-    assert b"Birch Academy" in home.content and b"Bea" in home.content
+    assert b"Birch Academy" in home.content
+    assert b"Bea" in home.content
 
 
 def test_sign_in_with_email_any_case(client: Client, officer: User) -> None:

@@ -122,7 +122,7 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
 def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
     """Fill a pattern's parameters from the world, by parameter name (and, for a
     `reference`, by what the namespace's references are of)."""
-    namespace = name.split(":")[0] if ":" in name else ""
+    namespace = name.split(":", maxsplit=1)[0] if ":" in name else ""
     references = {
         "schools": world.returns["joiner"].reference,
         "triage": world.referral.reference,

@@ -36,8 +36,10 @@ def test_an_unknown_path_gets_the_govuk_404_page(
     assert response.status_code == 404
     assert "errors/404.html" in _templates(response)
     html = response.content.decode()
-    assert "Page not found" in html and "govuk-template" in html
-    assert "Using the URLconf" not in html and "DEBUG = True" not in html
+    assert "Page not found" in html
+    assert "govuk-template" in html
+    assert "Using the URLconf" not in html
+    assert "DEBUG = True" not in html
 
 
 def test_a_views_http404_gets_the_govuk_404_page_under_debug(
@@ -55,7 +57,8 @@ def test_a_missing_trailing_slash_still_redirects_under_debug(
 ) -> None:
     settings.DEBUG = True
     response = officer_client.get("/register")
-    assert response.status_code == 301 and response["Location"] == "/register/"
+    assert response.status_code == 301
+    assert response["Location"] == "/register/"
 
 
 def test_a_403_is_logged_in_one_line_without_a_traceback(
@@ -74,12 +77,16 @@ def test_a_403_is_logged_in_one_line_without_a_traceback(
 def test_a_500_keeps_its_traceback() -> None:
     from cme.log_filters import NoTracebackFor4xx
 
-    try:
+    def fail() -> None:
         raise RuntimeError("boom")
+
+    try:
+        fail()
     except RuntimeError:
         record = logging.LogRecord("django.request", logging.ERROR, "", 0, "x", (), sys.exc_info())
     record.status_code = 500
-    assert NoTracebackFor4xx().filter(record) and record.exc_info is not None
+    assert NoTracebackFor4xx().filter(record)
+    assert record.exc_info is not None
 
 
 def test_the_make_run_broker_url_gives_kombu_a_hostname(caplog: pytest.LogCaptureFixture) -> None:

@@ -80,12 +80,15 @@ def test_closing_queues_the_referrers_email_and_the_task_sends_it_once(
         closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     assert mail.outbox == []
     row = OutboxEmail.objects.get()
-    assert row.to == "referrer@example.org" and row.state == OutboxState.PENDING
+    assert row.to == "referrer@example.org"
+    assert row.state == OutboxState.PENDING
     assert outbox.send_due() == 1
     assert outbox.send_due() == 0
     assert [m.to for m in mail.outbox] == [["referrer@example.org"]]
     row.refresh_from_db()
-    assert row.state == OutboxState.SENT and row.sent_at and row.attempts == 1
+    assert row.state == OutboxState.SENT
+    assert row.sent_at
+    assert row.attempts == 1
 
 
 def test_a_triage_decision_queues_the_referrers_email(
@@ -110,7 +113,8 @@ def test_a_failed_attempt_backs_off_then_fails_after_the_maximum(smtp_down: None
         for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
             assert outbox.send_due() == 1
             row = OutboxEmail.objects.get()
-            assert row.attempts == attempt and row.last_error == "Refused"
+            assert row.attempts == attempt
+            assert row.last_error == "Refused"
             if attempt < outbox.MAX_ATTEMPTS:
                 assert row.state == OutboxState.PENDING
                 wait = timedelta(minutes=2 ** (attempt - 1))
@@ -194,7 +198,8 @@ def test_managers_see_the_emails_not_delivered_in_constant_queries(
         response = manager_client.get(reverse("emails_not_delivered"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "ConnectionRefusedError" in page and "p0@example.org" in page
+    assert "ConnectionRefusedError" in page
+    assert "p0@example.org" in page
     assert "Your CME referral R0: outcome" in page
     assert "Sent one" not in page
 
@@ -225,7 +230,8 @@ def test_try_again_sends_a_failed_email(
         response = manager_client.post(reverse("emails_retry", args=[row.pk]))
     assert response.status_code == 302
     row.refresh_from_db()
-    assert row.state == OutboxState.SENT and row.attempts == 1
+    assert row.state == OutboxState.SENT
+    assert row.attempts == 1
     assert [m.to for m in mail.outbox] == [["p0@example.org"]]
     # Sent: a second "Try again" changes nothing.
     manager_client.post(reverse("emails_retry", args=[row.pk]))

@@ -97,4 +97,5 @@ def test_create_with_reference_inserts_with_a_new_reference(
 
     case = create_with_reference(type(built), "CS", **fields)
 
-    assert case.pk is not None and case.reference == "CS-HHHH-HHHH"
+    assert case.pk is not None
+    assert case.reference == "CS-HHHH-HHHH"

@@ -39,4 +39,5 @@ def test_the_outbox_runs_the_follow_up_steps_the_apps_register(
     monkeypatch.setitem(tasks._outbox_steps, "probe", probe)
     summary = tasks.outbox()
     assert ran == [1]
-    assert "probe: 7" in summary and "raise_pending_referrals: 0" in summary
+    assert "probe: 7" in summary
+    assert "raise_pending_referrals: 0" in summary

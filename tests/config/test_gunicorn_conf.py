@@ -21,7 +21,8 @@ def test_idle_connections_outlive_a_clients_pause_and_there_is_no_access_log(
     assert conf["keepalive"] >= 60
     assert conf["worker_class"] == "gthread"
     assert conf["accesslog"] is None  # request lines can carry query strings
-    assert conf["workers"] >= 1 and conf["threads"] >= 1
+    assert conf["workers"] >= 1
+    assert conf["threads"] >= 1
 
 
 def test_a_worker_is_warmed_up_before_it_takes_requests(caplog: pytest.LogCaptureFixture) -> None:

@@ -147,4 +147,5 @@ def test_make_run_prints_the_sign_ins_once() -> None:
     run_dev = (root / "scripts" / "run-dev.sh").read_text()
     assert "run: SEED_DEMO_ARGS := --no-sign-ins" in makefile
     assert "$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)" in makefile
-    assert run_dev.count("seed_demo") == 1 and "seed_demo --print-only" in run_dev
+    assert run_dev.count("seed_demo") == 1
+    assert "seed_demo --print-only" in run_dev

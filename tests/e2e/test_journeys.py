@@ -209,7 +209,8 @@ def test_leaver_return_to_outcome(
     expect(officer_page.locator(".govuk-notification-banner")).to_contain_text("Outcome recorded")
     shot(officer_page, journey, "10-case-closed")
     case.refresh_from_db()
-    assert case.status == CaseStatus.CLOSED and case.outcome == Outcome.ON_ROLL_OTHER_LA
+    assert case.status == CaseStatus.CLOSED
+    assert case.outcome == Outcome.ON_ROLL_OTHER_LA
 
     officer_page.goto("/register/")
     shot(officer_page, journey, "11-register")
@@ -256,7 +257,8 @@ def test_anonymous_public_referral(
     panel = page.locator(".govuk-panel")
     expect(panel).to_be_visible()
     referral = Referral.objects.get()
-    assert referral.anonymous is True and referral.referrer_name == ""
+    assert referral.anonymous is True
+    assert referral.referrer_name == ""
     expect(panel).to_contain_text(referral.reference)
     shot(page, journey, "03-sent")
     assert_accessible(page, "public referral confirmation")
@@ -335,7 +337,8 @@ def test_public_referral_with_the_keyboard_alone(
     journey = "keyboard"
     page.goto("/referral/")
     stops: list[str] = page.evaluate(TAB_STOPS_JS)
-    assert stops[0] == "id_referrer_type_1" and stops[-1] == "Continue", stops
+    assert stops[0] == "id_referrer_type_1", stops
+    assert stops[-1] == "Continue", stops
 
     # From the top of the page: the skip link first, then on to the form's first question.
     page.keyboard.press("Tab")
@@ -393,8 +396,10 @@ def test_public_referral_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.locator(".govuk-panel")).to_be_visible()
     referral = Referral.objects.get()
-    assert referral.anonymous is True and referral.first_name == "Ada"
-    assert referral.referrer_type == "public" and referral.parent_knows == "yes"
+    assert referral.anonymous is True
+    assert referral.first_name == "Ada"
+    assert referral.referrer_type == "public"
+    assert referral.parent_knows == "yes"
     expect(page.locator(".govuk-panel")).to_contain_text(referral.reference)
     shot(page, journey, "02-sent")
 
@@ -458,7 +463,8 @@ def test_board_report(
 
     expect(row.locator(".govuk-tag")).to_have_text("Ready", timeout=30_000)
     run = ReportRun.objects.get()
-    assert run.status == RunStatus.READY and run.requested_by == people["manager"]
+    assert run.status == RunStatus.READY
+    assert run.requested_by == people["manager"]
     shot(page, journey, "03-ready")
     assert_accessible(page, "report runs, ready")
 

@@ -117,7 +117,9 @@ def test_the_board_csv_pack_neutralises_labels() -> None:
     for row in csv.reader(io.StringIO(text)):
         for cell in row:
             _assert_neutral(cell)
-    assert "'=cmd|label" in text and "'@term" in text and "'-meaning" in text
+    assert "'=cmd|label" in text
+    assert "'@term" in text
+    assert "'-meaning" in text
     assert "'=HYPERLINK" in text
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import environ
@@ -42,10 +41,9 @@ def _redis_cache(url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def redis_down(settings: Any) -> Iterator[None]:
+def redis_down(settings: Any) -> None:
     settings.CACHES = _redis_cache(f"redis://127.0.0.1:{_dead_port()}/6")
     assert cache.__class__.__name__ == "ConnectionProxy"
-    yield
 
 
 def test_the_production_cache_is_the_fail_open_redis_backend(settings: Any) -> None:

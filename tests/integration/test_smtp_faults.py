@@ -172,7 +172,8 @@ def test_a_hanging_or_refusing_mail_server_never_holds_a_request(smtp: Any, faul
     rows = list(OutboxEmail.objects.order_by("to"))
     assert sorted(r.to for r in rows) == sorted([manager.email, "referrer@example.org"])
     for row in rows:
-        assert row.state == OutboxState.PENDING and row.attempts == 1
+        assert row.state == OutboxState.PENDING
+        assert row.attempts == 1
         assert row.last_error  # the exception's class name, e.g. TimeoutError
         assert "@" not in row.last_error
     expected = {

@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 # Re-exported for the referral tests that import it from here; new code imports tests.conftest.
-from tests.conftest import NOW as NOW
+from tests.conftest import NOW
+
+__all__ = ["NOW"]
 
 VALID_NHS = "9434765919"
 INVALID_NHS = "9434765918"
