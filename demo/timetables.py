@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from demo.base import Age, Ago, Ahead, Parent, Pupil, Seed, upn
 from demo.people import STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD
-from demo.returns import Sent, send
 from demo.schools import ALDER, BIRCH
+from demo.sending import Sent, send
 from schools.models import (
     AbsenceNotification,
     AbsenceType,
