@@ -29,7 +29,7 @@ from referrals.forms import PublicReferralForm, RecordedReferralForm, ReferralFo
 from referrals.models import Channel, Referral, ReferrerType
 from referrals.selectors import referrals_made_by
 from referrals.services import REFERENCE_PREFIX, referral_submit
-from schools.views.common import (
+from schools.presenters import (
     current_school,
     forget_token,
     load_draft,

@@ -10,8 +10,8 @@ from cme.access import acting_user, la_users
 from cme.audit import log_access
 from cme.models import AccessAction
 from schools.filters import ReturnFilter
+from schools.presenters import detail_context
 from schools.selectors import returns_visible_to
-from schools.views.returns import detail_context
 
 
 @la_users

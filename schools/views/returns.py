@@ -24,17 +24,18 @@ from schools.models import (
     ReturnStatus,
     SchoolReturn,
 )
-from schools.selectors import returns_visible_to, schools_for_user
-from schools.services import ReturnError, leaver_s2s_upload_confirm, return_submit
-from schools.views.common import (
+from schools.presenters import (
     SESSION_SCHOOL,
     current_school,
+    detail_context,
     draft_key,
     forget_token,
     load_draft,
     save_draft,
     submission_token,
 )
+from schools.selectors import returns_visible_to, schools_for_user
+from schools.services import ReturnError, leaver_s2s_upload_confirm, return_submit
 
 #: Session key: the reference of the return this session sent last; only it gets the receipt.
 SESSION_LAST_SUBMITTED = "last_submitted"
@@ -285,19 +286,3 @@ def return_s2s_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, "Thank you: we have recorded that you uploaded the record to s2s")
     return redirect("schools:return_detail", reference=reference)
-
-
-def detail_context(school_return: object) -> dict[str, object]:
-    from schools.models import SchoolReturn
-
-    assert isinstance(school_return, SchoolReturn)  # noqa: S101
-    detail = school_return.detail()
-    form_class = RETURN_FORMS[ReturnKind(school_return.kind)]
-    return {
-        "object": school_return,
-        "detail": detail,
-        "sections": form_class.summary_of(detail),
-        "reviews": list(detail.reviews.select_related("created_by"))  # type: ignore[attr-defined]
-        if school_return.kind == ReturnKind.PART_TIME
-        else [],
-    }

@@ -24,6 +24,22 @@ def test_no_casework_view_module_imports_another() -> None:
     assert offending == []
 
 
+def test_no_view_module_of_any_app_imports_a_view_module() -> None:
+    """Shared view helpers live in each app's presenters module (schools.presenters,
+    casework.presenters), never in another app's or another module's views."""
+    root = VIEWS.parent.parent
+    offending = []
+    for app in ("schools", "referrals", "casework", "reports"):
+        for path in (root / app / "views").glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+                if module.split(".")[0] in {"schools", "referrals", "casework", "reports"} and (
+                    ".views" in module
+                ):
+                    offending.append(f"{app}/views/{path.name}: from {node.module}")
+    assert offending == []
+
+
 def test_nc_year_label() -> None:
     on = date(2026, 11, 23)
     assert nc_year_label(None, on) == "Not known"

@@ -1,4 +1,5 @@
-"""Helpers the school views share: which school the person is acting for, and the forms."""
+"""Helpers the school views (and the referral intake) share: which school the person is acting
+for, the drafts and one-time tokens of their forms, and a return's page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, QueryDict
 
 from cme.access import acting_user
+from schools.forms import RETURN_FORMS
 from schools.models import ReturnKind, School
 from schools.selectors import schools_for_user
 
@@ -66,3 +68,19 @@ def submission_token(request: HttpRequest, key: str) -> uuid.UUID:
 
 def forget_token(request: HttpRequest, key: str) -> None:
     request.session.pop(f"{key}:token", None)
+
+
+def detail_context(school_return: object) -> dict[str, object]:
+    from schools.models import SchoolReturn
+
+    assert isinstance(school_return, SchoolReturn)  # noqa: S101
+    detail = school_return.detail()
+    form_class = RETURN_FORMS[ReturnKind(school_return.kind)]
+    return {
+        "object": school_return,
+        "detail": detail,
+        "sections": form_class.summary_of(detail),
+        "reviews": list(detail.reviews.select_related("created_by"))  # type: ignore[attr-defined]
+        if school_return.kind == ReturnKind.PART_TIME
+        else [],
+    }
