@@ -37,17 +37,17 @@ def handing_out(monkeypatch: pytest.MonkeyPatch, *references: str) -> list[str]:
 def test_a_case_reference_taken_by_another_case_is_retried(
     monkeypatch: pytest.MonkeyPatch, officer: User
 ) -> None:
-    CaseFactory(reference="CS-AAAA-AAAA")
+    CaseFactory.create(reference="CS-AAAA-AAAA")
     asked = handing_out(monkeypatch, "CS-AAAA-AAAA", "CS-BBBB-BBBB")
 
-    case = referral_accept(referral=ReferralFactory(), by=officer, category=Category.WASP)
+    case = referral_accept(referral=ReferralFactory.create(), by=officer, category=Category.WASP)
 
     assert case.reference == "CS-BBBB-BBBB"
     assert asked == ["CS", "CS"]
 
 
 def test_a_referral_reference_taken_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    ReferralFactory(reference="RF-AAAA-AAAA")
+    ReferralFactory.create(reference="RF-AAAA-AAAA")
     handing_out(monkeypatch, "RF-AAAA-AAAA", "RF-CCCC-CCCC")
 
     referral = referral_submit(referral=ReferralFactory.build(reference=""))
@@ -60,7 +60,7 @@ def test_a_return_reference_taken_is_retried(monkeypatch: pytest.MonkeyPatch) ->
     from schools.models import JoinerReturn
     from tests.factories import JoinerReturnFactory
 
-    taken = JoinerReturnFactory(reference="NP-AAAA-AAAA")
+    taken = JoinerReturnFactory.create(reference="NP-AAAA-AAAA")
     handing_out(monkeypatch, "NP-AAAA-AAAA", "NP-DDDD-DDDD")
     fresh = JoinerReturnFactory.build(school=taken.school, reference="")
 
@@ -71,7 +71,7 @@ def test_a_return_reference_taken_is_retried(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_another_integrity_error_is_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = ReferralFactory(submission_token=uuid.uuid4())
+    first = ReferralFactory.create(submission_token=uuid.uuid4())
     asked = handing_out(monkeypatch, "RF-EEEE-EEEE", "RF-FFFF-FFFF")
     second = ReferralFactory.build(submission_token=first.submission_token)
 
@@ -84,7 +84,7 @@ def test_another_integrity_error_is_not_retried(monkeypatch: pytest.MonkeyPatch)
 def test_create_with_reference_inserts_with_a_new_reference(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    CaseFactory(reference="CS-GGGG-GGGG")
+    CaseFactory.create(reference="CS-GGGG-GGGG")
     handing_out(monkeypatch, "CS-GGGG-GGGG", "CS-HHHH-HHHH")
     built = CaseFactory.build()
     built.child.save()

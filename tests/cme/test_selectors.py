@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db
 def test_active_users_are_the_active_holders_of_the_roles() -> None:
-    manager = UserFactory(role=Role.MANAGER)
-    UserFactory(role=Role.MANAGER, is_active=False)
-    officer = UserFactory(role=Role.OFFICER)
-    UserFactory(role=Role.SCHOOL_STAFF)
+    manager = UserFactory.create(role=Role.MANAGER)
+    UserFactory.create(role=Role.MANAGER, is_active=False)
+    officer = UserFactory.create(role=Role.OFFICER)
+    UserFactory.create(role=Role.SCHOOL_STAFF)
 
     assert list(active_users(Role.MANAGER)) == [manager]
     assert managers() == [manager]

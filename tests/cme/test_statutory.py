@@ -242,7 +242,7 @@ def test_national_curriculum_year(dob: date, on: date, expected: int) -> None:
 
 @pytest.mark.parametrize("on", [D(2025, 10, 15), D(2026, 8, 31), D(2026, 9, 1), D(2028, 2, 29)])
 @pytest.mark.parametrize("year", [-1, 0, 6, 11, 12])
-def test_the_dates_of_birth_of_a_year_group_are_those_in_it(year, on):
+def test_the_dates_of_birth_of_a_year_group_are_those_in_it(year: int, on: date) -> None:
     oldest, youngest = national_curriculum_year_dobs(year, on)
     assert (youngest.month, youngest.day) == (8, 31)
     assert oldest == D(youngest.year - 1, 9, 1)

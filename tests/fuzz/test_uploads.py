@@ -201,7 +201,7 @@ def test_an_upload_under_the_cap_goes_through(admin_client_: Client, settings: S
     assert School.objects.exists()
 
 
-def test_the_form_refuses_a_file_over_the_setting(settings):
+def test_the_form_refuses_a_file_over_the_setting(settings: Settings) -> None:
     """The form's own size check is the setting CME_MAX_UPLOAD_BYTES, not a constant."""
     settings.CME_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     content = b"URN,EstablishmentName\r\n" + b"1," + b"x" * (3 * 1024 * 1024) + b"\r\n"

@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import date
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
-from cme.models import Notification
+from cme.models import Notification, User
 from referrals.jobs import raise_pending_referrals
 from referrals.models import Reason, Referral, SystemTrigger
 from schools.models import (
     ReturnStatus,
+    School,
     Whereabouts,
 )
 from tests.factories import ReferralFactory
@@ -24,7 +26,9 @@ from tests.schools.jobs.helpers import run_and_raise as run
 __all__ = ["calendar"]  # the fixture
 
 
-def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, manager):
+def test_whereabouts_unknown_raises_one_referral(
+    calendar: None, school_a: School, staff_a: User, manager: User
+) -> None:
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.UNKNOWN
     )
@@ -48,8 +52,11 @@ def test_whereabouts_unknown_raises_one_referral(calendar, school_a, staff_a, ma
 
 
 def test_a_notification_referred_when_sent_is_not_referred_again_at_the_threshold(
-    calendar, school_a, staff_a, manager
-):
+    calendar: None,
+    school_a: School,
+    staff_a: User,
+    manager: User,
+) -> None:
     """Issue 12 A9: whereabouts unknown is referred when the school sends it; the sweep at
     the deletion threshold does not put the same child in triage a second time."""
     from referrals.services import referral_raise_from_return
@@ -68,8 +75,11 @@ def test_a_notification_referred_when_sent_is_not_referred_again_at_the_threshol
 
 
 def test_the_sweep_only_flags_the_follow_up_raises_the_referral_once(
-    calendar, school_a, staff_a, manager
-):
+    calendar: None,
+    school_a: School,
+    staff_a: User,
+    manager: User,
+) -> None:
     """The outbox: the sweep raises no referral; raise_pending_referrals raises it, once,
     however often it runs (the unique (source_return, trigger) constraint decides)."""
     notification = absence(
@@ -87,7 +97,9 @@ def test_the_sweep_only_flags_the_follow_up_raises_the_referral_once(
     assert notification.status == ReturnStatus.REFERRED
 
 
-def test_an_unmatched_leaver_raises_exactly_one_referral(calendar, school_a, school_b):
+def test_an_unmatched_leaver_raises_exactly_one_referral(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b)
     with on(date(2026, 6, 2)):
         first = run("unmatched_leavers")
@@ -105,8 +117,12 @@ def test_an_unmatched_leaver_raises_exactly_one_referral(calendar, school_a, sch
 
 
 def test_an_unmatched_leaver_goes_to_triage_as_a_referral_not_a_notification(
-    calendar, school_a, school_b, staff_a, manager
-):
+    calendar: None,
+    school_a: School,
+    school_b: School,
+    staff_a: User,
+    manager: User,
+) -> None:
     leaver_to(school_a, school_b)
     with on(date(2026, 6, 2)):
         run("unmatched_leavers")
@@ -115,13 +131,15 @@ def test_an_unmatched_leaver_goes_to_triage_as_a_referral_not_a_notification(
 
 
 def test_a_bulk_reference_taken_by_an_older_referral_is_raised_on_the_next_run(
-    calendar, school_a, monkeypatch
-):
+    calendar: None,
+    school_a: School,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A reference collision in the bulk insert (ignore_conflicts) is not taken for the older
     referral: nothing is counted or attached to it, and the next run raises the return."""
     import referrals.services
 
-    older = ReferralFactory(reference="RF-AAAA-AAAA")
+    older = ReferralFactory.create(reference="RF-AAAA-AAAA")
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.UNKNOWN
     )

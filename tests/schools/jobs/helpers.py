@@ -75,14 +75,14 @@ def run_and_raise(name: str, *args: str) -> str:
 
 @pytest.fixture
 def calendar(db: None) -> None:
-    TermFactory(name="Summer 1 2026", start=date(2026, 4, 13), end=date(2026, 5, 22))
-    TermFactory(name="Summer 2 2026", start=date(2026, 6, 1), end=date(2026, 7, 22))
-    ClosureFactory(date=INSET_DAY)
+    TermFactory.create(name="Summer 1 2026", start=date(2026, 4, 13), end=date(2026, 5, 22))
+    TermFactory.create(name="Summer 2 2026", start=date(2026, 6, 1), end=date(2026, 7, 22))
+    ClosureFactory.create(date=INSET_DAY)
 
 
 def absence(school: School, **fields: object) -> AbsenceNotification:
     with on(date(2026, 4, 22)):
-        return AbsenceNotificationFactory(school=school, **fields)
+        return AbsenceNotificationFactory.create(school=school, **fields)
 
 
 def leaver_to(school: School, to: School, **fields: object) -> LeaverReturn:
@@ -99,7 +99,7 @@ def leaver_to(school: School, to: School, **fields: object) -> LeaverReturn:
         **fields,
     }
     with on(date(2026, 5, 8)):
-        return LeaverReturnFactory(school=school, **values)
+        return LeaverReturnFactory.create(school=school, **values)
 
 
 def joiner_at(school: School, **fields: object) -> JoinerReturn:
@@ -111,4 +111,4 @@ def joiner_at(school: School, **fields: object) -> JoinerReturn:
         **fields,
     }
     with on(date(2026, 5, 12)):
-        return JoinerReturnFactory(school=school, **values)
+        return JoinerReturnFactory.create(school=school, **values)

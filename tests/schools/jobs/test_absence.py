@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
-from cme.models import Notification
+from cme.models import Notification, User
 from cme.statutory import add_school_days, school_day_back, school_days_threshold_date
 from referrals.models import Referral
 from schools.models import (
@@ -30,7 +31,7 @@ from tests.schools.jobs.helpers import absence, on
 from tests.schools.jobs.helpers import run_and_raise as run
 
 
-def test_the_calendar_in_these_tests(calendar, school_a):
+def test_the_calendar_in_these_tests(calendar: None, school_a: School) -> None:
     cal = term_calendar_for(school_a, date(2026, 1, 1), date(2026, 12, 31))
     # The counting the job does backwards agrees with the statutory helpers counting forwards.
     assert school_days_threshold_date(cal, date(2026, 4, 20), 20) == date(2026, 5, 19)
@@ -48,8 +49,11 @@ def test_the_calendar_in_these_tests(calendar, school_a):
     ],
 )
 def test_twenty_school_days_of_unauthorised_absence_reach_the_threshold(
-    calendar, school_a, today, flagged
-):
+    calendar: None,
+    school_a: School,
+    today: date,
+    flagged: bool,
+) -> None:
     notification = absence(school_a, first_day_of_absence=date(2026, 4, 20))
     with on(today):
         run("continuous_absence")
@@ -66,7 +70,9 @@ def test_twenty_school_days_of_unauthorised_absence_reach_the_threshold(
         (date(2026, 6, 15), True),  # Monday: the 20th
     ],
 )
-def test_weekends_and_half_term_are_not_school_days(calendar, school_a, today, flagged):
+def test_weekends_and_half_term_are_not_school_days(
+    calendar: None, school_a: School, today: date, flagged: bool
+) -> None:
     notification = absence(school_a, first_day_of_absence=date(2026, 5, 11))
     with on(today):
         run("continuous_absence")
@@ -83,8 +89,11 @@ def test_weekends_and_half_term_are_not_school_days(calendar, school_a, today, f
     ],
 )
 def test_ten_school_days_after_leave_of_absence_reach_the_threshold(
-    calendar, school_a, today, flagged
-):
+    calendar: None,
+    school_a: School,
+    today: date,
+    flagged: bool,
+) -> None:
     notification = absence(
         school_a,
         absence_type=AbsenceType.AFTER_LEAVE,
@@ -97,9 +106,13 @@ def test_ten_school_days_after_leave_of_absence_reach_the_threshold(
     assert (notification.threshold_reached_on is not None) is flagged
 
 
-def test_a_school_with_its_own_terms_counts_on_them(calendar, school_a, school_b):
+def test_a_school_with_its_own_terms_counts_on_them(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     # Birch Academy's summer term starts two weeks after the LA's.
-    TermFactory(school=school_b, name="Summer", start=date(2026, 4, 27), end=date(2026, 7, 17))
+    TermFactory.create(
+        school=school_b, name="Summer", start=date(2026, 4, 27), end=date(2026, 7, 17)
+    )
     at_a = absence(school_a, first_day_of_absence=date(2026, 4, 20))
     at_b = absence(school_b, first_day_of_absence=date(2026, 4, 20))
     with on(date(2026, 5, 19)):
@@ -110,23 +123,27 @@ def test_a_school_with_its_own_terms_counts_on_them(calendar, school_a, school_b
     assert at_b.threshold_reached_on is None
 
 
-def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(calendar, school_a, school_b):
+def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     """Each school's cut-off in the same run: the LA's calendar (Alder), an INSET day of its
     own (Birch: Monday 8 June), terms of its own with no half term (Cedar), and terms of its
     own that began too recently to hold 20 school days (Damson: from 1 June)."""
-    cedar = SchoolFactory(urn=100003, name="Cedar Free School")
-    damson = SchoolFactory(urn=100004, name="Damson Academy")
-    ClosureFactory(school=school_b, date=date(2026, 6, 8))
-    TermFactory(school=cedar, name="Summer", start=date(2026, 4, 13), end=date(2026, 7, 17))
-    TermFactory(school=damson, name="Summer 2", start=date(2026, 6, 1), end=date(2026, 7, 17))
+    cedar = SchoolFactory.create(urn=100003, name="Cedar Free School")
+    damson = SchoolFactory.create(urn=100004, name="Damson Academy")
+    ClosureFactory.create(school=school_b, date=date(2026, 6, 8))
+    TermFactory.create(school=cedar, name="Summer", start=date(2026, 4, 13), end=date(2026, 7, 17))
+    TermFactory.create(
+        school=damson, name="Summer 2", start=date(2026, 6, 1), end=date(2026, 7, 17)
+    )
 
     def unauthorised(school: School, first_day: date) -> AbsenceNotification:
         with on(date(2026, 6, 12)):
-            return AbsenceNotificationFactory(school=school, first_day_of_absence=first_day)
+            return AbsenceNotificationFactory.create(school=school, first_day_of_absence=first_day)
 
     def after_leave(school: School, leave_end: date) -> AbsenceNotification:
         with on(date(2026, 6, 12)):
-            return AbsenceNotificationFactory(
+            return AbsenceNotificationFactory.create(
                 school=school,
                 absence_type=AbsenceType.AFTER_LEAVE,
                 leave_end_date=leave_end,
@@ -161,8 +178,13 @@ def test_schools_on_their_own_calendars_and_on_the_las_in_one_run(calendar, scho
 
 
 def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
-    calendar, school_a, staff_a, staff_b, manager, officer
-):
+    calendar: None,
+    school_a: School,
+    staff_a: User,
+    staff_b: User,
+    manager: User,
+    officer: User,
+) -> None:
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), whereabouts=Whereabouts.KNOWN
     )
@@ -188,8 +210,12 @@ def test_school_staff_and_managers_are_prompted_once_however_often_it_runs(
 
 
 def test_the_school_and_the_la_see_the_threshold_on_the_return(
-    calendar, school_a, staff_a, manager, django_assert_max_num_queries
-):
+    calendar: None,
+    school_a: School,
+    staff_a: User,
+    manager: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
 
     from tests.conftest import client_for
 
@@ -200,7 +226,10 @@ def test_the_school_and_the_la_see_the_threshold_on_the_return(
         school, la = client_for(staff_a), client_for(manager)
         listed = school.get(reverse("schools:return_list")).content.decode()
         tag = "Deletion threshold reached</strong>"
-        row = lambda html, r: html.split(f">{r.reference}</a>")[1].split("</tr>")[0]  # noqa: E731
+
+        def row(html: str, r: AbsenceNotification) -> str:
+            return html.split(f">{r.reference}</a>")[1].split("</tr>", maxsplit=1)[0]
+
         assert tag in row(listed, reached)
         assert tag not in row(listed, waiting)
         la_list = la.get(reverse("schools:la_returns")).content.decode()
@@ -220,7 +249,9 @@ def test_the_school_and_the_la_see_the_threshold_on_the_return(
             assert school.get(reverse("schools:return_list")).status_code == 200
 
 
-def test_a_dry_run_lists_references_and_changes_nothing(calendar, school_a, staff_a, manager):
+def test_a_dry_run_lists_references_and_changes_nothing(
+    calendar: None, school_a: School, staff_a: User, manager: User
+) -> None:
     due = absence(school_a, first_day_of_absence=date(2026, 4, 20))
     not_yet = absence(school_a, first_day_of_absence=date(2026, 4, 21))
     with on(date(2026, 5, 19)):
@@ -234,7 +265,7 @@ def test_a_dry_run_lists_references_and_changes_nothing(calendar, school_a, staf
     assert not Referral.objects.exists()
 
 
-def test_closed_notifications_are_not_flagged(calendar, school_a):
+def test_closed_notifications_are_not_flagged(calendar: None, school_a: School) -> None:
     notification = absence(
         school_a, first_day_of_absence=date(2026, 4, 20), status=ReturnStatus.CLOSED
     )

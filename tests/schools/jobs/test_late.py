@@ -6,13 +6,18 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from cme.models import Notification
+from cme.models import Notification, User
 from cme.references import new_reference
 from reports.figures import board_figures
 from schools.models import (
     DestinationType,
+    JoinerReturn,
+    LeaverReturn,
+    School,
     SchoolReturn,
 )
 from tests.factories import (
@@ -26,20 +31,27 @@ from tests.schools.jobs.helpers import run_check as run
 
 
 @pytest.fixture
-def late_joiner(school_a):
+def late_joiner(school_a: School) -> JoinerReturn:
     with on(date(2026, 11, 20)):
-        return JoinerReturnFactory(school=school_a, admission_date=date(2026, 11, 9), is_late=True)
+        return JoinerReturnFactory.create(
+            school=school_a, admission_date=date(2026, 11, 9), is_late=True
+        )
 
 
 @pytest.fixture
-def on_time_joiner(school_a):
+def on_time_joiner(school_a: School) -> JoinerReturn:
     with on(date(2026, 11, 20)):
-        return JoinerReturnFactory(school=school_a, admission_date=date(2026, 11, 18))
+        return JoinerReturnFactory.create(school=school_a, admission_date=date(2026, 11, 18))
 
 
 def test_late_returns_are_recorded_once_and_the_school_told_once(
-    late_joiner, on_time_joiner, staff_a, staff_b, manager, django_capture_on_commit_callbacks
-):
+    late_joiner: JoinerReturn,
+    on_time_joiner: JoinerReturn,
+    staff_a: User,
+    staff_b: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with on(TODAY), django_capture_on_commit_callbacks(execute=True):
         first = run("late_returns")
         second = run("late_returns")
@@ -66,17 +78,19 @@ def test_late_returns_are_recorded_once_and_the_school_told_once(
     assert Notification.objects.count() == 1
 
 
-def test_one_late_return_links_to_that_return(late_joiner, staff_a):
+def test_one_late_return_links_to_that_return(late_joiner: JoinerReturn, staff_a: User) -> None:
     with on(TODAY):
         run("late_returns")
     sent = Notification.objects.get(user=staff_a)
     assert sent.url == reverse("schools:return_detail", args=[late_joiner.reference])
 
 
-def test_several_late_returns_are_listed_one_a_line_and_linked(school_a, staff_a, client_a):
+def test_several_late_returns_are_listed_one_a_line_and_linked(
+    school_a: School, staff_a: User, client_a: Client
+) -> None:
     with on(date(2026, 11, 20)):
         late = [
-            JoinerReturnFactory(
+            JoinerReturnFactory.create(
                 school=school_a,
                 admission_date=date(2026, 11, 9),
                 is_late=True,
@@ -103,15 +117,17 @@ def test_several_late_returns_are_listed_one_a_line_and_linked(school_a, staff_a
     assert f"{refs[0]}</a><br>- <a" in html
 
 
-def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(school_a, staff_a):
+def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(
+    school_a: School, staff_a: User
+) -> None:
     with on(date(2026, 11, 20)):
-        missed = LeaverReturnFactory(
+        missed = LeaverReturnFactory.create(
             school=school_a,
             ground_met_date=date(2026, 11, 18),
             deletion_date=date(2026, 11, 19),
             is_late=False,
         )
-        in_time = LeaverReturnFactory(
+        in_time = LeaverReturnFactory.create(
             school=school_a, ground_met_date=date(2026, 11, 18), deletion_date=date(2026, 11, 20)
         )
     with on(TODAY):
@@ -126,10 +142,10 @@ def test_a_leaver_made_after_the_deletion_is_late_even_if_it_was_not_marked(scho
     assert in_time.late_notified_at is None
 
 
-def test_a_leaver_is_late_by_the_date_in_london(school_a):
+def test_a_leaver_is_late_by_the_date_in_london(school_a: School) -> None:
     # Midnight in London in summer is 23:00 the day before in UTC: a day late all the same.
     with on(date(2026, 7, 1), hour=0):
-        leaver = LeaverReturnFactory(
+        leaver = LeaverReturnFactory.create(
             school=school_a, ground_met_date=date(2026, 6, 29), deletion_date=date(2026, 6, 30)
         )
     with on(date(2026, 7, 2)):
@@ -139,7 +155,9 @@ def test_a_leaver_is_late_by_the_date_in_london(school_a):
     assert leaver.late_notified_at is not None
 
 
-def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, staff_a):
+def test_late_returns_dry_run_lists_references_and_changes_nothing(
+    late_joiner: JoinerReturn, staff_a: User
+) -> None:
     with on(TODAY):
         out = run("late_returns", "--dry-run")
     assert late_joiner.reference in out
@@ -150,18 +168,23 @@ def test_late_returns_dry_run_lists_references_and_changes_nothing(late_joiner, 
 
 
 def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
-    school_a, school_b, staff_a, staff_b, manager, django_capture_on_commit_callbacks
-):
+    school_a: School,
+    school_b: School,
+    staff_a: User,
+    staff_b: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     """Issue 12 A12: a leaver sent with an unknown destination before its s2s upload; the
     school's staff are reminded (once) if it is not confirmed within 3 school days."""
     from django.urls import reverse
 
     from schools.services import leaver_s2s_upload_confirm
 
-    TermFactory(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
+    TermFactory.create(name="Autumn 2 2026", start=date(2026, 11, 2), end=date(2026, 12, 18))
 
-    def lost(school, **fields):
-        return LeaverReturnFactory(
+    def lost(school: School, **fields: object) -> LeaverReturn:
+        return LeaverReturnFactory.create(
             school=school,
             ground_met_date=date(2026, 11, 23),
             deletion_date=date(2026, 11, 23),
@@ -176,7 +199,9 @@ def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
         waiting = lost(school_a)
         confirmed = lost(school_a)
         elsewhere = lost(school_b)
-        known = LeaverReturnFactory(school=school_a, ground_met_date=TODAY, deletion_date=TODAY)
+        known = LeaverReturnFactory.create(
+            school=school_a, ground_met_date=TODAY, deletion_date=TODAY
+        )
     leaver_s2s_upload_confirm(leaver=confirmed, by=staff_a)
     with on(date(2026, 11, 26)):  # Thursday: Tuesday and Wednesday have passed, not 3 days
         assert "s2s" not in run("late_returns", "--dry-run")
@@ -209,11 +234,13 @@ def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(
     assert Notification.objects.filter(key__startswith="s2s:").count() == 2
 
 
-def test_the_board_counts_late_returns_whether_or_not_the_sweep_has_run(late_joiner, school_b):
+def test_the_board_counts_late_returns_whether_or_not_the_sweep_has_run(
+    late_joiner: JoinerReturn, school_b: School
+) -> None:
     """One meaning of "late" (issue 13 item 8): the board figure is the returns with
     ``is_late``; the sweep's ``late_notified_at`` (the school was told) changes nothing."""
     with on(date(2026, 11, 20)):
-        JoinerReturnFactory(school=school_b, admission_date=date(2026, 11, 2), is_late=True)
+        JoinerReturnFactory.create(school=school_b, admission_date=date(2026, 11, 2), is_late=True)
 
     def late_joiners() -> list[list[object]]:
         table = next(

@@ -11,6 +11,7 @@ import pytest
 from referrals.models import Referral
 from schools.models import (
     ReturnStatus,
+    School,
 )
 from schools.services import JOINER_MATCHED_DETAIL, LEAVER_MATCHED_DETAIL
 from tests.factories import (
@@ -20,7 +21,9 @@ from tests.schools.jobs.helpers import joiner_at, leaver_to, on
 from tests.schools.jobs.helpers import run_and_raise as run
 
 
-def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(calendar, school_a, school_b):
+def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b)
     joiner = joiner_at(school_b, first_name="MAYA", last_name="patel")
     with on(date(2026, 5, 13)):
@@ -36,7 +39,9 @@ def test_a_joiner_return_for_the_same_pupil_is_linked_to_the_leaver(calendar, sc
     assert not Referral.objects.exists()
 
 
-def test_the_upn_decides_when_both_returns_give_one(calendar, school_a, school_b):
+def test_the_upn_decides_when_both_returns_give_one(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b, upn="A123456789012")
     same_upn_other_spelling = joiner_at(school_b, first_name="Maia", upn="A123456789012")
     with on(date(2026, 5, 13)):
@@ -45,7 +50,9 @@ def test_the_upn_decides_when_both_returns_give_one(calendar, school_a, school_b
     assert same_upn_other_spelling.matched_leaver_id == leaver.pk
 
 
-def test_a_different_upn_is_a_different_pupil(calendar, school_a, school_b):
+def test_a_different_upn_is_a_different_pupil(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver_to(school_a, school_b, upn="A123456789012")
     other = joiner_at(school_b, upn="B123456789012")
     with on(date(2026, 5, 13)):
@@ -61,7 +68,9 @@ def test_a_different_upn_is_a_different_pupil(calendar, school_a, school_b):
         {"admission_date": date(2026, 3, 1)},  # an earlier stay at that school
     ],
 )
-def test_joiners_that_do_not_fit_are_not_linked(calendar, school_a, school_b, fields):
+def test_joiners_that_do_not_fit_are_not_linked(
+    calendar: None, school_a: School, school_b: School, fields: dict[str, object]
+) -> None:
     leaver_to(school_a, school_b)
     joiner = joiner_at(school_b, **fields)
     with on(date(2026, 5, 13)):
@@ -70,16 +79,20 @@ def test_joiners_that_do_not_fit_are_not_linked(calendar, school_a, school_b, fi
     assert joiner.matched_leaver_id is None
 
 
-def test_a_joiner_at_another_school_is_not_linked(calendar, school_a, school_b):
+def test_a_joiner_at_another_school_is_not_linked(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver_to(school_a, school_b)
-    joiner = joiner_at(SchoolFactory(urn=100099))
+    joiner = joiner_at(SchoolFactory.create(urn=100099))
     with on(date(2026, 5, 13)):
         run("unmatched_leavers")
     joiner.refresh_from_db()
     assert joiner.matched_leaver_id is None
 
 
-def test_linking_a_joiner_to_its_leaver_records_both_returns_history(calendar, school_a, school_b):
+def test_linking_a_joiner_to_its_leaver_records_both_returns_history(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     """Issue 13 item 4: the link (and the statuses it sets) is in both returns' history."""
     leaver = leaver_to(school_a, school_b)
     joiner = joiner_at(school_b)
@@ -101,8 +114,10 @@ def test_linking_a_joiner_to_its_leaver_records_both_returns_history(calendar, s
 
 
 def test_a_leaver_already_referred_keeps_its_status_but_the_link_is_in_the_history(
-    calendar, school_a, school_b
-):
+    calendar: None,
+    school_a: School,
+    school_b: School,
+) -> None:
     leaver = leaver_to(school_a, school_b, status=ReturnStatus.REFERRED)
     joiner = joiner_at(school_b)
     with on(date(2026, 5, 13)):

@@ -6,11 +6,14 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from cme.models import Notification
+from cme.models import Notification, User
 from schools.models import (
+    PartTimeTimetable,
     ReturnStatus,
     ReviewOutcome,
+    School,
     SchoolReturn,
     TimetableReview,
 )
@@ -24,9 +27,9 @@ from tests.schools.jobs.helpers import run_check as run
 
 
 @pytest.fixture
-def timetable(school_a):
+def timetable(school_a: School) -> PartTimeTimetable:
     with on(date(2026, 10, 5)):
-        return PartTimeTimetableFactory(
+        return PartTimeTimetableFactory.create(
             school=school_a,
             start_date=date(2026, 10, 5),
             next_review_date=date(2026, 11, 20),
@@ -35,7 +38,9 @@ def timetable(school_a):
 
 
 @pytest.mark.parametrize(("today", "reminded"), [(date(2026, 11, 20), False), (TODAY, True)])
-def test_a_timetable_past_its_review_date_is_reminded(timetable, staff_a, today, reminded):
+def test_a_timetable_past_its_review_date_is_reminded(
+    timetable: PartTimeTimetable, staff_a: User, today: date, reminded: bool
+) -> None:
     with on(today):
         run("part_time_reviews")
     timetable.refresh_from_db()
@@ -43,8 +48,13 @@ def test_a_timetable_past_its_review_date_is_reminded(timetable, staff_a, today,
 
 
 def test_school_staff_are_reminded_once_and_managers_get_one_summary(
-    timetable, staff_a, staff_b, officer, manager, django_capture_on_commit_callbacks
-):
+    timetable: PartTimeTimetable,
+    staff_a: User,
+    staff_b: User,
+    officer: User,
+    manager: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     """The product rule since the outbox (docs/decisions/005-job-outbox.md): the school's
     staff and the managers ONE notification each per day (key <job>:<user id>:<date>), with
     the count, the references and a link; officers nothing."""
@@ -71,7 +81,9 @@ def test_school_staff_are_reminded_once_and_managers_get_one_summary(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([staff_a.email, manager.email])
 
 
-def test_a_review_that_moves_the_date_re_arms_the_reminder(timetable, staff_a):
+def test_a_review_that_moves_the_date_re_arms_the_reminder(
+    timetable: PartTimeTimetable, staff_a: User
+) -> None:
     with on(TODAY):
         run("part_time_reviews")
         timetable_review_record(
@@ -94,7 +106,9 @@ def test_a_review_that_moves_the_date_re_arms_the_reminder(timetable, staff_a):
     assert timetable.review_reminded_on == date(2026, 12, 4)
 
 
-def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
+def test_a_timetable_past_its_planned_end_is_reminded(
+    timetable: PartTimeTimetable, staff_a: User
+) -> None:
     timetable.next_review_date = date(2027, 1, 8)
     timetable.save()
     with on(date(2026, 12, 21)):
@@ -108,7 +122,9 @@ def test_a_timetable_past_its_planned_end_is_reminded(timetable, staff_a):
     assert timetable.reference in note.body
 
 
-def test_a_timetable_past_both_dates_is_reminded_of_each_once(timetable, staff_a, manager):
+def test_a_timetable_past_both_dates_is_reminded_of_each_once(
+    timetable: PartTimeTimetable, staff_a: User, manager: User
+) -> None:
     """The review (20 November) is reminded on the 23rd; once the planned end (18 December)
     has passed too, the next run reminds of the end only; then nothing."""
     with on(TODAY):
@@ -129,7 +145,9 @@ def test_a_timetable_past_both_dates_is_reminded_of_each_once(timetable, staff_a
     assert Notification.objects.filter(user=staff_a).count() == 2
 
 
-def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(timetable, staff_a):
+def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(
+    timetable: PartTimeTimetable, staff_a: User
+) -> None:
     with on(date(2026, 12, 21)):
         out = run("part_time_reviews")
     assert f"{timetable.reference} review 2026-11-20" in out
@@ -145,7 +163,7 @@ def test_both_dates_passed_at_once_are_both_reminded_in_one_notification(timetab
     assert timetable.reference in note.body
 
 
-def test_ended_timetables_are_not_reminded(timetable, staff_a):
+def test_ended_timetables_are_not_reminded(timetable: PartTimeTimetable, staff_a: User) -> None:
     timetable.ended_on = date(2026, 11, 13)
     timetable.status = ReturnStatus.CLOSED
     timetable.save()
@@ -154,7 +172,7 @@ def test_ended_timetables_are_not_reminded(timetable, staff_a):
     assert "flagged 0" in out
 
 
-def test_part_time_dry_run_changes_nothing(timetable, staff_a):
+def test_part_time_dry_run_changes_nothing(timetable: PartTimeTimetable, staff_a: User) -> None:
     with on(TODAY):
         out = run("part_time_reviews", "--dry-run")
     assert timetable.reference in out

@@ -21,11 +21,11 @@ from tests.schools.jobs.helpers import at as on
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_claim_a_row_once():
+def test_two_runs_at_once_claim_a_row_once() -> None:
     """PostgreSQL: the second run skips the rows the first holds, and they no longer match once
     it commits (SQLite serialises writes; the notification and referral keys cover it there)."""
     with on(date(2026, 11, 20)):
-        late = JoinerReturnFactory(admission_date=date(2026, 11, 9), is_late=True)
+        late = JoinerReturnFactory.create(admission_date=date(2026, 11, 9), is_late=True)
     if connection.vendor != "postgresql":
         # SQLite has one writer at a time: the runs can only follow each other. The second
         # must still find nothing to claim.

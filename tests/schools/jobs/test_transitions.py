@@ -10,6 +10,7 @@ import pytest
 from django.test import override_settings
 
 from referrals.models import Referral
+from schools.models import School
 from tests.factories import (
     ClosureFactory,
     LeaverReturnFactory,
@@ -26,18 +27,24 @@ from tests.schools.jobs.helpers import run_and_raise as run
     ],
 )
 def test_no_joiner_within_ten_school_days_is_a_transition_not_completed(
-    calendar, school_a, school_b, today, flagged
-):
+    calendar: None,
+    school_a: School,
+    school_b: School,
+    today: date,
+    flagged: bool,
+) -> None:
     leaver = leaver_to(school_a, school_b)
     with on(today):
         run("unmatched_leavers")
     assert Referral.objects.filter(source_return=leaver).exists() is flagged
 
 
-def test_the_transition_counts_on_the_new_schools_calendar(calendar, school_a, school_b):
+def test_the_transition_counts_on_the_new_schools_calendar(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     """Birch has an INSET day of its own on Monday 1 June: its leaver's 10 school days end a
     day later than those of a leaver to Alder (the LA's calendar), in the same runs."""
-    ClosureFactory(school=school_b, date=date(2026, 6, 1))
+    ClosureFactory.create(school=school_b, date=date(2026, 6, 1))
     to_alder = leaver_to(school_b, school_a)
     to_birch = leaver_to(school_a, school_b, first_name="Amir", last_name="Khan")
     with on(date(2026, 6, 2)):
@@ -51,7 +58,9 @@ def test_the_transition_counts_on_the_new_schools_calendar(calendar, school_a, s
     assert Referral.objects.filter(source_return__in=[to_alder, to_birch]).count() == 2
 
 
-def test_the_clock_starts_at_the_later_start_date_at_the_new_school(calendar, school_a, school_b):
+def test_the_clock_starts_at_the_later_start_date_at_the_new_school(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b, destination_start_date=date(2026, 5, 18))
     with on(date(2026, 6, 8)):  # the 10th school day after Monday 18 May (half term between)
         run("unmatched_leavers")
@@ -62,22 +71,28 @@ def test_the_clock_starts_at_the_later_start_date_at_the_new_school(calendar, sc
 
 
 @override_settings(CME_TRANSITION_SCHOOL_DAYS=5)
-def test_the_number_of_school_days_is_a_setting(calendar, school_a, school_b):
+def test_the_number_of_school_days_is_a_setting(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver_to(school_a, school_b)
     with on(date(2026, 5, 19)):  # 5 school days after 8 May end on 18 May (INSET skipped)
         run("unmatched_leavers")
     assert Referral.objects.count() == 1
 
 
-def test_leavers_to_other_destinations_are_not_checked(calendar, school_a, school_b):
+def test_leavers_to_other_destinations_are_not_checked(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     with on(date(2026, 5, 8)):
-        LeaverReturnFactory(school=school_a, deletion_date=date(2026, 5, 8))  # out of area
+        LeaverReturnFactory.create(school=school_a, deletion_date=date(2026, 5, 8))  # out of area
     with on(date(2026, 7, 1)):
         run("unmatched_leavers")
     assert not Referral.objects.exists()
 
 
-def test_unmatched_leavers_dry_run_changes_nothing(calendar, school_a, school_b):
+def test_unmatched_leavers_dry_run_changes_nothing(
+    calendar: None, school_a: School, school_b: School
+) -> None:
     leaver = leaver_to(school_a, school_b)
     matched = leaver_to(school_a, school_b, first_name="Amir", last_name="Khan")
     joiner = joiner_at(school_b, first_name="Amir", last_name="Khan")
