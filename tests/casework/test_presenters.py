@@ -32,11 +32,13 @@ def test_no_view_module_of_any_app_imports_a_view_module() -> None:
     for app in ("schools", "referrals", "casework", "reports"):
         for path in (root / app / "views").glob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
-                module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+                if not isinstance(node, ast.ImportFrom):
+                    continue
+                module = node.module or ""
                 if module.split(".")[0] in {"schools", "referrals", "casework", "reports"} and (
                     ".views" in module
                 ):
-                    offending.append(f"{app}/views/{path.name}: from {node.module}")
+                    offending.append(f"{app}/views/{path.name}: from {module}")
     assert offending == []
 
 
