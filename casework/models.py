@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from cme.models import Audited
+from cme.models import Audited, one_of
 from referrals.models import Referral, VulnerabilityFlags
 from schools.models import Gender, School
 
@@ -178,12 +178,8 @@ class Case(Audited):
                 condition=~Q(status=CaseStatus.OPEN) | Q(outcome="") | Q(outcome="untraceable"),
                 name="case_open_has_no_outcome",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=CaseStatus.values), name="case_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(category__in=Category.values), name="case_category_valid"
-            ),
+            one_of("status", CaseStatus, "case_status_valid"),
+            one_of("category", Category, "case_category_valid"),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="case_outcome_valid"
             ),

@@ -12,6 +12,11 @@ from django.utils import timezone
 from cme.text import strip_bidi_controls
 
 
+def one_of(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
+    """The database refuses a value of ``field`` that is not one of ``choices``."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
 class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", "School staff"
     OFFICER = "officer", "CME officer"
@@ -74,9 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid"
-            ),
+            one_of("role", Role, "user_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -211,10 +214,7 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["action", "-at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(action__in=[a.value for a in AccessAction]),
-                name="accesslog_action_valid",
-            ),
+            one_of("action", AccessAction, "accesslog_action_valid"),
         ]
 
     def __str__(self) -> str:
@@ -272,10 +272,7 @@ class OutboxEmail(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(state__in=[s.value for s in OutboxState]),
-                name="outboxemail_state_valid",
-            ),
+            one_of("state", OutboxState, "outboxemail_state_valid"),
         ]
 
     def __str__(self) -> str:

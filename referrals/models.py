@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cme.models import Audited
+from cme.models import Audited, one_of
 from referrals.vocabulary import FLAG_FIELDS
 from schools.models import Gender, School, SchoolReturn
 
@@ -242,10 +242,7 @@ class Referral(Audited, VulnerabilityFlags):
         ordering = ["received_at"]
         indexes = [models.Index(fields=["status", "received_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ReferralStatus]),
-                name="referral_status_valid",
-            ),
+            one_of("status", ReferralStatus, "referral_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=ReferralStatus.NOT_CME) | ~Q(not_cme_reason=""),
                 name="referral_not_cme_has_reason",

@@ -13,6 +13,8 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
+from cme.models import one_of
+
 
 class ReportStorage(FileSystemStorage):
     """Private storage for report files: the folder is read from settings on each use (so a
@@ -84,9 +86,7 @@ class ReportRun(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="reportrun_status_valid"
-            ),
+            one_of("status", RunStatus, "reportrun_status_valid"),
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="reportrun_progress_0_100"
             ),

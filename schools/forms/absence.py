@@ -72,6 +72,18 @@ NOTE_THRESHOLD_UNKNOWN = (
 )
 
 
+#: The notification's own questions, in the order the form and check page show them.
+ABSENCE_FIELDS = (
+    "first_day_of_absence",
+    "absence_type",
+    "leave_end_date",
+    "last_contact_date",
+    "last_contact_details",
+    "whereabouts",
+)
+ENQUIRY_FIELDS = ("enquiries", "enquiry_notes")
+
+
 class AbsenceNotificationForm(ReturnForm):
     first_day_of_absence = GdsDateField(
         what="the first day of absence",
@@ -118,28 +130,15 @@ class AbsenceNotificationForm(ReturnForm):
         "Details of the enquiries", help_text="When you made each enquiry and what it found"
     )
 
-    ABSENCE_FIELDS = (
-        "first_day_of_absence",
-        "absence_type",
-        "leave_end_date",
-        "last_contact_date",
-        "last_contact_details",
-        "whereabouts",
-    )
-    ENQUIRY_FIELDS = ("enquiries", "enquiry_notes")
+    ABSENCE_FIELDS = ABSENCE_FIELDS
+    ENQUIRY_FIELDS = ENQUIRY_FIELDS
 
     class Meta(ReturnForm.Meta):
         model = AbsenceNotification
         fields = (
             *ReturnForm.Meta.fields,
-            "first_day_of_absence",
-            "absence_type",
-            "leave_end_date",
-            "last_contact_date",
-            "last_contact_details",
-            "whereabouts",
-            "enquiries",
-            "enquiry_notes",
+            *ABSENCE_FIELDS,
+            *ENQUIRY_FIELDS,
         )
 
     def layout_fields(self) -> list[Any]:

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from cme.models import Audited
+from cme.models import Audited, one_of
 from schools.models.directory import School
 
 
@@ -81,13 +81,8 @@ class SchoolReturn(Audited):
             models.Index(fields=["kind", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in ReturnKind]), name="return_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ReturnStatus]),
-                name="return_status_valid",
-            ),
+            one_of("kind", ReturnKind, "return_kind_valid"),
+            one_of("status", ReturnStatus, "return_status_valid"),
         ]
 
     def __str__(self) -> str:
