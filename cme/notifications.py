@@ -12,7 +12,7 @@ The OUTBOX design (docs/decisions/005-job-outbox.md):
   PostgreSQL over ``FOR UPDATE SKIP LOCKED``), so two deliveries at once email each row once,
   then sends one email per row (subject = title, which carries no personal data). The task
   ``cme.tasks.deliver_notifications`` runs it: enqueued after the commit of whatever wrote
-  the rows (`deliver_after_commit`; a broker outage is logged, never raised) and from beat
+  the rows (`cme.outbox.deliver_after_commit`; a broker outage is logged, never raised) and from beat
   every few minutes, which also picks up anything a broker outage left.
 """
 
@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cme.models import Notification, Role, User
+from cme.outbox import deliver_after_commit, send_due
 from cme.selectors import active_users
 
 log = logging.getLogger(__name__)
@@ -230,15 +231,6 @@ def notify(
     return list(Notification.objects.filter(pk__in=created)) if created else []
 
 
-def deliver_after_commit() -> None:
-    """Enqueue `cme.tasks.deliver_notifications` (the email outbox's delivery) once this
-    transaction commits. A broker outage is logged, never raised: beat runs the delivery
-    every few minutes anyway."""
-    from cme.tasks import after_commit, deliver_notifications
-
-    after_commit(deliver_notifications)
-
-
 def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str]]:
     """Mark up to ``limit`` notifications not yet in the email outbox as put there
     (``emailed_at``) and return them (id, user id, title, body, url): one conditional UPDATE,
@@ -299,8 +291,6 @@ def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
     """Put up to ``limit`` notifications in the email outbox, then send what the outbox has
     due (cme.outbox.send_due: timeout, retries with back-off); return how many notifications
     were put in the outbox."""
-    from cme.outbox import send_due
-
     spooled = spool_pending(limit)
     send_due()
     return spooled
@@ -308,8 +298,6 @@ def deliver_pending(limit: int = DELIVERY_BATCH) -> int:
 
 def deliver_all(limit: int = DELIVERY_BATCH, max_batches: int = 1000) -> int:
     """`spool_pending` until no notification is left, then send the outbox."""
-    from cme.outbox import send_due
-
     total = 0
     for _ in range(max_batches):
         spooled = spool_pending(limit)

@@ -67,10 +67,12 @@ def queue_email(to: str | Iterable[str], subject: str, body: str, *, key: str | 
 
 
 def deliver_after_commit() -> None:
-    """Enqueue the delivery task once this transaction commits (never raises)."""
-    from cme.notifications import deliver_after_commit as enqueue_delivery
+    """Enqueue `cme.tasks.deliver_notifications` (the email outbox's delivery) once this
+    transaction commits. A broker outage is logged, never raised: beat runs the delivery
+    every minute anyway."""
+    from cme.tasks import after_commit, deliver_notifications
 
-    enqueue_delivery()
+    after_commit(deliver_notifications)
 
 
 def _claim(limit: int) -> list[tuple[int, str, str, str, int]]:

@@ -130,9 +130,6 @@ class AbsenceNotificationForm(ReturnForm):
         "Details of the enquiries", help_text="When you made each enquiry and what it found"
     )
 
-    ABSENCE_FIELDS = ABSENCE_FIELDS
-    ENQUIRY_FIELDS = ENQUIRY_FIELDS
-
     class Meta(ReturnForm.Meta):
         model = AbsenceNotification
         fields = (
@@ -260,7 +257,7 @@ class AbsenceNotificationForm(ReturnForm):
 
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         sections = super().summary_sections()
-        sections[1:1] = [("The absence", self.ABSENCE_FIELDS), ("Enquiries", self.ENQUIRY_FIELDS)]
+        sections[1:1] = [("The absence", ABSENCE_FIELDS), ("Enquiries", ENQUIRY_FIELDS)]
         return sections
 
     def display_value(self, name: str) -> str:
