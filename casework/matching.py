@@ -113,9 +113,24 @@ def _postcode_variants(value: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Match:
+    """One proposed candidate for a referral.
+
+    ``matched`` says what agrees ("Same date of birth"), ``differs`` what does not
+    ("First name: Amir / Amira"); ``possible_twin_or_sibling`` is set when the candidate
+    shares a surname, address or date of birth but differs in first name: triage shows it
+    flagged and never pre-selects it, and a merge of such a pair asks for a reason.
+    """
+
     child: Child
     score: int
-    reasons: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    differs: list[str] = field(default_factory=list)
+    possible_twin_or_sibling: bool = False
+
+    @property
+    def reasons(self) -> list[str]:
+        """What matched (the name the triage page and forms used first)."""
+        return self.matched
 
     @property
     def open_cases(self) -> list[Case]:
@@ -176,7 +191,7 @@ def score(referral: Referral, child: Child) -> Match | None:
     points, reasons, first_sim = _detail_reasons(referral, child)
     upn = normalise_upn(referral.upn)
     if upn and upn == normalise_upn(child.upn):
-        return Match(child=child, score=100, reasons=["Same UPN", *reasons])
+        return Match(child=child, score=100, matched=["Same UPN", *reasons])
     dob, child_dob = referral.date_of_birth, child.date_of_birth
     # Siblings share a surname and an address; a different birthday and a different first
     # name mean a different child, whatever else agrees.
@@ -184,7 +199,7 @@ def score(referral: Referral, child: Child) -> Match | None:
         return None
     if points < MATCH_THRESHOLD:
         return None
-    return Match(child=child, score=points, reasons=reasons)
+    return Match(child=child, score=points, matched=reasons)
 
 
 #: (points, reason) from one comparison; (0, "") when it adds nothing.
