@@ -1,0 +1,51 @@
+"""Children we know at a referral's address (issue 14, item 2): triage says "2 children we
+know live at this address" instead of only looking for the referred child."""
+
+from __future__ import annotations
+
+from casework.matching import normalise_postcode
+from casework.models import Child
+from casework.selectors.cases import require_caseworker
+from casework.twins import normalise_address_line
+from cme.models import User
+from referrals.models import Referral
+
+#: The most children read for one postcode: a postcode covers about 15 homes, so this is
+#: a block of flats at most, never a scan of the table.
+MAX_AT_POSTCODE = 500
+#: A UK postcode's inward code ("1AA" of "SW1A 1AA") is its last three characters.
+_INWARD = 3
+
+
+def _postcode_spellings(value: str) -> list[str]:
+    """A postcode as it may be stored: 'EX23CC' and 'EX2 3CC' (the indexed column is
+    compared as typed)."""
+    bare = normalise_postcode(value)
+    if not bare:
+        return []
+    return sorted({bare, f"{bare[:-_INWARD]} {bare[-_INWARD:]}" if len(bare) > _INWARD else bare})
+
+
+def children_at_address(user: User, referral: Referral) -> list[Child]:
+    """Known children (not merged away, not anonymised) who live at the referral's address.
+
+    The same address is the same postcode (without spaces or case) and the same first
+    address line (casework.twins.normalise_address_line: "7 Wren St" is "7 Wren Street");
+    the postcode alone when the referral gives no first line. A child with no first line is
+    at the address only when the referral has none either. One query, whatever the count.
+    """
+    require_caseworker(user)
+    postcodes = _postcode_spellings(referral.postcode)
+    if not postcodes:
+        return []
+    at_postcode = (
+        Child.objects.filter(
+            postcode__in=postcodes, merged_into__isnull=True, anonymised_at__isnull=True
+        )
+        .only("first_name", "middle_names", "last_name", "address_line_1", "restricted")
+        .order_by("last_name", "first_name", "pk")[:MAX_AT_POSTCODE]
+    )
+    line = normalise_address_line(referral.address_line_1)
+    if not line:
+        return list(at_postcode)
+    return [c for c in at_postcode if normalise_address_line(c.address_line_1) == line]
