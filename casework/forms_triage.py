@@ -121,7 +121,7 @@ class AcceptForm(forms.Form):
                     "max_length": f"The reason must be {NOTES_MAX_LENGTH} characters or fewer"
                 },
             )
-            reveals[pk] = ConditionalQuestion(str(choice.label), Field.textarea(name))
+            reveals[pk] = ConditionalQuestion(str(choice.label), Field.textarea(name, rows=3))
         self.officers: dict[str, User] = {}
         layout = [
             Radios(

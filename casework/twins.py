@@ -69,6 +69,11 @@ def same_address(a: Person, b: Person) -> bool:
     return not line_a or not line_b or line_a == line_b
 
 
+def _name_key(value: str) -> str:
+    # Without spaces too: "Mary-Jane" and "Mary Jane" are one name written two ways.
+    return normalise_name(value).replace(" ", "")
+
+
 def _born(value: date) -> str:
     return f"{value:%-d %B %Y}"
 
@@ -83,10 +88,10 @@ def twin_or_sibling_differences(a: Person, b: Person) -> list[str]:
     with the first names ("First name: Amir / Amira"), then any other name or date of birth
     that differs. Addresses are never quoted: one of the records may be restricted.
     """
-    first_a, first_b = normalise_name(a.first_name), normalise_name(b.first_name)
+    first_a, first_b = _name_key(a.first_name), _name_key(b.first_name)
     if not first_a or not first_b or first_a == first_b:
         return []
-    last_a, last_b = normalise_name(a.last_name), normalise_name(b.last_name)
+    last_a, last_b = _name_key(a.last_name), _name_key(b.last_name)
     same_surname = bool(last_a) and last_a == last_b
     dob_a, dob_b = a.date_of_birth, b.date_of_birth
     same_dob = dob_a is not None and dob_a == dob_b

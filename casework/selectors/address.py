@@ -18,8 +18,9 @@ _INWARD = 3
 
 
 def _postcode_spellings(value: str) -> list[str]:
-    """A postcode as it may be stored: 'EX23CC' and 'EX2 3CC' (the indexed column is
-    compared as typed)."""
+    """A postcode as it may be stored: 'EX23CC' and 'EX2 3CC'. The forms store postcodes
+    upper case (schools.forms.fields.PostcodeField), so the indexed column is compared as
+    stored, never through a function of it."""
     bare = normalise_postcode(value)
     if not bare:
         return []
