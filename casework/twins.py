@@ -58,7 +58,8 @@ def normalise_address_line(value: str) -> str:
 
 def same_address(a: Person, b: Person) -> bool:
     """The same postcode (without spaces or case) and, when both records have a first
-    address line, the same first line; the postcode alone when either has none."""
+    address line, the same first line; the postcode alone when either has none (a child
+    who may live there is named rather than missed)."""
     postcode = normalise_postcode(a.postcode)
     if not postcode or postcode != normalise_postcode(b.postcode):
         return False

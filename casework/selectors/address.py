@@ -6,7 +6,7 @@ from __future__ import annotations
 from casework.matching import normalise_postcode
 from casework.models import Child
 from casework.selectors.cases import require_caseworker
-from casework.twins import normalise_address_line
+from casework.twins import same_address
 from cme.models import User
 from referrals.models import Referral
 
@@ -30,10 +30,11 @@ def _postcode_spellings(value: str) -> list[str]:
 def children_at_address(user: User, referral: Referral) -> list[Child]:
     """Known children (not merged away, not anonymised) who live at the referral's address.
 
-    The same address is the same postcode (without spaces or case) and the same first
-    address line (casework.twins.normalise_address_line: "7 Wren St" is "7 Wren Street");
-    the postcode alone when the referral gives no first line. A child with no first line is
-    at the address only when the referral has none either. One query, whatever the count.
+    The same address is casework.twins.same_address, the rule the twins check uses too: the
+    same postcode (without spaces or case) and the same first address line ("7 Wren St" is
+    "7 Wren Street"), or the postcode alone when either record has no first line. One
+    indexed query on the postcode, whatever the count; the lines are compared over that
+    short list.
     """
     require_caseworker(user)
     postcodes = _postcode_spellings(referral.postcode)
@@ -43,10 +44,7 @@ def children_at_address(user: User, referral: Referral) -> list[Child]:
         Child.objects.filter(
             postcode__in=postcodes, merged_into__isnull=True, anonymised_at__isnull=True
         )
-        .only("first_name", "middle_names", "last_name", "address_line_1", "restricted")
+        .only("first_name", "middle_names", "last_name", "address_line_1", "postcode", "restricted")
         .order_by("last_name", "first_name", "pk")[:MAX_AT_POSTCODE]
     )
-    line = normalise_address_line(referral.address_line_1)
-    if not line:
-        return list(at_postcode)
-    return [c for c in at_postcode if normalise_address_line(c.address_line_1) == line]
+    return [c for c in at_postcode if same_address(referral, c)]

@@ -268,8 +268,13 @@ def test_the_children_we_know_at_the_address_are_listed_a_restricted_one_masked(
 def test_without_a_first_line_the_postcode_alone_is_the_address(officer: User) -> None:
     here = known("Amira")
     next_door = known("Next", last_name="Door", address_line_1="9 Wren Street")
+    no_line = known("Nolan", last_name="Line", address_line_1="")
     referral = referral_for("Amir", address_line_1="")
-    assert {c.pk for c in children_at_address(officer, referral)} == {here.pk, next_door.pk}
+    found = {c.pk for c in children_at_address(officer, referral)}
+    assert found == {here.pk, next_door.pk, no_line.pk}
+    # With a first line, a child recorded with none at the postcode is named too.
+    found = {c.pk for c in children_at_address(officer, referral_for("Amir"))}
+    assert found == {here.pk, no_line.pk}
 
 
 def test_one_child_lives_and_none_lives_at_an_address(officer_client: Client) -> None:
