@@ -69,6 +69,13 @@ def pair(officer: User) -> Pair:
 #: Sam and Samuel Smith share a surname and an address: a possible twin or sibling, merged
 #: only with this second reason (casework.twins).
 SAM_IS_SAMUEL = "Samuel is known as Sam at school; the same UPN"
+#: The merge page's answers that keep this record.
+KEEP_THIS_ANSWERS = {
+    "keep": "this",
+    "reason": "Same UPN",
+    "twin_or_sibling_reason": SAM_IS_SAMUEL,
+    "confirm": "on",
+}
 
 
 def merge(pair: Pair, manager: User, reason: str = "Same UPN on the school's return") -> ChildMerge:
@@ -300,15 +307,7 @@ def test_the_manager_compares_side_by_side_and_merges(pair: Pair, manager_client
     html = manager_client.post(url, {"keep": "this"}).content.decode()
     assert svc.ERROR_REASON_REQUIRED in html
     assert "Confirm that the two records" in html
-    response = manager_client.post(
-        url,
-        {
-            "keep": "this",
-            "reason": "Same UPN",
-            "twin_or_sibling_reason": SAM_IS_SAMUEL,
-            "confirm": "on",
-        },
-    )
+    response = manager_client.post(url, KEEP_THIS_ANSWERS)
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:child", args=[kept.pk])
     duplicate.refresh_from_db()
@@ -520,15 +519,7 @@ def test_a_restricted_record_is_compared_only_after_a_reason(
     assert response["Location"].startswith(reverse("cases:open_restricted", args=[restricted.pk]))
     assert not AccessLog.objects.filter(action=AccessAction.VIEW_CHILD).exists()
     # A merge cannot be posted past the reason page either.
-    response = manager_client.post(
-        url,
-        {
-            "keep": "this",
-            "reason": "Same UPN",
-            "twin_or_sibling_reason": SAM_IS_SAMUEL,
-            "confirm": "on",
-        },
-    )
+    response = manager_client.post(url, KEEP_THIS_ANSWERS)
     assert response.status_code == 302
     assert not ChildMerge.objects.exists()
     manager_client.post(
