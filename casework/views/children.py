@@ -130,6 +130,10 @@ def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
             "query": query,
             "results": results[:SEARCH_LIMIT],
             "more": len(results) > SEARCH_LIMIT,
+            # Marked before the comparison page warns, so that a sibling is not picked by eye.
+            "twins_or_siblings": {
+                o.pk for o in results[:SEARCH_LIMIT] if twin_or_sibling_differences(child, o)
+            },
         },
     )
 

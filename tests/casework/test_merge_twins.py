@@ -121,3 +121,16 @@ def test_two_records_of_one_name_merge_with_the_one_reason(
     assert response.status_code == 302
     merge = ChildMerge.objects.get()
     assert (merge.twin_or_sibling_reason, merge.twin_or_sibling_differences) == ("", [])
+
+
+def test_the_merge_search_marks_a_possible_twin(manager_client: Client) -> None:
+    amir, amira = child("Amir"), child("Amira")
+    same = child("Amir", address_line_1="7 Wren St")
+    html = manager_client.post(
+        reverse("cases:merge_search", args=[amir.pk]), {"q": "khan"}
+    ).content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)
+    twin_row = next(r for r in rows if f"record {amira.pk})" in r)
+    same_row = next(r for r in rows if f"record {same.pk})" in r)
+    assert "Possible twin or sibling" in twin_row
+    assert "Possible twin or sibling" not in same_row
