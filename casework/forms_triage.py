@@ -146,8 +146,10 @@ class AcceptForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         value = data.get("child") or ""
-        if value in self.flagged and not data.get(twin_reason_field_name(value)):
-            self.add_error(twin_reason_field_name(value), ERROR_TWIN_REASON_REQUIRED)
+        name = twin_reason_field_name(value)
+        # A reason refused already (too long) says so once, not also "enter a reason".
+        if value in self.flagged and name not in self.errors and not data.get(name):
+            self.add_error(name, ERROR_TWIN_REASON_REQUIRED)
         return data
 
     def chosen_child(self) -> Child | None:

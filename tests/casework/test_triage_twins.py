@@ -162,6 +162,7 @@ def test_a_reason_too_long_is_refused_and_kept(officer_client: Client) -> None:
         officer_client, referral, twin, **{f"accept-reason_{twin.pk}": typed}
     ).content.decode()
     assert "The reason must be 2000 characters or fewer" in html
+    assert ERROR_TWIN_REASON_REQUIRED not in html  # one error for one answer
     assert typed.strip() in html
     assert not Case.objects.exists()
 
