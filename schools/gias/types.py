@@ -1,8 +1,8 @@
 """Every establishment type in the national GIAS file, and what each one is for CME.
 
 The list is GIAS's "TypeOfEstablishment (name)" as the national ``edubasealldata`` file of
-9 January 2025 has it (tests/data/gias/establishment_types.csv, from MastodonC/witan.gias),
-with the types GIAS used before that still found in older downloads. For each one:
+9 January 2025 has it, all 39 (tests/data/gias/establishment_types_20250109.csv, from
+MastodonC/witan.gias; a test holds the two lists equal). For each one:
 
 * ``school_type``: our grouping by who runs it (:class:`SchoolType`).
 * ``is_school``: whether it is a school for CME purposes: a school in England or Wales in
