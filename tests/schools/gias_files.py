@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from django.core.management import call_command
 
 from demo.gias_file import gias_rows, read_template
 
@@ -43,3 +46,10 @@ def generated(path: Path, rows: int, *, seed: int = 1, first_urn: int = 100_000)
     """`rows` made-up establishments in the newest published layout (demo/gias_file.py)."""
     header, *body = list(gias_rows(rows, seed=seed, first_urn=first_urn))
     return write_rows(path, header, body)
+
+
+def run_import_schools(*args: str) -> str:
+    """What ``import_schools`` printed: its report, then its warnings (stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_schools", *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()

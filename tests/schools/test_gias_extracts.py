@@ -3,25 +3,19 @@ leading zeros, the older "All through", close dates, towns, children's centres."
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from schools.gias import GiasFileError, normalise_la_code, schools_import_gias
 from schools.gias.parsing import parse_gias_date
 from schools.models import Phase, School, SchoolType
 from tests.schools.gias_files import ITTMS, NPQ, OLDER, UPDATE, edited
+from tests.schools.gias_files import run_import_schools as run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_schools", *args, stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -108,29 +102,25 @@ def test_the_update_extract_renames_one_school() -> None:
     assert School.objects.get(urn=100000).name != before
 
 
-def test_a_truly_invalid_la_code_is_reported_by_row_and_the_rest_imported(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("urn", "column", "value", "problem"),
+    [
+        ("100008", "LA (code)", "Camden", 'Row 10: LA code "Camden" is not a number of 1 to 3 digits'),
+        ("100004", "CloseDate", "31-02-1992", 'Row 6: close date "31-02-1992" is not a date like 31-08-2024'),
+    ],
+    ids=["la_code", "close_date"],
+)  # fmt: skip
+def test_a_truly_invalid_value_is_reported_by_row_and_the_rest_imported(
+    tmp_path: Path, urn: str, column: str, value: str, problem: str
+) -> None:
     def break_one(row: dict[str, str]) -> dict[str, str]:
-        if row["URN"] == "100008":
-            row["LA (code)"] = "Camden"
-        return row
+        return {**row, column: value} if row["URN"] == urn else row
 
-    out = run(str(edited(NPQ, tmp_path / "bad_la.csv", break_one)))
+    out = run(str(edited(NPQ, tmp_path / "bad.csv", break_one)))
 
-    assert 'Row 10: LA code "Camden" is not a number of 1 to 3 digits' in out
+    assert problem in out
     assert "created 98" in out
-    assert not School.objects.filter(urn=100008).exists()
-
-
-def test_a_bad_close_date_is_a_problem_for_its_row(tmp_path: Path) -> None:
-    def break_one(row: dict[str, str]) -> dict[str, str]:
-        if row["URN"] == "100004":
-            row["CloseDate"] = "31-02-1992"
-        return row
-
-    out = run(str(edited(NPQ, tmp_path / "bad_date.csv", break_one)))
-
-    assert 'Row 6: close date "31-02-1992" is not a date like 31-08-2024' in out
-    assert "created 98" in out
+    assert not School.objects.filter(urn=int(urn)).exists()
 
 
 @pytest.mark.parametrize(

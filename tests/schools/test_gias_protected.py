@@ -3,12 +3,11 @@ school's (issue 16: the demo once had City of London School for Girls' URN)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from demo.base import Seed
 from demo.gias_file import read_template
@@ -17,14 +16,9 @@ from schools.gias import schools_import_gias
 from schools.models import School
 from tests.factories import JoinerReturnFactory, MembershipFactory, SchoolFactory
 from tests.schools.gias_files import GIAS, ITTMS, NPQ, edited
+from tests.schools.gias_files import run_import_schools as run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_schools", *args, stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
 
 
 def test_no_demo_urn_is_in_a_real_extract_and_all_are_outside_the_ranges_gias_issues() -> None:

@@ -10,25 +10,19 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from schools.gias import GiasFileError, schools_import_gias
 from schools.gias import reading as gias_reading
 from schools.models import Phase, School, SchoolType
 from tests.factories import SchoolFactory, UserFactory
+from tests.schools.gias_files import run_import_schools as run
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE = DATA / "gias_sample.csv"
 BAD = DATA / "gias_bad.csv"
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args: str) -> str:
-    """What the command printed, its warnings (stderr) after its report."""
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_schools", *args, stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
 
 
 def sample_rows() -> tuple[list[str], list[list[str]]]:

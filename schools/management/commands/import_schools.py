@@ -18,31 +18,32 @@ from schools.gias import GiasFileError, ImportResult, schools_import_gias
 MAX_PROBLEMS_SHOWN = 50
 
 
-def _listed(items: Sequence[object]) -> list[str]:
-    lines = [f"  {item}" for item in items[:MAX_PROBLEMS_SHOWN]]
+def _message(first_line: str, items: Sequence[object]) -> str:
+    """`first_line`, then the items, at most MAX_PROBLEMS_SHOWN of them."""
+    lines = [first_line, *(f"  {item}" for item in items[:MAX_PROBLEMS_SHOWN])]
     if len(items) > MAX_PROBLEMS_SHOWN:
         lines.append(f"  ... and {len(items) - MAX_PROBLEMS_SHOWN} more")
-    return lines
+    return "\n".join(lines)
 
 
 def problems_message(result: ImportResult) -> str:
     count = len(result.problems)
-    lines = [
+    return _message(
         f"{count} row{'s' if count != 1 else ''} could not be imported "
         f"(the other rows were{' checked' if result.dry_run else ''}). "
-        "Correct the file and run the import again for them."
-    ]
-    return "\n".join(lines + _listed(result.problems))
+        "Correct the file and run the import again for them.",
+        result.problems,
+    )
 
 
 def protected_message(result: ImportResult) -> str:
     count = len(result.protected_changes)
-    lines = [
-        f"Nothing was imported: {count} school{'s' if count != 1 else ''} with staff or returns "
-        f"would change LA or open status. Check the file is the right one; to make the "
-        "changes, run the import again with --allow-changes."
-    ]
-    return "\n".join(lines + _listed(result.protected_changes))
+    return _message(
+        f"Nothing was imported: {count} school{'s' if count != 1 else ''} with staff or "
+        "returns would change LA or open status. Check the file is the right one; to make "
+        "the changes, run the import again with --allow-changes.",
+        result.protected_changes,
+    )
 
 
 class Command(BaseCommand):
@@ -92,8 +93,12 @@ class Command(BaseCommand):
         for gias_type, count in sorted(result.unmapped_types.items()):
             self.stdout.write(f'  GIAS type "{gias_type}" imported as Other ({count})')
         if result.protected_changes:  # allowed
-            self.stdout.write(f"Changed with --allow-changes ({len(result.protected_changes)}):")
-            self.stdout.write("\n".join(_listed(result.protected_changes)))
+            self.stdout.write(
+                _message(
+                    f"Changed with --allow-changes ({len(result.protected_changes)}):",
+                    result.protected_changes,
+                )
+            )
         if result.problems:
             self.stderr.write(problems_message(result))
         if not result.dry_run:
