@@ -48,7 +48,7 @@ Decisions (change them here, in one place):
 """
 
 from schools.gias.importing import ImportResult, ProtectedChange, schools_import_gias
-from schools.gias.parsing import RowProblem, is_la_code, normalise_la_code
+from schools.gias.parsing import RowProblem, normalise_la_code
 from schools.gias.reading import GiasFileError
 from schools.gias.types import ESTABLISHMENT_TYPES, EstablishmentType, establishment_type
 
@@ -60,7 +60,6 @@ __all__ = [
     "ProtectedChange",
     "RowProblem",
     "establishment_type",
-    "is_la_code",
     "normalise_la_code",
     "schools_import_gias",
 ]

@@ -59,10 +59,6 @@ _TOWN_MAX = School._meta.get_field("town").max_length or 100
 LA_CODE_LENGTH = 3
 
 
-def is_la_code(value: str) -> bool:
-    return len(value) == LA_CODE_LENGTH and value.isascii() and value.isdigit()
-
-
 def normalise_la_code(value: str) -> str | None:
     """The 3-digit LA code GIAS means: its downloads drop leading zeros (``0`` for British
     schools overseas, ``99``), so 1 to 3 digits are padded. None if it is not 1 to 3 digits."""
