@@ -73,7 +73,8 @@ def school_search(request: HttpRequest) -> HttpResponse:
         {
             "query": query,
             "schools_only": schools_only,
-            "results": [(s, _label(s)) for s in results],
+            "results": results,
+            "headings": ("School", "URN", "Town", "Postcode", "Status"),
             "more": more,
             "error": error,
             "searched": "q" in request.GET and not error,
