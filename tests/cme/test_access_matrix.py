@@ -232,6 +232,7 @@ EXPECTED: dict[str, Expect] = {
     "schools:return_submitted": Expect(SCHOOL_A_OBJECT),
     "schools:la_returns": Expect(LA),
     "schools:la_return_detail": Expect(LA),
+    "schools:school_search": Expect(SIGNED_IN),  # the school picker (issue 16)
     # -- referrals
     "referrals:public_start": Expect(ALL_200),
     "referrals:public_check": Expect(row(302, 302, 302, 302, 302)),  # no draft
