@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -27,20 +26,13 @@ from tests.factories import (
     SchoolFactory,
     TermFactory,
 )
+from tests.forms import day, page
 
 if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+    pass
 
 START = reverse("schools:return_start", kwargs={"kind": "absence"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "absence"})
-
-
-def page(response: TestResponse) -> str:
-    return html.unescape(response.content.decode())
-
-
-def day(name: str, d: date) -> dict[str, str]:
-    return {f"{name}_0": str(d.day), f"{name}_1": str(d.month), f"{name}_2": str(d.year)}
 
 
 def absence_post(**overrides: object) -> dict[str, object]:

@@ -18,20 +18,13 @@ from schools.forms.leaver.questions import GROUND_HINTS
 from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, School, Term
 from tests.conftest import NOW, TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
+from tests.forms import answered, day, errors
 
 if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+    pass
 
 START = reverse("schools:return_start", kwargs={"kind": "leaver"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
-
-
-def day(name: str, value: date) -> dict[str, str]:
-    return {
-        f"{name}_0": str(value.day),
-        f"{name}_1": str(value.month),
-        f"{name}_2": str(value.year),
-    }
 
 
 def leaver_post(**overrides: Any) -> dict[str, str]:
@@ -57,15 +50,7 @@ def leaver_post(**overrides: Any) -> dict[str, str]:
         "parent_1_relationship": "Mother",
         "parent_1_phone": "07700 900456",
     }
-    for key, value in overrides.items():
-        if value is None:
-            for name in (key, f"{key}_0", f"{key}_1", f"{key}_2"):
-                data.pop(name, None)
-        elif isinstance(value, date):
-            data.update(day(key, value))
-        else:
-            data[key] = value
-    return data
+    return answered(data, overrides)
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +65,6 @@ def term_calendar(db: None) -> None:
 def cedar(db: None) -> School:
     school: School = SchoolFactory.create(urn=100010, name="Cedar Primary School")
     return school
-
-
-def errors(response: TestResponse) -> dict[str, list[str]]:
-    assert response.status_code == 200, response.get("Location")
-    return {k: list(v) for k, v in response.context["form"].errors.items()}
 
 
 # -- every ground goes through start -> check -> submit ----------------------------------------

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import html
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -29,20 +28,13 @@ from tests.factories import (
     PartTimeTimetableFactory,
     SchoolFactory,
 )
+from tests.forms import day, page
 
 if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+    pass
 
 START = reverse("schools:return_start", kwargs={"kind": "part_time"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "part_time"})
-
-
-def page(response: TestResponse) -> str:
-    return html.unescape(response.content.decode())
-
-
-def day(name: str, d: date) -> dict[str, str]:
-    return {f"{name}_0": str(d.day), f"{name}_1": str(d.month), f"{name}_2": str(d.year)}
 
 
 def part_time_post(**overrides: str) -> dict[str, str]:
