@@ -21,6 +21,7 @@ from schools.forms.part_time import (
 )
 from schools.models import PartTimeTimetable, ReturnStatus, ReviewOutcome, School, TimetableReview
 from schools.services import ERROR_TIMETABLE_ENDED
+from tests.concurrency import at_once
 from tests.conftest import NOW
 from tests.factories import (
     ClosureFactory,
@@ -573,8 +574,6 @@ def test_two_reviews_at_the_same_moment_from_one_version_save_one(
 ) -> None:
     """The version is checked with the timetable locked (select_for_update): of two saves
     from the same version at the same moment, the second waits, then is refused."""
-    import threading
-
     from django.db import connection
 
     from schools.services import StaleReviewError, timetable_review_record
@@ -588,12 +587,9 @@ def test_two_reviews_at_the_same_moment_from_one_version_save_one(
             planned_end_date=date(2027, 1, 29),
             next_review_date=date(2026, 11, 20),
         )
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def review() -> None:
+    def review() -> str:
         try:
-            barrier.wait(timeout=10)
             timetable_review_record(
                 timetable=timetable,
                 review=TimetableReview(
@@ -604,18 +600,11 @@ def test_two_reviews_at_the_same_moment_from_one_version_save_one(
                 by=staff_a,
                 version=0,
             )
-            outcomes.append("saved")
         except StaleReviewError:
-            outcomes.append("stale")
-        finally:
-            connection.close()
+            return "stale"
+        return "saved"
 
-    threads = [threading.Thread(target=review) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["saved", "stale"]
+    assert sorted(at_once(review)) == ["saved", "stale"]
     assert TimetableReview.objects.count() == 1
 
 
