@@ -63,22 +63,11 @@ PERSONAS = ["anonymous", "staff_a", "staff_b", "officer", "manager", "administra
 def persona_client(
     request: pytest.FixtureRequest,
     client: Client,
-    staff_a: User,
-    staff_b: User,
-    officer: User,
-    manager: User,
-    administrator: User,
+    personas: dict[str, User],
 ) -> Callable[[str], Client]:
     def make(name: str) -> Client:
-        users = {
-            "staff_a": staff_a,
-            "staff_b": staff_b,
-            "officer": officer,
-            "manager": manager,
-            "administrator": administrator,
-        }
         if name != "anonymous":
-            client.force_login(users[name])
+            client.force_login(personas[name])
         return client
 
     return make
