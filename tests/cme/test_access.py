@@ -73,60 +73,44 @@ def persona_client(
     return make
 
 
-# (url builder, expected status per persona); 302 for anonymous means "sent to sign in".
+# Expected status per persona; 302 for anonymous means "sent to sign in".
+SCHOOL_STAFF = dict(
+    anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403
+)
+#: A page about school A's return: school B's staff are told it is not there.
+SCHOOL_A_STAFF = {**SCHOOL_STAFF, "staff_b": 404}
+LA_STAFF = dict(
+    anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200
+)
+EVERYONE = dict.fromkeys(PERSONAS, 200)
+
+# (url builder, expected status per persona)
 CASES: dict[str, tuple[Callable[[JoinerReturn], str], dict[str, int]]] = {
-    "school home": (
-        lambda r: reverse("schools:home"),
-        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
-    ),
-    "school submissions": (
-        lambda r: reverse("schools:return_list"),
-        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
-    ),
-    "joiner form": (
-        lambda r: reverse("schools:return_start", args=["joiner"]),
-        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
-    ),
-    "leaver form": (
-        lambda r: reverse("schools:return_start", args=["leaver"]),
-        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
-    ),
-    "part-time form": (
-        lambda r: reverse("schools:return_start", args=["part_time"]),
-        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
-    ),
-    "absence form": (
-        lambda r: reverse("schools:return_start", args=["absence"]),
-        dict(anonymous=302, staff_a=200, staff_b=200, officer=403, manager=403, administrator=403),
-    ),
+    "school home": (lambda r: reverse("schools:home"), SCHOOL_STAFF),
+    "school submissions": (lambda r: reverse("schools:return_list"), SCHOOL_STAFF),
+    "joiner form": (lambda r: reverse("schools:return_start", args=["joiner"]), SCHOOL_STAFF),
+    "leaver form": (lambda r: reverse("schools:return_start", args=["leaver"]), SCHOOL_STAFF),
+    "part-time form": (lambda r: reverse("schools:return_start", args=["part_time"]), SCHOOL_STAFF),
+    "absence form": (lambda r: reverse("schools:return_start", args=["absence"]), SCHOOL_STAFF),
     "school A's return (school view)": (
         lambda r: reverse("schools:return_detail", args=[r.reference]),
-        dict(anonymous=302, staff_a=200, staff_b=404, officer=403, manager=403, administrator=403),
+        SCHOOL_A_STAFF,
     ),
     "school A's receipt": (
         lambda r: reverse("schools:return_submitted", args=[r.reference]),
-        dict(anonymous=302, staff_a=200, staff_b=404, officer=403, manager=403, administrator=403),
+        SCHOOL_A_STAFF,
     ),
-    "all returns (LA)": (
-        lambda r: reverse("schools:la_returns"),
-        dict(anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200),
-    ),
+    "all returns (LA)": (lambda r: reverse("schools:la_returns"), LA_STAFF),
     "school A's return (LA view)": (
         lambda r: reverse("schools:la_return_detail", args=[r.reference]),
-        dict(anonymous=302, staff_a=403, staff_b=403, officer=200, manager=200, administrator=200),
+        LA_STAFF,
     ),
     "home": (
         lambda r: reverse("home"),
         dict(anonymous=302, staff_a=302, staff_b=302, officer=302, manager=302, administrator=302),
     ),
-    "accessibility": (
-        lambda r: reverse("accessibility"),
-        dict(anonymous=200, staff_a=200, staff_b=200, officer=200, manager=200, administrator=200),
-    ),
-    "privacy": (
-        lambda r: reverse("privacy"),
-        dict(anonymous=200, staff_a=200, staff_b=200, officer=200, manager=200, administrator=200),
-    ),
+    "accessibility": (lambda r: reverse("accessibility"), EVERYONE),
+    "privacy": (lambda r: reverse("privacy"), EVERYONE),
     "admin": (
         lambda r: reverse("admin:index"),
         dict(anonymous=302, staff_a=403, staff_b=403, officer=403, manager=403, administrator=200),
