@@ -43,3 +43,11 @@ def errors(response: TestResponse) -> dict[str, list[str]]:
     """The form's errors by field, asserting that the page re-rendered rather than redirected."""
     assert response.status_code == 200, response.get("Location")
     return {k: list(v) for k, v in response.context["form"].errors.items()}
+
+
+def refused(response: TestResponse) -> str:
+    """The page's text, asserting that the form re-rendered with the GOV.UK error summary."""
+    assert response.status_code == 200, response.get("Location")
+    content = page(response)
+    assert "There is a problem" in content
+    return content

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,9 +18,6 @@ from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus
 from tests.conftest import NOW
 from tests.forms import errors
 from tests.referrals.helpers import INVALID_NHS, VALID_NHS, public_post, referral_post
-
-if TYPE_CHECKING:
-    pass
 
 START = reverse("referrals:public_start")
 CHECK = reverse("referrals:public_check")

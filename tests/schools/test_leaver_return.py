@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,9 +19,6 @@ from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatu
 from tests.conftest import NOW, TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
 from tests.forms import answered, day, errors
-
-if TYPE_CHECKING:
-    pass
 
 START = reverse("schools:return_start", kwargs={"kind": "leaver"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
