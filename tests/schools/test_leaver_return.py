@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -428,18 +428,60 @@ I_ANSWERS = {
 }
 
 
+H_ANSWERS = {
+    "ground": "h",
+    "leave_end_date": date(2026, 10, 21),
+    "enquiries_h": "Phoned",
+    "la_enquiries_confirmed_h": "yes",
+    **UNKNOWN,
+}
+
+
+@pytest.mark.parametrize(
+    ("answers", "term_dates", "earliest", "too_early"),
+    [
+        # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18
+        # Nov. (Counted in working days it would be 10 Nov.)
+        pytest.param(
+            I_ANSWERS,
+            True,
+            date(2026, 11, 18),
+            f.ERROR_TWENTY_SCHOOL_DAYS,
+            id="twenty school days skip the half-term and the closure",
+        ),
+        pytest.param(
+            I_ANSWERS,
+            False,
+            date(2026, 11, 10),
+            f.ERROR_TWENTY_SCHOOL_DAYS,
+            id="without term dates the twenty days fall back to working days",
+        ),
+        # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12
+        # Nov.
+        pytest.param(
+            H_ANSWERS,
+            True,
+            date(2026, 11, 12),
+            f.ERROR_TEN_SCHOOL_DAYS,
+            id="ten school days after leave skip the half-term and the closure",
+        ),
+    ],
+)
 @time_machine.travel(NOW, tick=False)
-def test_twenty_school_days_skip_half_term_and_the_closure(client_a: Client) -> None:
-    # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18 Nov.
-    # (Counted in working days it would be 10 Nov.)
-    passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
+def test_the_ground_is_met_on_the_school_day_the_rule_counts_to_and_not_before(
+    client_a: Client,
+    answers: dict[str, Any],
+    term_dates: bool,
+    earliest: date,
+    too_early: str,
+) -> None:
+    if not term_dates:
+        Term.objects.all().delete()
+    passed = client_a.post(START, leaver_post(**answers, ground_met_date=earliest))
     assert passed.status_code == 302
-    failed = errors(
-        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 17)))
-    )
-    assert failed["ground_met_date"] == [
-        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 18))
-    ]
+    the_day_before = earliest - timedelta(days=1)
+    failed = errors(client_a.post(START, leaver_post(**answers, ground_met_date=the_day_before)))
+    assert failed["ground_met_date"] == [too_early.format(earliest=earliest)]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -452,41 +494,6 @@ def test_twenty_school_days_counts_the_schools_own_closures(
     )
     assert failed["ground_met_date"] == [
         f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 19))
-    ]
-
-
-@time_machine.travel(NOW, tick=False)
-def test_without_term_dates_the_twenty_days_fall_back_to_working_days(client_a: Client) -> None:
-    Term.objects.all().delete()
-    passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 10)))
-    assert passed.status_code == 302
-    failed = errors(
-        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 9)))
-    )
-    assert failed["ground_met_date"] == [
-        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 10))
-    ]
-
-
-H_ANSWERS = {
-    "ground": "h",
-    "leave_end_date": date(2026, 10, 21),
-    "enquiries_h": "Phoned",
-    "la_enquiries_confirmed_h": "yes",
-    **UNKNOWN,
-}
-
-
-@time_machine.travel(NOW, tick=False)
-def test_ten_school_days_after_leave_skip_half_term_and_the_closure(client_a: Client) -> None:
-    # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12 Nov.
-    passed = client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 12)))
-    assert passed.status_code == 302
-    failed = errors(
-        client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 11)))
-    )
-    assert failed["ground_met_date"] == [
-        f.ERROR_TEN_SCHOOL_DAYS.format(earliest=date(2026, 11, 12))
     ]
 
 
