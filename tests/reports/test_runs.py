@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 import time_machine
@@ -222,10 +222,10 @@ def test_periods() -> None:
 # ----------------------------------------------------------------- progress, failure, claims
 
 
-def _january(manager: User) -> ReportRun:
-    """A queued run for January 2026, asked for by the manager."""
+def _january(manager: User, **fields: Any) -> ReportRun:
+    """A run for January 2026, asked for by the manager: queued unless ``fields`` say not."""
     return ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31), **fields
     )
 
 
@@ -247,10 +247,8 @@ def _the_run_after_each_step(monkeypatch: pytest.MonkeyPatch) -> list[ReportRun]
 def test_the_page_polls_and_shows_progress_while_a_run_builds(
     manager_client: Client, manager: User
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager,
-        period_start=date(2026, 1, 1),
-        period_end=date(2026, 1, 31),
+    run = _january(
+        manager,
         status=RunStatus.BUILDING,
         progress=60,
         message="Laying out the PDF",
@@ -349,10 +347,8 @@ def test_a_second_build_task_for_the_same_run_does_nothing(
 
 def _building(manager: User, *, heartbeat_minutes: float, attempts: int = 1) -> ReportRun:
     now = timezone.now()
-    return ReportRun.objects.create(
-        requested_by=manager,
-        period_start=date(2026, 1, 1),
-        period_end=date(2026, 1, 31),
+    return _january(
+        manager,
         status=RunStatus.BUILDING,
         progress=30,
         message="Drawing the charts",
@@ -519,10 +515,8 @@ def test_report_files_have_no_public_url(
 
 def test_the_status_is_checked_by_the_database(manager: User) -> None:
     with pytest.raises(IntegrityError):
-        ReportRun.objects.create(
-            requested_by=manager,
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 1, 31),
+        _january(
+            manager,
             status="lost",
         )
 
