@@ -47,5 +47,21 @@ def referral_post(**overrides: Any) -> dict[str, Any]:
     return answered(data, overrides)
 
 
+def school_referral_post(school_pk: int, **overrides: Any) -> dict[str, Any]:
+    """The referral as Alice Alder (staff of Alder Primary, the `staff_a` persona) sends it
+    signed in, about a child whose last school is ``school_pk``."""
+    return referral_post(
+        **{
+            "referrer_type": "school",
+            "referrer_name": "Alice Alder",
+            "referrer_organisation": "Alder Primary School",
+            "referrer_email": "alice@alder.sch.uk",
+            "last_school": str(school_pk),
+            "last_school_name": "",
+            **overrides,
+        }
+    )
+
+
 def public_post(**overrides: Any) -> dict[str, Any]:
     return referral_post(**{"anonymous": "no", "website": "", **overrides})

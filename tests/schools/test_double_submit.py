@@ -23,7 +23,7 @@ from schools.models import ReturnKind, School, SchoolReturn
 from tests.concurrency import at_once
 from tests.conftest import NOW, client_for
 from tests.factories import SchoolFactory, TermFactory
-from tests.referrals.helpers import referral_post
+from tests.referrals.helpers import school_referral_post
 from tests.schools.test_absence_return import absence_post
 from tests.schools.test_joiner_return import joiner_post
 from tests.schools.test_leaver_return import leaver_post
@@ -128,15 +128,7 @@ NEW_CHECK = reverse("referrals:new_check")
 
 
 def referral_check_page(client: Client, school: School) -> str:
-    data = referral_post(
-        referrer_type="school",
-        referrer_name="Alice Alder",
-        referrer_organisation="Alder Primary School",
-        referrer_email="alice@alder.sch.uk",
-        last_school=str(school.pk),
-        last_school_name="",
-    )
-    response = client.post(NEW, data)
+    response = client.post(NEW, school_referral_post(school.pk))
     assert response.status_code == 302, response.context["form"].errors
     return str(client.get(NEW_CHECK).context["submission_token"])
 
