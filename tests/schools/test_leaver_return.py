@@ -442,29 +442,16 @@ H_ANSWERS = {
     [
         # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18
         # Nov. (Counted in working days it would be 10 Nov.)
-        pytest.param(
-            I_ANSWERS,
-            True,
-            date(2026, 11, 18),
-            f.ERROR_TWENTY_SCHOOL_DAYS,
-            id="twenty school days skip the half-term and the closure",
-        ),
-        pytest.param(
-            I_ANSWERS,
-            False,
-            date(2026, 11, 10),
-            f.ERROR_TWENTY_SCHOOL_DAYS,
-            id="without term dates the twenty days fall back to working days",
-        ),
+        (I_ANSWERS, True, date(2026, 11, 18), f.ERROR_TWENTY_SCHOOL_DAYS),
+        (I_ANSWERS, False, date(2026, 11, 10), f.ERROR_TWENTY_SCHOOL_DAYS),
         # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12
         # Nov.
-        pytest.param(
-            H_ANSWERS,
-            True,
-            date(2026, 11, 12),
-            f.ERROR_TEN_SCHOOL_DAYS,
-            id="ten school days after leave skip the half-term and the closure",
-        ),
+        (H_ANSWERS, True, date(2026, 11, 12), f.ERROR_TEN_SCHOOL_DAYS),
+    ],
+    ids=[
+        "twenty school days skip the half-term and the closure",
+        "without term dates the twenty days fall back to working days",
+        "ten school days after leave skip the half-term and the closure",
     ],
 )
 @time_machine.travel(NOW, tick=False)
