@@ -35,6 +35,9 @@ NOISE_FIELDS = [
     "first_name_key",
     "last_name_key",
     "last_name_phonetic",
+    "first_name_phonetic",
+    "postcode_key",
+    "nhs_number_key",
 ]
 
 audit_readers = role_required(Role.MANAGER, Role.ADMINISTRATOR)
