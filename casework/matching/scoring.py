@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from casework.matching.keys import (
     dob_string,
@@ -58,7 +58,7 @@ W = {
     "last_similar": 3.5,
     "last_other_name": 5.0,
     "last_different": -3.0,
-    "swapped_names": 12.0,
+    "swapped_names": -1.0,  # added to the names compared crossed
     "dob_exact": 11.0,
     "dob_swapped": 8.0,
     "dob_one_digit": 6.0,
@@ -66,12 +66,14 @@ W = {
     "dob_different": -6.0,
     "postcode_exact": 7.0,
     "address_exact": 5.0,
+    "postcode_near": 3.0,
     "postcode_outward": 1.5,
+    "street_same": 2.0,
     "postcode_different": -1.5,
     "gender_same": 0.5,
     "gender_different": -3.5,
     "nhs_exact": 14.0,
-    "nhs_one_digit": 5.0,
+    "nhs_one_digit": 10.0,
     "nhs_different": -5.0,
     "upn_different": -3.0,
 }
@@ -128,60 +130,99 @@ class _Tally:
             self.differs.append(differs)
 
 
-def _first_name(t: _Tally, referral: Referral, child: Child, ref_key: str) -> None:
-    child_key = child.first_name_key or normalise_name(child.first_name)
-    shown = f"{referral.first_name.strip()} / {child.first_name}"
-    sim = similarity(ref_key, child_key)
-    if not ref_key or not child_key:
+@dataclass(frozen=True)
+class _Names:
+    """One record's names as compared: keys, as written, and its middle and other names."""
+
+    first: str
+    first_shown: str
+    last: str
+    last_shown: str
+    others: frozenset[str]
+
+    def swapped(self) -> _Names:
+        return _Names(self.last, self.last_shown, self.first, self.first_shown, self.others)
+
+
+def _referral_names(referral: Referral) -> _Names:
+    first, last, _ = name_keys(referral.first_name, referral.last_name)
+    return _Names(
+        first,
+        referral.first_name.strip(),
+        last,
+        referral.last_name.strip(),
+        frozenset(name_tokens(referral.other_names)),
+    )
+
+
+def _child_names(child: Child) -> _Names:
+    return _Names(
+        child.first_name_key or normalise_name(child.first_name),
+        child.first_name,
+        child.last_name_key or normalise_name(child.last_name),
+        child.last_name,
+        frozenset(name_tokens(child.middle_names, child.other_names)),
+    )
+
+
+def _first_name(t: _Tally, ref: _Names, child: _Names) -> None:
+    a, b = ref.first, child.first
+    shown = f"{ref.first_shown} / {child.first_shown}"
+    sim = similarity(a, b)
+    if not a or not b:
         t.add("first", "missing")
-    elif ref_key == child_key:
+    elif a == b:
         t.add("first", "exact", "Same first name")
     elif sim >= _CLOSE:
         t.add("first", "close", f"First name similar ({shown}, {sim}%)")
-    elif are_same_name(first_token(ref_key), first_token(child_key)):
+    elif are_same_name(first_token(a), first_token(b)):
         t.add("first", "nickname", f"First name is a form of the same name ({shown})")
-    elif sim >= FIRST_NAME_SAME_CHILD or phonetic(ref_key) == phonetic(child_key):
+    elif sim >= FIRST_NAME_SAME_CHILD or phonetic(a) == phonetic(b):
         t.add("first", "similar", f"First name similar ({shown}, {sim}%)")
-    elif ref_key in name_tokens(child.middle_names, child.other_names) or (
-        child_key in name_tokens(referral.other_names)
-    ):
+    elif a in child.others or b in ref.others:
         t.add("first", "other_name", f"First name matches a middle or other name ({shown})")
-    elif len(ref_key) == 1 or len(child_key) == 1:
-        t.add("first", "initial" if ref_key[0] == child_key[0] else "different")
+    elif len(a) == 1 or len(b) == 1:
+        t.add("first", "initial" if a[0] == b[0] else "different")
     else:
         t.add("first", "different", differs=f"First name: {shown}")
 
 
-def _surname(t: _Tally, referral: Referral, child: Child, ref_key: str, ref_phon: str) -> None:
-    child_key = child.last_name_key or normalise_name(child.last_name)
-    child_phon = child.last_name_phonetic or phonetic(child_key)
-    shown = f"{referral.last_name.strip()} / {child.last_name}"
-    sim = similarity(ref_key, child_key)
-    if not ref_key or not child_key:
+def _surname(t: _Tally, ref: _Names, child: _Names) -> None:
+    a, b = ref.last, child.last
+    shown = f"{ref.last_shown} / {child.last_shown}"
+    sim = similarity(a, b)
+    if not a or not b:
         t.add("last", "missing")
-    elif ref_key == child_key:
+    elif a == b:
         t.add("last", "exact", "Same surname")
     elif sim >= _CLOSE:
         t.add("last", "close", f"Surname similar ({shown}, {sim}%)")
-    elif ref_phon and ref_phon == child_phon:
+    elif phonetic(a) == phonetic(b):
         t.add("last", "phonetic", f"Surname sounds the same ({shown})")
     elif sim >= SURNAME_SIMILAR:
         t.add("last", "similar", f"Surname similar ({shown}, {sim}%)")
-    elif name_tokens(referral.last_name, referral.other_names) & name_tokens(
-        child.last_name, child.other_names
-    ):
+    elif ({a} | ref.others) & ({b} | child.others):
         t.add("last", "other_name", f"Surname matches another name or spelling ({shown})")
     else:
         t.add("last", "different", differs=f"Surname: {shown}")
 
 
-def _swapped_names(referral: Referral, child: Child) -> bool:
-    first, last, _ = name_keys(referral.first_name, referral.last_name)
-    c_first = child.first_name_key or normalise_name(child.first_name)
-    c_last = child.last_name_key or normalise_name(child.last_name)
-    if not (first and last and c_first and c_last) or (first, last) == (c_first, c_last):
-        return False
-    return similarity(first, c_last) >= _CLOSE and similarity(last, c_first) >= _CLOSE
+def _names(referral: Referral, child: Child) -> _Tally:
+    """Names compared as written, or crossed (first for last) if that agrees better."""
+    ref, theirs = _referral_names(referral), _child_names(child)
+    straight, crossed = _Tally(), _Tally()
+    for tally, names in ((straight, ref), (crossed, ref.swapped())):
+        _first_name(tally, names, theirs)
+        _surname(tally, names, theirs)
+    if crossed.weight + W["swapped_names"] <= straight.weight:
+        return straight
+    crossed.weight += W["swapped_names"]
+    crossed.matched.insert(
+        0,
+        f"First name and surname swapped ({ref.first_shown} {ref.last_shown} / "
+        f"{theirs.first_shown} {theirs.last_shown})",
+    )
+    return crossed
 
 
 def _dob(t: _Tally, referral: Referral, child: Child) -> None:
@@ -193,11 +234,9 @@ def _dob(t: _Tally, referral: Referral, child: Child) -> None:
         t.add("dob", "exact", "Same date of birth")
         return
     shown = f"Date of birth: {dob:%d/%m/%Y} / {child_dob:%d/%m/%Y}"
-    a, b = dob_string(dob), dob_string(child_dob)
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
     if dob.year == child_dob.year and dob.day == child_dob.month and dob.month == child_dob.day:
         t.add("dob", "swapped", "Date of birth with day and month swapped", shown)
-    elif len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]):  # noqa: PLR2004
+    elif OSA.distance(dob_string(dob), dob_string(child_dob)) == 1:
         t.add("dob", "one_digit", "Date of birth differs by one digit", shown)
     elif abs((dob - child_dob).days) <= _DAYS_NEAR:
         t.add("dob", "near", differs=shown)
@@ -206,21 +245,25 @@ def _dob(t: _Tally, referral: Referral, child: Child) -> None:
 
 
 def _address(t: _Tally, referral: Referral, child: Child) -> None:
-    pc, child_pc = (
-        normalise_postcode(referral.postcode),
-        child.postcode_key or (normalise_postcode(child.postcode)),
-    )
+    pc = normalise_postcode(referral.postcode)
+    child_pc = child.postcode_key or normalise_postcode(child.postcode)
     line, child_line = normalise_name(referral.address_line_1), normalise_name(child.address_line_1)
+    same_line = bool(line) and similarity(line, child_line) >= _CLOSE
+    shown = f"Postcode: {referral.postcode} / {child.postcode}"
     if pc and pc == child_pc:
         t.add("postcode", "exact", "Same postcode")
-    elif line and line == child_line:
-        t.add("postcode", "address", "Same address (first line)")
+        if same_line:
+            t.add("street", "same", "Same address (first line)")
+    elif same_line:
+        t.add("postcode", "address", "Same address (first line)", shown if pc and child_pc else "")
     elif not pc or not child_pc:
         t.add("postcode", "missing")
+    elif OSA.distance(pc, child_pc) == 1:
+        t.add("postcode", "near", "Postcode differs by one character", shown)
     elif postcode_outward(pc) == postcode_outward(child_pc):
-        t.add("postcode", "outward", differs=f"Postcode: {referral.postcode} / {child.postcode}")
+        t.add("postcode", "outward", differs=shown)
     else:
-        t.add("postcode", "different", differs=f"Postcode: {referral.postcode} / {child.postcode}")
+        t.add("postcode", "different", differs=shown)
 
 
 def _gender(t: _Tally, referral: Referral, child: Child) -> None:
@@ -232,15 +275,14 @@ def _gender(t: _Tally, referral: Referral, child: Child) -> None:
 
 
 def _numbers(t: _Tally, referral: Referral, child: Child) -> None:
+    """An NHS number has a check digit that catches one wrong or two swapped digits, so
+    two numbers one such error apart are one number mistyped, never twins' numbers."""
     nhs = normalise_nhs_number(referral.nhs_number)
     child_nhs = child.nhs_number_key or normalise_nhs_number(child.nhs_number)
     if nhs and child_nhs:
         if nhs == child_nhs:
             t.add("nhs", "exact", "Same NHS number")
-        elif (
-            len(nhs) == len(child_nhs)
-            and sum(x != y for x, y in zip(nhs, child_nhs, strict=True)) == 1
-        ):
+        elif OSA.distance(nhs, child_nhs) == 1:
             t.add("nhs", "one_digit", "NHS number differs by one digit", "NHS number differs")
         else:
             t.add("nhs", "different", differs="NHS number differs")
@@ -249,9 +291,9 @@ def _numbers(t: _Tally, referral: Referral, child: Child) -> None:
         t.add("upn", "different", differs="UPN differs")
 
 
-def _twin_or_sibling(t: _Tally, referral: Referral, child: Child) -> bool:
+def _twin_or_sibling(t: _Tally) -> bool:
     """A different first name (or a similar one and a different gender) with two of
-    surname, address and date of birth shared, and no shared NHS number."""
+    surname, address and date of birth shared, and no shared or mistyped NHS number."""
     lv = t.levels
     first = lv.get("first")
     differs = first == "different" or (
@@ -262,7 +304,7 @@ def _twin_or_sibling(t: _Tally, referral: Referral, child: Child) -> bool:
         + (lv.get("postcode") in {"exact", "address"})
         + (lv.get("dob") in {"exact", "swapped"})
     )
-    return differs and shared >= 2 and lv.get("nhs") != "exact"  # noqa: PLR2004
+    return differs and shared >= 2 and lv.get("nhs") not in {"exact", "one_digit"}  # noqa: PLR2004
 
 
 def probability(weight: float) -> float:
@@ -272,17 +314,7 @@ def probability(weight: float) -> float:
 def score(referral: Referral, child: Child) -> Match | None:
     """Score one candidate; None if it is neither proposed nor a possible twin or sibling."""
     upn = normalise_upn(referral.upn)
-    first_key, last_key, last_phon = name_keys(referral.first_name, referral.last_name)
-    t = _Tally()
-    if _swapped_names(referral, child):
-        t.add(
-            "swapped",
-            "names",
-            f"First name and surname swapped ({referral.first_name} {referral.last_name} / {child.first_name} {child.last_name})",
-        )
-    else:
-        _first_name(t, referral, child, first_key)
-        _surname(t, referral, child, last_key, last_phon)
+    t = _names(referral, child)
     _dob(t, referral, child)
     _address(t, referral, child)
     _gender(t, referral, child)
@@ -290,7 +322,7 @@ def score(referral: Referral, child: Child) -> Match | None:
     if upn and upn == normalise_upn(child.upn):
         return Match(child=child, score=100, matched=["Same UPN", *t.matched], differs=t.differs)
     points = min(99, round(100 * probability(t.weight)))
-    flagged = _twin_or_sibling(t, referral, child)
+    flagged = _twin_or_sibling(t)
     if points < MATCH_THRESHOLD and not flagged:
         return None
     return Match(
