@@ -49,7 +49,7 @@ W = {
     "first_nickname": 5.0,
     "first_close": 4.5,
     "first_similar": 3.0,
-    "first_other_name": 3.0,
+    "first_other_name": 2.0,
     "first_initial": 1.0,
     "first_different": -4.5,
     "last_exact": 8.0,
@@ -63,13 +63,13 @@ W = {
     "dob_swapped": 8.0,
     "dob_one_digit": 6.0,
     "dob_near": -2.0,
-    "dob_different": -6.0,
+    "dob_different": -5.0,
     "postcode_exact": 7.0,
     "address_exact": 5.0,
     "postcode_near": 3.0,
     "postcode_outward": 1.5,
     "street_same": 2.0,
-    "postcode_different": -1.5,
+    "postcode_different": -2.0,
     "gender_same": 0.5,
     "gender_different": -3.5,
     "nhs_exact": 14.0,
@@ -252,18 +252,19 @@ def _address(t: _Tally, referral: Referral, child: Child) -> None:
     shown = f"Postcode: {referral.postcode} / {child.postcode}"
     if pc and pc == child_pc:
         t.add("postcode", "exact", "Same postcode")
-        if same_line:
-            t.add("street", "same", "Same address (first line)")
+    elif pc and child_pc and OSA.distance(pc, child_pc) == 1:
+        t.add("postcode", "near", "Postcode differs by one character", shown)
     elif same_line:
         t.add("postcode", "address", "Same address (first line)", shown if pc and child_pc else "")
+        return
     elif not pc or not child_pc:
         t.add("postcode", "missing")
-    elif OSA.distance(pc, child_pc) == 1:
-        t.add("postcode", "near", "Postcode differs by one character", shown)
     elif postcode_outward(pc) == postcode_outward(child_pc):
         t.add("postcode", "outward", differs=shown)
     else:
         t.add("postcode", "different", differs=shown)
+    if same_line and t.levels["postcode"] in {"exact", "near"}:
+        t.add("street", "same", "Same address (first line)")
 
 
 def _gender(t: _Tally, referral: Referral, child: Child) -> None:
@@ -292,16 +293,20 @@ def _numbers(t: _Tally, referral: Referral, child: Child) -> None:
 
 
 def _twin_or_sibling(t: _Tally) -> bool:
-    """A different first name (or a similar one and a different gender) with two of
-    surname, address and date of birth shared, and no shared or mistyped NHS number."""
+    """A different first name (or a middle name; or a similar one and a different gender or
+    date of birth) with two of surname, address and date of birth shared, and no shared or
+    mistyped NHS number."""
     lv = t.levels
     first = lv.get("first")
-    differs = first == "different" or (
-        first in {"close", "similar", "initial"} and lv.get("gender") == "different"
+    dob_agrees = lv.get("dob") in {"exact", "swapped", "one_digit"}
+    differs = (
+        first in {"different", "other_name"}
+        or (first in {"similar", "initial"} and not dob_agrees)
+        or (first in {"close", "similar", "initial"} and lv.get("gender") == "different")
     )
     shared = (
         (lv.get("last") in {"exact", "phonetic", "close", "other_name"})
-        + (lv.get("postcode") in {"exact", "address"})
+        + (lv.get("postcode") in {"exact", "near", "address"})
         + (lv.get("dob") in {"exact", "swapped"})
     )
     return differs and shared >= 2 and lv.get("nhs") not in {"exact", "one_digit"}  # noqa: PLR2004

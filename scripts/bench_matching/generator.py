@@ -73,7 +73,9 @@ class Generator:
         gender = self.rng.choice("FM")
         line, town, postcode = home
         girls, boys, _ = GROUPS[group]
-        middle = self.rng.choice(girls if gender == "F" else boys) if self.rng.random() < 0.3 else ""
+        middle = (
+            self.rng.choice(girls if gender == "F" else boys) if self.rng.random() < 0.3 else ""
+        )
         return Record(
             id=self._id(),
             entity=self._entity(),
@@ -96,17 +98,22 @@ class Generator:
         first_dob = date(2008, 9, 1) + timedelta(days=self.rng.randrange(365 * 12))
         kids = [self.child(group, surname, home, first_dob)]
         if size > 1 and self.rng.random() < _TWIN_SHARE:
-            twin = self.child(group, surname, home, first_dob)
-            while twin.first_name == kids[0].first_name:
-                twin = replace(twin, first_name=self.first_name(group, twin.gender))
-            kids.append(twin)
+            kids.append(self._named_apart(self.child(group, surname, home, first_dob), kids))
         while len(kids) < size:
             gap = timedelta(days=self.rng.randint(300, 365 * 6))
             dob = kids[-1].date_of_birth + gap if kids[-1].date_of_birth else first_dob
             # A half-sibling may have another surname.
             name = surname if self.rng.random() < 0.9 else self.rng.choice(GROUPS[group][2])
-            kids.append(self.child(group, name, home, dob))
+            kids.append(self._named_apart(self.child(group, name, home, dob), kids))
         return kids
+
+    def _named_apart(self, child: Record, family: list[Record]) -> Record:
+        """Parents do not give two of their children the same first name."""
+        group = next((g for g, (_, _, s) in GROUPS.items() if child.last_name in s), "british")
+        taken = {c.first_name for c in family}
+        while child.first_name in taken:
+            child = replace(child, first_name=self.first_name(group, child.gender))
+        return child
 
     # ------------------------------------------------------------------ errors
     def typo(self, value: str) -> str:
@@ -182,9 +189,9 @@ class Generator:
             dob = dob + timedelta(days=self.rng.choice([-1, 1]) * self.rng.randint(300, 2000))
         home = (known.address_line_1, known.town, known.postcode)
         group = next((g for g, (_, _, s) in GROUPS.items() if known.last_name in s), "british")
-        other = self.child(group, known.last_name, home, dob or date(2012, 1, 1))
-        while other.first_name == known.first_name:
-            other = replace(other, first_name=self.first_name(group, other.gender))
+        other = self._named_apart(
+            self.child(group, known.last_name, home, dob or date(2012, 1, 1)), [known]
+        )
         if self.rng.random() < 0.3:  # noqa: PLR2004
             other = replace(other, nhs_number="", gender="")
         if not twin and self.rng.random() < 0.15:  # noqa: PLR2004

@@ -43,9 +43,7 @@ class DataSet:
         by_entity: dict[int, list[int]] = {}
         for rec in self.known:
             by_entity.setdefault(rec.entity, []).append(rec.id)
-        pairs = {
-            (q.id, k) for q in self.queries for k in by_entity.get(q.entity, []) if k != q.id
-        }
+        pairs = {(q.id, k) for q in self.queries for k in by_entity.get(q.entity, []) if k != q.id}
         return {pair_key(*p, dedupe=self.dedupe) for p in pairs}
 
 
