@@ -18,7 +18,7 @@ The referral's "other names or spellings" add surname keys. At most
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
 from casework.matching.keys import (
@@ -95,19 +95,27 @@ def _agreement(referral: Referral) -> Combinable:
     return total
 
 
-def candidates_for(referral: Referral) -> list[Child]:
-    """Children who could be the referred child (one query, one prefetch); not merged ones."""
+def candidate_queryset(referral: Referral) -> QuerySet[Child] | None:
+    """The candidate query, capped and ordered (None when the referral has nothing to
+    match on); the benchmark EXPLAINs it."""
     query = _query(referral)
     if not query:
+        return None
+    return (
+        Child.objects.filter(query, merged_into__isnull=True)
+        .alias(agreement=_agreement(referral))
+        .order_by("-agreement", "pk")[:MAX_CANDIDATES]
+    )
+
+
+def candidates_for(referral: Referral) -> list[Child]:
+    """Children who could be the referred child (one query, one prefetch); not merged ones."""
+    candidates = candidate_queryset(referral)
+    if candidates is None:
         return []
     open_cases = Prefetch(
         "cases",
         queryset=ChildCase.objects.filter(status=CaseStatus.OPEN).order_by("received_on"),
         to_attr="open_cases",
     )
-    return list(
-        Child.objects.filter(query, merged_into__isnull=True)
-        .alias(agreement=_agreement(referral))
-        .prefetch_related(open_cases)
-        .order_by("-agreement", "pk")[:MAX_CANDIDATES]
-    )
+    return list(candidates.prefetch_related(open_cases))
