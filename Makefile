@@ -97,7 +97,7 @@ bench-report: install-dev
 # and drops cme_bench_matching. Smaller: make bench-matching BENCH_ARGS="--children 100000".
 bench-matching: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cme_bench_matching} \
-	    $(PY) -m scripts.bench_matching $(BENCH_ARGS)
+	    $(PY) scripts/bench_matching $(BENCH_ARGS)
 
 .PHONY: bench
 

@@ -28,6 +28,7 @@ from casework.matching.scoring import (
     MATCH_THRESHOLD,
     SURNAME_SIMILAR,
     Match,
+    prepare,
     score,
 )
 from casework.models import Child
@@ -84,6 +85,7 @@ def child_keys_save(child: Child, *, save: bool = True) -> Child:
 def possible_matches(referral: Referral, limit: int = 5) -> list[Match]:
     """The children the referral may be about: proposed ones best first, then possible
     twins and siblings (flagged), at most ``limit``."""
-    matches = [m for c in candidates_for(referral) if (m := score(referral, c)) is not None]
+    prepared = prepare(referral)
+    matches = [m for c in candidates_for(referral) if (m := score(prepared, c)) is not None]
     matches.sort(key=lambda m: (m.possible_twin_or_sibling, -m.score, m.child.pk))
     return matches[:limit]

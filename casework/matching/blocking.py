@@ -36,7 +36,7 @@ from casework.models import CaseStatus, Child
 from referrals.models import Referral
 
 #: The most candidates the query returns: a very common name must not load thousands.
-MAX_CANDIDATES = 100
+MAX_CANDIDATES = 60
 _NHS_MIN_DIGITS = 6  # shorter is a fragment, not a number
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 from anyascii import anyascii
@@ -31,6 +32,7 @@ def normalise_name(value: str) -> str:
     return _SPACES.sub(" ", _NOT_WORD.sub("", folded)).strip()
 
 
+@lru_cache(maxsize=65536)
 def phonetic(key: str) -> str:
     """Metaphone of a normalised name, '' for no name (Smith and Smyth are both ``SM0``)."""
     if not key:

@@ -14,6 +14,7 @@ sibling) is returned flagged, never as a plain proposal, whatever the score.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -155,6 +156,33 @@ def _referral_names(referral: Referral) -> _Names:
     )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The referral's side of every comparison, computed once for all its candidates."""
+
+    names: _Names
+    date_of_birth: date | None
+    postcode: str
+    postcode_key: str
+    line_key: str
+    gender: str
+    nhs_key: str
+    upn_key: str
+
+
+def prepare(referral: Referral) -> Prepared:
+    return Prepared(
+        names=_referral_names(referral),
+        date_of_birth=referral.date_of_birth,
+        postcode=referral.postcode,
+        postcode_key=normalise_postcode(referral.postcode),
+        line_key=normalise_name(referral.address_line_1),
+        gender=referral.gender,
+        nhs_key=normalise_nhs_number(referral.nhs_number),
+        upn_key=normalise_upn(referral.upn),
+    )
+
+
 def _child_names(child: Child) -> _Names:
     return _Names(
         child.first_name_key or normalise_name(child.first_name),
@@ -207,9 +235,9 @@ def _surname(t: _Tally, ref: _Names, child: _Names) -> None:
         t.add("last", "different", differs=f"Surname: {shown}")
 
 
-def _names(referral: Referral, child: Child) -> _Tally:
+def _names(referral: Prepared, child: Child) -> _Tally:
     """Names compared as written, or crossed (first for last) if that agrees better."""
-    ref, theirs = _referral_names(referral), _child_names(child)
+    ref, theirs = referral.names, _child_names(child)
     straight, crossed = _Tally(), _Tally()
     for tally, names in ((straight, ref), (crossed, ref.swapped())):
         _first_name(tally, names, theirs)
@@ -225,7 +253,7 @@ def _names(referral: Referral, child: Child) -> _Tally:
     return crossed
 
 
-def _dob(t: _Tally, referral: Referral, child: Child) -> None:
+def _dob(t: _Tally, referral: Prepared, child: Child) -> None:
     dob, child_dob = referral.date_of_birth, child.date_of_birth
     if not dob or not child_dob:
         t.add("dob", "missing", "Date of birth not known on one record" if dob or child_dob else "")
@@ -244,10 +272,10 @@ def _dob(t: _Tally, referral: Referral, child: Child) -> None:
         t.add("dob", "different", differs=shown)
 
 
-def _address(t: _Tally, referral: Referral, child: Child) -> None:
-    pc = normalise_postcode(referral.postcode)
+def _address(t: _Tally, referral: Prepared, child: Child) -> None:
+    pc = referral.postcode_key
     child_pc = child.postcode_key or normalise_postcode(child.postcode)
-    line, child_line = normalise_name(referral.address_line_1), normalise_name(child.address_line_1)
+    line, child_line = referral.line_key, normalise_name(child.address_line_1)
     same_line = bool(line) and similarity(line, child_line) >= _CLOSE
     shown = f"Postcode: {referral.postcode} / {child.postcode}"
     if pc and pc == child_pc:
@@ -267,7 +295,7 @@ def _address(t: _Tally, referral: Referral, child: Child) -> None:
         t.add("street", "same", "Same address (first line)")
 
 
-def _gender(t: _Tally, referral: Referral, child: Child) -> None:
+def _gender(t: _Tally, referral: Prepared, child: Child) -> None:
     if referral.gender in _KNOWN_GENDERS and child.gender in _KNOWN_GENDERS:
         if referral.gender == child.gender:
             t.add("gender", "same")
@@ -275,10 +303,10 @@ def _gender(t: _Tally, referral: Referral, child: Child) -> None:
             t.add("gender", "different", differs=f"Gender: {referral.gender} / {child.gender}")
 
 
-def _numbers(t: _Tally, referral: Referral, child: Child) -> None:
+def _numbers(t: _Tally, referral: Prepared, child: Child) -> None:
     """An NHS number has a check digit that catches one wrong or two swapped digits, so
     two numbers one such error apart are one number mistyped, never twins' numbers."""
-    nhs = normalise_nhs_number(referral.nhs_number)
+    nhs = referral.nhs_key
     child_nhs = child.nhs_number_key or normalise_nhs_number(child.nhs_number)
     if nhs and child_nhs:
         if nhs == child_nhs:
@@ -287,7 +315,7 @@ def _numbers(t: _Tally, referral: Referral, child: Child) -> None:
             t.add("nhs", "one_digit", "NHS number differs by one digit", "NHS number differs")
         else:
             t.add("nhs", "different", differs="NHS number differs")
-    upn, child_upn = normalise_upn(referral.upn), normalise_upn(child.upn)
+    upn, child_upn = referral.upn_key, normalise_upn(child.upn)
     if upn and child_upn and upn != child_upn:
         t.add("upn", "different", differs="UPN differs")
 
@@ -316,9 +344,11 @@ def probability(weight: float) -> float:
     return float(1.0 / (1.0 + 2.0 ** -(weight + PRIOR)))
 
 
-def score(referral: Referral, child: Child) -> Match | None:
+def score(referral: Referral | Prepared, child: Child) -> Match | None:
     """Score one candidate; None if it is neither proposed nor a possible twin or sibling."""
-    upn = normalise_upn(referral.upn)
+    if isinstance(referral, Referral):
+        referral = prepare(referral)
+    upn = referral.upn_key
     t = _names(referral, child)
     _dob(t, referral, child)
     _address(t, referral, child)

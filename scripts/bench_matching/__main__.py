@@ -3,7 +3,7 @@
     make bench-matching
     make bench-matching BENCH_ARGS="--children 100000 --referrals 300"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cme_bench_matching \\
-        .venv/bin/python -m scripts.bench_matching [--no-splink] [--no-scale] [--only uk]
+        .venv/bin/python scripts/bench_matching [--no-splink] [--no-scale] [--only uk]
 
 For each data set it prints precision, recall, F1, blocking recall, twin and sibling false
 positive rates (a twin or sibling proposed unflagged) and time per referral, for both. The
@@ -27,7 +27,7 @@ for path in (ROOT, ROOT / "scripts"):
 
 from benchlib import bench_url, drop_database, recreate_database, setup_django  # noqa: E402
 
-from scripts.bench_matching.records import DataSet, Metrics, metrics  # noqa: E402
+from bench_matching.records import DataSet, Metrics, metrics  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_bench_matching"
 TUNE_SEED = 1
@@ -54,7 +54,7 @@ HEADER = (
 
 
 def quality(sets: list[DataSet], *, with_splink: bool) -> list[str]:
-    from scripts.bench_matching import ours
+    from bench_matching import ours
 
     lines = [HEADER]
     for data in sets:
@@ -68,7 +68,7 @@ def quality(sets: list[DataSet], *, with_splink: bool) -> list[str]:
         )
         print(lines[-1], flush=True)
         if with_splink:
-            from scripts.bench_matching import splink_side
+            from bench_matching import splink_side
 
             predicted, blocked, seconds = splink_side.run(data)
             lines.append(
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from scripts.bench_matching import datasets
+    from bench_matching import datasets
 
     out: list[str] = []
     try:
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             out += quality(sets, with_splink=not args.no_splink)
         if not args.no_scale:
-            from scripts.bench_matching import scale
+            from bench_matching import scale
 
             print(f"\nScale ({args.children:,} children):", flush=True)
             lines = scale.run(args.children, args.referrals, args.seed + 100)

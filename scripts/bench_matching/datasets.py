@@ -8,8 +8,8 @@ import re
 from datetime import date
 from typing import Any
 
-from scripts.bench_matching.generator import generate
-from scripts.bench_matching.records import DataSet, Record
+from bench_matching.generator import generate
+from bench_matching.records import DataSet, Record
 
 _REC = re.compile(r"rec-(\d+)-")
 

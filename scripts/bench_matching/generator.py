@@ -15,8 +15,8 @@ import unicodedata
 from dataclasses import replace
 from datetime import date, timedelta
 
-from scripts.bench_matching.names import AREAS, GROUPS, NICKNAMES, STREETS, TOWNS, WEIGHTS
-from scripts.bench_matching.records import DataSet, Record
+from bench_matching.names import AREAS, GROUPS, NICKNAMES, STREETS, TOWNS, WEIGHTS
+from bench_matching.records import DataSet, Record
 
 #: How often each error is made on a referral about a known child.
 ERRORS = {
@@ -117,7 +117,7 @@ class Generator:
 
     # ------------------------------------------------------------------ errors
     def typo(self, value: str) -> str:
-        if len(value) < 3:  # noqa: PLR2004
+        if len(value) < 3:
             return value
         i = self.rng.randrange(1, len(value))
         kind = self.rng.choice(["swap", "drop", "replace", "double"])
@@ -144,43 +144,54 @@ class Generator:
 
     def referral_of(self, known: Record) -> Record:
         """What a referrer writes about a known child."""
-        rng, e = self.rng, ERRORS
+        rng = self.rng
         rec = replace(known, id=self._id(), middle_names="", nhs_number="", upn="")
-        if rng.random() < 0.35:  # noqa: PLR2004
+        if rng.random() < 0.35:
             rec.nhs_number = known.nhs_number
-        if rng.random() < 0.25:  # noqa: PLR2004
+        if rng.random() < 0.25:
             rec.gender = ""
+        self._name_errors(rec, known)
+        self._dob_errors(rec)
+        self._address_errors(rec)
+        return rec
+
+    def _name_errors(self, rec: Record, known: Record) -> None:
+        rng, e = self.rng, ERRORS
         if rng.random() < e["nickname"] and rec.first_name in NICKNAMES:
             rec.first_name = rng.choice(NICKNAMES[rec.first_name])
         elif rng.random() < e["first_typo"]:
             rec.first_name = self.typo(rec.first_name)
         if rng.random() < e["surname_changed"]:
             rec.last_name = rng.choice(GROUPS[self.group()][2])
-            if rng.random() < 0.5:  # noqa: PLR2004
+            if rng.random() < 0.5:
                 rec.other_names = known.last_name
         elif rng.random() < e["last_typo"]:
             rec.last_name = self.typo(rec.last_name)
-        if rec.date_of_birth:
-            r = rng.random()
-            if r < e["dob_missing"]:
-                rec.date_of_birth = None
-            elif r < e["dob_missing"] + e["dob_digit"]:
-                rec.date_of_birth = self.dob_digit(rec.date_of_birth)
-            elif r < e["dob_missing"] + e["dob_digit"] + e["dob_swapped"]:
-                d = rec.date_of_birth
-                if d.day <= 12:  # noqa: PLR2004
-                    rec.date_of_birth = d.replace(day=d.month, month=d.day)
-        if rng.random() < e["moved"]:
-            rec.address_line_1, rec.town, rec.postcode = self.address()
-        elif rng.random() < 0.3:  # noqa: PLR2004
-            rec.postcode = rec.postcode.replace(" ", "")
-        if rng.random() < e["postcode_missing"]:
-            rec.postcode = ""
         if rng.random() < e["names_swapped"]:
             rec.first_name, rec.last_name = rec.last_name, rec.first_name
         if rng.random() < e["ascii_only"]:
             rec.first_name, rec.last_name = _ascii(rec.first_name), _ascii(rec.last_name)
-        return rec
+
+    def _dob_errors(self, rec: Record) -> None:
+        e, d = ERRORS, rec.date_of_birth
+        if d is None:
+            return
+        r = self.rng.random()
+        if r < e["dob_missing"]:
+            rec.date_of_birth = None
+        elif r < e["dob_missing"] + e["dob_digit"]:
+            rec.date_of_birth = self.dob_digit(d)
+        elif r < e["dob_missing"] + e["dob_digit"] + e["dob_swapped"] and d.day <= 12:
+            rec.date_of_birth = d.replace(day=d.month, month=d.day)
+
+    def _address_errors(self, rec: Record) -> None:
+        rng = self.rng
+        if rng.random() < ERRORS["moved"]:
+            rec.address_line_1, rec.town, rec.postcode = self.address()
+        elif rng.random() < 0.3:
+            rec.postcode = rec.postcode.replace(" ", "")
+        if rng.random() < ERRORS["postcode_missing"]:
+            rec.postcode = ""
 
     def new_child_like(self, known: Record, *, twin: bool) -> Record:
         """A child we do not know in a known child's family (a twin or a sibling)."""
@@ -192,9 +203,9 @@ class Generator:
         other = self._named_apart(
             self.child(group, known.last_name, home, dob or date(2012, 1, 1)), [known]
         )
-        if self.rng.random() < 0.3:  # noqa: PLR2004
+        if self.rng.random() < 0.3:
             other = replace(other, nhs_number="", gender="")
-        if not twin and self.rng.random() < 0.15:  # noqa: PLR2004
+        if not twin and self.rng.random() < 0.15:
             other = replace(other, date_of_birth=None)
         return replace(other, middle_names="", nhs_number="")
 
@@ -229,17 +240,17 @@ def generate(seed: int, *, children: int = 2300, referrals: int = 2000) -> DataS
     family_children = [c for f in families if len(f) > 1 for c in f]
     while len(queries) < referrals:
         r = gen.rng.random()
-        if r < 0.70:  # noqa: PLR2004 - about a known child (twins more often: they test us)
-            pool = twin_children if gen.rng.random() < 0.08 else known  # noqa: PLR2004
+        if r < 0.70:
+            pool = twin_children if gen.rng.random() < 0.08 else known
             target = gen.rng.choice(pool)
             query = gen.referral_of(target)
             relate(query, target.date_of_birth, target.entity, families[home_of[target.id]])
-        elif r < 0.80:  # noqa: PLR2004 - a twin we do not know
+        elif r < 0.80:
             target = gen.rng.choice(known)
             twin = gen.new_child_like(target, twin=True)
             query = gen.referral_of(twin)
             relate(query, target.date_of_birth, twin.entity, families[home_of[target.id]])
-        elif r < 0.90:  # noqa: PLR2004 - a sibling we do not know
+        elif r < 0.90:
             target = gen.rng.choice(family_children or known)
             sibling = gen.new_child_like(target, twin=False)
             query = gen.referral_of(sibling)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from scripts.bench_matching.records import DataSet, Record, pair_key
+from bench_matching.records import DataSet, Record, pair_key
 
 #: Candidates asked for: enough for a FEBRL3 cluster (up to 10 records of one person).
 LIMIT = 20

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
-from scripts.bench_matching.records import DataSet, Record, pair_key
+from bench_matching.records import DataSet, Record, pair_key
 
 THRESHOLD = 0.5
 _MIN_FILLED = 0.2  # a column filled on fewer records than this is left out
@@ -44,7 +45,7 @@ def _comparisons(frames: list[Any]) -> list[Any]:
     def filled(col: str) -> bool:
         return all(f[col].notna().mean() >= _MIN_FILLED for f in frames)
 
-    wanted = {
+    wanted: dict[str, Callable[[], Any]] = {
         "first_name": lambda: cl.NameComparison("first_name"),
         "surname": lambda: cl.NameComparison("surname"),
         "dob": lambda: cl.DateOfBirthComparison("dob", input_is_string=True),
@@ -90,7 +91,7 @@ def run(data: DataSet) -> tuple[set[tuple[int, int]], set[tuple[int, int]], floa
         block_on("first_name", "surname")
     )
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    scored = linker.inference.predict().as_pandas_dataframe()
+    scored = linker.inference.predict().as_pandas_dataframe()  # type: ignore[no-untyped-call]
     seconds = time.perf_counter() - started
     known = {r.id for r in data.known}
     predicted: set[tuple[int, int]] = set()
