@@ -67,9 +67,12 @@ def referral(r: Record) -> Any:
     )
 
 
-def run(data: DataSet) -> tuple[set[tuple[int, int]], set[tuple[int, int]], float]:
+def run(
+    data: DataSet, flagged: set[tuple[int, int]] | None = None
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]], float]:
     """(predicted pairs: proposed and unflagged, candidate pairs, seconds in
-    possible_matches). The candidate query is run again, untimed, for blocking recall."""
+    possible_matches); the flagged pairs (possible twins or siblings) go into ``flagged``.
+    The candidate query is run again, untimed, for blocking recall."""
     from casework.matching import candidates_for, possible_matches
 
     load(data.known)
@@ -82,8 +85,12 @@ def run(data: DataSet) -> tuple[set[tuple[int, int]], set[tuple[int, int]], floa
         matches = possible_matches(ref, limit=LIMIT)
         seconds += time.perf_counter() - started
         for m in matches:
-            if m.child.pk != q.id and not m.possible_twin_or_sibling:
-                predicted.add(pair_key(q.id, m.child.pk, dedupe=data.dedupe))
+            if m.child.pk != q.id:
+                key = pair_key(q.id, m.child.pk, dedupe=data.dedupe)
+                if not m.possible_twin_or_sibling:
+                    predicted.add(key)
+                elif flagged is not None:
+                    flagged.add(key)
         for child in candidates_for(ref):
             if child.pk != q.id:
                 blocked.add(pair_key(q.id, child.pk, dedupe=data.dedupe))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -64,6 +65,7 @@ def run(data: DataSet) -> tuple[set[tuple[int, int]], set[tuple[int, int]], floa
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     logging.getLogger("splink").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="splink")
     started = time.perf_counter()
     db_api = DuckDBAPI()
     frames = [_frame(data.known)] if data.dedupe else [_frame(data.known), _frame(data.queries)]
@@ -82,7 +84,7 @@ def run(data: DataSet) -> tuple[set[tuple[int, int]], set[tuple[int, int]], floa
         ],
         retain_matching_columns=False,
     )
-    linker = Linker(tables if len(tables) > 1 else tables[0], settings)
+    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "surname", "dob")], recall=0.7
     )
