@@ -36,6 +36,7 @@ from referrals.models import Referral
 
 __all__ = [
     "FIRST_NAME_SAME_CHILD",
+    "KEY_FIELDS",
     "MATCH_THRESHOLD",
     "MAX_CANDIDATES",
     "SURNAME_SIMILAR",
