@@ -14,7 +14,9 @@ twins and siblings (flagged: shown with what differs, never pre-selected).
 
 from __future__ import annotations
 
-from casework.matching.blocking import MAX_CANDIDATES, candidates_for
+from django.db.models import prefetch_related_objects
+
+from casework.matching.blocking import MAX_CANDIDATES, candidates_for, open_cases_prefetch
 from casework.matching.keys import (
     name_keys,
     normalise_name,
@@ -87,6 +89,10 @@ def possible_matches(referral: Referral, limit: int = 5) -> list[Match]:
     """The children the referral may be about: proposed ones best first, then possible
     twins and siblings (flagged), at most ``limit``."""
     prepared = prepare(referral)
-    matches = [m for c in candidates_for(referral) if (m := score(prepared, c)) is not None]
+    candidates = candidates_for(referral, with_cases=False)
+    matches = [m for c in candidates if (m := score(prepared, c)) is not None]
     matches.sort(key=lambda m: (m.possible_twin_or_sibling, -m.score, m.child.pk))
-    return matches[:limit]
+    shown = matches[:limit]
+    # Open cases for the shown children only (one query), not for every candidate.
+    prefetch_related_objects([m.child for m in shown], open_cases_prefetch())
+    return shown

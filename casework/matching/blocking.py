@@ -36,7 +36,7 @@ from casework.models import CaseStatus, Child
 from referrals.models import Referral
 
 #: The most candidates the query returns: a very common name must not load thousands.
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 40
 _NHS_MIN_DIGITS = 6  # shorter is a fragment, not a number
 
 
@@ -108,14 +108,21 @@ def candidate_queryset(referral: Referral) -> QuerySet[Child] | None:
     )
 
 
-def candidates_for(referral: Referral) -> list[Child]:
-    """Children who could be the referred child (one query, one prefetch); not merged ones."""
-    candidates = candidate_queryset(referral)
-    if candidates is None:
-        return []
-    open_cases = Prefetch(
+def open_cases_prefetch() -> Prefetch[str]:
+    """The children's open cases, oldest first, as ``child.open_cases``."""
+    return Prefetch(
         "cases",
         queryset=ChildCase.objects.filter(status=CaseStatus.OPEN).order_by("received_on"),
         to_attr="open_cases",
     )
-    return list(candidates.prefetch_related(open_cases))
+
+
+def candidates_for(referral: Referral, *, with_cases: bool = True) -> list[Child]:
+    """Children who could be the referred child (one query, and one to prefetch their open
+    cases unless told not to); never merged ones."""
+    candidates = candidate_queryset(referral)
+    if candidates is None:
+        return []
+    if with_cases:
+        candidates = candidates.prefetch_related(open_cases_prefetch())
+    return list(candidates)

@@ -238,10 +238,14 @@ def _surname(t: _Tally, ref: _Names, child: _Names) -> None:
 def _names(referral: Prepared, child: Child) -> _Tally:
     """Names compared as written, or crossed (first for last) if that agrees better."""
     ref, theirs = referral.names, _child_names(child)
-    straight, crossed = _Tally(), _Tally()
-    for tally, names in ((straight, ref), (crossed, ref.swapped())):
-        _first_name(tally, names, theirs)
-        _surname(tally, names, theirs)
+    straight = _Tally()
+    _first_name(straight, ref, theirs)
+    _surname(straight, ref, theirs)
+    if straight.levels["first"] == "exact" or straight.levels["last"] == "exact":
+        return straight  # crossed, one of them would differ: never better
+    crossed = _Tally()
+    _first_name(crossed, ref.swapped(), theirs)
+    _surname(crossed, ref.swapped(), theirs)
     if crossed.weight + W["swapped_names"] <= straight.weight:
         return straight
     crossed.weight += W["swapped_names"]

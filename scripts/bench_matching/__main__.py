@@ -103,13 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=1_000_000, help="for the scale part")
     parser.add_argument("--referrals", type=int, default=1000, help="for the scale part")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="scale: reuse the children a --keep run left"
+    )
     args = parser.parse_args(argv)
 
     url = bench_url(DEFAULT_URL)
     if url is None:
         return 2
     started = time.perf_counter()
-    recreate_database(url)
+    if not args.reuse:
+        recreate_database(url)
     setup_django(url)
     from django.core.management import call_command
 
@@ -141,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench_matching import scale
 
             print(f"\nScale ({args.children:,} children):", flush=True)
-            lines = scale.run(args.children, args.referrals, args.seed + 100)
+            lines = scale.run(args.children, args.referrals, args.seed + 100, reuse=args.reuse)
             print("\n".join(lines), flush=True)
             out += lines
     finally:

@@ -191,10 +191,24 @@ def _search_hook() -> Callable[[dict[str, str]], object] | None:
     return None
 
 
-def run(n: int, count: int, seed_value: int) -> list[str]:
+def _existing(n: int, seed_value: int, count: int) -> tuple[list[Record], Generator] | None:
+    """With ``--reuse``: the children a previous run left (--keep), if there are ``n``."""
+    from casework.models import Child
+
+    if Child.objects.count() != n:
+        return None
+    gen = Generator(seed_value)
+    fields = [f for f in Record.__dataclass_fields__ if f not in {"id", "entity"}]
+    rows = Child.objects.order_by("?").values("pk", *fields)[:count]
+    print(f"setup: reusing the {n:,} children already in the bench database")
+    return [Record(id=r.pop("pk"), entity=0, **r) for r in rows], gen
+
+
+def run(n: int, count: int, seed_value: int, *, reuse: bool = False) -> list[str]:
     from casework.matching import possible_matches
 
-    sample, gen = seed(n, seed_value, sample_size=max(count, 1))
+    found = _existing(n, seed_value, count) if reuse else None
+    sample, gen = found or seed(n, seed_value, sample_size=max(count, 1))
     refs = referrals(sample, gen, count)
     for ref in refs[:20]:  # warm the cache as a running service would be
         possible_matches(ref)
