@@ -325,8 +325,8 @@ def _numbers(t: _Tally, referral: Prepared, child: Child) -> None:
 
 
 def _twin_or_sibling(t: _Tally) -> bool:
-    """A different first name (or a middle name; or a similar one and a different gender or
-    date of birth) with two of surname, address and date of birth shared, and no shared or
+    """A different first name (or a middle name; or a similar one or a nickname, Charlie for
+    Charlotte, and a different gender; or a similar one and a different date of birth) with two of surname, address and date of birth shared, and no shared or
     mistyped NHS number."""
     lv = t.levels
     first = lv.get("first")
@@ -334,7 +334,9 @@ def _twin_or_sibling(t: _Tally) -> bool:
     differs = (
         first in {"different", "other_name"}
         or (first in {"similar", "initial"} and not dob_agrees)
-        or (first in {"close", "similar", "initial"} and lv.get("gender") == "different")
+        or (
+            first in {"close", "similar", "nickname", "initial"} and lv.get("gender") == "different"
+        )
     )
     shared = (
         (lv.get("last") in {"exact", "phonetic", "close", "other_name"})

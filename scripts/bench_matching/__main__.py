@@ -7,7 +7,7 @@
 
 For each data set it prints precision, recall, F1, blocking recall, twin and sibling false
 positive rates (a twin or sibling proposed unflagged) and time per referral, for both. The
-UK-shaped set is generated with ``--seed`` (default 2); the matcher's weights were tuned on
+UK-shaped set is generated with ``--seed`` (default 3); the matcher's weights were tuned on
 seed 1 (``--tune-seed``, printed for comparison with ``--with-tune-seed``), so the reported
 numbers are not fitted to the test. The database in DATABASE_URL is recreated and dropped:
 a throwaway *bench* database only.
@@ -94,7 +94,7 @@ def quality(sets: list[DataSet], *, with_splink: bool) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
-    parser.add_argument("--seed", type=int, default=2, help="the UK-shaped set reported on")
+    parser.add_argument("--seed", type=int, default=3, help="the UK-shaped set reported on")
     parser.add_argument("--with-tune-seed", action="store_true", help=f"also seed {TUNE_SEED}")
     parser.add_argument("--only", choices=["febrl4", "febrl3", "uk"], action="append")
     parser.add_argument("--no-splink", action="store_true")

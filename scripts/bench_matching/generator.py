@@ -193,7 +193,9 @@ class Generator:
         if rng.random() < ERRORS["postcode_missing"]:
             rec.postcode = ""
 
-    def new_child_like(self, known: Record, *, twin: bool) -> Record:
+    def new_child_like(
+        self, known: Record, *, twin: bool, family: list[Record] | None = None
+    ) -> Record:
         """A child we do not know in a known child's family (a twin or a sibling)."""
         dob = known.date_of_birth
         if not twin and dob:
@@ -201,7 +203,7 @@ class Generator:
         home = (known.address_line_1, known.town, known.postcode)
         group = next((g for g, (_, _, s) in GROUPS.items() if known.last_name in s), "british")
         other = self._named_apart(
-            self.child(group, known.last_name, home, dob or date(2012, 1, 1)), [known]
+            self.child(group, known.last_name, home, dob or date(2012, 1, 1)), family or [known]
         )
         if self.rng.random() < 0.3:
             other = replace(other, nhs_number="", gender="")
@@ -247,12 +249,12 @@ def generate(seed: int, *, children: int = 2300, referrals: int = 2000) -> DataS
             relate(query, target.date_of_birth, target.entity, families[home_of[target.id]])
         elif r < 0.80:
             target = gen.rng.choice(known)
-            twin = gen.new_child_like(target, twin=True)
+            twin = gen.new_child_like(target, twin=True, family=families[home_of[target.id]])
             query = gen.referral_of(twin)
             relate(query, target.date_of_birth, twin.entity, families[home_of[target.id]])
         elif r < 0.90:
             target = gen.rng.choice(family_children or known)
-            sibling = gen.new_child_like(target, twin=False)
+            sibling = gen.new_child_like(target, twin=False, family=families[home_of[target.id]])
             query = gen.referral_of(sibling)
             relate(query, sibling.date_of_birth, sibling.entity, families[home_of[target.id]])
         else:  # a child of a family we do not know

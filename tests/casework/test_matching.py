@@ -390,3 +390,22 @@ def test_the_query_count_is_the_same_for_flagged_and_proposed_candidates(
 
     with django_assert_max_num_queries(2):
         [m.open_cases for m in possible_matches(referral)]
+
+
+def test_a_nickname_with_another_gender_at_the_same_address_is_a_possible_sibling() -> None:
+    sibling = make_child(
+        first_name="Charlie",
+        last_name="Evans",
+        date_of_birth=date(2013, 4, 13),
+        postcode="L4 5RS",
+        gender="M",
+    )
+    referral = ReferralFactory.create(
+        first_name="Charlotte", last_name="Evans", date_of_birth=DOB, postcode="L4 5RS", gender="F"
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == sibling
+    assert match.possible_twin_or_sibling
+    assert "Gender: F / M" in match.differs
