@@ -57,6 +57,7 @@ def quality(sets: list[DataSet], *, with_splink: bool) -> list[str]:
     from bench_matching import ours
 
     lines = [HEADER]
+    print(HEADER, flush=True)
     for data in sets:
         flagged: set[tuple[int, int]] = set()
         predicted, blocked, seconds = ours.run(data, flagged)
