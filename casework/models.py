@@ -36,6 +36,10 @@ class Child(Audited, VulnerabilityFlags):
     first_name_key = models.CharField(max_length=100, blank=True, db_index=True)
     last_name_key = models.CharField(max_length=100, blank=True, db_index=True)
     last_name_phonetic = models.CharField(max_length=20, blank=True, db_index=True)
+    # Issue 14: the candidate query's other keys (see casework/matching/blocking.py).
+    first_name_phonetic = models.CharField(max_length=20, blank=True)
+    postcode_key = models.CharField(max_length=10, blank=True)
+    nhs_number_key = models.CharField(max_length=12, blank=True)
 
     # A restricted record (a family in a refuge): address hidden in lists (issue 6).
     restricted = models.BooleanField(default=False)
@@ -51,7 +55,27 @@ class Child(Audited, VulnerabilityFlags):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name_key", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["last_name_key", "date_of_birth"]),
+            # The candidate query ORs equality on these pairs (a BitmapOr on PostgreSQL);
+            # merged children are never candidates, so they are not in the indexes.
+            *(
+                models.Index(fields=pair, name=name, condition=Q(merged_into__isnull=True))
+                for name, pair in (
+                    ("child_match_lph_dob", ["last_name_phonetic", "date_of_birth"]),
+                    ("child_match_lph_fph", ["last_name_phonetic", "first_name_phonetic"]),
+                    ("child_match_fph_dob", ["first_name_phonetic", "date_of_birth"]),
+                    ("child_match_pc_fph", ["postcode_key", "first_name_phonetic"]),
+                    ("child_match_pc_dob", ["postcode_key", "date_of_birth"]),
+                    ("child_match_lph_pc", ["last_name_phonetic", "postcode_key"]),
+                )
+            ),
+            models.Index(
+                fields=["nhs_number_key"],
+                name="child_match_nhs",
+                condition=Q(merged_into__isnull=True) & ~Q(nhs_number_key=""),
+            ),
+        ]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:
