@@ -311,11 +311,26 @@ class OutboxEmail(models.Model):
         return f"{self.subject} ({self.get_state_display()})"
 
     @property
+    def delivery_failed(self) -> bool:
+        """GOV.UK Notify read it back as not delivered (a permanent failure, say)."""
+        return self.delivery_status in NOTIFY_NOT_DELIVERED
+
+    @property
     def delivery_label(self) -> str:
         """GOV.UK Notify's delivery status in words ("" when not read back, or not Notify)."""
         return DELIVERY_LABELS.get(self.delivery_status, self.delivery_status)
 
 
+#: GOV.UK Notify's final statuses that mean it did not arrive: shown as not delivered.
+NOTIFY_NOT_DELIVERED = (
+    "permanent-failure",
+    "temporary-failure",
+    "technical-failure",
+    "validation-failed",
+    "virus-scan-failed",
+)
+#: Notify's final statuses: delivered (an email), posted (a letter), or not.
+NOTIFY_FINAL = ("delivered", "received", "cancelled", *NOTIFY_NOT_DELIVERED)
 #: GOV.UK Notify's statuses (emails and letters), as a manager reads them.
 DELIVERY_LABELS = {
     "created": "Accepted by GOV.UK Notify",

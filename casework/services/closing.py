@@ -148,6 +148,8 @@ def case_close(
             f"Thank you for your referral {referral.reference}. "
             f"The outcome of our enquiries: {outcome.label}.",
             key=f"case-closed:{case.pk}:{case.version}",
+            kind="closure",
+            fields={"reference": referral.reference, "outcome": outcome.label},
         )
     return case
 

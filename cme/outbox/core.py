@@ -26,7 +26,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cme.models import OutboxChannel, OutboxEmail, OutboxState
+from cme.models import (
+    NOTIFY_FINAL,
+    NOTIFY_NOT_DELIVERED,
+    OutboxChannel,
+    OutboxEmail,
+    OutboxState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +45,9 @@ STALE_CLAIM = timedelta(minutes=10)
 SEND_BATCH = 20
 #: Pending this long is shown on the "Emails not delivered" page too.
 LONG_PENDING = timedelta(minutes=30)
-#: GOV.UK Notify's final statuses that mean it did not arrive: shown as not delivered.
-NOT_DELIVERED_STATUSES = (
-    "permanent-failure",
-    "temporary-failure",
-    "technical-failure",
-    "validation-failed",
-    "virus-scan-failed",
-)
-#: Notify's final statuses: delivered (an email), posted (a letter), or not.
-FINAL_STATUSES = ("delivered", "received", "cancelled", *NOT_DELIVERED_STATUSES)
+#: GOV.UK Notify's statuses: not delivered, and final (cme.models).
+NOT_DELIVERED_STATUSES = NOTIFY_NOT_DELIVERED
+FINAL_STATUSES = NOTIFY_FINAL
 
 
 class PermanentError(Exception):
