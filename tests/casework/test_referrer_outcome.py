@@ -1,0 +1,87 @@
+"""The referrer is told the case's outcome: by email, by a letter through GOV.UK Notify if
+they gave only a postal address, not at all if they gave neither (casework.services.closing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from casework.models import Outcome
+from casework.services import closing
+from cme import outbox
+from cme.models import OutboxChannel, OutboxEmail, OutboxState, User
+from tests.factories import CaseFactory
+from tests.integration.notify_stub import NotifyStub, configure, running
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "1 High Street\nExampleton\nEX1 1AA"
+
+
+@pytest.fixture
+def notify(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyStub]:
+    monkeypatch.setattr("cme.tasks.enqueue", lambda task, *a, **k: True)
+    stub = NotifyStub()
+    with running(stub) as url:
+        configure(settings, stub, url)
+        yield stub
+    assert stub.violations == []
+
+
+def test_a_referrer_with_only_a_postal_address_is_posted_the_outcome_through_notify(
+    notify: NotifyStub, officer: User
+) -> None:
+    case = CaseFactory.create(
+        allocated_to=officer,
+        referral__referrer_name="Pat Referrer",
+        referral__referrer_email="",
+        referral__referrer_address=ADDRESS,
+    )
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    row = OutboxEmail.objects.get()
+    assert row.channel == OutboxChannel.LETTER
+    assert row.kind == "referrer_outcome_letter"
+    assert outbox.send_due() == 1
+    (sent,) = notify.posts("/v2/notifications/letter")
+    fields = sent.body["personalisation"]
+    assert [fields[f"address_line_{n}"] for n in range(1, 5)] == [
+        "Pat Referrer",
+        "1 High Street",
+        "Exampleton",
+        "EX1 1AA",
+    ]
+    assert fields["reference"] == case.referral.reference
+    assert case.referral.reference in fields["body"]
+    assert case.child.last_name not in fields["subject"]
+    row.refresh_from_db()
+    assert row.state == OutboxState.SENT
+
+
+def test_a_referrer_with_an_email_and_an_address_is_emailed_not_posted(
+    notify: NotifyStub, officer: User
+) -> None:
+    case = CaseFactory.create(
+        allocated_to=officer,
+        referral__referrer_email="pat@example.org",
+        referral__referrer_address=ADDRESS,
+    )
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    outbox.send_due()
+    assert len(notify.posts("/v2/notifications/email")) == 1
+    assert notify.posts("/v2/notifications/letter") == []
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_referrer_with_neither_or_anonymous_is_not_written_to(
+    officer: User, anonymous: bool
+) -> None:
+    case = CaseFactory.create(
+        allocated_to=officer,
+        referral__anonymous=anonymous,
+        referral__referrer_email="",
+        referral__referrer_address=ADDRESS if anonymous else "",
+    )
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    assert OutboxEmail.objects.count() == 0
