@@ -442,6 +442,9 @@ LOGGING = {
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
         # A 403 or 404 is one line, not a traceback (the exception is how Django answers).
         "django.request": {"filters": ["no_4xx_traceback"]},
+        # The Notify client logs Notify's error messages, which can quote what was sent: the
+        # outbox logs the status and error class instead (cme.outbox.notify).
+        "notifications_python_client": {"level": "ERROR"},
         # WeasyPrint logs every page it lays out at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

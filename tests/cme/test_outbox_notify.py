@@ -294,3 +294,21 @@ def test_an_email_sent_by_smtp_shows_as_handed_to_the_mail_server(manager: User)
     outbox.send_due()
     page = client_for(manager).get(reverse("emails_sent")).content.decode()
     assert "Sent to the mail server" in page
+
+
+def test_the_checks_refuse_a_key_or_template_of_the_wrong_shape(settings: Any) -> None:
+    from cme.outbox.checks import notify_configured
+
+    settings.CME_EMAIL_PROVIDER = "notify"
+    settings.NOTIFY_API_KEY = "not-a-key"
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = "closure"
+    settings.NOTIFY_LETTER_TEMPLATE_ID = ""
+    settings.NOTIFY_TEMPLATES = {}
+    assert {m.id for m in notify_configured()} == {"cme.E101", "cme.E102"}
+    stub = NotifyStub()
+    settings.NOTIFY_API_KEY = stub.api_key
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = EMAIL_TEMPLATE
+    assert notify_configured() == []
+    settings.CME_EMAIL_PROVIDER = "smtp"
+    settings.NOTIFY_API_KEY = ""
+    assert notify_configured() == []
