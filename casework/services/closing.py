@@ -37,6 +37,9 @@ from cme.statutory import enquiry_due_date
 from referrals.models import address_lines
 from schools.models import School
 
+#: The outbox key of the referrer's outcome message (one per closing of the case).
+CASE_CLOSED_KEY = "case-closed:"
+
 #: The outcome details, each cleared (an outcome sets the ones it needs).
 OUTCOME_DETAILS_CLEARED: dict[str, Any] = {
     "outcome_school": None,
@@ -156,7 +159,7 @@ def _tell_referrer_outcome(case: Case, outcome: Outcome) -> None:
         f"The outcome of our enquiries: {outcome.label}."
     )
     fields = {"reference": referral.reference, "outcome": outcome.label}
-    key = f"case-closed:{case.pk}:{case.version}"
+    key = f"{CASE_CLOSED_KEY}{case.pk}:{case.version}"
     if referral.referrer_email:
         queue_email(referral.referrer_email, subject, body, key=key, kind="closure", fields=fields)
     elif referral.referrer_address:

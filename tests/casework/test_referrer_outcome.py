@@ -85,3 +85,28 @@ def test_a_referrer_with_neither_or_anonymous_is_not_written_to(
     )
     closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     assert OutboxEmail.objects.count() == 0
+
+
+def test_the_case_page_shows_what_the_referrer_was_sent_and_notifys_status(
+    notify: NotifyStub, officer: User
+) -> None:
+    from django.urls import reverse
+
+    from cme.outbox.notify import poll_status
+    from tests.conftest import client_for
+
+    case = CaseFactory.create(allocated_to=officer, referral__referrer_email="pat@example.org")
+    other = CaseFactory.create(allocated_to=officer, referral__referrer_email="sam@example.org")
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    closing.case_close(case=other, by=officer, outcome=Outcome.DIED)
+    outbox.send_due()
+    row = OutboxEmail.objects.get(to="pat@example.org")
+    notify.set_status(str(row.provider_id), "permanent-failure")
+    poll_status()
+    page = (
+        client_for(officer).get(reverse("cases:referral", args=[case.reference])).content.decode()
+    )
+    assert "What the referrer was sent" in page
+    assert f"Your CME referral {case.referral.reference}: outcome" in page
+    assert "Not delivered: the address does not exist" in page
+    assert other.referral.reference not in page
