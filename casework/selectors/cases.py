@@ -116,6 +116,15 @@ def referrer_messages(case: Case) -> QuerySet[OutboxEmail]:
             Q(key=f"{REFERRAL_DECIDED_KEY}{case.referral_id}")
             | Q(key__startswith=f"{CASE_CLOSED_KEY}{case.pk}:")
         )
-        .only("channel", "subject", "state", "created_at", "sent_at", "delivery_status")
+        .only(
+            "channel",
+            "to",
+            "subject",
+            "state",
+            "created_at",
+            "sent_at",
+            "delivery_status",
+            "status_checked_at",
+        )
         .order_by("-created_at", "-id")
     )

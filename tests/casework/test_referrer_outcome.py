@@ -13,7 +13,7 @@ from casework.services import closing
 from cme import outbox
 from cme.models import OutboxChannel, OutboxEmail, OutboxState, User
 from tests.factories import CaseFactory
-from tests.integration.notify_stub import NotifyStub, configure, running
+from tests.integration.notify_stub import NotifyStub, outbox_through
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,8 @@ ADDRESS = "1 High Street\nExampleton\nEX1 1AA"
 
 @pytest.fixture
 def notify(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyStub]:
-    monkeypatch.setattr("cme.tasks.enqueue", lambda task, *a, **k: True)
-    stub = NotifyStub()
-    with running(stub) as url:
-        configure(settings, stub, url)
+    with outbox_through(settings, monkeypatch) as stub:
         yield stub
-    assert stub.violations == []
 
 
 def test_a_referrer_with_only_a_postal_address_is_posted_the_outcome_through_notify(

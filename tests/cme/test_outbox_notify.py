@@ -24,8 +24,12 @@ from cme.notifications import deliver_pending
 from cme.outbox.notify import poll_status
 from tests.conftest import client_for
 from tests.factories import CaseFactory
-from tests.integration.notify_stub import EMAIL_TEMPLATE, LETTER_TEMPLATE, NotifyStub, configure
-from tests.integration.notify_stub import running as stub_running
+from tests.integration.notify_stub import (
+    EMAIL_TEMPLATE,
+    LETTER_TEMPLATE,
+    NotifyStub,
+    outbox_through,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +38,8 @@ ADDRESS = ["Ms A Referrer", "1 High Street", "Exampletown", "EX1 1AA"]
 
 @pytest.fixture
 def notify(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyStub]:
-    """The outbox sends through a Notify stand-in; the tasks' enqueue is a no-op (the tests
-    run the delivery as a worker would)."""
-    monkeypatch.setattr("cme.tasks.enqueue", lambda task, *a, **k: True)
-    stub = NotifyStub()
-    with stub_running(stub) as url:
-        configure(settings, stub, url)
+    with outbox_through(settings, monkeypatch) as stub:
         yield stub
-    assert stub.violations == []
 
 
 @pytest.fixture

@@ -315,3 +315,24 @@ def configure(settings: Any, stub: NotifyStub, base_url: str) -> None:
     settings.NOTIFY_TEMPLATES = {}
     settings.NOTIFY_EMAIL_REPLY_TO_ID = ""
     settings.EMAIL_TIMEOUT = 0.5
+
+
+@contextmanager
+def outbox_through(
+    settings: Any, monkeypatch: Any, enqueued: list[str] | None = None
+) -> Iterator[NotifyStub]:
+    """The outbox sends through a running stand-in; the tasks' enqueue is recorded in
+    ``enqueued`` (the tests run the delivery as a worker would). No request may have broken
+    the contract."""
+
+    def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
+        if enqueued is not None:
+            enqueued.append(task.name)
+        return True
+
+    monkeypatch.setattr("cme.tasks.enqueue", enqueue)
+    stub = NotifyStub()
+    with running(stub) as url:
+        configure(settings, stub, url)
+        yield stub
+    assert stub.violations == []
