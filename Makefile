@@ -96,3 +96,11 @@ bench-report: install-dev
 # gunicorn (issue 7 item 4). Needs PostgreSQL; recreates and drops cme_pages_bench.
 bench: install-dev
 	$(PY) scripts/bench_pages.py $(BENCH_ARGS)
+
+.PHONY: bench-gias
+
+# import_schools on a generated national-size GIAS file (50,000 rows, 40+ MB, the published
+# layout): created, unchanged, updated; each <= 10 s and <= 500 MB (issue 16 item 1).
+# Needs PostgreSQL; recreates and then drops the throwaway cme_gias_bench database.
+bench-gias: install-dev
+	$(PY) scripts/bench_gias.py $(BENCH_ARGS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
@@ -24,6 +24,12 @@ def gds_helper(*fields: Any) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = Layout(*fields)
     return helper
+
+
+def section(*fields: Any, legend: str) -> Fieldset:
+    """One part of a long form: its questions in a fieldset whose legend is the part's h2
+    heading (GOV.UK medium), so that the page's headings and the fieldsets agree."""
+    return Fieldset(*fields, legend=legend, legend_size="m", legend_tag="h2")
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -117,27 +117,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.ADMINISTRATOR
 
 
+def _stamped_by() -> models.ForeignKey[User | None, User | None]:
+    """Who made or changed a record: set by the services, never on a form; blank for the
+    system (jobs, imports); a person who stamped a record is never deleted (PROTECT)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+
 class Audited(models.Model):
     """Every record says who made it and who last changed it, and when (STYLE.md rule 4)."""
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    created_by = _stamped_by()
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    updated_by = _stamped_by()
 
     class Meta:
         abstract = True

@@ -1,4 +1,12 @@
-"""The demo schools: three in the LA (999), two in the neighbouring one (888)."""
+"""The demo schools: three in the LA (999), two in the neighbouring one (888).
+
+Their URNs are 990001 to 990005, which no real establishment has: GIAS gives English
+establishments URNs from 100000 and Welsh ones from 400000 (children's centres have five
+digits); 500000 to 799999 are LAs' early-years providers (DfE early years census), and DfE
+services use 900000, 900020 and 900030 for "outside England and Wales", "no URN" and "not
+available". With a real URN (the demo once had City of London School for Girls' 100001) the
+national GIAS file would move a demo school, and its returns, into a real LA (issue 16).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ class DemoSchool:
 
 
 ALDER = DemoSchool(
-    100001,
+    990001,
     "Alder Primary School",
     SchoolType.MAINTAINED,
     "Community school",
@@ -29,7 +37,7 @@ ALDER = DemoSchool(
     "EX4 2QT",
 )
 BIRCH = DemoSchool(
-    100002,
+    990002,
     "Birch Academy",
     SchoolType.ACADEMY,
     "Academy converter",
@@ -38,7 +46,7 @@ BIRCH = DemoSchool(
     "EX4 6LB",
 )
 CEDAR = DemoSchool(
-    100003,
+    990003,
     "Cedar Centre",
     SchoolType.PRU,
     "Pupil referral unit",
@@ -47,7 +55,7 @@ CEDAR = DemoSchool(
     "EX2 8PD",
 )
 ELMFIELD = DemoSchool(
-    200001,
+    990004,
     "Elmfield Primary School",
     SchoolType.MAINTAINED,
     "Community school",
@@ -56,7 +64,7 @@ ELMFIELD = DemoSchool(
     "OB1 3RW",
 )
 HAWTHORN = DemoSchool(
-    200002,
+    990005,
     "Hawthorn High School",
     SchoolType.ACADEMY,
     "Academy sponsor led",

@@ -86,7 +86,7 @@ class SchoolAdmin(AuditedAdmin):
         return [upload, *super().get_urls()]
 
     def import_gias(self, request: HttpRequest) -> HttpResponse:
-        """Upload a GIAS CSV: all rows are imported, or none (bad rows listed by number)."""
+        """Upload a GIAS CSV: the good rows are imported and the bad ones listed by number."""
         result: ImportResult | None = None
         file_error = ""
         if request.method == "POST":
@@ -98,6 +98,7 @@ class SchoolAdmin(AuditedAdmin):
                         rows_or_file=form.cleaned_data["file"],
                         la_code=form.cleaned_data["la_code"],
                         dry_run=form.cleaned_data["dry_run"],
+                        allow_changes=form.cleaned_data["allow_changes"],
                         by=user,
                     )
                 except GiasFileError as exc:

@@ -10,6 +10,18 @@ from cme.filters import StrictFilterSet
 from schools.models import ReturnKind, ReturnStatus, School, SchoolReturn
 
 
+def _submitted(lookup_expr: str, label: str) -> django_filters.DateFilter:
+    """A bound on the day a return was submitted, as the browser's date picker."""
+    return django_filters.DateFilter(
+        field_name="submitted_at",
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
+    )
+
+
 class ReturnFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=ReturnKind.choices, label="Kind of return", empty_label="Any"
@@ -19,22 +31,8 @@ class ReturnFilter(StrictFilterSet):
         queryset=School.objects.all(), empty_label="Any school"
     )
     is_late = django_filters.BooleanFilter(label="Late returns only", widget=forms.CheckboxInput)
-    submitted_after = django_filters.DateFilter(
-        field_name="submitted_at",
-        lookup_expr="date__gte",
-        label="Submitted on or after",
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
-    )
-    submitted_before = django_filters.DateFilter(
-        field_name="submitted_at",
-        lookup_expr="date__lte",
-        label="Submitted on or before",
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
-    )
+    submitted_after = _submitted("date__gte", "Submitted on or after")
+    submitted_before = _submitted("date__lte", "Submitted on or before")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools.views import la, returns, reviews
+from schools.views import directory, la, returns, reviews
 
 app_name = "schools"
 
@@ -24,6 +24,7 @@ urlpatterns = [
         returns.return_submitted,
         name="return_submitted",
     ),
+    path("schools/search/", directory.school_search, name="school_search"),
     path("returns/", la.return_list, name="la_returns"),
     path("returns/<str:reference>/", la.return_detail, name="la_return_detail"),
 ]

@@ -86,6 +86,20 @@ def administrator(db: None) -> User:
     )
 
 
+@pytest.fixture
+def personas(
+    staff_a: User, staff_b: User, officer: User, manager: User, administrator: User
+) -> dict[str, User]:
+    """The signed-in personas, by their fixture names."""
+    return {
+        "staff_a": staff_a,
+        "staff_b": staff_b,
+        "officer": officer,
+        "manager": manager,
+        "administrator": administrator,
+    }
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
@@ -116,3 +130,20 @@ def manager_client(manager: User) -> Client:
 @pytest.fixture
 def admin_client_(administrator: User) -> Client:
     return client_for(administrator)
+
+
+#: What `answers` gives for a request sent to the sign-in page.
+SIGN_IN = "sign in"
+
+
+def answers(url: str, **clients: Client) -> dict[str, int | str]:
+    """Each client's answer to a GET of ``url``: the status code, or SIGN_IN for a redirect
+    to the sign-in page."""
+    from django.urls import reverse
+
+    out: dict[str, int | str] = {}
+    for who, client in clients.items():
+        response = client.get(url)
+        sent_to_sign_in = response.status_code == 302 and reverse("login") in response["Location"]
+        out[who] = SIGN_IN if sent_to_sign_in else response.status_code
+    return out

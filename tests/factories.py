@@ -102,6 +102,11 @@ class ClosureFactory(DjangoModelFactory[Closure]):
 _R = TypeVar("_R", bound=SchoolReturn)
 
 
+def days_from_today(days: int) -> LazyFunction:
+    """A date field's default `days` from the (frozen) day the row is built; negative: before."""
+    return LazyFunction(lambda: timezone.localdate() + timedelta(days=days))
+
+
 class _ReturnFactory(DjangoModelFactory[_R]):
     school = SubFactory(SchoolFactory)
     reference = LazyFunction(lambda: new_reference("XX"))
@@ -120,7 +125,7 @@ class JoinerReturnFactory(_ReturnFactory[JoinerReturn]):
         model = JoinerReturn
 
     kind = ReturnKind.JOINER
-    admission_date = LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    admission_date = days_from_today(-1)
 
 
 class LeaverReturnFactory(_ReturnFactory[LeaverReturn]):
@@ -129,8 +134,8 @@ class LeaverReturnFactory(_ReturnFactory[LeaverReturn]):
 
     kind = ReturnKind.LEAVER
     ground = DeletionGround.A
-    ground_met_date = LazyFunction(lambda: timezone.localdate() - timedelta(days=2))
-    deletion_date = LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    ground_met_date = days_from_today(-2)
+    deletion_date = days_from_today(-1)
     destination_type = DestinationType.OUT_OF_AREA
     destination_school_name = "Faraway Academy"
     destination_la = "Elsewhere City Council"
@@ -141,12 +146,12 @@ class PartTimeTimetableFactory(_ReturnFactory[PartTimeTimetable]):
         model = PartTimeTimetable
 
     kind = ReturnKind.PART_TIME
-    start_date = LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
-    planned_end_date = LazyFunction(lambda: timezone.localdate() + timedelta(days=35))
+    start_date = days_from_today(-7)
+    planned_end_date = days_from_today(35)
     hours_per_week = 15
     reason = PartTimeReason.MEDICAL
     parent_agreed = True
-    next_review_date = LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    next_review_date = days_from_today(14)
 
 
 class AbsenceNotificationFactory(_ReturnFactory[AbsenceNotification]):
@@ -154,7 +159,7 @@ class AbsenceNotificationFactory(_ReturnFactory[AbsenceNotification]):
         model = AbsenceNotification
 
     kind = ReturnKind.ABSENCE
-    first_day_of_absence = LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    first_day_of_absence = days_from_today(-10)
     absence_type = AbsenceType.UNAUTHORISED
     whereabouts = Whereabouts.UNKNOWN
     enquiries = LazyFunction(lambda: ["phone", "home_visit"])
@@ -216,5 +221,5 @@ class CaseFactory(DjangoModelFactory[Case]):
     child = SubFactory(ChildFactory)
     referral = SubFactory(ReferralFactory, status="accepted", decided_at=LazyFunction(timezone.now))
     category = Category.WASP
-    received_on = LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
-    due_date = LazyFunction(lambda: timezone.localdate() + timedelta(days=11))
+    received_on = days_from_today(-3)
+    due_date = days_from_today(11)

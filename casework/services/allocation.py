@@ -38,11 +38,7 @@ def case_allocate(*, case: Case, officer: User, by: User, version: int | None = 
         raise AllocationError(ERROR_NOT_A_MANAGER)
     if not officer.is_active or officer.role not in CASEWORK_ROLES:
         raise AllocationError(ERROR_NOT_AN_OFFICER)
-    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
-    if version is not None and case.version != version:
-        raise AllocationError(ERROR_CONFLICT)
-    if case.status != CaseStatus.OPEN:
-        raise AllocationError(ERROR_CASE_CLOSED)
+    case = _locked_open_case(case, version)
     previous = case.allocated_to
     case.allocated_to = officer
     case.updated_by = by
@@ -54,6 +50,17 @@ def case_allocate(*, case: Case, officer: User, by: User, version: int | None = 
     record_case_event(case, EventKind.ALLOCATED, by, summary)
     if previous is None or previous.pk != officer.pk:
         _tell_allocated(case, officer, email=officer.pk != by.pk)
+    return case
+
+
+def _locked_open_case(case: Case, version: int | None) -> Case:
+    """The case, locked for this transaction: refused if it has been saved since ``version``
+    (when given) or is no longer open."""
+    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    if version is not None and case.version != version:
+        raise AllocationError(ERROR_CONFLICT)
+    if case.status != CaseStatus.OPEN:
+        raise AllocationError(ERROR_CASE_CLOSED)
     return case
 
 
@@ -76,11 +83,7 @@ def case_pick_up(*, case: Case, by: User, version: int | None = None) -> Case:
     the case's history); refused if someone got to it first."""
     if not by.is_active or by.role not in CASEWORK_ROLES:
         raise AllocationError(ERROR_NOT_A_CASEWORKER)
-    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
-    if version is not None and case.version != version:
-        raise AllocationError(ERROR_CONFLICT)
-    if case.status != CaseStatus.OPEN:
-        raise AllocationError(ERROR_CASE_CLOSED)
+    case = _locked_open_case(case, version)
     if case.allocated_to_id is not None:
         raise AllocationError(ERROR_ALREADY_ALLOCATED)
     case.allocated_to = by

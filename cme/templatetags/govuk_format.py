@@ -2,7 +2,8 @@
 
 ``{{ when|govuk_time }}`` -> 6:12am / midday / midnight;
 ``{{ when|govuk_datetime:"j M Y" }}`` -> 2 Dec 2026 at 6:12am;
-``{{ n|hours }}`` -> 20 hours / 12.5 hours; ``{{ n|number }}`` -> 20 / 12.5.
+``{{ n|hours }}`` -> 20 hours / 12.5 hours; ``{{ n|number }}`` -> 20 / 12.5;
+``{% govuk_table_head "When" "Who" %}`` -> a table's <thead>, a column header for each.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from cme import formats
 
@@ -43,3 +46,15 @@ def hours(value: Decimal | float | int | str | None) -> str:
 @register.filter
 def number(value: Decimal | float | int | str | None) -> str:
     return formats.number(value)
+
+
+@register.simple_tag
+def govuk_table_head(*headers: str) -> SafeString:
+    """A GOV.UK table's head row, as the Design System's govukTable ``head`` gives: every
+    header a column header (scope="col"), so that screen readers announce it with each cell."""
+    return format_html(
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>',
+        format_html_join(
+            "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headers)
+        ),
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Fieldset
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import timezone
 
+from cme.forms import section
 from referrals.forms.referral import ReferralForm, referrer_fieldset
 from referrals.models import ReceivedVia
 from schools.forms.fields import GdsDateField
@@ -60,12 +61,10 @@ class RecordedReferralForm(ReferralForm):
 
     def referrer_layout(self) -> list[Any]:
         return [
-            Fieldset(
+            section(
                 Field("date_received"),
                 Field.radios("received_via", legend_size="s"),
                 legend="How the referral was received",
-                legend_size="m",
-                legend_tag="h2",
             ),
             referrer_fieldset("Who made the referral"),
         ]

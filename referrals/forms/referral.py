@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 from django.utils import timezone
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, section
 from referrals.forms.questions import (
     ERROR_DOB_FUTURE,
     ERROR_IDENTIFY_CHILD,
@@ -40,7 +40,7 @@ MIN_ADDRESS_LINES = 2
 
 def referrer_fieldset(legend: str, *after_type: Any) -> Fieldset:
     """Who is referring: their type (then `after_type`), name, organisation and contact."""
-    return Fieldset(
+    return section(
         Field.radios("referrer_type", legend_size="s"),
         *after_type,
         Field.text("referrer_name", field_width=20),
@@ -50,8 +50,6 @@ def referrer_fieldset(legend: str, *after_type: Any) -> Fieldset:
         Field.text("referrer_phone", field_width=20),
         Field.textarea("referrer_address"),
         legend=legend,
-        legend_size="m",
-        legend_tag="h2",
     )
 
 
@@ -83,7 +81,7 @@ class ReferralForm(ReferralQuestions):
 
     def child_layout(self) -> list[Any]:
         return [
-            Fieldset(
+            section(
                 HTML(
                     '<p class="govuk-body">Tell us as much as you know. We need at least the '
                     "child's name, their address or the last school they went to.</p>"
@@ -92,53 +90,43 @@ class ReferralForm(ReferralQuestions):
                 *birth_layout(),
                 Field.text("nhs_number", field_width=10),
                 legend="The child",
-                legend_size="m",
-                legend_tag="h2",
             ),
             address_layout("Where the child lives, or last lived", Field.text("previous_address")),
-            Fieldset(
+            section(
                 Field.select("last_school"),
                 Field.text("last_school_name", field_width=20),
                 Field("date_last_attended"),
                 legend="The child's last school",
-                legend_size="m",
-                legend_tag="h2",
             ),
         ]
 
     def people_layout(self) -> list[Any]:
         return [
-            Fieldset(
+            section(
                 HTML('<h3 class="govuk-heading-s">First parent or carer</h3>'),
                 *[Field.text(f"parent_1_{f}", field_width=20) for f in PERSON_FIELDS],
                 HTML('<h3 class="govuk-heading-s">Second parent or carer</h3>'),
                 *[Field.text(f"parent_2_{f}", field_width=20) for f in PERSON_FIELDS],
                 legend="Parents or carers (optional)",
-                legend_size="m",
-                legend_tag="h2",
             ),
-            Fieldset(
+            section(
                 HTML('<h3 class="govuk-heading-s">First brother or sister</h3>'),
                 *_sibling_layout(1),
                 HTML('<h3 class="govuk-heading-s">Second brother or sister</h3>'),
                 *_sibling_layout(2),
                 legend="Brothers and sisters (optional)",
-                legend_size="m",
-                legend_tag="h2",
             ),
         ]
 
     def why_layout(self) -> list[Any]:
         return [
-            Fieldset(
+            section(
                 Field.checkboxes("reasons", legend_size="s", small=True),
                 Field.checkboxes("flags", legend_size="s", small=True),
                 Field.textarea("enquiries_made"),
                 Field.radios("parent_knows", legend_size="s"),
                 Field.textarea("details"),
                 legend="Why you are worried",
-                legend_size="m",
-                legend_tag="h2",
             )
         ]
 

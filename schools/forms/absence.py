@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from crispy_forms_gds.layout import ConditionalQuestion, Field, Fieldset
+from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 from django.utils import timezone
 
+from cme.forms import section
 from cme.statutory import (
     REG_9_1_H_SCHOOL_DAYS,
     REG_9_1_I_SCHOOL_DAYS,
@@ -141,7 +142,7 @@ class AbsenceNotificationForm(ReturnForm):
     def layout_fields(self) -> list[Any]:
         return [
             *self.pupil_layout(),
-            Fieldset(
+            section(
                 Field("first_day_of_absence"),
                 radio_choices(
                     "absence_type",
@@ -156,15 +157,11 @@ class AbsenceNotificationForm(ReturnForm):
                 Field("last_contact_date"),
                 Field.textarea("last_contact_details", rows=3),
                 legend="The absence",
-                legend_size="m",
-                legend_tag="h2",
             ),
-            Fieldset(
+            section(
                 Field.checkboxes("enquiries", legend_size="s", small=True),
                 Field.textarea("enquiry_notes", rows=4),
                 legend="Enquiries",
-                legend_size="m",
-                legend_tag="h2",
             ),
             *self.parents_layout(),
         ]

@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 from django.utils import timezone
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, section
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField, optional_email
 from schools.models import Gender
@@ -156,15 +156,13 @@ def birth_layout() -> list[Any]:
 
 def address_layout(legend: str, *more: Any) -> Fieldset:
     """The address questions (lines 1 and 2, town, postcode), then any `more`."""
-    return Fieldset(
+    return section(
         Field.text("address_line_1"),
         Field.text("address_line_2"),
         Field.text("town", field_width=20),
         Field.text("postcode", field_width=10),
         *more,
         legend=legend,
-        legend_size="m",
-        legend_tag="h2",
     )
 
 
@@ -232,26 +230,22 @@ class ReturnForm(forms.ModelForm[Any]):
     # -- layout -------------------------------------------------------------------------
     def pupil_layout(self) -> list[Any]:
         return [
-            Fieldset(
+            section(
                 *names_layout("first_name", "middle_names", "last_name"),
                 *birth_layout(),
                 legend="The pupil",
-                legend_size="m",
-                legend_tag="h2",
             ),
             address_layout("The pupil's address"),
         ]
 
     def parents_layout(self, legend: str = "Parents or carers") -> list[Any]:
         return [
-            Fieldset(
+            section(
                 HTML('<h3 class="govuk-heading-s">First parent or carer</h3>'),
                 *_parent_layout(1),
                 HTML('<h3 class="govuk-heading-s">Second parent or carer (optional)</h3>'),
                 *_parent_layout(2),
                 legend=legend,
-                legend_size="m",
-                legend_tag="h2",
             ),
         ]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Fieldset
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import timezone
 
+from cme.forms import section
 from schools.forms.base import ReturnForm, text
 from schools.forms.fields import GdsDateField
 from schools.models import JoinerReturn, School
@@ -62,15 +63,13 @@ class JoinerReturnForm(ReturnForm):
     def layout_fields(self) -> list[Any]:
         return [
             *self.pupil_layout(),
-            Fieldset(
+            section(
                 Field("admission_date"),
                 Field.text("year_group", field_width=10),
                 Field.select("previous_school"),
                 Field.text("previous_school_name"),
                 Field.text("previous_school_la", field_width=20),
                 legend="Admission",
-                legend_size="m",
-                legend_tag="h2",
             ),
             *self.parents_layout(),
         ]

@@ -11,12 +11,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cme.formats import hours as hours_text
+from cme.forms import section
 from schools.forms.base import ReturnForm, forget_answer, refuse_future
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import PartTimeReason, PartTimeTimetable
@@ -193,7 +194,7 @@ class PartTimeTimetableForm(ReturnForm):
     def layout_fields(self) -> list[Any]:
         return [
             *self.pupil_layout(),
-            Fieldset(
+            section(
                 Field("start_date"),
                 Field("planned_end_date"),
                 Field.text("hours_per_week", field_width=5),
@@ -208,22 +209,16 @@ class PartTimeTimetableForm(ReturnForm):
                 ),
                 Field("next_review_date"),
                 legend="The part-time timetable",
-                legend_size="m",
-                legend_tag="h2",
             ),
-            Fieldset(
+            section(
                 Field.radios("parent_agreed", legend_size="s", inline=True),
                 Field("parent_agreed_date"),
                 legend="Agreement with the parent",
-                legend_size="m",
-                legend_tag="h2",
             ),
-            Fieldset(
+            section(
                 Field.radios("social_worker_involved", legend_size="s", inline=True),
                 Field.radios("has_ehcp", legend_size="s", inline=True),
                 legend="Support for the pupil",
-                legend_size="m",
-                legend_tag="h2",
             ),
             *self.parents_layout(),
         ]

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from schools.gias import is_la_code
+from schools.gias import normalise_la_code
 
 #: What browsers send for a .csv file (Windows with Excel says vnd.ms-excel).
 CSV_CONTENT_TYPES = frozenset({"text/csv", "application/vnd.ms-excel", "text/plain"})
@@ -51,6 +51,11 @@ class GiasUploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Check only: show what would change but save nothing", required=False
     )
+    allow_changes = forms.BooleanField(
+        label="Allow a school with staff or returns to change LA or open status",
+        required=False,
+        help_text="Without this, such a change stops the import and the schools are listed.",
+    )
 
     def __init__(self, *args: Any, too_big: bool = False, **kwargs: Any) -> None:
         # too_big: the request's upload was stopped for its size before it was stored
@@ -88,6 +93,7 @@ class GiasUploadForm(forms.Form):
         value = (self.cleaned_data.get("la_code") or "").strip()
         if not value:
             return None
-        if not is_la_code(value):
+        code = normalise_la_code(value)
+        if code is None:
             raise forms.ValidationError(ERROR_LA_CODE, code="la_code")
-        return value
+        return code

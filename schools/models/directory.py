@@ -47,6 +47,10 @@ class School(Audited):
     la_code = models.CharField("LA code", max_length=3, db_index=True)
     postcode = models.CharField(max_length=10, blank=True)
     is_open = models.BooleanField("open", default=True)
+    # From GIAS: the town, for finding a school; the close date, which an open school
+    # "proposed to close" has too.
+    town = models.CharField(max_length=100, blank=True)
+    close_date = models.DateField(null=True, blank=True)
 
     objects = SchoolQuerySet.as_manager()
 

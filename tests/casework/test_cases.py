@@ -25,7 +25,7 @@ from casework.models import (
 from casework.services import cases as svc
 from casework.services import closing
 from cme.models import AccessAction, AccessLog, Role, User
-from tests.conftest import TODAY
+from tests.conftest import SIGN_IN, TODAY, answers
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -526,12 +526,9 @@ def test_case_urls_by_persona(
 ) -> None:
     case = CaseFactory.create()
     url = reverse(f"cases:{name}", args=[case.reference])
-    response = client.get(url)
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-    assert client_a.get(url).status_code == 403
-    assert officer_client.get(url).status_code == 200
-    assert manager_client.get(url).status_code == 200
+    assert answers(
+        url, anonymous=client, school=client_a, officer=officer_client, manager=manager_client
+    ) == {"anonymous": SIGN_IN, "school": 403, "officer": 200, "manager": 200}
 
 
 def test_an_unknown_case_is_404(officer_client: Client) -> None:

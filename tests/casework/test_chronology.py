@@ -14,6 +14,7 @@ from casework.events import record_event
 from casework.models import Child, EventKind
 from casework.selectors.children import chronology
 from cme.models import User
+from tests.conftest import SIGN_IN, answers
 from tests.factories import CaseFactory, ChildFactory
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -89,12 +90,13 @@ def test_chronology_by_persona(
     client: Client, client_a: Client, officer_client: Client, manager_client: Client
 ) -> None:
     child = CaseFactory.create().child
-    response = client.get(url(child))
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-    assert client_a.get(url(child)).status_code == 403
-    assert officer_client.get(url(child)).status_code == 200
-    assert manager_client.get(url(child)).status_code == 200
+    assert answers(
+        url(child),
+        anonymous=client,
+        school=client_a,
+        officer=officer_client,
+        manager=manager_client,
+    ) == {"anonymous": SIGN_IN, "school": 403, "officer": 200, "manager": 200}
 
 
 def test_an_unknown_child_is_404(officer_client: Client) -> None:

@@ -6,7 +6,6 @@ substitute Monday 28 December), an ordinary weekend, and the June school leaving
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from io import StringIO
@@ -30,6 +29,7 @@ from cme.models import Notification, Role, User
 from cme.notifications import deliver_pending, notify
 from cme.statutory import compulsory_school_age, is_working_day
 from cme.tasks import run_job as run_job_task
+from tests.concurrency import at_once
 from tests.factories import CaseFactory, ChildFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -201,26 +201,7 @@ def test_run_check_lists_the_casework_jobs(db: None) -> None:
 
 def _run_at_once(name: str, today: date, runs: int = 2) -> list[Any]:
     """Start ``runs`` runs of a job together, each in its own thread and connection."""
-    barrier = threading.Barrier(runs)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def one() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(run_job(name, today=today))
-        except BaseException as exc:  # reported by the test below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one) for _ in range(runs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-    return results
+    return at_once(lambda: run_job(name, today=today), runs)
 
 
 @pytest.mark.parametrize("name", ["overdue_enquiries", "end_of_compulsory_age"])
@@ -304,22 +285,8 @@ def test_two_deliveries_at_once_email_each_notification_once(transactional_db: N
         notify([officer], key=f"test:{n}", title=f"Test {n}")
     Notification.objects.update(emailed_at=None)
     mail.outbox = []
-    barrier = threading.Barrier(2)
-    counts: list[int] = []
-
-    def one() -> None:
-        try:
-            barrier.wait(timeout=10)
-            counts.append(deliver_pending(limit=7) + deliver_pending(limit=100))
-        finally:
-            connection.close()
-
     if connection.vendor == "postgresql":  # SQLite has one writer at a time: sequential
-        threads = [threading.Thread(target=one) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+        counts = at_once(lambda: deliver_pending(limit=7) + deliver_pending(limit=100))
     else:
         counts = [deliver_pending(limit=7) + deliver_pending(limit=100) for _ in range(2)]
     assert sum(counts) == 30

@@ -18,7 +18,7 @@ from pytest_django import DjangoAssertNumQueries
 from casework.events import record_event
 from casework.models import Case, CaseStatus, Category, EventKind, Outcome
 from cme.models import Role, User
-from tests.conftest import TODAY
+from tests.conftest import SIGN_IN, TODAY, answers
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -324,24 +324,18 @@ def test_caseworker_pages_by_persona(
     client: Client, client_a: Client, officer_client: Client, manager_client: Client, name: str
 ) -> None:
     url = reverse(f"cases:{name}")
-    response = client.get(url)
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-    assert client_a.get(url).status_code == 403
-    assert officer_client.get(url).status_code == 200
-    assert manager_client.get(url).status_code == 200
+    assert answers(
+        url, anonymous=client, school=client_a, officer=officer_client, manager=manager_client
+    ) == {"anonymous": SIGN_IN, "school": 403, "officer": 200, "manager": 200}
 
 
 def test_team_is_for_managers_only(
     client: Client, client_a: Client, officer_client: Client, manager_client: Client
 ) -> None:
     url = reverse("cases:team")
-    response = client.get(url)
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-    assert client_a.get(url).status_code == 403
-    assert officer_client.get(url).status_code == 403
-    assert manager_client.get(url).status_code == 200
+    assert answers(
+        url, anonymous=client, school=client_a, officer=officer_client, manager=manager_client
+    ) == {"anonymous": SIGN_IN, "school": 403, "officer": 403, "manager": 200}
 
 
 # -- the rows' markup (casework/templatetags/case_tables.py) ------------------------------

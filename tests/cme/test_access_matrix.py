@@ -101,7 +101,13 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
     case = CaseFactory.create()
     other_child = ChildFactory.create()
     duplicate = ChildFactory.create()
-    merge = child_merge(kept=case.child, merged=duplicate, by=manager, reason="Same child")
+    merge = child_merge(
+        kept=case.child,
+        merged=duplicate,
+        by=manager,
+        reason="Same child",
+        twin_or_sibling_reason="Same child, not a twin",  # born the same day: a possible twin
+    )
     today = timezone.localdate()
     run = ReportRun.objects.create(
         requested_by=manager,
@@ -227,6 +233,7 @@ EXPECTED: dict[str, Expect] = {
     "schools:return_submitted": Expect(SCHOOL_A_OBJECT),
     "schools:la_returns": Expect(LA),
     "schools:la_return_detail": Expect(LA),
+    "schools:school_search": Expect(SIGNED_IN),  # the school picker (issue 16)
     # -- referrals
     "referrals:public_start": Expect(ALL_200),
     "referrals:public_check": Expect(row(302, 302, 302, 302, 302)),  # no draft

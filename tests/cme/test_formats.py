@@ -76,3 +76,16 @@ def test_number_keeps_what_matters() -> None:
     assert number(Decimal("10.0")) == "10"
     assert number(Decimal("0.5")) == "0.5"
     assert number(Decimal("100")) == "100"
+
+
+def test_a_table_head_gives_every_header_the_column_scope_and_escapes_it() -> None:
+    rendered = Template('{% govuk_table_head "When" "Who" label %}').render(
+        Context({"label": "<b>Reason</b>"})
+    )
+    assert rendered == (
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">When</th>'
+        '<th scope="col" class="govuk-table__header">Who</th>'
+        '<th scope="col" class="govuk-table__header">&lt;b&gt;Reason&lt;/b&gt;</th>'
+        "</tr></thead>"
+    )

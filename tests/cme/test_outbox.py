@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import threading
 from datetime import timedelta
 from typing import NoReturn
 
@@ -22,6 +21,7 @@ from casework.services import closing
 from cme import outbox
 from cme.models import Notification, OutboxEmail, OutboxState, Role, User
 from cme.notifications import deliver_pending
+from tests.concurrency import at_once
 from tests.conftest import client_for
 from tests.factories import CaseFactory, UserFactory
 
@@ -141,22 +141,8 @@ def test_two_deliveries_at_once_send_each_email_once(transactional_db: None) -> 
         outbox.queue_email(f"p{n}@example.org", f"Subject {n}", "Body")
     OutboxEmail.objects.update(state=OutboxState.PENDING, sent_at=None, attempts=0)
     mail.outbox = []
-    barrier = threading.Barrier(2)
-    counts: list[int] = []
-
-    def one() -> None:
-        try:
-            barrier.wait(timeout=10)
-            counts.append(outbox.send_batch(limit=7) + outbox.send_due())
-        finally:
-            connection.close()
-
-    if connection.vendor == "postgresql":
-        threads = [threading.Thread(target=one) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+    if connection.vendor == "postgresql":  # SQLite has one writer at a time: sequential
+        counts = at_once(lambda: outbox.send_batch(limit=7) + outbox.send_due())
     else:
         counts = [outbox.send_batch(limit=7) + outbox.send_due() for _ in range(2)]
     assert sum(counts) == 30

@@ -15,7 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cme.models import Role, User
 from cme.outbox import send_due
-from schools.models import School, SchoolMembership
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -141,33 +140,6 @@ def test_totp_and_backup_code_devices_are_not_in_the_admin(
     assert "otp_totp" not in index
     assert "otp_static" not in index
     assert admin_client_.get(f"/admin/otp_totp/totpdevice/{totp.pk}/change/").status_code == 404
-
-
-def test_the_school_memberships_are_set_on_the_users_page(
-    admin_client_: Client, staff_a: User, school_b: School
-) -> None:
-    membership = SchoolMembership.objects.get(user=staff_a)
-    prefix = "memberships"
-
-    response = admin_client_.post(
-        change_url(staff_a),
-        {
-            "email": staff_a.email, "full_name": staff_a.full_name, "job_title": "",
-            "phone": "", "role": Role.SCHOOL_STAFF, "is_active": "on",
-            f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "1",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",
-            f"{prefix}-0-id": membership.pk, f"{prefix}-0-user": staff_a.pk,
-            f"{prefix}-0-school": membership.school_id,
-            f"{prefix}-1-id": "", f"{prefix}-1-user": staff_a.pk,
-            f"{prefix}-1-school": school_b.pk,
-        },
-    )  # fmt: skip
-
-    assert response.status_code == 302, response.content
-    assert set(staff_a.memberships.values_list("school", flat=True)) == {
-        membership.school_id,
-        school_b.pk,
-    }
 
 
 def test_an_administrator_deactivates_but_never_deletes_a_user(

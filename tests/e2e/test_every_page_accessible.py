@@ -115,24 +115,11 @@ class Checker:
 
 
 @pytest.fixture
-def users(
-    staff_a: User, staff_b: User, officer: User, manager: User, administrator: User
-) -> dict[str, User]:
-    return {
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "officer": officer,
-        "manager": manager,
-        "administrator": administrator,
-    }
-
-
-@pytest.fixture
-def world(school_a: School, users: dict[str, User], settings: Any, tmp_path: Any) -> World:
+def world(school_a: School, personas: dict[str, User], settings: Any, tmp_path: Any) -> World:
     """The matrix's world, made in the transactional database the live server reads (the
     users have the factories' DEFAULT_PASSWORD, which ``sign_in`` types)."""
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
-    return build_world(school_a=school_a, staff_a=users["staff_a"], manager=users["manager"])
+    return build_world(school_a=school_a, staff_a=personas["staff_a"], manager=personas["manager"])
 
 
 @pytest.fixture
@@ -156,7 +143,7 @@ def press(page: Page, button: str = "Continue") -> None:
 
 def test_every_page_is_accessible(
     world: World,
-    users: dict[str, User],
+    personas: dict[str, User],
     sign_in: Callable[..., Any],
     anonymous_page: Page,
     assert_accessible: Callable[[Any, str], None],
@@ -169,7 +156,7 @@ def test_every_page_is_accessible(
     def as_(persona: str) -> Page:
         """Each persona signs in once (LA users with their code) and keeps the page."""
         if persona not in pages:
-            pages[persona] = sign_in(users[persona], check=check.signing_in(persona))
+            pages[persona] = sign_in(personas[persona], check=check.signing_in(persona))
         return pages[persona]
 
     # -- every URL name a plain GET reaches, as the first persona allowed to see it ----------
@@ -203,7 +190,7 @@ def test_every_page_is_accessible(
     code.fill("000000")
     press(staff, "Confirm")
     check(staff, "staff_a", "wrong code")
-    device = TOTPDevice.objects.get(user=users["staff_a"], confirmed=False)
+    device = TOTPDevice.objects.get(user=personas["staff_a"], confirmed=False)
     # A wrong code throttles the device for a second: clear that, as if a little later.
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=0, throttling_failure_timestamp=None
@@ -302,7 +289,7 @@ def test_every_page_is_accessible(
     check(manager, "manager", "with results")
 
     # -- a password reset link that works: the new password form, and its errors -----------
-    reset_for = users["staff_b"]
+    reset_for = personas["staff_b"]
     token = default_token_generator.make_token(reset_for)
     uid = urlsafe_base64_encode(force_bytes(reset_for.pk))
     public.goto(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))

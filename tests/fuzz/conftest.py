@@ -23,6 +23,7 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from cme.models import User
 from tests.cme.test_access_matrix import World, build_world
 
 #: Each form or filter gets this many examples (the suite must stay fast).
@@ -263,18 +264,9 @@ def world(
 
 
 @pytest.fixture
-def clients(
-    staff_a: Any, staff_b: Any, officer: Any, manager: Any, administrator: Any
-) -> dict[str, Client]:
-    users = {
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "officer": officer,
-        "manager": manager,
-        "administrator": administrator,
-    }
+def clients(personas: dict[str, User]) -> dict[str, Client]:
     out = {"anonymous": Client()}
-    for persona, user in users.items():
+    for persona, user in personas.items():
         out[persona] = Client()
         out[persona].force_login(user)
     return out

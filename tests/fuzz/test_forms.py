@@ -34,29 +34,17 @@ def _case(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[w.case.reference])
 
 
+def _return_start(kind: str) -> Callable[[World], str]:
+    return lambda w: reverse("schools:return_start", args=[kind])
+
+
 FORMS: dict[str, Target] = {
     "sign in": Target("anonymous", lambda w: reverse("login")),
     "password reset": Target("anonymous", lambda w: reverse("password_reset")),
-    "joiner return": Target(
-        "staff_a",
-        lambda w: reverse("schools:return_start", args=["joiner"]),
-        then_post_redirect=True,
-    ),
-    "leaver return": Target(
-        "staff_a",
-        lambda w: reverse("schools:return_start", args=["leaver"]),
-        then_post_redirect=True,
-    ),
-    "part-time return": Target(
-        "staff_a",
-        lambda w: reverse("schools:return_start", args=["part_time"]),
-        then_post_redirect=True,
-    ),
-    "absence return": Target(
-        "staff_a",
-        lambda w: reverse("schools:return_start", args=["absence"]),
-        then_post_redirect=True,
-    ),
+    "joiner return": Target("staff_a", _return_start("joiner"), then_post_redirect=True),
+    "leaver return": Target("staff_a", _return_start("leaver"), then_post_redirect=True),
+    "part-time return": Target("staff_a", _return_start("part_time"), then_post_redirect=True),
+    "absence return": Target("staff_a", _return_start("absence"), then_post_redirect=True),
     "timetable review": Target(
         "staff_a",
         lambda w: reverse("schools:timetable_review", args=[w.returns["part_time"].reference]),

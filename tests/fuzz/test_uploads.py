@@ -19,6 +19,7 @@ from schools.forms.upload import (
     max_upload_bytes,
 )
 from schools.models import School
+from tests.factories import MembershipFactory, SchoolFactory
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -83,14 +84,35 @@ def test_check_only_saves_nothing(admin_client_: Client) -> None:
     assert not School.objects.filter(urn=110101).exists()
 
 
-def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin_client_: Client) -> None:
+def test_bad_rows_are_listed_by_number_and_the_rest_imported(admin_client_: Client) -> None:
     response = _post(admin_client_, _csv(content=(DATA / "gias_bad.csv").read_bytes()))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Nothing was imported" in body
+    assert "3 rows were not imported and need correcting; the other rows were imported" in body
     assert 'id="import-problems"' in body
     assert "<td>3</td>" in body  # the URN with a letter O, on row 3
-    assert not School.objects.filter(urn=110201).exists()  # its good rows are not half-imported
+    assert School.objects.filter(urn=110201).exists()  # its good rows are imported
+
+
+def test_a_school_in_use_is_not_closed_by_an_upload_unless_allowed(
+    admin_client_: Client,
+) -> None:
+    header = (DATA / "gias_sample.csv").read_bytes().splitlines()[0]
+    row = b"990001,999,Exampleshire,1,Alder Primary School,Community school,x,Closed,,31-08-2026,Primary,4,11,,,Town,EX1 1AA"
+    school = SchoolFactory.create(urn=990001, la_code="999", is_open=True)
+    MembershipFactory.create(school=school)
+    upload = header + b"\r\n" + row + b"\r\n"
+
+    body = _post(admin_client_, _csv(content=upload)).content.decode()
+    assert 'id="import-blocked"' in body
+    assert "open to closed" in body
+    school.refresh_from_db()
+    assert school.is_open is True
+
+    body = _post(admin_client_, _csv(content=upload), allow_changes="on").content.decode()
+    assert "Changed as you allowed" in body
+    school.refresh_from_db()
+    assert school.is_open is False
 
 
 def test_a_file_over_20_mb_is_refused(admin_client_: Client) -> None:

@@ -8,20 +8,16 @@ so the case is committed first (`transactional_db`).
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from kombu import Exchange, Queue
 
 from casework.models import Case
@@ -29,31 +25,13 @@ from cme.models import Notification, Role
 from cme.tasks import run_job
 from config.celery import app
 from tests.factories import CaseFactory, UserFactory
+from tests.integration.workers import start_worker
 
 pytestmark = pytest.mark.integration
 
-BASE_DIR = Path(settings.BASE_DIR)
 #: A working day given to the task, so the test does not depend on today's date.
 RUN_ON = date(2026, 12, 29)
 TIMEOUT = 60
-
-
-def _database_url() -> str:
-    """A URL for the database this test session uses (the test database, not the real one)."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(s["NAME"])
-        # Only SQLite's wrapper has is_in_memory_db; django-stubs type the base wrapper.
-        in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]
-        assert not in_memory, "the worker needs a file: see settings_test"
-        return f"sqlite:///{name}"
-    assert connection.vendor == "postgresql"
-    auth = quote(s["USER"] or "", safe="")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    host = s.get("HOST") or "127.0.0.1"
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{s['NAME']}"
 
 
 def _broker(tmp_path: Path) -> tuple[str, dict[str, Any], dict[str, str]]:
@@ -85,39 +63,9 @@ def _broker(tmp_path: Path) -> tuple[str, dict[str, Any], dict[str, str]]:
 def worker(transactional_db: None, tmp_path: Path) -> Iterator[dict[str, Any]]:
     broker_url, options, broker_env = _broker(tmp_path)
     queue = f"cme-test-{uuid.uuid4().hex[:12]}"  # no other worker on this broker takes it
-    env = {
-        **os.environ,
-        **broker_env,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": _database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-    }
     log_path = tmp_path / "worker.log"
     log = log_path.open("w")
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "-l",
-            "info",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            "cme-integration-test@%h",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_worker(name="cme-integration-test@%h", log=log, env=broker_env, queues=(queue,))
     try:
         yield {
             "broker_url": broker_url,

@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,11 +34,10 @@ from reports import services as report_services
 from reports.models import ReportRun, RunStatus
 from tests.conftest import client_for
 from tests.factories import CaseFactory, UserFactory
-from tests.integration.test_celery_worker import _database_url
+from tests.integration.workers import start_worker
 
 pytestmark = pytest.mark.integration
 
-BASE_DIR = Path(settings.BASE_DIR)
 #: CME_TEST_FAULTS_BROKER=filesystem tries the fallback on a machine that has redis-server.
 REDIS_SERVER = (
     None
@@ -179,35 +176,10 @@ class Worker:
     def __init__(self, broker: Broker, storage: Path, log: Path, **env: str) -> None:
         self.log = log
         self._log = log.open("w")
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [
-                str(Path(sys.executable).with_name("celery")),
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "-l",
-                "info",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"cme-faults-{os.getpid()}@%h",
-            ],
-            cwd=BASE_DIR,
-            env={
-                **os.environ,
-                **broker.worker_env,
-                "DJANGO_SETTINGS_MODULE": "config.settings_test",
-                "CELERY_TASK_ALWAYS_EAGER": "false",
-                "DATABASE_URL": _database_url(),
-                "DATABASE_CONN_MAX_AGE": "0",
-                "CME_REPORT_STORAGE": str(storage),
-                **env,
-            },
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+        self.process = start_worker(
+            name=f"cme-faults-{os.getpid()}@%h",
+            log=self._log,
+            env={**broker.worker_env, "CME_REPORT_STORAGE": str(storage), **env},
         )
 
     def text(self) -> str:

@@ -7,19 +7,12 @@ from typing import Any
 
 # Re-exported for the referral tests that import it from here; new code imports tests.conftest.
 from tests.conftest import NOW
+from tests.forms import answered, day
 
-__all__ = ["NOW"]
+__all__ = ["NOW", "day"]
 
 VALID_NHS = "9434765919"
 INVALID_NHS = "9434765918"
-
-
-def day(name: str, value: date) -> dict[str, str]:
-    return {
-        f"{name}_0": str(value.day),
-        f"{name}_1": str(value.month),
-        f"{name}_2": str(value.year),
-    }
 
 
 def referral_post(**overrides: Any) -> dict[str, Any]:
@@ -51,15 +44,23 @@ def referral_post(**overrides: Any) -> dict[str, Any]:
         "sibling_1_school": "Cedar Primary School",
         "details": "Family moved into a hostel in September.",
     }
-    for key, value in overrides.items():
-        if value is None:
-            for name in (key, f"{key}_0", f"{key}_1", f"{key}_2"):
-                data.pop(name, None)
-        elif isinstance(value, date):
-            data.update(day(key, value))
-        else:
-            data[key] = value
-    return data
+    return answered(data, overrides)
+
+
+def school_referral_post(school_pk: int, **overrides: Any) -> dict[str, Any]:
+    """The referral as Alice Alder (staff of Alder Primary, the `staff_a` persona) sends it
+    signed in, about a child whose last school is ``school_pk``."""
+    return referral_post(
+        **{
+            "referrer_type": "school",
+            "referrer_name": "Alice Alder",
+            "referrer_organisation": "Alder Primary School",
+            "referrer_email": "alice@alder.sch.uk",
+            "last_school": str(school_pk),
+            "last_school_name": "",
+            **overrides,
+        }
+    )
 
 
 def public_post(**overrides: Any) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import time_machine
@@ -16,10 +16,8 @@ from cme.access import PUBLIC
 from referrals.forms import NhsNumberField, PublicReferralForm, ReferralForm, nhs_number_valid
 from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus, address_lines
 from tests.conftest import NOW
+from tests.forms import errors
 from tests.referrals.helpers import INVALID_NHS, VALID_NHS, public_post, referral_post
-
-if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 START = reverse("referrals:public_start")
 CHECK = reverse("referrals:public_check")
@@ -28,11 +26,6 @@ CHECK = reverse("referrals:public_check")
 @pytest.fixture(autouse=True)
 def _clear_rate_limit_counts() -> None:
     cache.clear()
-
-
-def errors(response: TestResponse) -> dict[str, list[str]]:
-    assert response.status_code == 200, response.get("Location")
-    return {k: list(v) for k, v in response.context["form"].errors.items()}
 
 
 def send(client: Client, data: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from referrals.models import Channel, Referral, ReferrerType
 from schools.models import School
 from tests.conftest import NOW
 from tests.factories import ReferralFactory
-from tests.referrals.helpers import referral_post
+from tests.referrals.helpers import referral_post, school_referral_post
 
 NEW = reverse("referrals:new")
 CHECK = reverse("referrals:new_check")
@@ -67,15 +67,7 @@ def test_la_users_record_who_referred_not_themselves(officer_client: Client) -> 
 def test_school_staff_make_a_referral_through_check_your_answers(
     client_a: Client, staff_a: User, school_a: School
 ) -> None:
-    data = referral_post(
-        referrer_type="school",
-        referrer_name="Alice Alder",
-        referrer_organisation="Alder Primary School",
-        referrer_email="alice@alder.sch.uk",
-        last_school=str(school_a.pk),
-        last_school_name="",
-    )
-    response = client_a.post(NEW, data)
+    response = client_a.post(NEW, school_referral_post(school_a.pk))
     assert response.status_code == 302, response.context["form"].errors
     assert response["Location"] == CHECK
     check = client_a.get(CHECK)

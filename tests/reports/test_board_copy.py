@@ -8,13 +8,11 @@ import csv
 import io
 import re
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
@@ -28,18 +26,13 @@ from reports.figures import BoardFigures, Table, board_figures
 from reports.models import ReportRun, RunStatus
 from reports.pdf import condense, report_context
 from reports.suppression import DERIVED_SUPPRESSED, SUPPRESSED, is_hidden, suppress
-from tests.reports.test_figures import JUNE, NOW, case, local, referral
+from tests.reports.conftest import JUNE
+from tests.reports.test_figures import case, local, referral
 from tests.reports.test_pdf import LA, PDFTOTEXT, needs_poppler
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_july")]
 
 HIDDEN = {SUPPRESSED, DERIVED_SUPPRESSED}
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

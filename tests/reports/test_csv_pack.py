@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 
 from reports.csv_pack import csv_pack
 from reports.figures import BoardFigures, board_figures
 from reports.suppression import SUPPRESSED, suppress
 from tests.factories import LeaverReturnFactory, SchoolFactory
-from tests.reports.test_figures import JUNE, NOW, case, local, referral
+from tests.reports.conftest import JUNE
+from tests.reports.test_figures import case, local, referral
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_july")]
 
 
 def _sections(text: str) -> list[list[list[str]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -19,16 +18,11 @@ from cme.models import AccessAction, AccessLog, User
 from reports.figures import board_figures
 from reports.views.dashboard import period_dates
 from tests.conftest import client_for
-from tests.reports.test_figures import NOW, case, local, referral
+from tests.reports.conftest import NOW
+from tests.reports.test_figures import case, local, referral
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_july")]
 URL = "/dashboard/"
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def test_the_url() -> None:

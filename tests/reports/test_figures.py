@@ -3,13 +3,10 @@ June 2025), including the edges of the period in local (British Summer) time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from pytest_django import DjangoAssertNumQueries
 
 from casework.models import Case, CaseStatus, Category, Outcome
@@ -25,11 +22,7 @@ from tests.factories import (
     ReferralFactory,
     SchoolFactory,
 )
-
-LONDON = ZoneInfo("Europe/London")
-#: Frozen "now": mid-July 2026, so June 2026 is a finished month (in British Summer Time).
-NOW = datetime(2026, 7, 15, 12, 0, tzinfo=LONDON)
-JUNE = (date(2026, 6, 1), date(2026, 6, 30))
+from tests.reports.conftest import JUNE, LONDON
 
 
 def local(d: date, hh: int = 12, mm: int = 0) -> datetime:
@@ -63,13 +56,7 @@ def case(
     return case
 
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_july")]
 
 
 def june() -> dict[str, Table]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 import time_machine
@@ -222,13 +222,33 @@ def test_periods() -> None:
 # ----------------------------------------------------------------- progress, failure, claims
 
 
+def _january(manager: User, **fields: Any) -> ReportRun:
+    """A run for January 2026, asked for by the manager: queued unless ``fields`` say not."""
+    return ReportRun.objects.create(
+        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31), **fields
+    )
+
+
+def _the_run_after_each_step(monkeypatch: pytest.MonkeyPatch) -> list[ReportRun]:
+    """Builds from sample figures; the list fills with the run as saved after each progress
+    step, read back from the database."""
+    steps: list[ReportRun] = []
+    real = svc._progress
+
+    def spy(run_id: int, percent: int, message: str) -> None:
+        real(run_id, percent, message)
+        steps.append(ReportRun.objects.get(pk=run_id))
+
+    monkeypatch.setattr(svc, "_progress", spy)
+    monkeypatch.setattr(svc, "get_figures", lambda s, e: sample_figures())
+    return steps
+
+
 def test_the_page_polls_and_shows_progress_while_a_run_builds(
     manager_client: Client, manager: User
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager,
-        period_start=date(2026, 1, 1),
-        period_end=date(2026, 1, 31),
+    run = _january(
+        manager,
         status=RunStatus.BUILDING,
         progress=60,
         message="Laying out the PDF",
@@ -257,20 +277,10 @@ def test_the_page_polls_and_shows_progress_while_a_run_builds(
 def test_progress_is_saved_at_each_step(
     fast: None, manager: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
-    seen: list[int] = []
-    real = svc._progress
-
-    def spy(run_id: int, percent: int, message: str) -> None:
-        real(run_id, percent, message)
-        seen.append(ReportRun.objects.get(pk=run_id).progress)
-
-    monkeypatch.setattr(svc, "_progress", spy)
-    monkeypatch.setattr(svc, "get_figures", lambda s, e: sample_figures())
+    run = _january(manager)
+    steps = _the_run_after_each_step(monkeypatch)
     assert build_report.delay(run.pk).get() is True
-    assert seen == [10, 30, 60, 90]
+    assert [step.progress for step in steps] == [10, 30, 60, 90]
     run.refresh_from_db()
     assert run.progress == 100
     assert run.status == RunStatus.READY
@@ -283,9 +293,7 @@ def test_a_failed_build_is_marked_failed_without_detail(
         raise RuntimeError("Jane Smith, 12 High Street")  # a message that must not be shown
 
     monkeypatch.setattr(svc, "get_figures", boom)
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     assert build_report.delay(run.pk).get() is False
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
@@ -312,9 +320,7 @@ def test_a_database_error_hands_the_run_back_for_a_retry(
         return sample_figures()
 
     monkeypatch.setattr(svc, "get_figures", flaky)
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     with pytest.raises(OperationalError):  # raised, so the task's autoretry takes it
         svc.report_build(run.pk)
     run.refresh_from_db()
@@ -329,9 +335,7 @@ def test_a_database_error_hands_the_run_back_for_a_retry(
 def test_a_second_build_task_for_the_same_run_does_nothing(
     fast: None, manager: User, figures: list[tuple[date, date]]
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     assert build_report.delay(run.pk).get() is True
     run.refresh_from_db()
     first = (run.pdf_file.name, run.finished_at)
@@ -343,10 +347,8 @@ def test_a_second_build_task_for_the_same_run_does_nothing(
 
 def _building(manager: User, *, heartbeat_minutes: float, attempts: int = 1) -> ReportRun:
     now = timezone.now()
-    return ReportRun.objects.create(
-        requested_by=manager,
-        period_start=date(2026, 1, 1),
-        period_end=date(2026, 1, 31),
+    return _january(
+        manager,
         status=RunStatus.BUILDING,
         progress=30,
         message="Drawing the charts",
@@ -373,20 +375,11 @@ def test_a_redelivered_task_rebuilds_a_run_whose_heartbeat_stopped(
 def test_progress_steps_are_heartbeats(
     fast: None, manager: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
-    beats: list[datetime | None] = []
-    real = svc._progress
-
-    def spy(run_id: int, percent: int, message: str) -> None:
-        real(run_id, percent, message)
-        beats.append(ReportRun.objects.get(pk=run_id).heartbeat_at)
-
-    monkeypatch.setattr(svc, "_progress", spy)
-    monkeypatch.setattr(svc, "get_figures", lambda s, e: sample_figures())
+    run = _january(manager)
+    steps = _the_run_after_each_step(monkeypatch)
     before = timezone.now()
     assert build_report.delay(run.pk).get() is True
+    beats = [step.heartbeat_at for step in steps]
     assert len(beats) == 4
     assert all(b is not None and b >= before for b in beats)
     assert beats == sorted(beats)  # type: ignore[type-var]  # none is None: asserted above
@@ -490,9 +483,7 @@ def test_only_managers_may_try_again(
 
 
 def test_not_ready_runs_cannot_be_downloaded(manager: User, manager_client: Client) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     for name in ("reports:download_pdf", "reports:download_csv"):
         assert manager_client.get(reverse(name, args=[run.pk])).status_code == 404
     assert manager_client.get(reverse("reports:download_pdf", args=[99999])).status_code == 404
@@ -502,9 +493,7 @@ def test_not_ready_runs_cannot_be_downloaded(manager: User, manager_client: Clie
 def test_downloads_are_append_only(
     fast: None, manager: User, figures: list[tuple[date, date]]
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     build_report.delay(run.pk)
     run.refresh_from_db()
     download = svc.report_download_record(run=run, user=manager, fmt="pdf")
@@ -517,9 +506,7 @@ def test_downloads_are_append_only(
 def test_report_files_have_no_public_url(
     fast: None, manager: User, figures: list[tuple[date, date]]
 ) -> None:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     build_report.delay(run.pk)
     run.refresh_from_db()
     with pytest.raises(ValueError, match="no URL"):
@@ -528,10 +515,8 @@ def test_report_files_have_no_public_url(
 
 def test_the_status_is_checked_by_the_database(manager: User) -> None:
     with pytest.raises(IntegrityError):
-        ReportRun.objects.create(
-            requested_by=manager,
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 1, 31),
+        _january(
+            manager,
             status="lost",
         )
 
@@ -658,9 +643,7 @@ PERSONAS = ["anonymous", "staff_a", "officer", "administrator", "manager"]
 
 @pytest.fixture
 def ready_run(manager: User, figures: list[tuple[date, date]], fast: None) -> ReportRun:
-    run = ReportRun.objects.create(
-        requested_by=manager, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
-    )
+    run = _january(manager)
     build_report.delay(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.READY

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import html
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import time_machine
@@ -27,20 +26,10 @@ from tests.factories import (
     SchoolFactory,
     TermFactory,
 )
-
-if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+from tests.forms import day, page, refused
 
 START = reverse("schools:return_start", kwargs={"kind": "absence"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "absence"})
-
-
-def page(response: TestResponse) -> str:
-    return html.unescape(response.content.decode())
-
-
-def day(name: str, d: date) -> dict[str, str]:
-    return {f"{name}_0": str(d.day), f"{name}_1": str(d.month), f"{name}_2": str(d.year)}
 
 
 def absence_post(**overrides: object) -> dict[str, object]:
@@ -274,10 +263,7 @@ def test_the_detail_page_lists_the_enquiries_and_offers_no_review(
 def test_each_rule_of_the_absence_notification(
     client_a: Client, overrides: dict[str, Any], message: str
 ) -> None:
-    response = client_a.post(START, absence_post(**overrides))
-    assert response.status_code == 200
-    content = page(response)
-    assert "There is a problem" in content
+    content = refused(client_a.post(START, absence_post(**overrides)))
     assert message in content
     assert not AbsenceNotification.objects.exists()
 

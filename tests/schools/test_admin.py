@@ -168,6 +168,10 @@ def test_user_page_lists_and_adds_the_schools_they_act_for(
     )  # fmt: skip
 
     assert response.status_code == 302, response.content
+    assert set(staff_a.memberships.values_list("school", flat=True)) == {
+        membership.school_id,
+        school_b.pk,
+    }
     added = SchoolMembership.objects.get(user=staff_a, school=school_b)
     assert added.created_by == administrator
 

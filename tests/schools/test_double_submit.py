@@ -20,9 +20,10 @@ from django.urls import reverse
 from cme.models import User
 from referrals.models import Referral
 from schools.models import ReturnKind, School, SchoolReturn
+from tests.concurrency import at_once
 from tests.conftest import NOW, client_for
 from tests.factories import SchoolFactory, TermFactory
-from tests.referrals.helpers import referral_post
+from tests.referrals.helpers import school_referral_post
 from tests.schools.test_absence_return import absence_post
 from tests.schools.test_joiner_return import joiner_post
 from tests.schools.test_leaver_return import leaver_post
@@ -127,15 +128,7 @@ NEW_CHECK = reverse("referrals:new_check")
 
 
 def referral_check_page(client: Client, school: School) -> str:
-    data = referral_post(
-        referrer_type="school",
-        referrer_name="Alice Alder",
-        referrer_organisation="Alder Primary School",
-        referrer_email="alice@alder.sch.uk",
-        last_school=str(school.pk),
-        last_school_name="",
-    )
-    response = client.post(NEW, data)
+    response = client.post(NEW, school_referral_post(school.pk))
     assert response.status_code == 302, response.context["form"].errors
     return str(client.get(NEW_CHECK).context["submission_token"])
 
@@ -155,30 +148,6 @@ def test_the_signed_in_referral_sent_twice_records_one(client_a: Client, school_
 
 
 # -- at the same moment (PostgreSQL) ---------------------------------------------------------
-
-
-def at_once(post: Callable[[], Any], n: int = 2) -> list[Any]:
-    """Run ``post`` in ``n`` threads released together; their answers."""
-    barrier = threading.Barrier(n)
-    answers: list[Any] = [None] * n
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            answers[i] = post()
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return answers
 
 
 def both_past_the_check(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
@@ -210,6 +179,26 @@ def same_session(client: Client) -> Client:
     return other
 
 
+def sent_from_two_tabs_at_once(
+    client: Client, check: str, token: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any, list[str]]:
+    """ "Accept and send" from two tabs of one session at the same moment, both held past the
+    "already sent?" look-up: the two answers and the references handed out."""
+    import cme.references
+
+    tabs = [client, same_session(client)]
+    lock = threading.Lock()
+    made = both_past_the_check(monkeypatch, cme.references)
+
+    def post() -> Any:
+        with lock:
+            tab = tabs.pop()
+        return tab.post(check, {"submission_token": token})
+
+    first, second = at_once(post)
+    return first, second, made
+
+
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks and concurrent inserts: PostgreSQL"
 )
@@ -222,8 +211,6 @@ needs_postgres = pytest.mark.skipif(
 def test_two_sends_at_the_same_moment_record_one_return(
     kind: ReturnKind, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cme.references
-
     school = SchoolFactory.create(urn=100001, name="Alder Primary School")
     cedar = SchoolFactory.create(urn=100010, name="Cedar Primary School")
     TermFactory.create(name="Autumn 2 2026", start="2026-11-02", end="2026-12-18")
@@ -231,16 +218,7 @@ def test_two_sends_at_the_same_moment_record_one_return(
     client = client_for(staff)
     token = check_page(client, kind, cedar)
     _, check = urls(kind)
-    tabs = [client, same_session(client)]
-    lock = threading.Lock()
-    made = both_past_the_check(monkeypatch, cme.references)
-
-    def post() -> Any:
-        with lock:
-            tab = tabs.pop()
-        return tab.post(check, {"submission_token": token})
-
-    first, second = at_once(post)
+    first, second, made = sent_from_two_tabs_at_once(client, check, token, monkeypatch)
     assert SchoolReturn.objects.count() == 1
     saved = SchoolReturn.objects.get()
     receipt = reverse("schools:return_submitted", args=[saved.reference])
@@ -255,21 +233,10 @@ def test_two_sends_at_the_same_moment_record_one_return(
 def test_two_signed_in_referrals_at_the_same_moment_record_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cme.references
-
     school = SchoolFactory.create(urn=100001, name="Alder Primary School")
     client = client_for(_staff_of(school))
     token = referral_check_page(client, school)
-    tabs = [client, same_session(client)]
-    lock = threading.Lock()
-    made = both_past_the_check(monkeypatch, cme.references)
-
-    def post() -> Any:
-        with lock:
-            tab = tabs.pop()
-        return tab.post(NEW_CHECK, {"submission_token": token})
-
-    first, second = at_once(post)
+    first, second, made = sent_from_two_tabs_at_once(client, NEW_CHECK, token, monkeypatch)
     referral = Referral.objects.get()
     sent = reverse("referrals:new_sent", args=[referral.reference])
     assert first["Location"] == second["Location"] == sent

@@ -30,31 +30,29 @@ def make_returns(n: int, school: School) -> None:
         factories[i % 4].create(school=school)
 
 
+@pytest.mark.parametrize(
+    ("persona", "url", "per_page"),
+    [
+        pytest.param("officer_client", URL, 50, id="the LA's returns"),
+        pytest.param("client_a", reverse("schools:return_list"), 25, id="a school's submissions"),
+    ],
+)
 @pytest.mark.parametrize("rows", [5, 50])
-def test_la_returns_list_runs_a_constant_number_of_queries(
-    officer_client: Client,
+def test_return_lists_run_a_constant_number_of_queries(
+    request: pytest.FixtureRequest,
+    persona: str,
+    url: str,
+    per_page: int,
     school_a: School,
     rows: int,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
+    client: Client = request.getfixturevalue(persona)
     make_returns(rows, school_a)
     with django_assert_max_num_queries(12):
-        response = officer_client.get(URL)
+        response = client.get(url)
     assert response.status_code == 200
-    assert response.content.count(b"govuk-table__row") >= min(rows, 50)
-
-
-@pytest.mark.parametrize("rows", [5, 50])
-def test_school_submission_list_runs_a_constant_number_of_queries(
-    client_a: Client,
-    school_a: School,
-    rows: int,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
-) -> None:
-    make_returns(rows, school_a)
-    with django_assert_max_num_queries(12):
-        response = client_a.get(reverse("schools:return_list"))
-    assert response.status_code == 200
+    assert response.content.count(b"govuk-table__row") >= min(rows, per_page)
 
 
 @pytest.mark.parametrize("rows", [2, 30])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,20 +18,10 @@ from schools.forms.leaver.questions import GROUND_HINTS
 from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, School, Term
 from tests.conftest import NOW, TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
-
-if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+from tests.forms import answered, day, errors
 
 START = reverse("schools:return_start", kwargs={"kind": "leaver"})
 CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
-
-
-def day(name: str, value: date) -> dict[str, str]:
-    return {
-        f"{name}_0": str(value.day),
-        f"{name}_1": str(value.month),
-        f"{name}_2": str(value.year),
-    }
 
 
 def leaver_post(**overrides: Any) -> dict[str, str]:
@@ -57,15 +47,7 @@ def leaver_post(**overrides: Any) -> dict[str, str]:
         "parent_1_relationship": "Mother",
         "parent_1_phone": "07700 900456",
     }
-    for key, value in overrides.items():
-        if value is None:
-            for name in (key, f"{key}_0", f"{key}_1", f"{key}_2"):
-                data.pop(name, None)
-        elif isinstance(value, date):
-            data.update(day(key, value))
-        else:
-            data[key] = value
-    return data
+    return answered(data, overrides)
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +62,6 @@ def term_calendar(db: None) -> None:
 def cedar(db: None) -> School:
     school: School = SchoolFactory.create(urn=100010, name="Cedar Primary School")
     return school
-
-
-def errors(response: TestResponse) -> dict[str, list[str]]:
-    assert response.status_code == 200, response.get("Location")
-    return {k: list(v) for k, v in response.context["form"].errors.items()}
 
 
 # -- every ground goes through start -> check -> submit ----------------------------------------
@@ -451,18 +428,47 @@ I_ANSWERS = {
 }
 
 
+H_ANSWERS = {
+    "ground": "h",
+    "leave_end_date": date(2026, 10, 21),
+    "enquiries_h": "Phoned",
+    "la_enquiries_confirmed_h": "yes",
+    **UNKNOWN,
+}
+
+
+@pytest.mark.parametrize(
+    ("answers", "term_dates", "earliest", "too_early"),
+    [
+        # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18
+        # Nov. (Counted in working days it would be 10 Nov.)
+        (I_ANSWERS, True, date(2026, 11, 18), f.ERROR_TWENTY_SCHOOL_DAYS),
+        (I_ANSWERS, False, date(2026, 11, 10), f.ERROR_TWENTY_SCHOOL_DAYS),
+        # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12
+        # Nov.
+        (H_ANSWERS, True, date(2026, 11, 12), f.ERROR_TEN_SCHOOL_DAYS),
+    ],
+    ids=[
+        "twenty school days skip the half-term and the closure",
+        "without term dates the twenty days fall back to working days",
+        "ten school days after leave skip the half-term and the closure",
+    ],
+)
 @time_machine.travel(NOW, tick=False)
-def test_twenty_school_days_skip_half_term_and_the_closure(client_a: Client) -> None:
-    # From Wed 14 Oct: 8 days to the half-term, 2 Nov is an INSET day, the 20th is Wed 18 Nov.
-    # (Counted in working days it would be 10 Nov.)
-    passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 18)))
+def test_the_ground_is_met_on_the_school_day_the_rule_counts_to_and_not_before(
+    client_a: Client,
+    answers: dict[str, Any],
+    term_dates: bool,
+    earliest: date,
+    too_early: str,
+) -> None:
+    if not term_dates:
+        Term.objects.all().delete()
+    passed = client_a.post(START, leaver_post(**answers, ground_met_date=earliest))
     assert passed.status_code == 302
-    failed = errors(
-        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 17)))
-    )
-    assert failed["ground_met_date"] == [
-        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 18))
-    ]
+    the_day_before = earliest - timedelta(days=1)
+    failed = errors(client_a.post(START, leaver_post(**answers, ground_met_date=the_day_before)))
+    assert failed["ground_met_date"] == [too_early.format(earliest=earliest)]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -475,41 +481,6 @@ def test_twenty_school_days_counts_the_schools_own_closures(
     )
     assert failed["ground_met_date"] == [
         f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 19))
-    ]
-
-
-@time_machine.travel(NOW, tick=False)
-def test_without_term_dates_the_twenty_days_fall_back_to_working_days(client_a: Client) -> None:
-    Term.objects.all().delete()
-    passed = client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 10)))
-    assert passed.status_code == 302
-    failed = errors(
-        client_a.post(START, leaver_post(**I_ANSWERS, ground_met_date=date(2026, 11, 9)))
-    )
-    assert failed["ground_met_date"] == [
-        f.ERROR_TWENTY_SCHOOL_DAYS.format(earliest=date(2026, 11, 10))
-    ]
-
-
-H_ANSWERS = {
-    "ground": "h",
-    "leave_end_date": date(2026, 10, 21),
-    "enquiries_h": "Phoned",
-    "la_enquiries_confirmed_h": "yes",
-    **UNKNOWN,
-}
-
-
-@time_machine.travel(NOW, tick=False)
-def test_ten_school_days_after_leave_skip_half_term_and_the_closure(client_a: Client) -> None:
-    # Leave ended Wed 21 Oct: 22, 23 Oct, then 3 Nov on (2 Nov closed): the 10th is Thu 12 Nov.
-    passed = client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 12)))
-    assert passed.status_code == 302
-    failed = errors(
-        client_a.post(START, leaver_post(**H_ANSWERS, ground_met_date=date(2026, 11, 11)))
-    )
-    assert failed["ground_met_date"] == [
-        f.ERROR_TEN_SCHOOL_DAYS.format(earliest=date(2026, 11, 12))
     ]
 
 

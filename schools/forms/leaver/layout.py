@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crispy_forms_gds.layout import HTML, ConditionalQuestion, Field, Fieldset
+from crispy_forms_gds.layout import HTML, ConditionalQuestion, Field
 
+from cme.forms import section
 from schools.forms.layout import Radios
 from schools.models import DeletionGround, DestinationType
 
@@ -55,7 +56,7 @@ def leaver_layout(form: ReturnForm) -> list[Any]:
     }
     return [
         *form.pupil_layout(),
-        Fieldset(
+        section(
             Radios(
                 "ground",
                 *[
@@ -67,10 +68,8 @@ def leaver_layout(form: ReturnForm) -> list[Any]:
             Field("ground_met_date"),
             Field("deletion_date"),
             legend="Why the pupil is leaving",
-            legend_size="m",
-            legend_tag="h2",
         ),
-        Fieldset(
+        section(
             Radios(
                 "moving",
                 ConditionalQuestion(
@@ -107,8 +106,6 @@ def leaver_layout(form: ReturnForm) -> list[Any]:
                 legend_size="s",
             ),
             legend="Where the pupil is going",
-            legend_size="m",
-            legend_tag="h2",
         ),
         *form.parents_layout(legend="Parents or carers the pupil lives with"),
     ]

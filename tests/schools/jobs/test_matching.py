@@ -50,40 +50,33 @@ def test_the_upn_decides_when_both_returns_give_one(
     assert same_upn_other_spelling.matched_leaver_id == leaver.pk
 
 
-def test_a_different_upn_is_a_different_pupil(
-    calendar: None, school_a: School, school_b: School
-) -> None:
-    leaver_to(school_a, school_b, upn="A123456789012")
-    other = joiner_at(school_b, upn="B123456789012")
-    with on(date(2026, 5, 13)):
-        run("unmatched_leavers")
-    other.refresh_from_db()
-    assert other.matched_leaver_id is None
-
-
 @pytest.mark.parametrize(
-    "fields",
+    ("leaver_fields", "joiner_fields", "elsewhere"),
     [
-        {"date_of_birth": date(2016, 3, 15)},  # another child
-        {"admission_date": date(2026, 3, 1)},  # an earlier stay at that school
+        pytest.param({}, {"date_of_birth": date(2016, 3, 15)}, False, id="another child"),
+        pytest.param(
+            {}, {"admission_date": date(2026, 3, 1)}, False, id="an earlier stay at that school"
+        ),
+        pytest.param(
+            {"upn": "A123456789012"},
+            {"upn": "B123456789012"},
+            False,
+            id="a different upn is a different pupil",
+        ),
+        pytest.param({}, {}, True, id="a joiner at another school"),
     ],
 )
 def test_joiners_that_do_not_fit_are_not_linked(
-    calendar: None, school_a: School, school_b: School, fields: dict[str, object]
+    calendar: None,
+    school_a: School,
+    school_b: School,
+    leaver_fields: dict[str, object],
+    joiner_fields: dict[str, object],
+    elsewhere: bool,
 ) -> None:
-    leaver_to(school_a, school_b)
-    joiner = joiner_at(school_b, **fields)
-    with on(date(2026, 5, 13)):
-        run("unmatched_leavers")
-    joiner.refresh_from_db()
-    assert joiner.matched_leaver_id is None
-
-
-def test_a_joiner_at_another_school_is_not_linked(
-    calendar: None, school_a: School, school_b: School
-) -> None:
-    leaver_to(school_a, school_b)
-    joiner = joiner_at(SchoolFactory.create(urn=100099))
+    leaver_to(school_a, school_b, **leaver_fields)
+    joined = SchoolFactory.create(urn=100099) if elsewhere else school_b
+    joiner = joiner_at(joined, **joiner_fields)
     with on(date(2026, 5, 13)):
         run("unmatched_leavers")
     joiner.refresh_from_db()

@@ -1,0 +1,53 @@
+"""Filling in and reading the GOV.UK forms in tests: one way to post a date, override answers
+and read the errors back, shared by the return and referral tests."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+
+def page(response: TestResponse) -> str:
+    """The page's text with entities decoded, so that assertions read as the user does."""
+    return html.unescape(response.content.decode())
+
+
+def day(name: str, value: date) -> dict[str, str]:
+    """A GdsDateField's three inputs (day, month, year)."""
+    return {
+        f"{name}_0": str(value.day),
+        f"{name}_1": str(value.month),
+        f"{name}_2": str(value.year),
+    }
+
+
+def answered(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """`data` with `overrides` applied: None removes a field (a date's three inputs too), a date
+    fills in a date field's three inputs, anything else is the field's value."""
+    for key, value in overrides.items():
+        if value is None:
+            for name in (key, f"{key}_0", f"{key}_1", f"{key}_2"):
+                data.pop(name, None)
+        elif isinstance(value, date):
+            data.update(day(key, value))
+        else:
+            data[key] = value
+    return data
+
+
+def errors(response: TestResponse) -> dict[str, list[str]]:
+    """The form's errors by field, asserting that the page re-rendered rather than redirected."""
+    assert response.status_code == 200, response.get("Location")
+    return {k: list(v) for k, v in response.context["form"].errors.items()}
+
+
+def refused(response: TestResponse) -> str:
+    """The page's text, asserting that the form re-rendered with the GOV.UK error summary."""
+    assert response.status_code == 200, response.get("Location")
+    content = page(response)
+    assert "There is a problem" in content
+    return content
