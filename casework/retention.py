@@ -162,6 +162,7 @@ def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
         referrer_name="",
         referrer_email="",
         referrer_phone="",
+        referrer_address="",
     )
     # The audit trail holds the same personal data as it was before: it goes too.
     for model, ids in (

@@ -82,10 +82,18 @@ def _copy_flags(referral: Referral, child: Child) -> None:
             setattr(child, flag, True)
 
 
-def _email_after_commit(subject: str, body: str, recipients: list[str]) -> None:
+#: The outbox key of the referrer's triage email: a referral is decided once.
+REFERRAL_DECIDED_KEY = "referral-decided:"
+
+
+def _email_after_commit(
+    subject: str, body: str, recipients: list[str], *, fields: dict[str, str], key: str
+) -> None:
     """Queue in the email outbox (cme.outbox): written in this transaction, sent by a Celery
-    task after it commits; a mail server failure never undoes, breaks or delays a decision."""
-    queue_email(recipients, subject, body)
+    task after it commits; a mail server failure never undoes, breaks or delays a decision.
+    ``fields`` fill a GOV.UK Notify template of its own, where the council has one; ``key``
+    (once per referral) lets the case page show it and its delivery status."""
+    queue_email(recipients, subject, body, kind="referrer_triage", fields=fields, key=key)
 
 
 def _tell_referrer(referral: Referral, subject: str, body: str) -> None:
@@ -96,6 +104,8 @@ def _tell_referrer(referral: Referral, subject: str, body: str) -> None:
         f"Thank you for your referral {referral.reference} to the Children Missing "
         f"Education team.\n\n{body}\n\nPlease quote {referral.reference} if you contact us.",
         [referral.referrer_email],
+        fields={"reference": referral.reference, "decision": body},
+        key=f"{REFERRAL_DECIDED_KEY}{referral.pk}",
     )
 
 

@@ -75,6 +75,7 @@ def _case_page(request: HttpRequest, reference: str, section: str) -> HttpRespon
         referral = case.referral
         context["sections"] = referral_summary(referral)
         context["source_return"] = referral.source_return
+        context["referrer_messages"] = list(sel.referrer_messages(case))
     elif section == "returns":
         context["returns"] = list(sel.returns_for_case(case))
     return render(request, "casework/case_detail.html", context)

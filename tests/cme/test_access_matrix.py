@@ -209,6 +209,7 @@ EXPECTED: dict[str, Expect] = {
     "password_reset_complete": Expect(ALL_200),
     "notifications": Expect(SIGNED_IN),
     "emails_not_delivered": Expect(MANAGERS),
+    "emails_sent": Expect(MANAGERS),
     "emails_retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
     "notifications_read": Expect(row(302, 405, 405, 405, 405), post=row(302, 302, 302, 302, 302)),
     "accessibility": Expect(ALL_200),
