@@ -257,6 +257,7 @@ EXPECTED: dict[str, Expect] = {
     "cases:note_new": Expect(CASEWORKERS),
     "cases:investigation_complete": Expect(CASEWORKERS),
     "cases:category": Expect(CASEWORKERS),
+    "cases:cme_details": Expect(CASEWORKERS),
     "cases:escalate": Expect(CASEWORKERS),
     "cases:close": Expect(CASEWORKERS),
     "cases:reopen": Expect(CASEWORKERS),
