@@ -26,7 +26,8 @@ def test_the_dfe_list_of_reasons_is_data_with_a_code_a_label_and_a_first_term(db
     labels = [r.label for r in reasons]
     assert labels[0] == "Believed to have moved to another country"
     assert labels[-1] == "Waiting school start"
-    assert "Not recorded" in labels and "School dissatisfaction SEND" in labels
+    assert "Not recorded" in labels
+    assert "School dissatisfaction SEND" in labels
     assert {r.applies_from for r in reasons} == {date(2025, 9, 1)}
     assert CmeReason.objects.get(pk=NOT_RECORDED).label == "Not recorded"
 
@@ -97,8 +98,9 @@ def test_correcting_the_details_needs_a_reason_and_is_in_the_chronology_and_hist
     assert "Mental health (was Not recorded)" in event.summary
     assert event.detail == "Mother says she stopped attending in October"
     assert event.by == officer
-    latest = case.history.first()  # type: ignore[attr-defined]
-    assert latest.primary_reason_id == "mental-health" and latest.history_user == officer
+    latest = case.history.first()
+    assert latest.primary_reason_id == "mental-health"
+    assert latest.history_user == officer
 
 
 def test_the_details_page_shows_the_case_values_and_keeps_what_was_typed(
@@ -107,7 +109,8 @@ def test_the_details_page_shows_the_case_values_and_keeps_what_was_typed(
     case: Case = CaseFactory.create(became_cme_on=date(2026, 11, 20))
     url = reverse("cases:cme_details", args=[case.reference])
     html = officer_client.get(url).content.decode()
-    assert 'value="20"' in html and 'value="not-recorded" selected' in html
+    assert 'value="20"' in html
+    assert 'value="not-recorded" selected' in html
     assert AccessLog.objects.filter(action=AccessAction.VIEW_CASE, child_id=case.child_id).exists()
     response = officer_client.post(
         url,
@@ -122,7 +125,8 @@ def test_the_details_page_shows_the_case_values_and_keeps_what_was_typed(
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "govuk-error-summary" in html and "Enter the reason" in html
+    assert "govuk-error-summary" in html
+    assert "Enter the reason" in html
     assert 'value="mental-health" selected' in html
     response = officer_client.post(
         url,
