@@ -28,12 +28,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from casework.models import Case, Event, EventKind
+from casework.models import NOT_RECORDED, Case, Event, EventKind
 from casework.services.closing import CLOSED_SUMMARY_PREFIX
 from cme.statutory import (
     SEPTEMBER,
     earliest_dob_of_compulsory_school_age,
     latest_dob_of_compulsory_school_age,
+    national_curriculum_year_dobs,
 )
 
 #: A chronology event that closed a case (an untraceable decision is a CLOSED event too, but
@@ -106,3 +107,78 @@ def counted_in_year(first: date, last: date, cases: QuerySet[Case] | None = None
     cases, closed = _closed_at_instant(cases, since, "turn_at_year_start")
     # Left out: closed throughout the year (closed when it began and not reopened in it).
     return cases.exclude(Q(received_on__lt=first) & closed & ~Q(reopened_in_year))
+
+
+# ------------------------------------------------------------------ the breakdowns' groups
+# Each group is a filter on cases, so the figures (one conditional count a group, in one
+# query a breakdown) and the register's lists of the same children use the same test.
+
+UNKNOWN = "Unknown"
+
+#: Sex as the return asks it: Female, Male, Unknown ("other or not known", or not recorded).
+SEXES: dict[str, Q] = {
+    "Female": Q(child__gender="F"),
+    "Male": Q(child__gender="M"),
+    UNKNOWN: ~Q(child__gender__in=["F", "M"]),
+}
+
+#: The duration bands by completed weeks missing education at the census date: "2 to 4
+#: weeks" is 2 or 3 completed weeks, "Over 52 weeks" 53 or more. (label, first day, last day
+#: + 1); Unknown when the date the child became missing education is not recorded or is
+#: after the census date.
+DURATION_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("Less than 2 weeks", 0, 14),
+    ("2 to 4 weeks", 14, 28),
+    ("4 to 8 weeks", 28, 56),
+    ("8 to 12 weeks", 56, 84),
+    ("12 to 26 weeks", 84, 182),
+    ("26 to 52 weeks", 182, 371),
+    ("Over 52 weeks", 371, None),
+)
+
+#: National Curriculum years the return counts: Reception (0) to Year 11.
+YEAR_GROUPS: tuple[tuple[str, int], ...] = (
+    ("Reception", 0),
+    *((f"Year {y}", y) for y in range(1, 12)),
+)
+
+
+def duration_groups(census_date: date) -> dict[str, Q]:
+    """Each duration band (and Unknown) as a filter, at ``census_date``."""
+    groups: dict[str, Q] = {}
+    for label, first, after in DURATION_BANDS:
+        q = Q(became_cme_on__lte=census_date - timedelta(days=first))
+        if after is not None:
+            q &= Q(became_cme_on__gt=census_date - timedelta(days=after))
+        groups[label] = q
+    groups[UNKNOWN] = Q(became_cme_on__isnull=True) | Q(became_cme_on__gt=census_date)
+    return groups
+
+
+def year_groups(census_date: date) -> dict[str, Q]:
+    """Each year group at ``census_date`` (and Unknown: no date of birth, or outside
+    Reception to Year 11) as a filter."""
+    groups: dict[str, Q] = {}
+    known = Q()
+    for label, year in YEAR_GROUPS:
+        q = Q(child__date_of_birth__range=national_curriculum_year_dobs(year, census_date))
+        groups[label] = q
+        known |= q
+    groups[UNKNOWN] = ~known | Q(child__date_of_birth__isnull=True)
+    return groups
+
+
+#: The checks made before a return is submitted: each a filter, so the register can list
+#: exactly the children it found. (key, what the return screen says)
+CHECKS: dict[str, tuple[str, Q]] = {
+    "no_sex": ("Children without their sex recorded", SEXES[UNKNOWN]),
+    "no_dob": ("Children without a date of birth", Q(child__date_of_birth__isnull=True)),
+    "not_recorded": (
+        'Cases with the primary reason "Not recorded"',
+        Q(primary_reason=NOT_RECORDED),
+    ),
+    "no_became_date": (
+        "Cases with no date the child became missing education",
+        Q(became_cme_on__isnull=True),
+    ),
+}

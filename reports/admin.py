@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reports.models import ReportDownload, ReportRun
+from reports.models import CensusDate, CensusSubmission, ReportDownload, ReportRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -46,3 +46,21 @@ class ReportDownloadAdmin(ReadOnlyAdmin):
     list_display = ["run", "user", "format", "at"]
     list_filter = ["format"]
     date_hierarchy = "at"
+
+
+@admin.register(CensusDate)
+class CensusDateAdmin(admin.ModelAdmin[CensusDate]):
+    """The administrator keeps the school census days the termly CME return counts on."""
+
+    list_display = ["academic_year", "term", "census_date"]
+    ordering = ["-census_date"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A day a return was submitted for stays, with its snapshot.
+        return obj is None or not obj.submissions.exists()
+
+
+@admin.register(CensusSubmission)
+class CensusSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["census", "submitted_by", "submitted_at"]
+    exclude = ["children"]  # the children counted are seen through the return screen
