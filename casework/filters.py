@@ -15,7 +15,16 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 
-from casework.models import Case, Category
+from casework.census import (
+    CHECKS,
+    DURATION_BANDS,
+    SEXES,
+    UNKNOWN,
+    counted_at,
+    duration_groups,
+    year_groups,
+)
+from casework.models import Case, Category, CmeReason
 from cme.filters import StrictFilterSet
 from cme.models import Role, User
 from cme.statutory import national_curriculum_year_dobs
@@ -23,12 +32,28 @@ from referrals.models import Reason
 from referrals.vocabulary import FLAG_CHOICES
 from schools.models import School
 
+UNKNOWN_YEAR = "unknown"
+
 #: The child's vulnerability flags (Child boolean fields), in the order the filter lists them.
 FLAGS: list[tuple[str, str]] = FLAG_CHOICES
 
-NC_YEARS: list[tuple[str, str]] = [("0", "Reception")] + [
-    (str(y), f"Year {y}") for y in range(1, 12)
+NC_YEARS: list[tuple[str, str]] = [
+    ("0", "Reception"),
+    *((str(y), f"Year {y}") for y in range(1, 12)),
+    # The CME return's "Unknown" year group: no date of birth, or outside Reception-Year 11.
+    (UNKNOWN_YEAR, UNKNOWN),
 ]
+
+#: The CME return's groups, as the register's filters (issue 15): the same filters the
+#: figures count with (casework.census), so a count on the return opens as its list.
+SEX_CHOICES = [(label, label) for label in SEXES]
+DURATION_CHOICES = [(label, label) for label, _, _ in DURATION_BANDS] + [(UNKNOWN, UNKNOWN)]
+CHECK_CHOICES = [(key, label) for key, (label, _) in CHECKS.items()]
+
+
+def _reason_choices() -> list[tuple[str, str]]:
+    return list(CmeReason.objects.values_list("code", "label"))
+
 
 #: ?sort= keys and the ordering they mean ("-key" reverses).
 SORTS: dict[str, tuple[str, ...]] = {
@@ -243,6 +268,29 @@ class RegisterFilter(StrictFilterSet):
         method="filter_reason",
         empty_label="Any",
     )
+    census = django_filters.DateFilter(
+        label="Counted in the CME return on",
+        method="filter_census",
+        widget=_DATE_WIDGET,
+    )
+    check = django_filters.ChoiceFilter(
+        label="CME return check", choices=CHECK_CHOICES, method="filter_check", empty_label="Any"
+    )
+    cme_reason = django_filters.ChoiceFilter(
+        label="Primary reason",
+        choices=_reason_choices,
+        method="filter_cme_reason",
+        empty_label="Any",
+    )
+    sex = django_filters.ChoiceFilter(
+        label="Sex", choices=SEX_CHOICES, method="filter_sex", empty_label="Any"
+    )
+    duration = django_filters.ChoiceFilter(
+        label="Missing education for",
+        choices=DURATION_CHOICES,
+        method="filter_duration",
+        empty_label="Any",
+    )
     received_after = django_filters.DateFilter(
         field_name="received_on",
         lookup_expr="gte",
@@ -289,9 +337,33 @@ class RegisterFilter(StrictFilterSet):
         bound = _years_before(timezone.localdate(), int(value) + 1)
         return qs.filter(child__date_of_birth__gt=bound)
 
+    def _on(self) -> date:
+        """The day the groups are worked out at: the census date when one is chosen."""
+        census: date | None = self.form.cleaned_data.get("census")
+        return census or timezone.localdate()
+
     def filter_nc_year(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        oldest, youngest = national_curriculum_year_dobs(int(value), timezone.localdate())
+        if value == UNKNOWN_YEAR:
+            return qs.filter(year_groups(self._on())[UNKNOWN])
+        oldest, youngest = national_curriculum_year_dobs(int(value), self._on())
         return qs.filter(child__date_of_birth__range=(oldest, youngest))
+
+    def filter_census(self, qs: QuerySet[Case], name: str, value: date) -> QuerySet[Case]:
+        # The register's own rows are today's open cases; with a census date the view starts
+        # from every case (casework.views.register._filtered) and this keeps those counted.
+        return counted_at(value, qs)
+
+    def filter_check(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return qs.filter(CHECKS[value][1])
+
+    def filter_cme_reason(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return qs.filter(primary_reason_id=value)
+
+    def filter_sex(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return qs.filter(SEXES[value])
+
+    def filter_duration(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return qs.filter(duration_groups(self._on())[value])
 
     def filter_flags(self, qs: QuerySet[Case], name: str, value: list[str]) -> QuerySet[Case]:
         allowed = dict(FLAGS)

@@ -83,7 +83,10 @@ TABLE_FIELDS = (
 def _filtered(
     request: HttpRequest, *, table: bool = False
 ) -> tuple[RegisterFilter, QuerySet[Case], str]:
-    qs = sel.register_cases(acting_user(request))
+    user = acting_user(request)
+    # "Counted in the CME return on" a census date (issue 15) lists the cases counted then,
+    # closed since or not; the register itself is today's open cases.
+    qs = sel.cases_visible_to(user) if request.GET.get("census") else sel.register_cases(user)
     if table:
         # The page shows neither the referral nor the last school: join and load only what it shows.
         qs = qs.select_related(None).select_related("child", "allocated_to").only(*TABLE_FIELDS)
