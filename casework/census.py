@@ -143,6 +143,14 @@ YEAR_GROUPS: tuple[tuple[str, int], ...] = (
 )
 
 
+def duration_label(became_cme_on: date | None, on: date) -> str:
+    """The duration band of one case at ``on`` (the same bands as :func:`duration_groups`)."""
+    if became_cme_on is None or became_cme_on > on:
+        return UNKNOWN
+    days = (on - became_cme_on).days
+    return next(label for label, first, after in DURATION_BANDS if after is None or days < after)
+
+
 def duration_groups(census_date: date) -> dict[str, Q]:
     """Each duration band (and Unknown) as a filter, at ``census_date``."""
     groups: dict[str, Q] = {}

@@ -15,17 +15,12 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 
-from casework.census import (
-    CHECKS,
-    DURATION_BANDS,
-    SEXES,
-    UNKNOWN,
-    counted_at,
-    duration_groups,
-    year_groups,
+from casework.census import UNKNOWN, year_groups
+from casework.filters_cme import (
+    _DATE_WIDGET,
+    CmeReturnFilters,
 )
-from casework.models import Case, Category, CmeReason
-from cme.filters import StrictFilterSet
+from casework.models import Case, Category
 from cme.models import Role, User
 from cme.statutory import national_curriculum_year_dobs
 from referrals.models import Reason
@@ -44,17 +39,6 @@ NC_YEARS: list[tuple[str, str]] = [
     (UNKNOWN_YEAR, UNKNOWN),
 ]
 
-#: The CME return's groups, as the register's filters (issue 15): the same filters the
-#: figures count with (casework.census), so a count on the return opens as its list.
-SEX_CHOICES = [(label, label) for label in SEXES]
-DURATION_CHOICES = [(label, label) for label, _, _ in DURATION_BANDS] + [(UNKNOWN, UNKNOWN)]
-CHECK_CHOICES = [(key, label) for key, (label, _) in CHECKS.items()]
-
-
-def _reason_choices() -> list[tuple[str, str]]:
-    return list(CmeReason.objects.values_list("code", "label"))
-
-
 #: ?sort= keys and the ordering they mean ("-key" reverses).
 SORTS: dict[str, tuple[str, ...]] = {
     "child": ("child__last_name", "child__first_name"),
@@ -68,8 +52,6 @@ SORTS: dict[str, tuple[str, ...]] = {
 DEFAULT_SORT = "due"
 #: The oldest age the register's age filters accept (far above any child on it).
 MAX_AGE = 100
-
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
 def _years_before(d: date, years: int) -> date:
@@ -226,7 +208,7 @@ class _ValuesModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _ValuesModelChoiceField
 
 
-class RegisterFilter(StrictFilterSet):
+class RegisterFilter(CmeReturnFilters):
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any")
     officer = _ValuesModelChoiceFilter(
         field_name="allocated_to",
@@ -266,29 +248,6 @@ class RegisterFilter(StrictFilterSet):
         label="Reason for referral",
         choices=Reason.choices,
         method="filter_reason",
-        empty_label="Any",
-    )
-    census = django_filters.DateFilter(
-        label="Counted in the CME return on",
-        method="filter_census",
-        widget=_DATE_WIDGET,
-    )
-    check = django_filters.ChoiceFilter(
-        label="CME return check", choices=CHECK_CHOICES, method="filter_check", empty_label="Any"
-    )
-    cme_reason = django_filters.ChoiceFilter(
-        label="Primary reason",
-        choices=_reason_choices,
-        method="filter_cme_reason",
-        empty_label="Any",
-    )
-    sex = django_filters.ChoiceFilter(
-        label="Sex", choices=SEX_CHOICES, method="filter_sex", empty_label="Any"
-    )
-    duration = django_filters.ChoiceFilter(
-        label="Missing education for",
-        choices=DURATION_CHOICES,
-        method="filter_duration",
         empty_label="Any",
     )
     received_after = django_filters.DateFilter(
@@ -337,33 +296,11 @@ class RegisterFilter(StrictFilterSet):
         bound = _years_before(timezone.localdate(), int(value) + 1)
         return qs.filter(child__date_of_birth__gt=bound)
 
-    def _on(self) -> date:
-        """The day the groups are worked out at: the census date when one is chosen."""
-        census: date | None = self.form.cleaned_data.get("census")
-        return census or timezone.localdate()
-
     def filter_nc_year(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         if value == UNKNOWN_YEAR:
             return qs.filter(year_groups(self._on())[UNKNOWN])
         oldest, youngest = national_curriculum_year_dobs(int(value), self._on())
         return qs.filter(child__date_of_birth__range=(oldest, youngest))
-
-    def filter_census(self, qs: QuerySet[Case], name: str, value: date) -> QuerySet[Case]:
-        # The register's own rows are today's open cases; with a census date the view starts
-        # from every case (casework.views.register._filtered) and this keeps those counted.
-        return counted_at(value, qs)
-
-    def filter_check(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return qs.filter(CHECKS[value][1])
-
-    def filter_cme_reason(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return qs.filter(primary_reason_id=value)
-
-    def filter_sex(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return qs.filter(SEXES[value])
-
-    def filter_duration(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return qs.filter(duration_groups(self._on())[value])
 
     def filter_flags(self, qs: QuerySet[Case], name: str, value: list[str]) -> QuerySet[Case]:
         allowed = dict(FLAGS)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from casework.census import SEXES
-from casework.filters import DURATION_CHOICES, NC_YEARS
+from casework.filters import NC_YEARS
+from casework.filters_cme import DURATION_CHOICES
 from casework.models import Case, CmeReason
 from cme.access import acting_user, managers_only
 from cme.audit import log_access
