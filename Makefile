@@ -90,6 +90,13 @@ bench-jobs: install-dev
 bench-report: install-dev
 	$(PY) scripts/bench_report.py $(BENCH_ARGS)
 
+.PHONY: bench-cme-return
+
+# Time the termly CME return at a census date on 100,000 children and 20,000 cases (issue 15).
+# Needs PostgreSQL; recreates and then drops the throwaway cme_return_bench database.
+bench-cme-return: install-dev
+	$(PY) scripts/bench_cme_return.py $(BENCH_ARGS)
+
 .PHONY: bench
 
 # Register, triage and case pages against raw SQL and the admin, then 50 locust users on
