@@ -38,7 +38,12 @@ class MergeForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, this_label: str = "", other_label: str = "", **kwargs: Any
+        self,
+        *args: Any,
+        this_label: str = "",
+        other_label: str = "",
+        twin_or_sibling: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["keep"]
@@ -47,14 +52,34 @@ class MergeForm(forms.Form):
             (KEEP_THIS, this_label or "This record"),
             (KEEP_OTHER, other_label or "The other record"),
         ]
-        self.helper = gds_helper(
-            Field.radios("keep", legend_size="s"),
-            Field.textarea("reason", rows=4),
-            Field.checkbox("confirm"),
-        )
+        layout = [Field.radios("keep", legend_size="s"), Field.textarea("reason", rows=4)]
+        if twin_or_sibling:
+            # A pair that may be twins or siblings (casework.twins): a second, explicit
+            # answer, so that "same child" is never the default reading of a likeness.
+            self.fields["twin_or_sibling_reason"] = TextField(
+                label="These records may be twins or siblings. What shows they are one child?",
+                help_text="For example, the same UPN, or the school confirmed the other "
+                "first name is a spelling mistake",
+                max_length=2000,
+                widget=forms.Textarea,
+                error_messages={"required": svc.ERROR_TWIN_REASON_REQUIRED},
+            )
+            layout.append(Field.textarea("twin_or_sibling_reason", rows=4))
+            self.fields[
+                "confirm"
+            ].label = (
+                "I have checked that these two records are the same child, not twins or siblings"
+            )
+        layout.append(Field.checkbox("confirm"))
+        self.helper = gds_helper(*layout)
 
     def add_service_error(self, message: str) -> None:
-        self.add_error("reason" if message == svc.ERROR_REASON_REQUIRED else None, message)
+        fields = {
+            svc.ERROR_REASON_REQUIRED: "reason",
+            svc.ERROR_TWIN_REASON_REQUIRED: "twin_or_sibling_reason",
+        }
+        name = fields.get(message)
+        self.add_error(name if name in self.fields else None, message)
 
 
 class UnmergeForm(forms.Form):

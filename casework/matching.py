@@ -19,9 +19,11 @@ same date of birth (55+), or the same first name, date of birth and postcode und
 changed surname (70). Two rules override the score:
 
 * the same UPN is always proposed (score 100): a UPN identifies one pupil;
-* a candidate with a *different* date of birth (both known) and a *different* first name
-  (similarity below :data:`FIRST_NAME_SAME_CHILD`) is never proposed: that is a sibling
-  who shares the surname and the address, not the same child.
+* a candidate who shares a surname, an address or a date of birth but not the first name
+  (casework.twins.twin_or_sibling_differences) is proposed only flagged as a possible twin
+  or sibling, with what differs; one with a *different* date of birth and a *different*
+  first name (similarity below :data:`FIRST_NAME_SAME_CHILD`) who shares none of those is
+  never proposed.
 """
 
 from __future__ import annotations
@@ -192,14 +194,22 @@ def score(referral: Referral, child: Child) -> Match | None:
     upn = normalise_upn(referral.upn)
     if upn and upn == normalise_upn(child.upn):
         return Match(child=child, score=100, matched=["Same UPN", *reasons])
+    # A twin or sibling shares a surname, an address or a date of birth but not the first
+    # name: proposed only flagged, with what differs, never as the same child silently.
+    from casework.twins import twin_or_sibling_differences  # twins imports this module
+
+    differs = twin_or_sibling_differences(referral, child)
     dob, child_dob = referral.date_of_birth, child.date_of_birth
-    # Siblings share a surname and an address; a different birthday and a different first
-    # name mean a different child, whatever else agrees.
-    if dob and child_dob and dob != child_dob and first_sim < FIRST_NAME_SAME_CHILD:
+    sibling = bool(dob and child_dob and dob != child_dob and first_sim < FIRST_NAME_SAME_CHILD)
+    if points < MATCH_THRESHOLD or (sibling and not differs):
         return None
-    if points < MATCH_THRESHOLD:
-        return None
-    return Match(child=child, score=points, matched=reasons)
+    return Match(
+        child=child,
+        score=points,
+        matched=reasons,
+        differs=differs,
+        possible_twin_or_sibling=bool(differs),
+    )
 
 
 #: (points, reason) from one comparison; (0, "") when it adds nothing.

@@ -74,6 +74,10 @@ class ChildMerge(Audited):
     # Identifiers copied onto ``kept`` (field -> its value before), put back on undo when
     # nobody has changed them since. Flags are not: a vulnerability flag is never cleared.
     copied_fields = models.JSONField(default=dict)
+    # A pair that may be twins or siblings (casework.twins): what differed, and why the
+    # manager was sure it was one child (issue 14).
+    twin_or_sibling_differences = models.JSONField(default=list, blank=True)
+    twin_or_sibling_reason = models.TextField(blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

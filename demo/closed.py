@@ -245,6 +245,8 @@ MERGED_SECOND = Story(
             "CS-DEMO-0011",
             "The same child: same date of birth and address; the second referral "
             "spelt his name Jaden Clark.",
+            twin_or_sibling_reason="Alder confirmed Jayden has no twin or brother: the other "
+            "LA misspelt his name.",
         ),
         Note(5, "Records merged: Jayden was at Alder last year (case CS-DEMO-0011)."),
     ),

@@ -287,6 +287,8 @@ class MergeInto(Step):
     days: int
     kept: str  # a case reference
     reason: str
+    # Why the two are one child when they may be twins or siblings (casework.twins).
+    twin_or_sibling_reason: str = ""
 
     def apply(self, seed: Seed, told: Told) -> None:
         case = told.open_case
@@ -296,6 +298,7 @@ class MergeInto(Step):
                 merged=case.child,
                 by=seed.users[MANAGER.email],
                 reason=self.reason,
+                twin_or_sibling_reason=self.twin_or_sibling_reason,
             )
         case.refresh_from_db()
 

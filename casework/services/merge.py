@@ -18,6 +18,7 @@ from django.utils import timezone
 from casework.events import record_event
 from casework.models import Case, CaseStatus, Child, ChildMerge, Event, EventKind
 from casework.services.triage import CHILD_FLAGS
+from casework.twins import twin_or_sibling_differences
 from cme.audit import record_history
 from cme.models import Role, User
 
@@ -25,6 +26,9 @@ ERROR_NOT_A_MANAGER = "Only a CME manager can merge or unmerge child records"
 ERROR_SAME_CHILD = "Choose a different record: a record cannot be merged with itself"
 ERROR_ALREADY_MERGED = "One of these records has already been merged into another record"
 ERROR_REASON_REQUIRED = "Enter the reason"
+ERROR_TWIN_REASON_REQUIRED = (
+    "These records may be twins or siblings: enter why you are sure they are the same child"
+)
 ERROR_ALREADY_UNDONE = "This merge has already been undone"
 ERROR_KEPT_MERGED_SINCE = (
     "The record kept has since been merged into another record: undo that merge first"
@@ -71,9 +75,15 @@ def _label(child: Child) -> str:
 
 
 @transaction.atomic
-def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMerge:
+def child_merge(
+    *, kept: Child, merged: Child, by: User, reason: str, twin_or_sibling_reason: str = ""
+) -> ChildMerge:
     """Merge the duplicate ``merged`` into ``kept``: its cases and events move to ``kept``,
-    identifiers missing on ``kept`` are copied and vulnerability flags are ORed."""
+    identifiers missing on ``kept`` are copied and vulnerability flags are ORed.
+
+    Two records that may be twins or siblings (same surname, address or date of birth,
+    another first name: casework.twins) are merged only with ``twin_or_sibling_reason``,
+    kept on the merge with what differed."""
     _require_manager(by)
     reason = _require_reason(reason)
     if kept.pk == merged.pk:
@@ -82,6 +92,10 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
     kept, merged = locked[kept.pk], locked[merged.pk]
     if kept.merged_into_id is not None or merged.merged_into_id is not None:
         raise MergeError(ERROR_ALREADY_MERGED)
+    differs = twin_or_sibling_differences(kept, merged)
+    twin_or_sibling_reason = twin_or_sibling_reason.strip() if differs else ""
+    if differs and not twin_or_sibling_reason:
+        raise MergeError(ERROR_TWIN_REASON_REQUIRED)
 
     open_cases = dict(
         Case.objects.filter(child__in=(kept, merged), status=CaseStatus.OPEN).values_list(
@@ -123,6 +137,8 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
         moved_case_ids=case_ids,
         moved_event_ids=event_ids,
         copied_fields=copied,
+        twin_or_sibling_differences=differs,
+        twin_or_sibling_reason=twin_or_sibling_reason,
         created_by=by,
         updated_by=by,
     )
@@ -132,7 +148,12 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
         kind=EventKind.MERGED,
         by=by,
         summary=f"{_label(merged)} merged into this record: {moved}",
-        detail=reason,
+        detail=reason
+        + (
+            f"\n\nPossible twin or sibling ({'; '.join(differs)}): {twin_or_sibling_reason}"
+            if differs
+            else ""
+        ),
     )
     return merge
 

@@ -16,6 +16,7 @@ from casework.events import record_case_event, record_event
 from casework.matching import child_keys_save
 from casework.models import NOT_RECORDED, Case, CaseStatus, Category, Child, CmeReason, EventKind
 from casework.services.cases import CaseError, checked_reason, tell_managers_escalated
+from casework.twins import twin_or_sibling_differences
 from cme.formats import govuk_datetime
 from cme.models import User
 from cme.outbox import queue_email
@@ -36,6 +37,9 @@ ERROR_CHILD_HAS_OPEN_CASE = (
 ERROR_CHILD_MERGED = "This child record has been merged into another: choose that record"
 ERROR_CASE_NOT_OPEN = "A referral can only be a duplicate of an open case"
 ERROR_NO_NAME = "A new child record needs the child's first or last name"
+ERROR_TWIN_REASON_REQUIRED = (
+    "Enter why you are sure this is the same child and not a twin or sibling"
+)
 ERROR_BELOW_CSA = (
     "The child is not of compulsory school age until {start:%-d %B %Y}, so cannot be "
     "missing education before then: decide 'not CME' (not of compulsory school age), or "
@@ -142,6 +146,21 @@ def _refuse_below_compulsory_school_age(child: Child) -> None:
         raise TriageError(ERROR_BELOW_CSA.format(start=start))
 
 
+def _twin_or_sibling_link(referral: Referral, child: Child, reason: str) -> str:
+    """The note that records why a possible twin or sibling is the referred child ('' when
+    the child is not one); refused without a reason."""
+    differs = twin_or_sibling_differences(referral, child)
+    if not differs:
+        return ""
+    reason = reason.strip()
+    if not reason:
+        raise TriageError(ERROR_TWIN_REASON_REQUIRED)
+    return (
+        f"Linked to a possible twin or sibling (record {child.pk}; {'; '.join(differs)}). "
+        f"Reason: {reason}"
+    )
+
+
 @transaction.atomic
 def referral_accept(
     *,
@@ -151,9 +170,15 @@ def referral_accept(
     category: Category,
     officer: User | None = None,
     reference: str | None = None,
+    twin_or_sibling_reason: str = "",
     primary_reason: CmeReason | str = NOT_RECORDED,
 ) -> Case:
     """Accept a referral as CME: open a case on a new child record or on the matched child.
+
+    A matched child who may be a twin or sibling of the referred child (same surname,
+    address or date of birth, another first name: casework.twins) is the same child only
+    with ``twin_or_sibling_reason``, kept with the decision (its chronology entry and the
+    referral's decision notes).
 
     The initial investigation is due ``enquiry_due_date`` (10 working days) from the day
     the referral was received (``date_received`` when an officer recorded it, else the day
@@ -170,6 +195,7 @@ def referral_accept(
         reason = checked_reason(primary_reason)
     except CaseError as exc:
         raise TriageError(str(exc)) from exc
+    linked = ""
     if child is None:
         child = _child_from_referral(referral, by)
     else:
@@ -178,6 +204,7 @@ def referral_accept(
             raise TriageError(ERROR_CHILD_MERGED)
         if child.cases.filter(status=CaseStatus.OPEN).exists():
             raise TriageError(ERROR_CHILD_HAS_OPEN_CASE)
+        linked = _twin_or_sibling_link(referral, child, twin_or_sibling_reason)
     _refuse_below_compulsory_school_age(child)
     _copy_flags(referral, child)
     child.updated_by = by
@@ -217,6 +244,7 @@ def referral_accept(
         EventKind.DECISION,
         by,
         f"Referral {referral.reference} accepted as {Category(category).label}",
+        linked,
     )
     record_case_event(
         case,
@@ -231,6 +259,7 @@ def referral_accept(
         )
 
     _decide(referral, ReferralStatus.ACCEPTED, by)
+    referral.decision_notes = linked
     referral.save()
     if officer is not None:
         from casework.services.allocation import AllocationError, case_allocate

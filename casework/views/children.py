@@ -21,6 +21,7 @@ from casework.restricted import grant_restricted, restricted_gate, restricted_gr
 from casework.selectors import children as sel
 from casework.services.merge import MergeError, child_merge, child_unmerge
 from casework.services.restriction import RestrictionError, child_set_restricted
+from casework.twins import twin_or_sibling_differences
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
@@ -129,6 +130,10 @@ def merge_search(request: HttpRequest, child_id: int) -> HttpResponse:
             "query": query,
             "results": results[:SEARCH_LIMIT],
             "more": len(results) > SEARCH_LIMIT,
+            # Marked before the comparison page warns, so that a sibling is not picked by eye.
+            "twins_or_siblings": {
+                o.pk for o in results[:SEARCH_LIMIT] if twin_or_sibling_differences(child, o)
+            },
         },
     )
 
@@ -153,17 +158,25 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
             obj=record,
             detail="merge: records compared",
         )
-    labels = {
+    differs = twin_or_sibling_differences(child, other)
+    form_kwargs: dict[str, Any] = {
         "this_label": f"This record: {child.full_name} (record {child.pk})",
         "other_label": f"The other record: {other.full_name} (record {other.pk})",
+        "twin_or_sibling": bool(differs),
     }
     if request.method == "POST":
-        form = MergeForm(request.POST, **labels)
+        form = MergeForm(request.POST, **form_kwargs)
         if form.is_valid():
             keep_this = form.cleaned_data["keep"] == KEEP_THIS
             kept, merged = (child, other) if keep_this else (other, child)
             try:
-                child_merge(kept=kept, merged=merged, by=user, reason=form.cleaned_data["reason"])
+                child_merge(
+                    kept=kept,
+                    merged=merged,
+                    by=user,
+                    reason=form.cleaned_data["reason"],
+                    twin_or_sibling_reason=form.cleaned_data.get("twin_or_sibling_reason", ""),
+                )
             except MergeError as exc:
                 form.add_service_error(str(exc))
             else:
@@ -172,11 +185,17 @@ def merge_confirm(request: HttpRequest, child_id: int, other_id: int) -> HttpRes
                 )
                 return redirect("cases:child", child_id=kept.pk)
     else:
-        form = MergeForm(initial={"keep": KEEP_THIS}, **labels)
+        form = MergeForm(initial={"keep": KEEP_THIS}, **form_kwargs)
     return render(
         request,
         "casework/merge_confirm.html",
-        {"child": child, "other": other, "rows": comparison(child, other), "form": form},
+        {
+            "child": child,
+            "other": other,
+            "rows": comparison(child, other),
+            "form": form,
+            "twin_or_sibling_differences": differs,
+        },
     )
 
 

@@ -18,6 +18,7 @@ from casework.matching import Match, possible_matches
 from casework.models import Case, Category
 from casework.presenters import reason_labels, referral_summary, source_of
 from casework.restricted import restricted_gate
+from casework.selectors.address import children_at_address
 from casework.selectors.triage import RISK_HIGH, triage_queue
 from casework.selectors.workload import officer_loads
 from casework.services.triage import (
@@ -116,6 +117,7 @@ def _render_detail(
     }
     if is_new:
         context.update(forms or _forms(request, matches))
+        context["at_address"] = children_at_address(acting_user(request), referral)
     return render(request, "casework/triage_detail.html", context)
 
 
@@ -155,7 +157,10 @@ def _decide(request: HttpRequest, reference: str, kind: type[Form]) -> HttpRespo
         try:
             success = _call_service(form, referral, user)
         except TriageError as exc:
-            form.add_error(None, str(exc))
+            if isinstance(form, AcceptForm):
+                form.add_service_error(str(exc))
+            else:
+                form.add_error(None, str(exc))
         else:
             messages.success(request, success)
             return redirect("triage:list")
@@ -172,6 +177,8 @@ def _call_service(form: Form, referral: Referral, user: User) -> str:
             child=form.chosen_child(),
             category=Category(form.cleaned_data["category"]),
             officer=form.chosen_officer(),
+            twin_or_sibling_reason=form.twin_or_sibling_reason(),
+            primary_reason=form.cleaned_data["primary_reason"],
         )
         return f"Referral {referral.reference} accepted: case {case.reference} opened"
     if isinstance(form, DuplicateForm):

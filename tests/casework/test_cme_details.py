@@ -169,3 +169,22 @@ def test_changing_the_category_on_the_page_needs_the_primary_reason(
         "primary reason Believed to have moved"
         in Event.objects.get(case=case, kind=EventKind.CATEGORY).summary
     )
+
+
+def test_accepting_through_the_triage_page_needs_the_primary_reason(
+    officer_client: Client,
+) -> None:
+    referral = ReferralFactory.create()
+    url = reverse("triage:accept", args=[referral.reference])
+    response = officer_client.post(url, {"accept-child": "new", "accept-category": "wasp"})
+    assert "Select the primary reason" in response.content.decode()
+    response = officer_client.post(
+        url,
+        {
+            "accept-child": "new",
+            "accept-category": "wasp",
+            "accept-primary_reason": "unsuitable-ehe",
+        },
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(referral=referral).primary_reason_id == "unsuitable-ehe"

@@ -66,9 +66,27 @@ def pair(officer: User) -> Pair:
     return kept, duplicate, kept_case, dup_cases, dup_events
 
 
+#: Sam and Samuel Smith share a surname and an address: a possible twin or sibling, merged
+#: only with this second reason (casework.twins).
+SAM_IS_SAMUEL = "Samuel is known as Sam at school; the same UPN"
+#: The merge page's answers that keep this record.
+KEEP_THIS_ANSWERS = {
+    "keep": "this",
+    "reason": "Same UPN",
+    "twin_or_sibling_reason": SAM_IS_SAMUEL,
+    "confirm": "on",
+}
+
+
 def merge(pair: Pair, manager: User, reason: str = "Same UPN on the school's return") -> ChildMerge:
     kept, duplicate, *_ = pair
-    return svc.child_merge(kept=kept, merged=duplicate, by=manager, reason=reason)
+    return svc.child_merge(
+        kept=kept,
+        merged=duplicate,
+        by=manager,
+        reason=reason,
+        twin_or_sibling_reason=SAM_IS_SAMUEL,
+    )
 
 
 # -- services ---------------------------------------------------------------------------
@@ -219,7 +237,13 @@ def test_an_undo_is_refused_once_the_kept_record_was_merged_again(
 ) -> None:
     kept, *_ = pair
     result = merge(pair, manager)
-    svc.child_merge(kept=ChildFactory.create(), merged=kept, by=manager, reason="Third record")
+    svc.child_merge(
+        kept=ChildFactory.create(),
+        merged=kept,
+        by=manager,
+        reason="Third record",
+        twin_or_sibling_reason="The same child",
+    )
     with pytest.raises(svc.MergeError, match=svc.ERROR_KEPT_MERGED_SINCE):
         svc.child_unmerge(merge=result, by=manager, reason="x")
 
@@ -260,7 +284,9 @@ def test_search_finds_active_children_by_name_dob_or_upn(
 ) -> None:
     kept, duplicate, *_ = pair
     gone = ChildFactory.create(first_name="Sami", last_name="Smith")
-    svc.child_merge(kept=duplicate, merged=gone, by=manager, reason="dup")
+    svc.child_merge(
+        kept=duplicate, merged=gone, by=manager, reason="dup", twin_or_sibling_reason="Sami is him"
+    )
     url = reverse("cases:merge_search", args=[kept.pk])
     html = manager_client.post(url, {"q": "smith"}).content.decode()
     assert reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk]) in html
@@ -281,7 +307,7 @@ def test_the_manager_compares_side_by_side_and_merges(pair: Pair, manager_client
     html = manager_client.post(url, {"keep": "this"}).content.decode()
     assert svc.ERROR_REASON_REQUIRED in html
     assert "Confirm that the two records" in html
-    response = manager_client.post(url, {"keep": "this", "reason": "Same UPN", "confirm": "on"})
+    response = manager_client.post(url, KEEP_THIS_ANSWERS)
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:child", args=[kept.pk])
     duplicate.refresh_from_db()
@@ -291,7 +317,15 @@ def test_the_manager_compares_side_by_side_and_merges(pair: Pair, manager_client
 def test_the_manager_can_keep_the_other_record(pair: Pair, manager_client: Client) -> None:
     kept, duplicate, *_ = pair
     url = reverse("cases:merge_confirm", args=[kept.pk, duplicate.pk])
-    manager_client.post(url, {"keep": "other", "reason": "Same UPN", "confirm": "on"})
+    manager_client.post(
+        url,
+        {
+            "keep": "other",
+            "reason": "Same UPN",
+            "twin_or_sibling_reason": SAM_IS_SAMUEL,
+            "confirm": "on",
+        },
+    )
     kept.refresh_from_db()
     assert kept.merged_into == duplicate
 
@@ -485,7 +519,7 @@ def test_a_restricted_record_is_compared_only_after_a_reason(
     assert response["Location"].startswith(reverse("cases:open_restricted", args=[restricted.pk]))
     assert not AccessLog.objects.filter(action=AccessAction.VIEW_CHILD).exists()
     # A merge cannot be posted past the reason page either.
-    response = manager_client.post(url, {"keep": "this", "reason": "Same UPN", "confirm": "on"})
+    response = manager_client.post(url, KEEP_THIS_ANSWERS)
     assert response.status_code == 302
     assert not ChildMerge.objects.exists()
     manager_client.post(

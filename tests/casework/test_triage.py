@@ -108,7 +108,14 @@ def test_accepting_onto_a_matched_child_uses_that_child_and_adds_the_flags(offic
     )
     referral = ReferralFactory.create(first_name="Jon", last_name="Smyth", young_carer=True)
 
-    case = referral_accept(referral=referral, by=officer, child=child, category=Category.WASP)
+    # Jon and John, born the same day: a possible twin, linked only with a reason.
+    case = referral_accept(
+        referral=referral,
+        by=officer,
+        child=child,
+        category=Category.WASP,
+        twin_or_sibling_reason="The school spelt John as Jon",
+    )
 
     assert case.child == child
     assert Child.objects.count() == 1
@@ -139,9 +146,10 @@ def test_a_matched_child_with_an_open_case_is_refused(officer: User) -> None:
 
 def test_a_matched_child_whose_cases_are_closed_can_have_a_new_case(officer: User) -> None:
     old = closed_case()
-    case = referral_accept(
-        referral=ReferralFactory.create(), by=officer, child=old.child, category=Category.WASP
+    referral = ReferralFactory.create(
+        first_name=old.child.first_name, last_name=old.child.last_name
     )
+    case = referral_accept(referral=referral, by=officer, child=old.child, category=Category.WASP)
     assert case.child == old.child
 
 
@@ -533,7 +541,7 @@ def test_accepting_through_the_page_opens_a_case_and_shows_a_banner(
     referral = ReferralFactory.create()
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": "new", "accept-category": "missing"},
+        {"accept-child": "new", "accept-category": "missing", "accept-primary_reason": "other"},
         follow=True,
     )
     case = Case.objects.get(referral=referral)
@@ -555,6 +563,7 @@ def test_a_manager_accepts_onto_a_matched_child_and_allocates(
         {
             "accept-child": str(child.pk),
             "accept-category": "wasp",
+            "accept-primary_reason": "other",
             "accept-officer": str(officer.pk),
         },
     )
@@ -583,7 +592,11 @@ def test_a_child_not_among_the_matches_is_an_invalid_choice(officer_client: Clie
     referral = ReferralFactory.create(first_name="John", last_name="Smith")
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": str(stranger.pk), "accept-category": "wasp"},
+        {
+            "accept-child": str(stranger.pk),
+            "accept-category": "wasp",
+            "accept-primary_reason": "other",
+        },
     )
     assert response.status_code == 200
     assert not Case.objects.exists()
@@ -671,8 +684,10 @@ def test_the_referral_page_runs_a_constant_number_of_queries(
         UserFactory.create(role=Role.OFFICER)
     referral = ReferralFactory.create(first_name="John", last_name="Smith", date_of_birth=DOB)
     client = client_for(user)
-    # 8 real ones, savepoints, session; +2: the referral's case (restricted?) and the access log
-    with django_assert_max_num_queries(15):
+    # 8 real ones, savepoints, session; +2: the referral's case (restricted?) and the access
+    # log; +1: the children we know at the referral's address; +1 (issue 15): the primary
+    # reasons of the accept form
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("triage:detail", args=[referral.reference]))
     assert response.status_code == 200
 

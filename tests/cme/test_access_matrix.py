@@ -103,7 +103,13 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
     case = CaseFactory.create()
     other_child = ChildFactory.create()
     duplicate = ChildFactory.create()
-    merge = child_merge(kept=case.child, merged=duplicate, by=manager, reason="Same child")
+    merge = child_merge(
+        kept=case.child,
+        merged=duplicate,
+        by=manager,
+        reason="Same child",
+        twin_or_sibling_reason="Same child, not a twin",  # born the same day: a possible twin
+    )
     today = timezone.localdate()
     run = ReportRun.objects.create(
         requested_by=manager,

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('casework', '0009_case_status_category_one_open'),
+        ('casework', '0010_triage_reason'),
     ]
 
     operations = [

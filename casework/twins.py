@@ -1,0 +1,106 @@
+"""Possible twins and siblings: two records that share a surname, an address or a date of
+birth but not a first name (issue 14, item 2).
+
+Such a pair may be one child written two ways, or two children of one family; nothing in
+the records can tell which, so the screens never treat them as the same child silently:
+triage shows the candidate flagged and never pre-selects it, and linking a referral to it,
+or merging the two records, needs a reason.
+
+Pure functions over anything with the child's name, date of birth and address fields (a
+``Child`` or a ``Referral``): no queries.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Protocol
+
+from casework.matching import normalise_name, normalise_postcode
+
+#: A street type written short in its last word: "7 Wren St" is "7 Wren Street".
+_STREET_TYPES = {
+    "ave": "avenue",
+    "cl": "close",
+    "cres": "crescent",
+    "ct": "court",
+    "dr": "drive",
+    "gdns": "gardens",
+    "gr": "grove",
+    "ln": "lane",
+    "pl": "place",
+    "rd": "road",
+    "sq": "square",
+    "st": "street",
+    "tce": "terrace",
+}
+_FLAT_PREFIX = re.compile(r"^(flat|apartment|apt)\s+")
+
+
+class Person(Protocol):
+    """The fields a child record and a referral both have."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    address_line_1: str
+    postcode: str
+
+
+def normalise_address_line(value: str) -> str:
+    """'7, Wren St.' → '7 wren street': as names are normalised (no case, accents or
+    punctuation), with a street type written short in the last word spelt out."""
+    words = normalise_name(value).split()
+    if len(words) > 1:
+        words[-1] = _STREET_TYPES.get(words[-1], words[-1])
+    return _FLAT_PREFIX.sub("flat ", " ".join(words))
+
+
+def same_address(a: Person, b: Person) -> bool:
+    """The same postcode (without spaces or case) and, when both records have a first
+    address line, the same first line; the postcode alone when either has none (a child
+    who may live there is named rather than missed)."""
+    postcode = normalise_postcode(a.postcode)
+    if not postcode or postcode != normalise_postcode(b.postcode):
+        return False
+    line_a, line_b = (
+        normalise_address_line(a.address_line_1),
+        normalise_address_line(b.address_line_1),
+    )
+    return not line_a or not line_b or line_a == line_b
+
+
+def _name_key(value: str) -> str:
+    # Without spaces too: "Mary-Jane" and "Mary Jane" are one name written two ways.
+    return normalise_name(value).replace(" ", "")
+
+
+def _born(value: date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def twin_or_sibling_differences(a: Person, b: Person) -> list[str]:
+    """What differs between two records that may be twins or siblings, or ``[]`` when they
+    are not such a pair.
+
+    A pair is flagged when both first names are known and differ (after normalising: any
+    difference, since twins' names are often alike, "Amir" and "Amira") while the records
+    share a surname, an address (:func:`same_address`) or a date of birth. The list starts
+    with the first names ("First name: Amir / Amira"), then any other name or date of birth
+    that differs. Addresses are never quoted: one of the records may be restricted.
+    """
+    first_a, first_b = _name_key(a.first_name), _name_key(b.first_name)
+    if not first_a or not first_b or first_a == first_b:
+        return []
+    last_a, last_b = _name_key(a.last_name), _name_key(b.last_name)
+    same_surname = bool(last_a) and last_a == last_b
+    dob_a, dob_b = a.date_of_birth, b.date_of_birth
+    same_dob = dob_a is not None and dob_a == dob_b
+    if not (same_surname or same_dob or same_address(a, b)):
+        return []
+    differences = [f"First name: {a.first_name.strip()} / {b.first_name.strip()}"]
+    if last_a and last_b and not same_surname:
+        differences.append(f"Surname: {a.last_name.strip()} / {b.last_name.strip()}")
+    if dob_a is not None and dob_b is not None and not same_dob:
+        differences.append(f"Date of birth: {_born(dob_a)} / {_born(dob_b)}")
+    return differences
