@@ -14,23 +14,25 @@ term's return (the figures) <= 2 s.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from datetime import timedelta
 
-from benchlib import bench_url, drop_database, recreate_database, seed_scale, setup_django
+from benchlib import (
+    bench_args,
+    bench_url,
+    drop_database,
+    recreate_database,
+    seed_scale,
+    setup_django,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_return_bench"
 TARGET_SECONDS = 2.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--children", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
+    args = bench_args((__doc__ or "").split("\n\n")[0], repeat=5)
 
     url = bench_url(DEFAULT_URL)
     if url is None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import time_machine
+from django.db.models import Count
 
 from casework.census import counted_at, counted_in_year, previous_academic_year
-from casework.models import Case, Category, Child, Outcome
+from casework.models import Case, Category, Outcome
 from casework.services import cases as svc
 from casework.services import closing
 from casework.services.merge import child_merge
 from cme.models import User
 from cme.statutory import compulsory_school_age, earliest_dob_of_compulsory_school_age
-from tests.factories import CaseFactory, ChildFactory
+from tests.factories import CaseFactory
 
 CENSUS = date(2025, 10, 2)  # the autumn 2025 census day, a Thursday
 
@@ -106,11 +107,15 @@ def test_an_untraceable_child_stays_counted(officer: User) -> None:
 
 def test_a_merged_child_counts_once_as_the_child_kept(officer: User, manager: User) -> None:
     kept_case = opened()
-    merged: Child = ChildFactory.create(date_of_birth=date(2014, 2, 3))
-    with at(CENSUS - timedelta(days=1)):
-        child_merge(kept=kept_case.child, merged=merged, by=manager, reason="Same child")
-    assert counted() == {kept_case.pk}
-    assert set(counted_at(CENSUS).values_list("child_id", flat=True)) == {kept_case.child_id}
+    # The same child recorded twice: her other record's case was open on the census day too.
+    other_case = opened(first_name=kept_case.child.first_name, last_name=kept_case.child.last_name)
+    close(other_case, CENSUS + timedelta(days=3), officer)
+    with at(CENSUS + timedelta(days=5)):
+        child_merge(kept=kept_case.child, merged=other_case.child, by=manager, reason="Same child")
+    counted_cases = counted_at(CENSUS)
+    assert set(counted_cases.values_list("pk", flat=True)) == {kept_case.pk, other_case.pk}
+    assert set(counted_cases.values_list("child_id", flat=True)) == {kept_case.child_id}
+    assert counted_cases.aggregate(n=Count("child_id", distinct=True))["n"] == 1
 
 
 def test_a_case_whose_category_changed_counts_in_either_category(officer: User) -> None:
