@@ -405,6 +405,12 @@ CELERY_BEAT_SCHEDULE["outbox"] = {
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")
 CME_LA_NAME = env("CME_LA_NAME", default="Exampleshire County Council")
 CME_LA_CODE = env("CME_LA_CODE", default="999")
+# The termly CME return (issue 15): the authority's 9-character ONS code (new_la_code in the
+# DfE's files), its region's (for the comparison with the published regional figure), and
+# its children aged 5 to 16 (ONS mid-year estimate: the DfE's rate per 100 is per these).
+CME_LA_NEW_CODE = env("CME_LA_NEW_CODE", default="E10000999")
+CME_REGION_CODE = env("CME_REGION_CODE", default="E12000009")
+CME_LA_CHILD_POPULATION = env.int("CME_LA_CHILD_POPULATION", default=0)
 # Where the service is reached: links in emails are built on it.
 CME_SITE_URL = env("CME_SITE_URL", default="http://127.0.0.1:8000")
 # Initial investigation clock: 10 working days (Derbyshire's policy; other LAs choose differently).

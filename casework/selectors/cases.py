@@ -51,7 +51,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 def case_for_view(user: User, reference: str) -> Case:
     """The case page's case, for caseworkers only (404 for anyone else)."""
     return get_object_or_404(
-        cases_visible_to(user).select_related("child__last_school", "outcome_school"),
+        cases_visible_to(user).select_related(
+            "child__last_school", "outcome_school", "primary_reason"
+        ),
         reference=reference,
     )
 

@@ -49,6 +49,10 @@ OUTCOME_DETAILS_CLEARED: dict[str, Any] = {
     "outcome_country": "",
     "review_date": None,
 }
+#: How a closing event's summary starts: the CLOSED events of an untraceable decision (which
+#: does not close the case) start otherwise, and the census rule (casework.census) tells the
+#: two apart by it.
+CLOSED_SUMMARY_PREFIX = "Closed:"
 #: Outcomes whose details name a school in this area.
 SCHOOL_OUTCOMES = frozenset({Outcome.ON_ROLL_IN_AREA, Outcome.PLACE_STARTED})
 
@@ -137,7 +141,7 @@ def case_close(
         summary = f"Untraceable after reasonable enquiries: review on {review_date:%-d %B %Y}"
     else:
         changes.update(status=CaseStatus.CLOSED, closed_at=timezone.now())
-        summary = f"Closed: {outcome.label}"
+        summary = f"{CLOSED_SUMMARY_PREFIX} {outcome.label}"
     _claim(case, version, **changes)
     if outcome != Outcome.UNTRACEABLE:
         _tell_school(case, outcome.label)

@@ -59,7 +59,12 @@ def child_radio(html: str, child: Child) -> str:
 def accept(client: Client, referral: Referral, child: Child, **extra: str) -> Any:
     return client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": str(child.pk), "accept-category": "wasp", **extra},
+        {
+            "accept-child": str(child.pk),
+            "accept-category": "wasp",
+            "accept-primary_reason": "other",
+            **extra,
+        },
     )
 
 
@@ -206,7 +211,7 @@ def test_a_new_child_record_needs_no_reason_when_twins_are_offered(
     referral = referral_for("Amir")
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": "new", "accept-category": "wasp"},
+        {"accept-child": "new", "accept-category": "wasp", "accept-primary_reason": "other"},
     )
     assert response.status_code == 302
     assert Case.objects.get(referral=referral).child.first_name == "Amir"

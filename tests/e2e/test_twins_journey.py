@@ -64,6 +64,7 @@ def test_a_twin_is_linked_only_with_a_reason_and_merged_only_after_a_warning(
     twin.check()
     expect(reason).to_be_visible()
     page.locator("input[name=accept-category][value='wasp']").check()
+    page.get_by_label("Primary reason the child is missing education").select_option(label="Other")
     assert_accessible(page, "the twin chosen, the reason revealed")
     page.get_by_role("button", name="Accept and open a case").click()
     summary = page.locator(".govuk-error-summary")
