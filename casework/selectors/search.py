@@ -1,0 +1,471 @@
+"""Find a child: officers' and managers' search over every child record (issue 14 item 3).
+
+One query, on both databases: each child that agrees on anything typed is a candidate, and
+the database scores it (what agrees and how well) and returns the best first. On PostgreSQL
+the candidates come from indexes (casework/migrations/0010_search_indexes.py): trigram GIN
+indexes over the normalised names (``%`` and ``<%``, so that typos are found), the surname's
+metaphone key, Double Metaphone (fuzzystrmatch's ``dmetaphone``) of the first name and
+surname, and b-trees on date of birth, UPN, NHS number and postcode. SQLite (``make run``)
+has neither extension: the same three functions are registered on the connection in Python
+and the names are compared row by row, which is fine at a demo's size.
+
+Scores (out of the sum), best first; the UPN and NHS number identify a child on their own:
+
+* UPN the same 100; NHS number the same 100;
+* surname: the same 30, sounds the same 25, similar 20;
+* first name: the same 25, sounds the same 20, similar 18; a middle or other name 15;
+* date of birth: the same 30, day and month swapped 15;
+* postcode: the same 15.
+
+A record merged into another leads to the record it was merged into (shown once, at the best
+score of the two); an anonymised record (casework/retention.py) is never found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+from django.db.models.lookups import Exact, GreaterThanOrEqual
+from doublemetaphone import doublemetaphone as _double_metaphone
+
+from casework.matching import normalise_name, normalise_postcode, normalise_upn, phonetic
+from casework.models import Child
+from casework.selectors.cases import require_caseworker
+from cme.models import User
+
+#: The most results a search shows: more than this and the officer should add a detail.
+RESULT_LIMIT = 25
+#: The ``%`` threshold for candidates (pg_trgm's default is 0.3): one letter wrong in a
+#: surname of five or more still passes, while a short common surname no longer brings a
+#: thousand lookalikes for the score to discard. Below it, the phonetic keys find the rest.
+TRIGRAM_CANDIDATE = 0.4
+#: Trigram similarity (0-1) at which a name counts as "similar" in the score.
+NAME_SIMILAR = 0.45
+#: Words shorter than this are initials: they match nothing on their own.
+MIN_WORD = 2
+#: fuzzystrmatch's dmetaphone returns at most this many characters.
+DMETAPHONE_LENGTH = 4
+#: At most this many words of a name are compared (a pasted paragraph is not a name).
+MAX_WORDS = 4
+
+SAME_UPN, SAME_NHS = 100, 100
+SURNAME_SAME, SURNAME_SOUNDS, SURNAME_SIMILAR = 30, 25, 20
+# A first name that sounds the same scores a little above one only spelt alike (a typo).
+FIRST_SAME, FIRST_SOUNDS, FIRST_SIMILAR, OTHER_NAME = 25, 20, 18, 15
+DOB_SAME, DOB_SWAPPED, POSTCODE_SAME = 30, 15, 15
+
+_REASONS: dict[str, dict[int, str]] = {
+    "s_upn": {SAME_UPN: "Same UPN"},
+    "s_nhs": {SAME_NHS: "Same NHS number"},
+    "s_last": {
+        SURNAME_SAME: "Same surname",
+        SURNAME_SOUNDS: "Surname sounds the same",
+        SURNAME_SIMILAR: "Surname similar",
+    },
+    "s_first": {
+        FIRST_SAME: "Same first name",
+        FIRST_SOUNDS: "First name sounds the same",
+        FIRST_SIMILAR: "First name similar",
+    },
+    "s_other": {OTHER_NAME: "Matches a middle or other name"},
+    "s_dob": {
+        DOB_SAME: "Same date of birth",
+        DOB_SWAPPED: "Date of birth with day and month swapped",
+    },
+    "s_postcode": {POSTCODE_SAME: "Same postcode"},
+}
+_COMPONENTS = tuple(_REASONS)
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What the officer typed, cleaned by the form (any of them may be empty)."""
+
+    name: str = ""
+    date_of_birth: date | None = None
+    upn: str = ""
+    nhs_number: str = ""
+    postcode: str = ""
+
+    def given(self) -> list[str]:
+        """The kinds of term given, in the form's words (for the access log)."""
+        labels = {
+            "name": "name",
+            "date_of_birth": "date of birth",
+            "upn": "UPN",
+            "nhs_number": "NHS number",
+            "postcode": "postcode",
+        }
+        return [label for attr, label in labels.items() if getattr(self, attr)]
+
+    def as_json(self) -> dict[str, str]:
+        """The terms as stored in the session and the access log (dates as ISO strings)."""
+        values = {
+            "name": self.name,
+            "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else "",
+            "upn": self.upn,
+            "nhs_number": self.nhs_number,
+            "postcode": self.postcode,
+        }
+        return {k: v for k, v in values.items() if v}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SearchTerms:
+        born = data.get("date_of_birth") or ""
+        return cls(
+            name=str(data.get("name", "")),
+            date_of_birth=date.fromisoformat(born) if born else None,
+            upn=str(data.get("upn", "")),
+            nhs_number=str(data.get("nhs_number", "")),
+            postcode=str(data.get("postcode", "")),
+        )
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One child found: the record to open, how well it agrees, and what agrees.
+
+    ``restricted`` results are shown as "a restricted record" only: no name, date of birth,
+    address or what matched (a postcode that matches would say where the family lives)."""
+
+    child: Child
+    score: int
+    matched: list[str] = field(default_factory=list)
+    restricted: bool = False
+    #: The record the terms were found on, when it was merged into ``child``.
+    found_on: int | None = None
+
+
+def find_children(*, user: User, terms: SearchTerms) -> list[SearchResult]:
+    """The children an officer or manager is looking for, best first (404 for anyone else).
+
+    The caller records the search in the access log (it has the request)."""
+    require_caseworker(user)
+    return _search(terms)
+
+
+def find_children_for_bench(terms: SearchTerms) -> list[SearchResult]:
+    """The same search with nobody asking: for the scale benchmark (make bench-matching)."""
+    return _search(terms)
+
+
+# -- the query --------------------------------------------------------------------------
+
+
+class _TrigramSimilar(Func):
+    """``a % b``: pg_trgm's similarity above its threshold, answered from a GIN index."""
+
+    arg_joiner = " %% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class _WordSimilar(Func):
+    """``word <% text``: the word is similar to some word of ``text`` (GIN-indexed)."""
+
+    arg_joiner = " <%% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _similarity(column: str, word: str) -> Func:
+    return Func(F(column), Value(word), function="similarity", output_field=FloatField())
+
+
+def _word_similarity(word: str, column: str) -> Func:
+    return Func(Value(word), F(column), function="word_similarity", output_field=FloatField())
+
+
+def _similar(column: str, word: str, *, word_in_text: bool = False) -> Q:
+    """The candidate condition: indexed on PostgreSQL, a computed threshold elsewhere."""
+    if connection.vendor == "postgresql":
+        if word_in_text:
+            return Q(_WordSimilar(Value(word), F(column)))
+        return Q(_TrigramSimilar(F(column), Value(word)))
+    score = _word_similarity(word, column) if word_in_text else _similarity(column, word)
+    return Q(GreaterThanOrEqual(score, TRIGRAM_CANDIDATE))
+
+
+def double_metaphone(key: str) -> str:
+    """PostgreSQL's ``dmetaphone`` (fuzzystrmatch): the primary Double Metaphone code, cut to
+    four characters (Khan and Kahn are both KN; Mohammed and Muhammad MHMT)."""
+    if not key:
+        return ""
+    return str(_double_metaphone(key)[0])[:DMETAPHONE_LENGTH]
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w for w in normalise_name(name).split() if len(w) >= MIN_WORD]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def _best(cases: list[Case]) -> Any:
+    if not cases:
+        return Value(0)
+    return cases[0] if len(cases) == 1 else Greatest(*cases)
+
+
+def _dmetaphone(column: str) -> Func:
+    return Func(F(column), function="dmetaphone", output_field=CharField())
+
+
+def _surname_score(word: str, *, fuzzy: bool = True) -> Case:
+    sound, double = phonetic(word), double_metaphone(word)
+    sounds = Q(last_name_phonetic=sound) if sound else Q()
+    if double:
+        sounds |= Q(Exact(_dmetaphone("last_name_key"), double))
+    return Case(
+        When(last_name_key=word, then=Value(SURNAME_SAME)),
+        *([When(sounds, then=Value(SURNAME_SOUNDS))] if sounds else []),
+        *(
+            [
+                When(
+                    GreaterThanOrEqual(_similarity("last_name_key", word), NAME_SIMILAR),
+                    then=Value(SURNAME_SIMILAR),
+                )
+            ]
+            if fuzzy
+            else []
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _surname_candidates(word: str, *, fuzzy: bool = True) -> Q:
+    """Children whose surname is, sounds like (metaphone, double metaphone) or, with
+    ``fuzzy``, looks like ``word``: every branch answered from an index."""
+    where = Q(last_name_key=word)
+    if sound := phonetic(word):
+        where |= Q(last_name_phonetic=sound)
+    if double := double_metaphone(word):
+        where |= Q(Exact(_dmetaphone("last_name_key"), double))
+    if fuzzy:
+        where |= _similar("last_name_key", word)
+    return where
+
+
+def _first_name_score(words: list[str]) -> Any:
+    cases = []
+    for word in words:
+        double = double_metaphone(word)
+        cases.append(
+            Case(
+                When(first_name_key=word, then=Value(FIRST_SAME)),
+                *(
+                    [When(Exact(_dmetaphone("first_name_key"), double), then=Value(FIRST_SOUNDS))]
+                    if double
+                    else []
+                ),
+                When(
+                    GreaterThanOrEqual(_similarity("first_name_key", word), NAME_SIMILAR),
+                    then=Value(FIRST_SIMILAR),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    return _best(cases)
+
+
+def _name_scores(words: list[str], *, alone: bool) -> tuple[Q, dict[str, Any]]:
+    """The candidate condition and the three name scores for the words of a name.
+
+    Candidates come from the surname (each word may be it: names typed in either order)
+    and the other names. A first name alone finds children only when it is all that was
+    typed: "Oliver" with a date of birth finds the Olivers born that day through the date,
+    and every Oliver in the county would be a thousand rows the score then throws away.
+    """
+    where = Q()
+    last = [_surname_score(w) for w in words]
+    for word in words:
+        where |= _surname_candidates(word)
+        for column in ("middle_names", "other_names"):
+            where |= _similar(column, word, word_in_text=True)
+    if len(words) > 1:
+        # The whole name as one surname: "Van der Berg", "Abu Bakr".
+        whole = " ".join(words)
+        where |= _surname_candidates(whole, fuzzy=False)
+        last.append(_surname_score(whole, fuzzy=False))
+    if alone and len(words) == 1:
+        word = words[0]
+        where |= Q(first_name_key=word) | _similar("first_name_key", word)
+        if double := double_metaphone(word):
+            where |= Q(Exact(_dmetaphone("first_name_key"), double))
+    other = [
+        Case(
+            When(
+                GreaterThanOrEqual(_word_similarity(word, column), NAME_SIMILAR),
+                then=Value(OTHER_NAME),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for word in words
+        for column in ("middle_names", "other_names")
+    ]
+    return where, {
+        "s_last": _best(last),
+        "s_first": _first_name_score(words),
+        "s_other": _best(other),
+    }
+
+
+def _swapped(born: date) -> date | None:
+    if born.day == born.month or born.day > 12:  # noqa: PLR2004 - months in a year
+        return None
+    return born.replace(day=born.month, month=born.day)
+
+
+def _identifier_scores(terms: SearchTerms) -> tuple[Q, dict[str, Any]]:
+    where = Q()
+    scores: dict[str, Any] = {}
+    upn = normalise_upn(terms.upn)
+    if upn:
+        where |= Q(upn=upn)
+        scores["s_upn"] = Case(When(upn=upn, then=Value(SAME_UPN)), default=Value(0))
+    nhs = re.sub(r"\D", "", terms.nhs_number)
+    if nhs:
+        where |= Q(nhs_number=nhs)
+        scores["s_nhs"] = Case(When(nhs_number=nhs, then=Value(SAME_NHS)), default=Value(0))
+    born = terms.date_of_birth
+    if born is not None:
+        swapped = _swapped(born)
+        where |= Q(date_of_birth__in=[born, swapped] if swapped else [born])
+        scores["s_dob"] = Case(
+            When(date_of_birth=born, then=Value(DOB_SAME)),
+            *([When(date_of_birth=swapped, then=Value(DOB_SWAPPED))] if swapped else []),
+            default=Value(0),
+        )
+    postcodes = _postcode_spellings(terms.postcode)
+    if postcodes:
+        where |= Q(postcode__in=postcodes)
+        scores["s_postcode"] = Case(
+            When(postcode__in=postcodes, then=Value(POSTCODE_SAME)), default=Value(0)
+        )
+    return where, scores
+
+
+def _postcode_spellings(value: str) -> list[str]:
+    """A postcode as it may be stored: 'EX2 3CC' (the forms' spelling) and 'EX23CC'."""
+    bare = normalise_postcode(value)
+    if not bare:
+        return []
+    inward = 3  # the last three characters of a UK postcode: "3CC" of "EX2 3CC"
+    return sorted({bare, f"{bare[:-inward]} {bare[-inward:]}"}) if len(bare) > inward else [bare]
+
+
+def candidates(terms: SearchTerms) -> QuerySet[Child]:
+    """The scored candidate query, best first (``total`` and the ``s_*`` components)."""
+    register_sqlite_functions()
+    words = _name_words(terms.name)
+    where, scores = _identifier_scores(terms)
+    if words:
+        alone = not (terms.date_of_birth or terms.upn or terms.nhs_number or terms.postcode)
+        name_where, name_scores = _name_scores(words, alone=alone)
+        where |= name_where
+        scores.update(name_scores)
+    if not where:
+        return Child.objects.none()
+    annotations = {c: scores.get(c, Value(0)) for c in _COMPONENTS}
+    total = sum((F(c) for c in _COMPONENTS[1:]), F(_COMPONENTS[0]))
+    return (
+        Child.objects.filter(where, anonymised_at__isnull=True)
+        .annotate(**annotations)
+        .annotate(total=total)
+        .select_related("merged_into")
+        .order_by("-total", "last_name", "first_name", "pk")
+    )
+
+
+def _search(terms: SearchTerms) -> list[SearchResult]:
+    # Merged records and their kept record can both be found: a few spare rows so that the
+    # page still fills after they are shown once.
+    query = candidates(terms)[: RESULT_LIMIT * 2]
+    if connection.vendor == "postgresql":
+        # The ``%`` threshold for this query only (``true``: local to the transaction).
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(TRIGRAM_CANDIDATE)],
+            )
+            rows = list(query)
+    else:
+        rows = list(query)
+    results: dict[int, SearchResult] = {}
+    for row in rows:
+        kept = row.merged_into if row.merged_into_id is not None else row
+        assert kept is not None  # noqa: S101 - select_related gave it
+        if kept.pk in results:
+            continue  # already found, at a better score (rows come best first)
+        matched = [
+            _REASONS[c][value] for c in _COMPONENTS if (value := getattr(row, c)) in _REASONS[c]
+        ]
+        results[kept.pk] = SearchResult(
+            child=kept,
+            score=int(getattr(row, "total", 0)),
+            matched=matched,
+            restricted=kept.restricted or row.restricted,
+            found_on=row.pk if kept.pk != row.pk else None,
+        )
+        if len(results) == RESULT_LIMIT:
+            break
+    return list(results.values())
+
+
+# -- SQLite: pg_trgm's two functions in Python -------------------------------------------
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word lower-cased, padded with two spaces before, one after."""
+    found: set[str] = set()
+    for word in _NON_WORD.split(text.lower()):
+        if word:
+            padded = f"  {word} "
+            found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+def trigram_similarity(a: str | None, b: str | None) -> float:
+    """pg_trgm's ``similarity``: shared trigrams over all trigrams of the two."""
+    left, right = _trigrams(a or ""), _trigrams(b or "")
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def trigram_word_similarity(word: str | None, text: str | None) -> float:
+    """Close to pg_trgm's ``word_similarity``: the best similarity of ``word`` to one word
+    of ``text`` (pg_trgm also tries runs of words; a name search does not need them)."""
+    return max((trigram_similarity(word, w) for w in (text or "").split()), default=0.0)
+
+
+def register_sqlite_functions() -> None:
+    if connection.vendor != "sqlite":
+        return
+    # Registering is cheap (no query), and a new connection needs it again: every search.
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.create_function("similarity", 2, trigram_similarity, deterministic=True)
+    raw.create_function("word_similarity", 2, trigram_word_similarity, deterministic=True)
+    raw.create_function("dmetaphone", 1, double_metaphone, deterministic=True)
