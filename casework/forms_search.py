@@ -46,7 +46,9 @@ class FindChildForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, legend: str = "What do you know about the child?", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Fieldset(
@@ -55,7 +57,7 @@ class FindChildForm(forms.Form):
                 Field.text("upn", field_width=20),
                 Field.text("nhs_number", field_width=10),
                 Field.text("postcode", field_width=10),
-                legend="What do you know about the child?",
+                legend=legend,
                 legend_size="m",
             )
         )
@@ -67,9 +69,7 @@ class FindChildForm(forms.Form):
         name = data.get("name", "")
         if name and not any(len(w) >= MIN_WORD for w in name.split()):
             self.add_error("name", ERROR_NAME_SHORT)
-        elif not any(data.get(f) for f in ("name", "date_of_birth", "upn", "nhs_number")) and (
-            not data.get("postcode")
-        ):
+        elif not any(data.get(f) for f in self.fields):
             # Linked to the first field: the summary's link takes the officer to it.
             self.add_error("name", ERROR_EMPTY)
         return data

@@ -24,6 +24,8 @@ score of the two); an anonymised record (casework/retention.py) is never found.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -396,20 +398,26 @@ def candidates(terms: SearchTerms) -> QuerySet[Child]:
     )
 
 
+@contextmanager
+def trigram_threshold() -> Iterator[None]:
+    """PostgreSQL: the ``%`` threshold of :data:`TRIGRAM_CANDIDATE` for the queries inside
+    (``set_config(..., true)``: local to the transaction, so nothing else sees it)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+            [str(TRIGRAM_CANDIDATE)],
+        )
+        yield
+
+
 def _search(terms: SearchTerms) -> list[SearchResult]:
     # Merged records and their kept record can both be found: a few spare rows so that the
     # page still fills after they are shown once.
-    query = candidates(terms)[: RESULT_LIMIT * 2]
-    if connection.vendor == "postgresql":
-        # The ``%`` threshold for this query only (``true``: local to the transaction).
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                [str(TRIGRAM_CANDIDATE)],
-            )
-            rows = list(query)
-    else:
-        rows = list(query)
+    with trigram_threshold():
+        rows = list(candidates(terms)[: RESULT_LIMIT * 2])
     results: dict[int, SearchResult] = {}
     for row in rows:
         kept = row.merged_into if row.merged_into_id is not None else row

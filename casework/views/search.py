@@ -58,7 +58,7 @@ def find_child_results(request: HttpRequest) -> HttpResponse:
         request,
         "casework/search.html",
         {
-            "form": FindChildForm(initial=FindChildForm.initial_from(terms)),
+            "form": FindChildForm(initial=FindChildForm.initial_from(terms), legend="Search again"),
             "terms": terms,
             "results": results,
             "limit": RESULT_LIMIT,
