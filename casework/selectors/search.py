@@ -55,9 +55,12 @@ from cme.models import User
 
 #: The most results a search shows: more than this and the officer should add a detail.
 RESULT_LIMIT = 25
-#: The ``%`` threshold for candidates (pg_trgm's default is 0.3): one letter wrong in a
-#: surname of five or more still passes, while a short common surname no longer brings a
-#: thousand lookalikes for the score to discard. Below it, the phonetic keys find the rest.
+#: The most children one search scores: "Smith" alone is thousands of rows, and scoring
+#: them all to show 25 costs more than the search may take. A search this broad says so.
+CANDIDATE_LIMIT = 1000
+#: The trigram similarity of a name "like" a word typed (pg_trgm's ``%`` default is 0.3):
+#: one letter wrong in a surname of five or more still passes, while a short common surname
+#: no longer brings a thousand lookalikes. Below it, the phonetic keys find the rest.
 TRIGRAM_CANDIDATE = 0.4
 #: Trigram similarity (0-1) at which a name counts as "similar" in the score.
 NAME_SIMILAR = 0.45
@@ -209,8 +212,8 @@ def _similar(column: str, word: str, *, word_in_text: bool = False) -> Q:
 def double_metaphone(key: str) -> str:
     """PostgreSQL's ``dmetaphone`` (fuzzystrmatch): the primary Double Metaphone code, cut to
     four characters (Khan and Kahn are both KN; Mohammed and Muhammad MHMT)."""
-    if not key:
-        return ""
+    if not key or not key.isascii():
+        return ""  # it reads each byte of a letter outside ASCII as a sound ("N")
     return str(_double_metaphone(key)[0])[:DMETAPHONE_LENGTH]
 
 
@@ -252,7 +255,43 @@ def _surname_score(word: str, *, fuzzy: bool = True) -> Case:
     )
 
 
-def _surname_candidates(word: str, *, fuzzy: bool = True) -> Q:
+#: Names like a word, found in ``casework_child_name``: word -> keys (PostgreSQL only).
+SimilarKeys = dict[str, list[str]]
+#: At most this many names like one word: the closest first.
+MAX_SIMILAR_NAMES = 100
+
+
+def similar_names(words: list[str]) -> SimilarKeys:
+    """PostgreSQL: the names (first names and surnames) that look like each word, from the
+    table of distinct names (casework/migrations/0010_search_indexes.py), in one query. Run
+    Elsewhere, {}: the children are compared directly."""
+    if not words or connection.vendor != "postgresql":
+        return {}
+    found: SimilarKeys = {w: [] for w in words}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, n.key FROM unnest(%s::text[]) AS w, LATERAL ("
+            "  SELECT key FROM casework_child_name"
+            "  WHERE key %% w AND similarity(key, w) >= %s"
+            "  ORDER BY similarity(key, w) DESC, key LIMIT %s"
+            ") AS n",
+            [words, TRIGRAM_CANDIDATE, MAX_SIMILAR_NAMES],
+        )
+        for word, key in cursor.fetchall():
+            found[word].append(key)
+    return found
+
+
+def _looks_like(column: str, word: str, names: SimilarKeys | None) -> Q:
+    """The column's value looks like the word: by exact key among the similar names on
+    PostgreSQL (a b-tree), by computed similarity elsewhere."""
+    if names is None:
+        return _similar(column, word)
+    keys = names.get(word, [])
+    return Q(**{f"{column}__in": keys}) if keys else Q()
+
+
+def _surname_candidates(word: str, names: SimilarKeys | None, *, fuzzy: bool = True) -> Q:
     """Children whose surname is, sounds like (metaphone, double metaphone) or, with
     ``fuzzy``, looks like ``word``: every branch answered from an index."""
     where = Q(last_name_key=word)
@@ -261,7 +300,7 @@ def _surname_candidates(word: str, *, fuzzy: bool = True) -> Q:
     if double := double_metaphone(word):
         where |= Q(Exact(_dmetaphone("last_name_key"), double))
     if fuzzy:
-        where |= _similar("last_name_key", word)
+        where |= _looks_like("last_name_key", word, names)
     return where
 
 
@@ -288,30 +327,58 @@ def _first_name_score(words: list[str]) -> Any:
     return _best(cases)
 
 
-def _name_scores(words: list[str], *, alone: bool) -> tuple[Q, dict[str, Any]]:
-    """The candidate condition and the three name scores for the words of a name.
+def _given_candidates(word: str, names: SimilarKeys | None) -> Q:
+    """Children whose first name is, sounds like or looks like ``word``, or one of whose
+    middle or other names looks like it."""
+    where = Q(first_name_key=word) | _looks_like("first_name_key", word, names)
+    if double := double_metaphone(word):
+        where |= Q(Exact(_dmetaphone("first_name_key"), double))
+    for column in ("middle_names", "other_names"):
+        where |= _similar(column, word, word_in_text=True)
+    return where
 
-    Candidates come from the surname (each word may be it: names typed in either order)
-    and the other names. A first name alone finds children only when it is all that was
-    typed: "Oliver" with a date of birth finds the Olivers born that day through the date,
-    and every Oliver in the county would be a thousand rows the score then throws away.
+
+@dataclass(frozen=True)
+class _NameQuery:
+    #: The children a name finds: for two words or more, a surname like one word AND a
+    #: first, middle or other name like another (names typed in either order).
+    strong: Q
+    #: For two words or more, if ``strong`` finds nobody: a surname like any word (a first
+    #: name the record does not have, "Bob" for Robert).
+    broad: Q | None
+    scores: dict[str, Any]
+
+
+def _name_query(words: list[str], names: SimilarKeys | None, *, alone: bool) -> _NameQuery:
+    """The candidate conditions and the three name scores for the words of a name.
+
+    One word: a surname, middle or other name like it; a first name too when it is all that
+    was typed ("Oliver" with a date of birth finds the Olivers born that day through the
+    date, and every Oliver in the county would be a thousand rows the score throws away).
     """
-    where = Q()
     last = [_surname_score(w) for w in words]
+    surname = Q()
     for word in words:
-        where |= _surname_candidates(word)
+        surname |= _surname_candidates(word, names)
+    if len(words) == 1:
+        word = words[0]
+        strong = surname
         for column in ("middle_names", "other_names"):
-            where |= _similar(column, word, word_in_text=True)
-    if len(words) > 1:
+            strong |= _similar(column, word, word_in_text=True)
+        if alone:
+            strong |= _given_candidates(word, names)
+        broad = None
+    else:
+        given = Q()
+        known_as = Q()
+        for word in words:
+            given |= _given_candidates(word, names)
+            known_as &= _similar("other_names", word, word_in_text=True)
         # The whole name as one surname: "Van der Berg", "Abu Bakr".
         whole = " ".join(words)
-        where |= _surname_candidates(whole, fuzzy=False)
+        strong = (surname & given) | known_as | _surname_candidates(whole, names, fuzzy=False)
         last.append(_surname_score(whole, fuzzy=False))
-    if alone and len(words) == 1:
-        word = words[0]
-        where |= Q(first_name_key=word) | _similar("first_name_key", word)
-        if double := double_metaphone(word):
-            where |= Q(Exact(_dmetaphone("first_name_key"), double))
+        broad = surname | known_as
     other = [
         Case(
             When(
@@ -324,11 +391,8 @@ def _name_scores(words: list[str], *, alone: bool) -> tuple[Q, dict[str, Any]]:
         for word in words
         for column in ("middle_names", "other_names")
     ]
-    return where, {
-        "s_last": _best(last),
-        "s_first": _first_name_score(words),
-        "s_other": _best(other),
-    }
+    scores = {"s_last": _best(last), "s_first": _first_name_score(words), "s_other": _best(other)}
+    return _NameQuery(strong=strong, broad=broad, scores=scores)
 
 
 def _swapped(born: date) -> date | None:
@@ -375,49 +439,81 @@ def _postcode_spellings(value: str) -> list[str]:
     return sorted({bare, f"{bare[:-inward]} {bare[-inward:]}"}) if len(bare) > inward else [bare]
 
 
-def candidates(terms: SearchTerms) -> QuerySet[Child]:
-    """The scored candidate query, best first (``total`` and the ``s_*`` components)."""
+def candidates(terms: SearchTerms, *, broad: bool = False) -> list[QuerySet[Child]]:
+    """The scored candidate queries, each best first (``total`` and the ``s_*`` components):
+    one for the children a UPN, NHS number, date of birth or postcode finds (a few hundred at
+    most: a day's births in a county), one for those the name finds, at most
+    :data:`CANDIDATE_LIMIT` of them ("Smith" alone is thousands). Two queries, so that a
+    common surname never crowds out the child with the date of birth typed. ``broad``: the
+    name's broad conditions only (see :class:`_NameQuery`).
+
+    On PostgreSQL this first looks up the names like the words typed (one query)."""
     register_sqlite_functions()
     words = _name_words(terms.name)
-    where, scores = _identifier_scores(terms)
+    identified, scores = _identifier_scores(terms)
+    named: Q | None = None
     if words:
         alone = not (terms.date_of_birth or terms.upn or terms.nhs_number or terms.postcode)
-        name_where, name_scores = _name_scores(words, alone=alone)
-        where |= name_where
-        scores.update(name_scores)
-    if not where:
-        return Child.objects.none()
+        names = similar_names(words) if connection.vendor == "postgresql" else None
+        name = _name_query(words, names, alone=alone)
+        named = name.broad if broad and name.broad is not None else name.strong
+        scores.update(name.scores)
     annotations = {c: scores.get(c, Value(0)) for c in _COMPONENTS}
     total = sum((F(c) for c in _COMPONENTS[1:]), F(_COMPONENTS[0]))
-    return (
-        Child.objects.filter(where, anonymised_at__isnull=True)
-        .annotate(**annotations)
-        .annotate(total=total)
-        .select_related("merged_into")
-        .order_by("-total", "last_name", "first_name", "pk")
-    )
+
+    def scored(children: QuerySet[Child]) -> QuerySet[Child]:
+        return (
+            children.filter(anonymised_at__isnull=True)
+            .annotate(**annotations)
+            .annotate(total=total)
+            .select_related("merged_into")
+            .order_by("-total", "last_name", "first_name", "pk")
+        )
+
+    queries = []
+    if identified and not broad:
+        queries.append(scored(Child.objects.filter(identified)))
+    if named:
+        # Unordered, so that the LIMIT stops the scan (Child's default order sorts them all).
+        found = Child.objects.filter(named, anonymised_at__isnull=True).order_by().values("pk")
+        queries.append(scored(Child.objects.filter(pk__in=found[:CANDIDATE_LIMIT])))
+    return queries
+
+
+def _best_rows(terms: SearchTerms, *, broad: bool = False) -> list[Child]:
+    rows: dict[int, Child] = {}
+    for query in candidates(terms, broad=broad):
+        for row in query[: RESULT_LIMIT * 2]:
+            rows.setdefault(row.pk, row)
+    return sorted(rows.values(), key=_order)
+
+
+def _order(row: Child) -> tuple[int, str, str, int]:
+    return (-int(getattr(row, "total", 0)), row.last_name, row.first_name, row.pk)
 
 
 @contextmanager
-def trigram_threshold() -> Iterator[None]:
-    """PostgreSQL: the ``%`` threshold of :data:`TRIGRAM_CANDIDATE` for the queries inside
-    (``set_config(..., true)``: local to the transaction, so nothing else sees it)."""
+def no_parallel_workers() -> Iterator[None]:
+    """PostgreSQL: no parallel workers for the queries inside. Starting them costs more than
+    the few hundred rows a search reads (``set_config(..., true)``: local to the
+    transaction, which a request already has; nothing else sees it)."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(TRIGRAM_CANDIDATE)],
-        )
+        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
         yield
 
 
 def _search(terms: SearchTerms) -> list[SearchResult]:
     # Merged records and their kept record can both be found: a few spare rows so that the
     # page still fills after they are shown once.
-    with trigram_threshold():
-        rows = list(candidates(terms)[: RESULT_LIMIT * 2])
+    with no_parallel_workers():
+        rows = _best_rows(terms)
+        if not any(_name_matched(row) for row in rows) and len(_name_words(terms.name)) > 1:
+            rows = sorted(
+                {r.pk: r for r in rows + _best_rows(terms, broad=True)}.values(), key=_order
+            )
     results: dict[int, SearchResult] = {}
     for row in rows:
         kept = row.merged_into if row.merged_into_id is not None else row
@@ -437,6 +533,10 @@ def _search(terms: SearchTerms) -> list[SearchResult]:
         if len(results) == RESULT_LIMIT:
             break
     return list(results.values())
+
+
+def _name_matched(row: Child) -> bool:
+    return any(getattr(row, c) for c in ("s_last", "s_first", "s_other"))
 
 
 # -- SQLite: pg_trgm's two functions in Python -------------------------------------------
