@@ -476,3 +476,14 @@ def test_the_python_trigram_similarity_agrees_with_the_databases(db: None) -> No
         for a, b in pairs:
             cursor.execute("SELECT similarity(%s, %s)", [a, b])
             assert trigram_similarity(a, b) == pytest.approx(cursor.fetchone()[0], abs=1e-6)
+
+
+def test_managers_see_what_was_typed_in_the_audit(
+    officer_client: Client, manager_client: Client, amira: Child
+) -> None:
+    post(officer_client, name="Amira Kahn")
+    audit = manager_client.get(
+        reverse("audit:search"), {"action": AccessAction.SEARCH_CHILDREN}
+    ).content.decode()
+    assert "Searched for a child" in audit
+    assert "name “Amira Kahn”" in audit
