@@ -45,8 +45,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
-from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from doublemetaphone import doublemetaphone as _double_metaphone
+from rapidfuzz.distance import Levenshtein
 
 from casework.matching import normalise_name, normalise_postcode, normalise_upn, phonetic
 from casework.models import Child
@@ -58,10 +59,12 @@ RESULT_LIMIT = 25
 #: The most children one search scores: "Smith" alone is thousands of rows, and scoring
 #: them all to show 25 costs more than the search may take. A search this broad says so.
 CANDIDATE_LIMIT = 1000
-#: The trigram similarity of a name "like" a word typed (pg_trgm's ``%`` default is 0.3):
-#: one letter wrong in a surname of five or more still passes, while a short common surname
-#: no longer brings a thousand lookalikes. Below it, the phonetic keys find the rest.
-TRIGRAM_CANDIDATE = 0.4
+#: The trigram similarity of a name "like" a word typed (pg_trgm's ``%`` default). Looked
+#: up among the distinct names, not the children, so a low threshold costs little.
+TRIGRAM_CANDIDATE = 0.3
+#: Words this long or longer also find names one letter away (Levenshtein distance 1):
+#: shorter, and one letter away is half the names of that length.
+MIN_EDIT_WORD = 4
 #: Trigram similarity (0-1) at which a name counts as "similar" in the score.
 NAME_SIMILAR = 0.45
 #: Words shorter than this are initials: they match nothing on their own.
@@ -261,21 +264,44 @@ SimilarKeys = dict[str, list[str]]
 MAX_SIMILAR_NAMES = 100
 
 
+def transpositions(word: str) -> list[str]:
+    """The word with two letters next to each other swapped (Coehn for Cohen): the keying
+    error trigrams and edit distance 1 both miss in a short name."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return sorted(swapped - {word})
+
+
 def similar_names(words: list[str]) -> SimilarKeys:
     """PostgreSQL: the names (first names and surnames) that look like each word, from the
-    table of distinct names (casework/migrations/0010_search_indexes.py), in one query. Run
-    Elsewhere, {}: the children are compared directly."""
+    table of distinct names (casework/migrations/0010_search_indexes.py), in one query:
+    trigram similarity (GIN), one letter added, dropped or changed (Levenshtein, for words of
+    :data:`MIN_EDIT_WORD` letters or more) and two letters swapped. Elsewhere, {}: the
+    children are compared directly."""
     if not words or connection.vendor != "postgresql":
         return {}
     found: SimilarKeys = {w: [] for w in words}
+    swaps = [(w, t) for w in words for t in transpositions(w)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT w, n.key FROM unnest(%s::text[]) AS w, LATERAL ("
-            "  SELECT key FROM casework_child_name"
-            "  WHERE key %% w AND similarity(key, w) >= %s"
-            "  ORDER BY similarity(key, w) DESC, key LIMIT %s"
-            ") AS n",
-            [words, TRIGRAM_CANDIDATE, MAX_SIMILAR_NAMES],
+            "  SELECT key FROM ("
+            "    SELECT key FROM casework_child_name"
+            "    WHERE key %% w AND similarity(key, w) >= %s"
+            "    UNION SELECT key FROM casework_child_name"
+            "    WHERE length(w) >= %s AND length(key) BETWEEN length(w) - 1 AND length(w) + 1"
+            "    AND levenshtein_less_equal(key, w, 1) <= 1"
+            "  ) AS alike ORDER BY similarity(key, w) DESC, key LIMIT %s"
+            ") AS n "
+            "UNION SELECT t.w, n.key FROM unnest(%s::text[], %s::text[]) AS t (w, v)"
+            " JOIN casework_child_name AS n ON n.key = t.v",
+            [
+                words,
+                TRIGRAM_CANDIDATE,
+                MIN_EDIT_WORD,
+                MAX_SIMILAR_NAMES,
+                [w for w, _ in swaps],
+                [t for _, t in swaps],
+            ],
         )
         for word, key in cursor.fetchall():
             found[word].append(key)
@@ -283,10 +309,14 @@ def similar_names(words: list[str]) -> SimilarKeys:
 
 
 def _looks_like(column: str, word: str, names: SimilarKeys | None) -> Q:
-    """The column's value looks like the word: by exact key among the similar names on
-    PostgreSQL (a b-tree), by computed similarity elsewhere."""
+    """The column's value looks like the word (as :func:`similar_names` says): by exact key
+    among the similar names on PostgreSQL (a b-tree), computed row by row elsewhere."""
     if names is None:
-        return _similar(column, word)
+        alike = _similar(column, word) | Q(**{f"{column}__in": transpositions(word)})
+        if len(word) >= MIN_EDIT_WORD:
+            distance = Func(F(column), Value(word), function="levenshtein")
+            alike |= Q(LessThanOrEqual(distance, 1))
+        return alike
     keys = names.get(word, [])
     return Q(**{f"{column}__in": keys}) if keys else Q()
 
@@ -568,6 +598,10 @@ def trigram_word_similarity(word: str | None, text: str | None) -> float:
     return max((trigram_similarity(word, w) for w in (text or "").split()), default=0.0)
 
 
+def _levenshtein(a: str | None, b: str | None) -> int:
+    return int(Levenshtein.distance(a or "", b or ""))
+
+
 def register_sqlite_functions() -> None:
     if connection.vendor != "sqlite":
         return
@@ -577,3 +611,4 @@ def register_sqlite_functions() -> None:
     raw.create_function("similarity", 2, trigram_similarity, deterministic=True)
     raw.create_function("word_similarity", 2, trigram_word_similarity, deterministic=True)
     raw.create_function("dmetaphone", 1, double_metaphone, deterministic=True)
+    raw.create_function("levenshtein", 2, _levenshtein, deterministic=True)

@@ -131,6 +131,18 @@ def test_a_surname_with_a_typo_or_another_spelling_is_found(
 
 
 @pytest.mark.parametrize(
+    ("typed", "last_name"), [("Coehn", "Cohen"), ("Joye", "Joyce"), ("Fodr", "Ford")]
+)
+def test_a_short_surname_with_letters_swapped_or_missing_is_found_with_the_first_name(
+    officer: User, others: list[Child], typed: str, last_name: str
+) -> None:
+    wanted = child(first_name="Glenn", last_name=last_name)
+    child(first_name="Mary", last_name=last_name)
+    results = search(officer, name=f"Glenn {typed}")
+    assert [r.child for r in results[:1]] == [wanted]
+
+
+@pytest.mark.parametrize(
     ("typed", "first_name", "reason"),
     [
         ("Amria", "Amira", "First name sounds the same"),  # two letters swapped
