@@ -14,6 +14,7 @@ Scores (out of the sum), best first; the UPN and NHS number identify a child on 
 * UPN the same 100; NHS number the same 100;
 * surname: the same 30, sounds the same 25, similar 20;
 * first name: the same 25, sounds the same 20, similar 18; a middle or other name 15;
+  ("similar": trigram similarity 0.45, or one letter added, dropped, changed or swapped);
 * date of birth: the same 30, day and month swapped 15;
 * postcode: the same 15.
 
@@ -243,19 +244,23 @@ def _surname_score(word: str, *, fuzzy: bool = True) -> Case:
     return Case(
         When(last_name_key=word, then=Value(SURNAME_SAME)),
         *([When(sounds, then=Value(SURNAME_SOUNDS))] if sounds else []),
-        *(
-            [
-                When(
-                    GreaterThanOrEqual(_similarity("last_name_key", word), NAME_SIMILAR),
-                    then=Value(SURNAME_SIMILAR),
-                )
-            ]
-            if fuzzy
-            else []
-        ),
+        *([When(_alike("last_name_key", word), then=Value(SURNAME_SIMILAR))] if fuzzy else []),
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def _alike(column: str, word: str) -> Q:
+    """Scored "similar": trigram similarity of :data:`NAME_SIMILAR`, one letter added,
+    dropped or changed (in a word of :data:`MIN_EDIT_WORD` letters or more), or two letters
+    next to each other swapped."""
+    alike = Q(GreaterThanOrEqual(_similarity(column, word), NAME_SIMILAR))
+    if swaps := transpositions(word):
+        alike |= Q(**{f"{column}__in": swaps})
+    if len(word) >= MIN_EDIT_WORD:
+        distance = Func(F(column), Value(word), function="levenshtein", output_field=IntegerField())
+        alike |= Q(LessThanOrEqual(distance, 1))
+    return alike
 
 
 #: Names like a word, found in ``casework_child_name``: word -> keys (PostgreSQL only).
@@ -312,11 +317,7 @@ def _looks_like(column: str, word: str, names: SimilarKeys | None) -> Q:
     """The column's value looks like the word (as :func:`similar_names` says): by exact key
     among the similar names on PostgreSQL (a b-tree), computed row by row elsewhere."""
     if names is None:
-        alike = _similar(column, word) | Q(**{f"{column}__in": transpositions(word)})
-        if len(word) >= MIN_EDIT_WORD:
-            distance = Func(F(column), Value(word), function="levenshtein")
-            alike |= Q(LessThanOrEqual(distance, 1))
-        return alike
+        return _similar(column, word) | _alike(column, word)
     keys = names.get(word, [])
     return Q(**{f"{column}__in": keys}) if keys else Q()
 
@@ -346,10 +347,7 @@ def _first_name_score(words: list[str]) -> Any:
                     if double
                     else []
                 ),
-                When(
-                    GreaterThanOrEqual(_similarity("first_name_key", word), NAME_SIMILAR),
-                    then=Value(FIRST_SIMILAR),
-                ),
+                When(_alike("first_name_key", word), then=Value(FIRST_SIMILAR)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
