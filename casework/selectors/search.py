@@ -101,7 +101,8 @@ _REASONS: dict[str, dict[int, str]] = {
     },
     "s_postcode": {POSTCODE_SAME: "Same postcode"},
 }
-_COMPONENTS = tuple(_REASONS)
+#: What the total adds up, in the order the page lists what matched.
+_COMPONENTS = ("s_upn", "s_nhs", "s_name", "s_other", "s_dob", "s_postcode")
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ def _surname_candidates(word: str, names: SimilarKeys | None, *, fuzzy: bool = T
     return where
 
 
-def _first_name_score(words: list[str]) -> Any:
+def _first_name_scores(words: list[str]) -> list[Case]:
     cases = []
     for word in words:
         double = double_metaphone(word)
@@ -352,7 +353,47 @@ def _first_name_score(words: list[str]) -> Any:
                 output_field=IntegerField(),
             )
         )
-    return _best(cases)
+    return cases
+
+
+#: Which word is the surname and which the first name: (surname word, first-name word),
+#: either None. Each word plays one part: "Glenn Coehn" must not score Glenn Gillen for a
+#: first name Glenn and a surname that sounds like Glenn.
+Assignment = tuple[int | None, int | None]
+
+
+def assignments(n_words: int) -> list[Assignment]:
+    """Every way to read ``n_words`` words as a surname and a first name; with two words or
+    more, word ``n_words`` is the whole name as one surname ("Van der Berg")."""
+    surnames = n_words + 1 if n_words > 1 else n_words
+    pairs: list[Assignment] = [(i, j) for i in range(n_words) for j in range(n_words) if i != j]
+    return pairs + [(i, None) for i in range(surnames)] + [(None, j) for j in range(n_words)]
+
+
+def _name_total(n_words: int) -> Any:
+    """The name's score: the best of :func:`assignments`."""
+    parts = []
+    for i, j in assignments(n_words):
+        last: Any = F(f"s_last_{i}") if i is not None else Value(0)
+        parts.append(last + F(f"s_first_{j}") if j is not None else last)
+    return parts[0] if len(parts) == 1 else Greatest(*parts)
+
+
+def _name_reasons(row: Child, n_words: int) -> list[str]:
+    """What matched in the name, read as the best assignment (the one the score took)."""
+
+    def value(i: int | None, j: int | None) -> tuple[int, int]:
+        last = getattr(row, f"s_last_{i}") if i is not None else 0
+        first = getattr(row, f"s_first_{j}") if j is not None else 0
+        return last, first
+
+    best = max(assignments(n_words), key=lambda a: sum(value(*a)), default=(None, None))
+    last, first = value(*best)
+    return [
+        reason
+        for reason in (_REASONS["s_last"].get(last), _REASONS["s_first"].get(first))
+        if reason
+    ]
 
 
 def _given_candidates(word: str, names: SimilarKeys | None) -> Q:
@@ -419,7 +460,9 @@ def _name_query(words: list[str], names: SimilarKeys | None, *, alone: bool) -> 
         for word in words
         for column in ("middle_names", "other_names")
     ]
-    scores = {"s_last": _best(last), "s_first": _first_name_score(words), "s_other": _best(other)}
+    scores: dict[str, Any] = {f"s_last_{i}": case for i, case in enumerate(last)}
+    scores.update({f"s_first_{j}": case for j, case in enumerate(_first_name_scores(words))})
+    scores["s_other"] = _best(other)
     return _NameQuery(strong=strong, broad=broad, scores=scores)
 
 
@@ -486,12 +529,15 @@ def candidates(terms: SearchTerms, *, broad: bool = False) -> list[QuerySet[Chil
         name = _name_query(words, names, alone=alone)
         named = name.broad if broad and name.broad is not None else name.strong
         scores.update(name.scores)
-    annotations = {c: scores.get(c, Value(0)) for c in _COMPONENTS}
+    per_word = {k: v for k, v in scores.items() if k.startswith(("s_last_", "s_first_"))}
+    annotations = {c: scores.get(c, Value(0)) for c in _COMPONENTS if c != "s_name"}
+    annotations["s_name"] = _name_total(len(words)) if words else Value(0)
     total = sum((F(c) for c in _COMPONENTS[1:]), F(_COMPONENTS[0]))
 
     def scored(children: QuerySet[Child]) -> QuerySet[Child]:
         return (
             children.filter(anonymised_at__isnull=True)
+            .annotate(**per_word)
             .annotate(**annotations)
             .annotate(total=total)
             .select_related("merged_into")
@@ -548,9 +594,12 @@ def _search(terms: SearchTerms) -> list[SearchResult]:
         assert kept is not None  # noqa: S101 - select_related gave it
         if kept.pk in results:
             continue  # already found, at a better score (rows come best first)
-        matched = [
-            _REASONS[c][value] for c in _COMPONENTS if (value := getattr(row, c)) in _REASONS[c]
-        ]
+        matched = []
+        for c in _COMPONENTS:
+            if c == "s_name":
+                matched += _name_reasons(row, len(_name_words(terms.name)))
+            elif (value := getattr(row, c)) in _REASONS[c]:
+                matched.append(_REASONS[c][value])
         results[kept.pk] = SearchResult(
             child=kept,
             score=int(getattr(row, "total", 0)),
@@ -564,7 +613,7 @@ def _search(terms: SearchTerms) -> list[SearchResult]:
 
 
 def _name_matched(row: Child) -> bool:
-    return any(getattr(row, c) for c in ("s_last", "s_first", "s_other"))
+    return bool(getattr(row, "s_name", 0) or getattr(row, "s_other", 0))
 
 
 # -- SQLite: pg_trgm's two functions in Python -------------------------------------------

@@ -142,6 +142,17 @@ def test_a_short_surname_with_letters_swapped_or_missing_is_found_with_the_first
     assert [r.child for r in results[:1]] == [wanted]
 
 
+def test_each_word_is_either_the_surname_or_the_first_name_not_both(
+    officer: User, others: list[Child]
+) -> None:
+    cohen = child(first_name="Glenn", last_name="Cohen")
+    # Gillen sounds like Glenn: but Glenn is the first name typed, not the surname too.
+    child(first_name="Glenn", last_name="Gillen")
+    results = search(officer, name="Glenn Coehn")
+    assert results[0].child == cohen
+    assert results[0].matched == ["Surname similar", "Same first name"]
+
+
 @pytest.mark.parametrize(
     ("typed", "first_name", "reason"),
     [
