@@ -280,13 +280,13 @@ def transpositions(word: str) -> list[str]:
 def similar_names(words: list[str]) -> SimilarKeys:
     """PostgreSQL: the names (first names and surnames) that look like each word, from the
     table of distinct names (casework/migrations/0010_search_indexes.py), in one query:
-    trigram similarity (GIN), one letter added, dropped or changed (Levenshtein, for words of
-    :data:`MIN_EDIT_WORD` letters or more) and two letters swapped. Elsewhere, {}: the
-    children are compared directly."""
+    trigram similarity and one letter added, dropped or changed (Levenshtein, for words of
+    :data:`MIN_EDIT_WORD` letters or more); two letters swapped are looked up among the
+    children directly (:func:`_looks_like`). Elsewhere, {}: the children are compared
+    directly."""
     if not words or connection.vendor != "postgresql":
         return {}
     found: SimilarKeys = {w: [] for w in words}
-    swaps = [(w, t) for w in words for t in transpositions(w)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT w, n.key FROM unnest(%s::text[]) AS w, LATERAL ("
@@ -297,17 +297,8 @@ def similar_names(words: list[str]) -> SimilarKeys:
             "    WHERE length(w) >= %s AND length(key) BETWEEN length(w) - 1 AND length(w) + 1"
             "    AND levenshtein_less_equal(key, w, 1) <= 1"
             "  ) AS alike ORDER BY similarity(key, w) DESC, key LIMIT %s"
-            ") AS n "
-            "UNION SELECT t.w, n.key FROM unnest(%s::text[], %s::text[]) AS t (w, v)"
-            " JOIN casework_child_name AS n ON n.key = t.v",
-            [
-                words,
-                TRIGRAM_CANDIDATE,
-                MIN_EDIT_WORD,
-                MAX_SIMILAR_NAMES,
-                [w for w, _ in swaps],
-                [t for _, t in swaps],
-            ],
+            ") AS n",
+            [words, TRIGRAM_CANDIDATE, MIN_EDIT_WORD, MAX_SIMILAR_NAMES],
         )
         for word, key in cursor.fetchall():
             found[word].append(key)
@@ -319,7 +310,7 @@ def _looks_like(column: str, word: str, names: SimilarKeys | None) -> Q:
     among the similar names on PostgreSQL (a b-tree), computed row by row elsewhere."""
     if names is None:
         return _similar(column, word) | _alike(column, word)
-    keys = names.get(word, [])
+    keys = [*names.get(word, []), *transpositions(word)]
     return Q(**{f"{column}__in": keys}) if keys else Q()
 
 
