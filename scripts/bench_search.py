@@ -43,7 +43,7 @@ from casework.selectors.search import (  # noqa: E402
     SearchTerms,
     candidates,
     find_children_for_bench,
-    no_parallel_workers,
+    search_plan,
 )
 
 LOCALES = ["en_GB", "en_IE", "en_IN", "hi_IN", "pl_PL", "cs_CZ", "sk_SK", "uk_UA", "lt_LT"]
@@ -219,7 +219,7 @@ def bench(searches: int, rng: random.Random, explain: bool) -> None:
             misses.append(f"{terms.name!r} for {child.full_name} ({child.pk})")
         if explain and kind not in explained:
             explained.add(kind)
-            with no_parallel_workers():
+            with search_plan():
                 plans = [q[: RESULT_LIMIT * 2].explain(analyze=True) for q in candidates(terms)]
             for plan in plans:
                 print(f"\n-- EXPLAIN ANALYZE: {kind}\n{plan}")
