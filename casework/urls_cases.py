@@ -3,7 +3,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 
-from casework.views import cases, children, register
+from casework.views import cases, children, register, search
 
 app_name = "cases"
 
@@ -42,6 +42,9 @@ urlpatterns: list[URLPattern] = [
     _case("escalate/", cases.escalate, "escalate"),
     _case("close/", cases.close, "close"),
     _case("reopen/", cases.reopen, "reopen"),
+    # Find a child (the header's link): the form, and the results of the last search.
+    path("children/find/", search.find_child, name="find_child"),
+    path("children/find/results/", search.find_child_results, name="find_child_results"),
     # The child record, its chronology, restriction and merging.
     _child("", children.child_detail, "child"),
     _child("chronology/", cases.chronology, "chronology"),

@@ -48,6 +48,7 @@ def log_access(
     obj: models.Model | None = None,
     reason: str = "",
     detail: str = "",
+    search_terms: dict[str, str] | None = None,
 ) -> None:
     """Record one view or export by the signed-in user: one row per child seen (``child_id``,
     ``child_ids``, or the children a registered finder gives for ``obj``), in one INSERT;
@@ -72,6 +73,7 @@ def log_access(
             reason=reason,
             detail=detail[:200],
             path=request.path[:300],
+            search_terms=search_terms,
         )
         for each in (ids or [None])
     ]

@@ -186,6 +186,7 @@ class AccessAction(models.TextChoices):
     OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
     VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
     EXPORT_FIGURES_CSV = "export_figures_csv", "Exported the dashboard figures (CSV)"
+    SEARCH_CHILDREN = "search_children", "Searched for a child"
 
 
 class AccessLog(models.Model):
@@ -208,6 +209,10 @@ class AccessLog(models.Model):
     # Exports: how many children it held.
     detail = models.CharField(max_length=200, blank=True)
     path = models.CharField(max_length=300)
+    # A search for a child ("Find a child"): what was typed, by kind. Kept here, in the
+    # append-only log only auditors read, and nowhere else (not in URLs or the server's
+    # logs): "who searched for this child, and why did they find her?" needs the terms.
+    search_terms = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

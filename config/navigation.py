@@ -16,6 +16,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Triage", "triage:list"),
         ("Register", "cases:register"),
         ("School returns", "schools:la_returns"),
+        ("Find a child", "cases:find_child"),
     ],
     Role.MANAGER: [
         ("Dashboard", "dashboard:dashboard"),
@@ -26,6 +27,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Reports", "reports:runs"),
         ("School returns", "schools:la_returns"),
         ("Audit", "audit:search"),
+        ("Find a child", "cases:find_child"),
     ],
     Role.ADMINISTRATOR: [
         ("School returns", "schools:la_returns"),

@@ -280,6 +280,8 @@ EXPECTED: dict[str, Expect] = {
     "cases:merge_search": Expect(MANAGERS),
     "cases:merge_confirm": Expect(MANAGERS),
     "cases:merge_undo": Expect(MANAGERS),
+    "cases:find_child": Expect(CASEWORKERS),
+    "cases:find_child_results": Expect(row(302, 403, 302, 302, 403)),  # no search: to the form
     # -- audit trail (read only)
     "audit:search": Expect(row(302, 403, 403, 200, 200)),
     "audit:child": Expect(row(302, 403, 403, 200, 200)),

@@ -290,6 +290,16 @@ def test_every_page_is_accessible(
     expect(manager.get_by_role("table")).to_be_visible()
     check(manager, "manager", "with results")
 
+    # -- Find a child: the form with its error, then results (the search is sent by POST) ----
+    officer.goto(reverse("cases:find_child"))
+    press(officer, "Search")
+    expect(officer.locator(".govuk-error-summary")).to_be_visible()
+    check(officer, "officer", "with errors")
+    officer.get_by_label("Name").fill(world.child.last_name)
+    press(officer, "Search")
+    expect(officer.locator("#results")).to_be_visible()
+    check(officer, "officer", "with results")
+
     # -- a password reset link that works: the new password form, and its errors -----------
     reset_for = personas["staff_b"]
     token = default_token_generator.make_token(reset_for)
