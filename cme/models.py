@@ -186,6 +186,7 @@ class AccessAction(models.TextChoices):
     OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
     VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
     EXPORT_FIGURES_CSV = "export_figures_csv", "Exported the dashboard figures (CSV)"
+    UPLOAD_CTF = "upload_ctf", "Uploaded a common transfer file (CTF)"
 
 
 class AccessLog(models.Model):
