@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from schools.ctf.records import CtfFile, CtfPupil, CtfSchool, PupilProblem
-from schools.models import ReturnKind, School
+from schools.models import ReturnKind, School, SchoolReturn
 from schools.presenters import draft_key
 
 #: How long an uploaded file's pupils wait for their returns.
@@ -116,3 +116,41 @@ def ctf_return_sent(request: HttpRequest, school: School, kind: ReturnKind) -> N
         request.session[_key(school)] = entry
     else:
         request.session.pop(_key(school), None)
+
+
+def ctf_structure(
+    request: HttpRequest,
+    school: School,
+    kind: ReturnKind,
+    school_return: SchoolReturn,
+    parents: list[dict[str, Any]],
+) -> None:
+    """Before a return started from a CTF is saved: the BS7666 parts of the pupil's address and
+    the title, forename and surname of each parent or carer, from the file, where the school
+    kept the file's answer as it was (a changed answer keeps only the one string typed)."""
+    stored = request.session.get(f"{draft_key(kind, school)}:ctf")
+    waiting = ctf_waiting(request, school)
+    pupil = waiting.pupil(stored["position"]) if stored and waiting else None
+    if pupil is None:
+        return
+    address = pupil.address
+    typed = (
+        school_return.address_line_1,
+        school_return.address_line_2,
+        school_return.town,
+        school_return.postcode,
+    )
+    if not address.lines and typed == (*address.as_lines(), address.postcode):
+        school_return.address_saon = address.saon
+        school_return.address_paon = address.paon
+        school_return.address_street = address.street
+        school_return.address_locality = address.locality
+        school_return.address_post_town = address.post_town
+        school_return.address_administrative_area = address.administrative_area
+    for parent, contact in zip(parents, pupil.contacts, strict=False):
+        if parent.get("name") == contact.full_name:
+            parent |= {
+                "title": contact.title,
+                "forename": contact.forename,
+                "surname": contact.surname,
+            }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
-from schools.ctf.session import ctf_initial, ctf_return_sent
+from schools.ctf.session import ctf_initial, ctf_return_sent, ctf_structure
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
 from schools.models import (
@@ -207,12 +207,14 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
         # The rules may have changed since (a date is now late): go back to the form.
         return redirect("schools:return_start", kind=return_kind.value)
     if request.method == "POST":
+        school_return, parents = form.save(commit=False), form.parents()
+        ctf_structure(request, school, return_kind, school_return, parents)
         try:
             saved = return_submit(
-                school_return=form.save(commit=False),
+                school_return=school_return,
                 school=school,
                 by=acting_user(request),
-                parents=form.parents(),
+                parents=parents,
                 submission_token=token,
             )
         except ReturnError as exc:

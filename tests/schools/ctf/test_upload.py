@@ -151,6 +151,56 @@ def test_a_pre_filled_joiner_goes_through_check_your_answers_and_leaves_the_list
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_return_sent_as_the_file_gave_it_keeps_the_address_and_name_parts(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    send_joiner(client_a, "1")
+    ada = JoinerReturn.objects.get()
+    assert (ada.address_line_1, ada.address_line_2, ada.town) == (
+        "Flat 2, 14 Example Road",
+        "Westfield",
+        "Exampleton",
+    )
+    parts = (ada.address_saon, ada.address_paon, ada.address_street, ada.address_locality)
+    assert parts == ("Flat 2", "14", "Example Road", "Westfield")
+    assert (ada.address_post_town, ada.address_administrative_area) == (
+        "Exampleton",
+        "Exampleshire",
+    )
+    names = [(p.title, p.forename, p.surname) for p in ada.parents.order_by("position")]
+    assert names == [("Ms", "Bea", "Quillfeather"), ("Mr", "Cal", "Marrowby")]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_answer_the_school_changed_keeps_only_the_string_typed(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    client_a.post(START, {"pupil": "1"})
+    initial = client_a.get(JOINER).context["form"].initial
+    data = as_post(
+        initial,
+        admission_date=date(2026, 11, 20),
+        address_line_1="22 New Street",
+        parent_1_name="Bea Quillfeather-Marrowby",
+    )
+    client_a.post(JOINER, data)
+    client_a.post(JOINER_CHECK)
+    ada = JoinerReturn.objects.get()
+    assert ada.address_line_1 == "22 New Street"
+    assert (ada.address_saon, ada.address_paon, ada.address_street) == ("", "", "")
+    first, second = ada.parents.order_by("position")
+    assert (first.name, first.title, first.forename, first.surname) == (
+        "Bea Quillfeather-Marrowby",
+        "",
+        "",
+        "",
+    )
+    assert (second.title, second.forename, second.surname) == ("Mr", "Cal", "Marrowby")
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_last_return_sent_removes_the_file_s_pupils(
     client_a: Client, school_a: School, school_b: School
 ) -> None:
