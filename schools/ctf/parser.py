@@ -269,10 +269,7 @@ def _contacts(element: ET.Element | None, problems: _Problems) -> tuple[CtfConta
 def _history(element: ET.Element | None, problems: _Problems) -> tuple[CtfSchoolSpell, ...]:
     return tuple(
         CtfSchoolSpell(
-            lea=_text(school, "LEA"),
-            estab=_text(school, "Estab"),
-            urn=_text(school, "URN"),
-            name=_text(school, "SchoolName"),
+            school=_school(school),
             entry_date=_date(_text(school, "EntryDate"), "school entry date", problems),
             leaving_date=_date(_text(school, "LeavingDate"), "school leaving date", problems),
             leaving_reason=_text(school, "LeavingReason"),

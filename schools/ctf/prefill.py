@@ -96,6 +96,6 @@ def initial_answers(
 
 def _leaving_date(pupil: CtfPupil, school: School) -> date | None:
     for spell in pupil.school_history:
-        if spell.urn == str(school.urn) and spell.leaving_date is not None:
+        if _is(spell.school, school) and spell.leaving_date is not None:
             return spell.leaving_date
     return None

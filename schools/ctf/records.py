@@ -67,10 +67,7 @@ class CtfContact:
 class CtfSchoolSpell:
     """One school in the pupil's school history."""
 
-    lea: str = ""
-    estab: str = ""
-    urn: str = ""
-    name: str = ""
+    school: CtfSchool = field(default_factory=CtfSchool)
     entry_date: date | None = None
     leaving_date: date | None = None
     leaving_reason: str = ""
@@ -124,11 +121,10 @@ class CtfPupil:
             ),
             school_history=tuple(
                 CtfSchoolSpell(
-                    **{
-                        **s,
-                        "entry_date": _day(s["entry_date"]),
-                        "leaving_date": _day(s["leaving_date"]),
-                    }
+                    school=CtfSchool(**s["school"]),
+                    entry_date=_day(s["entry_date"]),
+                    leaving_date=_day(s["leaving_date"]),
+                    leaving_reason=s["leaving_reason"],
                 )
                 for s in data["school_history"]
             ),

@@ -67,7 +67,7 @@ def test_reads_contacts_in_order_with_title_phones_and_email() -> None:
 def test_reads_school_history_and_attendance() -> None:
     ada = parse_ctf(ctf_bytes("joiners.xml")).pupils[0]
     (spell,) = ada.school_history
-    assert spell.urn == "100002"
+    assert (spell.school.urn, spell.school.name) == ("100002", "Birch Academy")
     assert (spell.entry_date, spell.leaving_date) == (date(2020, 9, 3), date(2026, 11, 13))
     assert spell.leaving_reason == "Moved house"
     (year,) = ada.attendance

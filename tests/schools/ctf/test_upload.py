@@ -46,6 +46,12 @@ def as_post(initial: dict[str, Any], **more: Any) -> dict[str, Any]:
     )
 
 
+def assert_nothing_waiting(client: Client) -> None:
+    """No pupil of any file waits: the pupils page goes back to the upload, the session is clear."""
+    assert client.get(PUPILS)["Location"] == UPLOAD
+    assert not any(k.startswith("ctf:") for k, _ in client.session.items())
+
+
 def send_joiner(client: Client, position: str) -> None:
     """Start the return of the file's pupil at `position`, answer the admission date, send."""
     client.post(START, {"pupil": position})
@@ -218,8 +224,7 @@ def test_the_last_return_sent_removes_the_file_s_pupils(
         "Exampleton",
     )
     assert theo.parents.get().relationship == "carer"
-    assert client_a.get(PUPILS)["Location"] == UPLOAD
-    assert not any(k.startswith("ctf:") for k, _ in client_a.session.items())
+    assert_nothing_waiting(client_a)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -315,8 +320,7 @@ def test_the_pupils_wait_8_hours_at_most(
         upload(client_a, "joiners.xml", school_a, school_b)
     with time_machine.travel(NOW, tick=False) as clock:
         clock.shift(timedelta(hours=8, seconds=1))
-        assert client_a.get(PUPILS)["Location"] == UPLOAD
-        assert not any(k.startswith("ctf:") for k, _ in client_a.session.items())
+        assert_nothing_waiting(client_a)
 
 
 @time_machine.travel(NOW, tick=False)
