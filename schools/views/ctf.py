@@ -19,7 +19,7 @@ from cme.models import AccessAction
 from cme.uploads import upload_too_big
 from schools.ctf.forms import CtfUploadForm
 from schools.ctf.prefill import direction, initial_answers
-from schools.ctf.session import ctf_discard, ctf_keep, ctf_start_return, ctf_waiting
+from schools.ctf.session import KEEP, ctf_discard, ctf_keep, ctf_start_return, ctf_waiting
 from schools.presenters import current_school
 
 ERROR_NOT_OURS = (
@@ -60,7 +60,12 @@ def ctf_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "schools/ctf_upload.html",
-        {"form": form, "school": school, "waiting": ctf_waiting(request, school)},
+        {
+            "form": form,
+            "school": school,
+            "waiting": ctf_waiting(request, school),
+            "keep_hours": int(KEEP.total_seconds() // 3600),
+        },
     )
 
 

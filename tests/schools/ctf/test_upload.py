@@ -283,6 +283,13 @@ def test_no_file_is_asked_for(client_a: Client) -> None:
     assert "Select a CTF file" in refused(client_a.post(UPLOAD, {}))
 
 
+def test_the_upload_page_says_the_file_is_not_kept_and_for_how_long_its_pupils_wait(
+    client_a: Client,
+) -> None:
+    shown = page(client_a.get(UPLOAD))
+    assert "The file itself is not kept; its pupils wait for up to 8 hours" in shown
+
+
 def test_a_file_over_the_upload_limit_is_refused(
     client_a: Client, school_a: School, school_b: School, settings: Settings
 ) -> None:
