@@ -90,6 +90,22 @@ bench-jobs: install-dev
 bench-report: install-dev
 	$(PY) scripts/bench_report.py $(BENCH_ARGS)
 
+.PHONY: bench-matching
+# The matcher against Splink on FEBRL4, FEBRL3 and a seeded UK-shaped set (precision, recall,
+# F1, blocking recall, twins and siblings proposed, time), then possible_matches over 1,000,000
+# children (p95 <= 50 ms) and the EXPLAIN of its query (issue 14). Needs PostgreSQL; recreates
+# and drops cme_bench_matching. Smaller: make bench-matching BENCH_ARGS="--children 100000".
+bench-matching: install-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cme_bench_matching} \
+	    $(PY) scripts/bench_matching $(BENCH_ARGS)
+
+.PHONY: bench-cme-return
+
+# Time the termly CME return at a census date on 100,000 children and 20,000 cases (issue 15).
+# Needs PostgreSQL; recreates and then drops the throwaway cme_return_bench database.
+bench-cme-return: install-dev
+	$(PY) scripts/bench_cme_return.py $(BENCH_ARGS)
+
 .PHONY: bench
 
 # Register, triage and case pages against raw SQL and the admin, then 50 locust users on

@@ -15,19 +15,28 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 
+from casework.census import UNKNOWN, year_groups
+from casework.filters_cme import (
+    _DATE_WIDGET,
+    CmeReturnFilters,
+)
 from casework.models import Case, Category
-from cme.filters import StrictFilterSet
 from cme.models import Role, User
 from cme.statutory import national_curriculum_year_dobs
 from referrals.models import Reason
 from referrals.vocabulary import FLAG_CHOICES
 from schools.models import School
 
+UNKNOWN_YEAR = "unknown"
+
 #: The child's vulnerability flags (Child boolean fields), in the order the filter lists them.
 FLAGS: list[tuple[str, str]] = FLAG_CHOICES
 
-NC_YEARS: list[tuple[str, str]] = [("0", "Reception")] + [
-    (str(y), f"Year {y}") for y in range(1, 12)
+NC_YEARS: list[tuple[str, str]] = [
+    ("0", "Reception"),
+    *((str(y), f"Year {y}") for y in range(1, 12)),
+    # The CME return's "Unknown" year group: no date of birth, or outside Reception-Year 11.
+    (UNKNOWN_YEAR, UNKNOWN),
 ]
 
 #: ?sort= keys and the ordering they mean ("-key" reverses).
@@ -43,8 +52,6 @@ SORTS: dict[str, tuple[str, ...]] = {
 DEFAULT_SORT = "due"
 #: The oldest age the register's age filters accept (far above any child on it).
 MAX_AGE = 100
-
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
 def _years_before(d: date, years: int) -> date:
@@ -201,7 +208,7 @@ class _ValuesModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _ValuesModelChoiceField
 
 
-class RegisterFilter(StrictFilterSet):
+class RegisterFilter(CmeReturnFilters):
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any")
     officer = _ValuesModelChoiceFilter(
         field_name="allocated_to",
@@ -290,7 +297,9 @@ class RegisterFilter(StrictFilterSet):
         return qs.filter(child__date_of_birth__gt=bound)
 
     def filter_nc_year(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        oldest, youngest = national_curriculum_year_dobs(int(value), timezone.localdate())
+        if value == UNKNOWN_YEAR:
+            return qs.filter(year_groups(self._on())[UNKNOWN])
+        oldest, youngest = national_curriculum_year_dobs(int(value), self._on())
         return qs.filter(child__date_of_birth__range=(oldest, youngest))
 
     def filter_flags(self, qs: QuerySet[Case], name: str, value: list[str]) -> QuerySet[Case]:

@@ -11,6 +11,7 @@ from typing import Any
 from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 
+from casework.forms_reason import primary_reason_field, reasons_in_use
 from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
@@ -99,12 +100,27 @@ class CategoryForm(CaseActionForm):
         error_messages={"required": "Select the category"},
         help_text="CME-WASP: whereabouts known, no school place. CME-missing: whereabouts unknown.",
     )
+    # Issue 15: a required choice when the category changes (the reason as it stands now).
+    primary_reason = primary_reason_field()
     reason = _text("Reason for the change", widget=forms.Textarea)
 
-    error_fields = {svc.ERROR_SAME_CATEGORY: "category", svc.ERROR_REASON_REQUIRED: "reason"}
+    error_fields = {
+        svc.ERROR_SAME_CATEGORY: "category",
+        svc.ERROR_REASON_REQUIRED: "reason",
+        svc.ERROR_REASON_NOT_IN_USE: "primary_reason",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Re-read the list for each form: the class's field would keep the rows it first read.
+        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
 
     def layout(self) -> list[Any]:
-        return [Field.radios("category", legend_size="s"), Field.textarea("reason", rows=4)]
+        return [
+            Field.radios("category", legend_size="s"),
+            Field.select("primary_reason"),
+            Field.textarea("reason", rows=4),
+        ]
 
 
 class EscalateForm(CaseActionForm):

@@ -10,6 +10,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 
+from casework.forms_reason import primary_reason_field, reasons_in_use
 from casework.matching import Match
 from casework.models import Case, Category, Child
 from casework.services.triage import ERROR_TWIN_REASON_REQUIRED
@@ -85,6 +86,8 @@ class AcceptForm(forms.Form):
         choices=Category.choices,
         help_text="CME-WASP: whereabouts known. CME-missing: whereabouts unknown.",
     )
+    # Issue 15: the DfE's primary reason, a required choice when a case is accepted.
+    primary_reason = primary_reason_field()
 
     def __init__(
         self,
@@ -130,7 +133,10 @@ class AcceptForm(forms.Form):
                 legend_size="s",
             ),
             Field.radios("category", legend_size="s"),
+            Field.select("primary_reason"),
         ]
+        # This year's list, read for each form (the class's field keeps its first rows).
+        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
         if officers is not None:
             self.officers = {str(o.pk): o for o in officers}
             self.fields["officer"] = forms.ChoiceField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +37,10 @@ class Child(Audited, VulnerabilityFlags):
     first_name_key = models.CharField(max_length=100, blank=True, db_index=True)
     last_name_key = models.CharField(max_length=100, blank=True, db_index=True)
     last_name_phonetic = models.CharField(max_length=20, blank=True, db_index=True)
+    # Issue 14: the candidate query's other keys (see casework/matching/blocking.py).
+    first_name_phonetic = models.CharField(max_length=20, blank=True)
+    postcode_key = models.CharField(max_length=10, blank=True)
+    nhs_number_key = models.CharField(max_length=12, blank=True)
 
     # A restricted record (a family in a refuge): address hidden in lists (issue 6).
     restricted = models.BooleanField(default=False)
@@ -51,7 +56,27 @@ class Child(Audited, VulnerabilityFlags):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name_key", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["last_name_key", "date_of_birth"]),
+            # The candidate query ORs equality on these pairs (a BitmapOr on PostgreSQL);
+            # merged children are never candidates, so they are not in the indexes.
+            *(
+                models.Index(fields=pair, name=name, condition=Q(merged_into__isnull=True))
+                for name, pair in (
+                    ("child_match_lph_dob", ["last_name_phonetic", "date_of_birth"]),
+                    ("child_match_lph_fph", ["last_name_phonetic", "first_name_phonetic"]),
+                    ("child_match_fph_dob", ["first_name_phonetic", "date_of_birth"]),
+                    ("child_match_pc_fph", ["postcode_key", "first_name_phonetic"]),
+                    ("child_match_pc_dob", ["postcode_key", "date_of_birth"]),
+                    ("child_match_lph_pc", ["last_name_phonetic", "postcode_key"]),
+                )
+            ),
+            models.Index(
+                fields=["nhs_number_key"],
+                name="child_match_nhs",
+                condition=Q(merged_into__isnull=True) & ~Q(nhs_number_key=""),
+            ),
+        ]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:
@@ -109,6 +134,35 @@ class Outcome(models.TextChoices):
     UNTRACEABLE = "untraceable", "Untraceable after reasonable enquiries"
 
 
+#: The code of the reason existing cases were given by migration, and a case gets when the
+#: caller does not say (casework.services.triage.referral_accept).
+NOT_RECORDED = "not-recorded"
+
+
+class CmeReason(models.Model):
+    """An item of the DfE's list of primary reasons a child is missing education (the termly
+    CME data collection's "Reason" breakdown). Kept as data: next year's list is a data
+    migration (add items, set ``applies_until`` on retired ones), not a code change."""
+
+    # The code is the key, so a case's reason reads the same in every copy of the database and
+    # a row written by SQL alone (the scale data) takes "not-recorded" by the column default.
+    code = models.SlugField(max_length=60, primary_key=True)
+    label = models.CharField(max_length=120)
+    # The first day of the term the item applies from (and the last day, once retired).
+    applies_from = models.DateField()
+    applies_until = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def applies_on(self, d: date) -> bool:
+        return self.applies_from <= d and (self.applies_until is None or d <= self.applies_until)
+
+
 class Case(Audited):
     """One CME episode for a child, from the accepted referral to its outcome."""
 
@@ -133,6 +187,17 @@ class Case(Audited):
     # = cme.statutory.enquiry_due_date(received_on): the initial investigation clock.
     due_date = models.DateField(db_index=True)
     investigation_completed_at = models.DateTimeField(null=True, blank=True)
+    # The CME return (issue 15): the day the child became missing education (by default the
+    # referral's date received; changed with a reason, in the chronology) and the primary
+    # reason, one per child, from the DfE's list.
+    became_cme_on = models.DateField("date became missing education", null=True, blank=True)
+    primary_reason: models.ForeignKey[CmeReason, CmeReason] = models.ForeignKey(
+        CmeReason,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        default=NOT_RECORDED,
+        db_default=models.Value(NOT_RECORDED),
+    )
 
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalation_reason = models.TextField(blank=True)
@@ -282,6 +347,7 @@ class EventKind(models.TextChoices):
     UNMERGED = "unmerged", "Merge undone"
     RESTRICTED = "restricted", "Record restricted"
     UNRESTRICTED = "unrestricted", "Restriction lifted"
+    CME_DETAILS = "cme_details", "CME return details changed"
 
 
 class Event(models.Model):

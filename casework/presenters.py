@@ -73,6 +73,7 @@ def referral_summary(referral: Referral) -> list[tuple[str, list[tuple[str, str,
             ),
             ("referrer_email", "Email", txt(referral.referrer_email)),
             ("referrer_phone", "Phone", txt(referral.referrer_phone)),
+            ("referrer_address", "Postal address", txt(referral.referrer_address)),
             (
                 "referring_school",
                 "School",

@@ -118,6 +118,9 @@ def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
         first_name_key=NAME.lower(),
         last_name_key=NAME.lower(),
         last_name_phonetic="",
+        first_name_phonetic="",
+        postcode_key="",
+        nhs_number_key="",
         # 1 January of the birth year: the age and year group still count in statistics.
         date_of_birth=TruncYear("date_of_birth", output_field=models.DateField()),
     )
@@ -159,6 +162,7 @@ def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
         referrer_name="",
         referrer_email="",
         referrer_phone="",
+        referrer_address="",
     )
     # The audit trail holds the same personal data as it was before: it goes too.
     for model, ids in (

@@ -17,6 +17,9 @@ from datetime import date
 from typing import Protocol
 
 from casework.matching import normalise_name, normalise_postcode
+from casework.matching.scoring import twin_or_sibling
+from casework.models import Child
+from referrals.models import Referral
 
 #: A street type written short in its last word: "7 Wren St" is "7 Wren Street".
 _STREET_TYPES = {
@@ -70,37 +73,11 @@ def same_address(a: Person, b: Person) -> bool:
     return not line_a or not line_b or line_a == line_b
 
 
-def _name_key(value: str) -> str:
-    # Without spaces too: "Mary-Jane" and "Mary Jane" are one name written two ways.
-    return normalise_name(value).replace(" ", "")
-
-
-def _born(value: date) -> str:
-    return f"{value:%-d %B %Y}"
-
-
-def twin_or_sibling_differences(a: Person, b: Person) -> list[str]:
+def twin_or_sibling_differences(a: Referral | Child, b: Child) -> list[str]:
     """What differs between two records that may be twins or siblings, or ``[]`` when they
-    are not such a pair.
-
-    A pair is flagged when both first names are known and differ (after normalising: any
-    difference, since twins' names are often alike, "Amir" and "Amira") while the records
-    share a surname, an address (:func:`same_address`) or a date of birth. The list starts
-    with the first names ("First name: Amir / Amira"), then any other name or date of birth
-    that differs. Addresses are never quoted: one of the records may be restricted.
-    """
-    first_a, first_b = _name_key(a.first_name), _name_key(b.first_name)
-    if not first_a or not first_b or first_a == first_b:
-        return []
-    last_a, last_b = _name_key(a.last_name), _name_key(b.last_name)
-    same_surname = bool(last_a) and last_a == last_b
-    dob_a, dob_b = a.date_of_birth, b.date_of_birth
-    same_dob = dob_a is not None and dob_a == dob_b
-    if not (same_surname or same_dob or same_address(a, b)):
-        return []
-    differences = [f"First name: {a.first_name.strip()} / {b.first_name.strip()}"]
-    if last_a and last_b and not same_surname:
-        differences.append(f"Surname: {a.last_name.strip()} / {b.last_name.strip()}")
-    if dob_a is not None and dob_b is not None and not same_dob:
-        differences.append(f"Date of birth: {_born(dob_a)} / {_born(dob_b)}")
-    return differences
+    are not such a pair: the matcher's rule (``casework.matching.scoring.twin_or_sibling``),
+    so that the flag triage shows, the reason the accept service asks for and the second
+    reason a merge asks for can never disagree. A different first name (not a nickname or a
+    spelling of it; or a similar one with a different gender or date of birth) with two of
+    surname, address and date of birth shared, and no shared NHS number."""
+    return twin_or_sibling(a, b)

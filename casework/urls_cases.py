@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern] = [
     _case("notes/new/", cases.note_new, "note_new"),
     _case("investigation/complete/", cases.investigation_complete, "investigation_complete"),
     _case("category/", cases.category_change, "category"),
+    _case("cme-details/", cases.cme_details, "cme_details"),
     _case("escalate/", cases.escalate, "escalate"),
     _case("close/", cases.close, "close"),
     _case("reopen/", cases.reopen, "reopen"),

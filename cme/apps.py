@@ -7,5 +7,6 @@ class CmeConfig(AppConfig):
 
     def ready(self) -> None:
         from cme import crispy_fixes
+        from cme.outbox import checks  # noqa: F401 - registers the GOV.UK Notify checks
 
         crispy_fixes.apply()

@@ -91,12 +91,17 @@ class GdsPasswordResetForm(PasswordResetForm):
         """Through the email outbox (cme.outbox), like every email: the public page never
         waits on a mail server (issue 12, A1)."""
         from django.template import loader
+        from django.urls import reverse
 
         from cme.outbox import queue_email
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        queue_email(to_email, subject, body)
+        link = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        fields = {"reset_link": f"{context['protocol']}://{context['domain']}{link}"}
+        queue_email(to_email, subject, body, kind="password_reset", fields=fields)
 
 
 class GdsSetPasswordForm(_SetPasswordForm):

@@ -246,12 +246,35 @@ class OutboxState(models.TextChoices):
     FAILED = "failed", "Not delivered"
 
 
-class OutboxEmail(models.Model):
-    """One email to send (cme.outbox): written in the transaction of the work that causes it,
-    sent by a Celery task with a timeout, retried with back-off, then ``failed`` for a manager
-    to see. ``last_error`` is the exception's class name only: no personal data."""
+class OutboxChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    #: Only through GOV.UK Notify (CME_EMAIL_PROVIDER=notify): the address is in
+    #: ``personalisation`` (address_line_1 ... ), ``to`` is blank.
+    LETTER = "letter", "Letter"
 
-    to = models.EmailField(max_length=254)
+
+class OutboxEmail(models.Model):
+    """One email (or letter) to send (cme.outbox): written in the transaction of the work that
+    causes it, sent by a Celery task with a timeout, retried with back-off, then ``failed`` for
+    a manager to see. ``last_error`` is the exception's class name only: no personal data.
+    Through GOV.UK Notify, Notify's id and its delivery status are kept (read back by beat)."""
+
+    channel = models.CharField(
+        max_length=6, choices=OutboxChannel.choices, default=OutboxChannel.EMAIL
+    )
+    #: What kind of message (escalation, closure ...): picks the Notify template.
+    kind = models.CharField(max_length=30, blank=True)
+    to = models.EmailField(max_length=254, blank=True)
+    #: The fields a Notify template is filled with (a letter's address lines too); cleared,
+    #: like the body, once delivered.
+    personalisation = models.JSONField(default=dict, blank=True)
+    #: "smtp" or "notify": who accepted it.
+    provider = models.CharField(max_length=6, blank=True)
+    #: GOV.UK Notify's notification id, and its status as last read back ("delivered",
+    #: "permanent-failure" ...; blank until read).
+    provider_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    delivery_status = models.CharField(max_length=30, blank=True)
+    status_checked_at = models.DateTimeField(null=True, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     state = models.CharField(
@@ -270,10 +293,57 @@ class OutboxEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            # The Notify status poll: sent through Notify, status not yet final.
+            models.Index(
+                fields=["status_checked_at"],
+                name="outboxemail_notify_poll",
+                condition=models.Q(state="sent", provider="notify"),
+            ),
+        ]
         constraints = [
             one_of("state", OutboxState, "outboxemail_state_valid"),
+            one_of("channel", OutboxChannel, "outboxemail_channel_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_state_display()})"
+
+    @property
+    def delivery_failed(self) -> bool:
+        """GOV.UK Notify read it back as not delivered (a permanent failure, say)."""
+        return self.delivery_status in NOTIFY_NOT_DELIVERED
+
+    @property
+    def delivery_label(self) -> str:
+        """GOV.UK Notify's delivery status in words ("" when not read back, or not Notify)."""
+        return DELIVERY_LABELS.get(self.delivery_status, self.delivery_status)
+
+
+#: GOV.UK Notify's final statuses that mean it did not arrive: shown as not delivered.
+NOTIFY_NOT_DELIVERED = (
+    "permanent-failure",
+    "temporary-failure",
+    "technical-failure",
+    "validation-failed",
+    "virus-scan-failed",
+)
+#: Notify's final statuses: delivered (an email), posted (a letter), or not.
+NOTIFY_FINAL = ("delivered", "received", "cancelled", *NOTIFY_NOT_DELIVERED)
+#: GOV.UK Notify's statuses (emails and letters), as a manager reads them.
+DELIVERY_LABELS = {
+    "created": "Accepted by GOV.UK Notify",
+    "sending": "Being delivered",
+    "pending": "Being delivered",
+    "accepted": "Being printed",
+    "pending-virus-check": "Being checked",
+    "delivered": "Delivered",
+    "received": "Posted",
+    "permanent-failure": "Not delivered: the address does not exist",
+    "temporary-failure": "Not delivered: the inbox was full or refused it",
+    "technical-failure": "Not delivered: a GOV.UK Notify fault",
+    "validation-failed": "Not posted: the letter failed Notify's checks",
+    "virus-scan-failed": "Not posted: the letter failed Notify's checks",
+    "cancelled": "Cancelled",
+}

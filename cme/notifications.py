@@ -231,9 +231,9 @@ def notify(
     return list(Notification.objects.filter(pk__in=created)) if created else []
 
 
-def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str]]:
+def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str, str]]:
     """Mark up to ``limit`` notifications not yet in the email outbox as put there
-    (``emailed_at``) and return them (id, user id, title, body, url): one conditional UPDATE,
+    (``emailed_at``) and return them (id, user id, title, body, url, key): one conditional UPDATE,
     so a delivery running at the same time gets others. Called inside the transaction that
     writes their `OutboxEmail` rows: a failure leaves them unclaimed."""
     qn = connection.ops.quote_name
@@ -245,7 +245,7 @@ def _claim_pending(limit: int) -> list[tuple[int, int, str, str, str]]:
             f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608 - name from _meta
             f" SELECT id FROM {table} WHERE emailed_at IS NULL AND email_wanted "
             f" ORDER BY id LIMIT %s{lock}) AND emailed_at IS NULL "
-            "RETURNING id, user_id, title, body, url",
+            "RETURNING id, user_id, title, body, url, key",
             [now, int(limit)],
         )
         return sorted(cursor.fetchall())
@@ -267,21 +267,26 @@ def spool_pending(limit: int = DELIVERY_BATCH) -> int:
         )
     )
     rows = []
-    for _pk, user_id, title, body, url in claimed:
+    for _pk, user_id, title, body, url, key in claimed:
         address = emails.get(user_id)
         if not address:
             continue
+        link = f"{settings.CME_SITE_URL}{url}" if url.startswith("/") else url
         text = render_to_string(
             "emails/notification.txt",
-            {
-                "title": title,
-                "body": body,
-                "url": f"{settings.CME_SITE_URL}{url}" if url.startswith("/") else url,
-                "SERVICE_NAME": settings.CME_SERVICE_NAME,
-            },
+            {"title": title, "body": body, "url": link, "SERVICE_NAME": settings.CME_SERVICE_NAME},
         )
         subject = f"{settings.CME_SERVICE_NAME}: {title}"[:200]
-        rows.append(OutboxEmail(to=address, subject=subject, body=text))
+        rows.append(
+            OutboxEmail(
+                to=address,
+                subject=subject,
+                body=text,
+                # The kind picks the GOV.UK Notify template (cme.outbox.notify).
+                kind="escalation" if key.startswith("case-escalated:") else "notification",
+                personalisation={"title": title, "url": link},
+            )
+        )
     OutboxEmail.objects.bulk_create(rows)
     log.debug("%s notifications put in the email outbox", len(claimed))
     return len(claimed)

@@ -169,6 +169,18 @@ def latest_dob_of_compulsory_school_age(on: date) -> date:
     return prescribed.replace(year=prescribed.year - 5)
 
 
+def earliest_dob_of_compulsory_school_age(on: date) -> date:
+    """The earliest date of birth of a child whose compulsory school age has not ended by
+    ``on`` (s8(3)): it ends on the leaving date (last Friday in June) of the school year in
+    which the child turns 16. Up to that day in the school year containing ``on``, those
+    turning 16 in it (born from 1 September 16 years before it began) are still of the age;
+    after it, only those turning 16 in a later school year. A ``date_of_birth__gte`` filter."""
+    start = _school_year_start(on)
+    if on <= _last_friday_of_june(start + 1):
+        return date(start - 16, SEPTEMBER, 1)
+    return date(start - 15, SEPTEMBER, 1)
+
+
 def compulsory_school_age_note(dob: date | None, on: date) -> str:
     """What a caseworker is told about a child who is not of compulsory school age on
     ``on`` (s8), or "" when the child is (or the date of birth is not known).

@@ -132,3 +132,17 @@ def after_commit(task: Task[Any, Any]) -> None:
             log.exception("could not enqueue %s; beat will run it", task.name)
 
     transaction.on_commit(send)
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def poll_notify_status() -> str:
+    """Beat, every 5 minutes: GOV.UK Notify's delivery status of what it accepted, read back
+    onto the outbox rows (cme.outbox.notify.poll_status; set-based, idempotent). Nothing to
+    do under SMTP."""
+    from django.conf import settings
+
+    if settings.CME_EMAIL_PROVIDER != "notify" and not settings.NOTIFY_API_KEY:
+        return "poll_notify_status: not using GOV.UK Notify"
+    from cme.outbox.notify import poll_status
+
+    return f"poll_notify_status: {poll_status()} statuses read"

@@ -1,5 +1,6 @@
 """The managers' "Emails not delivered" page (issue 12, A1): the outbox's failed and
-long-pending emails, each with a "Try again"."""
+long-pending emails, and those GOV.UK Notify read back as not delivered, each with a "Try
+again"; and "Emails sent", each with Notify's delivery status where Notify sent it."""
 
 from __future__ import annotations
 
@@ -11,18 +12,43 @@ from django.views.decorators.http import require_POST
 
 from cme import outbox
 from cme.access import managers_only
-from cme.models import OutboxEmail
+from cme.models import OutboxEmail, OutboxState
+
+#: What the two lists show of a row (never the body or a letter's address).
+SHOWN = (
+    "channel",
+    "to",
+    "subject",
+    "state",
+    "attempts",
+    "last_error",
+    "created_at",
+    "next_attempt_at",
+    "sent_at",
+    "provider",
+    "delivery_status",
+    "status_checked_at",
+)
 
 
 @managers_only
 def emails_not_delivered(request: HttpRequest) -> HttpResponse:
     rows = (
         OutboxEmail.objects.filter(outbox.not_delivered())
-        .only("to", "subject", "state", "attempts", "last_error", "created_at", "next_attempt_at")
+        .only(*SHOWN)
         .order_by("-created_at", "-id")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cme/emails_not_delivered.html", {"page": page})
+
+
+@managers_only
+def emails_sent(request: HttpRequest) -> HttpResponse:
+    rows = (
+        OutboxEmail.objects.filter(state=OutboxState.SENT).only(*SHOWN).order_by("-sent_at", "-id")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "cme/emails_sent.html", {"page": page})
 
 
 @managers_only

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # Generic Django classes (ModelAdmin[Case], ModelForm[School]) at runtime, as mypy strict wants.
 django_stubs_ext.monkeypatch()
@@ -214,6 +215,38 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cme-team@example.
 # Seconds an SMTP connect or send may take (Django's SMTP backend reads it). Every email goes
 # through the outbox (cme.outbox) and a Celery task: no web request waits on the mail server.
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+# Who delivers the outbox (cme.outbox): "smtp" (the default, Django's EMAIL_BACKEND above) or
+# "notify", GOV.UK Notify through its official client (docs/decisions/011-notify.md): emails
+# and, only there, letters. Its requests time out after EMAIL_TIMEOUT seconds, like SMTP.
+CME_EMAIL_PROVIDER = env("CME_EMAIL_PROVIDER", default="smtp")
+if CME_EMAIL_PROVIDER not in {"smtp", "notify"}:
+    raise ImproperlyConfigured("CME_EMAIL_PROVIDER is smtp or notify")
+# The key (`{name}-{service id}-{secret}`, from Notify's API integration page) is required in
+# production when Notify is chosen: no default, as for the secret key.
+NOTIFY_API_KEY = (
+    env("NOTIFY_API_KEY")
+    if CME_EMAIL_PROVIDER == "notify" and not DEBUG
+    else env("NOTIFY_API_KEY", default="")
+)
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Notify templates: one generic email template and one letter template whose content is
+# ((subject)) and ((body)) (the app writes the words, as for SMTP), and optionally one per kind
+# of message (same placeholders, plus the kind's own fields) where the council wants them.
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_LETTER_TEMPLATE_ID = env("NOTIFY_LETTER_TEMPLATE_ID", default="")
+NOTIFY_TEMPLATES = {
+    kind: env(f"NOTIFY_TEMPLATE_{kind.upper()}", default="")
+    for kind in (
+        "escalation",
+        "closure",
+        "referrer_triage",
+        "notification",
+        "password_reset",
+        "referrer_outcome_letter",
+    )
+}
+# Notify's reply-to address id (Settings > Reply-to email addresses), if the service has one.
+NOTIFY_EMAIL_REPLY_TO_ID = env("NOTIFY_EMAIL_REPLY_TO_ID", default="")
 
 # Security. Production defaults are strict; `make run` serves plain HTTP on loopback.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -372,6 +405,12 @@ CELERY_BEAT_SCHEDULE["outbox"] = {
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")
 CME_LA_NAME = env("CME_LA_NAME", default="Exampleshire County Council")
 CME_LA_CODE = env("CME_LA_CODE", default="999")
+# The termly CME return (issue 15): the authority's 9-character ONS code (new_la_code in the
+# DfE's files), its region's (for the comparison with the published regional figure), and
+# its children aged 5 to 16 (ONS mid-year estimate: the DfE's rate per 100 is per these).
+CME_LA_NEW_CODE = env("CME_LA_NEW_CODE", default="E10000999")
+CME_REGION_CODE = env("CME_REGION_CODE", default="E12000009")
+CME_LA_CHILD_POPULATION = env.int("CME_LA_CHILD_POPULATION", default=0)
 # Where the service is reached: links in emails are built on it.
 CME_SITE_URL = env("CME_SITE_URL", default="http://127.0.0.1:8000")
 # Initial investigation clock: 10 working days (Derbyshire's policy; other LAs choose differently).
@@ -409,6 +448,9 @@ LOGGING = {
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
         # A 403 or 404 is one line, not a traceback (the exception is how Django answers).
         "django.request": {"filters": ["no_4xx_traceback"]},
+        # The Notify client logs Notify's error messages, which can quote what was sent: the
+        # outbox logs the status and error class instead (cme.outbox.notify).
+        "notifications_python_client": {"level": "ERROR"},
         # WeasyPrint logs every page it lays out at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -419,4 +461,11 @@ CELERY_BEAT_SCHEDULE["email_outbox"] = {
     "task": "cme.tasks.deliver_notifications",
     "schedule": 60.0,
     "options": {"expires": 50},
+}
+# GOV.UK Notify's delivery status read back for what it has accepted (cme.outbox.notify):
+# every 5 minutes; a no-op under SMTP.
+CELERY_BEAT_SCHEDULE["notify_status"] = {
+    "task": "cme.tasks.poll_notify_status",
+    "schedule": 5 * 60.0,
+    "options": {"expires": 4 * 60},
 }

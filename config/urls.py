@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("emails/not-delivered/", views_outbox.emails_not_delivered, name="emails_not_delivered"),
+    path("emails/sent/", views_outbox.emails_sent, name="emails_sent"),
     path("emails/<int:pk>/try-again/", views_outbox.emails_retry, name="emails_retry"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),

@@ -149,6 +149,14 @@ class VulnerabilityFlags(models.Model):
         abstract = True
 
 
+def address_lines(text: str) -> list[str]:
+    """A typed postal address as its lines: one a line, or one line split at its commas."""
+    lines = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+    if len(lines) == 1:
+        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
+    return lines
+
+
 class Referral(Audited, VulnerabilityFlags):
     #: Who the child is and where they live, as the referral form asks them; triage copies
     #: them (with the last school) onto a new child record.
@@ -192,6 +200,8 @@ class Referral(Audited, VulnerabilityFlags):
     )
     referrer_email = models.EmailField(blank=True)
     referrer_phone = models.CharField(max_length=40, blank=True)
+    #: Where the outcome is posted (a letter through GOV.UK Notify) when there is no email.
+    referrer_address = models.CharField("referrer's postal address", max_length=300, blank=True)
     referring_school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -39,6 +39,7 @@ ANONYMOUS_CLEARED = (
     "referrer_organisation",
     "referrer_email",
     "referrer_phone",
+    "referrer_address",
 )
 
 

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
-from reports.models import ReportDownload, ReportRun
+from cme.models import User
+from cme.uploads import upload_too_big
+from reports.models import (
+    CensusDate,
+    CensusSubmission,
+    PublishedUpload,
+    ReportDownload,
+    ReportRun,
+)
+from reports.published import PublishedFileError, PublishedResult, published_upload
+from schools.forms.upload import too_big_message
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -46,3 +59,79 @@ class ReportDownloadAdmin(ReadOnlyAdmin):
     list_display = ["run", "user", "format", "at"]
     list_filter = ["format"]
     date_hierarchy = "at"
+
+
+@admin.register(CensusDate)
+class CensusDateAdmin(admin.ModelAdmin[CensusDate]):
+    """The administrator keeps the school census days the termly CME return counts on."""
+
+    list_display = ["academic_year", "term", "census_date"]
+    ordering = ["-census_date"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A day a return was submitted for stays, with its snapshot.
+        return obj is None or not obj.submissions.exists()
+
+
+@admin.register(CensusSubmission)
+class CensusSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["census", "submitted_by", "submitted_at"]
+    exclude = ["children"]  # the children counted are seen through the return screen
+
+
+class PublishedUploadForm(forms.Form):
+    file = forms.FileField(
+        label="cme_census.csv",
+        error_messages={"required": "Choose the cme_census.csv file", "empty": "The file is empty"},
+    )
+
+    def __init__(self, *args: Any, too_big: bool = False, **kwargs: Any) -> None:
+        self.too_big = too_big  # stopped by cme.uploads before it was stored
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.too_big:
+            self.errors.pop("file", None)
+            self.add_error("file", forms.ValidationError(too_big_message(), code="too_big"))
+        return cleaned
+
+
+@admin.register(PublishedUpload)
+class PublishedUploadAdmin(ReadOnlyAdmin):
+    """The DfE's published figures: uploaded through the page below, never edited."""
+
+    list_display = ["file_name", "rows", "uploaded_by", "uploaded_at"]
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="reports_publishedupload_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        result: PublishedResult | None = None
+        file_error = ""
+        if request.method == "POST":
+            form = PublishedUploadForm(request.POST, request.FILES, too_big=upload_too_big(request))
+            if form.is_valid() and isinstance(request.user, User):
+                file = form.cleaned_data["file"]
+                try:
+                    result = published_upload(
+                        data=file.read(), file_name=file.name, by=request.user
+                    )
+                except PublishedFileError as exc:
+                    file_error = str(exc)
+        else:
+            form = PublishedUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Upload the DfE's published cme_census.csv",
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+        }
+        return TemplateResponse(request, "admin/reports/publishedupload/upload.html", context)

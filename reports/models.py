@@ -141,3 +141,105 @@ class ReportDownload(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Report downloads are append-only")
+
+
+# ------------------------------------------------------------------ the termly CME return
+
+
+class Term(models.TextChoices):
+    AUTUMN = "autumn", "Autumn term"
+    SPRING = "spring", "Spring term"
+    SUMMER = "summer", "Summer term"
+
+
+class CensusDate(models.Model):
+    """A school census day, on which the termly CME return counts (issue 15). Kept by the
+    administrator in the admin; the 2025/26 days are seeded by migration."""
+
+    #: The calendar year the academic year starts in (2025 for 2025/26).
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=8, choices=Term.choices)
+    census_date = models.DateField(unique=True)
+
+    class Meta:
+        ordering = ["census_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "term"], name="census_one_a_term"),
+            one_of("term", Term, "census_term_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_term_display()} {self.academic_year_label} ({self.census_date:%-d %B %Y})"
+        )
+
+    @property
+    def academic_year_label(self) -> str:
+        return f"{self.academic_year}/{(self.academic_year + 1) % 100:02d}"
+
+    @property
+    def time_period(self) -> str:
+        """The published files' ``time_period``: 202526 for 2025/26."""
+        return f"{self.academic_year}{(self.academic_year + 1) % 100:02d}"
+
+
+class CensusSubmission(models.Model):
+    """A return marked as submitted: the figures and the children counted, frozen, so the
+    return can be reproduced and explained after the cases change."""
+
+    census = models.ForeignKey(CensusDate, on_delete=models.PROTECT, related_name="submissions")
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # [[breakdown_topic, breakdown, child_count], ...] in the order of the published file.
+    figures = models.JSONField()
+    # The children counted, one row each as they stood at the census date:
+    # [case id, child id, sex, year group, duration, reason] (the records stay in casework).
+    children = models.JSONField()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.census} submitted {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class PublishedUpload(models.Model):
+    """The DfE's published cme_census.csv, uploaded by the administrator (no network access):
+    the national and regional figures the dashboard compares with."""
+
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d})"
+
+
+class PublishedFigure(models.Model):
+    """One Total row of the published file, national, regional or this authority's (the
+    comparison needs no more). Counts and rates are kept as published: "x" (unavailable)
+    and "low" are text."""
+
+    upload = models.ForeignKey(PublishedUpload, on_delete=models.CASCADE, related_name="figures")
+    time_period = models.CharField(max_length=6)
+    time_identifier = models.CharField(max_length=20)
+    geographic_level = models.CharField(max_length=20)
+    region_code = models.CharField(max_length=9, blank=True)
+    region_name = models.CharField(max_length=60, blank=True)
+    new_la_code = models.CharField(max_length=9, blank=True)
+    child_count = models.CharField(max_length=12)
+    rate_per_100 = models.CharField(max_length=12)
+
+    class Meta:
+        indexes = [models.Index(fields=["time_period", "time_identifier"])]
+
+    def __str__(self) -> str:
+        return f"{self.time_period} {self.time_identifier} {self.geographic_level}"

@@ -13,13 +13,19 @@ the split. Target: end to end <= 5 s.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from datetime import date, timedelta
 from typing import Any
 
-from benchlib import bench_url, drop_database, recreate_database, seed_scale, setup_django
+from benchlib import (
+    bench_args,
+    bench_url,
+    drop_database,
+    recreate_database,
+    seed_scale,
+    setup_django,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_report_bench"
 TARGET_SECONDS = 5.0
@@ -86,11 +92,7 @@ def print_split(rows: list[tuple[Any, ...]]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--children", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
+    args = bench_args((__doc__ or "").split("\n\n")[0], repeat=3)
 
     url = bench_url(DEFAULT_URL)
     if url is None:

@@ -7,6 +7,7 @@ run as ``python scripts/bench_*.py``, so this directory is on the path already).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -106,3 +107,12 @@ def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
+
+
+def bench_args(description: str, *, repeat: int) -> argparse.Namespace:
+    """The arguments every data benchmark takes: --children, --repeat and --keep."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    return parser.parse_args()

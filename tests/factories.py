@@ -175,6 +175,12 @@ class ParentCarerFactory(DjangoModelFactory[ParentCarer]):
 
 
 # -- referrals and casework ---------------------------------------------------------------
+from casework.matching.keys import (  # noqa: E402
+    normalise_name,
+    normalise_nhs_number,
+    normalise_postcode,
+    phonetic,
+)
 from casework.models import Case, Category, Child  # noqa: E402
 from referrals.models import Channel, Referral, ReferrerType  # noqa: E402
 
@@ -209,8 +215,14 @@ class ChildFactory(DjangoModelFactory[Child]):
     address_line_1 = Faker("street_address")
     town = Faker("city")
     postcode = "EX2 3CC"
-    first_name_key = LazyAttribute(lambda o: o.first_name.lower())
-    last_name_key = LazyAttribute(lambda o: o.last_name.lower())
+    # The matching keys, as child_keys_save fills them for every child the services make.
+    first_name_key = LazyAttribute(lambda o: normalise_name(o.first_name))
+    last_name_key = LazyAttribute(lambda o: normalise_name(o.last_name))
+    last_name_phonetic = LazyAttribute(lambda o: phonetic(normalise_name(o.last_name)))
+    first_name_phonetic = LazyAttribute(lambda o: phonetic(normalise_name(o.first_name)))
+    postcode_key = LazyAttribute(lambda o: normalise_postcode(o.postcode))
+    nhs_number = ""
+    nhs_number_key = LazyAttribute(lambda o: normalise_nhs_number(o.nhs_number))
 
 
 class CaseFactory(DjangoModelFactory[Case]):

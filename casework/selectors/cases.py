@@ -24,7 +24,7 @@ from casework.workload import (
     untraceable_q,
     week_end,
 )
-from cme.models import User
+from cme.models import OutboxEmail, User
 from schools.models import SchoolReturn
 from schools.selectors import with_absence_threshold
 
@@ -51,7 +51,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 def case_for_view(user: User, reference: str) -> Case:
     """The case page's case, for caseworkers only (404 for anyone else)."""
     return get_object_or_404(
-        cases_visible_to(user).select_related("child__last_school", "outcome_school"),
+        cases_visible_to(user).select_related(
+            "child__last_school", "outcome_school", "primary_reason"
+        ),
         reference=reference,
     )
 
@@ -101,4 +103,30 @@ def returns_for_case(case: Case) -> QuerySet[SchoolReturn]:
         return SchoolReturn.objects.none()
     return with_absence_threshold(
         SchoolReturn.objects.filter(condition).select_related("school").order_by("-submitted_at")
+    )
+
+
+def referrer_messages(case: Case) -> QuerySet[OutboxEmail]:
+    """What the referrer was sent about this case (the triage decision, each outcome), newest
+    first, with each message's delivery status: one query. Keyed in the outbox by
+    casework.services.triage and closing."""
+    from casework.services.closing import CASE_CLOSED_KEY
+    from casework.services.triage import REFERRAL_DECIDED_KEY
+
+    return (
+        OutboxEmail.objects.filter(
+            Q(key=f"{REFERRAL_DECIDED_KEY}{case.referral_id}")
+            | Q(key__startswith=f"{CASE_CLOSED_KEY}{case.pk}:")
+        )
+        .only(
+            "channel",
+            "to",
+            "subject",
+            "state",
+            "created_at",
+            "sent_at",
+            "delivery_status",
+            "status_checked_at",
+        )
+        .order_by("-created_at", "-id")
     )

@@ -22,6 +22,7 @@ from casework.models import (
     CaseNote,
     CaseStatus,
     Category,
+    CmeReason,
     Enquiry,
     EnquiryResult,
     EnquiryType,
@@ -67,6 +68,19 @@ ERROR_BELOW_CSA = (
     "The child is not of compulsory school age until {start:%-d %B %Y}: "
     "the case cannot be CME-WASP or CME-missing before then"
 )
+
+
+ERROR_REASON_NOT_IN_USE = "Select a primary reason from this year's list"
+
+
+def checked_reason(primary_reason: CmeReason | str) -> CmeReason:
+    """The DfE primary reason, which must be in this year's list (issue 15: the list is data,
+    each item applying from a term; a retired code cannot be chosen anew)."""
+    code = primary_reason.code if isinstance(primary_reason, CmeReason) else primary_reason
+    reason = CmeReason.objects.filter(pk=code).first()
+    if reason is None or not reason.applies_on(timezone.localdate()):
+        raise CaseError(ERROR_REASON_NOT_IN_USE)
+    return reason
 
 
 def _claim(case: Case, version: int | None, **changes: Any) -> None:
@@ -177,9 +191,16 @@ def investigation_complete(*, case: Case, by: User, version: int | None = None) 
 
 @transaction.atomic
 def case_category_change(
-    *, case: Case, by: User, category: Category | str, reason: str, version: int | None = None
+    *,
+    case: Case,
+    by: User,
+    category: Category | str,
+    reason: str,
+    version: int | None = None,
+    primary_reason: CmeReason | str | None = None,
 ) -> Case:
-    """Move a case between CME-WASP (whereabouts known) and CME-missing (unknown)."""
+    """Move a case between CME-WASP (whereabouts known) and CME-missing (unknown), with the
+    primary reason for the CME return (issue 15) as it stands now (None keeps it)."""
     _require_open(case)
     reason = reason.strip()
     if not reason:
@@ -191,14 +212,15 @@ def case_category_change(
         # s8(2): not missing education before compulsory school age begins (issue 12, A8).
         raise CaseError(ERROR_BELOW_CSA.format(start=compulsory_school_age(dob)[0]))
     old = Category(case.category).label
-    _claim(case, version, category=category, updated_by=by)
-    record_case_event(
-        case,
-        EventKind.CATEGORY,
-        by,
-        f"Category changed from {old} to {Category(category).label}",
-        reason,
-    )
+    changes: dict[str, Any] = {"category": category, "updated_by": by}
+    summary = f"Category changed from {old} to {Category(category).label}"
+    if primary_reason is not None:
+        chosen = checked_reason(primary_reason)
+        if chosen.pk != case.primary_reason_id:
+            changes["primary_reason"] = chosen
+            summary += f"; primary reason {chosen.label}"
+    _claim(case, version, **changes)
+    record_case_event(case, EventKind.CATEGORY, by, summary, reason)
     return case
 
 

@@ -32,9 +32,13 @@ from casework.services.cases import (
     _tell_school,
 )
 from cme.models import User
-from cme.outbox import queue_email
+from cme.outbox import queue_email, queue_letter
 from cme.statutory import enquiry_due_date
+from referrals.models import address_lines
 from schools.models import School
+
+#: The outbox key of the referrer's outcome message (one per closing of the case).
+CASE_CLOSED_KEY = "case-closed:"
 
 #: The outcome details, each cleared (an outcome sets the ones it needs).
 OUTCOME_DETAILS_CLEARED: dict[str, Any] = {
@@ -45,6 +49,10 @@ OUTCOME_DETAILS_CLEARED: dict[str, Any] = {
     "outcome_country": "",
     "review_date": None,
 }
+#: How a closing event's summary starts: the CLOSED events of an untraceable decision (which
+#: does not close the case) start otherwise, and the census rule (casework.census) tells the
+#: two apart by it.
+CLOSED_SUMMARY_PREFIX = "Closed:"
 #: Outcomes whose details name a school in this area.
 SCHOOL_OUTCOMES = frozenset({Outcome.ON_ROLL_IN_AREA, Outcome.PLACE_STARTED})
 
@@ -133,23 +141,41 @@ def case_close(
         summary = f"Untraceable after reasonable enquiries: review on {review_date:%-d %B %Y}"
     else:
         changes.update(status=CaseStatus.CLOSED, closed_at=timezone.now())
-        summary = f"Closed: {outcome.label}"
+        summary = f"{CLOSED_SUMMARY_PREFIX} {outcome.label}"
     _claim(case, version, **changes)
     if outcome != Outcome.UNTRACEABLE:
         _tell_school(case, outcome.label)
     record_case_event(case, EventKind.CLOSED, by, summary, outcome_notes.strip())
-    referral = case.referral
-    if referral.referrer_email and not referral.anonymous:
-        # The referrer is told the outcome (DOMAIN), through the email outbox (the request
-        # never waits on a mail server); the subject names no child.
-        queue_email(
-            referral.referrer_email,
-            f"Your CME referral {referral.reference}: outcome",
-            f"Thank you for your referral {referral.reference}. "
-            f"The outcome of our enquiries: {outcome.label}.",
-            key=f"case-closed:{case.pk}:{case.version}",
-        )
+    _tell_referrer_outcome(case, outcome)
     return case
+
+
+def _tell_referrer_outcome(case: Case, outcome: Outcome) -> None:
+    """The referrer is told the outcome (DOMAIN), through the outbox (the request never waits
+    on a mail server or GOV.UK Notify): by email, or by a letter if they gave a postal
+    address and no email; neither, nothing. The subject names no child."""
+    referral = case.referral
+    if referral.anonymous:
+        return
+    subject = f"Your CME referral {referral.reference}: outcome"
+    body = (
+        f"Thank you for your referral {referral.reference}. "
+        f"The outcome of our enquiries: {outcome.label}."
+    )
+    fields = {"reference": referral.reference, "outcome": outcome.label}
+    key = f"{CASE_CLOSED_KEY}{case.pk}:{case.version}"
+    if referral.referrer_email:
+        queue_email(referral.referrer_email, subject, body, key=key, kind="closure", fields=fields)
+    elif referral.referrer_address:
+        name = referral.referrer_name.strip() or "The referrer"
+        queue_letter(
+            address=[name, *address_lines(referral.referrer_address)],
+            subject=subject,
+            body=body,
+            key=key,
+            kind="referrer_outcome_letter",
+            fields=fields,
+        )
 
 
 @transaction.atomic

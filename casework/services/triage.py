@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from casework.events import record_case_event, record_event
 from casework.matching import child_keys_save
-from casework.models import Case, CaseStatus, Category, Child, EventKind
-from casework.services.cases import tell_managers_escalated
+from casework.models import NOT_RECORDED, Case, CaseStatus, Category, Child, CmeReason, EventKind
+from casework.services.cases import CaseError, checked_reason, tell_managers_escalated
 from casework.twins import twin_or_sibling_differences
 from cme.formats import govuk_datetime
 from cme.models import User
@@ -82,10 +82,18 @@ def _copy_flags(referral: Referral, child: Child) -> None:
             setattr(child, flag, True)
 
 
-def _email_after_commit(subject: str, body: str, recipients: list[str]) -> None:
+#: The outbox key of the referrer's triage email: a referral is decided once.
+REFERRAL_DECIDED_KEY = "referral-decided:"
+
+
+def _email_after_commit(
+    subject: str, body: str, recipients: list[str], *, fields: dict[str, str], key: str
+) -> None:
     """Queue in the email outbox (cme.outbox): written in this transaction, sent by a Celery
-    task after it commits; a mail server failure never undoes, breaks or delays a decision."""
-    queue_email(recipients, subject, body)
+    task after it commits; a mail server failure never undoes, breaks or delays a decision.
+    ``fields`` fill a GOV.UK Notify template of its own, where the council has one; ``key``
+    (once per referral) lets the case page show it and its delivery status."""
+    queue_email(recipients, subject, body, kind="referrer_triage", fields=fields, key=key)
 
 
 def _tell_referrer(referral: Referral, subject: str, body: str) -> None:
@@ -96,6 +104,8 @@ def _tell_referrer(referral: Referral, subject: str, body: str) -> None:
         f"Thank you for your referral {referral.reference} to the Children Missing "
         f"Education team.\n\n{body}\n\nPlease quote {referral.reference} if you contact us.",
         [referral.referrer_email],
+        fields={"reference": referral.reference, "decision": body},
+        key=f"{REFERRAL_DECIDED_KEY}{referral.pk}",
     )
 
 
@@ -171,6 +181,7 @@ def referral_accept(
     officer: User | None = None,
     reference: str | None = None,
     twin_or_sibling_reason: str = "",
+    primary_reason: CmeReason | str = NOT_RECORDED,
 ) -> Case:
     """Accept a referral as CME: open a case on a new child record or on the matched child.
 
@@ -185,8 +196,15 @@ def referral_accept(
     escalated at once (DOMAIN.md: "Escalation at once") and the managers are told.
     ``officer``, given by a manager, allocates the case in the same transaction.
     ``reference`` gives the case a fixed reference instead of a random one (the demo data).
+    ``primary_reason`` is the DfE's primary reason (issue 15), "Not recorded" where the
+    caller does not yet ask for one; the child became missing education, by default, on the
+    day the referral was received.
     """
     referral = _locked_new(referral)
+    try:
+        reason = checked_reason(primary_reason)
+    except CaseError as exc:
+        raise TriageError(str(exc)) from exc
     linked = ""
     if child is None:
         child = _child_from_referral(referral, by)
@@ -211,6 +229,8 @@ def referral_accept(
         category=category,
         status=CaseStatus.OPEN,
         received_on=received_on,
+        became_cme_on=received_on,
+        primary_reason=reason,
         due_date=enquiry_due_date(received_on),
         created_by=by,
         updated_by=by,

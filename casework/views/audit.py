@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from casework.matching import KEY_FIELDS
 from casework.models import Case, Child
 from cme.access import role_required
 from cme.audit import WITHHELD, log_access
@@ -32,9 +33,7 @@ NOISE_FIELDS = [
     "updated_at",
     "updated_by",
     "version",
-    "first_name_key",
-    "last_name_key",
-    "last_name_phonetic",
+    *KEY_FIELDS,  # the matching keys (a restricted child's postcode key is its postcode)
 ]
 
 audit_readers = role_required(Role.MANAGER, Role.ADMINISTRATOR)

@@ -23,6 +23,7 @@ from casework.forms import (
     NoteForm,
     ReopenForm,
 )
+from casework.forms_cme import CmeDetailsForm
 from casework.models import STANDARD_CHECKS, Case, CaseStatus, Enquiry, EventKind
 from casework.presenters import nc_year_label, referral_summary
 from casework.restricted import restricted_gate
@@ -31,6 +32,7 @@ from casework.selectors import children as child_sel
 from casework.services import cases as svc
 from casework.services import closing
 from casework.services.allocation import AllocationError, case_allocate, case_pick_up
+from casework.services.cme_details import case_cme_details_change
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction, User
@@ -75,6 +77,7 @@ def _case_page(request: HttpRequest, reference: str, section: str) -> HttpRespon
         referral = case.referral
         context["sections"] = referral_summary(referral)
         context["source_return"] = referral.source_return
+        context["referrer_messages"] = list(sel.referrer_messages(case))
     elif section == "returns":
         context["returns"] = list(sel.returns_for_case(case))
     return render(request, "casework/case_detail.html", context)
@@ -107,6 +110,8 @@ class Action:
     button: str
     done: str
     lede: str = ""
+    #: The form's first answers from the case itself (the details it corrects).
+    from_case: Callable[[Case], dict[str, Any]] | None = None
 
 
 def _calls(service: Callable[..., object], *fields: str, spread: str = "") -> Run:
@@ -148,6 +153,7 @@ def _action(
                 messages.success(request, action.done)
                 return redirect("cases:detail", reference=case.reference)
     else:
+        initial = initial | (action.from_case(case) if action.from_case else {})
         form = action.form(initial={"version": case.version, **initial})
     # The page names the child: showing it (the form, or the form again with its errors) is
     # a view of the case. The action's title says which page; it holds nothing personal.
@@ -191,7 +197,22 @@ investigation_complete = _action_view(
 )
 category_change = _action_view(
     Action(CategoryForm, "Change the category", "Change category", "Category changed"),
-    _calls(svc.case_category_change, "category", "reason"),
+    _calls(svc.case_category_change, "category", "primary_reason", "reason"),
+)
+#: Issue 15: the day the child became missing education and the primary reason, corrected.
+cme_details = _action_view(
+    Action(
+        CmeDetailsForm,
+        "Change the CME return details",
+        "Save details",
+        "CME return details changed",
+        lede="These are counted in the DfE's termly children missing education return.",
+        from_case=lambda case: {
+            "became_cme_on": case.became_cme_on,
+            "primary_reason": case.primary_reason_id,
+        },
+    ),
+    _calls(case_cme_details_change, "became_cme_on", "primary_reason", "reason"),
 )
 escalate = _action_view(
     Action(

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from casework.census import UNKNOWN, duration_label
 from casework.filters import RegisterFilter, selected_filter_tags, sorted_cases
 from casework.models import Case
 from casework.presenters import nc_year_label
@@ -32,6 +33,8 @@ from cme.statutory import age_on
 from referrals.vocabulary import flag_labels
 
 PAGE_SIZE = 50
+#: Sex as the CME return has it (casework.census.SEXES): anything else is Unknown.
+SEX_LABELS = {"F": "Female", "M": "Male"}
 
 EXPORT_HEADERS = [
     "Reference",
@@ -48,6 +51,11 @@ EXPORT_HEADERS = [
     "Overdue",
     "Last school",
     "Vulnerability",
+    # The termly CME return's groups (issue 15), at the census date when one is chosen.
+    "Sex",
+    "Primary reason",
+    "Became missing education",
+    "Missing education for",
 ]
 
 #: A spreadsheet treats a cell starting with one of these as a formula (CSV/formula injection).
@@ -83,19 +91,29 @@ TABLE_FIELDS = (
 def _filtered(
     request: HttpRequest, *, table: bool = False
 ) -> tuple[RegisterFilter, QuerySet[Case], str]:
-    qs = sel.register_cases(acting_user(request))
+    user = acting_user(request)
+    # "Counted in the CME return on" a census date (issue 15) lists the cases counted then,
+    # closed since or not; the register itself is today's open cases.
+    qs = sel.cases_visible_to(user) if request.GET.get("census") else sel.register_cases(user)
     if table:
         # The page shows neither the referral nor the last school: join and load only what it shows.
         qs = qs.select_related(None).select_related("child", "allocated_to").only(*TABLE_FIELDS)
     else:
-        qs = qs.select_related("child__last_school")
+        qs = qs.select_related("child__last_school", "primary_reason")
     filterset = RegisterFilter(request.GET, queryset=qs)
     ordered, sort = sorted_cases(filterset.qs, request.GET.get("sort"))
     return filterset, ordered, sort
 
 
-def export_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
+def _census(filterset: RegisterFilter) -> date | None:
+    """The census date the list is of, if one was chosen (and valid)."""
+    census: date | None = getattr(filterset.form, "cleaned_data", {}).get("census")
+    return census
+
+
+def export_rows(cases: QuerySet[Case], on: date | None = None) -> Iterator[list[Any]]:
     today = timezone.localdate()
+    on = on or today
     for case in cases.iterator(chunk_size=500):
         child = case.child
         yield [
@@ -115,6 +133,10 @@ def export_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
                 "Yes" if case.is_overdue else "No",  # type: ignore[attr-defined]
                 child.last_school.name if child.last_school else "",
                 "; ".join(flag_labels(child)),
+                SEX_LABELS.get(child.gender, UNKNOWN),
+                case.primary_reason.label,
+                case.became_cme_on,
+                duration_label(case.became_cme_on, on),
             )
         ]
 
@@ -196,13 +218,14 @@ class _Echo:
 
 @caseworkers
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _, cases, _ = _filtered(request)
+    filterset, cases, _ = _filtered(request)
+    on = _census(filterset)
     _log_export(request, AccessAction.EXPORT_REGISTER_CSV, cases)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield writer.writerow(EXPORT_HEADERS)
-        for row in export_rows(cases):
+        for row in export_rows(cases, on):
             yield writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -212,12 +235,13 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @caseworkers
 def register_xlsx(request: HttpRequest) -> HttpResponse:
-    _, cases, _ = _filtered(request)
+    filterset, cases, _ = _filtered(request)
+    on = _census(filterset)
     _log_export(request, AccessAction.EXPORT_REGISTER_XLSX, cases)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("CME register")
     sheet.append(EXPORT_HEADERS)
-    for row in export_rows(cases):
+    for row in export_rows(cases, on):
         sheet.append(row)
     buffer = BytesIO()
     workbook.save(buffer)

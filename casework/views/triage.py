@@ -178,6 +178,7 @@ def _call_service(form: Form, referral: Referral, user: User) -> str:
             category=Category(form.cleaned_data["category"]),
             officer=form.chosen_officer(),
             twin_or_sibling_reason=form.twin_or_sibling_reason(),
+            primary_reason=form.cleaned_data["primary_reason"],
         )
         return f"Referral {referral.reference} accepted: case {case.reference} opened"
     if isinstance(form, DuplicateForm):

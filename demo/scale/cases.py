@@ -51,6 +51,18 @@ ENQUIRY_RESULT_WEIGHTS = [20, 35, 25, 20]  # in the order of EnquiryResult
 INVESTIGATION_DAYS = (5, 7, 9, 10, 12, 20)  # most finish on time
 OTHER_LA_NAME = "Elsewhere City Council"
 
+#: Primary reasons (codes of casework.models.CmeReason) the scale cases take in turn.
+SCALE_REASONS = (
+    "moved-in-from-another-la",
+    "did-not-get-preference",
+    "not-recorded",
+    "parental-decision",
+    "application-awaiting-outcome",
+    "moved-to-another-country",
+    "mental-health",
+    "waiting-school-start",
+)
+
 # (the case's timestamp, the event it is in the chronology, its summary)
 CASE_EVENTS = (
     ("escalated_at", EventKind.ESCALATED, "Escalated"),
@@ -85,10 +97,16 @@ def write_casework(run: ScaleRun, n_cases: int, pools: Pools, counts: dict[str, 
     batches = Batches(Referral, Case, Enquiry, Event)
     n_other = max(1, round(n_cases * OTHER_REFERRALS_SHARE))
     n_open = max(1, round(n_cases * OPEN_SHARE))
+    # At most one open case a child (the database's case_one_open_per_child).
+    with_open_case: set[int] = set()
     for i in range(n_cases + n_other):
         has_case = i < n_cases
         is_open = has_case and i % (n_cases // n_open if n_open else 1) == 0
-        received = _referral(run, batches, pools, has_case=has_case, is_open=is_open)
+        received = _referral(
+            run, batches, pools, has_case=has_case, is_open=is_open, avoid=with_open_case
+        )
+        if is_open:
+            with_open_case.add(received.child)
         if has_case:
             _case(run, batches, pools, received, is_open=is_open)
         batches.flush_if_full()
@@ -103,7 +121,13 @@ def write_casework(run: ScaleRun, n_cases: int, pools: Pools, counts: dict[str, 
 
 
 def _referral(
-    run: ScaleRun, batches: Batches, pools: Pools, *, has_case: bool, is_open: bool
+    run: ScaleRun,
+    batches: Batches,
+    pools: Pools,
+    *,
+    has_case: bool,
+    is_open: bool,
+    avoid: set[int],
 ) -> Received:
     rng = run.rng
     rid = batches.take_id(Referral)
@@ -111,6 +135,13 @@ def _referral(
     received_on = run.today - timedelta(days=age)
     received_at = run.at(received_on)
     child = rng.choice(pools.child_ids)
+    if is_open and child in avoid:
+        # The next child without an open case, found without drawing from the random stream
+        # (so the rest of the data is as before).
+        at = pools.child_ids.index(child)
+        while child in avoid:
+            at = (at + 1) % len(pools.child_ids)
+            child = pools.child_ids[at]
     first, last = run.person()
     channel = rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0]
     status = ReferralStatus.ACCEPTED if has_case else rng.choice(NOT_ACCEPTED)
@@ -182,6 +213,11 @@ def _case(
         "allocated_to_id": officer,
         "received_on": received.on,
         "due_date": due_on,
+        # The CME return's details (issue 15), from the id rather than the random stream, so
+        # the rest of the scale data is what it was: most became CME shortly before the
+        # referral; one case in eight has no reason recorded.
+        "became_cme_on": received.on - timedelta(days=cid % 29),
+        "primary_reason_id": SCALE_REASONS[cid % len(SCALE_REASONS)],
         **run.audit(opened_at),
     }
     # Most investigations finish on time; open ones past their due date are sometimes still

@@ -53,6 +53,7 @@ class PublicReferralForm(ReferralForm):
                 "referrer_organisation",
                 "referrer_email",
                 "referrer_phone",
+                "referrer_address",
             ):
                 data[name] = ""
                 self.errors.pop(name, None)

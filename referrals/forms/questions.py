@@ -24,6 +24,9 @@ ERROR_IDENTIFY_CHILD = (
 ERROR_REASONS_REQUIRED = "Select at least one reason for the referral"
 ERROR_REFERRER_NAME = "Enter your full name"
 ERROR_REFERRER_CONTACT = "Enter an email address or a phone number so that we can contact you"
+ERROR_REFERRER_ADDRESS = (
+    "Enter the postal address on separate lines: the street, the town and the postcode"
+)
 ERROR_REFERRER_TYPE = "Select who is making the referral"
 ERROR_PARENT_KNOWS = "Select whether the child's parents or carers know about this referral"
 ERROR_DOB_FUTURE = "The child's date of birth must be in the past"
@@ -45,6 +48,7 @@ REFERRER_FIELDS: tuple[str, ...] = (
     "referrer_relationship",
     "referrer_email",
     "referrer_phone",
+    "referrer_address",
 )
 CHILD_FIELDS: tuple[str, ...] = Referral.CHILD_IDENTITY_FIELDS
 ADDRESS_FIELDS: tuple[str, ...] = (*Referral.CHILD_ADDRESS_FIELDS, "previous_address")
@@ -87,6 +91,14 @@ class ReferralQuestions(forms.ModelForm[Referral]):
     )
     referrer_email = optional_email("Your email address")
     referrer_phone = _phone("Your phone number")
+    referrer_address = TextField(
+        label="Your postal address (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text="If you give no email address, we post you the outcome. "
+        "Put the street, the town and the postcode on separate lines",
+    )
 
     # -- the child -----------------------------------------------------------------------
     first_name = text(

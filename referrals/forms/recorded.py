@@ -50,9 +50,14 @@ class RecordedReferralForm(ReferralForm):
             "referrer_relationship": "Their relationship to the child (optional)",
             "referrer_email": "Their email address (optional)",
             "referrer_phone": "Their phone number (optional)",
+            "referrer_address": "Their postal address (optional)",
         }
         for name, label in labels.items():
             self.fields[name].label = label
+        self.fields["referrer_address"].help_text = (
+            "If they give no email address, the outcome is posted to them. "
+            "Put the street, the town and the postcode on separate lines"
+        )
 
     def referrer_layout(self) -> list[Any]:
         return [

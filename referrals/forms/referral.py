@@ -15,6 +15,7 @@ from referrals.forms.questions import (
     ERROR_IDENTIFY_CHILD,
     ERROR_LAST_ATTENDED_FUTURE,
     ERROR_PARENT_NAME,
+    ERROR_REFERRER_ADDRESS,
     ERROR_REFERRER_CONTACT,
     ERROR_REFERRER_NAME,
     ERROR_SIBLING_NAME,
@@ -23,7 +24,7 @@ from referrals.forms.questions import (
     SIBLING_FIELDS,
     ReferralQuestions,
 )
-from referrals.models import Referral, ReferralPerson
+from referrals.models import Referral, ReferralPerson, address_lines
 from schools.forms.base import (
     address_layout,
     answers_summary,
@@ -32,6 +33,9 @@ from schools.forms.base import (
     shown_answer,
 )
 from schools.models import School
+
+#: A referrer's postal address: the street, the town and the postcode at least.
+MIN_ADDRESS_LINES = 2
 
 
 def referrer_fieldset(legend: str, *after_type: Any) -> Fieldset:
@@ -44,6 +48,7 @@ def referrer_fieldset(legend: str, *after_type: Any) -> Fieldset:
         Field.text("referrer_relationship", field_width=20),
         Field.text("referrer_email", field_width=20),
         Field.text("referrer_phone", field_width=20),
+        Field.textarea("referrer_address"),
         legend=legend,
     )
 
@@ -149,6 +154,14 @@ class ReferralForm(ReferralQuestions):
                 and "referrer_email" not in self.errors
             ):
                 self.add_error("referrer_email", ERROR_REFERRER_CONTACT)
+        address = data.get("referrer_address") or ""
+        # GOV.UK Notify posts only to 3 lines or more: the name, then at least two of these.
+        if (
+            address
+            and len(address_lines(address)) < MIN_ADDRESS_LINES
+            and "referrer_address" not in self.errors
+        ):
+            self.add_error("referrer_address", ERROR_REFERRER_ADDRESS)
         identified = any(
             data.get(name)
             for name in (

@@ -20,6 +20,8 @@ from cme.models import AccessAction, OutboxEmail
 from cme.outbox import not_delivered
 from reports.csv_pack import csv_pack
 from reports.figures import BoardFigures, Headline, Trend, board_figures, dashboard_figures
+from reports.figures.comparison import ROUNDING_NOTE, Comparison, comparison
+from reports.models import CensusDate, PublishedUpload
 from reports.suppression import suppress
 
 #: ?period= choices and their labels, the first the default.
@@ -132,6 +134,25 @@ def cached_dashboard_figures(start: date, end: date) -> BoardFigures:
     return figures
 
 
+def cached_comparison() -> Comparison | None:
+    """The rate beside England's and the region's at the latest census day (shared by every
+    manager for CME_DASHBOARD_CACHE_SECONDS, like the figures)."""
+    census = (
+        CensusDate.objects.filter(census_date__lte=timezone.localdate())
+        .order_by("-census_date")
+        .first()
+    )
+    if census is None:
+        return None
+    latest = PublishedUpload.objects.values_list("pk", flat=True).first()
+    key = f"cme:comparison:{census.pk}:{latest}"
+    found = cache.get(key)
+    if not isinstance(found, Comparison):
+        found = comparison(census)
+        cache.set(key, found, settings.CME_DASHBOARD_CACHE_SECONDS)
+    return found
+
+
 @managers_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     period, start, end = _chosen(request)
@@ -156,6 +177,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cache_minutes": settings.CME_DASHBOARD_CACHE_SECONDS // 60,
             # The outbox's undelivered emails (issue 12, A1): one COUNT, linked to the page.
             "emails_not_delivered": OutboxEmail.objects.filter(not_delivered()).count(),
+            # Issue 15: beside England and the region, for the latest census day.
+            "comparison": cached_comparison(),
+            "rounding_note": ROUNDING_NOTE,
         },
     )
 

@@ -217,9 +217,9 @@ def test_the_tabs_run_a_constant_number_of_queries(
     case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
     for name in ("referral", "returns"):
         # session, user, case, enquiries, referral's school, people or returns, source
-        # return, notifications count, the access log row (+ savepoints and the session
-        # save): none per row
-        with django_assert_max_num_queries(14):
+        # return, what the referrer was sent, notifications count, the access log row
+        # (+ savepoints and the session save): none per row
+        with django_assert_max_num_queries(15):
             response = officer_client.get(reverse(f"cases:{name}", args=[case.reference]))
         assert response.status_code == 200
 

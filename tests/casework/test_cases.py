@@ -421,7 +421,7 @@ def test_a_stale_form_gets_a_clear_conflict_message(
     svc.case_note_add(case=case, by=manager, text="Meanwhile")
     response = officer_client.post(
         reverse("cases:category", args=[case.reference]),
-        {"category": "missing", "reason": "Gone", "version": "1"},
+        {"category": "missing", "primary_reason": "other", "reason": "Gone", "version": "1"},
     )
     assert response.status_code == 200
     assert "changed by someone else" in response.content.decode()
@@ -459,7 +459,7 @@ def test_each_action_form_posts_to_its_service(
     enquire(case, officer)
     post("investigation_complete", {})
     post("escalate", {"reason": "Concern", "social_care_referred": "no"})
-    post("category", {"category": "missing", "reason": "Not at address"})
+    post("category", {"category": "missing", "primary_reason": "other", "reason": "Not at address"})
     post("close", {"outcome": "died"})
     post("reopen", {"reason": "Recorded in error"})
     assert kinds(case)[:6] == [

@@ -78,7 +78,7 @@ def test_accepting_through_the_page_shows_the_error(officer_client: Client) -> N
     referral = ReferralFactory.create(date_of_birth=BORN)
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": "new", "accept-category": Category.WASP},
+        {"accept-child": "new", "accept-category": Category.WASP, "accept-primary_reason": "other"},
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -34,7 +34,13 @@ def test_the_second_form_submitted_gets_a_conflict_and_keeps_its_input(
     assert 'name="version" value="1"' in manager_client.get(close_url).content.decode()
 
     first = officer_client.post(
-        category_url, {"category": "missing", "reason": "Not at the address", "version": "1"}
+        category_url,
+        {
+            "category": "missing",
+            "primary_reason": "not-recorded",
+            "reason": "Not at the address",
+            "version": "1",
+        },
     )
     assert first.status_code == 302
 

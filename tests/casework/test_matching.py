@@ -15,6 +15,7 @@ from casework.matching import (
     possible_matches,
 )
 from casework.models import Child
+from referrals.models import Referral
 from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_finds_a_child_by_upn_whatever_else_differs() -> None:
     assert match.reasons[0] == "Same UPN"
 
 
-def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address() -> None:
+def test_a_sibling_who_shares_the_surname_and_the_address_is_flagged_not_proposed() -> None:
     sibling = make_child(
         first_name="Amelia",
         last_name="Smith",
@@ -121,10 +122,12 @@ def test_does_not_propose_a_sibling_who_shares_the_surname_and_the_address() -> 
         postcode="EX23CC",
     )
 
-    matched = [m.child for m in possible_matches(referral)]
+    matches = possible_matches(referral)
 
-    assert matched == [same_child]
-    assert sibling not in matched
+    assert [m.child for m in matches if not m.possible_twin_or_sibling] == [same_child]
+    [flagged] = [m for m in matches if m.possible_twin_or_sibling]
+    assert flagged.child == sibling
+    assert "First name: Oliver / Amelia" in flagged.differs
 
 
 def test_a_same_upn_sibling_rule_does_not_hide_a_upn_match() -> None:
@@ -211,3 +214,198 @@ def test_matching_runs_two_queries_however_many_candidates(
     with django_assert_num_queries(2):  # the candidates, and their open cases
         matches = possible_matches(referral)
         [m.open_cases for m in matches]
+
+
+def proposed(referral: Referral) -> list[Child]:
+    """The candidates triage would offer as the same child (not the flagged ones)."""
+    return [m.child for m in possible_matches(referral) if not m.possible_twin_or_sibling]
+
+
+def test_polish_and_nordic_letters_are_folded_so_luczak_is_luczak() -> None:
+    assert normalise_name("Łuczak") == "luczak"
+    assert (
+        normalise_name("Søren Straße Işık Æthelred Đorđe") == "soren strasse isik aethelred dorde"  # noqa: RUF001
+    )
+    child = make_child(first_name="Łukasz", last_name="Łuczak", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="Lukasz", last_name="Luczak", date_of_birth=DOB)
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert {"Same first name", "Same surname"} <= set(match.matched)
+
+
+def test_swapped_first_and_last_names_are_proposed() -> None:
+    child = make_child(first_name="Hussain", last_name="Ali", date_of_birth=DOB, postcode="B8 1AA")
+    referral = ReferralFactory.create(
+        first_name="Ali", last_name="Hussain", date_of_birth=DOB, postcode="B8 1AA"
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert not match.possible_twin_or_sibling
+    assert match.score >= MATCH_THRESHOLD
+    assert any(r.startswith("First name and surname swapped") for r in match.matched)
+
+
+def test_a_twin_is_flagged_with_what_differs_and_never_proposed_plainly() -> None:
+    make_child(
+        first_name="Amir", last_name="Hassan", date_of_birth=DOB, postcode="M8 2AB", gender="M"
+    )
+    twin = make_child(
+        first_name="Amira", last_name="Hassan", date_of_birth=DOB, postcode="M8 2AB", gender="F"
+    )
+    other_twin = make_child(
+        first_name="Yusuf", last_name="Hassan", date_of_birth=DOB, postcode="M8 2AB", gender="M"
+    )
+    referral = ReferralFactory.create(
+        first_name="Amir", last_name="Hassan", date_of_birth=DOB, postcode="M8 2AB", gender="M"
+    )
+
+    matches = possible_matches(referral)
+
+    assert len(proposed(referral)) == 1
+    flagged = {m.child: m for m in matches if m.possible_twin_or_sibling}
+    assert set(flagged) == {twin, other_twin}
+    assert "First name: Amir / Yusuf" in flagged[other_twin].differs
+    assert "Gender: M / F" in flagged[twin].differs
+
+
+def test_a_sibling_is_flagged_when_one_date_of_birth_is_missing() -> None:
+    sibling = make_child(
+        first_name="Zofia", last_name="Nowak", date_of_birth=None, postcode="PE1 2XY"
+    )
+    referral = ReferralFactory.create(
+        first_name="Kacper", last_name="Nowak", date_of_birth=DOB, postcode="PE1 2XY"
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == sibling
+    assert match.possible_twin_or_sibling
+
+
+def test_a_nickname_is_the_same_first_name() -> None:
+    child = make_child(first_name="William", last_name="Jones", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="Bill", last_name="Jones", date_of_birth=DOB)
+
+    assert proposed(referral) == [child]
+    assert "First name is a form of the same name (Bill / William)" in (
+        possible_matches(referral)[0].matched
+    )
+
+
+def test_muhammad_spellings_are_the_same_first_name() -> None:
+    child = make_child(first_name="Muhammad", last_name="Iqbal", date_of_birth=DOB)
+    referral = ReferralFactory.create(first_name="Mohamed", last_name="Iqbal", date_of_birth=DOB)
+
+    assert proposed(referral) == [child]
+
+
+def test_a_changed_surname_with_the_same_first_name_dob_and_postcode_is_proposed() -> None:
+    child = make_child(
+        first_name="Ffion", last_name="Williams", date_of_birth=DOB, postcode="CF10 1AA"
+    )
+    referral = ReferralFactory.create(
+        first_name="Ffion", last_name="Price", date_of_birth=DOB, postcode="CF10 1AA"
+    )
+
+    assert proposed(referral) == [child]
+
+
+def test_a_one_digit_error_in_the_date_of_birth_is_proposed() -> None:
+    child = make_child(
+        first_name="Siobhan", last_name="Murphy", date_of_birth=DOB, postcode="L4 0TH"
+    )
+    referral = ReferralFactory.create(
+        first_name="Siobhan",
+        last_name="Murphy",
+        date_of_birth=date(2014, 2, 8),
+        postcode="L5 1AB",
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert not match.possible_twin_or_sibling
+    assert "Date of birth differs by one digit" in match.matched
+    assert "Date of birth: 08/02/2014 / 03/02/2014" in match.differs
+
+
+def test_a_missing_date_of_birth_still_finds_the_child_by_name_and_postcode() -> None:
+    child = make_child(
+        first_name="Oliwia", last_name="Kowalska", date_of_birth=DOB, postcode="PE1 2XY"
+    )
+    referral = ReferralFactory.create(
+        first_name="Oliwia", last_name="Kowalska", date_of_birth=None, postcode="PE12XY"
+    )
+
+    assert proposed(referral) == [child]
+
+
+def test_the_same_nhs_number_outweighs_a_changed_name() -> None:
+    child = make_child(
+        first_name="Kayleigh", last_name="Brown", date_of_birth=DOB, nhs_number="943 476 5919"
+    )
+    referral = ReferralFactory.create(
+        first_name="Kayleigh", last_name="Green", date_of_birth=DOB, nhs_number="9434765919"
+    )
+
+    assert proposed(referral) == [child]
+
+
+def test_a_different_gender_and_nhs_number_stop_a_proposal_on_names_alone() -> None:
+    make_child(
+        first_name="Sam",
+        last_name="Taylor",
+        date_of_birth=None,
+        gender="F",
+        nhs_number="4010232137",
+    )
+    referral = ReferralFactory.create(
+        first_name="Sam", last_name="Taylor", date_of_birth=DOB, gender="M", nhs_number="9434765919"
+    )
+
+    assert proposed(referral) == []
+
+
+def test_an_other_name_on_the_referral_finds_the_childs_earlier_surname() -> None:
+    child = make_child(first_name="Maja", last_name="Wiśniewska", date_of_birth=DOB)
+    referral = ReferralFactory.create(
+        first_name="Maja", last_name="Smith", other_names="Wisniewska", date_of_birth=DOB
+    )
+
+    assert proposed(referral) == [child]
+
+
+def test_the_query_count_is_the_same_for_flagged_and_proposed_candidates(
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for first in ("Amir", "Amira", "Yusuf", "Zain", "Amir"):
+        make_child(first_name=first, last_name="Hassan", date_of_birth=DOB, postcode="M8 2AB")
+    referral = ReferralFactory.create(
+        first_name="Amir", last_name="Hassan", date_of_birth=DOB, postcode="M8 2AB"
+    )
+
+    with django_assert_max_num_queries(2):
+        [m.open_cases for m in possible_matches(referral)]
+
+
+def test_a_nickname_with_another_gender_at_the_same_address_is_a_possible_sibling() -> None:
+    sibling = make_child(
+        first_name="Charlie",
+        last_name="Evans",
+        date_of_birth=date(2013, 4, 13),
+        postcode="L4 5RS",
+        gender="M",
+    )
+    referral = ReferralFactory.create(
+        first_name="Charlotte", last_name="Evans", date_of_birth=DOB, postcode="L4 5RS", gender="F"
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == sibling
+    assert match.possible_twin_or_sibling
+    assert "Gender: F / M" in match.differs

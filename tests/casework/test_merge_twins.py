@@ -38,11 +38,11 @@ def confirm_url(this: Child, other: Child) -> str:
 
 
 def test_the_compare_page_warns_that_twins_may_be_two_children(manager_client: Client) -> None:
-    amir, amira = child("Amir"), child("Amira")
-    html = manager_client.get(confirm_url(amir, amira)).content.decode()
+    amir, zara = child("Amir"), child("Zara")
+    html = manager_client.get(confirm_url(amir, zara)).content.decode()
     assert "These records may be twins or siblings" in html
     assert "Possible twin or sibling" in html
-    assert "First name: Amir / Amira" in html
+    assert "First name: Amir / Zara" in html
     assert 'name="twin_or_sibling_reason"' in html
     assert "not twins or siblings" in html  # the confirmation says so too
 
@@ -50,9 +50,9 @@ def test_the_compare_page_warns_that_twins_may_be_two_children(manager_client: C
 def test_merging_twins_without_the_second_reason_shows_the_error_and_keeps_the_answers(
     manager_client: Client,
 ) -> None:
-    amir, amira = child("Amir"), child("Amira")
+    amir, zara = child("Amir"), child("Zara")
     response = manager_client.post(
-        confirm_url(amir, amira),
+        confirm_url(amir, zara),
         {"keep": "other", "reason": "Same UPN on both returns", "confirm": "on"},
     )
     html = response.content.decode()
@@ -70,10 +70,10 @@ def test_merging_twins_without_the_second_reason_shows_the_error_and_keeps_the_a
 def test_merging_twins_with_the_second_reason_keeps_it_on_the_merge(
     manager_client: Client,
 ) -> None:
-    amir, amira = child("Amir"), child("Amira")
-    why = "Amira's school confirmed there is one child; Amir was a typing error"
+    amir, zara = child("Amir"), child("Zara")
+    why = "Zara's school confirmed there is one child; Amir was a typing error"
     response = manager_client.post(
-        confirm_url(amir, amira),
+        confirm_url(amir, zara),
         {
             "keep": "other",
             "reason": "Same UPN on both returns",
@@ -83,21 +83,21 @@ def test_merging_twins_with_the_second_reason_keeps_it_on_the_merge(
     )
     assert response.status_code == 302
     merge = ChildMerge.objects.get()
-    assert (merge.kept, merge.merged) == (amira, amir)
+    assert (merge.kept, merge.merged) == (zara, amir)
     assert merge.twin_or_sibling_reason == why
-    assert merge.twin_or_sibling_differences == ["First name: Amira / Amir"]
+    assert merge.twin_or_sibling_differences == ["First name: Zara / Amir"]
     event = Event.objects.get(kind=EventKind.MERGED)
     assert why in event.detail
-    assert "First name: Amira / Amir" in event.detail
+    assert "First name: Zara / Amir" in event.detail
 
 
 def test_the_service_refuses_twins_without_the_second_reason(manager: User) -> None:
-    amir, amira = child("Amir"), child("Amira")
+    amir, zara = child("Amir"), child("Zara")
     with pytest.raises(svc.MergeError, match=svc.ERROR_TWIN_REASON_REQUIRED):
-        svc.child_merge(kept=amir, merged=amira, by=manager, reason="Same UPN")
+        svc.child_merge(kept=amir, merged=zara, by=manager, reason="Same UPN")
     with pytest.raises(svc.MergeError, match=svc.ERROR_TWIN_REASON_REQUIRED):
         svc.child_merge(
-            kept=amir, merged=amira, by=manager, reason="Same UPN", twin_or_sibling_reason="  "
+            kept=amir, merged=zara, by=manager, reason="Same UPN", twin_or_sibling_reason="  "
         )
     assert not ChildMerge.objects.exists()
 
@@ -124,13 +124,13 @@ def test_two_records_of_one_name_merge_with_the_one_reason(
 
 
 def test_the_merge_search_marks_a_possible_twin(manager_client: Client) -> None:
-    amir, amira = child("Amir"), child("Amira")
+    amir, zara = child("Amir"), child("Zara")
     same = child("Amir", address_line_1="7 Wren St")
     html = manager_client.post(
         reverse("cases:merge_search", args=[amir.pk]), {"q": "khan"}
     ).content.decode()
     rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)
-    twin_row = next(r for r in rows if f"record {amira.pk})" in r)
+    twin_row = next(r for r in rows if f"record {zara.pk})" in r)
     same_row = next(r for r in rows if f"record {same.pk})" in r)
     assert "Possible twin or sibling" in twin_row
     assert "Possible twin or sibling" not in same_row

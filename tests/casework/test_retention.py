@@ -60,6 +60,7 @@ def _child_with_closed_case(officer: User, first: str, last: str, *, close: bool
         allocated_to=officer,
         referral__referrer_name=f"Referrer {last}",
         referral__referrer_email=f"{last}@example.org",
+        referral__referrer_address=f"1 {last} Street\nExampleton\nEX1 1ZZ",
         referral__first_name=first,
         referral__last_name=last,
         referral__details=f"{first} {last} left",
@@ -156,6 +157,7 @@ def test_a_child_past_the_rule_is_anonymised_everywhere(officer: User) -> None:
     }
     referral = Referral.objects.get(pk=case.referral_id)
     assert (referral.first_name, referral.referrer_name, referral.referrer_email) == ("", "", "")
+    assert referral.referrer_address == ""
     assert referral.details == TEXT
     assert referral.date_of_birth == date(2014, 1, 1)
     assert not ReferralPerson.objects.filter(referral=referral).exists()

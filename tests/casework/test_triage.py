@@ -541,7 +541,7 @@ def test_accepting_through_the_page_opens_a_case_and_shows_a_banner(
     referral = ReferralFactory.create()
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": "new", "accept-category": "missing"},
+        {"accept-child": "new", "accept-category": "missing", "accept-primary_reason": "other"},
         follow=True,
     )
     case = Case.objects.get(referral=referral)
@@ -563,6 +563,7 @@ def test_a_manager_accepts_onto_a_matched_child_and_allocates(
         {
             "accept-child": str(child.pk),
             "accept-category": "wasp",
+            "accept-primary_reason": "other",
             "accept-officer": str(officer.pk),
         },
     )
@@ -591,7 +592,11 @@ def test_a_child_not_among_the_matches_is_an_invalid_choice(officer_client: Clie
     referral = ReferralFactory.create(first_name="John", last_name="Smith")
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": str(stranger.pk), "accept-category": "wasp"},
+        {
+            "accept-child": str(stranger.pk),
+            "accept-category": "wasp",
+            "accept-primary_reason": "other",
+        },
     )
     assert response.status_code == 200
     assert not Case.objects.exists()
@@ -680,8 +685,9 @@ def test_the_referral_page_runs_a_constant_number_of_queries(
     referral = ReferralFactory.create(first_name="John", last_name="Smith", date_of_birth=DOB)
     client = client_for(user)
     # 8 real ones, savepoints, session; +2: the referral's case (restricted?) and the access
-    # log; +1: the children we know at the referral's address
-    with django_assert_max_num_queries(16):
+    # log; +1: the children we know at the referral's address; +1 (issue 15): the primary
+    # reasons of the accept form
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("triage:detail", args=[referral.reference]))
     assert response.status_code == 200
 

@@ -59,7 +59,12 @@ def child_radio(html: str, child: Child) -> str:
 def accept(client: Client, referral: Referral, child: Child, **extra: str) -> Any:
     return client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": str(child.pk), "accept-category": "wasp", **extra},
+        {
+            "accept-child": str(child.pk),
+            "accept-category": "wasp",
+            "accept-primary_reason": "other",
+            **extra,
+        },
     )
 
 
@@ -69,18 +74,18 @@ def accept(client: Client, referral: Referral, child: Child, **extra: str) -> An
 def test_a_twin_is_shown_flagged_with_what_differs_beside_what_matched(
     officer_client: Client,
 ) -> None:
-    twin = known("Amira")
+    twin = known("Zara")
     html = page(officer_client, referral_for("Amir"))
 
     row = next(
         r
         for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", html, re.S)
-        if "Amira Khan" in r
+        if "Zara Khan" in r
     )
     assert f'govuk-tag--orange govuk-!-margin-top-1">{TWIN_OR_SIBLING}' in row
     assert "Same date of birth" in row  # what matched
-    assert "First name: Amir / Amira" in row  # what differs
-    assert f"{TWIN_OR_SIBLING}. What differs: First name: Amir / Amira" in html  # the radio's hint
+    assert "First name: Amir / Zara" in row  # what differs
+    assert f"{TWIN_OR_SIBLING}. What differs: First name: Amir / Zara" in html  # the radio's hint
     assert " checked" not in child_radio(html, twin)
 
 
@@ -94,9 +99,9 @@ def test_a_sibling_the_old_matcher_dropped_is_now_shown_flagged(officer_client: 
     assert match.possible_twin_or_sibling
     assert match.differs == [
         "First name: Asha / Aisha",
-        "Date of birth: 3 May 2015 / 1 September 2012",
+        "Date of birth: 03/05/2015 / 01/09/2012",
     ]
-    assert "Date of birth: 3 May 2015 / 1 September 2012" in page(officer_client, referral)
+    assert "Date of birth: 03/05/2015 / 01/09/2012" in page(officer_client, referral)
 
 
 def test_the_same_child_is_not_flagged_and_no_match_is_pre_selected(officer_client: Client) -> None:
@@ -110,7 +115,7 @@ def test_the_same_child_is_not_flagged_and_no_match_is_pre_selected(officer_clie
 @pytest.mark.parametrize(
     ("first", "child_fields"),
     [
-        ("Amira", {}),
+        ("Zara", {}),
         ("Aisha", {"date_of_birth": date(2012, 9, 1)}),
         ("Amir", {}),
         ("Zara", {"last_name": "Nowak"}),
@@ -136,7 +141,7 @@ def test_the_matchers_flag_is_the_twins_rule(
 def test_accepting_a_twin_without_a_reason_shows_the_error_and_keeps_the_answers(
     officer_client: Client,
 ) -> None:
-    twin = known("Amira")
+    twin = known("Zara")
     referral = referral_for("Amir")
 
     response = accept(officer_client, referral, twin, **{f"accept-reason_{twin.pk}": "   "})
@@ -155,7 +160,7 @@ def test_accepting_a_twin_without_a_reason_shows_the_error_and_keeps_the_answers
 
 
 def test_a_reason_too_long_is_refused_and_kept(officer_client: Client) -> None:
-    twin = known("Amira")
+    twin = known("Zara")
     referral = referral_for("Amir")
     typed = "Spelling. " * 201
     html = accept(
@@ -170,9 +175,9 @@ def test_a_reason_too_long_is_refused_and_kept(officer_client: Client) -> None:
 def test_accepting_a_twin_with_a_reason_records_it_with_the_decision(
     officer_client: Client,
 ) -> None:
-    twin = known("Amira")
+    twin = known("Zara")
     referral = referral_for("Amir")
-    reason = "Her school confirmed the referrer misspelt Amira"
+    reason = "Her school confirmed the referrer misspelt Zara"
 
     response = accept(officer_client, referral, twin, **{f"accept-reason_{twin.pk}": reason})
 
@@ -181,7 +186,7 @@ def test_accepting_a_twin_with_a_reason_records_it_with_the_decision(
     assert case.child == twin
     decision = Event.objects.get(case=case, kind=EventKind.DECISION)
     assert reason in decision.detail
-    assert "First name: Amir / Amira" in decision.detail
+    assert "First name: Amir / Zara" in decision.detail
     referral.refresh_from_db()
     assert reason in referral.decision_notes
     # The decided referral shows why it was linked to a possible twin.
@@ -189,7 +194,7 @@ def test_accepting_a_twin_with_a_reason_records_it_with_the_decision(
 
 
 def test_the_reason_typed_under_another_child_does_not_count(officer_client: Client) -> None:
-    twin = known("Amira")
+    twin = known("Zara")
     sister = known("Aisha", date_of_birth=date(2012, 9, 1))
     referral = referral_for("Amir")
     html = accept(
@@ -202,18 +207,18 @@ def test_the_reason_typed_under_another_child_does_not_count(officer_client: Cli
 def test_a_new_child_record_needs_no_reason_when_twins_are_offered(
     officer_client: Client,
 ) -> None:
-    known("Amira")
+    known("Zara")
     referral = referral_for("Amir")
     response = officer_client.post(
         reverse("triage:accept", args=[referral.reference]),
-        {"accept-child": "new", "accept-category": "wasp"},
+        {"accept-child": "new", "accept-category": "wasp", "accept-primary_reason": "other"},
     )
     assert response.status_code == 302
     assert Case.objects.get(referral=referral).child.first_name == "Amir"
 
 
 def test_the_service_refuses_a_twin_without_a_reason(officer: User) -> None:
-    twin = known("Amira")
+    twin = known("Zara")
     referral = referral_for("Amir")
     with pytest.raises(TriageError, match=ERROR_TWIN_REASON_REQUIRED):
         referral_accept(referral=referral, by=officer, child=twin, category=Category.WASP)
@@ -237,7 +242,7 @@ def test_the_same_child_needs_no_reason(officer: User) -> None:
 def test_the_children_we_know_at_the_address_are_listed_a_restricted_one_masked(
     officer_client: Client,
 ) -> None:
-    amira = known("Amira")
+    zara = known("Zara")
     hidden = known("Priya", last_name="Shah", date_of_birth=date(2010, 1, 1), restricted=True)
     lodger = known(
         "Tom",
@@ -248,7 +253,7 @@ def test_the_children_we_know_at_the_address_are_listed_a_restricted_one_masked(
     )
     known("Next", last_name="Door", address_line_1="9 Wren Street")  # same postcode only
     merged = known("Dup", last_name="Licate")
-    Child.objects.filter(pk=merged.pk).update(merged_into=amira)
+    Child.objects.filter(pk=merged.pk).update(merged_into=zara)
     known("Gone", last_name="Away", anonymised_at=timezone.now())
     referral = referral_for("Amir")
 
@@ -256,7 +261,7 @@ def test_the_children_we_know_at_the_address_are_listed_a_restricted_one_masked(
 
     assert "3 children we know live at this address" in html
     section = html.split('id="at-address"')[1].split("</ul>")[0]
-    for child in (amira, hidden, lodger):
+    for child in (zara, hidden, lodger):
         assert reverse("cases:child", args=[child.pk]) in section
     assert ">a restricted record</a>" in section
     assert "Priya" not in html
@@ -267,7 +272,7 @@ def test_the_children_we_know_at_the_address_are_listed_a_restricted_one_masked(
 
 
 def test_without_a_first_line_the_postcode_alone_is_the_address(officer: User) -> None:
-    here = known("Amira")
+    here = known("Zara")
     next_door = known("Next", last_name="Door", address_line_1="9 Wren Street")
     no_line = known("Nolan", last_name="Line", address_line_1="")
     referral = referral_for("Amir", address_line_1="")
@@ -279,7 +284,7 @@ def test_without_a_first_line_the_postcode_alone_is_the_address(officer: User) -
 
 
 def test_one_child_lives_and_none_lives_at_an_address(officer_client: Client) -> None:
-    known("Amira", last_name="Nowak", date_of_birth=date(2009, 1, 1))
+    known("Zara", last_name="Nowak", date_of_birth=date(2009, 1, 1))
     html = page(officer_client, referral_for("Amir"))
     assert "1 child we know lives at this address" in html
     html = page(officer_client, referral_for("Amir", postcode="M1 1AA"))

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
+from casework.models import Child
 from casework.twins import normalise_address_line, same_address, twin_or_sibling_differences
 
 DOB = date(2015, 5, 3)
 
 
-@dataclass
-class Record:
-    first_name: str
-    last_name: str = "Khan"
-    date_of_birth: date | None = DOB
-    address_line_1: str = "7 Wren Street"
-    postcode: str = "EX4 6TU"
+def Record(
+    first_name: str,
+    last_name: str = "Khan",
+    date_of_birth: date | None = DOB,
+    address_line_1: str = "7 Wren Street",
+    postcode: str = "EX4 6TU",
+    gender: str = "",
+) -> Child:
+    """An unsaved child record (the rule reads fields only, no queries)."""
+    return Child(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        address_line_1=address_line_1,
+        postcode=postcode,
+        gender=gender,
+    )
 
 
 def test_twins_born_the_same_day_with_alike_names_are_flagged_with_the_first_names() -> None:
-    assert twin_or_sibling_differences(Record("Amir"), Record("Amira")) == [
-        "First name: Amir / Amira"
+    # Alike names and a different gender: twins, not one name mistyped.
+    assert twin_or_sibling_differences(Record("Amir", gender="M"), Record("Amira", gender="F")) == [
+        "First name: Amir / Amira",
+        "Gender: M / F",
+    ]
+    assert twin_or_sibling_differences(Record("Amir"), Record("Zara")) == [
+        "First name: Amir / Zara"
     ]
 
 
@@ -31,23 +46,27 @@ def test_a_sibling_says_the_dates_of_birth_differ_too() -> None:
     older = Record("Hassan", date_of_birth=date(2012, 1, 9))
     assert twin_or_sibling_differences(Record("Amir"), older) == [
         "First name: Amir / Hassan",
-        "Date of birth: 3 May 2015 / 9 January 2012",
+        "Date of birth: 03/05/2015 / 09/01/2012",
     ]
 
 
 @pytest.mark.parametrize(
     ("other", "why"),
     [
-        (Record("Zara", date_of_birth=None, postcode="M1 1AA"), "the surname alone"),
-        (Record("Zara", last_name="Nowak", postcode="M1 1AA"), "the date of birth alone"),
-        (
-            Record("Zara", last_name="Nowak", date_of_birth=date(2010, 1, 1)),
-            "the address alone",
-        ),
+        (Record("Zara", date_of_birth=None), "the surname and the address"),
+        (Record("Zara", postcode="M1 1AA", address_line_1="1 Elm Road"), "surname and birthday"),
+        (Record("Zara", last_name="Nowak"), "the date of birth and the address"),
     ],
 )
-def test_any_one_shared_surname_address_or_date_of_birth_is_enough(other: Record, why: str) -> None:
+def test_any_two_of_surname_address_and_date_of_birth_shared_are_enough(
+    other: Child, why: str
+) -> None:
     assert twin_or_sibling_differences(Record("Amir"), other)[0] == "First name: Amir / Zara", why
+
+
+def test_one_shared_detail_alone_is_not_a_pair_the_address_list_shows_them() -> None:
+    neighbour = Record("Zara", last_name="Nowak", date_of_birth=date(2010, 1, 1))
+    assert twin_or_sibling_differences(Record("Amir"), neighbour) == []
 
 
 def test_the_surname_is_listed_when_it_differs() -> None:

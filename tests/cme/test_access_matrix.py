@@ -30,7 +30,8 @@ from casework.services.merge import child_merge
 from cme.access import PUBLIC
 from cme.models import User
 from referrals.models import Channel, Referral, ReferralStatus, ReferrerType
-from reports.models import ReportRun, RunStatus
+from reports.census_services import census_submit
+from reports.models import CensusDate, CensusSubmission, ReportRun, RunStatus
 from schools.models import School, SchoolReturn
 from tests.factories import (
     AbsenceNotificationFactory,
@@ -82,6 +83,7 @@ class World:
     other_child: Child  # another active child, for the merge confirmation page
     merge: ChildMerge
     run: ReportRun  # ready, with both files
+    submission: CensusSubmission  # a termly CME return marked as submitted
 
 
 def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = None) -> World:
@@ -122,7 +124,8 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
     run.csv_file.save("board.csv", ContentFile(b"Period,2026-01-01\r\n"), save=False)
     run.save()
     case.refresh_from_db()
-    return World(returns, referral, case, case.child, other_child, merge, run)
+    submission = census_submit(census=CensusDate.objects.get(term="autumn"), by=manager)
+    return World(returns, referral, case, case.child, other_child, merge, run, submission)
 
 
 def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
@@ -146,6 +149,7 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "other_id": world.other_child.pk,
         "merge_id": world.merge.pk,
         "run_id": world.run.pk,
+        "submission_id": world.submission.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "pk": 1,
@@ -209,6 +213,7 @@ EXPECTED: dict[str, Expect] = {
     "password_reset_complete": Expect(ALL_200),
     "notifications": Expect(SIGNED_IN),
     "emails_not_delivered": Expect(MANAGERS),
+    "emails_sent": Expect(MANAGERS),
     "emails_retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
     "notifications_read": Expect(row(302, 405, 405, 405, 405), post=row(302, 302, 302, 302, 302)),
     "accessibility": Expect(ALL_200),
@@ -270,6 +275,7 @@ EXPECTED: dict[str, Expect] = {
     "cases:note_new": Expect(CASEWORKERS),
     "cases:investigation_complete": Expect(CASEWORKERS),
     "cases:category": Expect(CASEWORKERS),
+    "cases:cme_details": Expect(CASEWORKERS),
     "cases:escalate": Expect(CASEWORKERS),
     "cases:close": Expect(CASEWORKERS),
     "cases:reopen": Expect(CASEWORKERS),
@@ -286,6 +292,12 @@ EXPECTED: dict[str, Expect] = {
     # -- dashboard and reports
     "dashboard:dashboard": Expect(MANAGERS),
     "dashboard:data_pack": Expect(MANAGERS),
+    "dashboard:cme_return": Expect(MANAGERS),
+    "dashboard:cme_return_csv": Expect(MANAGERS),
+    "dashboard:cme_return_submit": Expect(
+        row(302, 403, 403, 405, 403), post=row(302, 403, 403, 404, 403)
+    ),
+    "dashboard:cme_submission": Expect(MANAGERS),
     "reports:runs": Expect(MANAGERS),
     "reports:run_status": Expect(MANAGERS),
     "reports:download_pdf": Expect(MANAGERS),

@@ -63,6 +63,8 @@ NOT_PAGES: dict[str, str] = {
     "cases:register_csv": "file download (CSV)",
     "cases:register_xlsx": "file download (XLSX)",
     "dashboard:data_pack": "file download (CSV)",
+    "dashboard:cme_return_csv": "file download (CSV)",
+    "dashboard:cme_return_submit": "POST-only action (mark the CME return as submitted), then a redirect",
     "reports:run_status": "JSON, polled by the report runs page",
     "reports:download_pdf": "file download (PDF)",
     "reports:download_csv": "file download (CSV)",

@@ -148,6 +148,9 @@ def test_leaver_return_to_outcome(
     assert_accessible(officer_page, "referral detail")
     check_radio(officer_page, "accept-child", "new")
     check_radio(officer_page, "accept-category", "missing")
+    officer_page.get_by_label("Primary reason the child is missing education").select_option(
+        label="Moved in from another local authority"
+    )
     officer_page.get_by_role("button", name="Accept and open a case").click()
     officer_page.wait_for_url(re.compile(r"/triage/$"))
     expect(officer_page.locator(".govuk-notification-banner")).to_be_visible()

@@ -66,6 +66,7 @@ FORMS: dict[str, Target] = {
     "note": Target("officer", _case("cases:note_new")),
     "investigation complete": Target("officer", _case("cases:investigation_complete")),
     "category": Target("officer", _case("cases:category")),
+    "cme details": Target("officer", _case("cases:cme_details")),
     "escalate": Target("officer", _case("cases:escalate")),
     "close": Target("officer", _case("cases:close")),
     "reopen": Target("officer", _case("cases:reopen")),

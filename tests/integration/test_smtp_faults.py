@@ -23,19 +23,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Case, CaseStatus
 from cme.models import Notification, OutboxEmail, OutboxState, Role
 from cme.tasks import deliver_notifications
-from tests.conftest import client_for
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import UserFactory
+from tests.integration.drill import escalate_and_close, nine_escalations_then_pages
 
 pytestmark = pytest.mark.integration
-
-#: The budget for a page (issue 12: every page answers within 1 s).
-PAGE_SECONDS = 1.0
 
 
 class SmtpServer(socketserver.ThreadingTCPServer):
@@ -125,14 +120,6 @@ def smtp(settings: Any, transactional_db: None, monkeypatch: pytest.MonkeyPatch)
         server.stop()
 
 
-def _timed_post(client: Any, url: str, data: dict[str, str]) -> Any:
-    started = time.monotonic()
-    response = client.post(url, data)
-    elapsed = time.monotonic() - started
-    assert elapsed < PAGE_SECONDS, f"{url} took {elapsed:.2f} s"
-    return response
-
-
 def _run_the_task_as_a_worker() -> None:
     deliver_notifications.apply().get()
 
@@ -141,28 +128,8 @@ def _run_the_task_as_a_worker() -> None:
 def test_a_hanging_or_refusing_mail_server_never_holds_a_request(smtp: Any, fault: str) -> None:
     manager = UserFactory.create(role=Role.MANAGER)
     officer = UserFactory.create(role=Role.OFFICER)
-    escalated = CaseFactory.create(allocated_to=officer)
-    closed = CaseFactory.create(
-        allocated_to=officer, referral__referrer_email="referrer@example.org"
-    )
     smtp.point_at(fault)
-    client = client_for(officer)
-
-    response = _timed_post(
-        client,
-        reverse("cases:escalate", args=[escalated.reference]),
-        {"reason": "Safeguarding concern", "social_care_referred": "yes", "version": "1"},
-    )
-    assert response.status_code == 302, response.content.decode()[:500]
-    response = _timed_post(
-        client,
-        reverse("cases:close", args=[closed.reference]),
-        {"outcome": "moved_abroad", "outcome_country": "Ireland", "version": "1"},
-    )
-    assert response.status_code == 302, response.content.decode()[:500]
-    # Committed (transactional_db: another connection would see it).
-    assert Case.objects.get(pk=escalated.pk).escalated_at is not None
-    assert Case.objects.get(pk=closed.pk).status == CaseStatus.CLOSED
+    escalated, closed = escalate_and_close(officer)
     assert smtp.enqueued, "the delivery task is enqueued after commit"
 
     # The worker tries: the server hangs (timeout) or refuses; nothing is lost.
@@ -200,18 +167,7 @@ def test_pages_keep_answering_while_the_mail_server_hangs(smtp: Any) -> None:
     UserFactory.create(role=Role.MANAGER)
     officer = UserFactory.create(role=Role.OFFICER)
     smtp.point_at("hang")
-    client = client_for(officer)
-    for case in [CaseFactory.create(allocated_to=officer) for _ in range(9)]:
-        response = _timed_post(
-            client,
-            reverse("cases:escalate", args=[case.reference]),
-            {"reason": "Concern", "social_care_referred": "no", "version": "1"},
-        )
-        assert response.status_code == 302
-    started = time.monotonic()
-    assert client.get(reverse("healthz")).status_code == 200
-    assert client.get(reverse("cases:my_cases")).status_code == 200
-    assert time.monotonic() - started < PAGE_SECONDS
+    nine_escalations_then_pages(officer)
     # The managers' emails wait (as notifications for the outbox), none sent, none lost.
     assert Notification.objects.filter(emailed_at__isnull=True, email_wanted=True).count() == 9
     _run_the_task_as_a_worker()

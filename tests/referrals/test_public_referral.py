@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cme.access import PUBLIC
 from referrals.forms import NhsNumberField, PublicReferralForm, ReferralForm, nhs_number_valid
-from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus
+from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus, address_lines
 from tests.conftest import NOW
 from tests.forms import errors
 from tests.referrals.helpers import INVALID_NHS, VALID_NHS, public_post, referral_post
@@ -110,10 +110,12 @@ def test_an_anonymous_referral_keeps_no_referrer_details(db: None) -> None:
         referrer_email="",
         referrer_phone="07700 900999",
         referrer_relationship="Neighbour",
+        referrer_address="2 Next Door\nExampleton\nEX3 4DD",
     )
     send(client, data)
     referral = Referral.objects.get()
     assert referral.anonymous is True
+    assert referral.referrer_address == ""
     assert referral.referrer_name == ""
     assert referral.referrer_email == ""
     assert referral.referrer_phone == ""
@@ -373,3 +375,29 @@ def test_bidi_controls_are_stripped_from_the_childs_and_referrers_names(db: None
         "Smith",
         "Hana Visitor",
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_referrers_postal_address_is_kept_line_by_line(db: None) -> None:
+    address = "1 High Street\r\nExampleton\r\nEX1 1AA"
+    send(Client(), public_post(referrer_email="", referrer_address=address))
+    referral = Referral.objects.get()
+    assert address_lines(referral.referrer_address) == ["1 High Street", "Exampleton", "EX1 1AA"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_postal_address_on_one_line_is_split_at_its_commas(db: None) -> None:
+    assert address_lines("1 High Street, Exampleton ,EX1 1AA") == [
+        "1 High Street",
+        "Exampleton",
+        "EX1 1AA",
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_postal_address_of_one_line_is_refused_and_kept_as_typed(db: None) -> None:
+    response = Client().post(START, public_post(referrer_address="Somewhere"))
+    assert errors(response)["referrer_address"] == [
+        "Enter the postal address on separate lines: the street, the town and the postcode"
+    ]
+    assert "Somewhere" in response.content.decode()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0009_case_status_category_one_open'),
+        ('casework', '0010_matching_keys'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cme', '0008_outbox_email'),
+        ('cme', '0009_outbox_notify'),
     ]
 
     operations = [

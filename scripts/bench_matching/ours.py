@@ -1,0 +1,97 @@
+"""This product's side: the known records as Child rows (bulk) in the bench database, and
+``possible_matches`` on an unsaved Referral for each query, through the real code path."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench_matching.records import DataSet, Record, pair_key
+
+#: Candidates asked for: enough for a FEBRL3 cluster (up to 10 records of one person).
+LIMIT = 20
+
+
+def load(records: list[Record]) -> None:
+    """Replace every child in the bench database with ``records`` (keys computed as on save)."""
+    from django.db import connection
+
+    from casework.matching import child_keys
+    from casework.models import Child
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE casework_child, casework_historicalchild RESTART IDENTITY CASCADE")
+    seen: set[int] = set()
+    rows = []
+    for r in records:
+        if r.id in seen:  # a deduplication passes each record once
+            continue
+        seen.add(r.id)
+        rows.append(
+            child_keys(
+                Child(
+                    pk=r.id,
+                    first_name=r.first_name,
+                    middle_names=r.middle_names,
+                    last_name=r.last_name,
+                    other_names=r.other_names,
+                    date_of_birth=r.date_of_birth,
+                    gender=r.gender,
+                    nhs_number=r.nhs_number,
+                    upn=r.upn,
+                    address_line_1=r.address_line_1[:150],
+                    town=r.town[:100],
+                    postcode=r.postcode[:10],
+                )
+            )
+        )
+    Child.objects.bulk_create(rows, batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE casework_child")
+
+
+def referral(r: Record) -> Any:
+    from referrals.models import Referral
+
+    return Referral(
+        first_name=r.first_name,
+        last_name=r.last_name,
+        other_names=r.other_names,
+        date_of_birth=r.date_of_birth,
+        gender=r.gender,
+        nhs_number=r.nhs_number[:12],
+        upn=r.upn,
+        address_line_1=r.address_line_1[:150],
+        town=r.town[:100],
+        postcode=r.postcode[:10],
+    )
+
+
+def run(
+    data: DataSet, flagged: set[tuple[int, int]] | None = None
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]], float]:
+    """(predicted pairs: proposed and unflagged, candidate pairs, seconds in
+    possible_matches); the flagged pairs (possible twins or siblings) go into ``flagged``.
+    The candidate query is run again, untimed, for blocking recall."""
+    from casework.matching import candidates_for, possible_matches
+
+    load(data.known)
+    predicted: set[tuple[int, int]] = set()
+    blocked: set[tuple[int, int]] = set()
+    seconds = 0.0
+    for q in data.queries:
+        ref = referral(q)
+        started = time.perf_counter()
+        matches = possible_matches(ref, limit=LIMIT)
+        seconds += time.perf_counter() - started
+        for m in matches:
+            if m.child.pk != q.id:
+                key = pair_key(q.id, m.child.pk, dedupe=data.dedupe)
+                if not m.possible_twin_or_sibling:
+                    predicted.add(key)
+                elif flagged is not None:
+                    flagged.add(key)
+        for child in candidates_for(ref):
+            if child.pk != q.id:
+                blocked.add(pair_key(q.id, child.pk, dedupe=data.dedupe))
+    return predicted, blocked, seconds

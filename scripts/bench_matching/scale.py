@@ -1,0 +1,245 @@
+"""Scale: N children (default 1,000,000) in PostgreSQL by COPY, then possible_matches for
+~1,000 referrals drawn like real ones (p50/p95), the search (when it is importable), and
+the EXPLAIN of one candidate query (which indexes it uses)."""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from benchlib import pct
+
+from bench_matching.generator import Generator
+from bench_matching.records import Record
+
+TARGET_MATCH_P95_MS = 50.0
+TARGET_SEARCH_P95_MS = 100.0
+_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "upn",
+    "nhs_number",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "first_name_key",
+    "last_name_key",
+    "last_name_phonetic",
+    "first_name_phonetic",
+    "postcode_key",
+    "nhs_number_key",
+    "child_protection_plan",
+    "looked_after",
+    "child_in_need",
+    "ehcp_sen",
+    "gypsy_roma_traveller",
+    "young_carer",
+    "new_arrival_eal",
+    "youth_justice",
+    "restricted",
+]
+_FLAGS = 9  # the booleans at the end of _COLUMNS
+_MERGED_SHARE = 0.01
+
+
+def _rows(
+    gen: Generator, n: int, sample: list[Record], sample_size: int
+) -> Iterator[tuple[Any, ...]]:
+    """Families of children as COPY rows; a reservoir sample of them kept as records."""
+    from casework.matching import child_keys
+    from casework.models import Child
+
+    made = 0
+    while made < n:
+        for member in gen.family():
+            if made >= n:
+                return
+            made += 1
+            rec = replace(member, id=made)
+            if len(sample) < sample_size:
+                sample.append(rec)
+            elif (j := gen.rng.randrange(made)) < sample_size:
+                sample[j] = rec
+            child = child_keys(
+                Child(
+                    first_name=rec.first_name,
+                    last_name=rec.last_name,
+                    postcode=rec.postcode,
+                    nhs_number=rec.nhs_number,
+                )
+            )
+            yield (
+                made,
+                "2026-01-01T00:00:00Z",
+                "2026-01-01T00:00:00Z",
+                rec.first_name,
+                rec.middle_names,
+                rec.last_name,
+                "",
+                rec.date_of_birth,
+                rec.gender,
+                "",
+                rec.nhs_number,
+                rec.address_line_1,
+                "",
+                rec.town,
+                rec.postcode,
+                child.first_name_key,
+                child.last_name_key,
+                child.last_name_phonetic,
+                child.first_name_phonetic,
+                child.postcode_key,
+                child.nhs_number_key,
+                *([False] * _FLAGS),
+            )
+
+
+def seed(n: int, seed_value: int, sample_size: int) -> tuple[list[Record], Generator]:
+    """Empty the children and COPY ``n`` in; a sample of them for the referrals."""
+    from django.db import connection
+
+    gen = Generator(seed_value)
+    sample: list[Record] = []
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE casework_child, casework_historicalchild RESTART IDENTITY CASCADE")
+        raw = cursor.connection
+        with raw.cursor().copy(f"COPY casework_child ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            for row in _rows(gen, n, sample, sample_size):
+                copy.write_row(row)
+        # Some children merged into others: never candidates (the partial indexes skip them).
+        cursor.execute(
+            "UPDATE casework_child SET merged_into_id = id - 1 WHERE id > 1 AND id %% %s = 0",
+            [round(1 / _MERGED_SHARE)],
+        )
+        cursor.execute("ANALYZE casework_child")
+    print(f"setup: COPY {n:,} children + ANALYZE: {time.perf_counter() - started:.1f} s")
+    return sample, gen
+
+
+def referrals(sample: list[Record], gen: Generator, count: int) -> list[Any]:
+    """70% about a known child (with a referrer's errors), 30% about a child we do not know."""
+    from bench_matching.ours import referral
+
+    rng = random.Random(7)
+    out = []
+    for _ in range(count):
+        if rng.random() < 0.7 and sample:
+            rec = gen.referral_of(rng.choice(sample))
+        else:
+            rec = gen.referral_of(gen.family()[0])
+        out.append(referral(rec))
+    return out
+
+
+def _timed(calls: list[Callable[[], object]]) -> list[float]:
+    times = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+_INDEX = re.compile(r"(Bitmap Index Scan|Index Scan|Index Only Scan) on (\w+)")
+
+
+def explain(ref: Any) -> list[str]:
+    """The candidate query's plan, summed up: node types and the indexes it reads."""
+    from casework.matching.blocking import candidate_queryset
+
+    qs = candidate_queryset(ref)
+    if qs is None:
+        return ["(nothing to match on)"]
+    plan = qs.explain(analyze=True)
+    indexes = sorted({m.group(2) for m in _INDEX.finditer(plan)})
+    nodes = [n for n in ("BitmapOr", "Bitmap Heap Scan", "Seq Scan") if n in plan]
+    timing = [line.strip() for line in plan.splitlines() if "Execution Time" in line]
+    return [
+        f"plan nodes: {', '.join(nodes)}",
+        f"indexes used: {', '.join(indexes)}",
+        *timing,
+        "seq scan on casework_child: " + ("YES" if "Seq Scan on casework_child" in plan else "no"),
+    ]
+
+
+def _search_hook() -> Callable[[dict[str, str]], object] | None:
+    """HOOK for the search helper (issue 14 item 3): the lead wires ``casework.selectors
+    .search`` here. Until then the bench calls ``find_children_for_bench(terms)`` if it is
+    importable, else reports the search as not timed."""
+    for module in ("casework.selectors.search", "casework.selectors"):
+        try:
+            found = __import__(module, fromlist=["find_children_for_bench"])
+        except ImportError:
+            continue
+        hook = getattr(found, "find_children_for_bench", None)
+        if callable(hook):
+            return hook  # type: ignore[no-any-return]
+    return None
+
+
+def _existing(n: int, seed_value: int, count: int) -> tuple[list[Record], Generator] | None:
+    """With ``--reuse``: the children a previous run left (--keep), if there are ``n``."""
+    from casework.models import Child
+
+    if Child.objects.count() != n:
+        return None
+    gen = Generator(seed_value)
+    fields = [f for f in Record.__dataclass_fields__ if f not in {"id", "entity"}]
+    rows = Child.objects.order_by("?").values("pk", *fields)[:count]
+    print(f"setup: reusing the {n:,} children already in the bench database")
+    return [Record(id=r.pop("pk"), entity=0, **r) for r in rows], gen
+
+
+def run(n: int, count: int, seed_value: int, *, reuse: bool = False) -> list[str]:
+    from casework.matching import possible_matches
+
+    found = _existing(n, seed_value, count) if reuse else None
+    sample, gen = found or seed(n, seed_value, sample_size=max(count, 1))
+    refs = referrals(sample, gen, count)
+    for ref in refs[:20]:  # warm the cache as a running service would be
+        possible_matches(ref)
+    times = _timed([functools.partial(possible_matches, r) for r in refs])
+    p50, p95 = pct(times, 50), pct(times, 95)
+    verdict = "PASS" if p95 <= TARGET_MATCH_P95_MS else "FAIL"
+    lines = [
+        f"possible_matches over {n:,} children, {len(refs)} referrals: "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 <= {TARGET_MATCH_P95_MS:.0f} ms: {verdict})"
+    ]
+    hook = _search_hook()
+    if hook is None:
+        lines.append(
+            "search: not timed (find_children_for_bench not importable yet: the hook is in scripts/bench_matching/scale.py)"
+        )
+    else:
+        terms = [
+            {
+                "name": f"{r.first_name} {r.last_name}".strip(),
+                "date_of_birth": r.date_of_birth.isoformat() if r.date_of_birth else "",
+                "postcode": r.postcode,
+            }
+            for r in refs
+        ]
+        s_times = _timed([functools.partial(hook, t) for t in terms])
+        s95 = pct(s_times, 95)
+        lines.append(
+            f"search over {n:,} children, {len(terms)} searches: p50 {pct(s_times, 50):.1f} ms, "
+            f"p95 {s95:.1f} ms (target p95 <= {TARGET_SEARCH_P95_MS:.0f} ms: "
+            f"{'PASS' if s95 <= TARGET_SEARCH_P95_MS else 'FAIL'})"
+        )
+    lines.append("EXPLAIN ANALYZE of one candidate query (a referral about a known child):")
+    lines.extend(f"  {line}" for line in explain(refs[0]))
+    return lines
