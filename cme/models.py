@@ -187,6 +187,7 @@ class AccessAction(models.TextChoices):
     VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
     EXPORT_FIGURES_CSV = "export_figures_csv", "Exported the dashboard figures (CSV)"
     SEARCH_CHILDREN = "search_children", "Searched for a child"
+    UPLOAD_CTF = "upload_ctf", "Uploaded a common transfer file (CTF)"
 
 
 class AccessLog(models.Model):

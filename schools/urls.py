@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools.views import directory, la, returns, reviews
+from schools.views import ctf, directory, la, returns, reviews
 
 app_name = "schools"
 
@@ -24,6 +24,10 @@ urlpatterns = [
         returns.return_submitted,
         name="return_submitted",
     ),
+    path("school/ctf/", ctf.ctf_upload, name="ctf_upload"),
+    path("school/ctf/pupils/", ctf.ctf_pupils, name="ctf_pupils"),
+    path("school/ctf/start/", ctf.ctf_start, name="ctf_start"),
+    path("school/ctf/forget/", ctf.ctf_forget, name="ctf_forget"),
     path("schools/search/", directory.school_search, name="school_search"),
     path("returns/", la.return_list, name="la_returns"),
     path("returns/<str:reference>/", la.return_detail, name="la_return_detail"),

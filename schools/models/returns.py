@@ -73,6 +73,18 @@ class SchoolReturn(Audited):
     address_line_2 = models.CharField(max_length=150, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=10)
+    # The BS7666 parts of the same address, when it came from a CTF unchanged (issue 16 item 3).
+    # The lines above stay what every page, export and match reads; these are blank otherwise.
+    address_saon = models.CharField("SAON (flat or unit)", max_length=100, blank=True, default="")
+    address_paon = models.CharField(
+        "PAON (house number or name)", max_length=100, blank=True, default=""
+    )
+    address_street = models.CharField("street", max_length=100, blank=True, default="")
+    address_locality = models.CharField("locality", max_length=100, blank=True, default="")
+    address_post_town = models.CharField("post town", max_length=100, blank=True, default="")
+    address_administrative_area = models.CharField(
+        "administrative area", max_length=100, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -114,6 +126,11 @@ class ParentCarer(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(max_length=150)
+    # The parts of the name, when it came from a CTF unchanged (issue 16 item 3); `name` stays
+    # what is shown and searched.
+    title = models.CharField(max_length=35, blank=True, default="")
+    forename = models.CharField(max_length=100, blank=True, default="")
+    surname = models.CharField(max_length=100, blank=True, default="")
     relationship = models.CharField(max_length=60, blank=True)
     phone = models.CharField("emergency phone", max_length=40, blank=True)
     email = models.EmailField(blank=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
+from schools.ctf.session import ctf_initial, ctf_return_sent, ctf_structure
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
 from schools.models import (
@@ -161,8 +162,14 @@ def return_start(request: HttpRequest, kind: str) -> HttpResponse:
             return redirect("schools:return_check", kind=return_kind.value)
     else:
         draft = load_draft(request, key)
-        # "Change" from the check page comes back with the answers as they were typed.
-        form = form_class(draft, school=school) if draft is not None else form_class(school=school)
+        # "Change" from the check page comes back with the answers as they were typed; a
+        # return started from an uploaded CTF starts from the file's answers (not bound: no
+        # errors before the school has answered the rest).
+        form = (
+            form_class(draft, school=school)
+            if draft is not None
+            else form_class(initial=ctf_initial(request, key), school=school)
+        )
     return render(
         request,
         "schools/return_form.html",
@@ -171,6 +178,7 @@ def return_start(request: HttpRequest, kind: str) -> HttpResponse:
             "school": school,
             "page_info": PAGES[return_kind],
             "kind": return_kind,
+            "from_ctf": ctf_initial(request, key) is not None,
         },
     )
 
@@ -188,6 +196,7 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
         if sent is not None:
             request.session.pop(key, None)
             forget_token(request, key)
+            ctf_return_sent(request, school, return_kind)
             request.session[SESSION_LAST_SUBMITTED] = sent.reference
             return redirect("schools:return_submitted", reference=sent.reference)
     draft = load_draft(request, key)
@@ -198,12 +207,14 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
         # The rules may have changed since (a date is now late): go back to the form.
         return redirect("schools:return_start", kind=return_kind.value)
     if request.method == "POST":
+        school_return, parents = form.save(commit=False), form.parents()
+        ctf_structure(request, school, return_kind, school_return, parents)
         try:
             saved = return_submit(
-                school_return=form.save(commit=False),
+                school_return=school_return,
                 school=school,
                 by=acting_user(request),
-                parents=form.parents(),
+                parents=parents,
                 submission_token=token,
             )
         except ReturnError as exc:
@@ -211,6 +222,7 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
             return redirect("schools:home")
         request.session.pop(key, None)
         forget_token(request, key)
+        ctf_return_sent(request, school, return_kind)
         request.session[SESSION_LAST_SUBMITTED] = saved.reference
         return redirect("schools:return_submitted", reference=saved.reference)
     return render(

@@ -238,6 +238,12 @@ EXPECTED: dict[str, Expect] = {
     "schools:la_returns": Expect(LA),
     "schools:la_return_detail": Expect(LA),
     "schools:school_search": Expect(SIGNED_IN),  # the school picker (issue 16)
+    # CTF in (issue 16 item 3): the acting school's own upload; nothing uploaded yet, so the
+    # pupils page and the POSTs go back to the upload page.
+    "schools:ctf_upload": Expect(SCHOOL),
+    "schools:ctf_pupils": Expect(row(302, 302, 403, 403, 403)),
+    "schools:ctf_start": Expect(row(302, 405, 403, 403, 403), post=row(302, 302, 403, 403, 403)),
+    "schools:ctf_forget": Expect(row(302, 405, 403, 403, 403), post=row(302, 302, 403, 403, 403)),
     # -- referrals
     "referrals:public_start": Expect(ALL_200),
     "referrals:public_check": Expect(row(302, 302, 302, 302, 302)),  # no draft

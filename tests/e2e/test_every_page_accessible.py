@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ from tests.cme.test_access_matrix import (
     url_names,
 )
 from tests.factories import ChildFactory, ReferralFactory
+from tests.schools.ctf.files import ctf_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +71,8 @@ NOT_PAGES: dict[str, str] = {
     "emails_retry": "POST-only action (try an undelivered email again), then a redirect",
     "reports:retry": "POST-only action (build a failed report run again), then a redirect",
     "schools:return_s2s_confirm": "POST-only action (the s2s upload is done), then a redirect",
+    "schools:ctf_start": "POST-only action (start a return from a CTF pupil), then a redirect",
+    "schools:ctf_forget": "POST-only action (remove a CTF's pupils), then a redirect",
 }
 
 
@@ -151,6 +155,7 @@ def test_every_page_is_accessible(
     assert_accessible: Callable[[Any, str], None],
     shot: Callable[[Any, str, str], None],
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     check = Checker(assert_accessible, shot)
     pages: dict[str, Page] = {"anonymous": anonymous_page}
@@ -223,6 +228,19 @@ def test_every_page_is_accessible(
     press(staff, "Accept and send")
     expect(staff.locator(".govuk-panel")).to_be_visible()
     check(staff, "staff_a", "receipt")
+
+    # -- a CTF upload: the refusal (error summary), then its pupils ------------------------
+    school_a = world.returns["joiner"].school
+    ctf = tmp_path / "joiners.xml"
+    ctf.write_bytes(ctf_bytes("joiners.xml", urn_a=school_a.urn))
+    staff.goto(reverse("schools:ctf_upload"))
+    press(staff, "Upload file")
+    expect(staff.locator(".govuk-error-summary")).to_be_visible()
+    check(staff, "staff_a", "with errors")
+    staff.get_by_label("Upload a common transfer file (CTF)").set_input_files(str(ctf))
+    press(staff, "Upload file")
+    expect(staff.locator("h1")).to_have_text("Pupils in the common transfer file")
+    check(staff, "staff_a")
 
     # -- a referral by signed-in school staff, and one by the public: the same steps ---------
     for page, persona, start in (

@@ -1,0 +1,362 @@
+"""School staff upload a CTF and start pre-filled returns from it (issue 16 item 3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries, Settings
+
+from cme.models import AccessAction, AccessLog, User
+from schools.models import JoinerReturn, LeaverReturn, School
+from tests.conftest import NOW
+from tests.forms import answered, page, refused
+from tests.schools.ctf.files import ctf_bytes
+
+UPLOAD = reverse("schools:ctf_upload")
+PUPILS = reverse("schools:ctf_pupils")
+START = reverse("schools:ctf_start")
+FORGET = reverse("schools:ctf_forget")
+JOINER = reverse("schools:return_start", kwargs={"kind": "joiner"})
+JOINER_CHECK = reverse("schools:return_check", kwargs={"kind": "joiner"})
+LEAVER = reverse("schools:return_start", kwargs={"kind": "leaver"})
+
+pytestmark = pytest.mark.usefixtures("school_b")
+
+
+def upload(client: Client, name: str, school_a: School, school_b: School, **kw: Any) -> Any:
+    data = ctf_bytes(name, urn_a=school_a.urn, urn_b=school_b.urn)
+    filename = kw.pop("filename", name)
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(filename, data, "text/xml")}, **kw)
+
+
+def as_post(initial: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """The form's initial answers as a browser would post them back, with `more` answered."""
+    return answered(
+        {k: v for k, v in initial.items() if not isinstance(v, date)},
+        {
+            **{k: v for k, v in initial.items() if isinstance(v, date)},
+            **{k: str(v) if isinstance(v, int) else v for k, v in more.items()},
+        },
+    )
+
+
+def assert_nothing_waiting(client: Client) -> None:
+    """No pupil of any file waits: the pupils page goes back to the upload, the session is clear."""
+    assert client.get(PUPILS)["Location"] == UPLOAD
+    assert not any(k.startswith("ctf:") for k, _ in client.session.items())
+
+
+def send_joiner(client: Client, position: str) -> None:
+    """Start the return of the file's pupil at `position`, answer the admission date, send."""
+    client.post(START, {"pupil": position})
+    initial = client.get(JOINER).context["form"].initial
+    assert (
+        client.post(JOINER, as_post(initial, admission_date=date(2026, 11, 20))).status_code == 302
+    )
+    assert client.post(JOINER_CHECK).status_code == 302
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_ctf_sent_to_the_school_lists_its_pupils_for_joiner_returns(
+    client_a: Client, school_a: School, school_b: School, staff_a: User
+) -> None:
+    response = upload(client_a, "joiners.xml", school_a, school_b)
+    assert response.status_code == 302
+    assert response["Location"] == PUPILS
+    shown = page(client_a.get(PUPILS))
+    assert "Ada Quillfeather" in shown
+    assert "Theo Brindlecombe" in shown
+    assert shown.count("Start joiner return") == 2
+    assert "sent to Alder Primary School from Birch Academy" in shown
+    row = AccessLog.objects.get()
+    assert (row.action, row.user, row.object_type) == (AccessAction.UPLOAD_CTF, staff_a, "school")
+    assert row.detail == "CTF 20.0: 2 pupils kept, 0 left out"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_file_itself_is_never_kept(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    stored = str(dict(client_a.session.items()))
+    assert "CTfile" not in stored
+    assert "<UPN>" not in stored
+    assert "Quillfeather" in stored  # the parsed pupils wait in the session, nowhere else
+
+
+@time_machine.travel(NOW, tick=False)
+def test_start_joiner_return_opens_the_usual_form_filled_in_from_the_file(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    response = client_a.post(START, {"pupil": "1"})
+    assert response["Location"] == JOINER
+    form_page = client_a.get(JOINER)
+    form = form_page.context["form"]
+    assert not form.is_bound  # no errors before the school has answered the rest
+    assert form.initial == {
+        "first_name": "Ada",
+        "middle_names": "Rose",
+        "last_name": "Quillfeather",
+        "date_of_birth": date(2016, 4, 12),
+        "gender": "F",
+        "upn": "E999200119001",
+        "address_line_1": "Flat 2, 14 Example Road",
+        "address_line_2": "Westfield",
+        "town": "Exampleton",
+        "postcode": "EX1 2AB",
+        "parent_1_name": "Ms Bea Quillfeather",
+        "parent_1_relationship": "mother",
+        "parent_1_phone": "07700 900123",
+        "parent_1_email": "bea.quillfeather@example.com",
+        "parent_2_name": "Mr Cal Marrowby",
+        "parent_2_relationship": "father",
+        "parent_2_phone": "01632 960123",
+        "year_group": "Year 5",
+        "previous_school": school_b.pk,
+    }
+    assert "filled in from the common transfer file" in page(form_page)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_pre_filled_joiner_goes_through_check_your_answers_and_leaves_the_list(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    client_a.post(START, {"pupil": "1"})
+    initial = client_a.get(JOINER).context["form"].initial
+    response = client_a.post(JOINER, as_post(initial, admission_date=date(2026, 11, 20)))
+    assert response["Location"] == JOINER_CHECK
+    check = page(client_a.get(JOINER_CHECK))
+    assert "Check your answers" in check
+    assert "Ms Bea Quillfeather" in check
+    sent = client_a.post(JOINER_CHECK)
+    saved = JoinerReturn.objects.get()
+    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    assert (saved.first_name, saved.last_name, saved.upn) == (
+        "Ada",
+        "Quillfeather",
+        "E999200119001",
+    )
+    assert saved.previous_school == school_b
+    assert [p.name for p in saved.parents.order_by("position")] == [
+        "Ms Bea Quillfeather",
+        "Mr Cal Marrowby",
+    ]
+    remaining = page(client_a.get(PUPILS))
+    assert "Ada Quillfeather" not in remaining
+    assert "Theo Brindlecombe" in remaining
+    # The next joiner starts empty again: the file's answers went with the return.
+    assert client_a.get(JOINER).context["form"].initial == {}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_return_sent_as_the_file_gave_it_keeps_the_address_and_name_parts(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    send_joiner(client_a, "1")
+    ada = JoinerReturn.objects.get()
+    assert (ada.address_line_1, ada.address_line_2, ada.town) == (
+        "Flat 2, 14 Example Road",
+        "Westfield",
+        "Exampleton",
+    )
+    parts = (ada.address_saon, ada.address_paon, ada.address_street, ada.address_locality)
+    assert parts == ("Flat 2", "14", "Example Road", "Westfield")
+    assert (ada.address_post_town, ada.address_administrative_area) == (
+        "Exampleton",
+        "Exampleshire",
+    )
+    names = [(p.title, p.forename, p.surname) for p in ada.parents.order_by("position")]
+    assert names == [("Ms", "Bea", "Quillfeather"), ("Mr", "Cal", "Marrowby")]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_answer_the_school_changed_keeps_only_the_string_typed(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    client_a.post(START, {"pupil": "1"})
+    initial = client_a.get(JOINER).context["form"].initial
+    data = as_post(
+        initial,
+        admission_date=date(2026, 11, 20),
+        address_line_1="22 New Street",
+        parent_1_name="Bea Quillfeather-Marrowby",
+    )
+    client_a.post(JOINER, data)
+    client_a.post(JOINER_CHECK)
+    ada = JoinerReturn.objects.get()
+    assert ada.address_line_1 == "22 New Street"
+    assert (ada.address_saon, ada.address_paon, ada.address_street) == ("", "", "")
+    first, second = ada.parents.order_by("position")
+    assert (first.name, first.title, first.forename, first.surname) == (
+        "Bea Quillfeather-Marrowby",
+        "",
+        "",
+        "",
+    )
+    assert (second.title, second.forename, second.surname) == ("Mr", "Cal", "Marrowby")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_last_return_sent_removes_the_file_s_pupils(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    for position in ("2", "1"):
+        send_joiner(client_a, position)
+    assert [r.upn for r in JoinerReturn.objects.order_by("pk")] == [
+        "U999200119002",
+        "E999200119001",
+    ]
+    theo = JoinerReturn.objects.get(upn="U999200119002")
+    assert (theo.address_line_1, theo.address_line_2, theo.town) == (
+        "3 Sample Close",
+        "Northgate",
+        "Exampleton",
+    )
+    assert theo.parents.get().relationship == "carer"
+    assert_nothing_waiting(client_a)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_ctf_sent_from_the_school_gives_leaver_returns_with_no_ground(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "leavers.xml", school_a, school_b)
+    assert "Start leaver return" in page(client_a.get(PUPILS))
+    assert client_a.post(START, {"pupil": "1"})["Location"] == LEAVER
+    initial = client_a.get(LEAVER).context["form"].initial
+    assert "ground" not in initial
+    assert (initial["first_name"], initial["last_name"]) == ("Isla", "Ottercombe")
+    assert initial["deletion_date"] == date(2026, 11, 20)
+    assert initial["address_line_1"] == "9 Fictional Lane"
+    assert not LeaverReturn.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_problems_are_listed_by_pupil_and_the_others_can_be_started(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "mixed.xml", school_a, school_b)
+    shown = page(client_a.get(PUPILS))
+    assert "UPN A999200218003" in shown
+    assert "wrong check letter" in shown
+    assert "UPN Y999200120005" in shown
+    assert shown.count("Pupil left out") == 2
+    assert shown.count("Start joiner return") == 2
+    assert AccessLog.objects.get().detail == "CTF 21.0: 2 pupils kept, 2 left out"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("version18.xml", "CTF version 18: export it again"),
+        ("billion_laughs.xml", "document type declaration or entities"),
+        ("external_entity.xml", "document type declaration or entities"),
+        ("too_deep.xml", "nested more deeply"),
+        ("malformed.xml", "not valid XML"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
+    client_a: Client, school_a: School, school_b: School, name: str, message: str
+) -> None:
+    shown = refused(upload(client_a, name, school_a, school_b))
+    assert message in shown
+    assert not AccessLog.objects.exists()
+
+
+def test_only_an_xml_file_is_taken(client_a: Client, school_a: School, school_b: School) -> None:
+    shown = refused(upload(client_a, "joiners.xml", school_a, school_b, filename="pupils.csv"))
+    assert "must be an XML file" in shown
+
+
+def test_no_file_is_asked_for(client_a: Client) -> None:
+    assert "Select a CTF file" in refused(client_a.post(UPLOAD, {}))
+
+
+def test_the_upload_page_says_the_file_is_not_kept_and_for_how_long_its_pupils_wait(
+    client_a: Client,
+) -> None:
+    shown = page(client_a.get(UPLOAD))
+    assert "The file itself is not kept; its pupils wait for up to 8 hours" in shown
+
+
+def test_a_file_over_the_upload_limit_is_refused(
+    client_a: Client, school_a: School, school_b: School, settings: Settings
+) -> None:
+    settings.CME_MAX_UPLOAD_BYTES = 1024
+    assert "must be smaller than" in refused(upload(client_a, "joiners.xml", school_a, school_b))
+
+
+def test_a_file_between_two_other_schools_is_refused(
+    client_b: Client, school_a: School, school_b: School
+) -> None:
+    # Staff of school B upload a file from another school to school A: not theirs to use.
+    data = ctf_bytes("joiners.xml", urn_a=school_a.urn, urn_b=999999)
+    response = client_b.post(UPLOAD, {"file": SimpleUploadedFile("a.xml", data, "text/xml")})
+    assert "is not to or from Birch Academy" in refused(response)
+    assert client_b.get(PUPILS)["Location"] == UPLOAD
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_school_s_pupils_are_not_offered_when_acting_for_another(
+    client_a: Client, school_a: School, school_b: School, staff_a: User
+) -> None:
+    from schools.models import SchoolMembership
+
+    SchoolMembership.objects.create(user=staff_a, school=school_b)
+    upload(client_a, "joiners.xml", school_a, school_b)
+    client_a.post(reverse("schools:switch_school"), {"school": school_b.pk})
+    assert client_a.get(PUPILS)["Location"] == UPLOAD
+    assert client_a.post(START, {"pupil": "1"})["Location"] == UPLOAD
+
+
+def test_the_pupils_wait_8_hours_at_most(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        upload(client_a, "joiners.xml", school_a, school_b)
+    with time_machine.travel(NOW, tick=False) as clock:
+        clock.shift(timedelta(hours=8, seconds=1))
+        assert_nothing_waiting(client_a)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_school_can_remove_the_file_s_pupils(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    client_a.post(START, {"pupil": "2"})
+    assert client_a.post(FORGET)["Location"] == UPLOAD
+    assert client_a.get(PUPILS)["Location"] == UPLOAD
+    assert client_a.get(JOINER).context["form"].initial == {}
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("chosen", ["7", "x", "²", ""])
+def test_a_pupil_not_in_the_file_is_not_started(
+    client_a: Client, school_a: School, school_b: School, chosen: str
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    assert client_a.post(START, {"pupil": chosen})["Location"] == PUPILS
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_pupils_page_runs_a_constant_number_of_queries(
+    client_a: Client,
+    school_a: School,
+    school_b: School,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    upload(client_a, "joiners.xml", school_a, school_b)
+    with django_assert_max_num_queries(8):
+        assert client_a.get(PUPILS).status_code == 200
