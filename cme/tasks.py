@@ -146,3 +146,17 @@ def poll_notify_status() -> str:
     from cme.outbox.notify import poll_status
 
     return f"poll_notify_status: {poll_status()} statuses read"
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def clear_expired_sessions() -> str:
+    """Beat, hourly: expired sessions deleted (Django's ``clearsessions``, one DELETE on the
+    database backend). A session can hold a school's parsed CTF pupils and unsent drafts;
+    without this an abandoned one stays in the table after it has expired."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+    return "clear_expired_sessions: done"

@@ -469,3 +469,9 @@ CELERY_BEAT_SCHEDULE["notify_status"] = {
     "schedule": 5 * 60.0,
     "options": {"expires": 4 * 60},
 }
+# Expired sessions (which may hold a school's parsed CTF pupils) deleted every hour.
+CELERY_BEAT_SCHEDULE["clear_expired_sessions"] = {
+    "task": "cme.tasks.clear_expired_sessions",
+    "schedule": 60 * 60.0,
+    "options": {"expires": 50 * 60},
+}
