@@ -10,12 +10,16 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchlib import pct
 
 from bench_matching.generator import Generator
 from bench_matching.records import Record
+
+if TYPE_CHECKING:
+    from casework.selectors.search import SearchTerms
+    from referrals.models import Referral
 
 TARGET_MATCH_P95_MS = 50.0
 TARGET_SEARCH_P95_MS = 100.0
@@ -176,19 +180,38 @@ def explain(ref: Any) -> list[str]:
     ]
 
 
-def _search_hook() -> Callable[[dict[str, str]], object] | None:
-    """HOOK for the search helper (issue 14 item 3): the lead wires ``casework.selectors
-    .search`` here. Until then the bench calls ``find_children_for_bench(terms)`` if it is
-    importable, else reports the search as not timed."""
-    for module in ("casework.selectors.search", "casework.selectors"):
-        try:
-            found = __import__(module, fromlist=["find_children_for_bench"])
-        except ImportError:
-            continue
-        hook = getattr(found, "find_children_for_bench", None)
-        if callable(hook):
-            return hook  # type: ignore[no-any-return]
-    return None
+def _search_terms(refs: list[Referral]) -> list[tuple[str, SearchTerms]]:
+    """What officers type into Find a child, drawn from the referrals (with their typos): in
+    turn a full name, a name and date of birth, a first name and postcode, a surname and
+    date of birth."""
+    from casework.selectors.search import SearchTerms
+
+    out: list[tuple[str, SearchTerms]] = []
+    for i, r in enumerate(refs):
+        full = f"{r.first_name} {r.last_name}".strip()
+        kind = i % 4
+        if (
+            kind == 0
+            or (kind in {1, 3} and r.date_of_birth is None)
+            or (kind == 2 and not r.postcode)
+        ):
+            out.append(("full name", SearchTerms(name=full)))
+        elif kind == 1:
+            out.append(
+                ("name + date of birth", SearchTerms(name=full, date_of_birth=r.date_of_birth))
+            )
+        elif kind == 2:
+            out.append(
+                ("first name + postcode", SearchTerms(name=r.first_name, postcode=r.postcode))
+            )
+        else:
+            out.append(
+                (
+                    "surname + date of birth",
+                    SearchTerms(name=r.last_name, date_of_birth=r.date_of_birth),
+                )
+            )
+    return out
 
 
 def _existing(n: int, seed_value: int, count: int) -> tuple[list[Record], Generator] | None:
@@ -206,6 +229,7 @@ def _existing(n: int, seed_value: int, count: int) -> tuple[list[Record], Genera
 
 def run(n: int, count: int, seed_value: int, *, reuse: bool = False) -> list[str]:
     from casework.matching import possible_matches
+    from casework.selectors.search import find_children_for_bench
 
     found = _existing(n, seed_value, count) if reuse else None
     sample, gen = found or seed(n, seed_value, sample_size=max(count, 1))
@@ -219,26 +243,20 @@ def run(n: int, count: int, seed_value: int, *, reuse: bool = False) -> list[str
         f"possible_matches over {n:,} children, {len(refs)} referrals: "
         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 <= {TARGET_MATCH_P95_MS:.0f} ms: {verdict})"
     ]
-    hook = _search_hook()
-    if hook is None:
+    searches = _search_terms(refs)
+    for _, terms in searches[:20]:  # warm, as for the matches
+        find_children_for_bench(terms)
+    s_times = _timed([functools.partial(find_children_for_bench, t) for _, t in searches])
+    s95 = pct(s_times, 95)
+    lines.append(
+        f"search (Find a child) over {n:,} children, {len(searches)} searches: "
+        f"p50 {pct(s_times, 50):.1f} ms, p95 {s95:.1f} ms (target p95 <= "
+        f"{TARGET_SEARCH_P95_MS:.0f} ms: {'PASS' if s95 <= TARGET_SEARCH_P95_MS else 'FAIL'})"
+    )
+    for kind in dict.fromkeys(k for k, _ in searches):
+        kt = [t for (k, _), t in zip(searches, s_times, strict=True) if k == kind]
         lines.append(
-            "search: not timed (find_children_for_bench not importable yet: the hook is in scripts/bench_matching/scale.py)"
-        )
-    else:
-        terms = [
-            {
-                "name": f"{r.first_name} {r.last_name}".strip(),
-                "date_of_birth": r.date_of_birth.isoformat() if r.date_of_birth else "",
-                "postcode": r.postcode,
-            }
-            for r in refs
-        ]
-        s_times = _timed([functools.partial(hook, t) for t in terms])
-        s95 = pct(s_times, 95)
-        lines.append(
-            f"search over {n:,} children, {len(terms)} searches: p50 {pct(s_times, 50):.1f} ms, "
-            f"p95 {s95:.1f} ms (target p95 <= {TARGET_SEARCH_P95_MS:.0f} ms: "
-            f"{'PASS' if s95 <= TARGET_SEARCH_P95_MS else 'FAIL'})"
+            f"  {kind:<24} {len(kt):>4} searches: p50 {pct(kt, 50):.1f} ms, p95 {pct(kt, 95):.1f} ms"
         )
     lines.append("EXPLAIN ANALYZE of one candidate query (a referral about a known child):")
     lines.extend(f"  {line}" for line in explain(refs[0]))
