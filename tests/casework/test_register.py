@@ -168,16 +168,20 @@ def test_bad_filter_values_do_not_break_the_register(officer_client: Client) -> 
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("rows", [1, 50])
 def test_the_register_runs_a_constant_number_of_queries(
     officer_client: Client,
     officer: User,
     rows: int,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    for _i in range(rows):
+    reasons = ["mental-health", "other", "not-recorded"]
+    for i in range(rows):
+        # A primary reason of its own a row: the register's reason column is in the one query.
         CaseFactory.create(
-            allocated_to=officer, child=ChildFactory.create(last_school=SchoolFactory.create())
+            allocated_to=officer,
+            child=ChildFactory.create(last_school=SchoolFactory.create()),
+            primary_reason_id=reasons[i % len(reasons)],
         )
     # +1 (issue 12, A8): how many of the matching children are not of compulsory school age
     # +1 (issue 15): the primary reason filter's choices, the DfE list read as data
@@ -365,14 +369,22 @@ def test_each_register_row_puts_each_value_in_its_column(
         middle_names="Jo",
         last_name="<b>Khan</b>",
         date_of_birth=date(2014, 2, 3),
+        gender="F",
         child_protection_plan=True,
         ehcp_sen=True,
     )
     case = overdue_case(
-        child=child, category=Category.MISSING, outcome=Outcome.UNTRACEABLE, allocated_to=officer
+        child=child,
+        category=Category.MISSING,
+        outcome=Outcome.UNTRACEABLE,
+        allocated_to=officer,
+        primary_reason_id="mental-health",
+        became_cme_on=date(2026, 10, 1),
     )
     unallocated = CaseFactory.create(
         child__date_of_birth=date(2012, 9, 1),
+        child__gender="M",
+        became_cme_on=None,
         received_on=TODAY,
         due_date=TODAY + timedelta(days=14),
         category=Category.WASP,
@@ -384,8 +396,10 @@ def test_each_register_row_puts_each_value_in_its_column(
     assert _cells(html, case.reference) == [
         case.reference,
         "Amira Jo &lt;b&gt;Khan&lt;/b&gt; CP plan EHCP/SEN",
-        "3 Feb 2014 (12, Year 8)",
+        "3 Feb 2014 (12)",
+        "Female, Year 8",
         "CME-missing Untraceable",
+        "Mental healthMissing education for 4 to 8 weeks",
         officer.full_name,
         "3 Nov 2026",
         "22 Nov 2026 Overdue",
@@ -393,8 +407,10 @@ def test_each_register_row_puts_each_value_in_its_column(
     assert _cells(html, unallocated.reference) == [
         unallocated.reference,
         unallocated.child.full_name,
-        "1 Sep 2012 (14, Year 9)",
+        "1 Sep 2012 (14)",
+        "Male, Year 9",
         "CME-WASP",
+        "Not recordedMissing education for Unknown",
         "Not allocated",
         "23 Nov 2026",
         "7 Dec 2026",

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from casework.census import duration_label
+from casework.census import YEAR_GROUPS, duration_label, year_group_label
 from casework.models import Case
+from cme.statutory import national_curriculum_year_dobs
 from tests.conftest import TODAY
 from tests.factories import CaseFactory
 
@@ -53,3 +55,57 @@ def test_the_register_filters_and_exports_by_the_return_groups(officer_client: C
         "Missing education for",
     ]
     assert rows[1][-4:] == ["Male", "Not recorded", "2026-10-01", "4 to 8 weeks"]
+
+
+def _row(html: str, reference: str) -> list[str]:
+    """The text of each cell of the register row of ``reference``."""
+    row = next(
+        r
+        for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", html, re.S)
+        if f">{reference}</a>" in r
+    )
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<td class=\"govuk-table__cell\">(.*?)</td>", row, re.S)
+    ]
+
+
+def test_the_register_shows_the_return_groups_today_and_at_a_chosen_census_date(
+    officer_client: Client,
+) -> None:
+    # Born 1 March 2015: Year 7 in 2026/27 (today, 23 November 2026), Year 6 on 15 January
+    # 2026; missing education since 1 December 2025: 51 weeks today, 6 weeks at that census.
+    case: Case = CaseFactory.create(
+        child__gender="X",
+        child__date_of_birth=date(2015, 3, 1),
+        primary_reason_id="mental-health",
+        received_on=date(2025, 12, 1),
+        became_cme_on=date(2025, 12, 1),
+    )
+    url = reverse("cases:register")
+    today = _row(officer_client.get(url).content.decode(), case.reference)
+    assert today[3] == "Unknown, Year 7"
+    assert today[5] == "Mental healthMissing education for 26 to 52 weeks"
+    html = officer_client.get(url, {"census": "2026-01-15"}).content.decode()
+    at_census = _row(html, case.reference)
+    assert at_census[2] == "1 Mar 2015 (11)"  # the age is today's
+    assert at_census[3] == "Unknown, Year 6"
+    assert at_census[5] == "Mental healthMissing education for 4 to 8 weeks"
+    assert "at the census date, 15 January 2026" in html
+    # The year group filter and column agree: the same group at the same day.
+    html = officer_client.get(url, {"census": "2026-01-15", "nc_year": "6"}).content.decode()
+    assert case.reference in html
+    html = officer_client.get(url, {"census": "2026-01-15", "nc_year": "7"}).content.decode()
+    assert case.reference not in html
+
+
+def test_the_year_group_of_one_child_is_the_return_group() -> None:
+    on = date(2026, 1, 15)
+    assert year_group_label(date(2015, 3, 1), on) == "Year 6"
+    assert year_group_label(date(2021, 8, 31), on) == "Reception"
+    assert year_group_label(date(2021, 9, 1), on) == "Unknown"  # nursery age
+    assert year_group_label(date(2009, 8, 31), on) == "Unknown"  # Year 12
+    assert year_group_label(None, on) == "Unknown"
+    for label, year in YEAR_GROUPS:
+        oldest, youngest = national_curriculum_year_dobs(year, on)
+        assert year_group_label(oldest, on) == year_group_label(youngest, on) == label
