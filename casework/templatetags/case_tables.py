@@ -41,17 +41,16 @@ _ROW = (
     '<td class="govuk-table__cell">{}{}</td>'
     "</tr>\n"
 )
-#: The register's row (issue 15): the CME return's groups beside the case. Sex and year group
-#: share a cell, as do the primary reason and the time missing education, so the row still
-#: fits the page at 1280 px (tests/e2e/test_register_layout.py).
+#: The register's row (issue 15): the CME return's groups in the case's cells, under their
+#: headings' sort links: sex and year group under the date of birth, the primary reason and
+#: the time missing education under the category. A column each would not fit the page at
+#: 1280 px (tests/e2e/test_register_layout.py: 60 px too wide with two more columns).
 _REGISTER_ROW = (
     '<tr class="govuk-table__row">'
     '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
     '<td class="govuk-table__cell">{}{}</td>'
-    '<td class="govuk-table__cell">{}</td>'
-    '<td class="govuk-table__cell">{}, {}</td>'
-    '<td class="govuk-table__cell">{}{}</td>'
-    '<td class="govuk-table__cell">{}<br>'
+    '<td class="govuk-table__cell">{}<br>{}, {}</td>'
+    '<td class="govuk-table__cell">{}{}<br>{}<br>'
     '<span class="govuk-visually-hidden">Missing education for </span>{}</td>'
     '<td class="govuk-table__cell">{}</td>'
     '<td class="govuk-table__cell">{}</td>'
@@ -125,8 +124,7 @@ def case_rows(cases: Iterable[Any], empty_text: str = "", register: bool = False
         )
     if not rows:
         return format_html(
-            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">{}</td></tr>',
-            9 if register else 7,
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="7">{}</td></tr>',
             empty_text or "No cases.",
         )
     return mark_safe("".join(rows))  # noqa: S308 - each row built by format_html

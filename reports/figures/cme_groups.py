@@ -1,5 +1,6 @@
 """The board report's tables in the termly CME return's groups (issue 15): the cases open at
-the period end by sex, by time missing education and by primary reason, each one query, with
+the period end by sex, by National Curriculum year group, by time missing education and by
+primary reason, each one query, with
 the same groups the return counts (casework.census), so the two read alike."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from casework.census import SEXES, duration_groups
+from casework.census import SEXES, duration_groups, year_groups
 from casework.models import Case, CmeReason
 from reports.figures.common import Period, Table, aggregate_counts, open_at, total_table
 
@@ -34,6 +35,21 @@ def sex_counts(cur: Period, prev: Period) -> Table:
     groups = [(label, open_at(cur.end) & q, open_at(prev.end) & q) for label, q in SEXES.items()]
     note = "As the DfE's CME return asks it: other or not known, or not recorded, is Unknown."
     return _grouped("open_by_sex", "Open cases at the period end by sex", "Sex", groups, note)
+
+
+def year_group_counts(cur: Period, prev: Period) -> Table:
+    now, then = year_groups(cur.end), year_groups(prev.end)
+    groups = [
+        (label, open_at(cur.end) & now[label], open_at(prev.end) & then[label]) for label in now
+    ]
+    return _grouped(
+        "open_by_year_group",
+        "Open cases at the period end by year group",
+        "Year group",
+        groups,
+        "National Curriculum year on the period's last day, as the DfE's CME return counts it: "
+        "no date of birth, or outside Reception to Year 11, is Unknown.",
+    )
 
 
 def duration_counts(cur: Period, prev: Period) -> Table:
