@@ -41,6 +41,8 @@ EXPORT_HEADERS = [
     "Last name",
     "Date of birth",
     "Age",
+    # The return's year group (casework.census.year_group_label), at the census date when
+    # one is chosen, as the table and the year group filter have it.
     "Year group",
     "UPN",
     "Category",

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from casework.census import YEAR_GROUPS, duration_label, year_group_label
 from casework.models import Case
@@ -96,6 +97,29 @@ def test_the_register_shows_the_return_groups_today_and_at_a_chosen_census_date(
     assert case.reference in html
     html = officer_client.get(url, {"census": "2026-01-15", "nc_year": "7"}).content.decode()
     assert case.reference not in html
+    # The export's year group is the same group at the same day.
+    response = officer_client.get(reverse("cases:register_csv"), {"census": "2026-01-15"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[attr-defined]
+    year = rows[0].index("Year group")
+    assert [r[year] for r in rows[1:]] == ["Year 6"]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_register_at_a_census_date_runs_a_constant_number_of_queries(
+    officer_client: Client, rows: int, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    reasons = ["mental-health", "other", "not-recorded"]
+    for i in range(rows):
+        CaseFactory.create(
+            received_on=date(2025, 12, 1),
+            became_cme_on=date(2025, 12, 1),
+            primary_reason_id=reasons[i % len(reasons)],
+        )
+    # The same bound as the register without a census date (tests/casework/test_register.py).
+    with django_assert_max_num_queries(15):
+        response = officer_client.get(reverse("cases:register"), {"census": "2026-01-15"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == rows
 
 
 def test_the_year_group_of_one_child_is_the_return_group() -> None:
