@@ -18,6 +18,7 @@ from pytest_django import DjangoAssertNumQueries
 from casework.events import record_event
 from casework.models import Case, CaseStatus, Category, EventKind, Outcome
 from cme.models import Role, User
+from tests.casework.register_rows import cells
 from tests.conftest import SIGN_IN, TODAY, answers
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
 
@@ -346,21 +347,6 @@ def test_team_is_for_managers_only(
 # -- the rows' markup (casework/templatetags/case_tables.py) ------------------------------
 
 
-def _cells(html: str, reference: str) -> list[str]:
-    """The text of each cell of the row whose first cell links to ``reference``."""
-    import re
-
-    row = next(
-        r
-        for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", html, re.S)
-        if f">{reference}</a>" in r
-    )
-    return [
-        re.sub(r"<[^>]+>", "", c).strip()
-        for c in re.findall(r"<td class=\"govuk-table__cell\">(.*?)</td>", row, re.S)
-    ]
-
-
 def test_each_register_row_puts_each_value_in_its_column(
     officer_client: Client, officer: User
 ) -> None:
@@ -393,7 +379,7 @@ def test_each_register_row_puts_each_value_in_its_column(
     assert "&lt;b&gt;Khan&lt;/b&gt;" in html
     assert "<b>Khan</b>" not in html
     assert f'href="{reverse("cases:detail", args=[case.reference])}"' in html
-    assert _cells(html, case.reference) == [
+    assert cells(html, case.reference) == [
         case.reference,
         "Amira Jo &lt;b&gt;Khan&lt;/b&gt; CP plan EHCP/SEN",
         "3 Feb 2014 (12)Female, Year 8",
@@ -402,7 +388,7 @@ def test_each_register_row_puts_each_value_in_its_column(
         "3 Nov 2026",
         "22 Nov 2026 Overdue",
     ]
-    assert _cells(html, unallocated.reference) == [
+    assert cells(html, unallocated.reference) == [
         unallocated.reference,
         unallocated.child.full_name,
         "1 Sep 2012 (14)Male, Year 9",
@@ -418,7 +404,7 @@ def test_my_cases_rows_show_no_age_and_an_empty_section_says_none(
 ) -> None:
     case = overdue_case(allocated_to=officer)
     html = officer_client.get(reverse("cases:my_cases")).content.decode()
-    assert _cells(html, case.reference)[2] == "3 Feb 2014"
+    assert cells(html, case.reference)[2] == "3 Feb 2014"
     assert 'colspan="7">None.</td>' in html
 
 

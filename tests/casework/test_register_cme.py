@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date
 
 import pytest
@@ -16,6 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 from casework.census import YEAR_GROUPS, duration_label, year_group_label
 from casework.models import Case
 from cme.statutory import national_curriculum_year_dobs
+from tests.casework.register_rows import cells
 from tests.conftest import TODAY
 from tests.factories import CaseFactory
 
@@ -58,19 +58,6 @@ def test_the_register_filters_and_exports_by_the_return_groups(officer_client: C
     assert rows[1][-4:] == ["Male", "Not recorded", "2026-10-01", "4 to 8 weeks"]
 
 
-def _row(html: str, reference: str) -> list[str]:
-    """The text of each cell of the register row of ``reference``."""
-    row = next(
-        r
-        for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", html, re.S)
-        if f">{reference}</a>" in r
-    )
-    return [
-        re.sub(r"<[^>]+>", "", c).strip()
-        for c in re.findall(r"<td class=\"govuk-table__cell\">(.*?)</td>", row, re.S)
-    ]
-
-
 def test_the_register_shows_the_return_groups_today_and_at_a_chosen_census_date(
     officer_client: Client,
 ) -> None:
@@ -84,11 +71,11 @@ def test_the_register_shows_the_return_groups_today_and_at_a_chosen_census_date(
         became_cme_on=date(2025, 12, 1),
     )
     url = reverse("cases:register")
-    today = _row(officer_client.get(url).content.decode(), case.reference)
+    today = cells(officer_client.get(url).content.decode(), case.reference)
     assert today[2] == "1 Mar 2015 (11)Unknown, Year 7"
     assert today[3] == "CME-WASPMental healthMissing education for 26 to 52 weeks"
     html = officer_client.get(url, {"census": "2026-01-15"}).content.decode()
-    at_census = _row(html, case.reference)
+    at_census = cells(html, case.reference)
     assert at_census[2] == "1 Mar 2015 (11)Unknown, Year 6"  # the age is today's
     assert at_census[3] == "CME-WASPMental healthMissing education for 4 to 8 weeks"
     assert "at the census date, 15 January 2026" in html
