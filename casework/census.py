@@ -34,6 +34,7 @@ from cme.statutory import (
     SEPTEMBER,
     earliest_dob_of_compulsory_school_age,
     latest_dob_of_compulsory_school_age,
+    national_curriculum_year,
     national_curriculum_year_dobs,
 )
 
@@ -141,6 +142,7 @@ YEAR_GROUPS: tuple[tuple[str, int], ...] = (
     ("Reception", 0),
     *((f"Year {y}", y) for y in range(1, 12)),
 )
+_YEAR_LABELS = {year: label for label, year in YEAR_GROUPS}
 
 
 def duration_label(became_cme_on: date | None, on: date) -> str:
@@ -149,6 +151,14 @@ def duration_label(became_cme_on: date | None, on: date) -> str:
         return UNKNOWN
     days = (on - became_cme_on).days
     return next(label for label, first, after in DURATION_BANDS if after is None or days < after)
+
+
+def year_group_label(dob: date | None, on: date) -> str:
+    """The year group of one child at ``on`` (the same groups as :func:`year_groups`: both
+    are cme.statutory's National Curriculum year, one as a label, one as a filter)."""
+    if dob is None:
+        return UNKNOWN
+    return _YEAR_LABELS.get(national_curriculum_year(dob, on), UNKNOWN)
 
 
 def duration_groups(census_date: date) -> dict[str, Q]:

@@ -41,6 +41,22 @@ _ROW = (
     '<td class="govuk-table__cell">{}{}</td>'
     "</tr>\n"
 )
+#: The register's row (issue 15): the CME return's groups in the case's cells, under their
+#: headings' sort links: sex and year group under the date of birth, the primary reason and
+#: the time missing education under the category. A column each would not fit the page at
+#: 1280 px (tests/e2e/test_register_layout.py: 60 px too wide with two more columns).
+_REGISTER_ROW = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
+    '<td class="govuk-table__cell">{}{}</td>'
+    '<td class="govuk-table__cell">{}<br>{}, {}</td>'
+    '<td class="govuk-table__cell">{}{}<br>{}<br>'
+    '<span class="govuk-visually-hidden">Missing education for </span>{}</td>'
+    '<td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell">{}{}</td>'
+    "</tr>\n"
+)
 _OVERDUE = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
 _MISSING = mark_safe('<strong class="govuk-tag govuk-tag--red">CME-missing</strong>')
 _WASP = mark_safe('<strong class="govuk-tag govuk-tag--orange">CME-WASP</strong>')
@@ -73,9 +89,10 @@ def _csa_tag(dob: date | None, today: date) -> SafeString:
 
 
 @register.simple_tag
-def case_rows(cases: Iterable[Any], empty_text: str = "") -> SafeString:
+def case_rows(cases: Iterable[Any], empty_text: str = "", register: bool = False) -> SafeString:
     """``<tr>`` for each case (its child and officer loaded with it), or one row saying
-    ``empty_text`` when there are none."""
+    ``empty_text`` when there are none. The register's rows (``register``) also show the CME
+    return's groups, which its view puts on each case (casework.views.register)."""
     # One reverse() for the page: the case reference is the only part that changes.
     placeholder = "REF-PLACEHOLDER"
     url = reverse("cases:detail", args=[placeholder])
@@ -85,6 +102,9 @@ def case_rows(cases: Iterable[Any], empty_text: str = "") -> SafeString:
     for case in cases:
         child = case.child
         age = getattr(case, "age", None)
+        if register:
+            rows.append(_register_row(case, f"{before}{case.reference}{after}", today))
+            continue
         rows.append(
             format_html(
                 _ROW,
@@ -108,6 +128,28 @@ def case_rows(cases: Iterable[Any], empty_text: str = "") -> SafeString:
             empty_text or "No cases.",
         )
     return mark_safe("".join(rows))  # noqa: S308 - each row built by format_html
+
+
+def _register_row(case: Any, url: str, today: date) -> SafeString:
+    child = case.child
+    return format_html(
+        _REGISTER_ROW,
+        url,
+        case.reference,
+        child.full_name,
+        _flags(child) + _csa_tag(child.date_of_birth, today),
+        f"{_day(child.date_of_birth)} ({case.age})" if child.date_of_birth else "Not known",
+        case.sex,
+        case.year_group,
+        _MISSING if case.category == "missing" else _WASP,
+        _UNTRACEABLE if case.outcome == "untraceable" else "",
+        case.primary_reason.label,
+        case.duration,
+        (case.allocated_to.full_name if case.allocated_to_id else "") or "Not allocated",
+        _day(case.received_on),
+        _day(case.due_date),
+        _OVERDUE if getattr(case, "is_overdue", False) else "",
+    )
 
 
 DASH = "\u2013"  # an en dash: "none" in a table cell

@@ -19,10 +19,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from casework.census import UNKNOWN, duration_label
+from casework.census import UNKNOWN, duration_label, year_group_label
 from casework.filters import RegisterFilter, selected_filter_tags, sorted_cases
 from casework.models import Case
-from casework.presenters import nc_year_label
 from casework.selectors import cases as sel
 from casework.selectors import workload
 from casework.workload import not_of_compulsory_school_age_q
@@ -42,6 +41,8 @@ EXPORT_HEADERS = [
     "Last name",
     "Date of birth",
     "Age",
+    # The return's year group (casework.census.year_group_label), at the census date when
+    # one is chosen, as the table and the year group filter have it.
     "Year group",
     "UPN",
     "Category",
@@ -85,6 +86,10 @@ TABLE_FIELDS = (
     "child__ehcp_sen",
     "child__restricted",
     "allocated_to__full_name",
+    # The CME return's groups (issue 15).
+    "child__gender",
+    "became_cme_on",
+    "primary_reason__label",
 )
 
 
@@ -97,7 +102,11 @@ def _filtered(
     qs = sel.cases_visible_to(user) if request.GET.get("census") else sel.register_cases(user)
     if table:
         # The page shows neither the referral nor the last school: join and load only what it shows.
-        qs = qs.select_related(None).select_related("child", "allocated_to").only(*TABLE_FIELDS)
+        qs = (
+            qs.select_related(None)
+            .select_related("child", "allocated_to", "primary_reason")
+            .only(*TABLE_FIELDS)
+        )
     else:
         qs = qs.select_related("child__last_school", "primary_reason")
     filterset = RegisterFilter(request.GET, queryset=qs)
@@ -124,7 +133,7 @@ def export_rows(cases: QuerySet[Case], on: date | None = None) -> Iterator[list[
                 child.last_name,
                 child.date_of_birth,
                 age_on(child.date_of_birth, today),
-                nc_year_label(child.date_of_birth, today),
+                year_group_label(child.date_of_birth, on),
                 child.upn,
                 case.get_category_display(),
                 case.allocated_to.full_name if case.allocated_to else "",
@@ -160,10 +169,15 @@ def register(request: HttpRequest) -> HttpResponse:
     # One row per page seen, not per child on it.
     log_access(request, AccessAction.VIEW_REGISTER, detail=f"page {page.number}")
     today = timezone.localdate()
+    # The return's groups at the census date when one is chosen (as the filters have them).
+    on = _census(filterset) or today
     for case in page.object_list:
-        # Shown in the table; computed here because they depend on today, not the database.
-        case.age = age_on(case.child.date_of_birth, today)
-        case.nc_year = nc_year_label(case.child.date_of_birth, today)
+        # Shown in the table; computed here because they depend on the day, not the database.
+        child = case.child
+        case.age = age_on(child.date_of_birth, today)
+        case.sex = SEX_LABELS.get(child.gender, UNKNOWN)
+        case.year_group = year_group_label(child.date_of_birth, on)
+        case.duration = duration_label(case.became_cme_on, on)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("sort", None)
@@ -201,6 +215,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "export_query": request.GET.urlencode(),
             "today": timezone.localdate(),
+            "census": _census(filterset),
             # Issue 12, A16: the register's columns need more than GOV.UK's 960px column.
             "wide_layout": True,
             # Issue 12, A8: on the register, but not counted as CME today.

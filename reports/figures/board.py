@@ -14,7 +14,12 @@ from reports.figures.cases import (
     untraceable_table,
     vulnerability_counts,
 )
-from reports.figures.cme_groups import duration_counts, primary_reason_counts, sex_counts
+from reports.figures.cme_groups import (
+    duration_counts,
+    primary_reason_counts,
+    sex_counts,
+    year_group_counts,
+)
 from reports.figures.common import BoardFigures, Headline, Period, Table, year_earlier
 from reports.figures.definitions import definitions
 from reports.figures.durations import duration_figures, investigation_figures
@@ -84,6 +89,7 @@ def board_figures(start: date, end: date) -> BoardFigures:
         category_counts(cur, prev),
         age_counts(cur, prev),
         sex_counts(cur, prev),
+        year_group_counts(cur, prev),
         duration_counts(cur, prev),
         primary_reason_counts(cur, prev),
         vulnerability_counts(cur, prev),

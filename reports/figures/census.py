@@ -26,6 +26,13 @@ from casework.census import (
 )
 from casework.models import Case, CmeReason
 
+#: Checked against the DfE's published file (explore-education-statistics data catalogue,
+#: "Children missing education at census date", Autumn term 2025/26, data set
+#: 5fd47e69-cc0b-4916-8fb6-431a4504974e): its preview has breakdown_topic "Total" (breakdown
+#: "Total"), "Sex" (Female, Male, Unknown) and "Year group" (Reception, ...). The duration and
+#: reason topics and the year figure are not in that preview: their names here follow the
+#: issue's list, unconfirmed. (The 2024/25 file named the columns filter_group, filter,
+#: number, pc, rate and had "Sex unknown"; reports.published reads the 2025/26 names only.)
 TOTAL = "Total"
 SEX = "Sex"
 YEAR_GROUP = "Year group"

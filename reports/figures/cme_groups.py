@@ -1,14 +1,17 @@
 """The board report's tables in the termly CME return's groups (issue 15): the cases open at
-the period end by sex, by time missing education and by primary reason, each one query, with
+the period end by sex, by National Curriculum year group, by time missing education and by
+primary reason, each one query, with
 the same groups the return counts (casework.census), so the two read alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
 
-from casework.census import SEXES, duration_groups
+from casework.census import SEXES, duration_groups, year_groups
 from casework.models import Case, CmeReason
 from reports.figures.common import Period, Table, aggregate_counts, open_at, total_table
 
@@ -30,24 +33,56 @@ def _grouped(
     return total_table(key, title, [heading, *OPEN_AT_END_COLUMNS], body, note=note)
 
 
+def _at_ends(
+    cur: Period, prev: Period, groups_on: Callable[[date], dict[str, Q]]
+) -> list[tuple[str, Q, Q]]:
+    """Each group (worked out at each period's end) with the cases open then."""
+    now, then = groups_on(cur.end), groups_on(prev.end)
+    return [
+        (label, open_at(cur.end) & now[label], open_at(prev.end) & then[label]) for label in now
+    ]
+
+
+#: The tables of groups worked out at each period's end: key -> (title, heading, the
+#: groups on a day, note).
+_TABLES: dict[str, tuple[str, str, Callable[[date], dict[str, Q]], str]] = {
+    "open_by_sex": (
+        "Open cases at the period end by sex",
+        "Sex",
+        lambda _: SEXES,
+        "As the DfE's CME return asks it: other or not known, or not recorded, is Unknown.",
+    ),
+    "open_by_year_group": (
+        "Open cases at the period end by year group",
+        "Year group",
+        year_groups,
+        "National Curriculum year on the period's last day, as the DfE's CME return counts it: "
+        "no date of birth, or outside Reception to Year 11, is Unknown.",
+    ),
+    "open_by_time_missing": (
+        "Open cases at the period end by time missing education",
+        "Missing education for",
+        duration_groups,
+        "Completed weeks from the date the child became missing education to the period end.",
+    ),
+}
+
+
+def _table(key: str, cur: Period, prev: Period) -> Table:
+    title, heading, groups_on, note = _TABLES[key]
+    return _grouped(key, title, heading, _at_ends(cur, prev, groups_on), note)
+
+
 def sex_counts(cur: Period, prev: Period) -> Table:
-    groups = [(label, open_at(cur.end) & q, open_at(prev.end) & q) for label, q in SEXES.items()]
-    note = "As the DfE's CME return asks it: other or not known, or not recorded, is Unknown."
-    return _grouped("open_by_sex", "Open cases at the period end by sex", "Sex", groups, note)
+    return _table("open_by_sex", cur, prev)
+
+
+def year_group_counts(cur: Period, prev: Period) -> Table:
+    return _table("open_by_year_group", cur, prev)
 
 
 def duration_counts(cur: Period, prev: Period) -> Table:
-    now, then = duration_groups(cur.end), duration_groups(prev.end)
-    groups = [
-        (label, open_at(cur.end) & now[label], open_at(prev.end) & then[label]) for label in now
-    ]
-    return _grouped(
-        "open_by_time_missing",
-        "Open cases at the period end by time missing education",
-        "Missing education for",
-        groups,
-        "Completed weeks from the date the child became missing education to the period end.",
-    )
+    return _table("open_by_time_missing", cur, prev)
 
 
 def primary_reason_counts(cur: Period, prev: Period) -> Table:

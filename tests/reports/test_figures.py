@@ -391,6 +391,7 @@ def test_every_table_and_headline_the_pdf_expects_is_there() -> None:
         "cases_by_category",
         "open_by_age",
         "open_by_sex",
+        "open_by_year_group",
         "open_by_time_missing",
         "open_by_primary_reason",
         "vulnerability",
@@ -416,8 +417,9 @@ def test_every_table_and_headline_the_pdf_expects_is_there() -> None:
 
 
 #: Queries for the whole report: one per figure, plus the values lists for medians (+3 in
-#: issue 15: open cases by sex, by time missing education and by primary reason).
-QUERY_BOUND = 23
+#: issue 15: open cases by sex, by time missing education and by primary reason; +1: by
+#: year group).
+QUERY_BOUND = 24
 
 
 def _bulk(n: int) -> None:
