@@ -39,15 +39,52 @@ def _word_matches(word: str) -> Q:
     return match
 
 
+def school_label(school: School) -> str:
+    """What the picker shows: enough to tell two schools of the same name apart. The URN in
+    brackets is what the picker reads back from a label typed or pasted without JavaScript."""
+    where = ", ".join(part for part in (school.town, school.postcode) if part)
+    label = f"{school.name} ({school.urn})"
+    if where:
+        label += f", {where}"
+    return label if school.is_open else f"{label} (closed)"
+
+
 def directory_search(
-    user: User, query: str, *, schools_only: bool = False, limit: int = MAX_RESULTS
+    user: User,
+    query: str,
+    *,
+    schools_only: bool = False,
+    in_area_only: bool = False,
+    open_only: bool = False,
+    limit: int = MAX_RESULTS,
 ) -> list[School]:
     """Up to `limit` + 1 schools matching `query`, best first (the extra one tells the caller
     there are more). `schools_only` leaves out what is not a school for CME (colleges,
     universities, establishments abroad...: `schools.gias.types`); a school added by hand,
-    with no GIAS type, is kept. Everyone signed in may search the directory, which is public
-    data: `user` is taken, as every selector takes it, for the day that changes."""
+    with no GIAS type, is kept. `in_area_only` and `open_only` narrow it to the LA's own and
+    to open schools (as the leaver's "new school in this area" question asks). Everyone
+    signed in may search the directory, which is public data: `user` is taken, as every
+    selector takes it, for the day that changes."""
     del user  # the directory is the same for everyone
+    return search_schools(
+        query,
+        schools_only=schools_only,
+        in_area_only=in_area_only,
+        open_only=open_only,
+        limit=limit,
+    )
+
+
+def search_schools(
+    query: str,
+    *,
+    schools_only: bool = False,
+    in_area_only: bool = False,
+    open_only: bool = False,
+    limit: int = MAX_RESULTS,
+) -> list[School]:
+    """`directory_search` for a form field, which has no user (the picker's step without
+    JavaScript searches as it validates)."""
     query = " ".join(query.split())[:MAX_QUERY]
     if len(query) < MIN_QUERY:
         return []
@@ -62,6 +99,10 @@ def directory_search(
     ).filter(found)
     if schools_only:
         qs = qs.exclude(gias_type__in=school_types(is_school=False))
+    if in_area_only:
+        qs = qs.filter(la_code=settings.CME_LA_CODE)
+    if open_only:
+        qs = qs.filter(is_open=True)
     qs = qs.annotate(
         urn_rank=Case(When(urn=int(query), then=0), default=1, output_field=IntegerField())
         if digits
