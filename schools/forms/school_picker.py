@@ -83,6 +83,7 @@ class SchoolPickerWidget(forms.Widget):
     ) -> None:
         super().__init__({"class": "govuk-input", **(attrs or {})})
         self.search = dict(search or {})
+        self._queries: dict[tuple[str, bool], SchoolQuery] = {}
         #: Off where the person may not be signed in (the public referral form): the search
         #: endpoint is for signed-in users, so only the step without JavaScript is offered.
         self.autocomplete = True
@@ -91,6 +92,7 @@ class SchoolPickerWidget(forms.Widget):
         copied = super().__deepcopy__(memo)
         assert isinstance(copied, SchoolPickerWidget)  # noqa: S101 - forms.Widget copies its type
         copied.search = dict(self.search)
+        copied._queries = {}
         copied.autocomplete = self.autocomplete
         return copied
 
@@ -103,11 +105,19 @@ class SchoolPickerWidget(forms.Widget):
             return chosen or None
         text = clean_text(str(data.get(f"{name}_q") or ""))
         if f"{name}_find" in data:
-            return SchoolQuery(text, find=True)
+            return self._query(text, find=True)
         shown = data.get(f"{name}_shown")
         if chosen and (shown is None or clean_text(str(shown)) == text):
             return chosen
-        return SchoolQuery(text, find=False) if text else None
+        return self._query(text, find=False) if text else None
+
+    def _query(self, text: str, *, find: bool) -> SchoolQuery:
+        # The same object each time the form asks (to clean, then to render), so the page
+        # shows the matches the field found without searching again.
+        key = (text, find)
+        if key not in self._queries:
+            self._queries[key] = SchoolQuery(text, find=find)
+        return self._queries[key]
 
     def value_omitted_from_data(
         self, data: Mapping[str, Any], files: MultiValueDict[str, Any], name: str
