@@ -10,6 +10,8 @@ space, or a URN.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Replace, Upper
@@ -49,8 +51,22 @@ def school_label(school: School) -> str:
     return label if school.is_open else f"{label} (closed)"
 
 
-def directory_search(
-    user: User,
+class SearchOptions(TypedDict, total=False):
+    schools_only: bool
+    in_area_only: bool
+    open_only: bool
+    limit: int
+
+
+def directory_search(user: User, query: str, **options: Unpack[SearchOptions]) -> list[School]:
+    """`search_schools` for a signed-in person. Everyone signed in may search the directory,
+    which is public data: `user` is taken, as every selector takes it, for the day that
+    changes."""
+    del user  # the directory is the same for everyone
+    return search_schools(query, **options)
+
+
+def search_schools(
     query: str,
     *,
     schools_only: bool = False,
@@ -62,29 +78,8 @@ def directory_search(
     there are more). `schools_only` leaves out what is not a school for CME (colleges,
     universities, establishments abroad...: `schools.gias.types`); a school added by hand,
     with no GIAS type, is kept. `in_area_only` and `open_only` narrow it to the LA's own and
-    to open schools (as the leaver's "new school in this area" question asks). Everyone
-    signed in may search the directory, which is public data: `user` is taken, as every
-    selector takes it, for the day that changes."""
-    del user  # the directory is the same for everyone
-    return search_schools(
-        query,
-        schools_only=schools_only,
-        in_area_only=in_area_only,
-        open_only=open_only,
-        limit=limit,
-    )
-
-
-def search_schools(
-    query: str,
-    *,
-    schools_only: bool = False,
-    in_area_only: bool = False,
-    open_only: bool = False,
-    limit: int = MAX_RESULTS,
-) -> list[School]:
-    """`directory_search` for a form field, which has no user (the picker's step without
-    JavaScript searches as it validates)."""
+    to open schools (as the leaver's "new school in this area" question asks). A form field,
+    which has no user, calls this directly (the picker's step without JavaScript)."""
     query = " ".join(query.split())[:MAX_QUERY]
     if len(query) < MIN_QUERY:
         return []
