@@ -120,3 +120,11 @@ bench: install-dev
 # Needs PostgreSQL; recreates and then drops the throwaway cme_gias_bench database.
 bench-gias: install-dev
 	$(PY) scripts/bench_gias.py $(BENCH_ARGS)
+
+.PHONY: bench-pickers
+
+# Every page that had a school dropdown, with the demo directory and then a generated national
+# one (50,000 schools): HTML <= 200 KB and server time <= 2x the demo's (issue 16 item 2).
+# Needs PostgreSQL; recreates and then drops the throwaway cme_picker_bench database.
+bench-pickers: install-dev
+	$(PY) scripts/bench_pickers.py $(BENCH_ARGS)

@@ -25,6 +25,7 @@ from cme.models import Role, User
 from cme.statutory import national_curriculum_year_dobs
 from referrals.models import Reason
 from referrals.vocabulary import FLAG_CHOICES
+from schools.forms.school_picker import SchoolFilter
 from schools.models import School
 
 UNKNOWN_YEAR = "unknown"
@@ -231,12 +232,10 @@ class RegisterFilter(CmeReturnFilters):
     nc_year = django_filters.ChoiceFilter(
         label="Year group", choices=NC_YEARS, method="filter_nc_year", empty_label="Any"
     )
-    last_school = _ValuesModelChoiceFilter(
+    last_school = SchoolFilter(
         field_name="child__last_school",
         label="Last school",
-        queryset=School.objects.order_by("name"),
-        empty_label="Any school",
-        values_label=(("name", "urn"), lambda name, urn: f"{name} ({urn})"),  # str(School)
+        queryset=School.objects.all(),
     )
     flags = django_filters.MultipleChoiceFilter(
         label="Vulnerability",

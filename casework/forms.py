@@ -21,7 +21,7 @@ from cme.models import User
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.forms.layout import Radios
-from schools.models import School
+from schools.forms.school_picker import SchoolChoiceField, SchoolSearchStep
 
 TEXT_MAX = 2000
 
@@ -151,16 +151,14 @@ def _revealed(label: str, *, max_length: int, **kw: Any) -> TextField:
     return field
 
 
-def _school_select(label: str) -> forms.ModelChoiceField[School]:
-    field = forms.ModelChoiceField(
+def _school_select(label: str) -> SchoolChoiceField:
+    """A school from the directory, through the picker (a text box and a search step, or an
+    autocomplete): the national directory is too long for a <select>."""
+    return SchoolChoiceField(
         label=label,
-        queryset=School.objects.order_by("name"),
         required=False,
-        empty_label="Choose a school",
-        error_messages={"invalid_choice": "Select a school from the list"},
+        help_text="Start typing the school's name, or enter its URN, postcode or town",
     )
-    field.widget.attrs["class"] = "govuk-select"
-    return field
 
 
 #: The questions each outcome asks, shown under its radio (conditional reveals). A form
@@ -200,7 +198,7 @@ CLOSE_REQUIRED: dict[str, str] = {
 }
 
 
-class CloseForm(CaseActionForm):
+class CloseForm(SchoolSearchStep, CaseActionForm):
     """The outcome first; under each outcome only the details it needs.
 
     ``cleaned_data["close"]`` holds the keyword arguments for ``case_close``: the details of
@@ -236,7 +234,7 @@ class CloseForm(CaseActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         questions: dict[str, list[Any]] = {
-            Outcome.ON_ROLL_IN_AREA: [Field.select("outcome_school_in_area")],
+            Outcome.ON_ROLL_IN_AREA: [Field("outcome_school_in_area")],
             Outcome.ON_ROLL_OTHER_LA: [
                 Field.text("outcome_school_name"),
                 Field.text("outcome_la_on_roll", field_width=20),
@@ -246,7 +244,7 @@ class CloseForm(CaseActionForm):
                 Field.checkbox("outcome_la_accepted"),
             ],
             Outcome.MOVED_ABROAD: [Field.text("outcome_country", field_width=20)],
-            Outcome.PLACE_STARTED: [Field.select("outcome_school_started")],
+            Outcome.PLACE_STARTED: [Field("outcome_school_started")],
             Outcome.UNTRACEABLE: [Field("review_date")],
         }
         # crispy-forms-gds matches a ConditionalQuestion to its radio by the choice's label.

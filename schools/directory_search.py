@@ -10,6 +10,8 @@ space, or a URN.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Replace, Upper
@@ -39,15 +41,45 @@ def _word_matches(word: str) -> Q:
     return match
 
 
-def directory_search(
-    user: User, query: str, *, schools_only: bool = False, limit: int = MAX_RESULTS
+def school_label(school: School) -> str:
+    """What the picker shows: enough to tell two schools of the same name apart. The URN in
+    brackets is what the picker reads back from a label typed or pasted without JavaScript."""
+    where = ", ".join(part for part in (school.town, school.postcode) if part)
+    label = f"{school.name} ({school.urn})"
+    if where:
+        label += f", {where}"
+    return label if school.is_open else f"{label} (closed)"
+
+
+class SearchOptions(TypedDict, total=False):
+    schools_only: bool
+    in_area_only: bool
+    open_only: bool
+    limit: int
+
+
+def directory_search(user: User, query: str, **options: Unpack[SearchOptions]) -> list[School]:
+    """`search_schools` for a signed-in person. Everyone signed in may search the directory,
+    which is public data: `user` is taken, as every selector takes it, for the day that
+    changes."""
+    del user  # the directory is the same for everyone
+    return search_schools(query, **options)
+
+
+def search_schools(
+    query: str,
+    *,
+    schools_only: bool = False,
+    in_area_only: bool = False,
+    open_only: bool = False,
+    limit: int = MAX_RESULTS,
 ) -> list[School]:
     """Up to `limit` + 1 schools matching `query`, best first (the extra one tells the caller
     there are more). `schools_only` leaves out what is not a school for CME (colleges,
     universities, establishments abroad...: `schools.gias.types`); a school added by hand,
-    with no GIAS type, is kept. Everyone signed in may search the directory, which is public
-    data: `user` is taken, as every selector takes it, for the day that changes."""
-    del user  # the directory is the same for everyone
+    with no GIAS type, is kept. `in_area_only` and `open_only` narrow it to the LA's own and
+    to open schools (as the leaver's "new school in this area" question asks). A form field,
+    which has no user, calls this directly (the picker's step without JavaScript)."""
     query = " ".join(query.split())[:MAX_QUERY]
     if len(query) < MIN_QUERY:
         return []
@@ -62,6 +94,10 @@ def directory_search(
     ).filter(found)
     if schools_only:
         qs = qs.exclude(gias_type__in=school_types(is_school=False))
+    if in_area_only:
+        qs = qs.filter(la_code=settings.CME_LA_CODE)
+    if open_only:
+        qs = qs.filter(is_open=True)
     qs = qs.annotate(
         urn_rank=Case(When(urn=int(query), then=0), default=1, output_field=IntegerField())
         if digits

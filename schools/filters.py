@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from cme.filters import StrictFilterSet
+from schools.forms.school_picker import SchoolFilter
 from schools.models import ReturnKind, ReturnStatus, School, SchoolReturn
 
 
@@ -27,9 +28,7 @@ class ReturnFilter(StrictFilterSet):
         choices=ReturnKind.choices, label="Kind of return", empty_label="Any"
     )
     status = django_filters.ChoiceFilter(choices=ReturnStatus.choices, empty_label="Any")
-    school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.all(), empty_label="Any school"
-    )
+    school = SchoolFilter(queryset=School.objects.all())
     is_late = django_filters.BooleanFilter(label="Late returns only", widget=forms.CheckboxInput)
     submitted_after = _submitted("date__gte", "Submitted on or after")
     submitted_before = _submitted("date__lte", "Submitted on or before")

@@ -9,6 +9,7 @@ from django import forms
 
 from referrals.forms.referral import ReferralForm, referrer_fieldset
 from schools.forms.fields import YesNoField
+from schools.forms.school_picker import SchoolPickerWidget
 
 ERROR_ANONYMOUS = "Select whether you want to stay anonymous"
 
@@ -34,6 +35,14 @@ class PublicReferralForm(ReferralForm):
 
     class Meta(ReferralForm.Meta):
         fields = ("anonymous", *ReferralForm.Meta.fields)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Anyone may use this form: the school search endpoint is for signed-in users, so the
+        # last school is found through the picker's search step only.
+        widget = self.fields["last_school"].widget
+        if isinstance(widget, SchoolPickerWidget):
+            widget.autocomplete = False
 
     def referrer_layout(self) -> list[Any]:
         return [

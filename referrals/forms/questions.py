@@ -15,6 +15,7 @@ from schools.forms.fields import (
     UpnField,
     optional_email,
 )
+from schools.forms.school_picker import SchoolChoiceField
 from schools.models import Gender, School
 
 ERROR_IDENTIFY_CHILD = (
@@ -139,11 +140,12 @@ class ReferralQuestions(forms.ModelForm[Referral]):
     town = text("town", "Town or city", required=False)
     postcode = PostcodeField(label="Postcode (optional)", required=False)
     previous_address = text("previous_address", "Previous address", required=False, max_length=300)
-    last_school = forms.ModelChoiceField(
+    last_school = SchoolChoiceField(
         label="Last school the child went to (optional)",
         required=False,
         queryset=School.objects.none(),
-        empty_label="Choose a school in this area",
+        search={"area": "1"},
+        help_text="A school in this area: start typing its name, or enter its URN or postcode",
     )
     last_school_name = text(
         "last_school_name",

@@ -32,6 +32,7 @@ from schools.forms.base import (
     names_layout,
     shown_answer,
 )
+from schools.forms.school_picker import SchoolSearchStep
 from schools.models import School
 
 #: A referrer's postal address: the street, the town and the postcode at least.
@@ -61,7 +62,7 @@ def _sibling_layout(n: int) -> list[Any]:
     ]
 
 
-class ReferralForm(ReferralQuestions):
+class ReferralForm(SchoolSearchStep, ReferralQuestions):
     """Tell us about a child who may be missing education.
 
     `summary()` gives the check-your-answers rows (as ReturnForm.summary does); `referral()`
@@ -93,7 +94,7 @@ class ReferralForm(ReferralQuestions):
             ),
             address_layout("Where the child lives, or last lived", Field.text("previous_address")),
             section(
-                Field.select("last_school"),
+                Field("last_school"),
                 Field.text("last_school_name", field_width=20),
                 Field("date_last_attended"),
                 legend="The child's last school",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.layout import Field
-from django import forms
 from django.utils import timezone
 
 from cme.forms import section
 from schools.forms.base import ReturnForm, text
 from schools.forms.fields import GdsDateField
-from schools.models import JoinerReturn, School
+from schools.forms.school_picker import SchoolChoiceField, SchoolSearchStep
+from schools.models import JoinerReturn
 
 WARNING_LATE = (
     "This return is late: it was due by the end of {due:%-d %B %Y}, the 5th day after the pupil "
@@ -19,7 +19,7 @@ WARNING_LATE = (
 )
 
 
-class JoinerReturnForm(ReturnForm):
+class JoinerReturnForm(SchoolSearchStep, ReturnForm):
     admission_date = GdsDateField(
         what="the date the pupil was entered on the admission register",
         label="Date entered on the admission register",
@@ -32,12 +32,10 @@ class JoinerReturnForm(ReturnForm):
         max_length=20,
         help_text="For example, Reception or Year 7",
     )
-    previous_school = forms.ModelChoiceField(
-        queryset=School.objects.all(),
+    previous_school = SchoolChoiceField(
         required=False,
         label="Previous school in this directory (optional)",
-        help_text="Start typing the school's name",
-        error_messages={"invalid_choice": "Select a school from the list"},
+        help_text="Start typing the school's name, or enter its URN, postcode or town",
     )
     previous_school_name = text(
         "previous_school_name",
@@ -66,7 +64,7 @@ class JoinerReturnForm(ReturnForm):
             section(
                 Field("admission_date"),
                 Field.text("year_group", field_width=10),
-                Field.select("previous_school"),
+                Field("previous_school"),
                 Field.text("previous_school_name"),
                 Field.text("previous_school_la", field_width=20),
                 legend="Admission",

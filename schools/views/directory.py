@@ -11,18 +11,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cme.access import acting_user, signed_in
-from schools.directory_search import MAX_QUERY, MAX_RESULTS, MIN_QUERY, directory_search
+from schools.directory_search import (
+    MAX_QUERY,
+    MAX_RESULTS,
+    MIN_QUERY,
+    directory_search,
+    school_label,
+)
 from schools.forms.fields import clean_text
 from schools.models import School
-
-
-def _label(school: School) -> str:
-    """What the picker shows: enough to tell two schools of the same name apart."""
-    where = ", ".join(part for part in (school.town, school.postcode) if part)
-    label = f"{school.name} ({school.urn})"
-    if where:
-        label += f", {where}"
-    return label if school.is_open else f"{label} (closed)"
 
 
 def _as_json(school: School) -> dict[str, Any]:
@@ -35,7 +32,7 @@ def _as_json(school: School) -> dict[str, Any]:
         "la_code": school.la_code,
         "is_open": school.is_open,
         "in_area": school.la_code == settings.CME_LA_CODE,
-        "label": _label(school),
+        "label": school_label(school),
     }
 
 
@@ -49,14 +46,21 @@ def _wants_json(request: HttpRequest) -> bool:
 @signed_in
 @require_GET
 def school_search(request: HttpRequest) -> HttpResponse:
-    """``?q=`` a name, URN, postcode or town; ``schools=1`` leaves out what is not a school.
+    """``?q=`` a name, URN, postcode or town; ``schools=1`` leaves out what is not a school,
+    ``area=1`` what is outside the LA and ``open=1`` what has closed (the picker's scope).
 
     A school's name is public data, not a person's, so the search may be a GET (the widget
     asks as the user types); the words are not logged, as no query string is (LOGGING)."""
     # Control characters out: PostgreSQL refuses a NUL in a query parameter (a 500).
     query = clean_text(request.GET.get("q", ""))[:MAX_QUERY]
     schools_only = request.GET.get("schools") == "1"
-    found = directory_search(acting_user(request), query, schools_only=schools_only)
+    found = directory_search(
+        acting_user(request),
+        query,
+        schools_only=schools_only,
+        in_area_only=request.GET.get("area") == "1",
+        open_only=request.GET.get("open") == "1",
+    )
     results, more = found[:MAX_RESULTS], len(found) > MAX_RESULTS
     if _wants_json(request):
         return JsonResponse(

@@ -556,10 +556,13 @@ def test_an_in_area_destination_must_be_an_open_school_in_this_area(
     elsewhere = SchoolFactory.create(urn=100021, name="Far School", la_code="380")
     for school in (closed, elsewhere, school_a):
         found = errors(client_a.post(START, leaver_post(destination_school=str(school.pk))))
-        assert found["destination_school"] == ["Select a school from the list"]
-    page = client_a.get(START).content.decode()
-    assert "Shut School" not in page
-    assert "Far School" not in page
+        assert found["destination_school"] == ["Choose a school from the list"]
+    # Nor does the picker's search step offer them.
+    for name in ("Shut School", "Far School"):
+        step = client_a.post(
+            START, leaver_post(destination_school_q=name, destination_school_find="1")
+        )
+        assert "No school matches" in step.content.decode()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -819,7 +822,7 @@ def test_the_form_shows_the_ground_radios_with_hints_and_reveals(
     assert 'aria-controls="conditional_ground_9"' in html  # (i) reveals its questions
     assert 'id="conditional_ground_9"' in html
     assert "First day of the continuous absence" in html
-    assert "Cedar Primary School" in html
+    assert 'name="destination_school_q"' in html  # the school picker, not a list of schools
     assert "Parents or carers the pupil lives with" in html
     assert html.index("Which ground") < html.index("Where is the pupil going?")
 

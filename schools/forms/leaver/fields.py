@@ -14,6 +14,7 @@ from schools.forms.leaver.messages import (
     ERROR_S2S_REQUIRED,
 )
 from schools.forms.leaver.questions import GROUND_HINTS, MOVING_NO, MOVING_NOT_KNOWN, MOVING_YES
+from schools.forms.school_picker import SchoolChoiceField
 from schools.models import DeletionGround, DestinationType, School
 
 D = DestinationType
@@ -177,13 +178,13 @@ class LeaverFields(ReturnForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    destination_school = forms.ModelChoiceField(
+    destination_school = SchoolChoiceField(
         queryset=School.objects.none(),
+        # The autocomplete offers what the form accepts: this LA's open schools.
+        search={"area": "1", "open": "1"},
         required=False,
         label="New school",
-        empty_label="Select a school",
-        help_text="Start typing the school's name",
-        error_messages={"invalid_choice": "Select a school from the list"},
+        help_text="Start typing the school's name, or enter its URN, postcode or town",
     )
     start_date_in_area = _date(
         "the date the pupil starts at the new school",

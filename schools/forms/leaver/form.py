@@ -41,6 +41,7 @@ from schools.forms.leaver.questions import (
     REQUIRED_WHEN_SHOWN,
     SCHOOL_GROUNDS,
 )
+from schools.forms.school_picker import SchoolSearchStep
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
 from schools.rules import SCHOOL_DESTINATIONS, missing_key_leaver_information
 
@@ -48,7 +49,7 @@ G = DeletionGround
 D = DestinationType
 
 
-class LeaverReturnForm(LeaverFields):
+class LeaverReturnForm(SchoolSearchStep, LeaverFields):
     """The deletion return: the questions of `LeaverFields`, asked and checked as the
     answers so far require, and saved onto a `LeaverReturn`."""
 

@@ -85,7 +85,7 @@ def leaver_layout(form: ReturnForm) -> list[Any]:
                 "destination_type",
                 ConditionalQuestion(
                     D.IN_AREA.label,
-                    Field.select("destination_school"),
+                    Field("destination_school"),
                     Field("start_date_in_area"),
                     Field.radios("admission_confirmed_in_area", inline=True),
                 ),
