@@ -27,15 +27,14 @@ import time
 from typing import Any
 
 from bench_pages_admin import BARE_STATEMENTS, install_bench_urlconf
-from bench_pages_load import BENCH_PASSWORD, STATIC_STORAGE, load_bench
+from bench_pages_load import BENCH_PASSWORD, load_bench
 from benchlib import (
-    LOCMEM_EMAIL,
     bench_url,
     drop_database,
     pct,
     recreate_database,
     seed_scale,
-    setup_django,
+    setup_page_django,
 )
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_pages_bench"
@@ -340,15 +339,7 @@ def main() -> int:
         return 2
     if not args.reuse:
         recreate_database(url)
-    setup_django(
-        url,
-        env={
-            "DJANGO_DEBUG": "true",  # seed_scale refuses production settings
-            "CME_REQUIRE_2FA": "false",
-            "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,  # no collectstatic manifest
-        },
-        defaults={"DJANGO_EMAIL_BACKEND": LOCMEM_EMAIL},
-    )
+    setup_page_django(url)
     logging.getLogger("axes").setLevel(logging.WARNING)
     ok = False
     try:

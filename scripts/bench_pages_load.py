@@ -17,11 +17,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchlib import LOCMEM_EMAIL, ROOT
+from benchlib import LOCMEM_EMAIL, ROOT, STATIC_STORAGE
 
 BENCH_PASSWORD = "bench-" + "load-test-password-1"
 PORT = 8765
-STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 TARGET_P95_MS = 300.0
 
 

@@ -24,8 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_pages_load import STATIC_STORAGE
-from benchlib import LOCMEM_EMAIL, bench_url, drop_database, recreate_database, setup_django
+from benchlib import bench_url, drop_database, recreate_database, setup_page_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_picker_bench"
 TARGET_KB = 200.0
@@ -85,15 +84,7 @@ def main() -> int:
     if (url := bench_url(DEFAULT_URL)) is None:
         return 2
     recreate_database(url)
-    setup_django(
-        url,
-        env={
-            "DJANGO_DEBUG": "true",  # seed_demo refuses production settings
-            "CME_REQUIRE_2FA": "false",
-            "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,  # no collectstatic manifest
-        },
-        defaults={"DJANGO_EMAIL_BACKEND": LOCMEM_EMAIL},
-    )
+    setup_page_django(url)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client, override_settings

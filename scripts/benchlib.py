@@ -19,6 +19,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
+#: Static files without the collectstatic manifest (the benches never run collectstatic).
+STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 def admin_url(url: str) -> tuple[str, str]:
@@ -84,6 +86,20 @@ def setup_django(
     import django
 
     django.setup()
+
+
+def setup_page_django(url: str) -> None:
+    """Django for timing pages in process: DEBUG on (the demo seeders refuse production
+    settings), no second factor to sign in, static files without a manifest, email in memory."""
+    setup_django(
+        url,
+        env={
+            "DJANGO_DEBUG": "true",
+            "CME_REQUIRE_2FA": "false",
+            "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,
+        },
+        defaults={"DJANGO_EMAIL_BACKEND": LOCMEM_EMAIL},
+    )
 
 
 def seed_scale(children: int, *, analyze: bool = False) -> None:
