@@ -421,7 +421,9 @@ CME_JOINER_RETURN_DAYS = env.int("CME_JOINER_RETURN_DAYS", default=5)
 # school's school days is referred as "transition not completed" (the unmatched-leavers job).
 CME_TRANSITION_SCHOOL_DAYS = env.int("CME_TRANSITION_SCHOOL_DAYS", default=10)
 # Children's Wellbeing and Schools Act 2026: commencement not confirmed, so behind a switch.
-CME_CHILDREN_NOT_IN_SCHOOL_REGISTER = env.bool("CME_CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
+# Off by default: the screens for the Act's duties (consent to home educate, s434A; the
+# children-not-in-school register, ss436B-436G; the preliminary notice) show only when it is on.
+CME_CNIS_ENABLED = env.bool("CME_CNIS_ENABLED", default=False)
 # Two-factor authentication (TOTP, django-otp) for every LA role; school staff may opt in.
 CME_REQUIRE_2FA = env.bool("CME_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = CME_SERVICE_NAME
