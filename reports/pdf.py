@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from cme.pdf import css_string, html_to_pdf
 from reports.charts import board_charts
 from reports.suppression import DERIVED_SUPPRESSED, SUPPRESSED
 
@@ -24,8 +25,6 @@ TITLE = "Children missing education: report to the Safeguarding Children Partner
 MARKING = "OFFICIAL-SENSITIVE"
 
 DECEMBER = 12
-#: Characters below this (C0 controls) are escaped in CSS strings.
-FIRST_PRINTABLE = 0x20
 
 
 def period_label(start: date, end: date) -> str:
@@ -98,17 +97,6 @@ def _table_context(table: Any) -> dict[str, Any]:
         "has_suppressed": has_suppressed,
         "has_derived": has_derived,
     }
-
-
-def css_string(value: str) -> str:
-    """``value`` as a quoted CSS string, safe inside a <style> element."""
-    out = []
-    for ch in value:
-        if ch in '"\\<>&' or ord(ch) < FIRST_PRINTABLE:
-            out.append(f"\\{ord(ch):x} ")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def report_context(
@@ -190,9 +178,4 @@ def render_html(figures: Any, la_name: str, charts: dict[str, str] | None = None
 def render_pdf(figures: Any, la_name: str, *, charts: dict[str, str] | None = None) -> bytes:
     """The board report for ``figures`` as PDF bytes (A4). ``charts`` (from
     ``reports.charts.board_charts``) may be drawn beforehand; otherwise they are drawn here."""
-    from weasyprint import HTML  # imported here: loading Pango costs time at start-up
-
-    html = render_html(figures, la_name, charts)
-    pdf = HTML(string=html).write_pdf()
-    assert pdf is not None  # noqa: S101 - write_pdf without a target returns the bytes
-    return bytes(pdf)
+    return html_to_pdf(render_html(figures, la_name, charts))
