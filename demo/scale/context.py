@@ -134,11 +134,6 @@ def ref(prefix: str, n: int) -> str:
     return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
-def key(name: str) -> str:
-    """A name's search key, as the services store it."""
-    return name.lower()
-
-
 @lru_cache(maxsize=4096)
 def due(received: date) -> date:
     """The enquiries' due date for a referral received on `received` (cached: few days)."""

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from casework.matching import KEY_FIELDS, child_keys
 from casework.models import Child
 from cme.models import Role, User
-from demo.scale.context import ScaleRun, key
+from demo.scale.context import ScaleRun
 from demo.scale.writer import Writer, next_id
 
 OFFICERS = 40  # per 100,000 children (at least 2)
@@ -100,13 +101,10 @@ def _children(
         dob = run.dob()
         dobs[pk] = dob
         r = rng.random()
-        yield {
+        row = {
             "id": pk,
             "first_name": first,
             "last_name": last,
-            "first_name_key": key(first),
-            "last_name_key": key(last),
-            "last_name_phonetic": last[:4].upper(),
             "date_of_birth": dob,
             "gender": rng.choice("FFMMX" if r < X_GENDER_SHARE else "FM"),
             "upn": f"A{pk:012d}" if r < UPN_SHARE else "",
@@ -115,3 +113,7 @@ def _children(
             **run.address(),
             **run.audit(run.now),
         }
+        # The matcher's own keys (casework.matching.child_keys), as a saved child has them,
+        # so that a benchmark over these children measures the real candidate query.
+        keys = child_keys(Child(first_name=first, last_name=last, postcode=row["postcode"]))
+        yield row | {name: getattr(keys, name) for name in KEY_FIELDS}

@@ -67,3 +67,23 @@ def test_refuses_a_populated_database_without_force() -> None:
     School.objects.create(urn=1, name="Existing School", school_type="maintained", la_code="999")
     with pytest.raises(CommandError, match="--force"):
         _seed()
+
+
+def test_children_carry_the_matchers_own_keys() -> None:
+    """The scale data is what the benches search: its matching keys are the ones a saved
+    child gets (casework.matching.child_keys), not a simplified copy of them."""
+    from casework.matching import KEY_FIELDS, child_keys
+
+    _seed("--seed", "4")
+    for child in Child.objects.order_by("pk")[:50]:
+        stored = {name: getattr(child, name) for name in KEY_FIELDS}
+        again = child_keys(
+            Child(
+                first_name=child.first_name,
+                last_name=child.last_name,
+                postcode=child.postcode,
+                nhs_number=child.nhs_number,
+            )
+        )
+        assert stored == {name: getattr(again, name) for name in KEY_FIELDS}
+        assert child.first_name_phonetic and child.postcode_key
