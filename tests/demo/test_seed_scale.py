@@ -86,4 +86,5 @@ def test_children_carry_the_matchers_own_keys() -> None:
             )
         )
         assert stored == {name: getattr(again, name) for name in KEY_FIELDS}
-        assert child.first_name_phonetic and child.postcode_key
+        assert child.first_name_phonetic
+        assert child.postcode_key
