@@ -9,6 +9,7 @@ deselected at collection, with a note saying so (never a silent pass, never a sk
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -178,14 +179,46 @@ def assert_accessible(page: Any, name: str) -> None:
     pytest.fail("\n".join(lines), pytrace=False)
 
 
+#: Browser contexts opened with JavaScript disabled (``sign_in(user, javascript=False)``).
+_WITHOUT_JAVASCRIPT: set[Any] = set()
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def assert_accessible_without_javascript(page: Any, name: str) -> None:
+    """axe on a page of a context with JavaScript disabled. axe cannot run in that page
+    itself: with scripting off, Chromium never fires a timer, so axe.run's promise never
+    settles and Playwright's evaluate (which has no timeout) waits for ever. (That, not the
+    app, was why an earlier journey without JavaScript hung.) So the page's HTML as the browser
+    has it now, every <script> removed, is served at the same address to a fresh context with
+    JavaScript on (the same CSS and images load), and axe runs there: the page exactly as a
+    browser without JavaScript shows it."""
+    html = _SCRIPT.sub("", page.content())
+    context = page.context.browser.new_context(viewport=page.viewport_size, locale="en-GB")
+    try:
+        context.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        context.route("**/*.js", lambda route: route.abort())
+        copy = context.new_page()
+        copy.goto(page.url)
+        assert_accessible(copy, f"{name} (JavaScript disabled)")
+    finally:
+        context.close()
+
+
 @pytest.fixture(name="assert_accessible")
 def _assert_accessible() -> AssertAccessible:
-    return assert_accessible
+    def check(page: Any, name: str) -> None:
+        if page.context in _WITHOUT_JAVASCRIPT:
+            assert_accessible_without_javascript(page, name)
+        else:
+            assert_accessible(page, name)
+
+    return check
 
 
 @pytest.fixture
 def sign_in(browser: Any, browser_context_args: dict[str, Any], settings: Any) -> Iterator[SignIn]:
-    """``sign_in(user)``: a page in a browser context of its own, signed in through the real
+    """``sign_in(user)``: a page in a browser context of its own (``javascript=False``: one with
+    JavaScript disabled, as a browser with it switched off), signed in through the real
     sign-in form with the factories' DEFAULT_PASSWORD (each person keeps their session).
     Two-factor authentication is on: an LA user gets an authenticator (if they have none) and
     enters its current code on the code page."""
@@ -208,10 +241,14 @@ def sign_in(browser: Any, browser_context_args: dict[str, Any], settings: Any) -
         )
         return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
-    def open_as(user: Any, *, check: Callable[[Any, str], None] | None = None) -> Any:
-        context = browser.new_context(**browser_context_args)
+    def open_as(
+        user: Any, *, check: Callable[[Any, str], None] | None = None, javascript: bool = True
+    ) -> Any:
+        context = browser.new_context(**browser_context_args, java_script_enabled=javascript)
         context.set_default_timeout(10_000)
         contexts.append(context)
+        if not javascript:
+            _WITHOUT_JAVASCRIPT.add(context)
         page = context.new_page()
         page.goto("/sign-in/")
         if check is not None:
@@ -231,4 +268,5 @@ def sign_in(browser: Any, browser_context_args: dict[str, Any], settings: Any) -
 
     yield open_as
     for context in contexts:
+        _WITHOUT_JAVASCRIPT.discard(context)
         context.close()

@@ -1,6 +1,7 @@
 """Browser journey (issue 16 item 2): school staff choose the previous school in a joiner
 return through the school picker, with the keyboard alone in the accessible-autocomplete, and
-again with JavaScript off through the "Find school" step; axe on each state of the page.
+again through the "Find school" step with the picker's script blocked and with JavaScript
+disabled in the browser altogether; axe on each state of the page.
 
 Screenshots: test-artifacts/e2e/school-picker-<step>.png.
 """
@@ -110,6 +111,31 @@ def test_a_previous_school_is_chosen_without_the_picker_script_through_find_scho
     expect(page.get_by_label("First name")).to_have_value("Maya")  # kept
     shot(page, JOURNEY, "02-search-step-matches")
     assert_accessible(page, "joiner form, the search step's matches")
+    group.get_by_label("Rowan Academy (990312), Sampleford, SA2 2BB").check()
+
+    saved = send(page)
+    assert saved.previous_school == School.objects.get(urn=990312)
+
+
+def test_a_joiner_return_is_sent_with_javascript_disabled_choosing_the_school_by_search(
+    staff: Any, sign_in: SignIn, shot: Shot, assert_accessible: AssertAccessible
+) -> None:
+    """JavaScript switched off in the browser (no script at all runs, GOV.UK Frontend's
+    included): sign in, the form, the "Find school" search step, check your answers, sent."""
+    page = sign_in(staff, javascript=False)
+    page.goto(START)
+    assert_accessible(page, "joiner form without JavaScript")
+    fill_pupil(page)
+    box = page.get_by_label("Previous school in this directory (optional)")
+    expect(box).to_have_attribute("type", "text")
+    box.fill("rowan")
+    page.get_by_role("button", name="Find school").click()
+
+    group = page.get_by_role("group", name="Schools matching “rowan”: choose one")
+    expect(group).to_be_visible()
+    expect(page.get_by_label("Last name")).to_have_value("Patel")  # kept
+    shot(page, JOURNEY, "03-no-javascript-matches")
+    assert_accessible(page, "joiner form without JavaScript, the search step's matches")
     group.get_by_label("Rowan Academy (990312), Sampleford, SA2 2BB").check()
 
     saved = send(page)

@@ -211,3 +211,39 @@ def test_other_roles_cannot_post_a_term(officer: User) -> None:
 
     assert response.status_code == 403
     assert not Term.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:schools_term_add",
+        "admin:schools_closure_add",
+        "admin:schools_schoolmembership_add",
+    ],
+)
+def test_no_admin_form_lists_the_directory_as_options(admin_client_: Client, name: str) -> None:
+    """A school is chosen by the admin's autocomplete (a search), not from a <select> of every
+    school: with the national directory (50,000) such a page would be megabytes."""
+    from tests.factories import SchoolFactory
+
+    schools = SchoolFactory.create_batch(30)
+
+    page = admin_client_.get(reverse(name)).content.decode()
+
+    assert 'data-model-name="school"' in page or "admin-autocomplete" in page
+    assert not [s for s in schools if f">{s.name}</option>" in page]
+
+
+def test_a_persons_page_lists_none_of_the_directory_as_options(
+    admin_client_: Client, school_a: School
+) -> None:
+    from tests.factories import SchoolFactory
+
+    schools = SchoolFactory.create_batch(30)
+    person = UserFactory.create(role=Role.SCHOOL_STAFF)
+    SchoolMembership.objects.create(user=person, school=school_a)
+
+    page = admin_client_.get(reverse("admin:cme_user_change", args=[person.pk])).content.decode()
+
+    assert "admin-autocomplete" in page
+    assert not [s for s in schools if f">{s.name}</option>" in page]
