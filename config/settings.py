@@ -171,8 +171,32 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files that outlive a request (built board reports) are on no host's disk
+# (docs/decisions/018-no-state-on-a-host.md): "private" is the database (cme.storage), or
+# S3-compatible object storage through django-storages when CME_S3_BUCKET is set. Neither has
+# a URL: the files are served only by views that check who is asking.
+CME_S3_BUCKET = env("CME_S3_BUCKET", default="")
+_private_storage: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CME_S3_BUCKET,
+            "endpoint_url": env("CME_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("CME_S3_REGION", default="") or None,
+            "access_key": env("CME_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("CME_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("CME_S3_PREFIX", default="cme"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if CME_S3_BUCKET
+    else {"BACKEND": "cme.storage.DatabaseStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _private_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": env(
             "DJANGO_STATICFILES_STORAGE",
@@ -181,7 +205,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
-# Built board reports (PDF, CSV): private files, served only by the managers-only views.
+# Before issue 18, built reports were files under this folder on the worker that built them:
+# migration reports.0004 copies any still there into the private storage.
 CME_REPORT_STORAGE = env("CME_REPORT_STORAGE", default=str(VAR_DIR / "reports"))
 # Uploads are refused above this size before they reach a view (GIAS files, attachments).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
