@@ -365,3 +365,14 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BeatLease(models.Model):
+    """Which beat process sends the schedule (cme.beat): one row, renewed while it runs."""
+
+    name = models.CharField(max_length=40, unique=True)
+    holder = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder}"

@@ -45,9 +45,10 @@ class DatabaseStorage(Storage):
             try:
                 with transaction.atomic():
                     StoredFile.objects.create(name=name, content=data, size=len(data))
-                return name
             except IntegrityError:  # another host took the name between exists() and here
                 name = self.get_alternative_name(*posixpath.splitext(name))
+            else:
+                return name
 
     def delete(self, name: str) -> None:
         from cme.models import StoredFile

@@ -65,6 +65,8 @@ if CME_DEMO:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    # X-Forwarded-Proto and -For are dropped unless from CME_TRUSTED_PROXIES (cme/net.py).
+    "cme.middleware.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # NUL in a path or query string: 400 before any view or database sees it.
     "cme.middleware.RejectNulMiddleware",
@@ -361,6 +363,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Exactly one beat sends the schedule, however many run (cme/beat.py: a lease in the
+# database); nothing of beat's is kept on the host's disk.
+CELERY_BEAT_SCHEDULER = "cme.beat:LeasedScheduler"
+CME_BEAT_LEASE_SECONDS = env.int("CME_BEAT_LEASE_SECONDS", default=30)
+CME_BEAT_RETRY_SECONDS = env.int("CME_BEAT_RETRY_SECONDS", default=5)
 # The beat schedule: the one reviewed place (never only in an admin). Each check runs on
 # working days at a time set here (hour:minute, local time); the jobs are in each package's
 # jobs.py and listed by `manage.py run_check`.

@@ -30,7 +30,7 @@ def move_files(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cme", "0012_stored_file"),
+        ("cme", "0012_stored_file_and_beat_lease"),
         ("reports", "0003_cme_return"),
     ]
 
