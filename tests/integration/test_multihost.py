@@ -43,6 +43,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TIMEOUT = 90
 TAG = uuid.uuid4().hex[:6]
 PG_PORT, REDIS_PORT, WEB_PORT = 15432, 16379, 8000
+IP, SOCAT, NGINX = (shutil.which(t) or t for t in ("ip", "socat", "nginx"))
 
 
 def _sh(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -100,7 +101,7 @@ def _make_namespace(host: Host) -> None:
         host.forwarders.append(
             subprocess.Popen(  # noqa: S603
                 [
-                    "socat",
+                    SOCAT,
                     f"TCP-LISTEN:{port},bind={host.root_ip},fork,reuseaddr",
                     f"TCP:127.0.0.1:{target}",
                 ],
@@ -154,7 +155,7 @@ def _env(host: Host, queue: str) -> dict[str, str]:
 def _start(host: Host, argv: list[str], queue: str) -> None:
     log = (host.folder / "host.log").open("w")
     host.process = subprocess.Popen(  # noqa: S603
-        ["ip", "netns", "exec", host.ns, *argv],
+        [IP, "netns", "exec", host.ns, *argv],
         cwd=BASE_DIR,
         env=_env(host, queue),
         stdout=log,
@@ -212,7 +213,7 @@ http {{
 }}
 """)
     return subprocess.Popen(  # noqa: S603
-        ["nginx", "-c", str(conf), "-p", str(folder)],
+        [NGINX, "-c", str(conf), "-p", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
@@ -414,4 +415,4 @@ def test_forwarded_headers_are_believed_only_from_the_proxy(hosts: dict[str, Any
         "try: print(u.build_opener(N).open(r).status)\n"
         "except e.HTTPError as x: print(x.code)",
     )
-    assert out.stdout.strip() == "301", out
+    assert out.stdout.strip() == "301", (out.stdout, out.stderr)
