@@ -10,6 +10,7 @@ second beat process idles, trying the lease each tick, and takes over within
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import uuid
@@ -23,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 LEASE = "beat"
+log = logging.getLogger(__name__)
 
 
 def holder_id() -> str:
@@ -70,12 +72,12 @@ class LeasedScheduler(Scheduler):
             leader = False
         if leader != self.leader:
             self.leader = leader
-            print(f"beat {self.holder}: {'holds' if leader else 'waits for'} the lease", flush=True)
+            log.info("beat %s: %s the lease", self.holder, "holds" if leader else "waits for")
         if not leader:
             return float(settings.CME_BEAT_RETRY_SECONDS)
         wait = float(super().tick(*args, **kwargs))
         # Back before the lease runs out, whatever the next entry's time.
-        return min(wait, settings.CME_BEAT_LEASE_SECONDS / 3)
+        return min(wait, float(settings.CME_BEAT_LEASE_SECONDS) / 3)
 
     def close(self) -> None:
         if self.leader:
