@@ -19,6 +19,11 @@ graceful_timeout = 30
 # a connection gunicorn is closing gets "connection reset by peer". The proxy in front must
 # use a shorter idle timeout than this.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+# gunicorn believes X-Forwarded-Proto (as wsgi.url_scheme) from these addresses, Django from
+# CME_TRUSTED_PROXIES (cme.middleware.TrustedProxyHeadersMiddleware): the same list, so a
+# client on the host itself is not taken to be on HTTPS. Unset, gunicorn's default (loopback).
+if os.environ.get("CME_TRUSTED_PROXIES"):
+    forwarded_allow_ips = os.environ["CME_TRUSTED_PROXIES"]
 # No access log: request lines can carry query strings (see LOGGING in config/settings.py).
 accesslog = None
 errorlog = "-"

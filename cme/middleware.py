@@ -27,6 +27,24 @@ CSP = (
 )
 
 
+class TrustedProxyHeadersMiddleware:
+    """With CME_TRUSTED_PROXIES set, drop X-Forwarded-For, -Proto and -Host from a request
+    that did not come from a trusted proxy: before SecurityMiddleware reads the scheme
+    (SECURE_PROXY_SSL_HEADER), so a client talking to a web host directly is not taken to be
+    on HTTPS. With no proxies set, one host behind its own proxy, nothing changes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from cme.net import FORWARDED_HEADERS, untrusted_forwarding
+
+        if untrusted_forwarding(request):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware:
     """No inline script runs without this request's nonce (`request.csp_nonce`)."""
 

@@ -352,3 +352,27 @@ DELIVERY_LABELS = {
     "virus-scan-failed": "Not posted: the letter failed Notify's checks",
     "cancelled": "Cancelled",
 }
+
+
+class StoredFile(models.Model):
+    """A private file in the shared storage (cme.storage.DatabaseStorage): built board reports
+    and anything else that outlives a request, seen alike by every web and worker host."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    written_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BeatLease(models.Model):
+    """Which beat process sends the schedule (cme.beat): one row, renewed while it runs."""
+
+    name = models.CharField(max_length=40, unique=True)
+    holder = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder}"

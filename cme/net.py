@@ -30,6 +30,16 @@ def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in net for net in networks)
 
 
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+
+
+def untrusted_forwarding(request: HttpRequest) -> bool:
+    """True when proxies are configured and this request did not come from one of them: its
+    X-Forwarded-* headers are anyone's words (cme.middleware.TrustedProxyHeadersMiddleware)."""
+    networks = _networks(tuple(getattr(settings, "CME_TRUSTED_PROXIES", ())))
+    return bool(networks) and not _trusted(str(request.META.get("REMOTE_ADDR") or ""), networks)
+
+
 def client_ip(request: HttpRequest) -> str:
     """The real client address (also django-axes' AXES_CLIENT_IP_CALLABLE)."""
     remote = str(request.META.get("REMOTE_ADDR") or "")

@@ -65,6 +65,8 @@ if CME_DEMO:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    # X-Forwarded-Proto and -For are dropped unless from CME_TRUSTED_PROXIES (cme/net.py).
+    "cme.middleware.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # NUL in a path or query string: 400 before any view or database sees it.
     "cme.middleware.RejectNulMiddleware",
@@ -171,8 +173,32 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files that outlive a request (built board reports) are on no host's disk
+# (docs/decisions/018-no-state-on-a-host.md): "private" is the database (cme.storage), or
+# S3-compatible object storage through django-storages when CME_S3_BUCKET is set. Neither has
+# a URL: the files are served only by views that check who is asking.
+CME_S3_BUCKET = env("CME_S3_BUCKET", default="")
+_private_storage: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CME_S3_BUCKET,
+            "endpoint_url": env("CME_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("CME_S3_REGION", default="") or None,
+            "access_key": env("CME_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("CME_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("CME_S3_PREFIX", default="cme"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if CME_S3_BUCKET
+    else {"BACKEND": "cme.storage.DatabaseStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _private_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": env(
             "DJANGO_STATICFILES_STORAGE",
@@ -181,7 +207,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
-# Built board reports (PDF, CSV): private files, served only by the managers-only views.
+# Before issue 18, built reports were files under this folder on the worker that built them:
+# migration reports.0004 copies any still there into the private storage.
 CME_REPORT_STORAGE = env("CME_REPORT_STORAGE", default=str(VAR_DIR / "reports"))
 # Uploads are refused above this size before they reach a view (GIAS files, attachments).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -311,7 +338,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     # Redis down: a request that queues work fails fast (cme.tasks.enqueue) instead of hanging.
-    else {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 2}
+    # A task a killed worker held is given to another after visibility_timeout (acks late).
+    else {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # ... found by a worker's scan for such tasks, every interval x throttle seconds.
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+    }
 )
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -330,12 +365,19 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=10 * 60)
 # A task is acknowledged only when it has finished, so a killed worker's job runs again.
 CELERY_TASK_ACKS_LATE = True
+# One queue per deployment (the multi-host test gives each run its own on a shared Redis).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Exactly one beat sends the schedule, however many run (cme/beat.py: a lease in the
+# database); nothing of beat's is kept on the host's disk.
+CELERY_BEAT_SCHEDULER = "cme.beat:LeasedScheduler"
+CME_BEAT_LEASE_SECONDS = env.int("CME_BEAT_LEASE_SECONDS", default=30)
+CME_BEAT_RETRY_SECONDS = env.int("CME_BEAT_RETRY_SECONDS", default=5)
 # The beat schedule: the one reviewed place (never only in an admin). Each check runs on
 # working days at a time set here (hour:minute, local time); the jobs are in each package's
 # jobs.py and listed by `manage.py run_check`.

@@ -1,42 +1,25 @@
 """Report runs for the safeguarding board: who asked for which period, and each download.
 
-The files live under ``settings.CME_REPORT_STORAGE`` (outside MEDIA_ROOT's public URL space):
-they are served only through the managers-only download views, which record each download.
+The files are in the shared private storage (``STORAGES["private"]``: the database by default,
+S3 when configured; docs/decisions/018-no-state-on-a-host.md), with no URL: they are served
+only through the managers-only download views, which record each download.
 """
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 
 from cme.models import one_of
+from cme.storage import private_storage
 
 
-class ReportStorage(FileSystemStorage):
-    """Private storage for report files: the folder is read from settings on each use (so a
-    test can point it elsewhere) and there is no base URL, so nothing can link to a file."""
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.CME_REPORT_STORAGE)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Report files have no URL: they are served by the download views")
-
-
-report_storage = ReportStorage()
-
-
-def _storage() -> ReportStorage:
-    return report_storage
+def _storage() -> Storage:
+    """STORAGES["private"] (Django calls this when the model class is made; the migrations
+    refer to it by name)."""
+    return private_storage()
 
 
 class RunKind(models.TextChoices):

@@ -34,7 +34,9 @@ from reports.models import DownloadFormat, ReportDownload, ReportRun, RunKind, R
 log = logging.getLogger(__name__)
 
 #: A building run with no heartbeat for this long is taken to be from a worker that died.
-HEARTBEAT_STALE = timedelta(minutes=2)
+HEARTBEAT_STALE = timedelta(
+    seconds=int(os.environ.get("CME_REPORT_HEARTBEAT_STALE_SECONDS") or 120)
+)
 #: A build started longer ago than this is stale whatever its heartbeat (past the task's
 #: hard time limit, CELERY_TASK_TIME_LIMIT, no build is still running).
 STALE_AFTER = timedelta(minutes=30)

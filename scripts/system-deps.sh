@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the tests need beyond Python: WeasyPrint's libraries and fonts, poppler
-# (pdftotext/pdftoppm to read and picture the board report), and Chromium for browser journeys.
+# (pdftotext/pdftoppm to read and picture the board report), Chromium for browser journeys, and
+# iproute2, socat and nginx for the multi-host test (tests/integration/test_multihost.py).
 # Installs only what is missing; needs root (CI runs as root) or sudo.
 set -euo pipefail
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation poppler-utils chromium)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation poppler-utils chromium iproute2 socat nginx-light)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
