@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from cme.pdf import css_string
 from reports.charts import board_charts, trend_chart
-from reports.pdf import change_words, css_string, period_label, render_pdf
+from reports.pdf import change_words, period_label, render_pdf
 
 try:  # the figures contract (reports/figures.py); a stand-in until it lands
     from reports.figures import BoardFigures, Headline, Table, Trend
