@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "schools",
     "referrals",
     "casework",
+    "transfers",
+    "ehe",
+    "cnis",
     "reports",
 ]
 # The demo app (seed_demo, seed_scale, demo_totp) is for `make run`, the tests and the
