@@ -53,3 +53,12 @@ if CELERY_BROKER_URL.startswith("filesystem") and os.environ.get("CME_TEST_CELER
         "control_folder": os.path.join(_dir, "control"),
         "store_processed": False,
     }
+
+# The multi-host test's beat probe (tests/integration/test_multihost.py): a task sent every
+# second to a queue nothing consumes, so that the test sees which beat process sent what.
+if os.environ.get("CME_TEST_BEAT_PROBE_QUEUE"):
+    CELERY_BEAT_SCHEDULE["multihost_beat_probe"] = {  # noqa: F405
+        "task": "tests.integration.beat_probe",
+        "schedule": 1.0,
+        "options": {"queue": os.environ["CME_TEST_BEAT_PROBE_QUEUE"]},
+    }

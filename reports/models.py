@@ -65,6 +65,8 @@ class ReportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # A generic description of what went wrong: never personal data (the log has the trace).
     error = models.TextField(blank=True)
+    # The request form's one-time token: a double click or a retry asks for one run.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

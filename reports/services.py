@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -105,22 +106,53 @@ def validate_period(start: date, end: date, *, today: date) -> None:
 # ------------------------------------------------------------------------------ requests
 
 
-def report_request(*, by: User, start: date, end: date, suppressed: bool = True) -> ReportRun:
-    """Queue a report for ``start`` to ``end``; the build starts when the transaction commits."""
+def report_request(
+    *,
+    by: User,
+    start: date,
+    end: date,
+    suppressed: bool = True,
+    submission_token: uuid.UUID | None = None,
+) -> ReportRun:
+    """Queue a report for ``start`` to ``end``; the build starts when the transaction commits.
+
+    Idempotent on the request form's ``submission_token``: a double click or a retry after a
+    lost answer gets the run the first one asked for, and nothing more is built.
+    """
     if by.role != Role.MANAGER or not by.is_active:
         raise PermissionDenied("Only CME managers can ask for board reports")
     validate_period(start, end, today=timezone.localdate())
-    run = ReportRun.objects.create(
-        requested_by=by,
-        period_start=start,
-        period_end=end,
-        kind=RunKind.ON_DEMAND,
-        suppressed=suppressed,
-        message="Waiting to start",
-    )
+    already = report_already_requested(submission_token)
+    if already is not None:
+        return already
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(
+                requested_by=by,
+                period_start=start,
+                period_end=end,
+                kind=RunKind.ON_DEMAND,
+                suppressed=suppressed,
+                message="Waiting to start",
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        # The same token sent at the same moment: the other request's run is the one.
+        already = report_already_requested(submission_token)
+        if already is None:
+            raise
+        return already
     _enqueue(run.pk)
     log.info("report run %s queued by user %s", run.pk, by.pk)
     return run
+
+
+def report_already_requested(submission_token: uuid.UUID | None) -> ReportRun | None:
+    """The run already asked for with this request form's token, if any (whoever sent it:
+    every manager sees every run, so a token replayed by another shows them nothing new)."""
+    if submission_token is None:
+        return None
+    return ReportRun.objects.filter(submission_token=submission_token).first()
 
 
 def _enqueue(run_id: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from datetime import date
 from typing import Any
 
@@ -28,6 +30,7 @@ from reports import services as svc
 from reports.models import DownloadFormat, ReportRun, RunStatus
 from schools.forms.fields import GdsDateField
 from schools.forms.layout import Radios
+from schools.presenters import TOKEN_FIELD
 
 QUICK_CHOICES = [
     ("last_month", "Last month"),
@@ -134,18 +137,31 @@ class ReportRequestForm(forms.Form):
         return data
 
 
+def _request_token(request: HttpRequest) -> uuid.UUID:
+    """The request form's one-time token: the one posted, else a new one for each form shown
+    (two tabs ask for two reports; a double click or a retry of one form asks for one)."""
+    with contextlib.suppress(ValueError):
+        return uuid.UUID(request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else "")
+    return uuid.uuid4()
+
+
 @managers_only
 def runs(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    token = _request_token(request)
     if request.method == "POST":
+        # Asked already (a double click, or a retry after a lost answer): that run, no other.
+        run = svc.report_already_requested(token)
         form = ReportRequestForm(request.POST)
-        if form.is_valid():
+        if run is None and form.is_valid():
             run = svc.report_request(
                 by=user,
                 start=form.cleaned_data["period_start"],
                 end=form.cleaned_data["period_end"],
                 suppressed=form.cleaned_data["audience"] == "board",
+                submission_token=token,
             )
+        if run is not None:
             messages.success(request, f"Report {run.pk} requested: it is being built")
             return redirect("reports:runs")
     else:
@@ -157,7 +173,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/runs.html",
-        {"form": form, "page": page, "busy": busy},
+        {"form": form, "page": page, "busy": busy, "submission_token": token},
     )
 
 
