@@ -177,9 +177,7 @@ def test_with_sso_on_officers_and_managers_cannot_use_a_password(
     sso_on.CME_OIDC_PROVIDER_NAME = "your Exampleshire account"
     for role in (Role.OFFICER, Role.MANAGER):
         user = UserFactory.create(role=role)
-        response = client.post(
-            "/sign-in/", {"username": user.email, "password": DEFAULT_PASSWORD}
-        )
+        response = client.post("/sign-in/", {"username": user.email, "password": DEFAULT_PASSWORD})
         assert response.status_code == 200
         assert "sign in with your Exampleshire account" in response.content.decode()
         assert "_auth_user_id" not in client.session
