@@ -14,7 +14,7 @@ import pytest
 from axes.models import AccessAttempt, AccessLog
 
 from cme.models import Role, User
-from tests.e2e.conftest import AssertAccessible, SignIn
+from tests.e2e.conftest import AssertAccessible, Shot, SignIn
 from tests.e2e.oidc import (
     MANAGER,
     NO_ROLE,
@@ -94,6 +94,14 @@ def sign_in_at_provider(page: Any, provider: Provider, person: Person) -> None:
     page.get_by_role("button", name="Sign in to the council").click()
 
 
+def through_the_provider(
+    page: Any, provider: Provider, person: Person, check: AssertAccessible
+) -> None:
+    """From our sign-in page to the provider's, and signed in there as ``person``."""
+    start_council_sign_in(page, check)
+    sign_in_at_provider(page, provider, person)
+
+
 def back_on_our_site(page: Any, live_server: Any) -> None:
     page.wait_for_url(lambda url: url.startswith(str(live_server.url)) and CALLBACK not in url)
 
@@ -108,13 +116,20 @@ def assert_refused(page: Any, heading: str, check: AssertAccessible, name: str) 
 
 
 def test_officer_signs_in_with_the_council_account_and_sign_out_ends_both(
-    oidc_provider: Any, new_page: Any, live_server: Any, assert_accessible: AssertAccessible
+    oidc_provider: Any,
+    new_page: Any,
+    live_server: Any,
+    assert_accessible: AssertAccessible,
+    shot: Shot,
 ) -> None:
     provider = oidc_provider()
     page = new_page()
+    page.goto("/sign-in/")
+    shot(page, "sso", "1-sign-in")
     start_council_sign_in(page, assert_accessible)
     sign_in_at_provider(page, provider, OFFICER)
     back_on_our_site(page, live_server)
+    shot(page, "sso", "2-signed-in")
 
     # Straight in, no code page: the council's provider did the second factor.
     assert "/two-factor/" not in page.url
@@ -159,8 +174,7 @@ def test_manager_role_comes_from_the_groups_claim(
     # first time, then by `sub`; the groups claim (officers and managers) makes a manager.
     existing = UserFactory.create(email=MANAGER.email, role=Role.OFFICER)
     page = new_page()
-    start_council_sign_in(page, assert_accessible)
-    sign_in_at_provider(page, provider, MANAGER)
+    through_the_provider(page, provider, MANAGER, assert_accessible)
     back_on_our_site(page, live_server)
     assert "CME manager" in page.content()
     existing.refresh_from_db()
@@ -190,8 +204,7 @@ def test_a_replayed_callback_is_refused(
     page = new_page()
     callbacks: list[str] = []
     page.on("request", lambda r: callbacks.append(r.url) if CALLBACK in r.url else None)
-    start_council_sign_in(page, assert_accessible)
-    sign_in_at_provider(page, provider, OFFICER)
+    through_the_provider(page, provider, OFFICER, assert_accessible)
     back_on_our_site(page, live_server)
     assert "CME officer" in page.content()
     assert len(callbacks) == 1
@@ -216,8 +229,7 @@ def test_an_expired_id_token_is_refused(
     # The provider's clock is 15 minutes slow: the 5-minute ID token it signs has expired.
     provider = oidc_provider(clock_offset_seconds=-15 * 60)
     page = new_page()
-    start_council_sign_in(page, assert_accessible)
-    sign_in_at_provider(page, provider, OFFICER)
+    through_the_provider(page, provider, OFFICER, assert_accessible)
     page.wait_for_url(lambda url: CALLBACK in url)
     assert_refused(page, "You have not been signed in", assert_accessible, "refused: expired")
     assert AccessAttempt.objects.filter(username="(single sign-on: token)").exists()
@@ -225,13 +237,17 @@ def test_an_expired_id_token_is_refused(
 
 
 def test_a_person_with_no_mapped_group_is_refused_and_gets_no_account(
-    oidc_provider: Any, new_page: Any, live_server: Any, assert_accessible: AssertAccessible
+    oidc_provider: Any,
+    new_page: Any,
+    live_server: Any,
+    assert_accessible: AssertAccessible,
+    shot: Shot,
 ) -> None:
     provider = oidc_provider()
     page = new_page()
-    start_council_sign_in(page, assert_accessible)
-    sign_in_at_provider(page, provider, NO_ROLE)
+    through_the_provider(page, provider, NO_ROLE, assert_accessible)
     page.wait_for_url(lambda url: CALLBACK in url)
+    shot(page, "sso", "3-refused-no-role")
     heading = "You do not have access to this service"
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert "not in a group that has access" in page.content()
