@@ -111,7 +111,7 @@ class TestWhoSignsIn:
         with pytest.raises(sso.Refusal) as refused:
             sso.user_for(claims_for("s-1", "a@la.example.gov.uk", "all-staff"))
         assert refused.value.reason == "no_role"
-        assert User.objects.get(oidc_sub="s-1").role == Role.OFFICER  # unchanged, not in
+        assert User.objects.get(oidc_sub="sub-7c1e9a42").role == Role.OFFICER  # unchanged, not in
 
     def test_no_mapped_group_makes_no_account(self) -> None:
         with pytest.raises(sso.Refusal) as refused:
@@ -198,3 +198,13 @@ def test_the_sign_in_page_offers_sso_only_when_it_is_set_up(
     assert 'href="/sign-in/council/?next=/triage/"' in page.content.decode()
     # Sign-out of an SSO session goes on to the provider's origin: the CSP lets that form.
     assert "form-action 'self' https://login.example.gov.uk;" in page["Content-Security-Policy"]
+
+
+def test_the_admin_says_whether_an_account_is_linked(admin_client_: Client) -> None:
+    linked = UserFactory.create(role=Role.OFFICER, oidc_sub="sub-7c1e9a42")
+    unlinked = UserFactory.create(role=Role.OFFICER)
+    page = admin_client_.get(f"/admin/cme/user/{linked.pk}/change/").content.decode()
+    assert "Linked to a council account" in page
+    assert "sub-7c1e9a42" not in page  # the identifier itself is not shown
+    page = admin_client_.get(f"/admin/cme/user/{unlinked.pk}/change/").content.decode()
+    assert "Not linked" in page
