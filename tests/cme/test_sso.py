@@ -111,7 +111,7 @@ class TestWhoSignsIn:
         with pytest.raises(sso.Refusal) as refused:
             sso.user_for(claims_for("s-1", "a@la.example.gov.uk", "all-staff"))
         assert refused.value.reason == "no_role"
-        assert User.objects.get(oidc_sub="sub-7c1e9a42").role == Role.OFFICER  # unchanged, not in
+        assert User.objects.get(oidc_sub="s-1").role == Role.OFFICER  # unchanged, not in
 
     def test_no_mapped_group_makes_no_account(self) -> None:
         with pytest.raises(sso.Refusal) as refused:
