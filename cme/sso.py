@@ -28,7 +28,7 @@ from cme.models import User
 log = logging.getLogger(__name__)
 
 CLIENT_NAME = "council"
-#: In a session signed in through single sign-on: the ID token (the hint for sign-out).
+#: In a session signed in through single sign-on (cme.middleware counts it as verified).
 SESSION_KEY = "cme_sso"
 #: Where to go after the provider sends the person back (a path on this site).
 NEXT_KEY = "cme_sso_next"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from authlib.integrations.base_client.errors import OAuthError
@@ -50,7 +51,7 @@ def sso_start(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-def _verified_claims(request: HttpRequest) -> tuple[dict[str, Any], str]:
+def _verified_claims(request: HttpRequest) -> dict[str, Any]:
     """The provider's answer checked: the state this session sent (once only), the code
     exchanged with the PKCE verifier, the ID token's signature and claims."""
     app = sso.client()
@@ -71,10 +72,10 @@ def _verified_claims(request: HttpRequest) -> tuple[dict[str, Any], str]:
     except Exception as error:  # requests' errors: the provider did not answer
         log.warning("Single sign-on: token endpoint failed (%s)", type(error).__name__)
         raise sso.Refusal("unavailable") from error
-    claims = token.get("userinfo")
+    claims = token.get("userinfo")  # the verified ID token's claims
     if not claims or not token.get("id_token"):
         raise sso.Refusal("token")
-    return dict(claims), str(token["id_token"])
+    return dict(claims)
 
 
 @public
@@ -83,14 +84,15 @@ def sso_callback(request: HttpRequest) -> HttpResponseBase:
     if not sso.enabled():
         raise Http404
     try:
-        claims, id_token = _verified_claims(request)
+        claims = _verified_claims(request)
         user = sso.user_for(claims)
     except sso.Refusal as refusal:
         return refused(request, refusal)
     next_url = request.session.pop(sso.NEXT_KEY, "")
     # As a password sign-in does: a new session key, user_logged_in (django-axes' access log).
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[sso.SESSION_KEY] = {"id_token": id_token}
+    # The mark of a single sign-on session (verified: cme.middleware), with when it began.
+    request.session[sso.SESSION_KEY] = {"at": int(time.time())}
     log.info("Single sign-on: user %s signed in", user.pk)
     return redirect(next_url if next_url and is_safe_next(request, next_url) else "home")
 
@@ -106,9 +108,11 @@ class SignOutView(auth_views.LogoutView):
             return response
         try:
             app = sso.client()
+            # No id_token_hint: the ID token holds the person's name and email address, and
+            # this is a URL (in browser history and the provider's logs). The client id names
+            # us instead, as RP-Initiated Logout 1.0 allows.
             url = app.create_logout_url(
                 post_logout_redirect_uri=_site_url("login"),
-                id_token_hint=held.get("id_token"),
                 client_id=settings.CME_OIDC_CLIENT_ID,
             )["url"]
         except (sso.Refusal, RuntimeError):

@@ -124,6 +124,8 @@ def test_officer_signs_in_with_the_council_account_and_sign_out_ends_both(
 ) -> None:
     provider = oidc_provider()
     page = new_page()
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
     page.goto("/sign-in/")
     shot(page, "sso", "1-sign-in")
     start_council_sign_in(page, assert_accessible)
@@ -164,6 +166,14 @@ def test_officer_signs_in_with_the_council_account_and_sign_out_ends_both(
     page.get_by_role("button", name=BUTTON).click()
     page.wait_for_url(lambda url: url.startswith(provider.url + "/interaction/"))
     assert page.get_by_label("Username").is_visible()
+    # No personal data in any address the browser went to, ours or the provider's.
+    end_session = [u for u in urls if u.startswith(provider.url + "/session/end")]
+    assert end_session
+    assert "id_token_hint" not in end_session[0]
+    assert "client_id=" in end_session[0]
+    for url in urls:
+        for personal in ("okafor", "Okafor", OFFICER.email, "%40la.example"):
+            assert personal not in url, url
 
 
 def test_manager_role_comes_from_the_groups_claim(
