@@ -477,7 +477,8 @@ OTP_TOTP_ISSUER = CME_SERVICE_NAME
 # authorization code with PKCE, through authlib. Off unless the issuer and client id are set.
 # The identity provider does the second factor: an SSO session counts as verified. Password +
 # TOTP stays for school staff and, as a break-glass, for administrators.
-CME_OIDC_ISSUER = env("CME_OIDC_ISSUER", default="").rstrip("/") or ""
+# Exactly as the provider's discovery document gives it (a trailing slash matters: Auth0's has one).
+CME_OIDC_ISSUER = env("CME_OIDC_ISSUER", default="")
 CME_OIDC_CLIENT_ID = env("CME_OIDC_CLIENT_ID", default="")
 CME_OIDC_CLIENT_SECRET = env("CME_OIDC_CLIENT_SECRET", default="")
 CME_OIDC_ENABLED = bool(CME_OIDC_ISSUER and CME_OIDC_CLIENT_ID)
