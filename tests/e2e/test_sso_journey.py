@@ -289,7 +289,9 @@ def test_school_staff_and_administrators_still_sign_in_with_password_and_code(
     assert "Ada Admin" in page.content()
     page.goto("/admin/")
     assert page.url.endswith("/admin/")
-    assert page.get_by_role("heading", name="Users, schools, term dates and reference data")
+    assert page.get_by_role(
+        "heading", name="Users, schools, term dates and reference data"
+    ).is_visible()
 
     # An officer's password is not enough once single sign-on is on.
     page = new_page()
