@@ -4,7 +4,11 @@ a real OpenID provider, is tests/e2e/test_sso_journey.py."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -208,3 +212,38 @@ def test_the_admin_says_whether_an_account_is_linked(admin_client_: Client) -> N
     assert "sub-7c1e9a42" not in page  # the identifier itself is not shown
     page = admin_client_.get(f"/admin/cme/user/{unlinked.pk}/change/").content.decode()
     assert "Not linked" in page
+
+
+def _settings_probe(**env: str) -> subprocess.CompletedProcess[str]:
+    """config.settings loaded in a fresh interpreter with ``env``: what it makes of SSO."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CME_"))}
+    probe = (
+        "from config import settings as s; "
+        "print(s.CME_OIDC_ENABLED, sorted(s.CME_OIDC_GROUP_ROLES.items()))"
+    )
+    return subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_sso_settings_are_off_unset_and_refuse_a_half_configuration() -> None:
+    assert _settings_probe().stdout.strip() == "False []"
+    on = _settings_probe(
+        CME_OIDC_ISSUER=ISSUER,
+        CME_OIDC_CLIENT_ID=CLIENT_ID,
+        CME_OIDC_CLIENT_SECRET="secret",
+        CME_OIDC_GROUP_ROLES="g-officers=officer,g-admins=administrator",
+    )
+    assert on.stdout.strip() == "True [('g-admins', 'administrator'), ('g-officers', 'officer')]"
+    no_secret = _settings_probe(CME_OIDC_ISSUER=ISSUER, CME_OIDC_CLIENT_ID=CLIENT_ID)
+    assert no_secret.returncode != 0
+    assert "CME_OIDC_CLIENT_SECRET is required" in no_secret.stderr
+    school_role = _settings_probe(CME_OIDC_GROUP_ROLES="g-schools=school_staff")
+    assert school_role.returncode != 0
+    assert "maps groups to officer, manager or administrator" in school_role.stderr
