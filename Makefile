@@ -53,7 +53,18 @@ run: demo
 
 test: install-dev
 	@bash scripts/system-deps.sh || echo "Could not install system packages (needs root): PDF and browser tests need them"
+	@$(MAKE) --no-print-directory test-oidc-provider || echo "Could not install the test OpenID provider (needs Node.js and npm): the single sign-on journeys need it"
 	bash scripts/test.sh
+
+# The OpenID provider the single sign-on journeys run (tests/oidc_provider: oidc-provider from
+# npm, as package-lock.json pins it). Reinstalled only when the lock file changes.
+OIDC_PROVIDER_DIR := tests/oidc_provider
+$(OIDC_PROVIDER_DIR)/node_modules/.installed: $(OIDC_PROVIDER_DIR)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: test-oidc-provider
+test-oidc-provider: $(OIDC_PROVIDER_DIR)/node_modules/.installed
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -130,7 +130,7 @@ class UserAdmin(SafeLookupsMixin, AdministratorOnly, DjangoUserAdmin[User]):  # 
     fieldsets = (
         (None, {"fields": ("email",)}),
         ("Person", {"fields": ("full_name", "job_title", "phone")}),
-        ("Access", {"fields": ("role", "is_active")}),
+        ("Access", {"fields": ("role", "is_active", "single_sign_on")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -142,8 +142,14 @@ class UserAdmin(SafeLookupsMixin, AdministratorOnly, DjangoUserAdmin[User]):  # 
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "single_sign_on")
     actions = ("deactivate", "reactivate", "reset_two_factor")
+
+    @admin.display(description="Council single sign-on")
+    def single_sign_on(self, obj: User) -> str:
+        """Whether the account is linked to a council identity (ADR 019); the identifier
+        itself is of no use to an administrator."""
+        return "Linked to a council account" if obj.oidc_sub else "Not linked"
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead (STYLE.md rule 4: nothing is hard-deleted)

@@ -51,6 +51,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account is not active",
+        "single_sign_on": "CME officers and managers sign in with {provider}: use the button above",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -60,6 +61,20 @@ class EmailAuthenticationForm(AuthenticationForm):
             Field.text("password", field_width=20),
             Button("submit", "Sign in"),
         )
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        """With single sign-on on, officers and managers use it: the password stays for
+        school staff and, as a break-glass, for administrators (ADR 019)."""
+        from django.conf import settings
+
+        super().confirm_login_allowed(user)
+        if settings.CME_OIDC_ENABLED and getattr(user, "role", "") in {"officer", "manager"}:
+            raise forms.ValidationError(
+                self.error_messages["single_sign_on"].format(
+                    provider=settings.CME_OIDC_PROVIDER_NAME
+                ),
+                code="single_sign_on",
+            )
 
 
 class GdsPasswordResetForm(PasswordResetForm):

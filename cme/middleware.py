@@ -5,13 +5,15 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django_otp.middleware import OTPMiddleware
 
 CSP = (
     "default-src 'self'; "
@@ -22,7 +24,7 @@ CSP = (
     "connect-src 'self'; "
     "object-src 'none'; "
     "base-uri 'self'; "
-    "form-action 'self'; "
+    "form-action 'self'{form_action}; "
     "frame-ancestors 'none'"
 )
 
@@ -55,9 +57,21 @@ class ContentSecurityPolicyMiddleware:
         nonce = secrets.token_urlsafe(16)
         request.csp_nonce = nonce  # type: ignore[attr-defined]
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
+        response.setdefault(
+            "Content-Security-Policy", CSP.format(nonce=nonce, form_action=self._form_action())
+        )
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+    @staticmethod
+    def _form_action() -> str:
+        """Sign-out is a form whose answer, for a single sign-on session, redirects to the
+        council's identity provider (its end_session_endpoint, on the issuer's origin):
+        browsers hold a form's redirects to form-action too."""
+        if not settings.CME_OIDC_ENABLED:
+            return ""
+        parts = urlsplit(settings.CME_OIDC_ISSUER)
+        return f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 class SlidingSessionMiddleware:
@@ -94,6 +108,21 @@ class NoStoreForSignedInMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class OTPOrSingleSignOnMiddleware(OTPMiddleware):
+    """django-otp's middleware (``user.is_verified()``: a code was entered this session), and
+    a session signed in through the council's identity provider counts as verified: the
+    provider did the second factor (docs/decisions/019-single-sign-on.md). So the two-factor
+    pages, RequireOTPMiddleware and the admin site treat it as a verified session."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        from cme.sso import is_sso_session
+
+        user = super()._verify_user_sync(request, user)
+        if user.is_authenticated and is_sso_session(request):
+            user.is_verified = lambda: True
+        return user
 
 
 class RequireOTPMiddleware:

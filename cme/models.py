@@ -69,6 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django admin access; granted to administrators only (see services.user_set_role).
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The council identity provider's subject identifier (the ID token's `sub`, for the
+    # configured issuer): how a single sign-on links to this account. Never an email address,
+    # which can change hands.
+    oidc_sub = models.CharField(
+        "single sign-on subject", max_length=255, unique=True, null=True, blank=True, editable=False
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -102,6 +102,12 @@ class SignInView(auth_views.LoginView):
         # Django's own check lets a relative "abc" through; only a page of this site will do.
         return safe_next(self.request, default=self.get_default_redirect_url())
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.CME_OIDC_ENABLED
+        context["sso_provider"] = settings.CME_OIDC_PROVIDER_NAME
+        return context
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()

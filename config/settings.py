@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cme.middleware.SlidingSessionMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, and a single sign-on session counts as verified (cme/sso.py).
+    "cme.middleware.OTPOrSingleSignOnMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in user as history_user on every change (the audit trail).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -472,6 +473,36 @@ CME_CNIS_ENABLED = env.bool("CME_CNIS_ENABLED", default=False)
 # Two-factor authentication (TOTP, django-otp) for every LA role; school staff may opt in.
 CME_REQUIRE_2FA = env.bool("CME_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = CME_SERVICE_NAME
+# Council single sign-on for LA staff (docs/decisions/019-single-sign-on.md): OpenID Connect,
+# authorization code with PKCE, through authlib. Off unless the issuer and client id are set.
+# The identity provider does the second factor: an SSO session counts as verified. Password +
+# TOTP stays for school staff and, as a break-glass, for administrators.
+# Exactly as the provider's discovery document gives it (a trailing slash matters: Auth0's has one).
+CME_OIDC_ISSUER = env("CME_OIDC_ISSUER", default="")
+CME_OIDC_CLIENT_ID = env("CME_OIDC_CLIENT_ID", default="")
+CME_OIDC_CLIENT_SECRET = env("CME_OIDC_CLIENT_SECRET", default="")
+CME_OIDC_ENABLED = bool(CME_OIDC_ISSUER and CME_OIDC_CLIENT_ID)
+if CME_OIDC_ENABLED and not CME_OIDC_CLIENT_SECRET:
+    raise ImproperlyConfigured("CME_OIDC_CLIENT_SECRET is required with CME_OIDC_ISSUER")
+# Entra ID: "openid email profile" (groups come in the ID token when the app registration's
+# groupMembershipClaims says so); other providers may want a "groups" scope.
+CME_OIDC_SCOPES = env("CME_OIDC_SCOPES", default="openid email profile")
+CME_OIDC_GROUPS_CLAIM = env("CME_OIDC_GROUPS_CLAIM", default="groups")
+# Group (as the provider names it: an Entra object id, or a name) = role, comma separated:
+# "1a2b...=officer,3c4d...=manager". Empty: roles are kept in the app (an administrator sets
+# them), and only people who already have an LA account here can sign in with SSO.
+CME_OIDC_GROUP_ROLES: dict[str, str] = env.dict("CME_OIDC_GROUP_ROLES", default={})
+if set(CME_OIDC_GROUP_ROLES.values()) - {"officer", "manager", "administrator"}:
+    raise ImproperlyConfigured(
+        "CME_OIDC_GROUP_ROLES maps groups to officer, manager or administrator"
+    )
+# Seconds of clock difference allowed on the ID token's iat and exp; the provider's discovery
+# document and keys are kept this long in each process.
+CME_OIDC_CLOCK_SKEW_SECONDS = env.int("CME_OIDC_CLOCK_SKEW_SECONDS", default=60)
+CME_OIDC_METADATA_SECONDS = env.int("CME_OIDC_METADATA_SECONDS", default=60 * 60)
+CME_OIDC_TIMEOUT_SECONDS = env.int("CME_OIDC_TIMEOUT_SECONDS", default=10)
+# The name people know their council account by, on the sign-in button.
+CME_OIDC_PROVIDER_NAME = env("CME_OIDC_PROVIDER_NAME", default="your council account")
 # `make run` gives each demo LA user an authenticator key derived from this (printed with the
 # sign-ins, so the demo stays usable); seed_demo is for demo databases only.
 CME_DEMO_TOTP_SEED = env("CME_DEMO_TOTP_SEED", default="cme-casework-demo-totp")

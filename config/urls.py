@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cme import views, views_auth, views_outbox
+from cme import views, views_auth, views_outbox, views_sso
 from config.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("sign-in/", views.sign_in, name="login"),
-    path("sign-out/", views.sign_out, name="logout"),
+    path("sign-in/council/", views_sso.sso_start, name="sso_start"),
+    path("sign-in/council/callback/", views_sso.sso_callback, name="sso_callback"),
+    path("sign-out/", views_sso.sign_out, name="logout"),
     path("two-factor/", views_auth.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views_auth.two_factor_setup, name="two_factor_setup"),
     path(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests need beyond Python: WeasyPrint's libraries and fonts, poppler
 # (pdftotext/pdftoppm to read and picture the board report), Chromium for browser journeys, and
-# iproute2, socat and nginx for the multi-host test (tests/integration/test_multihost.py).
+# iproute2, socat and nginx for the multi-host test (tests/integration/test_multihost.py), and
+# Node.js with npm for the OpenID provider the single sign-on journeys run (tests/oidc_provider).
 # Installs only what is missing; needs root (CI runs as root) or sudo.
 set -euo pipefail
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation poppler-utils chromium iproute2 socat nginx-light)
@@ -9,6 +10,8 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Any Node.js 20 or later with npm will do (a machine may have one not from Debian).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

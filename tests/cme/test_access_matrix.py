@@ -202,6 +202,10 @@ EXPECTED: dict[str, Expect] = {
     "home": Expect(row(302, 302, 302, 302, 302)),
     "login": Expect(row(200, 302, 302, 302, 302)),  # signed in: sent on
     "logout": Expect(row(405, 405, 405, 405, 405), post=row(302, 302, 302, 302, 302)),
+    # Council single sign-on: off unless CME_OIDC_ISSUER is set (tests/cme/test_sso.py and
+    # tests/e2e/test_sso_journey.py turn it on), and then public, as sign-in is.
+    "sso_start": Expect(row(404, 404, 404, 404, 404)),
+    "sso_callback": Expect(row(404, 404, 404, 404, 404)),
     # Two-factor pages (CME_REQUIRE_2FA is off in tests): nothing to verify goes straight on;
     # set-up shows a new authenticator key; backup codes are shown once, after set-up.
     "two_factor_verify": Expect(row(302, 302, 302, 302, 302)),

@@ -256,7 +256,8 @@ def sign_in(browser: Any, browser_context_args: dict[str, Any], settings: Any) -
         code = current_code(user) if user.is_la_user else None
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        # exact: with single sign-on on, the page also has "Sign in with your council account".
+        page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_url(lambda url: "/sign-in/" not in url)
         if "/two-factor/" in page.url and code is not None:
             if check is not None:

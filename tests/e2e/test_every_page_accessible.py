@@ -57,6 +57,10 @@ JOURNEY = "every-page"
 NOT_PAGES: dict[str, str] = {
     "home": "redirect: sends each person on to their own start page (those are checked)",
     "logout": "sign-out: POST only, then a redirect to the sign-in page",
+    "sso_start": "single sign-on (off here): a redirect to the council's provider; the "
+    "journeys in test_sso_journey.py check the pages around it with axe",
+    "sso_callback": "single sign-on (off here): the provider's answer, then a redirect or the "
+    "refusal page, checked with axe in test_sso_journey.py",
     "healthz": "plain-text health check for the container",
     "notifications_read": "POST-only action (mark as read), then a redirect",
     "schools:switch_school": "POST-only action (choose a school), then a redirect",
