@@ -19,7 +19,7 @@ then:
     make bench
     .venv/bin/python scripts/bench_pages.py [--children 100000] [--requests 30] [--keep]
         [--reuse] [--no-load] [--users 50] [--run-time 60s] [--no-pages] [--no-capacity]
-        [--steps 1,2,4,8,16,32] [--step-seconds 6] [--warmup-seconds 2]
+        [--steps 1,2,4,8,16,32] [--step-seconds 8] [--warmup-seconds 2]
 """
 
 from __future__ import annotations
@@ -352,7 +352,7 @@ def main() -> int:
     parser.add_argument("--no-pages", action="store_true", help="skip the in-process timings")
     parser.add_argument("--no-capacity", action="store_true", help="skip the capacity run")
     parser.add_argument("--steps", default=",".join(map(str, STEPS)), help="capacity: users")
-    parser.add_argument("--step-seconds", type=float, default=6.0, help="capacity: a step")
+    parser.add_argument("--step-seconds", type=float, default=8.0, help="capacity: a step")
     parser.add_argument("--warmup-seconds", type=float, default=2.0, help="capacity: warm-up")
     args = parser.parse_args()
 

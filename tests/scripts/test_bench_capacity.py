@@ -73,3 +73,13 @@ def test_the_proxy_spreads_over_both_hosts_and_keeps_connections_to_them(tmp_pat
     assert "listen 127.0.0.1:9000;" in conf
     assert 'proxy_set_header Connection "";' in conf
     assert "proxy_http_version 1.1;" in conf
+
+
+def test_requests_per_core_used_counts_the_web_and_database_processes() -> None:
+    measured = Step(
+        users=4, requests=200, failures=0, rps=25.0, p50_ms=90, p95_ms=200,
+        web_cores=0.4, db_cores=0.1,
+    )  # fmt: skip
+    assert measured.rps_per_core_used == pytest.approx(50.0)
+    assert step(1, 10, 50).rps_per_core_used == 0.0  # no CPU figures: no estimate
+    assert people_per_core(25.0, 0.5, 120) == 1500  # a fraction of a core, as measured
