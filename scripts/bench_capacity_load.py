@@ -31,7 +31,7 @@ from locust.env import Environment
 from locust.event import Events
 
 LOADS: dict[str, list[type[FastHttpUser]]] = {
-    "mix": [locustfile.SchoolStaff, locustfile.Officer, locustfile.Manager],
+    "mix": [locustfile.AllRoles],
     "pages": [locustfile.ControlPagesOfficer],
     "control": [locustfile.BareControl],
 }

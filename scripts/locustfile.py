@@ -124,3 +124,29 @@ class BareControl(FastHttpUser):
 
     abstract = True
     tasks = [_page(f"/bench-bare/{i}/", f"bare {i}") for i in range(len(CONTROL_PAGES))]
+
+
+class AllRoles(FastHttpUser):
+    """A member of school staff, an officer and a manager in one user, each signed in with
+    its own session, sending a request as each in turn: the whole mix, a third each, at any
+    number of users (locust adds separate classes one at a time, so 1 user would be one
+    role). Capacity run only."""
+
+    abstract = True
+    roles: tuple[type[_SignedIn], ...] = (SchoolStaff, Officer, Manager)
+
+    def on_start(self) -> None:
+        # The role classes made for this user's host (the class attribute locust sets).
+        self.as_roles = [
+            type(role.__name__, (role,), {"abstract": True, "host": self.host})(self.environment)
+            for role in self.roles
+        ]
+        for user in self.as_roles:
+            user.on_start()
+        self.turns = itertools.cycle(self.as_roles)
+
+    def browse(self) -> None:
+        user = next(self.turns)
+        random.choice(user.tasks)(user)  # noqa: S311
+
+    tasks = [browse]
