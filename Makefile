@@ -120,7 +120,11 @@ bench-cme-return: install-dev
 .PHONY: bench
 
 # Register, triage and case pages against raw SQL and the admin, then 50 locust users on
-# gunicorn (issue 7 item 4). Needs PostgreSQL; recreates and drops cme_pages_bench.
+# gunicorn (issue 7 item 4), then capacity: req/s at p95 <= 300 ms with no think time, stepped
+# over 1-32 users, app beside the bare-Django control, one gunicorn and two behind nginx
+# (issue 18 item 5; about 9 minutes in all). Needs PostgreSQL and nginx; recreates and drops
+# cme_pages_bench. Only the capacity run, on a kept database:
+# make bench BENCH_ARGS="--keep" once, then BENCH_ARGS="--reuse --keep --no-pages --no-load".
 bench: install-dev
 	$(PY) scripts/bench_pages.py $(BENCH_ARGS)
 

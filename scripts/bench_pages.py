@@ -12,10 +12,14 @@ then:
 2. gunicorn on 127.0.0.1 with production settings (plain HTTP allowed) and a headless locust
    run of 50 users across school staff, officers and managers (scripts/locustfile.py).
    Targets: 0 errors, p95 <= 300 ms.
+3. Capacity (issue 18 item 5, scripts/bench_capacity.py): requests per second at p95 <= 300 ms
+   under a saturating load stepped over 1-32 users, for the app and the bare-Django control,
+   on one gunicorn and on two behind nginx; and how many officers and schools a core serves.
 
     make bench
     .venv/bin/python scripts/bench_pages.py [--children 100000] [--requests 30] [--keep]
-        [--reuse] [--no-load] [--users 50] [--run-time 60s]
+        [--reuse] [--no-load] [--users 50] [--run-time 60s] [--no-pages] [--no-capacity]
+        [--steps 1,2,4,8,16,32] [--step-seconds 8] [--warmup-seconds 2]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import statistics
 import time
 from typing import Any
 
+from bench_capacity import STEPS, run_capacity
 from bench_pages_admin import BARE_STATEMENTS, install_bench_urlconf
 from bench_pages_load import BENCH_PASSWORD, load_bench
 from benchlib import (
@@ -204,9 +209,16 @@ def bench_users() -> dict[str, Any]:
     }
 
 
-def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
-    from django.db import connection
-    from django.test import Client, override_settings
+#: A page of the bench: name, URL, the same list's page 20 ("" if none), the hand-written SQL
+#: for its rows, and the admin page showing the same rows.
+BenchPage = tuple[str, str, str, list[tuple[str, dict[str, Any]]], str]
+
+
+def bench_page_table() -> list[BenchPage]:
+    """The register (plain and filtered), triage and case pages, each with its hand-written
+    SQL and its admin page. Deterministic on the same data (the case is the first open one,
+    by key, with enquiries, on a child who is not restricted), so a gunicorn worker
+    (scripts/bench_wsgi.py) builds the same table as this process."""
     from django.utils import timezone
 
     from casework.models import Case, CaseStatus
@@ -225,13 +237,8 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
     n_enquiries = case.enquiries.count()
     safe = [f'["{code}"]' for code in sorted(str(c) for c in SAFEGUARDING_REASONS)]
 
-    officer = Client()
-    officer.force_login(users["officer"])
-    admin = Client()
-    admin.force_login(users["admin"])
-
     filtered = "category=missing&overdue=on"
-    pages: list[tuple[str, str, str, list[tuple[str, dict[str, Any]]], str]] = [
+    return [
         (
             "register p1",
             "/register/",
@@ -269,6 +276,17 @@ def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
             f"/bench-admin/casework/case/{case.pk}/change/",
         ),
     ]
+
+
+def page_bench(url: str, users: dict[str, Any], n: int, warmup: int) -> bool:
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    officer = Client()
+    officer.force_login(users["officer"])
+    admin = Client()
+    admin.force_login(users["admin"])
+    pages = bench_page_table()
 
     BARE_STATEMENTS[:] = [statements for _, _, _, statements, _ in pages]
     anonymous = Client()
@@ -332,6 +350,10 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--no-load", action="store_true", help="skip the locust run")
     parser.add_argument("--no-pages", action="store_true", help="skip the in-process timings")
+    parser.add_argument("--no-capacity", action="store_true", help="skip the capacity run")
+    parser.add_argument("--steps", default=",".join(map(str, STEPS)), help="capacity: users")
+    parser.add_argument("--step-seconds", type=float, default=8.0, help="capacity: a step")
+    parser.add_argument("--warmup-seconds", type=float, default=2.0, help="capacity: warm-up")
     args = parser.parse_args()
 
     url = bench_url(DEFAULT_URL)
@@ -353,7 +375,8 @@ def main() -> int:
 
 
 def run_benches(url: str, args: argparse.Namespace) -> bool:
-    """The in-process page timings, then the load test; True if both met their targets."""
+    """The in-process page timings, the load test, then the capacity run; True if all met
+    their targets."""
     from django.conf import settings
 
     from casework.models import Case, Child
@@ -368,6 +391,8 @@ def run_benches(url: str, args: argparse.Namespace) -> bool:
     ok = args.no_pages or page_bench(url, users, args.requests, args.warmup)
     if not args.no_load:
         ok = load_bench(url, users, args) and ok
+    if not args.no_capacity:
+        ok = run_capacity(url, users, args) and ok
     return ok
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import runpy
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from benchlib import LOCMEM_EMAIL, ROOT, STATIC_STORAGE
 BENCH_PASSWORD = "bench-" + "load-test-password-1"
 PORT = 8765
 TARGET_P95_MS = 300.0
+BIN = Path(sys.executable).parent
 
 
 def gunicorn_shape() -> str:
@@ -45,19 +48,10 @@ def wait_for(url: str, seconds: float) -> None:
         time.sleep(0.3)
 
 
-def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> bool:
-    from casework.models import Case, CaseStatus
-
-    refs = list(
-        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False)
-        .order_by("?")
-        .values_list("reference", flat=True)[:300]
-    )
-    from django.db import connections
-
-    connections.close_all()
-    host = f"http://127.0.0.1:{PORT}"
-    env = {
+def server_env(url: str) -> dict[str, str]:
+    """The environment gunicorn runs in for the benches: production settings on `url`, plain
+    HTTP allowed on loopback, no second factor, email in memory."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -71,18 +65,28 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
         "DJANGO_STATICFILES_STORAGE": STATIC_STORAGE,
         "DJANGO_EMAIL_BACKEND": LOCMEM_EMAIL,
     }
-    bin_dir = Path(sys.executable).parent
-    tmp = Path(tempfile.mkdtemp(prefix="cme-bench-"))
-    log = (tmp / "gunicorn.log").open("w")
-    gunicorn = subprocess.Popen(  # noqa: S603
+
+
+@contextlib.contextmanager
+def gunicorn(
+    env: dict[str, str], port: int, folder: Path, app: str = "config.wsgi"
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn (gunicorn.conf.py as in production) serving `app` on 127.0.0.1:`port`, with
+    its log in `folder`, once every worker is warmed up; stopped on leaving."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log_path = folder / "gunicorn.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(  # noqa: S603
         # gunicorn.conf.py as in production, on loopback, with an access log for the bench.
         [
-            str(bin_dir / "gunicorn"),
-            "config.wsgi",
+            str(BIN / "gunicorn"),
+            app,
             "--config",
             "gunicorn.conf.py",
+            "--pythonpath",
+            str(ROOT / "scripts"),
             "-b",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--access-logfile",
             "-",
         ],
@@ -93,22 +97,56 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
         start_new_session=True,
     )
     try:
-        wait_for(f"{host}/healthz", 30)
+        wait_for(f"http://127.0.0.1:{port}/healthz", 30)
         # Every worker warmed up (gunicorn.conf.py's post_worker_init), not only the first.
         workers = int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"])
         deadline = time.monotonic() + 60
-        while (tmp / "gunicorn.log").read_text().count(" ready") < workers:
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn's workers did not all start")
+        while log_path.read_text().count(" ready") < workers:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"gunicorn's workers did not all start: see {log_path}")
             time.sleep(0.3)
-        locust_env = {
-            **env,
-            "BENCH_PASSWORD": BENCH_PASSWORD,
-            "BENCH_OFFICERS": ",".join(u.email for u in users["officers"]),
-            "BENCH_MANAGERS": ",".join(u.email for u in users["managers"]),
-            "BENCH_STAFF": ",".join(u.email for u in users["staff"]),
-            "BENCH_CASES": ",".join(refs),
-        }
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def locust_env(env: dict[str, str], users: dict[str, Any], refs: list[str]) -> dict[str, str]:
+    """`env` with the accounts and cases scripts/locustfile.py reads."""
+    return {
+        **env,
+        "BENCH_PASSWORD": BENCH_PASSWORD,
+        "BENCH_OFFICERS": ",".join(u.email for u in users["officers"]),
+        "BENCH_MANAGERS": ",".join(u.email for u in users["managers"]),
+        "BENCH_STAFF": ",".join(u.email for u in users["staff"]),
+        "BENCH_CASES": ",".join(refs),
+    }
+
+
+def case_refs() -> list[str]:
+    """300 open cases on children who are not restricted, for the case pages of the mix."""
+    from casework.models import Case, CaseStatus
+
+    return list(
+        Case.objects.filter(status=CaseStatus.OPEN, child__restricted=False)
+        .order_by("?")
+        .values_list("reference", flat=True)[:300]
+    )
+
+
+def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> bool:
+    from django.db import connections
+
+    refs = case_refs()
+    connections.close_all()
+    host = f"http://127.0.0.1:{PORT}"
+    env = server_env(url)
+    tmp = Path(tempfile.mkdtemp(prefix="cme-bench-"))
+    with gunicorn(env, PORT, tmp):
         prefix = tmp / "locust"
         print()
         print(
@@ -117,7 +155,7 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
         )
         subprocess.run(  # noqa: S603
             [
-                str(bin_dir / "locust"),
+                str(BIN / "locust"),
                 "-f",
                 str(ROOT / "scripts" / "locustfile.py"),
                 "--headless",
@@ -138,19 +176,11 @@ def load_bench(url: str, users: dict[str, Any], args: argparse.Namespace) -> boo
                 "5",
             ],
             cwd=ROOT,
-            env=locust_env,
+            env=locust_env(env, users, refs),
             check=False,
             timeout=600,
             stdout=subprocess.DEVNULL,
         )
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-        log.close()
-
     return print_locust_stats(tmp)
 
 

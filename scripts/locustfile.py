@@ -52,10 +52,10 @@ class _SignedIn(FastHttpUser):
                 response.failure(f"sign-in failed for {email}: {response.status_code}")
 
 
-def _page(path: str | Callable[[], str], name: str) -> Callable[[_SignedIn], None]:
+def _page(path: str | Callable[[], str], name: str) -> Callable[[FastHttpUser], None]:
     """A task: GET `path` (or what it makes, each time), reported under `name`."""
 
-    def get(user: _SignedIn) -> None:
+    def get(user: FastHttpUser) -> None:
         user.client.get(path() if callable(path) else path, name=name)
 
     get.__name__ = name.replace(" ", "_")
@@ -63,7 +63,7 @@ def _page(path: str | Callable[[], str], name: str) -> Callable[[_SignedIn], Non
 
 
 def _weighted(
-    *tasks: tuple[Callable[[_SignedIn], None], int],
+    *tasks: tuple[Callable[[FastHttpUser], None], int],
 ) -> list[TaskSet | Callable[..., Any]]:
     """Locust's task list: each task as many times as its weight (what ``@task(n)`` does)."""
     return [t for t, weight in tasks for _ in range(weight)]
@@ -101,3 +101,52 @@ class Manager(_SignedIn):
         (_page("/register/?category=missing", "register"), 2),
         (_page("/dashboard/", "dashboard"), 1),
     )
+
+
+# --- The capacity run (scripts/bench_capacity.py): the pages that have a control -------------
+
+#: The register (plain and filtered), triage and case pages that the bare-Django control
+#: (/bench-bare/<index>/, scripts/bench_pages_admin.py) stands beside, in its order.
+CONTROL_PAGES = [p for p in os.environ.get("BENCH_CONTROL_PAGES", "").split(" ") if p]
+
+
+class ControlPagesOfficer(_SignedIn):
+    """An officer on the pages that have a control, each as often (capacity run only)."""
+
+    abstract = True
+    accounts = OFFICERS
+    tasks = [_page(path, f"page {i}") for i, path in enumerate(CONTROL_PAGES)]
+
+
+class BareControl(FastHttpUser):
+    """The control: the same pages' hand-written SQL through a bare Django view, each as
+    often; no sign-in (the control has no access check). Capacity run only."""
+
+    abstract = True
+    tasks = [_page(f"/bench-bare/{i}/", f"bare {i}") for i in range(len(CONTROL_PAGES))]
+
+
+class AllRoles(FastHttpUser):
+    """A member of school staff, an officer and a manager in one user, each signed in with
+    its own session, sending a request as each in turn: the whole mix, a third each, at any
+    number of users (locust adds separate classes one at a time, so 1 user would be one
+    role). Capacity run only."""
+
+    abstract = True
+    roles: tuple[type[_SignedIn], ...] = (SchoolStaff, Officer, Manager)
+
+    def on_start(self) -> None:
+        # The role classes made for this user's host (the class attribute locust sets).
+        self.as_roles = [
+            type(role.__name__, (role,), {"abstract": True, "host": self.host})(self.environment)
+            for role in self.roles
+        ]
+        for user in self.as_roles:
+            user.on_start()
+        self.turns = itertools.cycle(self.as_roles)
+
+    def browse(self) -> None:
+        user = next(self.turns)
+        random.choice(user.tasks)(user)  # noqa: S311
+
+    tasks = [browse]
