@@ -3,6 +3,7 @@ back, hostile text included; and files that are not transfers refused."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -23,23 +24,23 @@ def message(**child: str) -> TransferMessage:
         sent_on=date(2026, 12, 3),
         from_la=TransferLA("999", "Exampleshire & Co <Council>", "olive@la.gov.uk"),
         to_la=TransferLA("888", "Otherborough Council", "cme@la888.example.gov.uk"),
-        child=TransferChild(
-            **{
-                "first_name": "Ada",
-                "last_name": "Quillfeather",
-                "middle_names": "Rose",
-                "other_names": "Ada Q",
-                "date_of_birth": date(2016, 5, 4),
-                "gender": "F",
-                "upn": "E999200119001",
-                "address_line_1": "Flat 2, 14 Example Road",
-                "address_line_2": "Northside",
-                "town": "Exampleton",
-                "postcode": "EX1 2AB",
-                "last_school_urn": "100001",
-                "last_school_name": "Alder Primary School",
-                **child,
-            }
+        child=replace(
+            TransferChild(
+                first_name="Ada",
+                last_name="Quillfeather",
+                middle_names="Rose",
+                other_names="Ada Q",
+                date_of_birth=date(2016, 5, 4),
+                gender="F",
+                upn="E999200119001",
+                address_line_1="Flat 2, 14 Example Road",
+                address_line_2="Northside",
+                town="Exampleton",
+                postcode="EX1 2AB",
+                last_school_urn="100001",
+                last_school_name="Alder Primary School",
+            ),
+            **child,
         ),
         officer_name="Olive Officer",
         officer_email="olive@la.gov.uk",

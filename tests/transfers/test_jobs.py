@@ -56,8 +56,10 @@ def test_run_twice_it_flags_and_notifies_once(officer: User, manager: User) -> N
     first = run_job("transfer_answers", today=day)
     second = run_job("transfer_answers", today=day)
     third = run_job("transfer_answers", today=day + timedelta(days=1))
-    assert first.flagged == [transfer.reference] and first.notified == 3
-    assert second.flagged == [] and second.notified == 0
+    assert first.flagged == [transfer.reference]
+    assert first.notified == 3
+    assert second.flagged == []
+    assert second.notified == 0
     assert third.flagged == []
     notes = Notification.objects.order_by("user_id")
     assert {n.user_id for n in notes} == {officer.pk, manager.pk, other_manager.pk}

@@ -49,7 +49,8 @@ def test_sending_stores_both_files_and_emails_a_link_that_names_no_child(
     assert email.to == "cme@la888.example.gov.uk"
     assert f"/transfers/download/{token}/" in email.body
     for personal in ("Ada", "Quillfeather", case.child.postcode):
-        assert personal not in email.body and personal not in email.subject
+        assert personal not in email.body
+        assert personal not in email.subject
     assert transfer.token_hash == svc.token_hash(token) != token
     event = Event.objects.get(case=case, kind=EventKind.TRANSFER)
     assert event.summary == f"Transfer {transfer.reference} sent to Otherborough Council"
@@ -81,7 +82,9 @@ def test_the_same_submission_token_sends_once(officer: User) -> None:
     }
     first, link = svc.transfer_send(**kwargs)  # type: ignore[arg-type]
     again, none = svc.transfer_send(**kwargs)  # type: ignore[arg-type]
-    assert again.pk == first.pk and link and none is None
+    assert again.pk == first.pk
+    assert link
+    assert none is None
     assert Transfer.objects.count() == 1
     assert OutboxEmail.objects.filter(kind="transfer_sent").count() == 1
 
@@ -130,12 +133,14 @@ def test_answers_acknowledged_then_accepted(officer: User) -> None:
     transfer, _ = send(moved_case(officer), officer)
     svc.transfer_record_answer(transfer=transfer, by=officer, status=TransferStatus.ACKNOWLEDGED)
     transfer.refresh_from_db()
-    assert transfer.status == TransferStatus.ACKNOWLEDGED and transfer.acknowledged_at
+    assert transfer.status == TransferStatus.ACKNOWLEDGED
+    assert transfer.acknowledged_at
     svc.transfer_record_answer(
         transfer=transfer, by=officer, status=TransferStatus.ACCEPTED, notes="Email from Jo"
     )
     transfer.refresh_from_db()
-    assert transfer.status == TransferStatus.ACCEPTED and transfer.answered_at
+    assert transfer.status == TransferStatus.ACCEPTED
+    assert transfer.answered_at
     summaries = list(
         Event.objects.filter(kind=EventKind.TRANSFER)
         .order_by("id")
@@ -173,7 +178,7 @@ def test_a_rejection_needs_its_coded_reason(officer: User) -> None:
 
 def _sent_ctf(officer: User, **child: str) -> bytes:
     transfer, _ = send(moved_case(officer, **child), officer)
-    return private_storage().open(transfer.ctf_name).read()
+    return bytes(private_storage().open(transfer.ctf_name).read())
 
 
 def test_a_received_transfer_is_a_referral_with_the_history(
@@ -190,9 +195,12 @@ def test_a_received_transfer_is_a_referral_with_the_history(
     assert referral.referrer_email == officer.email
     assert (referral.first_name, referral.last_name) == (HOSTILE_FIRST, HOSTILE_LAST)
     assert referral.reasons == ["moved_away", "abuse_neglect"]
-    assert referral.child_protection_plan and referral.young_carer
-    assert "Home visit" in referral.enquiries_made and "GP surgery" in referral.enquiries_made
-    assert "Escalated on" in referral.details and "Child protection plan" in referral.details
+    assert referral.child_protection_plan
+    assert referral.young_carer
+    assert "Home visit" in referral.enquiries_made
+    assert "GP surgery" in referral.enquiries_made
+    assert "Escalated on" in referral.details
+    assert "Child protection plan" in referral.details
     assert referral.status == "new"
     assert received.from_la_code == "999"
 
@@ -204,7 +212,8 @@ def test_the_same_transfer_uploaded_twice_makes_one_referral(
     settings.CME_LA_CODE = "888"  # type: ignore[attr-defined]
     first, created = svc.transfer_receive(data=data, by=officer)
     again, created_again = svc.transfer_receive(data=data, by=officer)
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.referral_id == first.referral_id
     assert ReceivedTransfer.objects.count() == 1
     assert Referral.objects.filter(referrer_type=ReferrerType.OTHER_LA).count() == 1
