@@ -70,13 +70,15 @@ def case_transfers(request: HttpRequest, case_reference: str) -> HttpResponse:
     case, gate = _case(request, case_reference, "Transfers")
     if gate is not None:
         return gate
+    transfers = list(case.transfers.select_related("to_la", "sent_by"))
     return render(
         request,
         "transfers/case_transfers.html",
         {
             "case": case,
             "child": case.child,
-            "transfers": list(case.transfers.select_related("to_la", "sent_by")),
+            "transfers": transfers,
+            "awaiting": next((t for t in transfers if t.awaiting), None),
             "trigger": trigger_for(case),
             "today": timezone.localdate(),
         },

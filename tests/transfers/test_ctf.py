@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,7 @@ from transfers.records import TransferChild, TransferEnquiry, TransferLA, Transf
 NOW = datetime(2026, 12, 3, 9, 30, tzinfo=timezone.get_default_timezone())
 
 
-def message(**child: str) -> TransferMessage:
+def message(**child: Any) -> TransferMessage:
     return TransferMessage(
         reference="TR-ABCD-EFGH",
         case_reference="CS-WXYZ-2345",
