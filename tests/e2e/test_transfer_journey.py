@@ -140,10 +140,13 @@ def test_an_officer_transfers_a_child_and_the_other_la_receives_it(
     # Delivered through the outbox (SMTP here: Django's test mailbox), naming no child.
     assert OutboxEmail.objects.get(kind="transfer_sent").state == "sent"
     (email,) = [m for m in mail.outbox if m.to == ["cme@otherborough.example.gov.uk"]]
-    assert "O'Brien" not in email.body + email.subject
-    link = re.search(r"https?://\S+/transfers/download/\S+/", email.body)
+    body, subject = str(email.body), str(email.subject)
+    assert "O'Brien" not in body + subject
+    link = re.search(r"https?://\S+/transfers/download/\S+/", body)
     assert link is not None
-    other = page.context.browser.new_context(locale="en-GB")  # type: ignore[union-attr]
+    browser = page.context.browser
+    assert browser is not None
+    other = browser.new_context(locale="en-GB")
     theirs = other.new_page()
     # The link is on CME_SITE_URL; the test's server is elsewhere: the same path there.
     theirs.goto(live_server.url + "/" + link.group(0).split("://", 1)[1].split("/", 1)[1])
