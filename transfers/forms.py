@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from cme.forms import gds_helper
+from schools.ctf.forms import CtfUploadForm
 from schools.forms.base import text
 from schools.forms.layout import Radios
 from transfers.ctf import MAX_TRANSFER_BYTES
@@ -116,23 +117,21 @@ class AnswerForm(forms.Form):
         return data
 
 
-class ReceivedUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload the transfer's common transfer file (CTF)",
-        help_text="The XML file another local authority's CME team sent you.",
-        error_messages={"required": "Select the CTF file", "empty": "The selected file is empty"},
-    )
+class ReceivedUploadForm(CtfUploadForm):
+    """The CTF upload (schools.ctf.forms: size-limited, read by the safe parser), for a
+    transfer another LA sent: a smaller limit, and the bytes kept for the service."""
 
-    def __init__(self, *args: Any, too_big: bool = False, **kwargs: Any) -> None:
-        self.too_big = too_big
-        self.data_bytes = b""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".xml,text/xml,application/xml"
-        self.helper = gds_helper(Field("file"))
+        self.data_bytes = b""
+        field = self.fields["file"]
+        field.label = "Upload the transfer's common transfer file (CTF)"
+        field.help_text = "The XML file another local authority's CME team sent you."
+        field.error_messages["required"] = "Select the CTF file"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.too_big:
+        cleaned = super().clean()
+        if self.too_big:  # stopped by cme.uploads: say this form's limit
             self.errors.pop("file", None)
             self.add_error("file", forms.ValidationError(ERROR_TOO_BIG, code="too_big"))
         return cleaned
@@ -143,11 +142,9 @@ class ReceivedUploadForm(forms.Form):
             raise forms.ValidationError(ERROR_TOO_BIG, code="too_big")
         if not (upload.name or "").lower().endswith(".xml"):
             raise forms.ValidationError(ERROR_NOT_XML, code="type")
+        upload = super().clean_file()  # the safe parse: refused here with its reason
         upload.seek(0)
-        # One byte past the cap at most: a file that lied about its size is still refused.
         self.data_bytes = upload.read(MAX_TRANSFER_BYTES + 1)
-        if len(self.data_bytes) > MAX_TRANSFER_BYTES:
-            raise forms.ValidationError(ERROR_TOO_BIG, code="too_big")
         return upload
 
 

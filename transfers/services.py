@@ -5,6 +5,7 @@ received transfer into a referral. Each atomic, each an event in the case's chro
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import asdict
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -385,7 +387,7 @@ def transfer_receive(*, data: bytes, by: User) -> tuple[ReceivedTransfer, bool]:
                 their_reference=m.reference,
                 referral=referral,
                 file_name=name,
-                history_data=_jsonable(asdict(m)),
+                history_data=_jsonable(m),
                 created_by=by,
                 updated_by=by,
             )
@@ -394,11 +396,7 @@ def transfer_receive(*, data: bytes, by: User) -> tuple[ReceivedTransfer, bool]:
     return received, True
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _jsonable(message: TransferMessage) -> dict[str, Any]:
+    """The message as JSON-able data (dates as ISO strings), for ``history_data``."""
+    data: dict[str, Any] = json.loads(json.dumps(asdict(message), cls=DjangoJSONEncoder))
+    return data

@@ -51,24 +51,25 @@ def moved_case(officer: User, **child: Any) -> Case:
         escalated_at=timezone.now() - timedelta(days=2),
         escalation_reason="Child protection plan",
     )
-    Enquiry.objects.create(
-        case=case,
-        enquiry_type=EnquiryType.HOME_VISIT,
-        made_on=timezone.localdate() - timedelta(days=5),
-        made_by=officer,
-        contact="Neighbour at no. 12",
-        result=EnquiryResult.INFORMATION,
-        notes="Said the family moved to Otherborough <last month> & left no address",
-    )
-    Enquiry.objects.create(
-        case=case,
-        enquiry_type=EnquiryType.HEALTH,
-        made_on=timezone.localdate() - timedelta(days=3),
-        made_by=officer,
-        contact="GP surgery",
-        result=EnquiryResult.FOUND,
-        notes="Registered with a GP in Otherborough",
-    )
+    for days, kind, contact, result, notes in (
+        (
+            5,
+            EnquiryType.HOME_VISIT,
+            "Neighbour at no. 12",
+            EnquiryResult.INFORMATION,
+            "Said the family moved to Otherborough <last month> & left no address",
+        ),
+        (3, EnquiryType.HEALTH, "GP surgery", EnquiryResult.FOUND, "Registered with a GP there"),
+    ):
+        Enquiry.objects.create(
+            case=case,
+            enquiry_type=kind,
+            made_on=timezone.localdate() - timedelta(days=days),
+            made_by=officer,
+            contact=contact,
+            result=result,
+            notes=notes,
+        )
     return case
 
 
