@@ -68,6 +68,7 @@ def transfer_message(
         escalated_on=timezone.localdate(case.escalated_at) if case.escalated_at else None,
         escalation_reason=case.escalation_reason,
         social_care_referred=case.social_care_referred_at is not None,
+        restricted=child.restricted,
         enquiries=tuple(
             TransferEnquiry(
                 made_on=e.made_on,

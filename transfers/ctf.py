@@ -142,6 +142,7 @@ def _write_cme(pupil: ET.Element, m: TransferMessage) -> None:
     for code, label in m.referral_reasons:
         _sub(reasons, _x("Reason"), label).set("code", _clean(code))
     safeguarding = _sub(cme, _x("Safeguarding"))
+    _sub(safeguarding, _x("Restricted"), "true" if m.restricted else "false")
     flags = _sub(safeguarding, _x("Flags"))
     for code, label in m.flags:
         _sub(flags, _x("Flag"), label).set("code", _clean(code))
@@ -302,6 +303,7 @@ def read_transfer(data: bytes) -> ReadTransfer:
             escalated_on=_day(_text(escalated, "On")),
             escalation_reason=_text(escalated, "Reason"),
             social_care_referred=_text(escalated, "SocialCareReferred") == "true",
+            restricted=_text(safeguarding, "Restricted") == "true",
             enquiries=_enquiries(cme),
         ),
     )

@@ -69,4 +69,6 @@ class TransferMessage:
     escalated_on: date | None = None
     escalation_reason: str = ""
     social_care_referred: bool = False
+    # A restricted record here (a family in a refuge): the other LA is told to keep it so.
+    restricted: bool = False
     enquiries: tuple[TransferEnquiry, ...] = field(default_factory=tuple)

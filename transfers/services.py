@@ -64,6 +64,12 @@ ERROR_NOT_FOR_US = (
 )
 
 
+RESTRICTED_NOTE = (
+    "The sending authority keeps this child's record restricted (for example, a family in a "
+    "refuge): share the address with no one who does not need it."
+)
+
+
 class TransferError(Exception):
     """A transfer that cannot be made or answered as asked; the message is for the officer."""
 
@@ -298,6 +304,8 @@ def _details(m: TransferMessage) -> str:
             f"Escalated on {m.escalated_on:%-d %B %Y}: {m.escalation_reason or 'no reason given'}"
             + (" (referred to children's social care)." if m.social_care_referred else ".")
         )
+    if m.restricted:
+        lines.append(RESTRICTED_NOTE)
     if m.officer_name or m.officer_phone:
         lines.append(
             "Their officer: " + ", ".join(p for p in (m.officer_name, m.officer_phone) if p) + "."

@@ -101,6 +101,11 @@ def test_hostile_names_round_trip_exactly_and_stay_text() -> None:
     assert read.ctf.pupils[0].surname == HOSTILE_LAST
 
 
+def test_a_restricted_record_says_so_both_ways() -> None:
+    original = replace(message(), restricted=True)
+    assert read_transfer(write_transfer(original, now=NOW)).message.restricted
+
+
 def test_characters_xml_cannot_carry_are_dropped_not_fatal() -> None:
     original = message(first_name="Ada\x00\x07", last_name="Quill\x1bfeather")
     read = read_transfer(write_transfer(original, now=NOW))

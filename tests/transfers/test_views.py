@@ -18,6 +18,7 @@ from cme.storage import private_storage
 from referrals.models import Referral, ReferrerType
 from tests.factories import CaseFactory
 from tests.transfers.helpers import moved_case, other_la, send
+from transfers.ctf import read_transfer
 from transfers.models import Transfer, TransferDownload, TransferTrigger
 from transfers.services import token_hash
 from transfers.views import DRAFT
@@ -147,6 +148,8 @@ def test_a_restricted_child_needs_a_reason_first(officer: User, officer_client: 
     response = officer_client.get(reverse("transfers:pdf", args=[transfer.reference]))
     assert response.status_code == 302
     assert "/open/" in response["Location"]
+    ctf = read_transfer(private_storage().open(transfer.ctf_name).read())
+    assert ctf.message.restricted  # the other LA is told
 
 
 def test_the_list_is_a_constant_number_of_queries(
