@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('casework', '0014_transfers_and_la_directory'),
+        ('casework', '0014_event_kind_transfer'),
         ('referrals', '0006_referrer_address'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
