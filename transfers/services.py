@@ -400,6 +400,7 @@ def transfer_receive(*, data: bytes, by: User) -> tuple[ReceivedTransfer, bool]:
                 updated_by=by,
             )
     except IntegrityError:  # the same file uploaded at the same moment: the other is it
+        private_storage().delete(name)  # this copy is not needed
         return ReceivedTransfer.objects.select_related("referral").get(key=key), False
     return received, True
 

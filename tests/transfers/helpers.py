@@ -84,3 +84,23 @@ def send(case: Case, by: User, la: LocalAuthority | None = None) -> tuple[Transf
     )
     assert token is not None
     return transfer, token
+
+
+def transfer_row(officer: User, **fields: Any) -> Transfer:
+    """A transfer row without its files (the list shows no file)."""
+    return Transfer.objects.create(
+        reference=f"TR-{uuid.uuid4().hex[:4].upper()}-TEST",
+        case=CaseFactory.create(),
+        to_la=other_la(),
+        trigger=TransferTrigger.WHEREABOUTS,
+        reasons="Moved",
+        sent_at=timezone.now(),
+        sent_by=officer,
+        answer_due=timezone.localdate() - timedelta(days=1),
+        ctf_name="x",
+        pdf_name="y",
+        token_hash=uuid.uuid4().hex,
+        link_expires_at=timezone.now() + timedelta(days=28),
+        submission_token=uuid.uuid4(),
+        **fields,
+    )

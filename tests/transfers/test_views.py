@@ -3,7 +3,6 @@ received transfer, double submission, the list's query count, the audit of each 
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,33 +15,13 @@ from casework.models import Event, EventKind
 from cme.models import AccessAction, AccessLog, User
 from cme.storage import private_storage
 from referrals.models import Referral, ReferrerType
-from tests.factories import CaseFactory
-from tests.transfers.helpers import moved_case, other_la, send
+from tests.transfers.helpers import moved_case, other_la, send, transfer_row
 from transfers.ctf import read_transfer
-from transfers.models import Transfer, TransferDownload, TransferTrigger
+from transfers.models import Transfer, TransferDownload
 from transfers.services import token_hash
 from transfers.views import DRAFT
 
 pytestmark = pytest.mark.django_db
-
-
-def _row(officer: User) -> Transfer:
-    """A transfer row without its files (the list shows no file)."""
-    return Transfer.objects.create(
-        reference=f"TR-{uuid.uuid4().hex[:4].upper()}-TEST",
-        case=CaseFactory.create(),
-        to_la=other_la(),
-        trigger=TransferTrigger.WHEREABOUTS,
-        reasons="Moved",
-        sent_at=timezone.now(),
-        sent_by=officer,
-        answer_due=timezone.localdate() - timedelta(days=1),
-        ctf_name="x",
-        pdf_name="y",
-        token_hash=uuid.uuid4().hex,
-        link_expires_at=timezone.now() + timedelta(days=28),
-        submission_token=uuid.uuid4(),
-    )
 
 
 # ------------------------------------------------------------------- the other LA's page
@@ -155,11 +134,11 @@ def test_a_restricted_child_needs_a_reason_first(officer: User, officer_client: 
 def test_the_list_is_a_constant_number_of_queries(
     officer: User, officer_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    _row(officer)
+    transfer_row(officer)
     with django_assert_max_num_queries(12) as few:
         officer_client.get(reverse("transfers:list"))
     for _ in range(5):
-        _row(officer)
+        transfer_row(officer)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = officer_client.get(reverse("transfers:list") + "?awaiting=overdue")
     assert page.content.decode().count("No answer: due") == 6
