@@ -274,6 +274,7 @@ NOTIFY_TEMPLATES = {
         "notification",
         "password_reset",
         "referrer_outcome_letter",
+        "transfer_sent",  # to another LA's CME team: a link, no personal data (ADR 015)
     )
 }
 # Notify's reply-to address id (Settings > Reply-to email addresses), if the service has one.
