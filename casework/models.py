@@ -348,6 +348,7 @@ class EventKind(models.TextChoices):
     RESTRICTED = "restricted", "Record restricted"
     UNRESTRICTED = "unrestricted", "Restriction lifted"
     CME_DETAILS = "cme_details", "CME return details changed"
+    TRANSFER = "transfer", "Transfer to another local authority"
 
 
 class Event(models.Model):

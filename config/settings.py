@@ -274,6 +274,7 @@ NOTIFY_TEMPLATES = {
         "notification",
         "password_reset",
         "referrer_outcome_letter",
+        "transfer_sent",  # to another LA's CME team: a link, no personal data (ADR 015)
     )
 }
 # Notify's reply-to address id (Settings > Reply-to email addresses), if the service has one.
@@ -394,6 +395,7 @@ CME_JOB_TIMES = {
     "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
     "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
     "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
+    "transfer_answers": env("CME_TIME_TRANSFER_ANSWERS", default="07:30"),
 }
 
 
@@ -461,6 +463,10 @@ CME_LA_CHILD_POPULATION = env.int("CME_LA_CHILD_POPULATION", default=0)
 CME_SITE_URL = env("CME_SITE_URL", default="http://127.0.0.1:8000")
 # Initial investigation clock: 10 working days (Derbyshire's policy; other LAs choose differently).
 CME_ENQUIRY_WORKING_DAYS = env.int("CME_ENQUIRY_WORKING_DAYS", default=10)
+# Transfers between councils (issue 16 item 4): the other LA's answer is chased after this many
+# working days (local policy), and its download link works for this many calendar days.
+CME_TRANSFER_ANSWER_WORKING_DAYS = env.int("CME_TRANSFER_ANSWER_WORKING_DAYS", default=10)
+CME_TRANSFER_LINK_DAYS = env.int("CME_TRANSFER_LINK_DAYS", default=28)
 # Regulation 13: a joiner return is due by the end of the 5th day after admission.
 CME_JOINER_RETURN_DAYS = env.int("CME_JOINER_RETURN_DAYS", default=5)
 # A leaver to a school in the area with no joiner return from it within this many of the new

@@ -27,6 +27,7 @@ from demo.people import seed_users
 from demo.returns import seed_joiners_and_leavers
 from demo.schools import seed_schools
 from demo.timetables import seed_absence_notifications, seed_part_time_timetables
+from demo.transfers import seed_transfers
 from demo.triage import seed_triage
 
 
@@ -43,6 +44,7 @@ def seed(today: date) -> Seed:
     seed_open_cases(run)
     seed_closed_cases(run)
     seed_triage(run)
+    seed_transfers(run)
     # The overnight check, so the officer's overdue cases have their notifications; a second
     # run flags and notifies nothing (the flag and the notification key are idempotent).
     run.created += run_job("overdue_enquiries", today=today).notified

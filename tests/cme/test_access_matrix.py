@@ -13,6 +13,7 @@ see school A's referrals on their "referrals you have made" page.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +43,8 @@ from tests.factories import (
     PartTimeTimetableFactory,
     ReferralFactory,
 )
+from transfers.models import LocalAuthority, Transfer, TransferTrigger
+from transfers.services import transfer_send
 
 PERSONAS = ("anonymous", "staff_a", "staff_b", "officer", "manager", "administrator")
 
@@ -84,6 +87,7 @@ class World:
     merge: ChildMerge
     run: ReportRun  # ready, with both files
     submission: CensusSubmission  # a termly CME return marked as submitted
+    transfer: Transfer  # sent to another LA, waiting for its answer (issue 16 item 4)
 
 
 def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = None) -> World:
@@ -125,7 +129,17 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
     run.save()
     case.refresh_from_db()
     submission = census_submit(census=CensusDate.objects.get(term="autumn"), by=manager)
-    return World(returns, referral, case, case.child, other_child, merge, run, submission)
+    transfer, _ = transfer_send(
+        case=CaseFactory.create(),
+        by=manager,
+        to_la=LocalAuthority.objects.create(
+            code="888", name="Otherborough Council", cme_email="cme@la888.example.gov.uk"
+        ),
+        trigger=TransferTrigger.WHEREABOUTS,
+        reasons="Believed to have moved",
+        submission_token=uuid.uuid4(),
+    )
+    return World(returns, referral, case, case.child, other_child, merge, run, submission, transfer)
 
 
 def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
@@ -137,6 +151,7 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "triage": world.referral.reference,
         "cases": world.case.reference,
         "referrals": world.referral.reference,
+        "transfers": world.transfer.reference,
     }
     if name == "schools:timetable_review":
         references["schools"] = world.returns["part_time"].reference
@@ -150,6 +165,7 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "merge_id": world.merge.pk,
         "run_id": world.run.pk,
         "submission_id": world.submission.pk,
+        "case_reference": world.transfer.case.reference,
         "uidb64": "MQ",
         "token": "set-password",
         "pk": 1,
@@ -310,6 +326,19 @@ EXPECTED: dict[str, Expect] = {
     "reports:download_csv": Expect(MANAGERS),
     # "Try again" on a failed run: POST only (a ready run is left as it is: back to the list).
     "reports:retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
+    # -- transfers between councils (issue 16 item 4): caseworkers only; the world's transfer
+    # waits for an answer, so its case's send page says so and goes back (302). The other
+    # LA's download page is public: the token is the authority, and a wrong one is a 404.
+    "transfers:list": Expect(CASEWORKERS),
+    "transfers:received_upload": Expect(CASEWORKERS),
+    "transfers:download": Expect(row(404, 404, 404, 404, 404)),
+    "transfers:case": Expect(CASEWORKERS),
+    "transfers:new": Expect(CASEWORKERS),
+    "transfers:check": Expect(row(302, 403, 302, 302, 403)),  # nothing to check: to the form
+    "transfers:detail": Expect(CASEWORKERS),
+    "transfers:ctf": Expect(CASEWORKERS),
+    "transfers:pdf": Expect(CASEWORKERS),
+    "transfers:answer": Expect(CASEWORKERS),
 }
 
 

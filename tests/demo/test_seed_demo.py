@@ -149,3 +149,20 @@ def test_make_run_prints_the_sign_ins_once() -> None:
     assert "$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)" in makefile
     assert run_dev.count("seed_demo") == 1
     assert "seed_demo --print-only" in run_dev
+
+
+def test_the_transfers_between_councils_are_there(seeded: str) -> None:
+    from referrals.models import ReferrerType
+    from transfers.models import LocalAuthority, ReceivedTransfer, Transfer, TransferStatus
+
+    assert LocalAuthority.objects.filter(code="888", name="Otherborough Council").exists()
+    accepted = Transfer.objects.get(case__reference="CS-DEMO-0008")
+    assert accepted.status == TransferStatus.ACCEPTED
+    waiting = Transfer.objects.get(case__reference="CS-DEMO-0002")
+    assert waiting.status == TransferStatus.SENT
+    assert waiting.reminder_flagged_at is not None  # the reminder has run
+    officer = User.objects.get(email=OFFICER.email)
+    assert Notification.objects.filter(user=officer, key__startswith="transfer_answers:").exists()
+    received = ReceivedTransfer.objects.get()
+    assert received.referral.referrer_type == ReferrerType.OTHER_LA
+    assert received.referral.status == ReferralStatus.NEW

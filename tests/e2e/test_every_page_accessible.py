@@ -48,6 +48,8 @@ from tests.cme.test_access_matrix import (
 )
 from tests.factories import ChildFactory, ReferralFactory
 from tests.schools.ctf.files import ctf_bytes
+from transfers.models import Transfer
+from transfers.services import token_hash
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +79,8 @@ NOT_PAGES: dict[str, str] = {
     "schools:return_s2s_confirm": "POST-only action (the s2s upload is done), then a redirect",
     "schools:ctf_start": "POST-only action (start a return from a CTF pupil), then a redirect",
     "schools:ctf_forget": "POST-only action (remove a CTF's pupils), then a redirect",
+    "transfers:ctf": "file download (the transfer's CTF, XML)",
+    "transfers:pdf": "file download (the transfer's PDF summary)",
 }
 
 
@@ -321,6 +325,30 @@ def test_every_page_is_accessible(
     press(officer, "Search")
     expect(officer.locator("#results")).to_be_visible()
     check(officer, "officer", "with results")
+
+    # -- transfers (issue 16 item 4): the send form with its errors, check your answers, the
+    # answer form with its error, and the other LA's download page (a known token) -----------
+    officer.goto(reverse("transfers:new", kwargs={"case_reference": world.case.reference}))
+    press(officer)
+    expect(officer.locator(".govuk-error-summary")).to_be_visible()
+    check(officer, "officer", "with errors")
+    officer.get_by_label("Local authority the child has moved to").select_option(
+        label=str(world.transfer.to_la)
+    )
+    officer.get_by_label("Why are you transferring the child?").fill("Moved to Otherborough")
+    press(officer)
+    expect(officer.locator("h1")).to_have_text("Check the transfer before you send it")
+    check(officer, "officer")
+    officer.goto(reverse("transfers:answer", kwargs={"reference": world.transfer.reference}))
+    press(officer, "Record answer")
+    expect(officer.locator(".govuk-error-summary")).to_be_visible()
+    check(officer, "officer", "with errors")
+    Transfer.objects.filter(pk=world.transfer.pk).update(token_hash=token_hash("every-page"))
+    public.goto(reverse("transfers:download", kwargs={"token": "every-page"}))
+    check(public, "anonymous")
+    press(public, "Download the PDF summary")
+    expect(public.locator(".govuk-error-summary")).to_be_visible()
+    check(public, "anonymous", "with errors")
 
     # -- a password reset link that works: the new password form, and its errors -----------
     reset_for = personas["staff_b"]
