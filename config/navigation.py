@@ -35,3 +35,10 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Administration", "admin:index"),
     ],
 }
+
+#: Items shown only while a setting is on (the children-not-in-school duties, issue 17).
+NAVIGATION_WHEN: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "CME_CNIS_ENABLED": {
+        Role.MANAGER: [("Consent", "cnis:consent_list")],
+    },
+}

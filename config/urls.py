@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("casework.urls_triage")),
     path("", include("casework.urls_cases")),
+    path("not-in-school/", include("cnis.urls")),
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_runs")),
     path("admin/", admin.site.urls),

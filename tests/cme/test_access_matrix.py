@@ -29,6 +29,7 @@ from casework.models import Case, Child, ChildMerge
 from casework.services.merge import child_merge
 from cme.access import PUBLIC
 from cme.models import User
+from cnis.models import ConsentRequest
 from referrals.models import Channel, Referral, ReferralStatus, ReferrerType
 from reports.census_services import census_submit
 from reports.models import CensusDate, CensusSubmission, ReportRun, RunStatus
@@ -84,6 +85,7 @@ class World:
     merge: ChildMerge
     run: ReportRun  # ready, with both files
     submission: CensusSubmission  # a termly CME return marked as submitted
+    consent: ConsentRequest  # s434A, pending (issue 17)
 
 
 def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = None) -> World:
@@ -125,7 +127,11 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
     run.save()
     case.refresh_from_db()
     submission = census_submit(census=CensusDate.objects.get(term="autumn"), by=manager)
-    return World(returns, referral, case, case.child, other_child, merge, run, submission)
+    consent = ConsentRequest.objects.create(
+        leaver=LeaverReturnFactory.create(school=school_a, ground="f", la_arranged_place=True),
+        la_placed_special_school=True,
+    )
+    return World(returns, referral, case, case.child, other_child, merge, run, submission, consent)
 
 
 def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
@@ -150,6 +156,7 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "merge_id": world.merge.pk,
         "run_id": world.run.pk,
         "submission_id": world.submission.pk,
+        "consent_id": world.consent.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "pk": 1,
@@ -310,6 +317,9 @@ EXPECTED: dict[str, Expect] = {
     "reports:download_csv": Expect(MANAGERS),
     # "Try again" on a failed run: POST only (a ready run is left as it is: back to the list).
     "reports:retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
+    # -- children not in school (issue 17; CME_CNIS_ENABLED on for the matrix)
+    "cnis:consent_list": Expect(MANAGERS),
+    "cnis:consent_detail": Expect(MANAGERS),
 }
 
 
@@ -327,6 +337,8 @@ def test_every_url_has_an_entry_and_every_entry_a_url() -> None:
 @pytest.fixture(autouse=True)
 def _report_storage(settings: Settings, tmp_path: Path) -> None:
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
+    # The children-not-in-school pages are 404s while the duties are off: check them on.
+    settings.CME_CNIS_ENABLED = True
 
 
 @pytest.fixture
