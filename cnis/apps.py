@@ -18,3 +18,12 @@ class CnisConfig(AppConfig):
         # the referral rules and the EHE register about a return (s434A consent).
         register_hold_check("cnis.consent", consent_hold)
         register_hold_note("cnis.consent", consent_note)
+
+        from cnis.services import on_home_education_registered
+        from ehe.signals import home_education_registered
+
+        # A child the EHE app puts on its register comes onto the children-not-in-school
+        # register too (ehe may not import cnis).
+        home_education_registered.connect(
+            on_home_education_registered, dispatch_uid="cnis.on_home_education_registered"
+        )

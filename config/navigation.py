@@ -39,6 +39,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 #: Items shown only while a setting is on (the children-not-in-school duties, issue 17).
 NAVIGATION_WHEN: dict[str, dict[str, list[tuple[str, str]]]] = {
     "CME_CNIS_ENABLED": {
-        Role.MANAGER: [("Consent", "cnis:consent_list")],
+        Role.OFFICER: [("Not in school", "cnis:register")],
+        Role.MANAGER: [("Not in school", "cnis:register"), ("Consent", "cnis:consent_list")],
     },
 }

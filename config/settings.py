@@ -394,6 +394,10 @@ CME_JOB_TIMES = {
     "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
     "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
     "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
+    # Children not in school (issue 17): they do nothing while CME_CNIS_ENABLED is off.
+    "cnis_chase": env("CME_TIME_CNIS_CHASE", default="07:25"),
+    "cnis_information_overdue": env("CME_TIME_CNIS_INFORMATION_OVERDUE", default="07:30"),
+    "cnis_home_visits": env("CME_TIME_CNIS_HOME_VISITS", default="07:35"),
 }
 
 
