@@ -6,8 +6,10 @@ only over the rows claimed in this run. Nothing runs while CME_CNIS_ENABLED is o
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from cme.jobs import JobResult, job
@@ -22,6 +24,12 @@ from cnis.services import REASON_INFORMATION_NOT_GIVEN, _request_body, claim
 from ehe.signals import notice_route_requested
 
 
+def _preview(result: JobResult, due: QuerySet[Any], prefix: str) -> JobResult:
+    """A dry run: the references the job would act on, changing nothing."""
+    result.flagged = [f"{prefix}{pk}" for pk in due.order_by("pk").values_list("pk", flat=True)]
+    return result
+
+
 @job("cnis_chase", "Chase s436E requests to providers unanswered by their deadline")
 def cnis_chase(*, today: date, dry_run: bool = False) -> JobResult:
     result = JobResult(name="cnis_chase", dry_run=dry_run)
@@ -31,10 +39,7 @@ def cnis_chase(*, today: date, dry_run: bool = False) -> JobResult:
         answered_on__isnull=True, chased_at__isnull=True, due_on__lt=today
     )
     if dry_run:
-        result.flagged = [
-            f"CNIS-REQ-{pk}" for pk in due.order_by("pk").values_list("pk", flat=True)
-        ]
-        return result
+        return _preview(result, due, "CNIS-REQ-")
     qn = connection.ops.quote_name
     with transaction.atomic():
         rows = claim(
@@ -75,8 +80,7 @@ def cnis_information_overdue(*, today: date, dry_run: bool = False) -> JobResult
         notice_route_requested_at__isnull=True,
     )
     if dry_run:
-        result.flagged = [f"CNIS-{pk}" for pk in due.order_by("pk").values_list("pk", flat=True)]
-        return result
+        return _preview(result, due, "CNIS-")
     qn = connection.ops.quote_name
     with transaction.atomic():
         rows = claim(
@@ -115,8 +119,7 @@ def cnis_home_visits(*, today: date, dry_run: bool = False) -> JobResult:
         visit_overdue_flagged_at__isnull=True,
     )
     if dry_run:
-        result.flagged = [f"CNIS-{pk}" for pk in due.order_by("pk").values_list("pk", flat=True)]
-        return result
+        return _preview(result, due, "CNIS-")
     qn = connection.ops.quote_name
     with transaction.atomic():
         rows = claim(
