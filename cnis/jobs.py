@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from cme.audit import record_history
 from cme.jobs import JobResult, job
 from cme.models import Role
 from cme.notifications import insert_summaries
@@ -91,9 +92,10 @@ def cnis_information_overdue(*, today: date, dry_run: bool = False) -> JobResult
             f"{qn('id')}, {qn('child_id')}",
         )
         rows.sort()
-        RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-            notice_route_reason=REASON_INFORMATION_NOT_GIVEN
-        )
+        claimed = RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows])
+        claimed.update(notice_route_reason=REASON_INFORMATION_NOT_GIVEN)
+        # An UPDATE sends no signal: the history rows of what it changed, in one INSERT.
+        record_history(list(claimed.order_by("pk")))
         for _, child_id in rows:
             notice_route_requested.send(
                 sender=RegisterEntry,

@@ -15,6 +15,11 @@ urlpatterns = [
         register.provider_request,
         name="provider_request",
     ),
+    path(
+        "<int:entry_id>/providers/<int:provider_id>/answered/",
+        register.provider_answered,
+        name="provider_answered",
+    ),
     path("consent-requests/", consent.consent_list, name="consent_list"),
     path("consent-requests/<int:consent_id>/", consent.consent_detail, name="consent_detail"),
 ]

@@ -393,3 +393,22 @@ def provider_request(request: HttpRequest, entry_id: int, provider_id: int) -> H
     else:
         messages.success(request, f"Request sent: reply due by {sent.due_on:%-d %B %Y}")
     return redirect("cnis:entry", entry_id=entry.pk)
+
+
+@caseworkers
+@require_POST
+def provider_answered(request: HttpRequest, entry_id: int, provider_id: int) -> HttpResponse:
+    """The provider has answered its latest open s436E request (today): it is not chased."""
+    entry, gate = _gated_entry(request, entry_id)
+    if gate is not None:
+        return gate
+    provider = get_object_or_404(Provider, pk=provider_id, entry=entry)
+    open_request = provider.requests.filter(answered_on__isnull=True).order_by("-sent_on").first()
+    if open_request is None:
+        messages.error(request, "There is no open request to this provider")
+    else:
+        svc.provider_request_answered(
+            request=open_request, on=timezone.localdate(), by=acting_user(request)
+        )
+        messages.success(request, "Answer recorded")
+    return redirect("cnis:entry", entry_id=entry.pk)

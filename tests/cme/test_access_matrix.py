@@ -348,6 +348,10 @@ EXPECTED: dict[str, Expect] = {
     "cnis:provider_request": Expect(
         row(302, 403, 405, 405, 403), post=row(302, 403, 302, 302, 403)
     ),
+    # POST only: no open request, so back to the entry with the message.
+    "cnis:provider_answered": Expect(
+        row(302, 403, 405, 405, 403), post=row(302, 403, 302, 302, 403)
+    ),
     "cnis:consent_list": Expect(MANAGERS),
     "cnis:consent_detail": Expect(MANAGERS),
 }

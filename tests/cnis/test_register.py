@@ -452,3 +452,26 @@ def test_register_pages_are_not_found_with_the_setting_off(
 ) -> None:
     settings.CME_CNIS_ENABLED = False
     assert officer_client.get(REGISTER).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_answered_provider_is_not_chased(officer_client: Client, officer: User) -> None:
+    entry = entry_for(child())
+    provider = Provider.objects.create(
+        entry=entry, name="P", address="A", provider_type="tutor", location="A",
+        hours_per_week=4, hours_without_parent=0, email="p@example.org",
+    )  # fmt: skip
+    request = provider_request_send(provider=provider, by=officer)
+    url = reverse("cnis:provider_answered", args=[entry.pk, provider.pk])
+    assert officer_client.post(url).status_code == 302
+    request.refresh_from_db()
+    assert request.answered_on == TODAY
+    assert run_job("cnis_chase", today=request.due_on + timedelta(days=1)).flagged == []
+    # Another entry's provider is not found through this entry.
+    other = entry_for(child(first_name="Other"))
+    assert (
+        officer_client.post(
+            reverse("cnis:provider_answered", args=[other.pk, provider.pk])
+        ).status_code
+        == 404
+    )

@@ -79,6 +79,7 @@ NOT_PAGES: dict[str, str] = {
     "schools:ctf_forget": "POST-only action (remove a CTF's pupils), then a redirect",
     "cnis:register_csv": "file download (CSV)",
     "cnis:provider_request": "POST-only action (send an s436E request), then a redirect",
+    "cnis:provider_answered": "POST-only action (the provider answered), then a redirect",
 }
 
 
