@@ -133,7 +133,11 @@ def parent_add(
     source: Source,
     by: User,
 ) -> EntryParent:
-    """s436C(2)(b)-(d): a parent, whether they educate the child, and for how long."""
+    """s436C(2)(b)-(d): a parent, whether they educate the child, and for how long. The
+    same parent (name and address) sent again, a double click, is the one already there."""
+    same = entry.parents.filter(name=name, address=address).first()
+    if same is not None:
+        return same
     parent = EntryParent(
         entry=entry,
         name=name,
@@ -149,7 +153,11 @@ def parent_add(
 
 @transaction.atomic
 def provider_add(*, entry: RegisterEntry, by: User, **fields: Any) -> Provider:
-    """s436C(2)(e): another provider of the child's education."""
+    """s436C(2)(e): another provider of the child's education (the same name and address
+    sent again is the one already there)."""
+    same = entry.providers.filter(name=fields["name"], address=fields["address"]).first()
+    if same is not None:
+        return same
     provider = Provider(entry=entry, **fields)
     _stamp(provider, by)
     provider.save()
@@ -162,6 +170,9 @@ def change_record(
 ) -> ChangeNotice:
     """s436D: the parent's notification of a change, with its date."""
     _on_or_after_registration(entry, notified_on)
+    same = entry.changes.filter(notified_on=notified_on, details=details).first()
+    if same is not None:
+        return same
     notice = ChangeNotice(entry=entry, notified_on=notified_on, details=details)
     _stamp(notice, by)
     notice.save()
