@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnis.views import consent, register
+from cnis.views import consent, entry, register
 
 app_name = "cnis"
 
@@ -8,16 +8,16 @@ urlpatterns = [
     path("", register.register, name="register"),
     path("register.csv", register.register_csv, name="register_csv"),
     path("register-a-child/", register.register_new, name="register_new"),
-    path("<int:entry_id>/", register.entry, name="entry"),
-    path("<int:entry_id>/<slug:what>/", register.entry_action, name="entry_action"),
+    path("<int:entry_id>/", entry.entry, name="entry"),
+    path("<int:entry_id>/<slug:what>/", entry.entry_action, name="entry_action"),
     path(
         "<int:entry_id>/providers/<int:provider_id>/request/",
-        register.provider_request,
+        entry.provider_request,
         name="provider_request",
     ),
     path(
         "<int:entry_id>/providers/<int:provider_id>/answered/",
-        register.provider_answered,
+        entry.provider_answered,
         name="provider_answered",
     ),
     path("consent-requests/", consent.consent_list, name="consent_list"),
