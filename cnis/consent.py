@@ -21,7 +21,7 @@ from django.utils import timezone
 from casework.matching.keys import normalise_upn
 from casework.models import Child
 from cme.models import User
-from cme.notifications import managers, notify
+from cme.notifications import insert_notifications, managers, notify
 from cnis.models import ConsentRequest, ConsentStatus
 from schools.models import DeletionGround, LeaverReturn, ReturnStatus, SchoolReturn, SchoolType
 from schools.services import return_release, return_status_set
@@ -161,6 +161,19 @@ def consent_decide(
     locked._history_user = by  # type: ignore[attr-defined]
     locked.save()
     leaver = LeaverReturn.objects.select_related("school").get(pk=locked.leaver_id)
+    # The school's staff are told (in the app, and by email after commit): a reference only.
+    insert_notifications(
+        [
+            {
+                "school_id": leaver.school_id,
+                "key": f"cnis-consent-decided-{locked.pk}",
+                "title": f"Decision on home education for return {leaver.reference}",
+                "body": "The local authority has decided whether it consents to the pupil's "
+                "name being removed for home education. See the return for the decision.",
+                "url": reverse("schools:return_detail", args=[leaver.reference]),
+            }
+        ]
+    )
     if status == ConsentStatus.GRANTED:
         return_release(school_return=leaver, detail=GRANTED_DETAIL.format(on=decided_on), by=by)
     else:

@@ -220,7 +220,7 @@ def decide(client: Client, consent: ConsentRequest, **overrides: Any) -> Any:
 @time_machine.travel(NOW, tick=False)
 def test_granted_the_return_goes_on_and_the_school_sees_the_decision(
     held: LeaverReturn, manager_client: Client, client_a: Client, client_b: Client,
-    heard: list[SchoolReturn],
+    heard: list[SchoolReturn], staff_a: User,
 ) -> None:  # fmt: skip
     consent = ConsentRequest.objects.get()
     response = decide(manager_client, consent)
@@ -234,6 +234,11 @@ def test_granted_the_return_goes_on_and_the_school_sees_the_decision(
     assert GRANTED_DETAIL.format(on=TODAY) in page
     assert "The parent&#x27;s plan is suitable" in page
     assert client_b.get(url).status_code == 404  # its own school's only
+    told = Notification.objects.get(user=staff_a, key=f"cnis-consent-decided-{consent.pk}")
+    assert held.reference in told.title
+    assert not Notification.objects.filter(key__startswith="cnis-consent-decided").exclude(
+        user=staff_a
+    )
     # Deciding again changes nothing and sends nothing more.
     decide(manager_client, consent, decision="refused")
     consent.refresh_from_db()
