@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cme.models import Notification
-from config.navigation import NAVIGATION
+from config.navigation import NAVIGATION, NAVIGATION_WHEN
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -16,7 +16,11 @@ def service(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if user is not None and user.is_authenticated:
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        for label, name in NAVIGATION.get(user.role, []):
+        items = list(NAVIGATION.get(user.role, []))
+        for setting, by_role in NAVIGATION_WHEN.items():
+            if getattr(settings, setting, False):
+                items.extend(by_role.get(user.role, []))
+        for label, name in items:
             url = reverse(name)
             nav.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {

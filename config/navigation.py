@@ -37,3 +37,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Administration", "admin:index"),
     ],
 }
+
+#: Items shown only while a setting is on (the children-not-in-school duties, issue 17).
+NAVIGATION_WHEN: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "CME_CNIS_ENABLED": {
+        Role.OFFICER: [("Not in school", "cnis:register")],
+        Role.MANAGER: [("Not in school", "cnis:register"), ("Consent", "cnis:consent_list")],
+    },
+}

@@ -396,6 +396,10 @@ CME_JOB_TIMES = {
     "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
     "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
     "transfer_answers": env("CME_TIME_TRANSFER_ANSWERS", default="07:30"),
+    # Children not in school (issue 17): they do nothing while CME_CNIS_ENABLED is off.
+    "cnis_chase": env("CME_TIME_CNIS_CHASE", default="07:25"),
+    "cnis_information_overdue": env("CME_TIME_CNIS_INFORMATION_OVERDUE", default="07:30"),
+    "cnis_home_visits": env("CME_TIME_CNIS_HOME_VISITS", default="07:35"),
 }
 
 

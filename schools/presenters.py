@@ -71,6 +71,7 @@ def forget_token(request: HttpRequest, key: str) -> None:
 
 
 def detail_context(school_return: object) -> dict[str, object]:
+    from schools.holds import hold_notes
     from schools.models import SchoolReturn
 
     assert isinstance(school_return, SchoolReturn)  # noqa: S101
@@ -80,6 +81,7 @@ def detail_context(school_return: object) -> dict[str, object]:
         "object": school_return,
         "detail": detail,
         "sections": form_class.summary_of(detail),
+        "hold_notes": hold_notes(detail),
         "reviews": list(detail.reviews.select_related("created_by"))  # type: ignore[attr-defined]
         if school_return.kind == ReturnKind.PART_TIME
         else [],

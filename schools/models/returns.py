@@ -214,6 +214,15 @@ class LeaverReturn(SchoolReturn):
     la_enquiries_confirmed = models.BooleanField(default=False)
     # (o) the date the exclusion became final
     exclusion_date = models.DateField(null=True, blank=True)
+    # (f), asked only while CME_CNIS_ENABLED (s434A, Children's Wellbeing and Schools Act
+    # 2026): did the LA arrange the pupil's special school place, and is the pupil subject to
+    # s47 (Children Act 1989) enquiries or action? None: not asked.
+    la_arranged_place = models.BooleanField(
+        "the local authority arranged the pupil's place", null=True, blank=True
+    )
+    s47_enquiries = models.BooleanField(
+        "subject to section 47 enquiries or action", null=True, blank=True
+    )
 
     new_address = models.CharField(max_length=300, blank=True)
     new_postcode = models.CharField(max_length=10, blank=True)

@@ -14,6 +14,7 @@ from cme.formats import govuk_time
 from cme.models import User
 from cme.references import save_with_reference
 from cme.statutory import is_compulsory_school_age
+from schools.holds import hold_reason
 from schools.models import (
     DestinationType,
     JoinerReturn,
@@ -163,6 +164,25 @@ def return_submit(
         if already is not None:
             return already
         raise
+    held = hold_reason(school_return)
+    if held is not None:
+        # A later layer decides first (schools.holds): the reactions wait for return_release.
+        return_status_set(
+            school_return=school_return, status=ReturnStatus.RECEIVED, detail=held, by=by
+        )
+        return school_return
+    return_submitted.send(sender=type(school_return), school_return=school_return)
+    return school_return
+
+
+@transaction.atomic
+def return_release(*, school_return: SchoolReturn, detail: str, by: User | None) -> SchoolReturn:
+    """Let a held return (schools.holds) go on: the words the school now sees beside its
+    status, then the usual reactions to a submitted return (the signal return_submit held
+    back). Called once per hold by the layer that held it, when its decision allows."""
+    return_status_set(
+        school_return=school_return, status=ReturnStatus.RECEIVED, detail=detail, by=by
+    )
     return_submitted.send(sender=type(school_return), school_return=school_return)
     return school_return
 

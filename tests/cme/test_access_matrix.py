@@ -30,6 +30,7 @@ from casework.models import Case, Child, ChildMerge
 from casework.services.merge import child_merge
 from cme.access import PUBLIC
 from cme.models import User
+from cnis.models import ConsentRequest, Eligibility, Provider, RegisterEntry, Source
 from referrals.models import Channel, Referral, ReferralStatus, ReferrerType
 from reports.census_services import census_submit
 from reports.models import CensusDate, CensusSubmission, ReportRun, RunStatus
@@ -88,6 +89,8 @@ class World:
     run: ReportRun  # ready, with both files
     submission: CensusSubmission  # a termly CME return marked as submitted
     transfer: Transfer  # sent to another LA, waiting for its answer (issue 16 item 4)
+    consent: ConsentRequest  # s434A, pending (issue 17)
+    entry: RegisterEntry  # on the children-not-in-school register, with a provider
 
 
 def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = None) -> World:
@@ -139,7 +142,38 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
         reasons="Believed to have moved",
         submission_token=uuid.uuid4(),
     )
-    return World(returns, referral, case, case.child, other_child, merge, run, submission, transfer)
+    consent = ConsentRequest.objects.create(
+        leaver=LeaverReturnFactory.create(school=school_a, ground="f", la_arranged_place=True),
+        la_placed_special_school=True,
+    )
+    entry = RegisterEntry.objects.create(
+        child=other_child,
+        eligibility=Eligibility.NOT_REGISTERED,
+        eligibility_source=Source.OFFICER,
+        registered_on=today,
+    )
+    Provider.objects.create(
+        entry=entry,
+        name="Tutor",
+        address="1 Road",
+        provider_type="tutor",
+        location="1 Road",
+        hours_per_week=4,
+        hours_without_parent=0,
+    )
+    return World(
+        returns,
+        referral,
+        case,
+        case.child,
+        other_child,
+        merge,
+        run,
+        submission,
+        transfer,
+        consent,
+        entry,
+    )
 
 
 def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
@@ -166,6 +200,10 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "run_id": world.run.pk,
         "submission_id": world.submission.pk,
         "case_reference": world.transfer.case.reference,
+        "consent_id": world.consent.pk,
+        "entry_id": world.entry.pk,
+        "provider_id": world.entry.providers.get().pk,
+        "what": "change",
         "uidb64": "MQ",
         "token": "set-password",
         "pk": 1,
@@ -339,6 +377,22 @@ EXPECTED: dict[str, Expect] = {
     "transfers:ctf": Expect(CASEWORKERS),
     "transfers:pdf": Expect(CASEWORKERS),
     "transfers:answer": Expect(CASEWORKERS),
+    # -- children not in school (issue 17; CME_CNIS_ENABLED on for the matrix)
+    "cnis:register": Expect(CASEWORKERS),
+    "cnis:register_csv": Expect(CASEWORKERS),
+    "cnis:register_new": Expect(CASEWORKERS),
+    "cnis:entry": Expect(CASEWORKERS),
+    "cnis:entry_action": Expect(CASEWORKERS),
+    # POST only: the provider has no email address, so back to the entry with the error.
+    "cnis:provider_request": Expect(
+        row(302, 403, 405, 405, 403), post=row(302, 403, 302, 302, 403)
+    ),
+    # POST only: no open request, so back to the entry with the message.
+    "cnis:provider_answered": Expect(
+        row(302, 403, 405, 405, 403), post=row(302, 403, 302, 302, 403)
+    ),
+    "cnis:consent_list": Expect(MANAGERS),
+    "cnis:consent_detail": Expect(MANAGERS),
 }
 
 
@@ -356,6 +410,8 @@ def test_every_url_has_an_entry_and_every_entry_a_url() -> None:
 @pytest.fixture(autouse=True)
 def _report_storage(settings: Settings, tmp_path: Path) -> None:
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
+    # The children-not-in-school pages are 404s while the duties are off: check them on.
+    settings.CME_CNIS_ENABLED = True
 
 
 @pytest.fixture

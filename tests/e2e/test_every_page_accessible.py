@@ -81,6 +81,9 @@ NOT_PAGES: dict[str, str] = {
     "schools:ctf_forget": "POST-only action (remove a CTF's pupils), then a redirect",
     "transfers:ctf": "file download (the transfer's CTF, XML)",
     "transfers:pdf": "file download (the transfer's PDF summary)",
+    "cnis:register_csv": "file download (CSV)",
+    "cnis:provider_request": "POST-only action (send an s436E request), then a redirect",
+    "cnis:provider_answered": "POST-only action (the provider answered), then a redirect",
 }
 
 
@@ -133,6 +136,7 @@ def world(school_a: School, personas: dict[str, User], settings: Any, tmp_path: 
     """The matrix's world, made in the transactional database the live server reads (the
     users have the factories' DEFAULT_PASSWORD, which ``sign_in`` types)."""
     settings.CME_REPORT_STORAGE = str(tmp_path / "reports")
+    settings.CME_CNIS_ENABLED = True  # the children-not-in-school pages are checked too
     return build_world(school_a=school_a, staff_a=personas["staff_a"], manager=personas["manager"])
 
 

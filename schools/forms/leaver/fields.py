@@ -10,8 +10,10 @@ from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoFi
 from schools.forms.leaver.messages import (
     ERROR_ADMISSION_CONFIRMED_REQUIRED,
     ERROR_GROUND_REQUIRED,
+    ERROR_LA_ARRANGED_PLACE_REQUIRED,
     ERROR_LA_ENQUIRIES_REQUIRED,
     ERROR_S2S_REQUIRED,
+    ERROR_S47_REQUIRED,
 )
 from schools.forms.leaver.questions import GROUND_HINTS, MOVING_NO, MOVING_NOT_KNOWN, MOVING_YES
 from schools.forms.school_picker import SchoolChoiceField
@@ -97,6 +99,19 @@ class LeaverFields(ReturnForm):
     # (f)
     parent_notice_date = _date(
         "the date of the parent's written notice", "Date of the parent's written notice"
+    )
+    # (f), while CME_CNIS_ENABLED (s434A): whether the LA's consent is needed first
+    la_arranged_place = _yes_no(
+        "Did the local authority arrange the pupil's place at this school?",
+        ERROR_LA_ARRANGED_PLACE_REQUIRED,
+        "For example, a place named in the pupil's education, health and care plan. At a "
+        "special school, the local authority must consent before the pupil's name is removed.",
+    )
+    s47_enquiries = _yes_no(
+        "Is the pupil subject to section 47 enquiries or action?",
+        ERROR_S47_REQUIRED,
+        "Child protection enquiries by children's social care under section 47 of the "
+        "Children Act 1989. If so, the local authority must consent first.",
     )
     # (h)
     leave_end_date = _date(

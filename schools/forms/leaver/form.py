@@ -32,6 +32,7 @@ from schools.forms.leaver.questions import (
     ADDRESS_FIELDS,
     ALIAS_CONDITIONS,
     ALIASES,
+    CONSENT_FIELDS,
     DESTINATION_FIELDS,
     GROUND_FIELDS,
     MOVING_NO,
@@ -40,6 +41,7 @@ from schools.forms.leaver.questions import (
     NO_SCHOOL_GROUNDS,
     REQUIRED_WHEN_SHOWN,
     SCHOOL_GROUNDS,
+    fields_for_ground,
 )
 from schools.forms.school_picker import SchoolSearchStep
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
@@ -65,6 +67,8 @@ class LeaverReturnForm(SchoolSearchStep, LeaverFields):
             "absence_start_date",
             "la_enquiries_confirmed",
             "exclusion_date",
+            "la_arranged_place",
+            "s47_enquiries",
             "new_address",
             "new_postcode",
             "destination_type",
@@ -84,7 +88,7 @@ class LeaverReturnForm(SchoolSearchStep, LeaverFields):
             [
                 *self.PUPIL_FIELDS,
                 "ground",
-                *(name for g in DeletionGround for name in GROUND_FIELDS[g]),
+                *(name for g in DeletionGround for name in fields_for_ground(g)),
                 "ground_met_date",
                 "deletion_date",
                 "moving",
@@ -186,7 +190,7 @@ class LeaverReturnForm(SchoolSearchStep, LeaverFields):
 
     def _shown(self, ground: str, destination: str, moving: str) -> set[str]:
         """The conditional questions that apply to these answers."""
-        shown = set(GROUND_FIELDS.get(ground, ()))
+        shown = set(fields_for_ground(ground))
         if ground != G.K and moving == MOVING_YES:
             shown.update(ADDRESS_FIELDS)
         shown.update(DESTINATION_FIELDS.get(destination, ()))
@@ -195,6 +199,7 @@ class LeaverReturnForm(SchoolSearchStep, LeaverFields):
     def _conditional_fields(self) -> set[str]:
         return {
             *(f for fields in GROUND_FIELDS.values() for f in fields),
+            *CONSENT_FIELDS,
             *(f for fields in DESTINATION_FIELDS.values() for f in fields),
             *ADDRESS_FIELDS,
         }
@@ -280,7 +285,7 @@ class LeaverReturnForm(SchoolSearchStep, LeaverFields):
         ground = data.get("ground") or ""
         destination = data.get("destination_type") or ""
         moving = data.get("moving") or ""
-        leaving = ("ground", *GROUND_FIELDS.get(ground, ()), "ground_met_date", "deletion_date")
+        leaving = ("ground", *fields_for_ground(ground), "ground_met_date", "deletion_date")
         going: tuple[str, ...] = ()
         if ground != G.K:
             going = ("moving", *(ADDRESS_FIELDS if moving == MOVING_YES else ()))

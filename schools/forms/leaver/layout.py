@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import HTML, ConditionalQuestion, Field
 
 from cme.forms import section
 from schools.forms.layout import Radios
+from schools.forms.leaver.questions import CONSENT_FIELDS, fields_for_ground
 from schools.models import DeletionGround, DestinationType
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ def leaver_layout(form: ReturnForm) -> list[Any]:
         ],
         G.F: [
             Field("parent_notice_date"),
+            *(
+                Field.radios(name, inline=True)
+                for name in fields_for_ground(G.F)
+                if name in CONSENT_FIELDS
+            ),
             _note("Under \u201cWhere the pupil is going\u201d, select \u201cNo school\u201d."),
         ],
         G.H: [

@@ -20,6 +20,10 @@ ERROR_DETAILS_J = "Enter where the pupil is detained and for how long"
 ERROR_DETAILS_M = "Enter details of the unpaid boarding fees"
 ERROR_DETAILS_N = "Enter why the pupil has stopped being a pupil at the school"
 ERROR_PARENT_NOTICE_REQUIRED = "Enter the date of the parent's written notice"
+ERROR_LA_ARRANGED_PLACE_REQUIRED = (
+    "Select yes if the local authority arranged the pupil's place at this school"
+)
+ERROR_S47_REQUIRED = "Select yes if the pupil is subject to section 47 enquiries or action"
 ERROR_PARENT_NOTICE_IN_FUTURE = (
     "The date of the parent's written notice must be today or in the past"
 )

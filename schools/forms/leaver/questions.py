@@ -9,6 +9,8 @@ only once on a page, so each place has its own form field (`details_c`, `enquiri
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from schools.forms.leaver.messages import (
     ERROR_ABSENCE_START_REQUIRED,
     ERROR_ADMISSION_CONFIRMED_REQUIRED,
@@ -24,10 +26,12 @@ from schools.forms.leaver.messages import (
     ERROR_DETAILS_N,
     ERROR_ENQUIRIES_REQUIRED,
     ERROR_EXCLUSION_DATE_REQUIRED,
+    ERROR_LA_ARRANGED_PLACE_REQUIRED,
     ERROR_LA_ENQUIRIES_REQUIRED,
     ERROR_LEAVE_END_REQUIRED,
     ERROR_NEW_ADDRESS_REQUIRED,
     ERROR_PARENT_NOTICE_REQUIRED,
+    ERROR_S47_REQUIRED,
 )
 from schools.models import DeletionGround, DestinationType
 
@@ -80,6 +84,20 @@ GROUND_FIELDS: dict[str, tuple[str, ...]] = {
     G.N: ("details_n",),
     G.O: ("exclusion_date",),
 }
+#: (f) under s434A (Children's Wellbeing and Schools Act 2026), asked only while
+#: CME_CNIS_ENABLED: the answers that decide whether the LA's consent is needed first.
+CONSENT_FIELDS = ("la_arranged_place", "s47_enquiries")
+
+
+def fields_for_ground(ground: str) -> tuple[str, ...]:
+    """The questions ``ground`` asks: GROUND_FIELDS, and for (f) the consent questions while
+    the children-not-in-school duties are switched on."""
+    fields = GROUND_FIELDS.get(ground, ())
+    if ground == G.F and settings.CME_CNIS_ENABLED:
+        fields = (*fields, *CONSENT_FIELDS)
+    return fields
+
+
 # Grounds that mean the pupil has a new school, and those that mean they have none.
 SCHOOL_GROUNDS = frozenset({G.A, G.D})
 NO_SCHOOL_GROUNDS = frozenset({G.F, G.K})
@@ -133,6 +151,8 @@ REQUIRED_WHEN_SHOWN: dict[str, str] = {
     "details_m": ERROR_DETAILS_M,
     "details_n": ERROR_DETAILS_N,
     "parent_notice_date": ERROR_PARENT_NOTICE_REQUIRED,
+    "la_arranged_place": ERROR_LA_ARRANGED_PLACE_REQUIRED,
+    "s47_enquiries": ERROR_S47_REQUIRED,
     "leave_end_date": ERROR_LEAVE_END_REQUIRED,
     "enquiries_h": ERROR_ENQUIRIES_REQUIRED,
     "absence_start_date": ERROR_ABSENCE_START_REQUIRED,
