@@ -179,8 +179,12 @@ class CtfPupil:
                 CtfContact(
                     **{
                         **c,
-                        "phones": tuple(CtfPhone(**p) for p in c["phones"]),
-                        "address": _address_from(c["address"]),
+                        # A session written before phones had types held bare numbers.
+                        "phones": tuple(
+                            CtfPhone(number=p) if isinstance(p, str) else CtfPhone(**p)
+                            for p in c["phones"]
+                        ),
+                        "address": _address_from(c.get("address")),
                     }
                 )
                 for c in data["contacts"]
@@ -228,7 +232,9 @@ class CtfFile:
     problems: tuple[PupilProblem, ...]
 
 
-def _address_from(data: dict[str, Any]) -> CtfAddress:
+def _address_from(data: dict[str, Any] | None) -> CtfAddress:
+    if data is None:
+        return CtfAddress()
     return CtfAddress(**{**data, "lines": tuple(data["lines"])})
 
 

@@ -78,6 +78,19 @@ def test_reads_school_history_and_attendance() -> None:
     assert year.sessions_unauthorised == 2
 
 
+def test_a_pupil_waiting_in_a_session_from_before_phone_types_still_reads() -> None:
+    pupil = parse_ctf(ctf_bytes("joiners.xml")).pupils[0]
+    older = pupil.to_dict()
+    for contact in older["contacts"]:
+        contact["phones"] = [p["number"] for p in contact["phones"]]
+        del contact["address"]
+    del older["address"]["uprn"]
+    read = type(pupil).from_dict(older)
+    assert [c.phone_numbers for c in read.contacts] == [c.phone_numbers for c in pupil.contacts]
+    assert read.address == pupil.address
+    assert all(c.address.is_empty for c in read.contacts)
+
+
 def test_a_pupil_survives_the_trip_through_the_session() -> None:
     pupils = (
         parse_ctf(ctf_bytes("joiners.xml")).pupils + parse_ctf(ctf_bytes("contacts.xml")).pupils

@@ -455,3 +455,20 @@ def test_the_pupils_page_runs_a_constant_number_of_queries(
     upload(client_a, "joiners.xml", school_a, school_b)
     with django_assert_max_num_queries(8):
         assert client_a.get(PUPILS).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_file_s_value_longer_than_its_field_is_cut_not_a_failure(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    long = "Very" * 40
+    data = (
+        ctf_bytes("contacts.xml", urn_a=school_a.urn, urn_b=school_b.urn)
+        .replace(b"<Title>Mrs</Title>", f"<Title>{long}</Title>".encode())
+        .replace(b"<Forename>Flo</Forename>", f"<Forename>{long}</Forename>".encode())
+    )
+    client_a.post(UPLOAD, {"file": SimpleUploadedFile("c.xml", data, "text/xml")})
+    send_joiner(client_a, "1", parent_1_name="Gwen Thistlewood")
+    _, _, granny = JoinerReturn.objects.get().parents.order_by("position")
+    assert granny.forename == long[:100]
+    assert len(granny.name) <= 150
