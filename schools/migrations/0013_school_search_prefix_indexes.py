@@ -35,28 +35,31 @@ UNUSED_TRIGRAM = [
 ]
 
 
-def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+def _swap(
+    schema_editor: BaseDatabaseSchemaEditor,
+    build: list[tuple[str, str]],
+    method: str,
+    drop: list[tuple[str, str]],
+) -> None:
+    """Build the indexes `build` (each ``USING {method}`` with its expression in place of
+    ``{expr}``), then drop those of `drop`."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, expression in PREFIX:
+    for name, expression in build:
+        using = method.replace("{expr}", expression)
         schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} "
-            f"ON schools_school USING btree (({expression}) text_pattern_ops)"
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON schools_school USING {using}"
         )
-    for name, _ in UNUSED_TRIGRAM:
+    for name, _ in drop:
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+
+def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _swap(schema_editor, PREFIX, "btree (({expr}) text_pattern_ops)", UNUSED_TRIGRAM)
 
 
 def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, expression in UNUSED_TRIGRAM:
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} "
-            f"ON schools_school USING gin (({expression}) gin_trgm_ops)"
-        )
-    for name, _ in PREFIX:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    _swap(schema_editor, UNUSED_TRIGRAM, "gin (({expr}) gin_trgm_ops)", PREFIX)
 
 
 class Migration(migrations.Migration):

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.e2e
 JOURNEY = "gias"
 ROWS = 30
 FIRST_URN = 910_000
+CHECK_ONLY = "Check only: show what would change but save nothing"
+ALLOW = "Allow a school with staff or returns to change LA or open status"
 
 
 def test_an_administrator_imports_the_directory_from_a_gias_file(
@@ -54,6 +56,13 @@ def test_an_administrator_imports_the_directory_from_a_gias_file(
     not_csv.write_bytes(b"PK\x03\x04 not a csv")
 
     page = sign_in(admin)
+
+    def upload(path: Path, *, check_only: bool = False, allow: bool = False) -> None:
+        page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(path))
+        page.get_by_label(CHECK_ONLY).set_checked(check_only)
+        page.get_by_label(ALLOW).set_checked(allow)
+        page.get_by_role("button", name="Upload and import").click()
+
     page.goto("/admin/")
     page.locator("#content-main a[href='/admin/schools/school/']").first.click()
     page.get_by_role("link", name="Import schools from a GIAS file").click()
@@ -61,17 +70,14 @@ def test_an_administrator_imports_the_directory_from_a_gias_file(
     assert_accessible(page, "GIAS import")
 
     # Not a CSV: refused, with the reason beside the file input.
-    page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(not_csv))
-    page.get_by_role("button", name="Upload and import").click()
+    upload(not_csv)
     expect(page.locator(".errorlist")).to_contain_text("must be a CSV file")
     assert not School.objects.exists()
     shot(page, JOURNEY, "01-not-a-csv")
     assert_accessible(page, "GIAS import refused")
 
     # Check only: what would change, nothing saved.
-    page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(with_bad_row))
-    page.get_by_label("Check only: show what would change but save nothing").check()
-    page.get_by_role("button", name="Upload and import").click()
+    upload(with_bad_row, check_only=True)
     result = page.locator("#import-result")
     expect(result).to_contain_text("Checked only, nothing saved")
     expect(page.locator("#import-counts")).to_contain_text(f"Created: {ROWS - 1}")
@@ -81,9 +87,7 @@ def test_an_administrator_imports_the_directory_from_a_gias_file(
     assert_accessible(page, "GIAS import checked")
 
     # Imported: every good row, the bad one listed by its row (the header is row 1).
-    page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(with_bad_row))
-    page.get_by_label("Check only: show what would change but save nothing").uncheck()
-    page.get_by_role("button", name="Upload and import").click()
+    upload(with_bad_row)
     expect(result).to_contain_text(f"Imported: {ROWS} rows read")
     expect(page.locator("#import-counts")).to_contain_text(f"Created: {ROWS - 1}")
     problems = page.locator("#import-problems")
@@ -100,24 +104,17 @@ def test_an_administrator_imports_the_directory_from_a_gias_file(
     moved = edited(
         good,
         tmp_path / "edubase_moved.csv",
-        lambda row: (
-            {**row, "LA (code)": "998" if row["LA (code)"] != "998" else "997"}
-            if row["URN"] == str(FIRST_URN)
-            else row
-        ),
+        lambda row: {**row, "LA (code)": "998"} if row["URN"] == str(FIRST_URN) else row,
     )
-    page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(moved))
     page.get_by_label("Only this LA's schools (optional)").fill("")  # the whole file
-    page.get_by_role("button", name="Upload and import").click()
+    upload(moved)
     expect(page.locator("#import-blocked")).to_contain_text("Nothing was imported")
     expect(page.locator("#import-protected")).to_contain_text(staffed.name)
     assert School.objects.get(urn=FIRST_URN).la_code == staffed.la_code
     shot(page, JOURNEY, "04-blocked")
     assert_accessible(page, "GIAS import blocked")
 
-    page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(moved))
-    page.get_by_label("Allow a school with staff or returns to change LA or open status").check()
-    page.get_by_role("button", name="Upload and import").click()
+    upload(moved, allow=True)
     expect(result).to_contain_text("Changed as you allowed")
     assert School.objects.get(urn=FIRST_URN).la_code == "998"
     # The missing row (bad before) is now imported too.
