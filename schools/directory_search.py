@@ -6,6 +6,14 @@ the exact URN; then open schools; then the LA's own; then names that start with 
 typed; then by name. Every word typed must match the name (anywhere), the town (its start)
 or the postcode (its start, spaces ignored); the whole query may also be a postcode with its
 space, or a URN.
+
+On PostgreSQL each of the three is served by an index (schools migrations 0011 and 0013): a
+GIN trigram index on the upper-cased name for the match anywhere, b-tree ``text_pattern_ops``
+indexes on the upper-cased town and compacted postcode for the matches at the start, so a
+search reads only the rows it may return (a BitmapOr of the three), not the directory. The
+lookups below must stay the ones those indexes were built over (``icontains`` and
+``istartswith`` render ``UPPER(col::text) LIKE ...``). On SQLite (``make run``) there are no
+such indexes and the few demo schools are scanned.
 """
 
 from __future__ import annotations
@@ -87,7 +95,10 @@ def search_schools(
     every_word = Q()
     for word in words:
         every_word &= _word_matches(word)
-    found = every_word | Q(postcode_compact__startswith=_compact(query))
+    # The whole query may be a postcode with its space ("EX1 2AB"); one word already is.
+    found = every_word
+    if len(words) > 1:
+        found |= Q(postcode_compact__startswith=_compact(query))
     digits = query.isascii() and query.isdigit() and int(query) <= _MAX_URN
     qs: QuerySet[School] = School.objects.annotate(
         postcode_compact=Upper(Replace("postcode", Value(" "), Value("")))

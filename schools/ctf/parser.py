@@ -23,10 +23,12 @@ from defusedxml.ElementTree import iterparse
 
 from cme.statutory import upn_check_letter_valid
 from schools.ctf.records import (
+    RELATIONSHIPS,
     CtfAddress,
     CtfAttendance,
     CtfContact,
     CtfFile,
+    CtfPhone,
     CtfPupil,
     CtfSchool,
     CtfSchoolSpell,
@@ -41,8 +43,8 @@ MAX_DEPTH = 16
 #: The first version this reader knows (CTF 19, from September 2019; "Sex" replaced "Gender"
 #: in later versions, and both are read).
 MIN_VERSION = 19
-#: A return names at most two parents or carers.
-MAX_CONTACTS = 2
+#: A UPRN is a number of up to 12 digits (BS7666; OS AddressBase).
+UPRN = re.compile(r"\d{1,12}")
 
 
 class CtfError(ValueError):
@@ -155,11 +157,12 @@ def _school(element: ET.Element | None) -> CtfSchool:
 
 
 class _Problems:
-    def __init__(self, position: int, upn: str) -> None:
-        self.position, self.upn, self.found = position, upn, list[PupilProblem]()
+    def __init__(self, position: int, upn: str, name: str) -> None:
+        self.position, self.upn, self.name = position, upn, name
+        self.found = list[PupilProblem]()
 
     def add(self, message: str, *, kept: bool = True) -> None:
-        self.found.append(PupilProblem(self.position, self.upn, message, kept))
+        self.found.append(PupilProblem(self.position, self.upn, message, kept, self.name))
 
 
 def _date(value: str, what: str, problems: _Problems) -> date | None:
@@ -174,7 +177,6 @@ def _date(value: str, what: str, problems: _Problems) -> date | None:
 
 def _pupil(element: ET.Element, position: int) -> tuple[CtfPupil | None, list[PupilProblem]]:
     upn = _text(element, "UPN").upper()
-    problems = _Problems(position, upn)
     basic = _child(element, "BasicDetails")
 
     def either(name: str) -> str:
@@ -182,13 +184,19 @@ def _pupil(element: ET.Element, position: int) -> tuple[CtfPupil | None, list[Pu
         return _text(element, name) or _text(basic, name)
 
     forename, surname = either("Forename"), either("Surname")
+    problems = _Problems(position, upn, f"{forename} {surname}".strip())
     dob_text = either("DOB")
+    # A pupil with no UPN (none yet, or the school never had one) or one that is not a UPN is
+    # kept: the school enters the UPN on the return if it has one (a temporary UPN, ending in
+    # a letter, is a UPN with a check letter like any other).
     if not upn:
-        problems.add("The pupil has no UPN", kept=False)
+        problems.add("The pupil has no UPN in the file: enter it on the return if you have one")
     elif not upn_check_letter_valid(upn):
         problems.add(
-            f"The UPN {upn[:20]} has a wrong check letter or is not 13 characters", kept=False
+            f"The UPN {upn[:20]} has a wrong check letter or is not 13 characters: it was left "
+            "out, enter the right one on the return"
         )
+        problems.upn = upn = ""
     if not forename or not surname:
         problems.add("The pupil has no forename or no surname", kept=False)
     dob = _date(dob_text, "date of birth", problems) if dob_text else None
@@ -210,7 +218,7 @@ def _pupil(element: ET.Element, position: int) -> tuple[CtfPupil | None, list[Pu
             preferred_surname=either("PreferredSurname"),
             former_surname=either("FormerSurname"),
             nc_year=either("NCyearActual"),
-            address=_address(_child(element, "Address")),
+            address=_address(_child(element, "Address"), problems, "the pupil's address"),
             contacts=_contacts(_child(element, "Contacts"), problems),
             school_history=_history(_child(element, "SchoolHistory"), problems),
             attendance=_attendance(_child(element, "Attendance"), problems),
@@ -219,9 +227,14 @@ def _pupil(element: ET.Element, position: int) -> tuple[CtfPupil | None, list[Pu
     )
 
 
-def _address(element: ET.Element | None) -> CtfAddress:
+def _address(element: ET.Element | None, problems: _Problems, whose: str) -> CtfAddress:
     bs = _child(element, "BS7666Address")
     lines = _child(element, "AddressLines")
+    # The UPRN sits beside the address parts (some MIS write it inside BS7666Address).
+    uprn = (_text(element, "UPRN") or _text(bs, "UPRN")).replace(" ", "")
+    if uprn and not UPRN.fullmatch(uprn):
+        problems.add(f"The UPRN {uprn[:20]!r} of {whose} is not a UPRN: it was left out")
+        uprn = ""
     return CtfAddress(
         saon=_text(bs, "SAON"),
         paon=_text(bs, "PAON"),
@@ -234,12 +247,13 @@ def _address(element: ET.Element | None) -> CtfAddress:
         if bs is None and lines is not None
         else (),
         postcode=_text(element, "Postcode").upper(),
+        uprn=uprn,
     )
 
 
-def _phones(element: ET.Element | None) -> tuple[str, ...]:
+def _phones(element: ET.Element | None) -> tuple[CtfPhone, ...]:
     return tuple(
-        number
+        CtfPhone(number=number, type=_text(phone, "TelephoneType").upper())
         for phone in _children(_child(element, "Phones"), "Phone")
         if (number := _text(phone, "PhoneNo"))
     )
@@ -249,15 +263,22 @@ def _contacts(element: ET.Element | None, problems: _Problems) -> tuple[CtfConta
     found = []
     for n, contact in enumerate(_children(element, "Contact"), start=1):
         order_text = _text(contact, "Order")
+        relationship = _text(contact, "Relationship").upper()
+        if relationship and relationship not in RELATIONSHIPS:
+            problems.add(
+                f"Contact {n}'s relationship code {relationship[:10]!r} is not a CBDS "
+                "relationship code: answer the relationship on the return"
+            )
         found.append(
             CtfContact(
                 order=int(order_text) if order_text.isascii() and order_text.isdigit() else n,
                 title=_text(contact, "Title"),
                 forename=_text(contact, "Forename"),
                 surname=_text(contact, "Surname"),
-                relationship=_text(contact, "Relationship").upper(),
+                relationship=relationship,
                 phones=_phones(contact),
                 email=_text(contact, "Email"),
+                address=_address(_child(contact, "Address"), problems, f"contact {n}'s address"),
             )
         )
     nameless = [c for c in found if not c.surname]

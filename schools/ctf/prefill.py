@@ -11,27 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from schools.ctf.records import CtfFile, CtfPupil, CtfSchool
+from schools.ctf.records import CtfAddress, CtfContact, CtfFile, CtfPupil, CtfSchool
 from schools.models import ReturnKind, School
 
-#: CBDS "relationship to pupil" codes as a CTF writes them, in the words the form asks for.
-RELATIONSHIPS = {
-    "PAM": "mother",
-    "PAF": "father",
-    "PAR": "parent",
-    "STM": "step-mother",
-    "STF": "step-father",
-    "FOM": "foster mother",
-    "FOF": "foster father",
-    "CAR": "carer",
-    "GRM": "grandmother",
-    "GRF": "grandfather",
-    "REL": "other relative",
-    "FAM": "other family member",
-    "CHM": "childminder",
-    "SWR": "social worker",
-    "OTH": "other",
-}
+#: How many parents or carers the return form asks.
+FORM_CONTACTS = 2
 
 
 def direction(ctf: CtfFile, school: School) -> ReturnKind | None:
@@ -71,12 +55,15 @@ def initial_answers(
         "town": town,
         "postcode": pupil.address.postcode,
     }
-    for n, contact in enumerate(pupil.contacts[:2], start=1):
+    # The form asks two parents or carers; the rest of the file's contacts, and each one's
+    # other phone numbers, go with the return as the file gave them (session.ctf_structure).
+    for n, contact in enumerate(pupil.contacts[:FORM_CONTACTS], start=1):
         answers |= {
             f"parent_{n}_name": contact.full_name,
-            f"parent_{n}_relationship": RELATIONSHIPS.get(contact.relationship, ""),
-            f"parent_{n}_phone": contact.phones[0] if contact.phones else "",
+            f"parent_{n}_relationship": contact.relationship_words,
+            f"parent_{n}_phone": contact.phones[0].number if contact.phones else "",
             f"parent_{n}_email": contact.email,
+            f"parent_{n}_address": contact_address(contact, pupil),
         }
     if kind == ReturnKind.JOINER:
         answers["year_group"] = year_group(pupil.nc_year)
@@ -92,6 +79,21 @@ def initial_answers(
         if left is not None:
             answers["deletion_date"] = left
     return {k: v for k, v in answers.items() if v not in ("", None)}
+
+
+def contact_address(contact: CtfContact, pupil: CtfPupil) -> str:
+    """The contact's address as the form's one string: "" when the file gives none or the
+    pupil's own ("Blank when the same as the pupil's")."""
+    own = contact.address
+    if own.is_empty or _same_place(own, pupil.address):
+        return ""
+    return own.one_line()[:300]
+
+
+def _same_place(one: CtfAddress, other: CtfAddress) -> bool:
+    if one.uprn and other.uprn:
+        return one.uprn == other.uprn
+    return (one.as_lines(), one.postcode) == (other.as_lines(), other.postcode)
 
 
 def _leaving_date(pupil: CtfPupil, school: School) -> date | None:

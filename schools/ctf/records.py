@@ -34,6 +34,18 @@ class CtfAddress:
     post_town: str = ""
     lines: tuple[str, ...] = ()
     postcode: str = ""
+    #: The Unique Property Reference Number (up to 12 digits), when the file gives one.
+    uprn: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.saon, self.paon, self.street, self.locality, self.town, self.post_town)
+        ) and not (self.lines or self.postcode or self.uprn)
+
+    def one_line(self) -> str:
+        """The whole address on one line (a contact's, as the return's one string asks)."""
+        return ", ".join(p for p in (*self.as_lines(), self.postcode) if p)
 
     def street_line(self) -> str:
         """The first address line: flat (SAON), house (PAON) and street."""
@@ -48,19 +60,66 @@ class CtfAddress:
         return (self.street_line(), self.locality, self.post_town or self.town)
 
 
+#: CBDS "relationship to pupil" codes as a CTF writes them, with the words a return shows.
+#: The list this reader has always taken (see the report of issue 16: it is to be checked
+#: against the CBDS code set in the DfE's CBDS database, which was not at hand). A code not
+#: here is kept as given and reported against the pupil; the school answers the relationship.
+RELATIONSHIPS = {
+    "PAM": "mother",
+    "PAF": "father",
+    "PAR": "parent",
+    "STM": "step-mother",
+    "STF": "step-father",
+    "FOM": "foster mother",
+    "FOF": "foster father",
+    "CAR": "carer",
+    "GRM": "grandmother",
+    "GRF": "grandfather",
+    "REL": "other relative",
+    "FAM": "other family member",
+    "CHM": "childminder",
+    "SWR": "social worker",
+    "OTH": "other",
+}
+
+
+def relationship_label(code: str) -> str:
+    """ "Mother (PAM)" for a known code, the code itself otherwise, "" for none."""
+    label = RELATIONSHIPS.get(code)
+    return f"{label[0].upper()}{label[1:]} ({code})" if label else code
+
+
+@dataclass(frozen=True)
+class CtfPhone:
+    number: str
+    #: The telephone type the file gives (for example H home, M mobile, W work), as written.
+    type: str = ""
+
+
 @dataclass(frozen=True)
 class CtfContact:
     order: int = 0
     title: str = ""
     forename: str = ""
     surname: str = ""
-    relationship: str = ""
-    phones: tuple[str, ...] = ()
+    relationship: str = ""  # the CBDS code as the file wrote it (upper case)
+    phones: tuple[CtfPhone, ...] = ()
     email: str = ""
+    #: The contact's own address, when the file gives one (else empty: the pupil's).
+    address: CtfAddress = field(default_factory=CtfAddress)
 
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.title, self.forename, self.surname) if p)
+
+    @property
+    def relationship_words(self) -> str:
+        """The words the return's one relationship string asks for ("" if the code is unknown)."""
+        return RELATIONSHIPS.get(self.relationship, "")
+
+    @property
+    def phone_numbers(self) -> tuple[str, ...]:
+        return tuple(p.number for p in self.phones)
 
 
 @dataclass(frozen=True)
@@ -84,7 +143,7 @@ class CtfAttendance:
 @dataclass(frozen=True)
 class CtfPupil:
     position: int  # 1-based place in the file: how a pupil with no usable UPN is named
-    upn: str
+    upn: str  # "" when the file gave none, or one that is not a UPN (reported)
     forename: str
     surname: str
     date_of_birth: date
@@ -115,9 +174,20 @@ class CtfPupil:
             preferred_surname=data["preferred_surname"],
             former_surname=data["former_surname"],
             nc_year=data["nc_year"],
-            address=CtfAddress(**{**data["address"], "lines": tuple(data["address"]["lines"])}),
+            address=_address_from(data["address"]),
             contacts=tuple(
-                CtfContact(**{**c, "phones": tuple(c["phones"])}) for c in data["contacts"]
+                CtfContact(
+                    **{
+                        **c,
+                        # A session written before phones had types held bare numbers.
+                        "phones": tuple(
+                            CtfPhone(number=p) if isinstance(p, str) else CtfPhone(**p)
+                            for p in c["phones"]
+                        ),
+                        "address": _address_from(c.get("address")),
+                    }
+                )
+                for c in data["contacts"]
             ),
             school_history=tuple(
                 CtfSchoolSpell(
@@ -140,10 +210,17 @@ class PupilProblem:
     upn: str
     message: str
     kept: bool
+    #: The pupil's forename and surname, when the file gave them: how a pupil with no UPN is
+    #: told apart on the pupils page.
+    name: str = ""
 
     @property
     def pupil(self) -> str:
-        return f"UPN {self.upn}" if self.upn else f"Pupil {self.position} in the file"
+        if self.upn:
+            return f"UPN {self.upn}"
+        if self.name:
+            return f"{self.name} (pupil {self.position} in the file)"
+        return f"Pupil {self.position} in the file"
 
 
 @dataclass(frozen=True)
@@ -153,6 +230,12 @@ class CtfFile:
     dest: CtfSchool
     pupils: tuple[CtfPupil, ...]
     problems: tuple[PupilProblem, ...]
+
+
+def _address_from(data: dict[str, Any] | None) -> CtfAddress:
+    if data is None:
+        return CtfAddress()
+    return CtfAddress(**{**data, "lines": tuple(data["lines"])})
 
 
 def _day(value: str | None) -> date | None:

@@ -14,11 +14,13 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from schools.ctf.records import CtfFile, CtfPupil, CtfSchool, PupilProblem
-from schools.models import ReturnKind, School, SchoolReturn
+from schools.ctf.prefill import FORM_CONTACTS, contact_address
+from schools.ctf.records import CtfAddress, CtfContact, CtfFile, CtfPupil, CtfSchool, PupilProblem
+from schools.models import ParentCarer, ReturnKind, School, SchoolReturn
 from schools.presenters import draft_key
 
 #: How long an uploaded file's pupils wait for their returns.
@@ -118,6 +120,13 @@ def ctf_return_sent(request: HttpRequest, school: School, kind: ReturnKind) -> N
         request.session.pop(_key(school), None)
 
 
+def ctf_pupil_for(request: HttpRequest, school: School, kind: ReturnKind) -> CtfPupil | None:
+    """The CTF pupil the return of this kind being made was started from, if any."""
+    stored = request.session.get(f"{draft_key(kind, school)}:ctf")
+    waiting = ctf_waiting(request, school) if stored else None
+    return waiting.pupil(stored["position"]) if stored and waiting else None
+
+
 def ctf_structure(
     request: HttpRequest,
     school: School,
@@ -125,14 +134,20 @@ def ctf_structure(
     school_return: SchoolReturn,
     parents: list[dict[str, Any]],
 ) -> None:
-    """Before a return started from a CTF is saved: the BS7666 parts of the pupil's address and
-    the title, forename and surname of each parent or carer, from the file, where the school
-    kept the file's answer as it was (a changed answer keeps only the one string typed)."""
-    stored = request.session.get(f"{draft_key(kind, school)}:ctf")
-    waiting = ctf_waiting(request, school)
-    pupil = waiting.pupil(stored["position"]) if stored and waiting else None
-    if pupil is None:
-        return
+    """Before a return started from a CTF is saved (or shown to check): what the file gave
+    beyond the form's strings (issue 16 item 3). Where the school kept the file's answer as it
+    was: the BS7666 parts and UPRN of the pupil's address; each parent's or carer's title,
+    forename and surname, CBDS relationship code, other phone numbers and own address in its
+    parts. A changed answer keeps only the one string typed. The file's contacts beyond the
+    two the form asks are added as the file gave them."""
+    pupil = ctf_pupil_for(request, school, kind)
+    if pupil is not None:
+        structure_from(pupil, school_return, parents)
+
+
+def structure_from(
+    pupil: CtfPupil, school_return: SchoolReturn, parents: list[dict[str, Any]]
+) -> None:
     address = pupil.address
     typed = (
         school_return.address_line_1,
@@ -140,17 +155,71 @@ def ctf_structure(
         school_return.town,
         school_return.postcode,
     )
-    if not address.lines and typed == (*address.as_lines(), address.postcode):
-        school_return.address_saon = address.saon
-        school_return.address_paon = address.paon
-        school_return.address_street = address.street
-        school_return.address_locality = address.locality
-        school_return.address_post_town = address.post_town
-        school_return.address_administrative_area = address.administrative_area
-    for parent, contact in zip(parents, pupil.contacts, strict=False):
-        if parent.get("name") == contact.full_name:
-            parent |= {
-                "title": contact.title,
-                "forename": contact.forename,
-                "surname": contact.surname,
+    if typed == (*address.as_lines(), address.postcode):
+        _put_parts(school_return, address, postcode=False)
+    contacts = pupil.contacts
+    for parent, contact in zip(parents, contacts[:FORM_CONTACTS], strict=False):
+        if parent.get("name") != contact.full_name:
+            continue
+        parent.update(_names(contact))
+        if contact.relationship_words and parent.get("relationship") == contact.relationship_words:
+            parent["relationship_code"] = contact.relationship
+        parent["other_phones"] = [
+            asdict(p)
+            for p in contact.phones
+            if p.number != parent.get("phone") and len(p.number) <= PHONE_MAX
+        ]
+        own = contact_address(contact, pupil)
+        if own and parent.get("address") == own:
+            parent.update(_parts(contact.address))
+    for contact in contacts[FORM_CONTACTS:]:
+        numbers = [p for p in contact.phones if len(p.number) <= PHONE_MAX]
+        parents.append(
+            {
+                "name": _fit(contact.full_name, "name"),
+                **_names(contact),
+                "relationship": contact.relationship_words,
+                "relationship_code": contact.relationship if contact.relationship_words else "",
+                "phone": numbers[0].number if numbers else "",
+                "other_phones": [asdict(p) for p in numbers[1:]],
+                "email": _fit(contact.email, "email"),
+                "address": contact_address(contact, pupil),
+                **(_parts(contact.address) if contact_address(contact, pupil) else {}),
             }
+        )
+
+
+def _fit(value: str, name: str, model: type[Model] = ParentCarer) -> str:
+    """The file's value cut to the field's length (a CTF's are not bounded as ours are)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101 - a column, not a relation
+    return value[: field.max_length]
+
+
+PHONE_MAX = len(_fit("x" * 1000, "phone"))
+
+
+def _names(contact: CtfContact) -> dict[str, str]:
+    return {n: _fit(getattr(contact, n), n) for n in ("title", "forename", "surname")}
+
+
+def _parts(address: CtfAddress) -> dict[str, str]:
+    parts = {
+        "address_saon": address.saon,
+        "address_paon": address.paon,
+        "address_street": address.street,
+        "address_locality": address.locality,
+        "address_post_town": address.post_town or address.town,
+        "address_administrative_area": address.administrative_area,
+        "address_uprn": address.uprn,
+        "address_postcode": address.postcode,
+    }
+    if address.lines:  # address lines have no BS7666 parts: only the UPRN and postcode
+        parts = {k: v for k, v in parts.items() if k in ("address_uprn", "address_postcode")}
+    return {k: _fit(v, k) for k, v in parts.items()}
+
+
+def _put_parts(school_return: SchoolReturn, address: CtfAddress, *, postcode: bool) -> None:
+    for name, value in _parts(address).items():
+        if name != "address_postcode" or postcode:
+            setattr(school_return, name, value)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cme.forms import gds_helper, section
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
+from schools.ctf.summary import structured_sections
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField, optional_email
 from schools.models import Gender
 
@@ -327,11 +328,13 @@ class ReturnForm(forms.ModelForm[Any]):
         """The same summary for a saved return (its detail page)."""
         form = cls(instance=instance, school=instance.school)
         data = {name: form[name].initial for name in form.fields}
-        for parent in instance.parents.all():
+        parents = list(instance.parents.all())
+        for parent in parents:
             for attr in ("name", "relationship", "phone", "email", "address"):
                 data[f"parent_{parent.position}_{attr}"] = getattr(parent, attr)
         form.cleaned_data = data
-        return form.summary()
+        # What a CTF gave beyond the answers (BS7666 parts, UPRN, codes, more contacts).
+        return [*form.summary(), *structured_sections(instance, parents)]
 
     def display_value(self, name: str) -> str:
         value = self.cleaned_data.get(name)

@@ -37,7 +37,43 @@ class Gender(models.TextChoices):
     OTHER = "X", "Other or not known"
 
 
-class SchoolReturn(Audited):
+class Bs7666Parts(models.Model):
+    """The BS7666 parts of an address and its UPRN, as a common transfer file gives them
+    (issue 16 item 3). Blank unless the address came from a CTF and was sent unchanged: the
+    address as typed (lines, or one string) stays what every page, export and match reads."""
+
+    address_saon = models.CharField("SAON (flat or unit)", max_length=100, blank=True, default="")
+    address_paon = models.CharField(
+        "PAON (house number or name)", max_length=100, blank=True, default=""
+    )
+    address_street = models.CharField("street", max_length=100, blank=True, default="")
+    address_locality = models.CharField("locality", max_length=100, blank=True, default="")
+    address_post_town = models.CharField("post town", max_length=100, blank=True, default="")
+    address_administrative_area = models.CharField(
+        "administrative area", max_length=100, blank=True, default=""
+    )
+    address_uprn = models.CharField("UPRN", max_length=12, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def bs7666_lines(self) -> list[str]:
+        """The parts as an address reads, one line each; [] if there are none."""
+        house = f"{self.address_paon} {self.address_street}".strip()
+        return [
+            p
+            for p in (
+                self.address_saon,
+                house,
+                self.address_locality,
+                self.address_post_town,
+                self.address_administrative_area,
+            )
+            if p
+        ]
+
+
+class SchoolReturn(Bs7666Parts, Audited):
     reference = models.CharField(max_length=16, unique=True, editable=False)
     kind = models.CharField(max_length=12, choices=ReturnKind.choices, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="returns")
@@ -73,18 +109,8 @@ class SchoolReturn(Audited):
     address_line_2 = models.CharField(max_length=150, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=10)
-    # The BS7666 parts of the same address, when it came from a CTF unchanged (issue 16 item 3).
-    # The lines above stay what every page, export and match reads; these are blank otherwise.
-    address_saon = models.CharField("SAON (flat or unit)", max_length=100, blank=True, default="")
-    address_paon = models.CharField(
-        "PAON (house number or name)", max_length=100, blank=True, default=""
-    )
-    address_street = models.CharField("street", max_length=100, blank=True, default="")
-    address_locality = models.CharField("locality", max_length=100, blank=True, default="")
-    address_post_town = models.CharField("post town", max_length=100, blank=True, default="")
-    address_administrative_area = models.CharField(
-        "administrative area", max_length=100, blank=True, default=""
-    )
+    # The BS7666 parts of the same address and its UPRN (Bs7666Parts), when it came from a CTF
+    # unchanged (issue 16 item 3). The lines above stay what every page, export and match reads.
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -120,7 +146,7 @@ class SchoolReturn(Audited):
         return rows[ReturnKind(self.kind)]()
 
 
-class ParentCarer(models.Model):
+class ParentCarer(Bs7666Parts):
     school_return = models.ForeignKey(
         SchoolReturn, on_delete=models.CASCADE, related_name="parents"
     )
@@ -132,11 +158,18 @@ class ParentCarer(models.Model):
     forename = models.CharField(max_length=100, blank=True, default="")
     surname = models.CharField(max_length=100, blank=True, default="")
     relationship = models.CharField(max_length=60, blank=True)
+    # The CBDS relationship code a CTF gave (schools.ctf.records.RELATIONSHIPS), when the
+    # relationship was sent as the file gave it; `relationship` stays the words shown.
+    relationship_code = models.CharField(max_length=3, blank=True, default="")
     phone = models.CharField("emergency phone", max_length=40, blank=True)
+    # The contact's other numbers a CTF gave, in its order: [{"number": ..., "type": ...}].
+    other_phones = models.JSONField(default=list, blank=True)
     email = models.EmailField(blank=True)
     address = models.CharField(
         max_length=300, blank=True, help_text="Blank when the same as the pupil's"
     )
+    # With the BS7666 parts (Bs7666Parts), when a CTF gave the contact's own address.
+    address_postcode = models.CharField("postcode", max_length=10, blank=True, default="")
     lives_with_pupil = models.BooleanField(default=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from cme.access import acting_user, school_staff_only
 from cme.audit import log_access
 from cme.models import AccessAction
 from schools.ctf.session import ctf_initial, ctf_return_sent, ctf_structure
+from schools.ctf.summary import structured_sections
 from schools.forms import RETURN_FORMS
 from schools.forms.base import ReturnForm
 from schools.models import (
@@ -225,11 +226,15 @@ def return_check(request: HttpRequest, kind: str) -> HttpResponse:
         ctf_return_sent(request, school, return_kind)
         request.session[SESSION_LAST_SUBMITTED] = saved.reference
         return redirect("schools:return_submitted", reference=saved.reference)
+    # What the CTF this return was started from gives beyond the answers, as it will be sent.
+    shown, shown_parents = form.save(commit=False), form.parents()
+    ctf_structure(request, school, return_kind, shown, shown_parents)
     return render(
         request,
         "schools/return_check.html",
         {
             "form": form,
+            "more_sections": structured_sections(shown, shown_parents),
             "school": school,
             "page_info": PAGES[return_kind],
             "kind": return_kind,

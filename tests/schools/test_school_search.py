@@ -181,3 +181,36 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_post_is_refused(
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert client_a.post(URL, {"q": "alder"}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("query", "indexes"),
+    [
+        ("alder", {"school_name_upper_trgm", "school_town_upper_prefix"}),
+        ("ex1 2ab", {"school_postcode_compact_prefix", "school_name_upper_trgm"}),
+    ],
+)
+def test_the_search_is_served_by_the_directory_s_indexes_on_postgresql(
+    query: str, indexes: set[str]
+) -> None:
+    """The lookups render exactly the expressions schools migrations 0011 and 0013 indexed:
+    with sequential scans priced out (a test directory is too small for the planner to
+    choose an index by itself, the national one is not), the plan reads those indexes and
+    no sequential scan of the directory. Were an expression to drift from its index, the
+    plan would fall back to a sequential scan whatever the price."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    SchoolFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as ran:
+        directory_search(User(), query)
+    (search,) = (q["sql"] for q in ran.captured_queries if "schools_school" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {search}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "Seq Scan on schools_school" not in plan
+    assert {name for name in indexes if f"Index Scan on {name}" in plan} == indexes

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from schools.ctf import CtfError, parse_ctf
+from schools.ctf.records import relationship_label
 from tests.schools.ctf.files import ctf_bytes
 
 
@@ -59,7 +60,9 @@ def test_reads_contacts_in_order_with_title_phones_and_email() -> None:
     assert (first.title, first.forename, first.surname) == ("Ms", "Bea", "Quillfeather")
     assert first.full_name == "Ms Bea Quillfeather"
     assert first.relationship == "PAM"
-    assert first.phones == ("07700 900123",)
+    assert first.relationship_words == "mother"
+    assert first.phone_numbers == ("07700 900123",)
+    assert first.phones[0].type == "M"
     assert first.email == "bea.quillfeather@example.com"
     assert (second.order, second.relationship, second.email) == (2, "PAF", "")
 
@@ -75,31 +78,102 @@ def test_reads_school_history_and_attendance() -> None:
     assert year.sessions_unauthorised == 2
 
 
+def test_a_pupil_waiting_in_a_session_from_before_phone_types_still_reads() -> None:
+    pupil = parse_ctf(ctf_bytes("joiners.xml")).pupils[0]
+    older = pupil.to_dict()
+    for contact in older["contacts"]:
+        contact["phones"] = [p["number"] for p in contact["phones"]]
+        del contact["address"]
+    del older["address"]["uprn"]
+    read = type(pupil).from_dict(older)
+    assert [c.phone_numbers for c in read.contacts] == [c.phone_numbers for c in pupil.contacts]
+    assert read.address == pupil.address
+    assert all(c.address.is_empty for c in read.contacts)
+
+
 def test_a_pupil_survives_the_trip_through_the_session() -> None:
-    for pupil in parse_ctf(ctf_bytes("joiners.xml")).pupils:
+    pupils = (
+        parse_ctf(ctf_bytes("joiners.xml")).pupils + parse_ctf(ctf_bytes("contacts.xml")).pupils
+    )
+    for pupil in pupils:
         assert type(pupil).from_dict(pupil.to_dict()) == pupil
 
 
 def test_each_problem_is_reported_by_pupil_and_the_rest_are_kept() -> None:
     ctf = parse_ctf(ctf_bytes("mixed.xml"))
-    assert [p.upn for p in ctf.pupils] == ["F999200218003", "U999200119002"]
+    # Pupil 2's UPN has a wrong check letter: the pupil is kept, the UPN left out. Pupil 3 has
+    # no date of birth: left out, a return cannot be made without one.
+    assert [(p.position, p.upn) for p in ctf.pupils] == [
+        (1, "F999200218003"),
+        (2, ""),
+        (4, "U999200119002"),
+    ]
     reported = [(p.pupil, p.kept) for p in ctf.problems]
     assert reported == [
-        ("UPN A999200218003", False),
+        ("UPN A999200218003", True),
         ("UPN Y999200120005", False),
         ("UPN U999200119002", True),
     ]
     assert "check letter" in ctf.problems[0].message
+    assert "it was left out" in ctf.problems[0].message
     assert "date of birth" in ctf.problems[1].message
     assert "not a real date" in ctf.problems[2].message
-    assert ctf.pupils[1].school_history[0].entry_date is None
+    assert ctf.pupils[2].school_history[0].entry_date is None
 
 
-def test_a_pupil_with_no_upn_is_named_by_its_place_in_the_file() -> None:
+def test_a_pupil_with_no_upn_is_kept_and_named_by_name_and_place_in_the_file() -> None:
     data = ctf_bytes("mixed.xml").replace(b"<UPN>F999200218003</UPN>", b"")
-    problem = parse_ctf(data).problems[0]
-    assert problem.pupil == "Pupil 1 in the file"
-    assert problem.message == "The pupil has no UPN"
+    ctf = parse_ctf(data)
+    assert (ctf.pupils[0].upn, ctf.pupils[0].surname) == ("", "Hollowmere")
+    problem = ctf.problems[0]
+    assert problem.pupil == "Kit Hollowmere (pupil 1 in the file)"
+    assert problem.kept
+    assert problem.message.startswith("The pupil has no UPN in the file")
+
+
+def test_a_temporary_upn_is_taken_like_any_other() -> None:
+    data = ctf_bytes("mixed.xml").replace(b"F999200218003", b"N99920021800A")
+    kit = parse_ctf(data).pupils[0]
+    assert kit.upn == "N99920021800A"
+
+
+def test_contacts_keep_every_one_every_phone_their_address_and_uprn() -> None:
+    ctf = parse_ctf(ctf_bytes("contacts.xml"))
+    assert ctf.problems == ()
+    (pip,) = ctf.pupils
+    assert pip.address.uprn == "100023336956"
+    assert pip.address.as_lines() == ("5 Example Row", "", "Exampleton")
+    mother, father, granny = pip.contacts
+    assert mother.phone_numbers == ("07700 900777", "01632 960777", "020 7946 0777")
+    assert [p.type for p in mother.phones] == ["M", "H", "W"]
+    assert mother.address.is_empty
+    assert (father.relationship, father.relationship_words) == ("PAF", "father")
+    assert (father.address.paon, father.address.street) == ("22", "Other Street")
+    assert (father.address.postcode, father.address.uprn) == ("EX9 9ZZ", "100023336957")
+    assert (granny.order, granny.relationship, granny.forename) == (3, "GRM", "Flo")
+
+
+def test_an_unknown_relationship_code_or_a_bad_uprn_is_reported_and_the_pupil_kept() -> None:
+    data = (
+        ctf_bytes("contacts.xml")
+        .replace(b"<Relationship>GRM</Relationship>", b"<Relationship>ZZZ</Relationship>")
+        .replace(b"<UPRN>100023336956</UPRN>", b"<UPRN>12AB</UPRN>")
+    )
+    ctf = parse_ctf(data)
+    (pip,) = ctf.pupils
+    assert pip.address.uprn == ""
+    assert pip.contacts[2].relationship == "ZZZ"
+    assert pip.contacts[2].relationship_words == ""
+    messages = [p.message for p in ctf.problems]
+    assert all(p.kept for p in ctf.problems)
+    assert any("UPRN '12AB' of the pupil's address" in m for m in messages)
+    assert any("relationship code 'ZZZ' is not a CBDS" in m for m in messages)
+
+
+def test_a_relationship_code_is_shown_with_its_label() -> None:
+    assert relationship_label("PAM") == "Mother (PAM)"
+    assert relationship_label("ZZZ") == "ZZZ"
+    assert relationship_label("") == ""
 
 
 @pytest.mark.parametrize(

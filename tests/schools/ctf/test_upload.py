@@ -52,13 +52,13 @@ def assert_nothing_waiting(client: Client) -> None:
     assert not any(k.startswith("ctf:") for k, _ in client.session.items())
 
 
-def send_joiner(client: Client, position: str) -> None:
-    """Start the return of the file's pupil at `position`, answer the admission date, send."""
+def send_joiner(client: Client, position: str, **changed: Any) -> None:
+    """Start the return of the file's pupil at `position`, answer the admission date (and
+    change the `changed` answers), send."""
     client.post(START, {"pupil": position})
     initial = client.get(JOINER).context["form"].initial
-    assert (
-        client.post(JOINER, as_post(initial, admission_date=date(2026, 11, 20))).status_code == 302
-    )
+    answers = as_post(initial, admission_date=date(2026, 11, 20), **changed)
+    assert client.post(JOINER, answers).status_code == 302
     assert client.post(JOINER_CHECK).status_code == 302
 
 
@@ -183,16 +183,9 @@ def test_an_answer_the_school_changed_keeps_only_the_string_typed(
     client_a: Client, school_a: School, school_b: School
 ) -> None:
     upload(client_a, "joiners.xml", school_a, school_b)
-    client_a.post(START, {"pupil": "1"})
-    initial = client_a.get(JOINER).context["form"].initial
-    data = as_post(
-        initial,
-        admission_date=date(2026, 11, 20),
-        address_line_1="22 New Street",
-        parent_1_name="Bea Quillfeather-Marrowby",
+    send_joiner(
+        client_a, "1", address_line_1="22 New Street", parent_1_name="Bea Quillfeather-Marrowby"
     )
-    client_a.post(JOINER, data)
-    client_a.post(JOINER_CHECK)
     ada = JoinerReturn.objects.get()
     assert ada.address_line_1 == "22 New Street"
     assert (ada.address_saon, ada.address_paon, ada.address_street) == ("", "", "")
@@ -204,6 +197,107 @@ def test_an_answer_the_school_changed_keeps_only_the_string_typed(
         "",
     )
     assert (second.title, second.forename, second.surname) == ("Mr", "Cal", "Marrowby")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_contact_phone_address_and_uprn_the_file_gave_reaches_the_return(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "contacts.xml", school_a, school_b)
+    client_a.post(START, {"pupil": "1"})
+    initial = client_a.get(JOINER).context["form"].initial
+    assert initial["parent_1_relationship"] == "mother"
+    assert initial["parent_1_phone"] == "07700 900777"
+    assert "parent_1_address" not in initial  # the pupil's own
+    assert initial["parent_2_address"] == "22 Other Street, Southbank, Exampleton, EX9 9ZZ"
+    client_a.post(JOINER, as_post(initial, admission_date=date(2026, 11, 20)))
+
+    # Check your answers shows what the file gives beyond the form, before anything is sent.
+    check = page(client_a.get(JOINER_CHECK))
+    shown_before = (
+        "From the common transfer file",
+        "UPRN of the pupil's address",
+        "100023336956",
+        "Mother (PAM)",
+        "01632 960777 (H)",
+        "020 7946 0777 (W)",
+        "Contact 3 from the common transfer file",
+        "Grandmother (GRM)",
+    )
+    assert [text for text in shown_before if text not in check] == []
+    assert not JoinerReturn.objects.exists()
+
+    client_a.post(JOINER_CHECK)
+    pip = JoinerReturn.objects.get()
+    assert pip.address_uprn == "100023336956"
+    assert (pip.address_paon, pip.address_street) == ("5", "Example Row")
+    mother, father, granny = pip.parents.order_by("position")
+    assert (mother.relationship, mother.relationship_code) == ("mother", "PAM")
+    assert mother.phone == "07700 900777"
+    assert mother.other_phones == [
+        {"number": "01632 960777", "type": "H"},
+        {"number": "020 7946 0777", "type": "W"},
+    ]
+    assert mother.address_uprn == ""
+    assert father.address == "22 Other Street, Southbank, Exampleton, EX9 9ZZ"
+    assert (father.address_paon, father.address_street, father.address_locality) == (
+        "22",
+        "Other Street",
+        "Southbank",
+    )
+    assert (father.address_postcode, father.address_uprn) == ("EX9 9ZZ", "100023336957")
+    assert (granny.position, granny.name, granny.relationship_code) == (3, "Flo Marsh", "GRM")
+    assert (granny.relationship, granny.phone, granny.email) == (
+        "grandmother",
+        "01632 960779",
+        "flo.marsh@example.com",
+    )
+    assert granny.other_phones == [{"number": "07700 900779", "type": "M"}]
+
+    # The return's page shows the same, for the school (and the LA's page reuses it).
+    shown = page(client_a.get(reverse("schools:return_detail", args=[pip.reference])))
+    assert "Grandmother (GRM)" in shown
+    assert "UPRN 100023336957" in shown
+    assert "07700 900779 (M)" in shown
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_changed_relationship_or_phone_keeps_what_was_typed(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    upload(client_a, "contacts.xml", school_a, school_b)
+    send_joiner(
+        client_a,
+        "1",
+        parent_1_relationship="aunt",
+        parent_1_phone="01632 960777",
+        parent_2_address="1 Elsewhere, EX1 1AA",
+    )
+    mother, father, _ = JoinerReturn.objects.get().parents.order_by("position")
+    assert (mother.relationship, mother.relationship_code) == ("aunt", "")
+    # The number typed is the emergency one; the file's others are kept beside it.
+    assert [p["number"] for p in mother.other_phones] == ["07700 900777", "020 7946 0777"]
+    assert (father.address, father.address_street, father.address_uprn) == (
+        "1 Elsewhere, EX1 1AA",
+        "",
+        "",
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_pupil_with_no_upn_gets_a_return_with_the_upn_to_answer(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    data = ctf_bytes("joiners.xml", urn_a=school_a.urn, urn_b=school_b.urn).replace(
+        b"<UPN>E999200119001</UPN>", b""
+    )
+    client_a.post(UPLOAD, {"file": SimpleUploadedFile("j.xml", data, "text/xml")})
+    shown = page(client_a.get(PUPILS))
+    assert "Ada Quillfeather (pupil 1 in the file)" in shown
+    assert "has no UPN in the file" in shown
+    assert shown.count("Start joiner return") == 2
+    send_joiner(client_a, "1")
+    assert JoinerReturn.objects.get().upn == ""
 
 
 @time_machine.travel(NOW, tick=False)
@@ -251,9 +345,10 @@ def test_problems_are_listed_by_pupil_and_the_others_can_be_started(
     assert "UPN A999200218003" in shown
     assert "wrong check letter" in shown
     assert "UPN Y999200120005" in shown
-    assert shown.count("Pupil left out") == 2
-    assert shown.count("Start joiner return") == 2
-    assert AccessLog.objects.get().detail == "CTF 21.0: 2 pupils kept, 2 left out"
+    assert shown.count("Pupil left out") == 1
+    assert shown.count("Start joiner return") == 3
+    assert "Not in the file" in shown  # the pupil whose UPN was left out
+    assert AccessLog.objects.get().detail == "CTF 21.0: 3 pupils kept, 1 left out"
 
 
 @pytest.mark.parametrize(
@@ -360,3 +455,20 @@ def test_the_pupils_page_runs_a_constant_number_of_queries(
     upload(client_a, "joiners.xml", school_a, school_b)
     with django_assert_max_num_queries(8):
         assert client_a.get(PUPILS).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_file_s_value_longer_than_its_field_is_cut_not_a_failure(
+    client_a: Client, school_a: School, school_b: School
+) -> None:
+    long = "Very" * 40
+    data = (
+        ctf_bytes("contacts.xml", urn_a=school_a.urn, urn_b=school_b.urn)
+        .replace(b"<Title>Mrs</Title>", f"<Title>{long}</Title>".encode())
+        .replace(b"<Forename>Flo</Forename>", f"<Forename>{long}</Forename>".encode())
+    )
+    client_a.post(UPLOAD, {"file": SimpleUploadedFile("c.xml", data, "text/xml")})
+    send_joiner(client_a, "1", parent_1_name="Gwen Thistlewood")
+    _, _, granny = JoinerReturn.objects.get().parents.order_by("position")
+    assert granny.forename == long[:100]
+    assert len(granny.name) <= 150
