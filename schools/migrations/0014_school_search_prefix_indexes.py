@@ -66,6 +66,6 @@ class Migration(migrations.Migration):
     # CREATE INDEX CONCURRENTLY cannot run inside a transaction.
     atomic = False
 
-    dependencies = [("schools", "0012_ctf_uprn_contact_address_phones_relationship_code")]
+    dependencies = [("schools", "0013_ctf_uprn_contact_address_phones_relationship_code")]
 
     operations = [migrations.RunPython(create, drop)]

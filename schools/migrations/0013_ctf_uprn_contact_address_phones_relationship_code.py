@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0011_school_search_trigram_indexes'),
+        ('schools', '0012_leaver_consent_questions'),
     ]
 
     operations = [
