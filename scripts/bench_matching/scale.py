@@ -45,6 +45,7 @@ _COLUMNS = [
     "first_name_phonetic",
     "postcode_key",
     "nhs_number_key",
+    "other_name_keys",
     "child_protection_plan",
     "looked_after",
     "child_in_need",
@@ -80,6 +81,7 @@ def _rows(
             child = child_keys(
                 Child(
                     first_name=rec.first_name,
+                    middle_names=rec.middle_names,
                     last_name=rec.last_name,
                     postcode=rec.postcode,
                     nhs_number=rec.nhs_number,
@@ -107,6 +109,7 @@ def _rows(
                 child.first_name_phonetic,
                 child.postcode_key,
                 child.nhs_number_key,
+                child.other_name_keys,
                 *([False] * _FLAGS),
             )
 
