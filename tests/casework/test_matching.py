@@ -511,9 +511,7 @@ def test_the_same_first_line_at_another_postcode_counts_as_the_same_address() ->
     assert "Same address (first line)" in tally.matched
     assert W["postcode_address"] > 0
     # Every level the scorer can give has a weight (or is meant to be 0: "missing").
-    assert all(
-        f"{part}_{level}" in W or level == "missing" for part, level in tally.levels.items()
-    )
+    assert all(f"{part}_{level}" in W or level == "missing" for part, level in tally.levels.items())
 
 
 def test_another_house_number_in_the_same_street_is_not_the_same_address() -> None:
