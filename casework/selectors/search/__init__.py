@@ -39,9 +39,9 @@ from casework.models import Child
 from casework.selectors.cases import require_caseworker
 from casework.selectors.search.names import (
     MIN_WORD,
+    assignments,
     name_query,
     name_reasons,
-    name_total,
     name_words,
     similar_names,
 )
@@ -81,6 +81,10 @@ RESULT_LIMIT = 25
 #: The most children one search scores: "Smith" alone is thousands of rows, and scoring
 #: them all to show 25 costs more than the search may take. A search this broad says so.
 CANDIDATE_LIMIT = 1000
+#: With a date of birth, UPN, NHS number or postcode typed as well, the children those find
+#: are scored in full by a query of their own; the name's query only adds namesakes that
+#: differ in them, who rank below, so fewer are scored (each costs the name's expressions).
+CANDIDATE_LIMIT_WITH_DETAILS = 250
 
 
 @dataclass(frozen=True)
@@ -239,20 +243,33 @@ def candidates(terms: SearchTerms, *, broad: bool = False) -> list[QuerySet[Chil
     if named:
         # Unordered, so that the LIMIT stops the scan (Child's default order sorts them all).
         found = Child.objects.filter(named, anonymised_at__isnull=True).order_by().values("pk")
-        queries.append(scored(Child.objects.filter(pk__in=found[:CANDIDATE_LIMIT])))
+        limit = CANDIDATE_LIMIT if broad or not identified else CANDIDATE_LIMIT_WITH_DETAILS
+        queries.append(scored(Child.objects.filter(pk__in=found[:limit])))
     return queries
 
 
-def _scored_rows(query: QuerySet[Child], n_words: int) -> list[dict[str, Any]]:
-    """The query's rows as their components (no other column), with the name's score and
-    the total added, best first."""
+def _scored_rows(query: QuerySet[Child], n_words: int, limit: int) -> list[dict[str, Any]]:
+    """The query's best ``limit`` rows as their components (no other column), with the
+    name's score and the total, best first. The components are selected once, in the inner
+    query; the outer one adds them up over their column names (cheap) and sorts, so only
+    ``limit`` rows leave the database."""
     columns = [c for c in query.query.annotations if c.startswith("s_")]
-    rows = list(query.values("pk", "last_name", "first_name", *columns)[:CANDIDATE_LIMIT])
-    for row in rows:
-        row["s_name"] = name_total(row, n_words) if n_words else 0
-        row["total"] = sum(int(row.get(c) or 0) for c in COMPONENTS)
-    rows.sort(key=lambda r: (-r["total"], r["last_name"], r["first_name"], r["pk"]))
-    return rows
+    inner, params = query.values("pk", "last_name", "first_name", *columns).query.sql_with_params()
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's
+    readings = [
+        " + ".join(f"c.s_{part}_{k}" for part, k in (("last", i), ("first", j)) if k is not None)
+        for i, j in assignments(n_words)
+    ]
+    name = f"{greatest}(0, {', '.join(readings)})" if readings else "0"
+    total = " + ".join([name, *(f"c.{c}" for c in COMPONENTS if c in columns)])
+    sql = (
+        f"SELECT c.*, {name} AS s_name, {total} AS total FROM ({inner}) c "  # noqa: S608 - our own column names
+        "ORDER BY total DESC, c.last_name, c.first_name, c.pk LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _best_rows(terms: SearchTerms, *, broad: bool = False) -> list[Child]:
@@ -261,7 +278,7 @@ def _best_rows(terms: SearchTerms, *, broad: bool = False) -> list[Child]:
     n_words = len(name_words(terms.name))
     best: dict[int, dict[str, Any]] = {}
     for query in candidates(terms, broad=broad):
-        for row in _scored_rows(query, n_words)[: RESULT_LIMIT * 2]:
+        for row in _scored_rows(query, n_words, RESULT_LIMIT * 2):
             best.setdefault(row["pk"], row)
     children = Child.objects.filter(pk__in=list(best)).select_related("merged_into").order_by()
     found = []

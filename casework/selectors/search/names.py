@@ -255,13 +255,6 @@ def assignments(n_words: int) -> list[Assignment]:
     return pairs + [(i, None) for i in range(surnames)] + [(None, j) for j in range(n_words)]
 
 
-def name_total(row: Any, n_words: int) -> int:
-    """The name's score: the best of :func:`assignments`, from a row's per-word scores
-    (``s_last_i``, ``s_first_j``: a dict of values or an object with them)."""
-    best, _ = _best_assignment(row, n_words)
-    return best
-
-
 def _best_assignment(row: Any, n_words: int) -> tuple[int, tuple[int, int]]:
     def value(name: str) -> int:
         got = row.get(name) if isinstance(row, dict) else getattr(row, name, 0)
