@@ -78,7 +78,7 @@ def _word_similarity(word: str, column: str) -> Func:
 
 class _WordsOverlap(Func):
     """``string_to_array(column, ' ') && keys``: one of the column's words is one of the
-    keys (the GIN index child_other_name_keys_gin, casework/migrations/0015)."""
+    keys (the GIN index child_other_name_keys_gin, casework/migrations/0016)."""
 
     arg_joiner = " && "
     template = "(%(expressions)s)"

@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
     # CREATE INDEX CONCURRENTLY cannot run inside a transaction.
     atomic = False
 
-    dependencies = [("casework", "0014_child_match_dob_outward")]
+    dependencies = [("casework", "0015_child_match_dob_outward")]
 
     operations = [
         migrations.AddField(
