@@ -192,6 +192,17 @@ def test_a_middle_or_other_name_finds_the_child(
         assert results[0].matched == ["Matches a middle or other name"]
 
 
+def test_a_middle_or_other_name_with_a_typo_finds_the_child(
+    officer: User, amira: Child, others: list[Child]
+) -> None:
+    # Found by exact word among the child's other_name_keys, the words like the one typed
+    # coming from the table of names (which holds middle and other names' words too).
+    assert amira.other_name_keys == "amira begum noor"
+    for typed in ("Begun", "Nour Khan"):
+        results = search(officer, name=typed)
+        assert [r.child for r in results] == [amira], typed
+
+
 def test_accents_and_punctuation_do_not_matter(officer: User, others: list[Child]) -> None:
     zoe = child(first_name="Zoë", last_name="O'Brien-Smith")
     assert search(officer, name="zoe obriensmith")[0].child == zoe
