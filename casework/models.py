@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Left, Length
 from simple_history.models import HistoricalRecords
 
 from cme.models import Audited, one_of
@@ -41,6 +42,9 @@ class Child(Audited, VulnerabilityFlags):
     first_name_phonetic = models.CharField(max_length=20, blank=True)
     postcode_key = models.CharField(max_length=10, blank=True)
     nhs_number_key = models.CharField(max_length=12, blank=True)
+    # The words of the middle and other names, normalised, space-separated: "Find a child"
+    # looks a word up among them by exact key (a GIN index over the words on PostgreSQL).
+    other_name_keys = models.CharField(max_length=300, blank=True)
 
     # A restricted record (a family in a refuge): address hidden in lists (issue 6).
     restricted = models.BooleanField(default=False)
@@ -70,6 +74,14 @@ class Child(Audited, VulnerabilityFlags):
                     ("child_match_pc_dob", ["postcode_key", "date_of_birth"]),
                     ("child_match_lph_pc", ["last_name_phonetic", "postcode_key"]),
                 )
+            ),
+            # Date of birth and postcode district (the key without its inward code): the
+            # expression is casework.matching.blocking.postcode_outward_expression's.
+            models.Index(
+                F("date_of_birth"),
+                Left("postcode_key", Length("postcode_key") - 3),
+                name="child_match_dob_outward",
+                condition=Q(merged_into__isnull=True),
             ),
             models.Index(
                 fields=["nhs_number_key"],

@@ -121,6 +121,7 @@ def _anonymise_batch(stamp: datetime, today: date) -> list[int]:
         first_name_phonetic="",
         postcode_key="",
         nhs_number_key="",
+        other_name_keys="",
         # 1 January of the birth year: the age and year group still count in statistics.
         date_of_birth=TruncYear("date_of_birth", output_field=models.DateField()),
     )

@@ -113,7 +113,7 @@ def seed(children: int, rng: random.Random) -> None:
             INSERT INTO casework_child (
                 created_at, updated_at, first_name, middle_names, last_name, other_names,
                 date_of_birth, gender, upn, nhs_number, address_line_1, address_line_2, town,
-                postcode, first_name_key, last_name_key, last_name_phonetic,
+                postcode, first_name_key, last_name_key, last_name_phonetic, other_name_keys,
                 child_protection_plan, looked_after, child_in_need, ehcp_sen,
                 gypsy_roma_traveller, young_carer, new_arrival_eal, youth_justice, restricted
             )
@@ -128,6 +128,8 @@ def seed(children: int, rng: random.Random) -> None:
                        || ' ' || (g / 8740 %% 10) || chr(65 + (g / 87400 %% 20))
                        || chr(65 + floor(random() * 20)::int),
                    f.k[fi], s.k[si], s.p[si],
+                   concat_ws(' ', CASE WHEN r1 < 0.3 THEN f.k[mi] END,
+                             CASE WHEN r2 < 0.05 THEN s.k[1 + (si * 7919) %% s.c] END),
                    false, false, false, false, false, false, false, false, r1 < 0.005
             FROM picks, s, f
             """,

@@ -179,6 +179,7 @@ from casework.matching.keys import (  # noqa: E402
     normalise_name,
     normalise_nhs_number,
     normalise_postcode,
+    other_name_keys,
     phonetic,
 )
 from casework.models import Case, Category, Child  # noqa: E402
@@ -223,6 +224,9 @@ class ChildFactory(DjangoModelFactory[Child]):
     postcode_key = LazyAttribute(lambda o: normalise_postcode(o.postcode))
     nhs_number = ""
     nhs_number_key = LazyAttribute(lambda o: normalise_nhs_number(o.nhs_number))
+    middle_names = ""
+    other_names = ""
+    other_name_keys = LazyAttribute(lambda o: other_name_keys(o.middle_names, o.other_names))
 
 
 class CaseFactory(DjangoModelFactory[Case]):

@@ -23,6 +23,7 @@ from casework.matching.keys import (
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
+    other_name_keys,
     phonetic,
 )
 from casework.matching.scoring import (
@@ -62,6 +63,7 @@ KEY_FIELDS = (
     "first_name_phonetic",
     "postcode_key",
     "nhs_number_key",
+    "other_name_keys",
 )
 
 
@@ -73,6 +75,7 @@ def child_keys(child: Child) -> Child:
     child.first_name_phonetic = phonetic(child.first_name_key)
     child.postcode_key = normalise_postcode(child.postcode)
     child.nhs_number_key = normalise_nhs_number(child.nhs_number)
+    child.other_name_keys = other_name_keys(child.middle_names, child.other_names)
     return child
 
 

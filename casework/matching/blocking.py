@@ -10,7 +10,11 @@ survives an error in any field it does not use, so the union survives one or two
 * first name and DOB: a changed surname; first name and postcode: a changed surname and
   a wrong DOB; postcode and DOB: both names misspelt;
 * surname and postcode: siblings (shown flagged, see scoring), a missing DOB;
-* first and last names swapped (the surname key equal to the first name's, and so on).
+* DOB and postcode district (the outward code, "EX2" of "EX2 3CC"): a typo in both names
+  and in the inward code, or names swapped and misspelt (about one child per district and
+  day of birth in a region of 1,000,000);
+* first and last names swapped (the surname key equal to the first name's, and so on),
+  with the first name's surname key at the same postcode too.
 
 The referral's "other names or spellings" add surname keys. At most
 :data:`MAX_CANDIDATES` rows come back, those agreeing on most keys first.
@@ -18,10 +22,13 @@ The referral's "other names or spellings" add surname keys. At most
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Left, Length
+from django.db.models.lookups import Exact
 
 from casework.matching.keys import (
+    INWARD_CODE_LENGTH,
     first_name_phonetics,
     name_keys,
     name_tokens,
@@ -29,6 +36,7 @@ from casework.matching.keys import (
     normalise_postcode,
     normalise_upn,
     phonetic,
+    postcode_outward,
     swapped_date,
 )
 from casework.models import Case as ChildCase
@@ -38,6 +46,12 @@ from referrals.models import Referral
 #: The most candidates the query returns: a very common name must not load thousands.
 MAX_CANDIDATES = 40
 _NHS_MIN_DIGITS = 6  # shorter is a fragment, not a number
+
+
+def postcode_outward_expression() -> Left:
+    """The stored postcode key without its inward code, as SQL: the expression the index
+    ``child_match_dob_outward`` (Child.Meta) is built on, so the query must use this one."""
+    return Left(F("postcode_key"), Length(F("postcode_key")) - INWARD_CODE_LENGTH)
 
 
 def _query(referral: Referral) -> Q:
@@ -71,8 +85,13 @@ def _query(referral: Referral) -> Q:
     ):
         if pairs[a] and pairs[b]:
             rules.append(Q(**{a: pairs[a], b: pairs[b]}))
+    if dobs and len(postcode) > INWARD_CODE_LENGTH:
+        outward = postcode_outward(postcode)
+        rules.append(Q(Exact(postcode_outward_expression(), outward), date_of_birth__in=dobs))
     if first_key and last_phon:  # first and last names swapped on one record
         rules.append(Q(last_name_phonetic__in=sorted(first_phons), first_name_phonetic=last_phon))
+        if postcode:
+            rules.append(Q(last_name_phonetic__in=sorted(first_phons), postcode_key=postcode))
     query = Q()
     for rule in rules:
         query |= rule

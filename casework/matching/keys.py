@@ -14,6 +14,7 @@ from anyascii import anyascii
 
 from casework.matching.nicknames import same_name_as
 
+_OTHER_NAMES_MAX = 300  # Child.other_name_keys max_length
 _PHONETIC_MAX = 20  # Child.last_name_phonetic / first_name_phonetic max_length
 _NOT_WORD = re.compile(r"[^a-z0-9\s]")
 _SPACES = re.compile(r"\s+")
@@ -63,6 +64,13 @@ def first_name_phonetics(first_key: str) -> set[str]:
 def name_tokens(*values: str) -> set[str]:
     """Every word of the given names, normalised ("other names or spellings" hold several)."""
     return {t for v in values for t in normalise_name(v).split() if len(t) > 1}
+
+
+def other_name_keys(*values: str) -> str:
+    """Child.other_name_keys: the words of the middle and other names, sorted, one space
+    between ('Zoë Anne', 'Smith-Jones' → 'anne smithjones zoe')."""
+    keys = " ".join(sorted(name_tokens(*values)))
+    return keys if len(keys) <= _OTHER_NAMES_MAX else keys[:_OTHER_NAMES_MAX].rsplit(" ", 1)[0]
 
 
 def normalise_postcode(value: str) -> str:

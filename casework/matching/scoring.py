@@ -13,6 +13,7 @@ sibling) is returned flagged, never as a plain proposal, whatever the score.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -66,7 +67,7 @@ W = {
     "dob_near": -2.0,
     "dob_different": -5.0,
     "postcode_exact": 7.0,
-    "address_exact": 5.0,
+    "postcode_address": 5.0,  # the same first line, another postcode
     "postcode_near": 3.0,
     "postcode_outward": 1.5,
     "street_same": 2.0,
@@ -79,6 +80,7 @@ W = {
     "upn_different": -3.0,
 }
 _KNOWN_GENDERS = {"F", "M"}
+_DIGITS = re.compile(r"\d+")
 _DAYS_NEAR = 366
 
 
@@ -283,11 +285,19 @@ def _dob(t: _Tally, referral: Prepared, child: Child) -> None:
         t.add("dob", "different", differs=shown)
 
 
+def same_first_line(a: str, b: str) -> bool:
+    """Two normalised first lines of an address are one: nearly the same words (a typo) and
+    the same house numbers ("150 kings road" is not "157 kings road", though 97% alike)."""
+    if not a or not b or similarity(a, b) < _CLOSE:
+        return False
+    return _DIGITS.findall(a) == _DIGITS.findall(b)
+
+
 def _address(t: _Tally, referral: Prepared, child: Child) -> None:
     pc = referral.postcode_key
     child_pc = child.postcode_key or normalise_postcode(child.postcode)
     line, child_line = referral.line_key, normalise_name(child.address_line_1)
-    same_line = bool(line) and similarity(line, child_line) >= _CLOSE
+    same_line = same_first_line(line, child_line)
     # Never the postcodes themselves: either record may be a restricted child's.
     shown = "Postcode differs"
     if pc and pc == child_pc:

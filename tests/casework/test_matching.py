@@ -409,3 +409,145 @@ def test_a_nickname_with_another_gender_at_the_same_address_is_a_possible_siblin
     assert match.child == sibling
     assert match.possible_twin_or_sibling
     assert "Gender: F / M" in match.differs
+
+
+# -- issue 14, the gaps to Splink: more blocking rules, the address weight ------------------
+
+
+def test_the_date_of_birth_and_postcode_district_find_a_child_misspelt_everywhere_else() -> None:
+    # Both names misspelt (no metaphone in common), the inward code mistyped: only the date
+    # of birth and the district ("EX2") agree among the keys the query uses, and the NHS
+    # number one digit out says it is one child.
+    child = make_child(
+        first_name="Robin",
+        last_name="Morrison",
+        date_of_birth=DOB,
+        address_line_1="14 Markham Street",
+        postcode="EX2 3CC",
+        nhs_number="9434765919",
+    )
+    namesake = make_child(
+        first_name="Robin", last_name="Morrison", date_of_birth=DOB, postcode="NG7 2RD"
+    )
+    referral = ReferralFactory.create(
+        first_name="Rboin",
+        last_name="Morrion",
+        date_of_birth=DOB,
+        address_line_1="14 Markham Street",
+        postcode="EX2 3DC",
+        nhs_number="9434765991",
+    )
+
+    matches = [m for m in possible_matches(referral) if not m.possible_twin_or_sibling]
+
+    # The namesake born the same day elsewhere is proposed too (names alike, the same
+    # date of birth), below the child whose address and NHS number agree.
+    assert [m.child for m in matches] == [child, namesake]
+
+
+def test_the_district_rule_needs_a_full_postcode_and_a_date_of_birth() -> None:
+    from casework.matching.blocking import candidate_queryset
+
+    make_child(first_name="Ann", last_name="Lee", date_of_birth=DOB, postcode="EX2 3CC")
+    no_dob = ReferralFactory.create(first_name="Zed", last_name="Qux", date_of_birth=None)
+    district_only = ReferralFactory.create(
+        first_name="Zed", last_name="Qux", date_of_birth=DOB, postcode="EX2"
+    )
+    other_district = ReferralFactory.create(
+        first_name="Zed", last_name="Qux", date_of_birth=DOB, postcode="EX20 3CC"
+    )
+    same_district = ReferralFactory.create(
+        first_name="Zed", last_name="Qux", date_of_birth=DOB, postcode="EX2 9ZZ"
+    )
+
+    def found(referral: Referral) -> int:
+        query = candidate_queryset(referral)
+        return 0 if query is None else len(query)
+
+    assert (found(no_dob), found(district_only), found(other_district)) == (0, 0, 0)
+    assert found(same_district) == 1
+
+
+def test_swapped_names_misspelt_at_the_same_postcode_are_found() -> None:
+    # The referral's first name is the child's surname; its surname a typo of the child's
+    # first name (no metaphone in common) and no date of birth: only the crossed surname
+    # and the postcode agree.
+    child = make_child(
+        first_name="Harrison",
+        last_name="Capurso",
+        date_of_birth=DOB,
+        address_line_1="7 Erldunda Circuit",
+        postcode="B8 1AA",
+        nhs_number="4086030000",
+    )
+    referral = ReferralFactory.create(
+        first_name="Capurso",
+        last_name="Harirson",
+        date_of_birth=None,
+        address_line_1="7 Erldunda Circuit",
+        postcode="B8 1AA",
+        nhs_number="4086300000",
+    )
+
+    [match] = possible_matches(referral)
+
+    assert match.child == child
+    assert any(r.startswith("First name and surname swapped") for r in match.matched)
+
+
+def test_the_same_first_line_at_another_postcode_counts_as_the_same_address() -> None:
+    from casework.matching.scoring import W, _tally, prepare
+
+    child = make_child(
+        first_name="Kyra", last_name="Wilde", address_line_1="26 Groom Street", postcode="EX2 3CC"
+    )
+    moved_postcode = ReferralFactory.create(
+        first_name="Kyra", last_name="Wilde", address_line_1="26 Groom St", postcode="NG7 2RD"
+    )
+
+    tally = _tally(prepare(moved_postcode), child)
+
+    assert tally.levels["postcode"] == "address"
+    assert "Same address (first line)" in tally.matched
+    assert W["postcode_address"] > 0
+    # Every level the scorer can give has a weight (or is meant to be 0: "missing").
+    assert all(f"{part}_{level}" in W or level == "missing" for part, level in tally.levels.items())
+
+
+def test_another_house_number_in_the_same_street_is_not_the_same_address() -> None:
+    from casework.matching.scoring import same_first_line
+
+    assert same_first_line("26 groom street", "26 groom stret")
+    assert not same_first_line("150 kings road", "157 kings road")
+    assert not same_first_line("39 high street", "13 high street")
+    assert not same_first_line("", "39 high street")
+
+
+def test_a_namesake_in_the_same_street_of_another_town_is_not_proposed() -> None:
+    # The same first name, surname and street name, another house number and postcode and
+    # a date of birth years apart: two children (seen on the UK-shaped bench).
+    make_child(
+        first_name="Conor",
+        last_name="MacNamara",
+        date_of_birth=date(2018, 3, 31),
+        address_line_1="13 High Street",
+        postcode="SL9 5RE",
+    )
+    referral = ReferralFactory.create(
+        first_name="Conor",
+        last_name="MacNamara",
+        date_of_birth=date(2016, 6, 30),
+        address_line_1="39 High Street",
+        postcode="CF4 2WY",
+    )
+
+    assert [m for m in possible_matches(referral) if not m.possible_twin_or_sibling] == []
+
+
+def test_child_keys_fill_the_other_name_keys_from_middle_and_other_names() -> None:
+    child = ChildFactory.create(
+        first_name="Amira", middle_names="Zoë Noor", other_names="Smith-Jones", other_name_keys=""
+    )
+    child_keys_save(child)
+    child.refresh_from_db()
+    assert child.other_name_keys == "noor smithjones zoe"

@@ -76,6 +76,28 @@ def _word_similarity(word: str, column: str) -> Func:
     return Func(Value(word), F(column), function="word_similarity", output_field=FloatField())
 
 
+class _WordsOverlap(Func):
+    """``string_to_array(column, ' ') && keys``: one of the column's words is one of the
+    keys (the GIN index child_other_name_keys_gin, casework/migrations/0016)."""
+
+    arg_joiner = " && "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _other_name_candidates(word: str, names: SimilarKeys | None) -> Q:
+    """Children with a middle or other name like ``word``: on PostgreSQL one of their
+    ``other_name_keys`` is the word or a name like it (exact keys, a GIN index); elsewhere
+    trigram word similarity computed row by row."""
+    if names is None:
+        return _similar("middle_names", word, word_in_text=True) | _similar(
+            "other_names", word, word_in_text=True
+        )
+    keys = sorted({word, *names.get(word, []), *transpositions(word)})
+    words = Func(F("other_name_keys"), Value(" "), function="string_to_array")
+    return Q(_WordsOverlap(words, Value(keys))) & ~Q(other_name_keys="")
+
+
 def _similar(column: str, word: str, *, word_in_text: bool = False) -> Q:
     """The candidate condition: indexed on PostgreSQL, a computed threshold elsewhere."""
     if connection.vendor == "postgresql":
@@ -233,25 +255,23 @@ def assignments(n_words: int) -> list[Assignment]:
     return pairs + [(i, None) for i in range(surnames)] + [(None, j) for j in range(n_words)]
 
 
-def name_total(n_words: int) -> Any:
-    """The name's score: the best of :func:`assignments`."""
-    parts = []
+def _best_assignment(row: Any, n_words: int) -> tuple[int, tuple[int, int]]:
+    def value(name: str) -> int:
+        got = row.get(name) if isinstance(row, dict) else getattr(row, name, 0)
+        return int(got or 0)
+
+    best, parts = 0, (0, 0)
     for i, j in assignments(n_words):
-        last: Any = F(f"s_last_{i}") if i is not None else Value(0)
-        parts.append(last + F(f"s_first_{j}") if j is not None else last)
-    return parts[0] if len(parts) == 1 else Greatest(*parts)
+        last = value(f"s_last_{i}") if i is not None else 0
+        first = value(f"s_first_{j}") if j is not None else 0
+        if last + first > best:
+            best, parts = last + first, (last, first)
+    return best, parts
 
 
 def name_reasons(row: Child, n_words: int) -> list[str]:
     """What matched in the name, read as the best assignment (the one the score took)."""
-
-    def value(i: int | None, j: int | None) -> tuple[int, int]:
-        last = getattr(row, f"s_last_{i}") if i is not None else 0
-        first = getattr(row, f"s_first_{j}") if j is not None else 0
-        return last, first
-
-    best = max(assignments(n_words), key=lambda a: sum(value(*a)), default=(None, None))
-    last, first = value(*best)
+    _, (last, first) = _best_assignment(row, n_words)
     return [
         reason for reason in (REASONS["s_last"].get(last), REASONS["s_first"].get(first)) if reason
     ]
@@ -263,9 +283,7 @@ def _given_candidates(word: str, names: SimilarKeys | None) -> Q:
     where = Q(first_name_key=word) | _looks_like("first_name_key", word, names)
     if double := double_metaphone(word):
         where |= Q(Exact(_dmetaphone("first_name_key"), double))
-    for column in ("middle_names", "other_names"):
-        where |= _similar(column, word, word_in_text=True)
-    return where
+    return where | _other_name_candidates(word, names)
 
 
 @dataclass(frozen=True)
@@ -292,9 +310,7 @@ def name_query(words: list[str], names: SimilarKeys | None, *, alone: bool) -> N
         surname |= _surname_candidates(word, names)
     if len(words) == 1:
         word = words[0]
-        strong = surname
-        for column in ("middle_names", "other_names"):
-            strong |= _similar(column, word, word_in_text=True)
+        strong = surname | _other_name_candidates(word, names)
         if alone:
             strong |= _given_candidates(word, names)
         broad = None
@@ -303,7 +319,7 @@ def name_query(words: list[str], names: SimilarKeys | None, *, alone: bool) -> N
         known_as = Q()
         for word in words:
             given |= _given_candidates(word, names)
-            known_as &= _similar("other_names", word, word_in_text=True)
+            known_as &= _other_name_candidates(word, names)
         # The whole name as one surname: "Van der Berg", "Abu Bakr".
         whole = " ".join(words)
         strong = (surname & given) | known_as | _surname_candidates(whole, names, fuzzy=False)
