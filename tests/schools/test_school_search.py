@@ -193,7 +193,7 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_post_is_refused(
 def test_the_search_is_served_by_the_directory_s_indexes_on_postgresql(
     query: str, indexes: set[str]
 ) -> None:
-    """The lookups render exactly the expressions schools migrations 0011 and 0013 indexed:
+    """The lookups render exactly the expressions schools migrations 0011 and 0014 indexed:
     with sequential scans priced out (a test directory is too small for the planner to
     choose an index by itself, the national one is not), the plan reads those indexes and
     no sequential scan of the directory. Were an expression to drift from its index, the
