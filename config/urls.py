@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("casework.urls_triage")),
     path("", include("casework.urls_cases")),
     path("", include("transfers.urls")),
+    path("", include("ehe.urls")),
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_runs")),
     path("admin/", admin.site.urls),
