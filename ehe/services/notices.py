@@ -22,7 +22,7 @@ recorded in the child's chronology with what was sent and when.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -96,10 +96,17 @@ def servable_kinds(entry: HomeEducation, notices: Sequence[Notice]) -> list[str]
     s437 = _latest(since, NoticeKind.S437_1)
     intention = _latest(since, NoticeKind.INTENTION)
     if intention is not None and (s437 is None or intention.pk > s437.pk):
-        return [] if intention.answer == Answer.WAITING else [NoticeKind.ORDER]
+        # s438(3)-(5): after the 15 days the authority names its school, chosen or not.
+        waiting = intention.answer == Answer.WAITING and not _period_over_today(intention)
+        return [] if waiting else [NoticeKind.ORDER]
     if s437 is not None and s437.answer != Answer.SATISFIED:
         return [NoticeKind.INTENTION] if s437.answer == Answer.NOT_SATISFIED else []
     return _first_notice(entry, since)
+
+
+def _period_over_today(notice: Notice) -> bool:
+    ends = notice.period_ends_on
+    return ends is not None and rules.period_over(ends, timezone.localdate())
 
 
 def _first_notice(entry: HomeEducation, notices: Sequence[Notice]) -> list[str]:
@@ -125,6 +132,10 @@ def _check_servable(entry: HomeEducation, notices: list[Notice], kind: NoticeKin
         raise EheError(ERROR_NOT_UNSUITABLE)
     if kind == NoticeKind.S437_1 and settings.CME_CNIS_ENABLED:
         raise EheError(ERROR_PRELIMINARY_FIRST)
+    intention = _latest(notices, NoticeKind.INTENTION)
+    if kind == NoticeKind.ORDER and intention is not None and intention.period_ends_on:
+        first = intention.period_ends_on + timedelta(days=1)
+        raise EheError(ERROR_ORDER_TOO_SOON.format(first=first))
     raise EheError(ERROR_NOT_NOW)
 
 
@@ -161,8 +172,8 @@ def _order_school(
         if intention.answer != Answer.CHOSE_SCHOOL and not rules.period_over(
             intention.period_ends_on, served_on
         ):
-            first = intention.period_ends_on.toordinal() + 1
-            raise EheError(ERROR_ORDER_TOO_SOON.format(first=date.fromordinal(first)))
+            first = intention.period_ends_on + timedelta(days=1)
+            raise EheError(ERROR_ORDER_TOO_SOON.format(first=first))
         return school or intention.school
     if kind == NoticeKind.AMENDMENT:
         current = order_in_force(notices)
