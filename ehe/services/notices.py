@@ -62,6 +62,9 @@ ERROR_ALREADY_ANSWERED = "This notice's answer is already recorded"
 ERROR_ANSWER = "That answer does not fit this notice"
 ERROR_SERVED_FUTURE = "The date of service must be today or in the past"
 ERROR_REASON = "Enter the reason"
+ERROR_BEFORE_LAST_STEP = (
+    "The date of service must be on or after {day:%-d %B %Y}, the date of the step before"
+)
 ERROR_SAME_SCHOOL = "Select a school other than the one the order names now"
 ERROR_CASE = "The CME case could not be opened: {why}"
 
@@ -254,6 +257,11 @@ def notice_serve(
     _check_servable(entry, notices, kind)
     if served_on > timezone.localdate():
         raise EheError(ERROR_SERVED_FUTURE)
+    last_step = max(
+        (d for n in notices for d in (n.served_on, n.answered_on) if d is not None), default=None
+    )
+    if last_step is not None and served_on < last_step:
+        raise EheError(ERROR_BEFORE_LAST_STEP.format(day=last_step))
     if kind == NoticeKind.REVOCATION and not details.strip():
         raise EheError(ERROR_REASON)
     days, ends = _period(kind, served_on, period_days)

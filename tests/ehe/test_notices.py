@@ -121,6 +121,14 @@ def test_the_whole_route_with_its_edges(
         assert entry.case.status == CaseStatus.OPEN
         assert entry.case.primary_reason_id == "unsuitable-ehe"
         assert entry.case.referral.status == "accepted"
+        with pytest.raises(EheError, match="on or after 8 December 2026"):
+            notice_serve(
+                entry=entry,
+                kind=NoticeKind.INTENTION,
+                served_on=date(2026, 12, 7),
+                by=ehe_officer,
+                school=school_a,
+            )
         with pytest.raises(EheError, match="Select the school"):
             notice_serve(
                 entry=entry, kind=NoticeKind.INTENTION, served_on=date(2026, 12, 8), by=ehe_officer
