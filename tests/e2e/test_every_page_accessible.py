@@ -36,9 +36,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from casework.matching import child_keys_save
+from cme.models import User
 from ehe.models import Source
 from ehe.services.register import home_education_register
-from cme.models import User
 from schools.models import School
 from tests.cme.test_access_matrix import (
     EXPECTED,
