@@ -66,8 +66,8 @@ def first_contact_due(registered_on: date) -> date:
 
 
 def next_contact_due(last_contact_on: date) -> date:
-    """DfE, Elective home education: guidance for local authorities (2019), para 6.6: contact
-    at least annually. ``EHE_CONTACT_INTERVAL_DAYS`` calendar days (default 365) after the
+    """DfE, Elective home education: departmental guidance for local authorities (2019): the
+    authority makes contact with home-educating families at least annually. ``EHE_CONTACT_INTERVAL_DAYS`` calendar days (default 365) after the
     last contact."""
     days: int = settings.EHE_CONTACT_INTERVAL_DAYS
     return last_contact_on + timedelta(days=days)
