@@ -141,7 +141,9 @@ def _entry_form(
         gate = restricted_gate(request, entry)
         if gate is not None:
             return gate
-        form = form_class(request.POST or None, initial={"made_on": timezone.localdate()})
+        today = timezone.localdate()
+        initial = {"made_on": today, "formed_on": today, "ended_on": today}
+        form = form_class(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 run(entry, user, form)

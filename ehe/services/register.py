@@ -230,6 +230,13 @@ def _locked_active(entry: HomeEducation) -> HomeEducation:
     return locked
 
 
+def _saved(entry: HomeEducation, by: User | None, summary: str, detail: str = "") -> None:
+    """Save the changed entry (stamped) and tell the child's chronology what happened."""
+    entry.updated_by = by
+    entry.save()
+    record_event(child=entry.child, kind=EventKind.EHE, by=by, summary=summary, detail=detail)
+
+
 @transaction.atomic
 def contact_record(
     *,
@@ -255,14 +262,11 @@ def contact_record(
         updated_by=by,
     )
     entry.next_contact_due = next_contact_on or rules.next_contact_due(made_on)
-    entry.updated_by = by
-    entry.save()
-    record_event(
-        child=entry.child,
-        kind=EventKind.EHE,
-        by=by,
-        summary=f"Home education contact: {ContactKind(kind).label} on {made_on:%-d %B %Y}",
-        detail=notes,
+    _saved(
+        entry,
+        by,
+        f"Home education contact: {ContactKind(kind).label} on {made_on:%-d %B %Y}",
+        notes,
     )
     return contact
 
@@ -287,16 +291,8 @@ def suitability_record(
     )
     entry.suitability = suitability
     entry.suitability_on = formed_on
-    entry.updated_by = by
-    entry.save()
-    record_event(
-        child=entry.child,
-        kind=EventKind.EHE,
-        by=by,
-        summary=f"Home education: {Suitability(suitability).label.lower()} "
-        f"(view formed {formed_on:%-d %B %Y})",
-        detail=reasons,
-    )
+    label = Suitability(suitability).label.lower()
+    _saved(entry, by, f"Home education: {label} (view formed {formed_on:%-d %B %Y})", reasons)
     return view
 
 
@@ -323,15 +319,7 @@ def home_education_end(
     entry.status = Status.ENDED
     entry.ended_on = ended_on
     entry.end_reason = reason
-    entry.updated_by = by
-    entry.save()
-    record_event(
-        child=entry.child,
-        kind=EventKind.EHE,
-        by=by,
-        summary=f"Left the home education register on {ended_on:%-d %B %Y}",
-        detail=reason,
-    )
+    _saved(entry, by, f"Left the home education register on {ended_on:%-d %B %Y}", reason)
     return entry
 
 
@@ -344,15 +332,7 @@ def notice_route_start(*, child_id: int, reason: str, by: User | None) -> HomeEd
     entry = home_education_register(child=child, source=Source.CNIS, by=by)
     entry = _locked_active(entry)
     entry.notice_route_reason = reason[:300]
-    entry.updated_by = by
-    entry.save()
-    record_event(
-        child=child,
-        kind=EventKind.EHE,
-        by=by,
-        summary="Home education: the s437 notice route was started",
-        detail=reason,
-    )
+    _saved(entry, by, "Home education: the s437 notice route was started", reason)
     return entry
 
 
