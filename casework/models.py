@@ -361,6 +361,9 @@ class EventKind(models.TextChoices):
     UNRESTRICTED = "unrestricted", "Restriction lifted"
     CME_DETAILS = "cme_details", "CME return details changed"
     TRANSFER = "transfer", "Transfer to another local authority"
+    # Issue 17 (the ehe app): the EHE register, and the notices and orders served.
+    EHE = "ehe", "Home education"
+    NOTICE = "notice", "Notice served"
 
 
 class Event(models.Model):

@@ -61,4 +61,6 @@ school_staff_only = role_required(Role.SCHOOL_STAFF)
 caseworkers = role_required(Role.OFFICER, Role.MANAGER)
 managers_only = role_required(Role.MANAGER)
 administrators_only = role_required(Role.ADMINISTRATOR)
-la_users = role_required(Role.OFFICER, Role.MANAGER, Role.ADMINISTRATOR)
+la_users = role_required(Role.OFFICER, Role.MANAGER, Role.EHE_OFFICER, Role.ADMINISTRATOR)
+#: The EHE register and its notices (issue 17): EHE officers and managers.
+ehe_workers = role_required(Role.EHE_OFFICER, Role.MANAGER)

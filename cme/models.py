@@ -21,13 +21,17 @@ class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", "School staff"
     OFFICER = "officer", "CME officer"
     MANAGER = "manager", "CME manager"
+    #: Elective home education (issue 17): the EHE register and the s437 notice route.
+    EHE_OFFICER = "ehe_officer", "EHE officer"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
 #: Roles that work for the local authority (2FA, casework screens).
-LA_ROLES = frozenset({Role.OFFICER, Role.MANAGER, Role.ADMINISTRATOR})
+LA_ROLES = frozenset({Role.OFFICER, Role.MANAGER, Role.EHE_OFFICER, Role.ADMINISTRATOR})
 #: Roles that work cases: a manager does everything an officer does.
 CASEWORK_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
+#: Roles that work the EHE register (issue 17): EHE officers, and managers, who do everything.
+EHE_ROLES = frozenset({Role.EHE_OFFICER, Role.MANAGER})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -115,6 +119,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in CASEWORK_ROLES
 
     @property
+    def is_ehe_worker(self) -> bool:
+        return self.role in EHE_ROLES
+
+    @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
 
@@ -190,6 +198,9 @@ class AccessAction(models.TextChoices):
     VIEW_RETURN = "view_return", "Viewed a school return"
     VIEW_RETURN_LIST = "view_return_list", "Viewed the list of school returns"
     OPEN_RESTRICTED = "open_restricted", "Opened a restricted record"
+    VIEW_EHE = "view_ehe", "Viewed a child's home education record"
+    EXPORT_EHE_NOTICE = "export_ehe_notice", "Downloaded a home education notice (PDF)"
+    VIEW_EHE_REGISTER = "view_ehe_register", "Viewed the home education register"
     VIEW_CHILD_AUDIT = "view_child_audit", "Viewed a child's audit trail"
     EXPORT_FIGURES_CSV = "export_figures_csv", "Exported the dashboard figures (CSV)"
     SEARCH_CHILDREN = "search_children", "Searched for a child"

@@ -5,6 +5,8 @@ Pure functions: no Django models, no database. The only Django touch is the lazy
 
 * Working days: Monday to Friday except England and Wales bank holidays (taken from the
   maintained ``holidays`` library, including substitute days and one-off holidays).
+* Calendar-day periods "beginning with" a day (Education Act 1996 s437(2), s438(3)-(4):
+  the school attendance order route, issue 17).
 * Compulsory school age: Education Act 1996 s8, the Education (Start of Compulsory School
   Age) Order 1998 (prescribed days 31 March, 31 August, 31 December) and the Education
   (School Leaving Date) Order 1997 (last Friday in June).
@@ -87,6 +89,29 @@ def enquiry_due_date(received: date) -> date:
 
     days: int = getattr(settings, "CME_ENQUIRY_WORKING_DAYS", 10)
     return add_working_days(received, days)
+
+
+# --------------------------------------------------------------------------- calendar days
+
+
+def period_beginning_with(first_day: date, days: int) -> date:
+    """The last day of a period of ``days`` calendar days *beginning with* ``first_day``.
+
+    The Education Act 1996's school attendance order periods (s437(2): "not less than 15
+    days beginning with the day on which the notice is served"; s438(3), (4): "the period of
+    15 days beginning with the day on which the notice is served") count every day, weekends
+    and bank holidays included, and count the day of service as the first: 15 days beginning
+    with Monday 1 March end at the end of Monday 15 March. ``days`` must be at least 1.
+    """
+    if days < 1:
+        raise ValueError("a period has at least one day")
+    return first_day + timedelta(days=days - 1)
+
+
+def calendar_days_from(first_day: date, on: date) -> int:
+    """How many calendar days of a period beginning with ``first_day`` have passed by the end
+    of ``on`` (``first_day`` itself is day 1; 0 before it)."""
+    return max((on - first_day).days + 1, 0)
 
 
 # ------------------------------------------------------------------ compulsory school age

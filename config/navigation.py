@@ -30,6 +30,12 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("School returns", "schools:la_returns"),
         ("Audit", "audit:search"),
         ("Find a child", "cases:find_child"),
+        ("Home education", "ehe:home"),
+    ],
+    Role.EHE_OFFICER: [
+        ("Home education", "ehe:home"),
+        ("EHE register", "ehe:register"),
+        ("School returns", "schools:la_returns"),
     ],
     Role.ADMINISTRATOR: [
         ("School returns", "schools:la_returns"),

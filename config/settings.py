@@ -480,6 +480,12 @@ CME_TRANSITION_SCHOOL_DAYS = env.int("CME_TRANSITION_SCHOOL_DAYS", default=10)
 # Off by default: the screens for the Act's duties (consent to home educate, s434A; the
 # children-not-in-school register, ss436B-436G; the preliminary notice) show only when it is on.
 CME_CNIS_ENABLED = env.bool("CME_CNIS_ENABLED", default=False)
+# Elective home education (issue 17, ehe.rules): the first contact after a child comes onto
+# the register (working days, local policy), the interval between contacts (calendar days:
+# DfE EHE guidance 2019, at least annually) and the preliminary notice's period (CWSA 2026).
+EHE_FIRST_CONTACT_WORKING_DAYS = env.int("EHE_FIRST_CONTACT_WORKING_DAYS", default=10)
+EHE_CONTACT_INTERVAL_DAYS = env.int("EHE_CONTACT_INTERVAL_DAYS", default=365)
+EHE_PRELIMINARY_NOTICE_DAYS = env.int("EHE_PRELIMINARY_NOTICE_DAYS", default=15)
 # Two-factor authentication (TOTP, django-otp) for every LA role; school staff may opt in.
 CME_REQUIRE_2FA = env.bool("CME_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = CME_SERVICE_NAME

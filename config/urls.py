@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("casework.urls_cases")),
     path("", include("transfers.urls")),
     path("not-in-school/", include("cnis.urls")),
+    path("", include("ehe.urls")),
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_runs")),
     path("admin/", admin.site.urls),

@@ -16,4 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("schools:home")
     if user.is_caseworker:  # type: ignore[union-attr]
         return redirect("cases:my_cases")
+    if user.is_ehe_worker:  # type: ignore[union-attr]
+        return redirect("ehe:home")
     return redirect("schools:la_returns")

@@ -87,6 +87,9 @@ OFFICER = DemoUser("officer@la.example.gov.uk", "Daniel Okafor", "CME officer", 
 MANAGER = DemoUser(
     "manager@la.example.gov.uk", "Rachel Whitfield", "CME team manager", Role.MANAGER
 )
+EHE_OFFICER = DemoUser(
+    "ehe@la.example.gov.uk", "Aisha Rahman", "Elective home education officer", Role.EHE_OFFICER
+)
 ADMIN = DemoUser(
     "admin@la.example.gov.uk",
     "Paul Jenkins",
@@ -94,7 +97,7 @@ ADMIN = DemoUser(
     Role.ADMINISTRATOR,
     is_staff=True,
 )
-DEMO_USERS = (STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD, OFFICER, MANAGER, ADMIN)
+DEMO_USERS = (STAFF_ALDER, STAFF_BIRCH, TRUST_LEAD, OFFICER, MANAGER, EHE_OFFICER, ADMIN)
 
 
 def seed_users(seed: Seed) -> None:

@@ -24,6 +24,7 @@ from demo.calendar import seed_calendar
 from demo.casework import seed_open_cases
 from demo.closed import seed_closed_cases
 from demo.cnis import seed_cnis
+from demo.ehe import seed_home_education
 from demo.people import seed_users
 from demo.returns import seed_joiners_and_leavers
 from demo.schools import seed_schools
@@ -47,6 +48,7 @@ def seed(today: date) -> Seed:
     seed_triage(run)
     seed_transfers(run)
     seed_cnis(run)
+    seed_home_education(run)
     # The overnight check, so the officer's overdue cases have their notifications; a second
     # run flags and notifies nothing (the flag and the notification key are idempotent).
     run.created += run_job("overdue_enquiries", today=today).notified

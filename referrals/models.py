@@ -119,6 +119,8 @@ class NotCmeReason(models.TextChoices):
         "On roll but not attending (school's attendance process)",
     )
     EHE_SUITABLE = "ehe_suitable", "Home educated and the education is suitable"
+    # Issue 17: the child goes onto the EHE register, where the LA's enquiries continue.
+    HOME_EDUCATED = "home_educated", "Home educated: add to the EHE register for enquiries"
     ALTERNATIVE_PROVISION = "alternative_provision", "In alternative provision"
     NOT_COMPULSORY_AGE = "not_compulsory_age", "Not of compulsory school age"
     OUT_OF_AREA = "out_of_area", "Lives in another local authority (passed on)"

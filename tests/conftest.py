@@ -80,6 +80,13 @@ def manager(db: None) -> User:
 
 
 @pytest.fixture
+def ehe_officer(db: None) -> User:
+    return UserFactory.create(
+        email="esme@la.gov.uk", full_name="Esme Educator", role=Role.EHE_OFFICER
+    )
+
+
+@pytest.fixture
 def administrator(db: None) -> User:
     return UserFactory.create(
         email="ada@la.gov.uk", full_name="Ada Admin", role=Role.ADMINISTRATOR, is_staff=True

@@ -16,6 +16,7 @@ from casework.events import record_case_event, record_event
 from casework.matching import child_keys_save
 from casework.models import NOT_RECORDED, Case, CaseStatus, Category, Child, CmeReason, EventKind
 from casework.services.cases import CaseError, checked_reason, tell_managers_escalated
+from casework.signals import referral_not_cme
 from casework.twins import twin_or_sibling_differences
 from cme.formats import govuk_datetime
 from cme.models import User
@@ -297,6 +298,7 @@ def referral_reject_not_cme(
     referral.not_cme_reason = reason
     referral.decision_notes = notes
     referral.save()
+    referral_not_cme.send(sender=Referral, referral=referral, reason=reason, by=by)
     if referral.source_return is not None:
         # The school's list must not go on saying "Referred to CME" (issue 12, A11).
         return_status_set(

@@ -19,6 +19,7 @@ from casework.models import Case, CmeReason
 from cme.access import acting_user, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
+from ehe.selectors import census_counts
 from reports.census_csv import census_csv
 from reports.census_services import census_submit
 from reports.figures.census import (
@@ -102,6 +103,8 @@ def cme_return(request: HttpRequest) -> HttpResponse:
             "checks": checks,
             "problems": sum(c.count for c in figures.checks) + len(figures.unbalanced),
             "submissions": list(census.submissions.select_related("submitted_by")),
+            # Issue 17 item 5: the EHE part, from the EHE register, beside the CME return.
+            "ehe": census_counts(census.census_date),
         }
     return render(request, "reports/cme_return.html", context)
 

@@ -53,7 +53,10 @@ def test_school_views_are_for_school_staff_and_la_views_for_la_staff() -> None:
     ]:
         assert rule(name, *args) == frozenset({Role.SCHOOL_STAFF}), name
     for name, args in [("schools:la_returns", []), ("schools:la_return_detail", ["NP-AAAA-BBBB"])]:
-        assert rule(name, *args) == frozenset({Role.OFFICER, Role.MANAGER, Role.ADMINISTRATOR})
+        # The EHE officer (issue 17) sees the returns: the ground (f) leavers are theirs.
+        assert rule(name, *args) == frozenset(
+            {Role.OFFICER, Role.MANAGER, Role.EHE_OFFICER, Role.ADMINISTRATOR}
+        )
 
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "officer", "manager", "administrator"]

@@ -31,6 +31,9 @@ from casework.services.merge import child_merge
 from cme.access import PUBLIC
 from cme.models import User
 from cnis.models import ConsentRequest, Eligibility, Provider, RegisterEntry, Source
+from ehe.models import Answer, HomeEducation, Notice, NoticeKind
+from ehe.models import Source as EheSource
+from ehe.services.register import home_education_register
 from referrals.models import Channel, Referral, ReferralStatus, ReferrerType
 from reports.census_services import census_submit
 from reports.models import CensusDate, CensusSubmission, ReportRun, RunStatus
@@ -47,7 +50,15 @@ from tests.factories import (
 from transfers.models import LocalAuthority, Transfer, TransferTrigger
 from transfers.services import transfer_send
 
-PERSONAS = ("anonymous", "staff_a", "staff_b", "officer", "manager", "administrator")
+PERSONAS = (
+    "anonymous",
+    "staff_a",
+    "staff_b",
+    "officer",
+    "manager",
+    "ehe_officer",
+    "administrator",
+)
 
 
 # ----------------------------------------------------------------------------- the walk
@@ -91,6 +102,8 @@ class World:
     transfer: Transfer  # sent to another LA, waiting for its answer (issue 16 item 4)
     consent: ConsentRequest  # s434A, pending (issue 17)
     entry: RegisterEntry  # on the children-not-in-school register, with a provider
+    ehe: HomeEducation  # a child on the EHE register (issue 17)
+    notice: Notice  # a s437(1) notice served on its parent, the answer awaited
 
 
 def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = None) -> World:
@@ -161,6 +174,15 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
         hours_per_week=4,
         hours_without_parent=0,
     )
+    ehe = home_education_register(child=other_child, source=EheSource.OFFICER, by=manager)
+    notice = Notice.objects.create(
+        home_education=ehe,
+        kind=NoticeKind.S437_1,
+        served_on=today,
+        period_days=15,
+        period_ends_on=today + timedelta(days=14),
+        answer=Answer.WAITING,
+    )
     return World(
         returns,
         referral,
@@ -173,6 +195,8 @@ def build_world(*, school_a: Any, staff_a: User, manager: User, storage: Any = N
         transfer,
         consent,
         entry,
+        ehe,
+        notice,
     )
 
 
@@ -201,9 +225,11 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "submission_id": world.submission.pk,
         "case_reference": world.transfer.case.reference,
         "consent_id": world.consent.pk,
-        "entry_id": world.entry.pk,
+        "entry_id": world.ehe.pk if namespace == "ehe" else world.entry.pk,
         "provider_id": world.entry.providers.get().pk,
         "what": "change",
+        "notice_id": world.notice.pk,
+        "notice_kind": NoticeKind.S437_1,
         "uidb64": "MQ",
         "token": "set-password",
         "pk": 1,
@@ -221,8 +247,16 @@ R = dict  # one row: persona -> status
 
 
 def row(
-    anonymous: int, staff: int | tuple[int, int], officer: int, manager: int, administrator: int
+    anonymous: int,
+    staff: int | tuple[int, int],
+    officer: int,
+    manager: int,
+    administrator: int,
+    *,
+    ehe_officer: int | None = None,
 ) -> dict[str, int]:
+    """One row; the EHE officer (issue 17), an LA user who works only the EHE register, gets
+    what the administrator gets unless the row says otherwise."""
     staff_a, staff_b = staff if isinstance(staff, tuple) else (staff, staff)
     return R(
         anonymous=anonymous,
@@ -230,6 +264,7 @@ def row(
         staff_b=staff_b,
         officer=officer,
         manager=manager,
+        ehe_officer=administrator if ehe_officer is None else ehe_officer,
         administrator=administrator,
     )
 
@@ -241,6 +276,7 @@ SCHOOL_A_OBJECT = row(302, (200, 404), 403, 403, 403)
 LA = row(302, 403, 200, 200, 200)
 CASEWORKERS = row(302, 403, 200, 200, 403)
 MANAGERS = row(302, 403, 403, 200, 403)
+EHE = row(302, 403, 403, 200, 403, ehe_officer=200)
 
 
 @dataclass(frozen=True)
@@ -347,8 +383,21 @@ EXPECTED: dict[str, Expect] = {
     "cases:find_child": Expect(CASEWORKERS),
     "cases:find_child_results": Expect(row(302, 403, 302, 302, 403)),  # no search: to the form
     # -- audit trail (read only)
-    "audit:search": Expect(row(302, 403, 403, 200, 200)),
-    "audit:child": Expect(row(302, 403, 403, 200, 200)),
+    "audit:search": Expect(row(302, 403, 403, 200, 200, ehe_officer=403)),
+    "audit:child": Expect(row(302, 403, 403, 200, 200, ehe_officer=403)),
+    # -- elective home education (issue 17): EHE officers and managers
+    "ehe:home": Expect(EHE),
+    "ehe:register": Expect(EHE),
+    "ehe:add": Expect(EHE),
+    "ehe:detail": Expect(EHE),
+    "ehe:contact_new": Expect(EHE),
+    "ehe:suitability_new": Expect(EHE),
+    "ehe:parent_new": Expect(EHE),
+    "ehe:end": Expect(EHE),
+    "ehe:open_restricted": Expect(row(302, 403, 403, 302, 403, ehe_officer=302)),  # not restricted
+    "ehe:notice_new": Expect(EHE),
+    "ehe:notice_answer": Expect(EHE),
+    "ehe:notice_pdf": Expect(EHE),
     # -- dashboard and reports
     "dashboard:dashboard": Expect(MANAGERS),
     "dashboard:data_pack": Expect(MANAGERS),
@@ -422,6 +471,7 @@ def world(
     staff_b: User,
     officer: User,
     manager: User,
+    ehe_officer: User,
     administrator: User,
 ) -> World:
     return build_world(school_a=school_a, staff_a=staff_a, manager=manager)
@@ -445,7 +495,12 @@ class Clients(dict[str, Client]):
 
 @pytest.fixture
 def clients(
-    staff_a: User, staff_b: User, officer: User, manager: User, administrator: User
+    staff_a: User,
+    staff_b: User,
+    officer: User,
+    manager: User,
+    ehe_officer: User,
+    administrator: User,
 ) -> Clients:
     return Clients(
         {
@@ -453,6 +508,7 @@ def clients(
             "staff_b": staff_b,
             "officer": officer,
             "manager": manager,
+            "ehe_officer": ehe_officer,
             "administrator": administrator,
         }
     )

@@ -16,6 +16,7 @@ from casework.models import Case, CaseStatus, Category, Child, ChildMerge, Event
 from casework.selectors.triage import triage_queue
 from cme.models import Notification, User
 from demo.people import DEMO_USERS, MANAGER, OFFICER
+from ehe.models import HomeEducation, Notice, Source, Suitability
 from referrals.models import Referral, ReferralStatus, SystemTrigger
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,10 @@ def test_the_transfers_between_councils_are_there(seeded: str) -> None:
     received = ReceivedTransfer.objects.get()
     assert received.referral.referrer_type == ReferrerType.OTHER_LA
     assert received.referral.status == ReferralStatus.NEW
+
+
+def test_the_home_education_register_has_each_kind_of_entry(seeded: str) -> None:
+    entries = HomeEducation.objects.all()
+    assert entries.filter(source=Source.LEAVER_RETURN).exists()  # the ground (f) leaver
+    assert entries.filter(suitability=Suitability.SUITABLE).exists()
+    assert Notice.objects.filter(kind="s437_1", answer="waiting").exists()

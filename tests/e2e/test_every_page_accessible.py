@@ -37,6 +37,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from casework.matching import child_keys_save
 from cme.models import User
+from ehe.models import Source
+from ehe.services.register import home_education_register
 from schools.models import School
 from tests.cme.test_access_matrix import (
     EXPECTED,
@@ -73,6 +75,7 @@ NOT_PAGES: dict[str, str] = {
     "dashboard:cme_return_submit": "POST-only action (mark the CME return as submitted), then a redirect",
     "reports:run_status": "JSON, polled by the report runs page",
     "reports:download_pdf": "file download (PDF)",
+    "ehe:notice_pdf": "file download (PDF): a notice's letter",
     "reports:download_csv": "file download (CSV)",
     "emails_retry": "POST-only action (try an undelivered email again), then a redirect",
     "reports:retry": "POST-only action (build a failed report run again), then a redirect",
@@ -292,6 +295,19 @@ def test_every_page_is_accessible(
     press(officer, "Open the record")
     expect(officer.locator("h1")).to_contain_text(restricted.last_name)
     check(officer, "officer", "a restricted record, opened with a reason")
+
+    # -- a restricted child's home education record (issue 17): the reason page, the record
+    on_ehe = home_education_register(
+        child=ChildFactory.create(restricted=True), source=Source.OFFICER, by=None
+    )
+    manager.goto(reverse("ehe:detail", kwargs={"entry_id": on_ehe.pk}))
+    check(manager, "manager")
+    manager.get_by_label("This record is restricted: why do you need to open it?").fill(
+        "Checking the address before a home visit"
+    )
+    press(manager, "Open the record")
+    expect(manager.locator("h1")).to_contain_text(on_ehe.child.last_name)
+    check(manager, "manager", "a restricted home education record, opened with a reason")
 
     # -- the triage decisions (POST only) sent with errors: the referral page, at the
     # decision's URL, with the error summary. "Duplicate" needs a match with an open case:

@@ -81,6 +81,19 @@ FORMS: dict[str, Target] = {
     "restrict a record": Target(
         "manager", lambda w: reverse("cases:restrict", args=[w.other_child.pk])
     ),
+    # -- elective home education (issue 17): the manager works the EHE register too
+    "ehe add a child": Target("manager", lambda w: reverse("ehe:add")),
+    "ehe contact": Target("manager", lambda w: reverse("ehe:contact_new", args=[w.ehe.pk])),
+    "ehe view": Target("manager", lambda w: reverse("ehe:suitability_new", args=[w.ehe.pk])),
+    "ehe parent": Target("manager", lambda w: reverse("ehe:parent_new", args=[w.ehe.pk])),
+    "ehe end": Target("manager", lambda w: reverse("ehe:end", args=[w.ehe.pk])),
+    "ehe s437 notice": Target(
+        "manager", lambda w: reverse("ehe:notice_new", args=[w.ehe.pk, "s437_1"])
+    ),
+    "ehe notice of intention": Target(
+        "manager", lambda w: reverse("ehe:notice_new", args=[w.ehe.pk, "intention"])
+    ),
+    "ehe answer": Target("manager", lambda w: reverse("ehe:notice_answer", args=[w.notice.pk])),
 }
 
 #: Where a page's form posts when it is not the page itself.

@@ -1,0 +1,66 @@
+"""The DfE return's EHE part (issue 17 item 5): the counts at the census date from the EHE
+register, and the CME return screen that shows them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cme.models import User
+from ehe.models import Notice, NoticeKind, Source, Status, Suitability
+from ehe.selectors import census_counts
+from reports.models import CensusDate
+from tests.conftest import client_for
+from tests.ehe.helpers import on_register
+
+pytestmark = pytest.mark.django_db
+
+CENSUS = date(2026, 10, 1)
+
+
+def test_the_counts_at_the_census_date(ehe_officer: User) -> None:
+    with time_machine.travel("2026-09-20 10:00:00+00:00", tick=False):
+        counted = on_register(ehe_officer)
+        counted.suitability = Suitability.NOT_SUITABLE
+        counted.source = Source.LEAVER_RETURN
+        counted.save()
+        Notice.objects.create(
+            home_education=counted, kind=NoticeKind.ORDER, served_on=date(2026, 9, 25)
+        )
+        Notice.objects.create(
+            home_education=counted, kind=NoticeKind.AMENDMENT, served_on=date(2026, 9, 26)
+        )
+        suitable = on_register(ehe_officer, first_name="Sam", date_of_birth=date(2015, 1, 1))
+        suitable.suitability = Suitability.SUITABLE
+        suitable.started_on = CENSUS - timedelta(weeks=20)
+        suitable.save()
+        # Ended on the census date: not on the register at its end.
+        gone = on_register(ehe_officer, first_name="Gus", date_of_birth=date(2014, 1, 1))
+        gone.status, gone.ended_on = Status.ENDED, CENSUS
+        gone.save()
+        # Ended the day after: still counted.
+        later = on_register(ehe_officer, first_name="Lee", date_of_birth=date(2013, 1, 1))
+        later.status, later.ended_on = Status.ENDED, CENSUS + timedelta(days=1)
+        later.save()
+    with time_machine.travel("2026-10-02 10:00:00+00:00", tick=False):
+        on_register(ehe_officer, first_name="New", date_of_birth=date(2012, 1, 1))
+    counts = census_counts(CENSUS)
+    assert counts.total == 3
+    assert counts.new_in_term == 2  # started 1 September 2026 (the helper), not 20 weeks back
+    assert (counts.suitable, counts.not_suitable, counts.not_assessed) == (1, 1, 1)
+    assert counts.from_leaver_returns == 1
+    assert counts.with_order == 1  # one child, however many order notices
+    assert counts.with_cme_case == 0
+
+
+def test_the_cme_return_screen_shows_the_ehe_part(manager: User) -> None:
+    census = CensusDate.objects.get(term="autumn")
+    with time_machine.travel(census.census_date - timedelta(days=5), tick=False):
+        on_register(manager)
+    page = client_for(manager).get(reverse("dashboard:cme_return"), {"census": census.pk})
+    body = page.content.decode()
+    assert "Elective home education at the census date" in body
+    assert "Children electively home educated on the census date" in body
