@@ -98,6 +98,17 @@ class Host:
             self.process.wait(timeout=10)
 
 
+def _pg_port() -> int:
+    return int(connection.settings_dict.get("PORT") or 5432)
+
+
+def _broker_port() -> int:
+    """The broker's port on the root side: the one this run's CELERY_BROKER_URL names (the
+    probe reads the queue there directly)."""
+    url = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    return urllib.parse.urlsplit(url).port or 6379
+
+
 def _make_namespace(host: Host) -> None:
     veth = f"v{TAG}{host.index}"
     _sh("ip", "netns", "add", host.ns)
@@ -109,7 +120,7 @@ def _make_namespace(host: Host) -> None:
     _sh("ip", "netns", "exec", host.ns, "ip", "link", "set", f"{veth}p", "up")
     _sh("ip", "netns", "exec", host.ns, "ip", "link", "set", "lo", "up")
     # The host's one way out: PostgreSQL and Redis through forwarders on the root side.
-    for port, target in ((PG_PORT, 5432), (REDIS_PORT, 6379)):
+    for port, target in ((PG_PORT, _pg_port()), (REDIS_PORT, _broker_port())):
         host.forwarders.append(
             subprocess.Popen(  # noqa: S603
                 [

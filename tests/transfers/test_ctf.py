@@ -114,9 +114,10 @@ def test_characters_xml_cannot_carry_are_dropped_not_fatal() -> None:
 
 
 def test_a_child_with_no_upn_is_still_a_transfer() -> None:
-    # Our CTF parser leaves a pupil with no UPN out; the transfer carries the child anyway.
+    # Our CTF parser keeps a pupil with no UPN and reports it; the transfer carries the child.
     read = read_transfer(write_transfer(message(upn=""), now=NOW))
-    assert read.ctf.pupils == ()
+    assert [(p.upn, p.surname) for p in read.ctf.pupils] == [("", "Quillfeather")]
+    assert [(p.upn, p.kept) for p in read.ctf.problems] == [("", True)]
     assert read.message.child.last_name == "Quillfeather"
 
 
