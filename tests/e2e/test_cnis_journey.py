@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 from pytest_django import Settings
 
 from cme.models import Role
-from cnis.models import ConsentRequest, ConsentStatus, RegisterEntry
+from cnis.models import ConsentRequest, ConsentStatus, RegisterEntry, Source
+from ehe.models import HomeEducation
 from schools.models import LeaverReturn, SchoolType
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
 from tests.e2e.test_journeys import check_radio, fill_date
@@ -106,6 +107,11 @@ def test_consent_to_home_education_and_the_register(
     expect(manager.locator(".govuk-notification-banner")).to_contain_text("Decision recorded")
     shot(manager, journey, "03-consent-decided")
     assert_accessible(manager, "consent decided")
+    # Granted, the deletion goes on: Rosa comes onto the EHE register and, through it, onto
+    # the children-not-in-school register (ehe.signals.home_education_registered).
+    rosa = HomeEducation.objects.get().child
+    assert rosa.last_name == "Delgado"
+    assert RegisterEntry.objects.get(child=rosa).eligibility_source == Source.EHE_REGISTER
 
     # The school sees the decision on its return.
     school.get_by_role("link", name="Submissions", exact=True).click()
@@ -131,7 +137,7 @@ def test_consent_to_home_education_and_the_register(
     assert_accessible(officer, "register a child")
     officer.get_by_role("button", name="Register the child").click()
     expect(officer.locator("h1")).to_contain_text("Eli Mensah")
-    entry = RegisterEntry.objects.get()
+    entry = RegisterEntry.objects.get(child__last_name="Mensah")
     shot(officer, journey, "05-entry")
     assert_accessible(officer, "register entry")
     officer.get_by_role("link", name="Add a parent").click()
@@ -149,5 +155,6 @@ def test_consent_to_home_education_and_the_register(
         officer.get_by_role("link", name="Download CSV").click()
     path = download_info.value.path()
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert rows[1][0] == f"CNIS-{entry.pk}"
-    assert re.search("Ama Mensah; 2 Cherry Walk, Exampleton; yes; 20", rows[1][7])
+    eli = next(row for row in rows[1:] if row[0] == f"CNIS-{entry.pk}")
+    assert re.search("Ama Mensah; 2 Cherry Walk, Exampleton; yes; 20", eli[7])
+    assert len(rows) == 3  # the header, Rosa (from the EHE register) and Eli
