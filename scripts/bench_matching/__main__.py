@@ -59,34 +59,27 @@ def quality(sets: list[DataSet], *, with_splink: bool) -> list[str]:
 
     lines = [HEADER]
     print(HEADER, flush=True)
+    after: list[str] = []  # printed under the table, so that it stays one table
     for data in sets:
         flagged: set[tuple[int, int]] = set()
         notes: list[str] = []
         predicted, blocked, seconds = ours.run(data, flagged, notes)
-        print(*notes, sep="\n", flush=True)
+        after += [f"{data.name}:", *notes]
         ms = 1000 * seconds / len(data.queries)
         shown = metrics(data, predicted | flagged, blocked, ms)
-        lines.append(
-            row(
-                data.name,
-                "this product",
-                metrics(data, predicted, blocked, ms),
-                shown,
-            )
-        )
+        ours_m = metrics(data, predicted, blocked, ms)
+        lines.append(row(data.name, "this product", ours_m, shown))
         print(lines[-1], flush=True)
+        counts = [f"  this product: {ours_m.counts()}"]
         if with_splink:
             from bench_matching import splink_side
 
             predicted, blocked, seconds = splink_side.run(data)
-            lines.append(
-                row(
-                    data.name,
-                    "Splink",
-                    metrics(data, predicted, blocked, 1000 * seconds / len(data.queries)),
-                )
-            )
+            splink_m = metrics(data, predicted, blocked, 1000 * seconds / len(data.queries))
+            lines.append(row(data.name, "Splink", splink_m))
             print(lines[-1], flush=True)
+            counts.append(f"  Splink: {splink_m.counts()}")
+        after += counts
     lines.append(
         "* all: every candidate shown to the officer counted as a link, flagged ones too (a "
         "possible twin or sibling is shown with what differs, never pre-selected, and linking "
@@ -95,7 +88,7 @@ def quality(sets: list[DataSet], *, with_splink: bool) -> list[str]:
         "sibling rates weighed in, flagged or not). twin FP and sib FP: twin and sibling "
         "pairs proposed, flagged or not."
     )
-    print(lines[-1], flush=True)
+    print(lines[-1], *after, sep="\n", flush=True)
     return lines
 
 
