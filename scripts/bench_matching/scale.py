@@ -287,7 +287,6 @@ def run(n: int, count: int, seed_value: int, *, reuse: bool = False) -> list[str
         f"{rates.children:,} children): {time.perf_counter() - started:.1f} s; twin "
         f"{rates.twin:.4f}, sibling {rates.sibling:.4f}"
     )
-    print(priors_line, flush=True)
     for ref in refs[:20]:  # warm the cache as a running service would be
         possible_matches(ref)
     times = _timed([functools.partial(possible_matches, r) for r in refs])
