@@ -324,4 +324,18 @@ def daily_digest(*, today: date, dry_run: bool) -> JobResult:
     return result
 
 
+@job("matching_priors", "Measure how often known children have a twin or a sibling (matching)")
+def matching_priors(*, today: date, dry_run: bool) -> JobResult:
+    """The twin and sibling rates the matcher weighs a twin-shaped candidate with
+    (casework.matching.priors, ADR 010): two GROUP BY queries over the Child table, stored
+    in the cache; safe to run twice (the second run stores the same figures). Nothing is
+    flagged or notified; the dry run measures and stores nothing."""
+    from casework.matching import priors
+
+    result = JobResult(name="matching_priors", dry_run=dry_run)
+    if not dry_run:
+        priors.refresh(today)
+    return result
+
+
 from casework import retention as _retention  # noqa: E402,F401 - registers retention_anonymise

@@ -393,6 +393,8 @@ CME_JOB_TIMES = {
     "late_returns": env("CME_TIME_LATE_RETURNS", default="06:50"),
     "part_time_reviews": env("CME_TIME_PART_TIME_REVIEWS", default="07:10"),
     "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
+    # The matcher's twin and sibling rates, measured on the Child table (ADR 010).
+    "matching_priors": env("CME_TIME_MATCHING_PRIORS", default="05:50"),
     "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
     "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
     "transfer_answers": env("CME_TIME_TRANSFER_ANSWERS", default="07:30"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 
+from casework.matching import priors
 from casework.matching.blocking import MAX_CANDIDATES, candidates_for, open_cases_prefetch
 from casework.matching.keys import (
     name_keys,
@@ -92,8 +93,9 @@ def possible_matches(referral: Referral, limit: int = 5) -> list[Match]:
     """The children the referral may be about: proposed ones best first, then possible
     twins and siblings (flagged), at most ``limit``."""
     prepared = prepare(referral)
+    rates = priors.current()  # the LA's twin and sibling rates, stored by a nightly job
     candidates = candidates_for(referral, with_cases=False)
-    matches = [m for c in candidates if (m := score(prepared, c)) is not None]
+    matches = [m for c in candidates if (m := score(prepared, c, rates)) is not None]
     matches.sort(key=lambda m: (m.possible_twin_or_sibling, -m.score, m.child.pk))
     shown = matches[:limit]
     # Open cases for the shown children only (one query), not for every candidate.

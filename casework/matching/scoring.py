@@ -32,6 +32,7 @@ from casework.matching.keys import (
     postcode_outward,
 )
 from casework.matching.nicknames import are_same_name
+from casework.matching.priors import UNMEASURED, HouseholdRates
 from casework.models import Case, Child
 from referrals.models import Referral
 
@@ -99,6 +100,12 @@ class Match:
     matched: list[str] = field(default_factory=list)
     differs: list[str] = field(default_factory=list)
     possible_twin_or_sibling: bool = False
+
+    #: The matcher's verdict (what the bench counts as a link): the score is at or over
+    #: :data:`MATCH_THRESHOLD` and, for a possible twin or sibling, the LA's twin and
+    #: sibling rates were weighed in (``scoring.household_odds``). The app still shows a
+    #: flagged candidate flagged, with what differs, never pre-selected (ADR 012).
+    proposed: bool = False
 
     @property
     def reasons(self) -> list[str]:
@@ -370,6 +377,40 @@ def probability(weight: float) -> float:
     return float(1.0 / (1.0 + 2.0 ** -(weight + PRIOR)))
 
 
+#: The levels that, for the same child, are a recording error (weights under 0, so
+#: 2 ** weight is about how often the same child is written so), and that twins and
+#: siblings show as a matter of course (another first name, date of birth or gender).
+_HOUSEHOLD_PARTS = ("first", "dob", "gender")
+
+
+def household_odds(t: _Tally, rates: HouseholdRates) -> float | None:
+    """The odds that a flagged pair is one child written wrong rather than a twin or a
+    sibling: ``m / rate``. ``m`` is how often one child's records differ as these do (the
+    product of ``2 ** weight`` over the negative first-name, date-of-birth and gender
+    levels); ``rate`` how often a known child has a twin (the date of birth agrees) or a
+    sibling (it does not) at the same address, measured on the LA's children (``priors``).
+
+    None (never proposed) unless the first names are plainly different: alike names
+    (Amir, Amira), a nickname or one twin's first name as the other's middle name are as
+    common between twins as between a child's own records, so no rate tells them apart."""
+    if t.levels.get("first") != "different":
+        return None
+    m = 1.0
+    for part in _HOUSEHOLD_PARTS:
+        level = t.levels.get(part)
+        if level is not None:
+            m *= 2.0 ** min(0.0, W.get(f"{part}_{level}", 0.0))
+    twin_shaped = t.levels.get("dob") in {"exact", "swapped", "one_digit"}
+    return m / (rates.twin if twin_shaped else rates.sibling)
+
+
+def flagged_probability(weight: float, odds: float) -> float:
+    """Fellegi-Sunter with two ways of not being the child: a stranger (the usual
+    ``2 ** -(weight + PRIOR)``) or a twin or sibling (``1 / odds``); the odds against add."""
+    against = 2.0 ** -(weight + PRIOR) + 1.0 / odds
+    return float(1.0 / (1.0 + against))
+
+
 def _tally(referral: Prepared, child: Child) -> _Tally:
     t = _names(referral, child)
     _dob(t, referral, child)
@@ -387,16 +428,31 @@ def twin_or_sibling(record: Referral | Child, child: Child) -> list[str]:
     return t.differs if _twin_or_sibling(t) else []
 
 
-def score(referral: Referral | Prepared, child: Child) -> Match | None:
-    """Score one candidate; None if it is neither proposed nor a possible twin or sibling."""
+def score(
+    referral: Referral | Prepared, child: Child, rates: HouseholdRates = UNMEASURED
+) -> Match | None:
+    """Score one candidate; None if it is neither proposed nor a possible twin or sibling.
+
+    A possible twin or sibling is scored with the LA's ``rates`` (``priors.current()``;
+    unmeasured by default, which proposes none): where twins are common its score stays
+    under the threshold, where the register has none a misspelt first name can reach it.
+    It is flagged either way."""
     if not isinstance(referral, Prepared):
         referral = prepare(referral)
     upn = referral.upn_key
     t = _tally(referral, child)
     if upn and upn == normalise_upn(child.upn):
-        return Match(child=child, score=100, matched=["Same UPN", *t.matched], differs=t.differs)
-    points = min(99, round(100 * probability(t.weight)))
+        return Match(
+            child=child,
+            score=100,
+            matched=["Same UPN", *t.matched],
+            differs=t.differs,
+            proposed=True,
+        )
     flagged = _twin_or_sibling(t)
+    odds = household_odds(t, rates) if flagged else None
+    p = probability(t.weight) if odds is None else flagged_probability(t.weight, odds)
+    points = min(99, round(100 * p))
     if points < MATCH_THRESHOLD and not flagged:
         return None
     return Match(
@@ -405,4 +461,5 @@ def score(referral: Referral | Prepared, child: Child) -> Match | None:
         matched=t.matched,
         differs=t.differs,
         possible_twin_or_sibling=flagged,
+        proposed=points >= MATCH_THRESHOLD and (not flagged or odds is not None),
     )

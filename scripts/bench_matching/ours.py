@@ -12,8 +12,10 @@ from bench_matching.records import DataSet, Record, pair_key
 LIMIT = 20
 
 
-def load(records: list[Record]) -> None:
-    """Replace every child in the bench database with ``records`` (keys computed as on save)."""
+def load(records: list[Record]) -> str:
+    """Replace every child in the bench database with ``records`` (keys computed as on save),
+    then measure the LA's twin and sibling rates on them, as the nightly job does in
+    production (``casework.matching.priors.refresh``); returns those rates, to print."""
     from django.db import connection
 
     from casework.matching import child_keys
@@ -48,6 +50,16 @@ def load(records: list[Record]) -> None:
     Child.objects.bulk_create(rows, batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE casework_child")
+    from django.utils import timezone
+
+    from casework.matching import priors
+
+    rates = priors.refresh(timezone.localdate())
+    return (
+        f"  known children's rates (priors.refresh): twin {rates.twin:.4f} "
+        f"({rates.twins_seen} of {rates.children} in a same surname, DOB and postcode group "
+        f"with another first name), sibling {rates.sibling:.4f} ({rates.siblings_seen})"
+    )
 
 
 def referral(r: Record) -> Any:
@@ -68,14 +80,18 @@ def referral(r: Record) -> Any:
 
 
 def run(
-    data: DataSet, flagged: set[tuple[int, int]] | None = None
+    data: DataSet, flagged: set[tuple[int, int]] | None = None, notes: list[str] | None = None
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]], float]:
-    """(predicted pairs: proposed and unflagged, candidate pairs, seconds in
-    possible_matches); the flagged pairs (possible twins or siblings) go into ``flagged``.
-    The candidate query is run again, untimed, for blocking recall."""
+    """(predicted pairs: proposed, that is scored at or above the threshold with the known
+    children's twin and sibling rates weighed in, flagged or not; candidate pairs; seconds
+    in possible_matches). The flagged pairs (possible twins or siblings, shown with what
+    differs and never pre-selected in the app) go into ``flagged`` too; the rates measured
+    into ``notes``. The candidate query is run again, untimed, for blocking recall."""
     from casework.matching import candidates_for, possible_matches
 
-    load(data.known)
+    rates = load(data.known)
+    if notes is not None:
+        notes.append(rates)
     predicted: set[tuple[int, int]] = set()
     blocked: set[tuple[int, int]] = set()
     seconds = 0.0
@@ -87,9 +103,9 @@ def run(
         for m in matches:
             if m.child.pk != q.id:
                 key = pair_key(q.id, m.child.pk, dedupe=data.dedupe)
-                if not m.possible_twin_or_sibling:
+                if m.proposed:
                     predicted.add(key)
-                elif flagged is not None:
+                if m.possible_twin_or_sibling and flagged is not None:
                     flagged.add(key)
         for child in candidates_for(ref):
             if child.pk != q.id:

@@ -61,6 +61,16 @@ class Metrics:
     twin_fp: float | None  # share of twin pairs proposed unflagged (None: no twins in the set)
     sibling_fp: float | None
     ms_per_query: float
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def counts(self) -> str:
+        """The pairs behind P, R and F1 (F1 to four places, where two round alike)."""
+        return (
+            f"TP {self.true_positives}, FP {self.false_positives}, "
+            f"FN {self.false_negatives}, F1 {self.f1:.4f}"
+        )
 
 
 def _rate(hits: int, total: int) -> float | None:
@@ -90,4 +100,7 @@ def metrics(
         twin_fp=_rate(len(predicted & twins), len(twins)),
         sibling_fp=_rate(len(predicted & siblings), len(siblings)),
         ms_per_query=ms_per_query,
+        true_positives=tp,
+        false_positives=len(predicted) - tp,
+        false_negatives=len(truth) - tp,
     )
