@@ -27,6 +27,7 @@ from cme.models import AccessAction
 from cme.storage import private_storage
 from cme.uploads import upload_too_big
 from schools.ctf.parser import CtfError
+from transfers import receiving
 from transfers import selectors as sel
 from transfers import services as svc
 from transfers.build import transfer_message
@@ -310,7 +311,7 @@ def received_upload(request: HttpRequest) -> HttpResponse:
         form = ReceivedUploadForm(request.POST, request.FILES, too_big=upload_too_big(request))
         if form.is_valid():
             try:
-                received, created = svc.transfer_receive(
+                received, created = receiving.transfer_receive(
                     data=form.data_bytes, by=acting_user(request)
                 )
             except (CtfError, TransferFileError, svc.TransferError) as exc:
