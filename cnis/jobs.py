@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from cme.audit import record_history
-from cme.jobs import JobResult, job
+from cme.jobs import JobResult, claim_flag, job
 from cme.models import Role
 from cme.notifications import insert_summaries
 from cme.outbox import queue_email
@@ -21,7 +21,7 @@ from cme.selectors import active_users
 from cnis.consent import cnis_enabled
 from cnis.models import Provider, ProviderRequest, RegisterEntry
 from cnis.rules import HOME_VISIT_REQUEST_DAYS
-from cnis.services import REASON_INFORMATION_NOT_GIVEN, _request_body, claim
+from cnis.services import REASON_INFORMATION_NOT_GIVEN, request_body
 from ehe.signals import notice_route_requested
 
 
@@ -43,7 +43,7 @@ def cnis_chase(*, today: date, dry_run: bool = False) -> JobResult:
         return _preview(result, due, "CNIS-REQ-")
     qn = connection.ops.quote_name
     with transaction.atomic():
-        rows = claim(
+        rows = claim_flag(
             ProviderRequest._meta.db_table,
             "chased_at",
             f"{qn('answered_on')} IS NULL AND {qn('due_on')} < %s",
@@ -58,7 +58,7 @@ def cnis_chase(*, today: date, dry_run: bool = False) -> JobResult:
                 queue_email(
                     provider.email,
                     "Reminder: request for information, children not in school",
-                    _request_body(provider, request, chase=True),
+                    request_body(provider, request, chase=True),
                     key=f"cnis-chase-{request.pk}",
                     kind="cnis_provider_request",
                 )
@@ -84,7 +84,7 @@ def cnis_information_overdue(*, today: date, dry_run: bool = False) -> JobResult
         return _preview(result, due, "CNIS-")
     qn = connection.ops.quote_name
     with transaction.atomic():
-        rows = claim(
+        rows = claim_flag(
             RegisterEntry._meta.db_table,
             "notice_route_requested_at",
             f"{qn('information_due_on')} < %s AND {qn('information_received_on')} IS NULL",
@@ -124,7 +124,7 @@ def cnis_home_visits(*, today: date, dry_run: bool = False) -> JobResult:
         return _preview(result, due, "CNIS-")
     qn = connection.ops.quote_name
     with transaction.atomic():
-        rows = claim(
+        rows = claim_flag(
             RegisterEntry._meta.db_table,
             "visit_overdue_flagged_at",
             f"{qn('visit_requested_on')} IS NULL AND {qn('registered_on')} < %s",
