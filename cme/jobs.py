@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.db import connection
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -60,3 +63,21 @@ def run_job(name: str, *, today: date, dry_run: bool = False) -> JobResult:
     if name not in jobs:
         raise KeyError(f"No job called {name!r}; known: {', '.join(jobs)}")
     return jobs[name].run(today=today, dry_run=dry_run)
+
+
+def claim_flag(
+    table: str, flag: str, where: str, params: list[Any], returning: str
+) -> list[tuple[Any, ...]]:
+    """Set ``flag`` to now on the rows of ``table`` matching ``where`` whose flag is unset, in
+    ONE ``UPDATE ... RETURNING``, and return ``returning`` of the rows this statement set
+    (none another run did: on PostgreSQL a run at the same moment waits on the row locks and
+    re-checks the flag). ``table`` and ``flag`` are names from ``_meta``; ``where`` and
+    ``returning`` are SQL written with quoted names, ``params`` fill ``where``."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(table)} SET {qn(flag)} = %s "  # noqa: S608 - names from _meta
+        f"WHERE {qn(flag)} IS NULL AND ({where}) RETURNING {returning}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now()), *params])
+        return [tuple(row) for row in cursor.fetchall()]

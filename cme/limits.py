@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from cme.models import LimitHit
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate(setting: str) -> tuple[int, timedelta]:
+    """The setting named ``setting`` ("10/h", "20/2h", "5/15m"): how many in what window."""
+    value = str(getattr(settings, setting))
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", value)
+    if found is None:
+        raise ValueError(f"{setting} must look like 10/h, not {value!r}")
+    count, multiple, unit = found.groups()
+    return int(count), timedelta(seconds=int(multiple or 1) * _UNITS[unit])
 
 
 def _digest(key: str) -> str:

@@ -5,6 +5,7 @@ only over the rows claimed in this run. Nothing runs while CME_CNIS_ENABLED is o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from cme.audit import record_history
-from cme.jobs import JobResult, job
+from cme.jobs import JobFunc, JobResult, claim_flag, job
 from cme.models import Role
 from cme.notifications import insert_summaries
 from cme.outbox import queue_email
@@ -21,127 +22,147 @@ from cme.selectors import active_users
 from cnis.consent import cnis_enabled
 from cnis.models import Provider, ProviderRequest, RegisterEntry
 from cnis.rules import HOME_VISIT_REQUEST_DAYS
-from cnis.services import REASON_INFORMATION_NOT_GIVEN, _request_body, claim
+from cnis.services import REASON_INFORMATION_NOT_GIVEN, request_body
 from ehe.signals import notice_route_requested
 
 
-def _preview(result: JobResult, due: QuerySet[Any], prefix: str) -> JobResult:
-    """A dry run: the references the job would act on, changing nothing."""
-    result.flagged = [f"{prefix}{pk}" for pk in due.order_by("pk").values_list("pk", flat=True)]
-    return result
+def _sweep(
+    name: str, description: str, prefix: str, due: Callable[[date], QuerySet[Any]]
+) -> Callable[[Callable[[JobResult, date], None]], JobFunc]:
+    """Register a sweep of the register: nothing while CME_CNIS_ENABLED is off; a dry run
+    lists the references of ``due(today)``, changing nothing; a real run calls the sweep,
+    which claims what it acts on and fills in the result, in one transaction."""
+
+    def register(claim_and_act: Callable[[JobResult, date], None]) -> JobFunc:
+        @job(name, description)
+        def run(*, today: date, dry_run: bool = False) -> JobResult:
+            result = JobResult(name=name, dry_run=dry_run)
+            if not cnis_enabled():
+                return result
+            if dry_run:
+                pks = due(today).order_by("pk").values_list("pk", flat=True)
+                result.flagged = [f"{prefix}{pk}" for pk in pks]
+                return result
+            with transaction.atomic():
+                claim_and_act(result, today)
+            return result
+
+        run.__name__ = run.__qualname__ = claim_and_act.__name__
+        run.__doc__ = description
+        return run
+
+    return register
 
 
-@job("cnis_chase", "Chase s436E requests to providers unanswered by their deadline")
-def cnis_chase(*, today: date, dry_run: bool = False) -> JobResult:
-    result = JobResult(name="cnis_chase", dry_run=dry_run)
-    if not cnis_enabled():
-        return result
-    due = ProviderRequest.objects.filter(
+def _requests_due(today: date) -> QuerySet[ProviderRequest]:
+    return ProviderRequest.objects.filter(
         answered_on__isnull=True, chased_at__isnull=True, due_on__lt=today
     )
-    if dry_run:
-        return _preview(result, due, "CNIS-REQ-")
-    qn = connection.ops.quote_name
-    with transaction.atomic():
-        rows = claim(
-            ProviderRequest._meta.db_table,
-            "chased_at",
-            f"{qn('answered_on')} IS NULL AND {qn('due_on')} < %s",
-            [today],
-            qn("id"),
-        )
-        ids = sorted(pk for (pk,) in rows)
-        requests = ProviderRequest.objects.filter(pk__in=ids).select_related("provider")
-        for request in requests:
-            provider: Provider = request.provider
-            if provider.email:
-                queue_email(
-                    provider.email,
-                    "Reminder: request for information, children not in school",
-                    _request_body(provider, request, chase=True),
-                    key=f"cnis-chase-{request.pk}",
-                    kind="cnis_provider_request",
-                )
-                result.notified += 1
-        result.flagged = [f"CNIS-REQ-{pk}" for pk in ids]
-    return result
 
 
-@job(
-    "cnis_information_overdue",
-    "Start the notice route where a parent has not given the information asked for",
+@_sweep(
+    "cnis_chase",
+    "Chase s436E requests to providers unanswered by their deadline",
+    "CNIS-REQ-",
+    _requests_due,
 )
-def cnis_information_overdue(*, today: date, dry_run: bool = False) -> JobResult:
-    result = JobResult(name="cnis_information_overdue", dry_run=dry_run)
-    if not cnis_enabled():
-        return result
-    due = RegisterEntry.objects.filter(
+def cnis_chase(result: JobResult, today: date) -> None:
+    qn = connection.ops.quote_name
+    rows = claim_flag(
+        ProviderRequest._meta.db_table,
+        "chased_at",
+        f"{qn('answered_on')} IS NULL AND {qn('due_on')} < %s",
+        [today],
+        qn("id"),
+    )
+    ids = sorted(pk for (pk,) in rows)
+    requests = ProviderRequest.objects.filter(pk__in=ids).select_related("provider")
+    for request in requests:
+        provider: Provider = request.provider
+        if provider.email:
+            queue_email(
+                provider.email,
+                "Reminder: request for information, children not in school",
+                request_body(provider, request, chase=True),
+                key=f"cnis-chase-{request.pk}",
+                kind="cnis_provider_request",
+            )
+            result.notified += 1
+    result.flagged = [f"CNIS-REQ-{pk}" for pk in ids]
+
+
+def _information_due(today: date) -> QuerySet[RegisterEntry]:
+    return RegisterEntry.objects.filter(
         information_due_on__lt=today,
         information_received_on__isnull=True,
         notice_route_requested_at__isnull=True,
     )
-    if dry_run:
-        return _preview(result, due, "CNIS-")
+
+
+@_sweep(
+    "cnis_information_overdue",
+    "Start the notice route where a parent has not given the information asked for",
+    "CNIS-",
+    _information_due,
+)
+def cnis_information_overdue(result: JobResult, today: date) -> None:
     qn = connection.ops.quote_name
-    with transaction.atomic():
-        rows = claim(
-            RegisterEntry._meta.db_table,
-            "notice_route_requested_at",
-            f"{qn('information_due_on')} < %s AND {qn('information_received_on')} IS NULL",
-            [today],
-            f"{qn('id')}, {qn('child_id')}",
+    rows = claim_flag(
+        RegisterEntry._meta.db_table,
+        "notice_route_requested_at",
+        f"{qn('information_due_on')} < %s AND {qn('information_received_on')} IS NULL",
+        [today],
+        f"{qn('id')}, {qn('child_id')}",
+    )
+    rows.sort()
+    claimed = RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows])
+    claimed.update(notice_route_reason=REASON_INFORMATION_NOT_GIVEN)
+    # An UPDATE sends no signal: the history rows of what it changed, in one INSERT.
+    record_history(list(claimed.order_by("pk")))
+    for _, child_id in rows:
+        notice_route_requested.send(
+            sender=RegisterEntry,
+            child_id=child_id,
+            reason=REASON_INFORMATION_NOT_GIVEN,
+            by=None,
         )
-        rows.sort()
-        claimed = RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows])
-        claimed.update(notice_route_reason=REASON_INFORMATION_NOT_GIVEN)
-        # An UPDATE sends no signal: the history rows of what it changed, in one INSERT.
-        record_history(list(claimed.order_by("pk")))
-        for _, child_id in rows:
-            notice_route_requested.send(
-                sender=RegisterEntry,
-                child_id=child_id,
-                reason=REASON_INFORMATION_NOT_GIVEN,
-                by=None,
-            )
-        result.flagged = [f"CNIS-{pk}" for pk, _ in rows]
-        result.notified = len(rows)
-    return result
+    result.flagged = [f"CNIS-{pk}" for pk, _ in rows]
+    result.notified = len(rows)
 
 
-@job("cnis_home_visits", "Tell the team of children whose home visit was not asked for in time")
-def cnis_home_visits(*, today: date, dry_run: bool = False) -> JobResult:
-    result = JobResult(name="cnis_home_visits", dry_run=dry_run)
-    if not cnis_enabled():
-        return result
+def _visits_due(today: date) -> QuerySet[RegisterEntry]:
     # Registered more than 15 days ago, with no request for a home visit yet.
-    latest = today - timedelta(days=HOME_VISIT_REQUEST_DAYS)
-    due = RegisterEntry.objects.filter(
+    return RegisterEntry.objects.filter(
         visit_requested_on__isnull=True,
-        registered_on__lt=latest,
+        registered_on__lt=today - timedelta(days=HOME_VISIT_REQUEST_DAYS),
         visit_overdue_flagged_at__isnull=True,
     )
-    if dry_run:
-        return _preview(result, due, "CNIS-")
+
+
+@_sweep(
+    "cnis_home_visits",
+    "Tell the team of children whose home visit was not asked for in time",
+    "CNIS-",
+    _visits_due,
+)
+def cnis_home_visits(result: JobResult, today: date) -> None:
     qn = connection.ops.quote_name
-    with transaction.atomic():
-        rows = claim(
-            RegisterEntry._meta.db_table,
-            "visit_overdue_flagged_at",
-            f"{qn('visit_requested_on')} IS NULL AND {qn('registered_on')} < %s",
-            [latest],
-            qn("id"),
+    rows = claim_flag(
+        RegisterEntry._meta.db_table,
+        "visit_overdue_flagged_at",
+        f"{qn('visit_requested_on')} IS NULL AND {qn('registered_on')} < %s",
+        [today - timedelta(days=HOME_VISIT_REQUEST_DAYS)],
+        qn("id"),
+    )
+    refs = [f"CNIS-{pk}" for pk in sorted(pk for (pk,) in rows)]
+    if refs:
+        people = active_users(Role.OFFICER, Role.MANAGER).values_list("pk", flat=True)
+        result.notified = insert_summaries(
+            "cnis_home_visits",
+            today,
+            dict.fromkeys(people, refs),
+            noun="child record",
+            what="not yet asked for a home visit within 15 days of registration",
+            url_for=lambda _pk: reverse("cnis:register"),
         )
-        refs = [f"CNIS-{pk}" for pk in sorted(pk for (pk,) in rows)]
-        if refs:
-            people = active_users(Role.OFFICER, Role.MANAGER).values_list("pk", flat=True)
-            recipients = dict.fromkeys(people, refs)
-            result.notified = insert_summaries(
-                "cnis_home_visits",
-                today,
-                recipients,
-                noun="child record",
-                what="not yet asked for a home visit within 15 days of registration",
-                url_for=lambda _pk: reverse("cnis:register"),
-            )
-        result.flagged = refs
-    return result
+    result.flagged = refs

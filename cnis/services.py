@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from casework.models import Child
@@ -197,14 +197,14 @@ def provider_request_send(
         queue_email(
             provider.email,
             "Request for information: children not in school",
-            _request_body(provider, request),
+            request_body(provider, request),
             key=f"cnis-request-{request.pk}",
             kind="cnis_provider_request",
         )
     return request
 
 
-def _request_body(provider: Provider, request: ProviderRequest, *, chase: bool = False) -> str:
+def request_body(provider: Provider, request: ProviderRequest, *, chase: bool = False) -> str:
     # No child's name in an email to an outside provider: the reference is enough to answer.
     first = "We wrote to you on {sent:%-d %B %Y} and have not had an answer. " if chase else ""
     return (
@@ -295,16 +295,3 @@ def notice_route_request(*, entry: RegisterEntry, reason: str, by: User | None) 
     record_history([entry], by=by)
     notice_route_requested.send(sender=RegisterEntry, child_id=entry.child_id, reason=reason, by=by)
     return True
-
-
-def claim(table: str, flag: str, where: str, params: list[Any], returning: str) -> list[Any]:
-    """Set ``flag`` to now on the rows matching ``where`` whose flag is unset, in ONE
-    UPDATE, and return ``returning`` of the rows this statement set (none another run did)."""
-    qn = connection.ops.quote_name
-    sql = (
-        f"UPDATE {qn(table)} SET {qn(flag)} = %s "  # noqa: S608 - names from _meta
-        f"WHERE {qn(flag)} IS NULL AND ({where}) RETURNING {returning}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now()), *params])
-        return list(cursor.fetchall())

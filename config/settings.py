@@ -473,6 +473,9 @@ CME_ENQUIRY_WORKING_DAYS = env.int("CME_ENQUIRY_WORKING_DAYS", default=10)
 # working days (local policy), and its download link works for this many calendar days.
 CME_TRANSFER_ANSWER_WORKING_DAYS = env.int("CME_TRANSFER_ANSWER_WORKING_DAYS", default=10)
 CME_TRANSFER_LINK_DAYS = env.int("CME_TRANSFER_LINK_DAYS", default=28)
+# Wrong email addresses a transfer's download link takes in a window ("5/h"), then none until
+# the oldest leaves the window (transfers.views.download; counted in the database).
+CME_TRANSFER_DOWNLOAD_GUESSES = env("CME_TRANSFER_DOWNLOAD_GUESSES", default="5/h")
 # Regulation 13: a joiner return is due by the end of the 5th day after admission.
 CME_JOINER_RETURN_DAYS = env.int("CME_JOINER_RETURN_DAYS", default=5)
 # A leaver to a school in the area with no joiner return from it within this many of the new
@@ -536,8 +539,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_4xx_traceback": {"()": "cme.log_filters.NoTracebackFor4xx"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "no_4xx_traceback": {"()": "cme.log_filters.NoTracebackFor4xx"},
+        "redact_token_urls": {"()": "cme.log_filters.RedactTokenURLs"},
+    },
+    "handlers": {
+        # Every record: link tokens in paths (a transfer's download link, a password reset)
+        # and query strings are replaced before anything is written.
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_token_urls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines can carry query strings; never log them at INFO in production.

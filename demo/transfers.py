@@ -28,9 +28,10 @@ from transfers.models import (
     TransferStatus,
     TransferTrigger,
 )
+from transfers.receiving import received_key, transfer_receive
 from transfers.records import TransferChild, TransferEnquiry, TransferLA, TransferMessage
 from transfers.rules import transfer_answer_due, transfer_link_expires
-from transfers.services import received_key, transfer_receive, transfer_record_answer, transfer_send
+from transfers.services import transfer_record_answer, transfer_send
 
 #: (code, name, CME team email): neighbours of the demo's Exampleshire (LA 999).
 DIRECTORY = (

@@ -9,7 +9,7 @@ import io
 
 from django.conf import settings
 
-from reports.csv_pack import neutralise
+from cme.spreadsheet import neutralise
 from reports.models import CensusDate
 
 COLUMNS = (

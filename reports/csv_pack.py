@@ -13,16 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from cme.spreadsheet import neutralise
 from reports.figures import BoardFigures
-
-#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
 
 
 def csv_pack(figures: BoardFigures) -> str:

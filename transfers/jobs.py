@@ -16,10 +16,9 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from casework.models import Case
-from cme.jobs import JobResult, job
+from cme.jobs import JobResult, claim_flag, job
 from cme.models import Role
 from cme.notifications import insert_summaries
 from cme.selectors import active_users
@@ -42,24 +41,19 @@ def _claim(today: date) -> list[tuple[str, int | None]]:
     table = qn(Transfer._meta.db_table)
     cases = qn(Case._meta.db_table)
     awaiting = ", ".join(["%s"] * len(AWAITING))
-    sql = (
-        f"UPDATE {table} SET {qn('reminder_flagged_at')} = %s "  # noqa: S608 - names from _meta
-        f"WHERE {qn('reminder_flagged_at')} IS NULL AND {qn('status')} IN ({awaiting}) "
-        f"AND {qn('answer_due')} < %s "
-        f"RETURNING {qn('reference')}, {qn('sent_by_id')}, "
-        f"(SELECT {qn('allocated_to_id')} FROM {cases} WHERE {cases}.{qn('id')} = "
-        f"{table}.{qn('case_id')})"
+    # The case's officer, read in the same statement.
+    case_officer = (
+        f"(SELECT {qn('allocated_to_id')} FROM {cases} "  # noqa: S608 - names from _meta
+        f"WHERE {cases}.{qn('id')} = {table}.{qn('case_id')})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                *[str(s) for s in AWAITING],
-                connection.ops.adapt_datefield_value(today),
-            ],
-        )
-        rows = sorted(cursor.fetchall())
+    rows = claim_flag(
+        Transfer._meta.db_table,
+        "reminder_flagged_at",
+        f"{qn('status')} IN ({awaiting}) AND {qn('answer_due')} < %s",
+        [*[str(s) for s in AWAITING], connection.ops.adapt_datefield_value(today)],
+        f"{qn('reference')}, {qn('sent_by_id')}, {case_officer}",
+    )
+    rows.sort()
     return [(ref, officer if officer is not None else sender) for ref, sender, officer in rows]
 
 

@@ -28,6 +28,7 @@ from casework.workload import not_of_compulsory_school_age_q
 from cme.access import acting_user, caseworkers, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
+from cme.spreadsheet import EchoBuffer, neutralise
 from cme.statutory import age_on
 from referrals.vocabulary import flag_labels
 
@@ -58,17 +59,6 @@ EXPORT_HEADERS = [
     "Became missing education",
     "Missing education for",
 ]
-
-#: A spreadsheet treats a cell starting with one of these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 #: What the register table shows: only these columns are loaded for its page of cases.
 TABLE_FIELDS = (
@@ -226,17 +216,12 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @caseworkers
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     filterset, cases, _ = _filtered(request)
     on = _census(filterset)
     _log_export(request, AccessAction.EXPORT_REGISTER_CSV, cases)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
 
     def lines() -> Iterator[str]:
         yield writer.writerow(EXPORT_HEADERS)

@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from casework.services.children import child_record
-from casework.views.register import neutralise
 from cme.access import acting_user, caseworkers
 from cme.audit import log_access
 from cme.models import AccessAction
+from cme.spreadsheet import EchoBuffer, neutralise
 from cnis import services as svc
 from cnis.forms import (
     RegisterForm,
@@ -118,11 +118,6 @@ def export_rows(entries: list[RegisterEntry]) -> Iterator[list[Any]]:
         ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @caseworkers
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The register's s436C fields as CSV, formulas neutralised, addresses of restricted
@@ -135,7 +130,7 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
         child_ids=[e.child_id for e in entries],
         detail="Children not in school",
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
     lines = (writer.writerow(row) for row in [EXPORT_HEADERS, *export_rows(entries)])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="children-not-in-school.csv"'

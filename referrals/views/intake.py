@@ -7,7 +7,6 @@ on the check page returns to the form with the answers as typed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -45,17 +44,11 @@ SESSION_SENT = "referral-sent"
 
 #: cme.limits scope: referrals sent through the public door, per client address.
 PUBLIC_SENT = "public-referral"
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def public_rate() -> tuple[int, timedelta]:
     """CME_PUBLIC_REFERRAL_RATE ("10/h", "20/2h"): how many sends in what window."""
-    rate = str(settings.CME_PUBLIC_REFERRAL_RATE)
-    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", rate)
-    if found is None:
-        raise ValueError(f"CME_PUBLIC_REFERRAL_RATE must look like 10/h, not {rate!r}")
-    count, multiple, unit = found.groups()
-    return int(count), timedelta(seconds=int(multiple or 1) * _UNITS[unit])
+    return limits.rate("CME_PUBLIC_REFERRAL_RATE")
 
 
 def _public_limit_reached(request: HttpRequest) -> bool:

@@ -79,6 +79,21 @@ def entry_for(c: Child, by: User | None = None, **kw: Any) -> RegisterEntry:
         )
 
 
+def provider_for(entry: RegisterEntry, **kw: Any) -> Provider:
+    """A tutor for ``entry`` with an email for requests (s436E)."""
+    fields: dict[str, Any] = {
+        "name": "P",
+        "address": "A",
+        "provider_type": "tutor",
+        "location": "A",
+        "hours_per_week": 4,
+        "hours_without_parent": 0,
+        "email": "p@example.org",
+    }
+    provider: Provider = Provider.objects.create(entry=entry, **(fields | kw))
+    return provider
+
+
 def registration(**overrides: Any) -> dict[str, str]:
     data = {
         "first_name": "Maya",
@@ -290,11 +305,9 @@ def test_a_change_the_parent_notified_is_recorded_with_its_date(officer_client: 
 
 def test_a_provider_request_goes_through_the_outbox_and_is_chased_once(officer: User) -> None:
     entry = entry_for(child())
-    provider = Provider.objects.create(
-        entry=entry, name="Bright Tutors", address="1 High St", provider_type="tutor",
-        location="1 High St", hours_per_week=4, hours_without_parent=0,
-        email="office@bright.example",
-    )  # fmt: skip
+    provider = provider_for(
+        entry, name="Bright Tutors", address="1 High St", email="office@bright.example"
+    )
     with time_machine.travel(NOW, tick=False):
         request = provider_request_send(provider=provider, by=officer)
         again = provider_request_send(provider=provider, by=officer)
@@ -314,10 +327,7 @@ def test_a_provider_request_goes_through_the_outbox_and_is_chased_once(officer: 
 
 def test_an_answered_request_is_not_chased(officer: User) -> None:
     entry = entry_for(child())
-    provider = Provider.objects.create(
-        entry=entry, name="P", address="A", provider_type="tutor", location="A",
-        hours_per_week=4, hours_without_parent=0, email="p@example.org",
-    )  # fmt: skip
+    provider = provider_for(entry)
     request = ProviderRequest.objects.create(
         provider=provider, sent_on=TODAY, due_on=TODAY + timedelta(days=15), answered_on=TODAY
     )
@@ -328,6 +338,34 @@ def test_the_jobs_do_nothing_with_the_setting_off(settings: Settings) -> None:
     settings.CME_CNIS_ENABLED = False
     for name in ("cnis_chase", "cnis_information_overdue", "cnis_home_visits"):
         assert run_job(name, today=TODAY + timedelta(days=100)).flagged == []
+
+
+def test_a_dry_run_lists_what_each_job_would_flag_and_changes_nothing(officer: User) -> None:
+    entry = entry_for(child())
+    provider = provider_for(entry)
+    request = ProviderRequest.objects.create(
+        provider=provider, sent_on=TODAY, due_on=TODAY + timedelta(days=15)
+    )
+    RegisterEntry.objects.filter(pk=entry.pk).update(information_due_on=TODAY)
+    later = TODAY + timedelta(days=16)
+    expected = {
+        "cnis_chase": [f"CNIS-REQ-{request.pk}"],
+        "cnis_information_overdue": [f"CNIS-{entry.pk}"],
+        "cnis_home_visits": [f"CNIS-{entry.pk}"],
+    }
+    for name, flagged in expected.items():
+        for _ in range(2):  # a dry run claims nothing, so the second one lists the same
+            assert run_job(name, today=later, dry_run=True).flagged == flagged
+    request.refresh_from_db()
+    entry.refresh_from_db()
+    assert request.chased_at is None
+    assert entry.notice_route_requested_at is None
+    assert entry.visit_overdue_flagged_at is None
+    assert not OutboxEmail.objects.filter(to="p@example.org").exists()
+    assert not Notification.objects.exists()
+    # The real runs then flag exactly what the dry runs listed.
+    for name, flagged in expected.items():
+        assert run_job(name, today=later).flagged == flagged
 
 
 # ------------------------------------------------- the home visit and the notice route
@@ -463,10 +501,7 @@ def test_register_pages_are_not_found_with_the_setting_off(
 @time_machine.travel(NOW, tick=False)
 def test_an_answered_provider_is_not_chased(officer_client: Client, officer: User) -> None:
     entry = entry_for(child())
-    provider = Provider.objects.create(
-        entry=entry, name="P", address="A", provider_type="tutor", location="A",
-        hours_per_week=4, hours_without_parent=0, email="p@example.org",
-    )  # fmt: skip
+    provider = provider_for(entry)
     request = provider_request_send(provider=provider, by=officer)
     url = reverse("cnis:provider_answered", args=[entry.pk, provider.pk])
     assert officer_client.post(url).status_code == 302

@@ -26,6 +26,7 @@ from cme.models import OutboxEmail, Role
 from referrals.models import Referral, ReferrerType
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory, UserFactory
+from tests.transfers.helpers import moved_case, send
 from transfers.models import LocalAuthority, Transfer, TransferStatus
 
 pytestmark = pytest.mark.e2e
@@ -195,3 +196,23 @@ def test_an_officer_transfers_a_child_and_the_other_la_receives_it(
     them.goto("/triage/")
     expect(them.locator("main")).to_contain_text("O'Brien <Smith> & Co")
     shot(them, JOURNEY, "08-triage")
+
+
+def test_the_download_link_pauses_after_too_many_wrong_addresses(
+    page: Page, shot: Shot, assert_accessible: AssertAccessible, settings: Settings
+) -> None:
+    settings.CME_TRANSFER_DOWNLOAD_GUESSES = "2/h"
+    officer = UserFactory.create(role=Role.OFFICER)
+    _transfer, token = send(moved_case(officer), officer)
+    page.goto(f"/transfers/download/{token}/")
+    for _ in range(2):
+        page.get_by_label("Your CME team's email address").fill("guess@else.example.com")
+        page.get_by_role("button", name="Download the PDF summary").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The wrong email address has been entered too many times")
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
+    expect(page.get_by_text("You can try again after")).to_be_visible()
+    expect(page.get_by_label("Your CME team's email address")).to_have_count(0)
+    assert page.title().startswith("Error: Download a CME transfer")
+    shot(page, JOURNEY, "link-paused")
+    assert_accessible(page, "the download link, paused after wrong addresses")

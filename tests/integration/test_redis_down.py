@@ -26,6 +26,8 @@ from referrals.models import Referral
 from tests.conftest import client_for
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.referrals.helpers import public_post
+from tests.transfers.helpers import moved_case, send
+from transfers.models import TransferDownload
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +104,20 @@ def test_the_dashboard_answers_with_redis_down(redis_down: None) -> None:
     for _ in range(3):
         assert client_for(manager).get(reverse("dashboard:dashboard")).status_code == 200
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_the_transfer_download_limit_holds_with_redis_down(redis_down: None, settings: Any) -> None:
+    """The wrong-address limit is counted in the database: with Redis down the page answers
+    and the limit still stops guessing (it does not fail open, nor fail with a 500)."""
+    settings.CME_TRANSFER_DOWNLOAD_GUESSES = "2/h"
+    officer = UserFactory.create(role=Role.OFFICER)
+    _transfer, token = send(moved_case(officer), officer)
+    url = reverse("transfers:download", args=[token])
+    client = Client()
+    wrong = {"email": "guess@else.example.com", "file": "ctf"}
+    assert client.get(url).status_code == 200
+    assert client.post(url, wrong).status_code == 200
+    assert client.post(url, wrong).status_code == 429
+    assert client.post(url, {"email": "cme@la888.example.gov.uk", "file": "ctf"}).status_code == 429
+    assert not TransferDownload.objects.exists()

@@ -20,8 +20,8 @@ from tests.factories import UserFactory
 from tests.transfers.helpers import transfer_row
 from transfers.ctf import write_transfer
 from transfers.models import ReceivedTransfer
+from transfers.receiving import transfer_receive
 from transfers.records import TransferChild, TransferLA, TransferMessage
-from transfers.services import transfer_receive
 
 T = TypeVar("T")
 

@@ -17,6 +17,7 @@ from referrals.models import Referral, ReferrerType
 from schools.ctf.parser import parse_ctf
 from tests.factories import CaseFactory
 from tests.transfers.helpers import HOSTILE_FIRST, HOSTILE_LAST, moved_case, other_la, send
+from transfers import receiving
 from transfers import services as svc
 from transfers.ctf import read_transfer
 from transfers.models import (
@@ -187,7 +188,7 @@ def test_a_received_transfer_is_a_referral_with_the_history(
     data = _sent_ctf(officer, first_name=HOSTILE_FIRST, last_name=HOSTILE_LAST)
     # The receiving LA is another install: its own LA code is the one the file was sent to.
     settings.CME_LA_CODE = "888"  # type: ignore[attr-defined]
-    received, created = svc.transfer_receive(data=data, by=officer)
+    received, created = receiving.transfer_receive(data=data, by=officer)
     assert created
     referral = received.referral
     assert referral.referrer_type == ReferrerType.OTHER_LA
@@ -210,8 +211,8 @@ def test_the_same_transfer_uploaded_twice_makes_one_referral(
 ) -> None:
     data = _sent_ctf(officer)
     settings.CME_LA_CODE = "888"  # type: ignore[attr-defined]
-    first, created = svc.transfer_receive(data=data, by=officer)
-    again, created_again = svc.transfer_receive(data=data, by=officer)
+    first, created = receiving.transfer_receive(data=data, by=officer)
+    again, created_again = receiving.transfer_receive(data=data, by=officer)
     assert created
     assert not created_again
     assert again.referral_id == first.referral_id
@@ -222,7 +223,7 @@ def test_the_same_transfer_uploaded_twice_makes_one_referral(
 def test_a_transfer_for_another_la_is_refused(officer: User) -> None:
     data = _sent_ctf(officer)  # sent to 888; we are 999
     with pytest.raises(svc.TransferError, match="not for us"):
-        svc.transfer_receive(data=data, by=officer)
+        receiving.transfer_receive(data=data, by=officer)
     assert not ReceivedTransfer.objects.exists()
 
 

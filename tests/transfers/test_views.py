@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +59,56 @@ def test_an_expired_link_serves_nothing(officer: User) -> None:
     assert response.status_code == 410
     assert "This link has expired" in response.content.decode()
     assert not TransferDownload.objects.exists()
+
+
+def test_wrong_addresses_are_limited_per_link_and_the_limit_is_explained(
+    officer: User, settings: Settings
+) -> None:
+    settings.CME_TRANSFER_DOWNLOAD_GUESSES = "3/h"
+    transfer, token = send(moved_case(officer), officer)
+    other, other_token = send(moved_case(officer), officer, other_la("889", "Elsewhere"))
+    url = reverse("transfers:download", args=[token])
+    anyone = Client()
+    wrong = {"email": "guess@else.example.com", "file": "ctf"}
+    for _ in range(2):
+        response = anyone.post(url, wrong)
+        assert response.status_code == 200
+        assert "Enter the email address this link was sent to" in response.content.decode()
+    locked = anyone.post(url, wrong)
+    assert locked.status_code == 429
+    body = locked.content.decode()
+    assert "<title>Error: Download a CME transfer" in body
+    assert "The wrong email address has been entered too many times" in body
+    assert "You can try again after" in body
+    assert 'name="email"' not in body  # no form to type into while paused
+    # Paused: even the right address downloads nothing, and reading the page says why.
+    right = anyone.post(url, {"email": "cme@la888.example.gov.uk", "file": "pdf"})
+    assert right.status_code == 429
+    assert anyone.get(url).status_code == 429
+    assert not TransferDownload.objects.exists()
+    # The limit is the link's, not everyone's: another transfer's link still works.
+    other_url = reverse("transfers:download", args=[other_token])
+    ok = Client().post(other_url, {"email": "cme@la889.example.gov.uk", "file": "pdf"})
+    assert ok.status_code == 200
+    assert TransferDownload.objects.get().transfer == other
+    # Once the oldest wrong address leaves the window, the link takes one try again.
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):
+        again = anyone.post(url, {"email": "cme@la888.example.gov.uk", "file": "pdf"})
+    assert again.status_code == 200
+    assert again["Content-Type"] == "application/pdf"
+    assert TransferDownload.objects.filter(transfer=transfer).count() == 1
+
+
+def test_the_right_address_clears_the_wrong_ones(officer: User, settings: Settings) -> None:
+    settings.CME_TRANSFER_DOWNLOAD_GUESSES = "2/h"
+    _transfer, token = send(moved_case(officer), officer)
+    url = reverse("transfers:download", args=[token])
+    wrong = {"email": "typo@la888.example.gov.uk", "file": "ctf"}
+    right = {"email": "cme@la888.example.gov.uk", "file": "ctf"}
+    assert Client().post(url, wrong).status_code == 200
+    assert Client().post(url, right).status_code == 200
+    assert Client().post(url, wrong).status_code == 200  # one wrong since the right one
+    assert Client().post(url, right).status_code == 200
 
 
 def test_a_token_that_is_not_one_is_a_404(officer: User) -> None:
