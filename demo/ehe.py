@@ -9,12 +9,14 @@ only to an entry that has none. Everything goes through the ehe services.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.conf import settings
 
 from demo.base import Seed, years_ago
 from demo.people import EHE_OFFICER
-from ehe.models import ContactKind, HomeEducation, NoticeKind, Source, Suitability
-from ehe.services.notices import notice_serve
+from ehe.models import Answer, ContactKind, HomeEducation, NoticeKind, Source, Suitability
+from ehe.services.notices import notice_answer, notice_serve
 from ehe.services.register import (
     child_for,
     contact_record,
@@ -88,4 +90,14 @@ def seed_home_education(seed: Seed) -> None:
             reasons="No information given after two letters and a visit with no answer.",
             by=officer,
         )
-        notice_serve(entry=unsuitable, kind=NoticeKind.S437_1, served_on=seed.ago(30), by=officer)
+        served = seed.ago(30)
+        if settings.CME_CNIS_ENABLED:
+            # The CWS Act 2026's preliminary notice comes first where it is in force.
+            pre = notice_serve(
+                entry=unsuitable, kind=NoticeKind.PRELIMINARY, served_on=seed.ago(40), by=officer
+            )
+            # Its period over with no satisfactory answer, the s437(1) notice the next day.
+            assert pre.period_ends_on is not None  # noqa: S101 - a served notice has a period
+            served = min(pre.period_ends_on + timedelta(days=1), seed.today)
+            notice_answer(notice=pre, answer=Answer.NOT_SATISFIED, answered_on=served, by=officer)
+        notice_serve(entry=unsuitable, kind=NoticeKind.S437_1, served_on=served, by=officer)

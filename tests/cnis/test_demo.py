@@ -32,7 +32,12 @@ def test_the_demo_has_a_consent_request_and_register_entries_and_runs_twice(
     assert consent.s47_by_school
     assert consent.leaver.status_detail == HELD_DETAIL
     eligibility = set(RegisterEntry.objects.values_list("eligibility", flat=True))
-    assert eligibility == {Eligibility.NOT_REGISTERED, Eligibility.PART_TIME}
+    # The demo's home educated children come on from the EHE register (its signal).
+    assert eligibility == {
+        Eligibility.NOT_REGISTERED,
+        Eligibility.PART_TIME,
+        Eligibility.HOME_EDUCATED,
+    }
     before = {m._meta.label: m._default_manager.count() for m in apps.get_models()}
     again = _seed()
     assert "Demo data: 0 created" in again
