@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from casework.models import CaseStatus
 from cme.models import User
-from ehe.models import HomeEducation, Notice, Source, Status, Suitability
+from ehe.models import HomeEducation, Notice, Source, Status, Suitability, SuitabilityView
 
 #: The EHE officer's home lists contacts due within this many days (and every overdue one).
 DUE_SOON_DAYS = 14
@@ -129,14 +130,28 @@ def on_register_at(census_date: date) -> QuerySet[HomeEducation]:
 def census_counts(census_date: date) -> CensusCounts:
     """The EHE part of the DfE's termly return at ``census_date``, in one query."""
     new_from = census_date - timedelta(weeks=NEW_WEEKS)
-    figures = on_register_at(census_date).aggregate(
+    # The LA's view as it stood on the census date (its latest view formed by then), not
+    # today's: a view formed after the census date does not change that term's figures.
+    view_then = (
+        SuitabilityView.objects.filter(home_education=OuterRef("pk"), formed_on__lte=census_date)
+        .order_by("-formed_on", "-id")
+        .values("suitability")[:1]
+    )
+    then = on_register_at(census_date).annotate(
+        suitability_then=Coalesce(Subquery(view_then), Value(Suitability.NOT_ASSESSED.value))
+    )
+    figures = then.aggregate(
         total=Count("pk", distinct=True),
         new_in_term=Count(
             "pk", filter=Q(started_on__gt=new_from, started_on__lte=census_date), distinct=True
         ),
-        suitable=Count("pk", filter=Q(suitability=Suitability.SUITABLE), distinct=True),
-        not_suitable=Count("pk", filter=Q(suitability=Suitability.NOT_SUITABLE), distinct=True),
-        not_assessed=Count("pk", filter=Q(suitability=Suitability.NOT_ASSESSED), distinct=True),
+        suitable=Count("pk", filter=Q(suitability_then=Suitability.SUITABLE), distinct=True),
+        not_suitable=Count(
+            "pk", filter=Q(suitability_then=Suitability.NOT_SUITABLE), distinct=True
+        ),
+        not_assessed=Count(
+            "pk", filter=Q(suitability_then=Suitability.NOT_ASSESSED), distinct=True
+        ),
         from_leaver_returns=Count("pk", filter=Q(source=Source.LEAVER_RETURN), distinct=True),
         with_cme_case=Count(
             "pk",

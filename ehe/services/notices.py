@@ -34,7 +34,15 @@ from casework.services.triage import TriageError, referral_accept, referral_mark
 from cme.models import User
 from cme.outbox import queue_email, queue_letter
 from ehe import rules
-from ehe.models import Answer, HomeEducation, Notice, NoticeKind, Status, Suitability
+from ehe.models import (
+    Answer,
+    HomeEducation,
+    Notice,
+    NoticeKind,
+    Status,
+    Suitability,
+    SuitabilityView,
+)
 from ehe.services.register import EheError, _locked_active
 from referrals.models import Channel, Reason, Referral, ReferrerType
 from referrals.services import referral_submit
@@ -381,6 +389,15 @@ def notice_answer(
     notice.updated_by = by
     notice.save()
     if answer == Answer.SATISFIED:
+        # The dated view history keeps it too (the census counts read the view then).
+        SuitabilityView.objects.create(
+            home_education=entry,
+            suitability=Suitability.SUITABLE,
+            formed_on=answered_on,
+            reasons=f"The parent satisfied the authority ({notice.get_kind_display()})",
+            created_by=by,
+            updated_by=by,
+        )
         entry.suitability = Suitability.SUITABLE
         entry.suitability_on = answered_on
         entry.notice_route_reason = ""

@@ -10,8 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from cme.models import User
-from ehe.models import Notice, NoticeKind, Source, Status, Suitability
+from ehe.models import HomeEducation, Notice, NoticeKind, Source, Status, Suitability
 from ehe.selectors import census_counts
+from ehe.services.register import suitability_record
 from reports.models import CensusDate
 from tests.conftest import client_for
 from tests.ehe.helpers import on_register
@@ -24,7 +25,7 @@ CENSUS = date(2026, 10, 1)
 def test_the_counts_at_the_census_date(ehe_officer: User) -> None:
     with time_machine.travel("2026-09-20 10:00:00+00:00", tick=False):
         counted = on_register(ehe_officer)
-        counted.suitability = Suitability.NOT_SUITABLE
+        view(counted, Suitability.NOT_SUITABLE, date(2026, 9, 15), ehe_officer)
         counted.source = Source.LEAVER_RETURN
         counted.save()
         Notice.objects.create(
@@ -34,7 +35,7 @@ def test_the_counts_at_the_census_date(ehe_officer: User) -> None:
             home_education=counted, kind=NoticeKind.AMENDMENT, served_on=date(2026, 9, 26)
         )
         suitable = on_register(ehe_officer, first_name="Sam", date_of_birth=date(2015, 1, 1))
-        suitable.suitability = Suitability.SUITABLE
+        view(suitable, Suitability.SUITABLE, date(2026, 9, 10), ehe_officer)
         suitable.started_on = CENSUS - timedelta(weeks=20)
         suitable.save()
         # Ended on the census date: not on the register at its end.
@@ -54,6 +55,28 @@ def test_the_counts_at_the_census_date(ehe_officer: User) -> None:
     assert counts.from_leaver_returns == 1
     assert counts.with_order == 1  # one child, however many order notices
     assert counts.with_cme_case == 0
+
+
+def view(entry: HomeEducation, suitability: Suitability, on: date, by: User) -> None:
+    suitability_record(
+        entry=entry, suitability=suitability, formed_on=on, reasons="Seen the work", by=by
+    )
+
+
+def test_the_view_counted_is_the_one_on_the_census_date(ehe_officer: User) -> None:
+    with time_machine.travel("2026-09-20 10:00:00+00:00", tick=False):
+        entry = on_register(ehe_officer)
+        view(entry, Suitability.SUITABLE, date(2026, 9, 15), ehe_officer)
+        other = on_register(ehe_officer, first_name="Ivy", date_of_birth=date(2015, 2, 2))
+    with time_machine.travel("2026-10-05 10:00:00+00:00", tick=False):
+        # Formed after the census date: today's view, not the census date's.
+        view(entry, Suitability.NOT_SUITABLE, date(2026, 10, 5), ehe_officer)
+        # Formed on the census date itself (recorded later): counted.
+        view(other, Suitability.NOT_SUITABLE, CENSUS, ehe_officer)
+    counts = census_counts(CENSUS)
+    assert (counts.suitable, counts.not_suitable, counts.not_assessed) == (1, 1, 0)
+    later = census_counts(date(2026, 10, 6))
+    assert (later.suitable, later.not_suitable, later.not_assessed) == (0, 2, 0)
 
 
 def test_the_cme_return_screen_shows_the_ehe_part(manager: User) -> None:
