@@ -3,7 +3,7 @@ constant number of queries; and the EHE counts of the DfE's termly return (issue
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -100,6 +100,14 @@ class CensusCounts:
     from_leaver_returns: int
     with_cme_case: int
     with_order: int
+
+    def frozen(self) -> dict[str, int]:
+        """The counts as a submitted return keeps them (JSON)."""
+        return {k: v for k, v in asdict(self).items() if k != "census_date"}
+
+    @classmethod
+    def thawed(cls, census_date: date, frozen: dict[str, int]) -> CensusCounts:
+        return cls(census_date=census_date, **frozen)
 
     def rows(self) -> list[tuple[str, int]]:
         return [

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from casework.census import counted_in_year, previous_academic_year
 from cme.models import User
+from ehe.selectors import census_counts
 from reports.figures.census import counted_children, figures_from_children
 from reports.models import CensusDate, CensusSubmission
 
@@ -28,4 +29,5 @@ def census_submit(*, census: CensusDate, by: User) -> CensusSubmission:
         submitted_by=by,
         figures=[list(r) for r in figures.rows],
         children=children,
+        ehe=census_counts(census.census_date).frozen(),
     )

@@ -182,6 +182,9 @@ class CensusSubmission(models.Model):
     # The children counted, one row each as they stood at the census date:
     # [case id, child id, sex, year group, duration, reason] (the records stay in casework).
     children = models.JSONField()
+    # The EHE part at the census date, frozen with the rest: {count name: children}
+    # (ehe.selectors.CensusCounts). Empty for returns submitted before it was kept.
+    ehe = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

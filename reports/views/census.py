@@ -19,7 +19,7 @@ from casework.models import Case, CmeReason
 from cme.access import acting_user, managers_only
 from cme.audit import log_access
 from cme.models import AccessAction
-from ehe.selectors import census_counts
+from ehe.selectors import CensusCounts, census_counts
 from reports.census_csv import census_csv
 from reports.census_services import census_submit
 from reports.figures.census import (
@@ -191,5 +191,8 @@ def cme_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "census": census,
             "tables": _tables(figures, None),
             "children": children,
+            "ehe": CensusCounts.thawed(census.census_date, submission.ehe)
+            if submission.ehe
+            else None,
         },
     )

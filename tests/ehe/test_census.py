@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from cme.models import User
 from ehe.models import HomeEducation, Notice, NoticeKind, Source, Status, Suitability
-from ehe.selectors import census_counts
+from ehe.selectors import CensusCounts, census_counts
 from ehe.services.register import suitability_record
+from reports.census_services import census_submit
 from reports.models import CensusDate
 from tests.conftest import client_for
 from tests.ehe.helpers import on_register
@@ -87,3 +88,22 @@ def test_the_cme_return_screen_shows_the_ehe_part(manager: User) -> None:
     body = page.content.decode()
     assert "Elective home education at the census date" in body
     assert "Children electively home educated on the census date" in body
+
+
+def test_a_submitted_return_keeps_its_ehe_part_as_it_stood(manager: User) -> None:
+    census = CensusDate.objects.get(term="autumn")
+    with time_machine.travel(census.census_date - timedelta(days=5), tick=False):
+        on_register(manager)
+    with time_machine.travel(census.census_date + timedelta(days=1), tick=False):
+        submission = census_submit(census=census, by=manager)
+        # A child registered after the return was submitted changes the live figures only.
+        on_register(manager, first_name="Zed", date_of_birth=date(2014, 4, 4))
+        client = client_for(manager)
+        frozen = client.get(reverse("dashboard:cme_submission", args=[submission.pk]))
+    assert submission.ehe["total"] == 1
+    body = frozen.content.decode()
+    assert "Elective home education at the census date" in body
+    assert census_counts(census.census_date).total == 1  # registered after the census date
+    assert CensusCounts.thawed(census.census_date, submission.ehe).rows() == (
+        census_counts(census.census_date).rows()
+    )
