@@ -63,12 +63,16 @@ class EmailAuthenticationForm(AuthenticationForm):
         )
 
     def confirm_login_allowed(self, user: Any) -> None:
-        """With single sign-on on, officers and managers use it: the password stays for
+        """With single sign-on on, officers, EHE officers and managers use it: the password stays for
         school staff and, as a break-glass, for administrators (ADR 019)."""
         from django.conf import settings
 
         super().confirm_login_allowed(user)
-        if settings.CME_OIDC_ENABLED and getattr(user, "role", "") in {"officer", "manager"}:
+        if settings.CME_OIDC_ENABLED and getattr(user, "role", "") in {
+            "officer",
+            "ehe_officer",
+            "manager",
+        }:
             raise forms.ValidationError(
                 self.error_messages["single_sign_on"].format(
                     provider=settings.CME_OIDC_PROVIDER_NAME

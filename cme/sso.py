@@ -34,8 +34,10 @@ SESSION_KEY = "cme_sso"
 NEXT_KEY = "cme_sso_next"
 
 #: A mapped group's role wins over another's in this order: an administrator in a managers'
-#: group is an administrator; a manager does everything an officer does.
-ROLE_PRECEDENCE = ("administrator", "manager", "officer")
+#: group is an administrator; a manager does everything an officer and an EHE officer do;
+#: an officer in the EHE group too works cases (the EHE register is the managers' and
+#: EHE officers').
+ROLE_PRECEDENCE = ("administrator", "manager", "officer", "ehe_officer")
 
 # Each reason a sign-in is refused: (the page's heading, what the person can do).
 REASONS: dict[str, tuple[str, str]] = {

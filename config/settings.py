@@ -513,9 +513,9 @@ CME_OIDC_GROUPS_CLAIM = env("CME_OIDC_GROUPS_CLAIM", default="groups")
 # "1a2b...=officer,3c4d...=manager". Empty: roles are kept in the app (an administrator sets
 # them), and only people who already have an LA account here can sign in with SSO.
 CME_OIDC_GROUP_ROLES: dict[str, str] = env.dict("CME_OIDC_GROUP_ROLES", default={})
-if set(CME_OIDC_GROUP_ROLES.values()) - {"officer", "manager", "administrator"}:
+if set(CME_OIDC_GROUP_ROLES.values()) - {"officer", "manager", "ehe_officer", "administrator"}:
     raise ImproperlyConfigured(
-        "CME_OIDC_GROUP_ROLES maps groups to officer, manager or administrator"
+        "CME_OIDC_GROUP_ROLES maps groups to officer, manager, ehe_officer or administrator"
     )
 # Seconds of clock difference allowed on the ID token's iat and exp; the provider's discovery
 # document and keys are kept this long in each process.

@@ -23,7 +23,12 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 ISSUER = "https://login.example.gov.uk/tenant/v2.0"
 CLIENT_ID = "cme-casework"
-GROUPS = {"g-officers": "officer", "g-managers": "manager", "g-admins": "administrator"}
+GROUPS = {
+    "g-officers": "officer",
+    "g-ehe": "ehe_officer",
+    "g-managers": "manager",
+    "g-admins": "administrator",
+}
 
 
 @pytest.fixture
@@ -79,6 +84,9 @@ def test_role_from_groups_takes_the_highest_mapped_role(sso_on: Settings) -> Non
     assert sso.role_from_groups(["g-officers", "g-managers"]) == "manager"
     assert sso.role_from_groups(["g-managers", "g-admins"]) == "administrator"
     assert sso.role_from_groups(["all-staff", "finance"]) is None
+    assert sso.role_from_groups(["g-ehe"]) == "ehe_officer"
+    assert sso.role_from_groups(["g-ehe", "g-officers"]) == "officer"
+    assert sso.role_from_groups(["g-ehe", "g-managers"]) == "manager"
     assert sso.role_from_groups([]) is None
 
 
@@ -179,7 +187,7 @@ def test_with_sso_on_officers_and_managers_cannot_use_a_password(
     client: Client, sso_on: Settings
 ) -> None:
     sso_on.CME_OIDC_PROVIDER_NAME = "your Exampleshire account"
-    for role in (Role.OFFICER, Role.MANAGER):
+    for role in (Role.OFFICER, Role.EHE_OFFICER, Role.MANAGER):
         user = UserFactory.create(role=role)
         response = client.post("/sign-in/", {"username": user.email, "password": DEFAULT_PASSWORD})
         assert response.status_code == 200
@@ -246,4 +254,4 @@ def test_sso_settings_are_off_unset_and_refuse_a_half_configuration() -> None:
     assert "CME_OIDC_CLIENT_SECRET is required" in no_secret.stderr
     school_role = _settings_probe(CME_OIDC_GROUP_ROLES="g-schools=school_staff")
     assert school_role.returncode != 0
-    assert "maps groups to officer, manager or administrator" in school_role.stderr
+    assert "maps groups to officer, manager, ehe_officer or administrator" in school_role.stderr
