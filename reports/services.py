@@ -12,7 +12,6 @@ never hold personal data (the log has the exception, by run id).
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import logging
 import os
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from cme.models import Role, User
 from reports.models import DownloadFormat, ReportDownload, ReportRun, RunKind, RunStatus
+from reports.periods import last_month, last_quarter, validate_period
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,6 @@ HEARTBEAT_STALE = timedelta(
 STALE_AFTER = timedelta(minutes=30)
 #: A run whose build has started this many times and gone stale is failed, not sent again.
 MAX_ATTEMPTS = 2
-#: The longest period a report may cover.
-MAX_MONTHS = 24
 
 FAILED_MESSAGE = (
     "The report could not be built. Try again, or ask the service desk to look at the log."
@@ -62,45 +60,6 @@ def stale_q(now: datetime) -> Q:
         | Q(heartbeat_at__isnull=True, started_at__lt=now - HEARTBEAT_STALE)
         | Q(started_at__lt=now - STALE_AFTER)
     )
-
-
-# ------------------------------------------------------------------------------ periods
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def last_month(today: date) -> tuple[date, date]:
-    first = today.replace(day=1) - timedelta(days=1)
-    return month_bounds(first.year, first.month)
-
-
-def last_quarter(today: date) -> tuple[date, date]:
-    """The calendar quarter (January to March, April to June, ...) before the one holding today."""
-    q_start_month = 3 * ((today.month - 1) // 3) + 1
-    end = date(today.year, q_start_month, 1) - timedelta(days=1)
-    start = date(end.year, end.month - 2, 1)
-    return start, end
-
-
-def last_12_months(today: date) -> tuple[date, date]:
-    _, end = last_month(today)
-    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
-    return start.replace(day=1), end
-
-
-def months_spanned(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
-def validate_period(start: date, end: date, *, today: date) -> None:
-    if start > end:
-        raise ValidationError("The start date must be on or before the end date", code="order")
-    if end > today:
-        raise ValidationError("The end date must be today or in the past", code="future")
-    if months_spanned(start, end) > MAX_MONTHS:
-        raise ValidationError(f"A report can cover at most {MAX_MONTHS} months", code="too_long")
 
 
 # ------------------------------------------------------------------------------ requests

@@ -32,7 +32,6 @@ from casework.events import record_event
 from casework.models import CaseStatus, Category, EventKind
 from casework.services.triage import TriageError, referral_accept, referral_mark_duplicate
 from cme.models import User
-from cme.outbox import queue_email, queue_letter
 from ehe import rules
 from ehe.models import (
     Answer,
@@ -44,6 +43,7 @@ from ehe.models import (
     SuitabilityView,
 )
 from ehe.services.register import EheError, _locked_active
+from ehe.services.sending import queue_notice, served_summary
 from referrals.models import Channel, Reason, Referral, ReferrerType
 from referrals.services import referral_submit
 from schools.models import School
@@ -198,54 +198,6 @@ def _order_school(
     return school
 
 
-def _addresses(entry: HomeEducation) -> list[tuple[int, list[str], str]]:
-    """(parent id, postal address lines, email) for each parent."""
-    out = []
-    for parent in entry.parents.all():
-        lines = parent.address_lines if parent.address_lines else entry.address_lines
-        out.append((parent.pk, [parent.full_name, *lines], parent.email))
-    return out
-
-
-def _queue(entry: HomeEducation, notice: Notice) -> tuple[int, int]:
-    """The notice to each parent: a letter where there is a postal address (Notify), an
-    email where there is an address for it. The letter says what was served and when; the
-    PDF is the record's (ehe.letters), printed from the child's page where Notify is not used."""
-    from ehe.letters import notice_text
-
-    subject = f"{notice.get_kind_display()}: {entry.child.full_name}"
-    body = notice_text(notice)
-    letters = emails = 0
-    for parent_id, lines, email in _addresses(entry):
-        key = f"ehe-notice:{notice.pk}:{parent_id}"
-        letters += queue_letter(
-            address=lines, subject=subject, body=body, kind="ehe_notice", key=f"{key}:letter"
-        )
-        if email:
-            emails += queue_email(email, subject, body, kind="ehe_notice", key=f"{key}:email")
-    return letters, emails
-
-
-def _summary(notice: Notice, letters: int, emails: int) -> str:
-    sent = []
-    if letters:
-        sent.append(f"{letters} letter{'s' if letters > 1 else ''}")
-    if emails:
-        sent.append(f"{emails} email{'s' if emails > 1 else ''}")
-    how = (
-        f"; sent by {' and '.join(sent)}" if sent else "; no postal or email address: give by hand"
-    )
-    period = (
-        f"; the parent's period ends on {notice.period_ends_on:%-d %B %Y}"
-        if notice.period_ends_on
-        else ""
-    )
-    school = f"; school named: {notice.school.name}" if notice.school else ""
-    return (
-        f"{notice.get_kind_display()} served on {notice.served_on:%-d %B %Y}{period}{school}{how}"
-    )
-
-
 @transaction.atomic
 def notice_serve(
     *,
@@ -288,7 +240,7 @@ def notice_serve(
     )
     if alternatives:
         notice.alternatives.set([s for s in alternatives if school is None or s.pk != school.pk])
-    letters, emails = _queue(entry, notice)
+    letters, emails = queue_notice(entry, notice)
     notice.letters_queued, notice.emails_queued = letters, emails
     notice.save(update_fields=["letters_queued", "emails_queued"])
     record_event(
@@ -296,7 +248,7 @@ def notice_serve(
         case=entry.case,
         kind=EventKind.NOTICE,
         by=by,
-        summary=_summary(notice, letters, emails)[:300],
+        summary=served_summary(notice, letters, emails)[:300],
         detail=details,
     )
     return notice

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from cme.access import acting_user, managers_only
 from cme.forms import gds_helper
+from reports import periods
 from reports import services as svc
 from reports.models import DownloadFormat, ReportRun, RunStatus
 from schools.forms.fields import GdsDateField
@@ -46,9 +47,9 @@ SUPPRESSION_CHOICES = [
 
 def quick_period(choice: str, today: date) -> tuple[date, date] | None:
     return {
-        "last_month": svc.last_month,
-        "last_quarter": svc.last_quarter,
-        "last_12_months": svc.last_12_months,
+        "last_month": periods.last_month,
+        "last_quarter": periods.last_quarter,
+        "last_12_months": periods.last_12_months,
     }.get(choice, lambda _t: None)(today)
 
 
@@ -126,7 +127,7 @@ class ReportRequestForm(forms.Form):
         if period is None:
             return data
         try:
-            svc.validate_period(*period, today=today)
+            periods.validate_period(*period, today=today)
         except ValidationError as exc:
             field = "start" if exc.code in ("order", "too_long") else "end"
             if choice != "custom":

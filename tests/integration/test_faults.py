@@ -30,6 +30,7 @@ from cme.jobs import run_job
 from cme.models import Notification, Role, StoredFile
 from cme.tasks import enqueue, ping
 from config.celery import app
+from reports import periods
 from reports import services as report_services
 from reports.models import ReportRun, RunStatus
 from tests.conftest import client_for
@@ -276,7 +277,7 @@ def test_a_worker_killed_mid_build_leaves_nothing_half_done_and_a_rerun_complete
     slow = Worker(broker, storage, tmp_path / "slow.log", CME_TEST_SLOW_REPORT_SECONDS="60")
     try:
         today = timezone.localdate()
-        start, end = report_services.last_month(today)
+        start, end = periods.last_month(today)
         run = report_services.report_request(by=manager, start=start, end=end)
         run = _wait_for(
             run.pk, slow, lambda r: r.status == RunStatus.BUILDING and r.progress == 10, "building"

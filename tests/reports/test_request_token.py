@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.models import Role, User
+from reports import periods
 from reports import services as svc
 from reports.models import ReportRun
 from tests.concurrency import at_once
@@ -130,7 +131,7 @@ def test_two_sends_at_the_same_moment_record_one_run(
 
     monkeypatch.setattr(svc, "report_already_requested", held)
     token = uuid.uuid4()
-    start, end = svc.last_quarter(timezone.localdate())
+    start, end = periods.last_quarter(timezone.localdate())
 
     def send() -> int:
         return svc.report_request(by=manager, start=start, end=end, submission_token=token).pk

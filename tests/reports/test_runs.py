@@ -20,6 +20,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from cme.models import Notification, Role, User
+from reports import periods
 from reports import services as svc
 from reports.figures import BoardFigures
 from reports.models import ReportDownload, ReportRun, RunKind, RunStatus
@@ -214,10 +215,10 @@ def test_the_service_checks_who_asks_and_the_period(
 
 
 def test_periods() -> None:
-    assert svc.last_month(date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
-    assert svc.last_quarter(date(2026, 1, 5)) == (date(2025, 10, 1), date(2025, 12, 31))
-    assert svc.last_quarter(date(2026, 5, 20)) == (date(2026, 1, 1), date(2026, 3, 31))
-    assert svc.last_12_months(date(2026, 4, 10)) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert periods.last_month(date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert periods.last_quarter(date(2026, 1, 5)) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert periods.last_quarter(date(2026, 5, 20)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert periods.last_12_months(date(2026, 4, 10)) == (date(2025, 4, 1), date(2026, 3, 31))
     assert svc.first_working_day_of_month(date(2027, 1, 20)) == date(2027, 1, 4)
 
 
