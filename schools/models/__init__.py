@@ -1,23 +1,25 @@
-from schools.models.calendar import Closure, Term
-from schools.models.directory import Phase, School, SchoolMembership, SchoolType
-from schools.models.returns import (
+from schools.models.attendance import (
     SCHOOL_ENQUIRY_CHOICES,
     AbsenceNotification,
     AbsenceType,
+    PartTimeReason,
+    PartTimeTimetable,
+    ReviewOutcome,
+    TimetableReview,
+    Whereabouts,
+)
+from schools.models.calendar import Closure, Term
+from schools.models.directory import Phase, School, SchoolMembership, SchoolType
+from schools.models.returns import (
     DeletionGround,
     DestinationType,
     Gender,
     JoinerReturn,
     LeaverReturn,
     ParentCarer,
-    PartTimeReason,
-    PartTimeTimetable,
     ReturnKind,
     ReturnStatus,
-    ReviewOutcome,
     SchoolReturn,
-    TimetableReview,
-    Whereabouts,
 )
 
 __all__ = [
