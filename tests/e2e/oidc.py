@@ -5,6 +5,7 @@ the people of the council's directory below. ``make test`` installs it (npm ci).
 from __future__ import annotations
 
 import json
+import select
 import shutil
 import socket
 import subprocess
@@ -58,6 +59,11 @@ class Provider:
     process: subprocess.Popen[str]
 
 
+#: Seconds the provider has to say it is listening, and how many times it is started.
+START_SECONDS = 20
+START_ATTEMPTS = 3
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,6 +74,18 @@ def _free_port() -> int:
 def start_provider(
     site_url: str, *, issuer_path: str = "", clock_offset_seconds: int = 0
 ) -> Provider:
+    for _ in range(START_ATTEMPTS):
+        provider = _start_once(
+            site_url, issuer_path=issuer_path, clock_offset_seconds=clock_offset_seconds
+        )
+        if provider is not None:
+            return provider
+    pytest.fail(
+        f"The test OpenID provider did not start in {START_ATTEMPTS} attempts", pytrace=False
+    )
+
+
+def _start_once(site_url: str, *, issuer_path: str, clock_offset_seconds: int) -> Provider | None:
     node = shutil.which("node")
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         pytest.fail(
@@ -75,7 +93,7 @@ def start_provider(
             "(npm ci in tests/oidc_provider; Node.js from scripts/system-deps.sh)",
             pytrace=False,
         )
-    port = _free_port()
+    port = _free_port()  # taken meanwhile by another process: the start fails and is tried again
     url = f"http://127.0.0.1:{port}"
     config = {
         "port": port,
@@ -110,9 +128,13 @@ def start_provider(
         text=True,
     )
     assert process.stdout is not None
-    line = process.stdout.readline()  # "listening <port>", or nothing if it died
+    # "listening <port>" once it answers; nothing if it died, or (seen once in CI) if it
+    # stalls before listening: then it is killed and started again, never waited on forever.
+    ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
+    line = process.stdout.readline() if ready else ""
     Path(f.name).unlink()
     if not line.startswith("listening"):
         process.kill()
-        pytest.fail(f"The test OpenID provider did not start: {line!r}", pytrace=False)
+        process.wait()
+        return None
     return Provider(url=url, issuer=url + issuer_path, process=process)
