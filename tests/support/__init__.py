@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages (the fixtures stay in each package's conftest)."""
