@@ -39,6 +39,7 @@ from cme.statutory import enquiry_due_date
 from referrals.models import NotCmeReason, Reason, Referral, ReferralStatus
 from tests.conftest import client_for
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory, UserFactory
+from tests.support.people import person
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -68,11 +69,7 @@ def closed_case(**kwargs: Any) -> Case:
 
 def test_accepting_opens_a_case_on_a_new_child_with_the_referral_details(officer: User) -> None:
     referral = ReferralFactory.create(
-        first_name="Zoë",
-        last_name="Brontë",
-        date_of_birth=DOB,
-        upn="A123456789012",
-        postcode="EX2 3CC",
+        **person("Zoë Brontë", date_of_birth=DOB, upn="A123456789012", postcode="EX2 3CC")
     )
 
     case = referral_accept(referral=referral, by=officer, category=Category.MISSING)
@@ -509,9 +506,7 @@ def test_the_referral_page_shows_the_details_and_the_possible_matches(
 ) -> None:
     child_keys_save(ChildFactory.create(first_name="John", last_name="Smith", date_of_birth=DOB))
     referral = ReferralFactory.create(
-        first_name="John",
-        last_name="Smyth",
-        date_of_birth=DOB,
+        **person("John Smyth", date_of_birth=DOB),
         referrer_name="Harriet Visitor",
         details="Not seen since half term",
     )

@@ -271,3 +271,25 @@ def sign_in(browser: Any, browser_context_args: dict[str, Any], settings: Any) -
     for context in contexts:
         _WITHOUT_JAVASCRIPT.discard(context)
         context.close()
+
+
+@pytest.fixture
+def journey_school(transactional_db: None) -> Any:
+    """The school in a journey's ``people`` (a module overrides it for another school)."""
+    from tests.factories import SchoolFactory
+
+    return SchoolFactory.create(urn=100001, name="Alder Primary School")
+
+
+@pytest.fixture
+def journey_staff_name() -> str:
+    """The name of the school's member of staff in ``people``."""
+    return "Alice Alder"
+
+
+@pytest.fixture
+def people(journey_school: Any, journey_staff_name: str) -> dict[str, Any]:
+    """The journey's school and its member of staff, and the LA's officer and manager."""
+    from tests.e2e.steps import school_and_la_people
+
+    return school_and_la_people(journey_school, journey_staff_name)

@@ -18,36 +18,34 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pytest_django import Settings
 
-from cme.models import Role
 from cnis.models import ConsentRequest, ConsentStatus, RegisterEntry, Source
 from ehe.models import HomeEducation
-from schools.models import LeaverReturn, SchoolType
+from schools.models import LeaverReturn, School, SchoolType
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
-from tests.e2e.test_journeys import check_radio, fill_date
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.e2e.steps import (
+    accept_and_send,
+    check_radio,
+    continue_to_check_answers,
+    fill_date,
+    fill_parent,
+    fill_pupil,
+)
+from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def people(transactional_db: None, settings: Settings) -> dict[str, Any]:
+def journey_school(transactional_db: None, settings: Settings) -> School:
     settings.CME_CNIS_ENABLED = True
-    school = SchoolFactory.create(
+    return SchoolFactory.create(
         urn=100020, name="Willow Special School", school_type=SchoolType.SPECIAL
     )
-    staff = UserFactory.create(
-        email="wendy@willow.sch.uk", full_name="Wendy Willow", role=Role.SCHOOL_STAFF
-    )
-    MembershipFactory.create(user=staff, school=school)
-    return {
-        "staff": staff,
-        "officer": UserFactory.create(
-            email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER
-        ),
-        "manager": UserFactory.create(
-            email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER
-        ),
-    }
+
+
+@pytest.fixture
+def journey_staff_name() -> str:
+    return "Wendy Willow"
 
 
 def test_consent_to_home_education_and_the_register(
@@ -59,13 +57,7 @@ def test_consent_to_home_education_and_the_register(
     # The school sends a ground (f) leaver return, answering the consent questions.
     school = sign_in(people["staff"])
     school.get_by_role("button", name="Tell us about a pupil leaving").click()
-    school.get_by_label("First name").fill("Rosa")
-    school.get_by_label("Last name").fill("Delgado")
-    fill_date(school, "date_of_birth", today.replace(year=today.year - 11, day=1))
-    check_radio(school, "gender", "F")
-    school.get_by_label("Address line 1").fill("9 Poplar Row")
-    school.get_by_label("Town or city").fill("Exampleton")
-    school.locator("[name=postcode]").fill("EX5 1PR")
+    fill_pupil(school, "Rosa Delgado", 11, "F", "9 Poplar Row", "EX5 1PR")
     check_radio(school, "ground", "f")
     # The two questions are revealed under ground (f) only.
     expect(school.locator("input[name=la_arranged_place]").first).to_be_visible()
@@ -77,13 +69,9 @@ def test_consent_to_home_education_and_the_register(
     fill_date(school, "ground_met_date", today - timedelta(days=1))
     fill_date(school, "deletion_date", today)
     check_radio(school, "moving", "no")
-    school.locator("[name=parent_1_name]").fill("Marta Delgado")
-    school.locator("[name=parent_1_relationship]").fill("Mother")
-    school.locator("[name=parent_1_phone]").fill("07700 900777")
-    school.get_by_role("button", name="Continue").click()
-    expect(school.locator("h1")).to_contain_text("Check your answers")
-    school.get_by_role("button", name="Accept and send").click()
-    expect(school.locator(".govuk-panel")).to_be_visible()
+    fill_parent(school, "Marta Delgado", "Mother", "07700 900777")
+    continue_to_check_answers(school)
+    accept_and_send(school)
     leaver = LeaverReturn.objects.get()
     consent = ConsentRequest.objects.get(leaver=leaver)
     assert consent.status == ConsentStatus.PENDING

@@ -18,52 +18,22 @@ from playwright.sync_api import Page, expect
 from pytest_django import Settings
 
 from casework.models import Case, CaseStatus, Outcome
-from cme.models import Role
 from referrals.models import Referral
 from schools.models import LeaverReturn, ReturnStatus
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.e2e.steps import (
+    accept_and_send,
+    check_radio,
+    check_radios,
+    continue_to_check_answers,
+    expect_error_summary,
+    fill_date,
+    fill_in,
+    fill_parent,
+    fill_pupil,
+)
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def people(transactional_db: None) -> dict[str, Any]:
-    school = SchoolFactory.create(urn=100001, name="Alder Primary School")
-    staff = UserFactory.create(
-        email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF
-    )
-    MembershipFactory.create(user=staff, school=school)
-    return {
-        "school": school,
-        "staff": staff,
-        "officer": UserFactory.create(
-            email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER
-        ),
-        "manager": UserFactory.create(
-            email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER
-        ),
-    }
-
-
-def fill_date(page: Page, name: str, value: Any) -> None:
-    page.locator(f"[name={name}_0]").fill(str(value.day))
-    page.locator(f"[name={name}_1]").fill(str(value.month))
-    page.locator(f"[name={name}_2]").fill(str(value.year))
-
-
-def check_radio(page: Page, name: str, value: str) -> None:
-    page.locator(f"input[name={name}][value='{value}']").check()
-
-
-def expect_error_summary(page: Page, *messages: str) -> None:
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
-    for message in messages:
-        expect(summary.get_by_role("link", name=message)).to_be_visible()
-    # The GOV.UK error summary takes focus so that screen readers announce it.
-    expect(summary).to_be_focused()
 
 
 # -- 1: a leaver return with an unknown destination, through triage, to the outcome ----------
@@ -99,12 +69,7 @@ def test_leaver_return_to_outcome(
     ).click()
     expect(school_page.get_by_label("Last name")).to_be_focused()
 
-    school_page.get_by_label("Last name").fill("Whitlock")
-    fill_date(school_page, "date_of_birth", today.replace(year=today.year - 10, day=1))
-    check_radio(school_page, "gender", "M")
-    school_page.get_by_label("Address line 1").fill("4 Ash Grove")
-    school_page.get_by_label("Town or city").fill("Exampleton")
-    school_page.locator("[name=postcode]").fill("EX1 4AG")
+    fill_pupil(school_page, "Kai Whitlock", 10, "M", "4 Ash Grove", "EX1 4AG")
     # Ground (h): did not come back within 10 school days of a leave of absence.
     check_radio(school_page, "ground", "h")
     fill_date(school_page, "leave_end_date", today - timedelta(days=35))
@@ -115,20 +80,16 @@ def test_leaver_return_to_outcome(
     check_radio(school_page, "moving", "not_known")
     check_radio(school_page, "destination_type", "unknown")
     check_radio(school_page, "s2s_lost_pupil_uploaded", "yes")
-    school_page.locator("[name=parent_1_name]").fill("Dana Whitlock")
-    school_page.locator("[name=parent_1_relationship]").fill("Mother")
-    school_page.locator("[name=parent_1_phone]").fill("07700 900321")
-    school_page.get_by_role("button", name="Continue").click()
+    fill_parent(school_page, "Dana Whitlock", "Mother", "07700 900321")
+    continue_to_check_answers(school_page)
 
-    expect(school_page.locator("h1")).to_contain_text("Check your answers")
     expect(school_page.get_by_text("Whitlock").first).to_be_visible()
     shot(school_page, journey, "03-check-answers")
     assert_accessible(school_page, "check your answers (leaver)")
-    school_page.get_by_role("button", name="Accept and send").click()
+    panel = accept_and_send(school_page)
 
-    expect(school_page.locator(".govuk-panel")).to_be_visible()
     leaver = LeaverReturn.objects.get()
-    expect(school_page.locator(".govuk-panel")).to_contain_text(leaver.reference)
+    expect(panel).to_contain_text(leaver.reference)
     shot(school_page, journey, "04-confirmation")
     assert_accessible(school_page, "return confirmation")
     # The unknown destination raised a referral at once (signal; Celery is eager).
@@ -242,23 +203,24 @@ def test_anonymous_public_referral(
     shot(page, journey, "01-form")
     assert_accessible(page, "public referral form")
 
-    check_radio(page, "referrer_type", "public")
-    check_radio(page, "anonymous", "yes")
-    page.get_by_label("First name").fill("Rosa")
-    page.get_by_label("Last name").fill("Lind")
-    page.get_by_label("Address line 1").fill("9 Elm Court")
-    page.get_by_label("Town or city").fill("Exampleton")
+    check_radios(page, referrer_type="public", anonymous="yes")
+    fill_in(
+        page,
+        {
+            "First name": "Rosa",
+            "Last name": "Lind",
+            "Address line 1": "9 Elm Court",
+            "Town or city": "Exampleton",
+        },
+    )
     page.locator("input[name=reasons]").first.check()
     check_radio(page, "parent_knows", "unknown")
-    page.get_by_role("button", name="Continue").click()
+    continue_to_check_answers(page)
 
-    expect(page.locator("h1")).to_contain_text("Check your answers")
     shot(page, journey, "02-check")
     assert_accessible(page, "public referral check your answers")
-    page.get_by_role("button", name="Accept and send").click()
+    panel = accept_and_send(page)
 
-    panel = page.locator(".govuk-panel")
-    expect(panel).to_be_visible()
     referral = Referral.objects.get()
     assert referral.anonymous is True
     assert referral.referrer_name == ""
@@ -275,11 +237,15 @@ def test_form_with_errors_keeps_answers(
 ) -> None:
     journey = "errors"
     page.goto("/referral/")
-    check_radio(page, "referrer_type", "agency")
-    check_radio(page, "anonymous", "no")
-    page.get_by_label("Your email address").fill("not-an-email")
-    page.get_by_label("First name").fill("Tomasz")
-    page.get_by_label("Postcode (optional)").fill("EX2 9ZZ")
+    check_radios(page, referrer_type="agency", anonymous="no")
+    fill_in(
+        page,
+        {
+            "Your email address": "not-an-email",
+            "First name": "Tomasz",
+            "Postcode (optional)": "EX2 9ZZ",
+        },
+    )
     page.get_by_role("button", name="Continue").click()
 
     expect_error_summary(
@@ -295,16 +261,13 @@ def test_form_with_errors_keeps_answers(
     shot(page, journey, "01-errors")
     assert_accessible(page, "public referral form with errors")
 
-    page.get_by_label("Your full name").fill("Nadia Health")
-    page.get_by_label("Your email address").fill("nadia@nhs.example")
+    fill_in(page, {"Your full name": "Nadia Health", "Your email address": "nadia@nhs.example"})
     page.locator("input[name=reasons]").first.check()
     check_radio(page, "parent_knows", "no")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_contain_text("Check your answers")
+    continue_to_check_answers(page)
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     shot(page, journey, "02-corrected")
-    page.get_by_role("button", name="Accept and send").click()
-    expect(page.locator(".govuk-panel")).to_be_visible()
+    accept_and_send(page)
     assert Referral.objects.get().referrer_name == "Nadia Health"
 
 

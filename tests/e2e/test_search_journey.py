@@ -16,7 +16,7 @@ from casework.matching import child_keys_save
 from casework.models import Child
 from cme.models import AccessAction, AccessLog, Role, User
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
-from tests.e2e.test_journeys import expect_error_summary
+from tests.e2e.steps import expect_error_summary
 from tests.factories import ChildFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
