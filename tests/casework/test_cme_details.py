@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -16,6 +17,7 @@ from casework.services.triage import TriageError, referral_accept
 from cme.models import AccessAction, AccessLog, User
 from tests.conftest import TODAY
 from tests.factories import CaseFactory, ReferralFactory
+from tests.forms import day
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -68,25 +70,12 @@ def test_correcting_the_details_needs_a_reason_and_is_in_the_chronology_and_hist
     officer: User,
 ) -> None:
     case: Case = CaseFactory.create(became_cme_on=date(2026, 11, 20))
+    change = partial(case_cme_details_change, case=case, by=officer)
     with pytest.raises(svc.CaseError, match=svc.ERROR_REASON_REQUIRED):
-        case_cme_details_change(
-            case=case,
-            by=officer,
-            became_cme_on=date(2026, 10, 1),
-            primary_reason="other",
-            reason="",
-        )
+        change(became_cme_on=date(2026, 10, 1), primary_reason="other", reason="")
     with pytest.raises(svc.CaseError, match=ERROR_BECAME_CME_FUTURE):
-        case_cme_details_change(
-            case=case,
-            by=officer,
-            became_cme_on=TODAY + timedelta(days=1),
-            primary_reason="other",
-            reason="x",
-        )
-    case_cme_details_change(
-        case=case,
-        by=officer,
+        change(became_cme_on=TODAY + timedelta(days=1), primary_reason="other", reason="x")
+    change(
         became_cme_on=date(2026, 10, 1),
         primary_reason="mental-health",
         reason="Mother says she stopped attending in October",
@@ -112,36 +101,31 @@ def test_the_details_page_shows_the_case_values_and_keeps_what_was_typed(
     assert 'value="20"' in html
     assert 'value="not-recorded" selected' in html
     assert AccessLog.objects.filter(action=AccessAction.VIEW_CASE, child_id=case.child_id).exists()
-    response = officer_client.post(
-        url,
-        {
-            "became_cme_on_0": "1",
-            "became_cme_on_1": "10",
-            "became_cme_on_2": "2026",
-            "primary_reason": "mental-health",
-            "reason": "",
-            "version": str(case.version),
-        },
-    )
+    details = {
+        **day("became_cme_on", date(2026, 10, 1)),
+        "primary_reason": "mental-health",
+        "version": str(case.version),
+    }
+    response = officer_client.post(url, {**details, "reason": ""})
     html = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in html
     assert "Enter the reason" in html
     assert 'value="mental-health" selected' in html
-    response = officer_client.post(
-        url,
-        {
-            "became_cme_on_0": "1",
-            "became_cme_on_1": "10",
-            "became_cme_on_2": "2026",
-            "primary_reason": "mental-health",
-            "reason": "Told by the school",
-            "version": str(case.version),
-        },
-    )
+    response = officer_client.post(url, {**details, "reason": "Told by the school"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.became_cme_on == date(2026, 10, 1)
+
+
+def post_needs_the_primary_reason(
+    client: Client, url: str, answers: dict[str, str], reason: dict[str, str]
+) -> None:
+    """Posted without the primary reason the page asks for it; with ``reason``, it redirects."""
+    response = client.post(url, answers)
+    assert "Select the primary reason" in response.content.decode()
+    response = client.post(url, answers | reason)
+    assert response.status_code == 302
 
 
 def test_changing_the_category_on_the_page_needs_the_primary_reason(
@@ -149,20 +133,10 @@ def test_changing_the_category_on_the_page_needs_the_primary_reason(
 ) -> None:
     case: Case = CaseFactory.create()
     url = reverse("cases:category", args=[case.reference])
-    response = officer_client.post(
-        url, {"category": "missing", "reason": "Not at the address", "version": "1"}
+    answers = {"category": "missing", "reason": "Not at the address", "version": "1"}
+    post_needs_the_primary_reason(
+        officer_client, url, answers, {"primary_reason": "moved-to-another-la"}
     )
-    assert "Select the primary reason" in response.content.decode()
-    response = officer_client.post(
-        url,
-        {
-            "category": "missing",
-            "primary_reason": "moved-to-another-la",
-            "reason": "Not at the address",
-            "version": "1",
-        },
-    )
-    assert response.status_code == 302
     case.refresh_from_db()
     assert (case.category, case.primary_reason_id) == (Category.MISSING, "moved-to-another-la")
     assert (
@@ -176,15 +150,8 @@ def test_accepting_through_the_triage_page_needs_the_primary_reason(
 ) -> None:
     referral = ReferralFactory.create()
     url = reverse("triage:accept", args=[referral.reference])
-    response = officer_client.post(url, {"accept-child": "new", "accept-category": "wasp"})
-    assert "Select the primary reason" in response.content.decode()
-    response = officer_client.post(
-        url,
-        {
-            "accept-child": "new",
-            "accept-category": "wasp",
-            "accept-primary_reason": "unsuitable-ehe",
-        },
+    answers = {"accept-child": "new", "accept-category": "wasp"}
+    post_needs_the_primary_reason(
+        officer_client, url, answers, {"accept-primary_reason": "unsuitable-ehe"}
     )
-    assert response.status_code == 302
     assert Case.objects.get(referral=referral).primary_reason_id == "unsuitable-ehe"

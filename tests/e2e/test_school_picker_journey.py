@@ -12,11 +12,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from cme.models import Role
 from schools.models import JoinerReturn, School
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
+from tests.e2e.steps import fill_date, fill_parent
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -39,17 +40,13 @@ def staff(transactional_db: None) -> Any:
 def fill_pupil(page: Page) -> None:
     page.get_by_label("First name").fill("Maya")
     page.get_by_label("Last name").fill("Patel")
-    for name, when in (("date_of_birth", date(2016, 3, 14)), ("admission_date", date.today())):
-        page.locator(f"[name={name}_0]").fill(str(when.day))
-        page.locator(f"[name={name}_1]").fill(str(when.month))
-        page.locator(f"[name={name}_2]").fill(str(when.year))
+    fill_date(page, "date_of_birth", date(2016, 3, 14))
+    fill_date(page, "admission_date", date.today())
     page.locator("input[name=gender][value='F']").check()
     page.get_by_label("Address line 1").fill("12 Oak Road")
     page.get_by_label("Town or city").fill("Exampleton")
     page.locator("[name=postcode]").fill("EX1 2AB")
-    page.locator("[name=parent_1_name]").fill("Priya Patel")
-    page.locator("[name=parent_1_relationship]").fill("Mother")
-    page.locator("[name=parent_1_phone]").fill("07700 900456")
+    fill_parent(page, "Priya Patel", "Mother", "07700 900456")
 
 
 def send(page: Page) -> JoinerReturn:
@@ -59,6 +56,21 @@ def send(page: Page) -> JoinerReturn:
     page.get_by_role("button", name="Accept and send").click()
     expect(page.locator(".govuk-panel")).to_be_visible()
     return JoinerReturn.objects.get()
+
+
+def find_rowan(page: Page, box: Locator) -> Locator:
+    """Search for "rowan" with "Find school": the group of the matching schools, shown."""
+    box.fill("rowan")
+    page.get_by_role("button", name="Find school").click()
+    group = page.get_by_role("group", name="Schools matching “rowan”: choose one")
+    expect(group).to_be_visible()
+    return group
+
+
+def send_with_rowan_academy(page: Page) -> None:
+    """Send the return: Rowan Academy is saved as the previous school."""
+    saved = send(page)
+    assert saved.previous_school == School.objects.get(urn=990312)
 
 
 def test_a_previous_school_is_chosen_with_the_keyboard_in_the_autocomplete(
@@ -85,8 +97,7 @@ def test_a_previous_school_is_chosen_with_the_keyboard_in_the_autocomplete(
     expect(picker).to_have_value("Rowan Academy (990312), Sampleford, SA2 2BB")
     expect(picker).to_be_focused()
 
-    saved = send(page)
-    assert saved.previous_school == School.objects.get(urn=990312)
+    send_with_rowan_academy(page)
 
 
 def test_a_previous_school_is_chosen_without_the_picker_script_through_find_school(
@@ -101,20 +112,15 @@ def test_a_previous_school_is_chosen_without_the_picker_script_through_find_scho
     )
     page.goto(START)
     fill_pupil(page)
-    box = page.get_by_label("Previous school in this directory (optional)")
-    box.fill("rowan")
-    page.get_by_role("button", name="Find school").click()
+    group = find_rowan(page, page.get_by_label("Previous school in this directory (optional)"))
 
-    group = page.get_by_role("group", name="Schools matching “rowan”: choose one")
-    expect(group).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.get_by_label("First name")).to_have_value("Maya")  # kept
     shot(page, JOURNEY, "02-search-step-matches")
     assert_accessible(page, "joiner form, the search step's matches")
     group.get_by_label("Rowan Academy (990312), Sampleford, SA2 2BB").check()
 
-    saved = send(page)
-    assert saved.previous_school == School.objects.get(urn=990312)
+    send_with_rowan_academy(page)
 
 
 def test_a_joiner_return_is_sent_with_javascript_disabled_choosing_the_school_by_search(
@@ -128,15 +134,11 @@ def test_a_joiner_return_is_sent_with_javascript_disabled_choosing_the_school_by
     fill_pupil(page)
     box = page.get_by_label("Previous school in this directory (optional)")
     expect(box).to_have_attribute("type", "text")
-    box.fill("rowan")
-    page.get_by_role("button", name="Find school").click()
+    group = find_rowan(page, box)
 
-    group = page.get_by_role("group", name="Schools matching “rowan”: choose one")
-    expect(group).to_be_visible()
     expect(page.get_by_label("Last name")).to_have_value("Patel")  # kept
     shot(page, JOURNEY, "03-no-javascript-matches")
     assert_accessible(page, "joiner form without JavaScript, the search step's matches")
     group.get_by_label("Rowan Academy (990312), Sampleford, SA2 2BB").check()
 
-    saved = send(page)
-    assert saved.previous_school == School.objects.get(urn=990312)
+    send_with_rowan_academy(page)

@@ -247,11 +247,7 @@ def test_an_expired_id_token_is_refused(
 
 
 def test_a_person_with_no_mapped_group_is_refused_and_gets_no_account(
-    oidc_provider: Any,
-    new_page: Any,
-    live_server: Any,
-    assert_accessible: AssertAccessible,
-    shot: Shot,
+    oidc_provider: Any, new_page: Any, assert_accessible: AssertAccessible, shot: Shot
 ) -> None:
     provider = oidc_provider()
     page = new_page()
