@@ -30,10 +30,17 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
+from tests.support.people import person
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
 DOB = date(2014, 2, 3)
+#: The pupil on the leaver return.
+MAYA = person("Maya Patel", date_of_birth=DOB, upn="B123456789012")
+
+
+#: What a referral raised from a return copies of the pupil, in these tests.
+PUPIL_FIELDS = ("first_name", "last_name", "date_of_birth", "upn")
 
 
 def raised_from(leaver: LeaverReturn, **kw: Any) -> Referral:
@@ -44,10 +51,7 @@ def raised_from(leaver: LeaverReturn, **kw: Any) -> Referral:
         channel=Channel.SYSTEM,
         referrer_type=ReferrerType.SYSTEM,
         referring_school=leaver.school,
-        first_name=leaver.first_name,
-        last_name=leaver.last_name,
-        date_of_birth=leaver.date_of_birth,
-        upn=leaver.upn,
+        **{name: getattr(leaver, name) for name in PUPIL_FIELDS},
         referrer_email="",
         **kw,
     )
@@ -58,10 +62,7 @@ def raised_from(leaver: LeaverReturn, **kw: Any) -> Referral:
 def leaver(school_a: School) -> LeaverReturn:
     leaver: LeaverReturn = LeaverReturnFactory.create(
         school=school_a,
-        first_name="Maya",
-        last_name="Patel",
-        date_of_birth=DOB,
-        upn="B123456789012",
+        **MAYA,
         status=ReturnStatus.REFERRED,
         status_detail="Referred to CME",
         submitted_at=timezone.now() - timedelta(days=2),
@@ -203,13 +204,7 @@ def test_the_tabs_run_a_constant_number_of_queries(
     officer_client: Client,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    leaver = LeaverReturnFactory.create(
-        school=school_a,
-        first_name="Maya",
-        last_name="Patel",
-        date_of_birth=DOB,
-        upn="B123456789012",
-    )
+    leaver = LeaverReturnFactory.create(school=school_a, **MAYA)
     referral = raised_from(leaver)
     for i in range(n):
         ReferralPerson.objects.create(referral=referral, kind="parent", name=f"Parent {i}")

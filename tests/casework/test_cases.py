@@ -28,6 +28,8 @@ from casework.services import closing
 from cme.models import AccessAction, AccessLog, Role, User
 from tests.conftest import SIGN_IN, TODAY, answers
 from tests.factories import CaseFactory, ChildFactory, SchoolFactory, UserFactory
+from tests.forms import day
+from tests.support.pages import form_with_errors, post_from_version_1
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -367,18 +369,15 @@ def test_the_case_page_runs_a_constant_number_of_queries(
 
 def test_recording_an_enquiry_through_the_form(officer_client: Client, case: Case) -> None:
     url = reverse("cases:enquiry_new", args=[case.reference])
-    assert 'name="version" value="1"' in officer_client.get(url).content.decode()
-    response = officer_client.post(
+    response = post_from_version_1(
+        officer_client,
         url,
         {
             "enquiry_type": "s2s",
-            "made_on_0": "20",
-            "made_on_1": "11",
-            "made_on_2": "2026",
+            **day("made_on", date(2026, 11, 20)),
             "result": "not_found",
             "contact": "DfE",
             "notes": "",
-            "version": "1",
         },
     )
     assert response.status_code == 302
@@ -390,11 +389,7 @@ def test_an_invalid_form_shows_the_error_summary_and_keeps_input(
 ) -> None:
     url = reverse("cases:enquiry_new", args=[case.reference])
     response = officer_client.post(url, {"contact": "Aunt Jo", "version": "1"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in html
-    assert "Select who or what you checked" in html
-    assert 'value="Aunt Jo"' in html
+    form_with_errors(response, "Select who or what you checked", 'value="Aunt Jo"')
 
 
 def test_a_future_enquiry_date_is_shown_against_the_date(

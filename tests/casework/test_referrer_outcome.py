@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from casework.models import Outcome
+from casework.models import Case, Outcome
 from casework.services import closing
 from cme import outbox
 from cme.models import OutboxChannel, OutboxEmail, OutboxState, User
@@ -26,16 +26,21 @@ def notify(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyStu
         yield stub
 
 
+def closed_for(officer: User, **referral: Any) -> Case:
+    """An officer's case on a referral with ``referral``'s fields, closed (the child died)."""
+    case: Case = CaseFactory.create(
+        allocated_to=officer, **{f"referral__{name}": value for name, value in referral.items()}
+    )
+    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    return case
+
+
 def test_a_referrer_with_only_a_postal_address_is_posted_the_outcome_through_notify(
     notify: NotifyStub, officer: User
 ) -> None:
-    case = CaseFactory.create(
-        allocated_to=officer,
-        referral__referrer_name="Pat Referrer",
-        referral__referrer_email="",
-        referral__referrer_address=ADDRESS,
+    case = closed_for(
+        officer, referrer_name="Pat Referrer", referrer_email="", referrer_address=ADDRESS
     )
-    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     row = OutboxEmail.objects.get()
     assert row.channel == OutboxChannel.LETTER
     assert row.kind == "referrer_outcome_letter"
@@ -58,12 +63,7 @@ def test_a_referrer_with_only_a_postal_address_is_posted_the_outcome_through_not
 def test_a_referrer_with_an_email_and_an_address_is_emailed_not_posted(
     notify: NotifyStub, officer: User
 ) -> None:
-    case = CaseFactory.create(
-        allocated_to=officer,
-        referral__referrer_email="pat@example.org",
-        referral__referrer_address=ADDRESS,
-    )
-    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
+    closed_for(officer, referrer_email="pat@example.org", referrer_address=ADDRESS)
     outbox.send_due()
     assert len(notify.posts("/v2/notifications/email")) == 1
     assert notify.posts("/v2/notifications/letter") == []
@@ -73,13 +73,12 @@ def test_a_referrer_with_an_email_and_an_address_is_emailed_not_posted(
 def test_a_referrer_with_neither_or_anonymous_is_not_written_to(
     officer: User, anonymous: bool
 ) -> None:
-    case = CaseFactory.create(
-        allocated_to=officer,
-        referral__anonymous=anonymous,
-        referral__referrer_email="",
-        referral__referrer_address=ADDRESS if anonymous else "",
+    closed_for(
+        officer,
+        anonymous=anonymous,
+        referrer_email="",
+        referrer_address=ADDRESS if anonymous else "",
     )
-    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
     assert OutboxEmail.objects.count() == 0
 
 
@@ -91,10 +90,8 @@ def test_the_case_page_shows_what_the_referrer_was_sent_and_notifys_status(
     from cme.outbox.notify import poll_status
     from tests.conftest import client_for
 
-    case = CaseFactory.create(allocated_to=officer, referral__referrer_email="pat@example.org")
-    other = CaseFactory.create(allocated_to=officer, referral__referrer_email="sam@example.org")
-    closing.case_close(case=case, by=officer, outcome=Outcome.DIED)
-    closing.case_close(case=other, by=officer, outcome=Outcome.DIED)
+    case = closed_for(officer, referrer_email="pat@example.org")
+    other = closed_for(officer, referrer_email="sam@example.org")
     outbox.send_due()
     row = OutboxEmail.objects.get(to="pat@example.org")
     notify.set_status(str(row.provider_id), "permanent-failure")
