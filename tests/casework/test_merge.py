@@ -16,6 +16,7 @@ from casework.services import cases as case_svc
 from casework.services import merge as svc
 from cme.models import AccessAction, AccessLog, Role, User
 from tests.factories import CaseFactory, ChildFactory, UserFactory
+from tests.support.people import person
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -28,18 +29,10 @@ def pair(officer: User) -> Pair:
     """Two records of Sam Smith: the kept one with an open case, the duplicate with two closed
     cases."""
     kept = ChildFactory.create(
-        first_name="Sam",
-        last_name="Smith",
-        upn="",
-        nhs_number="",
-        date_of_birth=None,
-        looked_after=False,
+        **person("Sam Smith", upn="", nhs_number="", date_of_birth=None, looked_after=False)
     )
     duplicate = ChildFactory.create(
-        first_name="Samuel",
-        last_name="Smith",
-        upn="A123456789012",
-        nhs_number="943 476 5919",
+        **person("Samuel Smith", upn="A123456789012", nhs_number="943 476 5919"),
         date_of_birth=date(2014, 2, 3),
         looked_after=True,
     )

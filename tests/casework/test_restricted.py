@@ -23,6 +23,7 @@ from cme.audit import WITHHELD
 from cme.models import AccessAction, AccessLog, User
 from tests.conftest import NOW
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory
+from tests.support.people import person
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -160,10 +161,7 @@ def test_triage_matches_withhold_a_restricted_childs_address(
     officer_client: Client, case: Case
 ) -> None:
     referral = ReferralFactory.create(
-        first_name="Maya",
-        last_name="Patel",
-        postcode=POSTCODE,
-        date_of_birth=case.child.date_of_birth,
+        **person("Maya Patel", postcode=POSTCODE, date_of_birth=case.child.date_of_birth)
     )
     html = officer_client.get(reverse("triage:detail", args=[referral.reference])).content.decode()
     assert WITHHELD in html

@@ -285,6 +285,15 @@ class Expect:
     post: dict[str, int] | None = None  # for POST-only views: POST with empty data
 
 
+# POST-only views (a GET is refused with 405 to whoever may post) shared by several URLs:
+#: a caseworker's decision on a referral (the form's page again: 200);
+CASEWORKER_DECISION = Expect(row(302, 403, 405, 405, 403), post=row(302, 403, 200, 200, 403))
+#: a manager's retry of a failed email or report (sent on: 302);
+MANAGER_RETRY = Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403))
+#: a school's step in its own upload (sent on: 302).
+SCHOOL_ACTION = Expect(row(302, 405, 403, 403, 403), post=row(302, 302, 403, 403, 403))
+
+
 #: Per URL name ("namespace:name"), per persona: the status of a GET (302 for anonymous on
 #: a protected view means "sent to sign in"). POST-only views also give a POST's statuses.
 EXPECTED: dict[str, Expect] = {
@@ -308,7 +317,7 @@ EXPECTED: dict[str, Expect] = {
     "notifications": Expect(SIGNED_IN),
     "emails_not_delivered": Expect(MANAGERS),
     "emails_sent": Expect(MANAGERS),
-    "emails_retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
+    "emails_retry": MANAGER_RETRY,
     "notifications_read": Expect(row(302, 405, 405, 405, 405), post=row(302, 302, 302, 302, 302)),
     "accessibility": Expect(ALL_200),
     "privacy": Expect(ALL_200),
@@ -336,8 +345,8 @@ EXPECTED: dict[str, Expect] = {
     # pupils page and the POSTs go back to the upload page.
     "schools:ctf_upload": Expect(SCHOOL),
     "schools:ctf_pupils": Expect(row(302, 302, 403, 403, 403)),
-    "schools:ctf_start": Expect(row(302, 405, 403, 403, 403), post=row(302, 302, 403, 403, 403)),
-    "schools:ctf_forget": Expect(row(302, 405, 403, 403, 403), post=row(302, 302, 403, 403, 403)),
+    "schools:ctf_start": SCHOOL_ACTION,
+    "schools:ctf_forget": SCHOOL_ACTION,
     # -- referrals
     "referrals:public_start": Expect(ALL_200),
     "referrals:public_check": Expect(row(302, 302, 302, 302, 302)),  # no draft
@@ -349,9 +358,9 @@ EXPECTED: dict[str, Expect] = {
     # -- triage
     "triage:list": Expect(CASEWORKERS),
     "triage:detail": Expect(CASEWORKERS),
-    "triage:accept": Expect(row(302, 403, 405, 405, 403), post=row(302, 403, 200, 200, 403)),
-    "triage:not_cme": Expect(row(302, 403, 405, 405, 403), post=row(302, 403, 200, 200, 403)),
-    "triage:duplicate": Expect(row(302, 403, 405, 405, 403), post=row(302, 403, 200, 200, 403)),
+    "triage:accept": CASEWORKER_DECISION,
+    "triage:not_cme": CASEWORKER_DECISION,
+    "triage:duplicate": CASEWORKER_DECISION,
     # -- cases
     "cases:register": Expect(CASEWORKERS),
     "cases:register_csv": Expect(CASEWORKERS),
@@ -412,7 +421,7 @@ EXPECTED: dict[str, Expect] = {
     "reports:download_pdf": Expect(MANAGERS),
     "reports:download_csv": Expect(MANAGERS),
     # "Try again" on a failed run: POST only (a ready run is left as it is: back to the list).
-    "reports:retry": Expect(row(302, 403, 403, 405, 403), post=row(302, 403, 403, 302, 403)),
+    "reports:retry": MANAGER_RETRY,
     # -- transfers between councils (issue 16 item 4): caseworkers only; the world's transfer
     # waits for an answer, so its case's send page says so and goes back (302). The other
     # LA's download page is public: the token is the authority, and a wrong one is a 404.
@@ -464,17 +473,28 @@ def _report_storage(settings: Settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def world(
-    school_a: School,
-    school_b: School,
+def personas(
     staff_a: User,
     staff_b: User,
     officer: User,
     manager: User,
     ehe_officer: User,
     administrator: User,
-) -> World:
-    return build_world(school_a=school_a, staff_a=staff_a, manager=manager)
+) -> dict[str, User]:
+    """Each signed-in persona by name (school B and its staff exist too)."""
+    return {
+        "staff_a": staff_a,
+        "staff_b": staff_b,
+        "officer": officer,
+        "manager": manager,
+        "ehe_officer": ehe_officer,
+        "administrator": administrator,
+    }
+
+
+@pytest.fixture
+def world(school_a: School, personas: dict[str, User]) -> World:
+    return build_world(school_a=school_a, staff_a=personas["staff_a"], manager=personas["manager"])
 
 
 class Clients(dict[str, Client]):
@@ -494,24 +514,8 @@ class Clients(dict[str, Client]):
 
 
 @pytest.fixture
-def clients(
-    staff_a: User,
-    staff_b: User,
-    officer: User,
-    manager: User,
-    ehe_officer: User,
-    administrator: User,
-) -> Clients:
-    return Clients(
-        {
-            "staff_a": staff_a,
-            "staff_b": staff_b,
-            "officer": officer,
-            "manager": manager,
-            "ehe_officer": ehe_officer,
-            "administrator": administrator,
-        }
-    )
+def clients(personas: dict[str, User]) -> Clients:
+    return Clients(personas)
 
 
 def test_the_matrix(world: World, clients: Clients, capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,11 +145,16 @@ def test_under_smtp_a_letter_fails_at_once_for_a_manager_to_post() -> None:
     assert OutboxEmail.objects.filter(outbox.not_delivered()).count() == 1
 
 
-def test_a_request_notify_refuses_fails_at_once_and_names_no_one(notify: NotifyStub) -> None:
-    notify.mode = "400"
+def one_email_sent_once(notify: NotifyStub, mode: str) -> OutboxEmail:
+    """One email queued and sent once while Notify answers as ``mode``: its row."""
+    notify.mode = mode
     outbox.queue_email("someone@example.org", "Subject", "Body")
     assert outbox.send_due() == 1
-    row = OutboxEmail.objects.get()
+    return OutboxEmail.objects.get()
+
+
+def test_a_request_notify_refuses_fails_at_once_and_names_no_one(notify: NotifyStub) -> None:
+    row = one_email_sent_once(notify, "400")
     assert row.state == OutboxState.FAILED
     assert row.attempts == 1
     assert row.last_error == "Notify 400 BadRequestError"
@@ -169,10 +174,7 @@ def test_a_notify_500_backs_off_the_whole_batch_after_one_request(notify: Notify
 
 
 def test_a_hanging_notify_times_out_and_backs_off(notify: NotifyStub) -> None:
-    notify.mode = "hang"
-    outbox.queue_email("someone@example.org", "Subject", "Body")
-    assert outbox.send_due() == 1
-    row = OutboxEmail.objects.get()
+    row = one_email_sent_once(notify, "hang")
     assert row.state == OutboxState.PENDING
     assert row.last_error == "Notify ReadTimeout"
 
