@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import Model
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
@@ -51,3 +52,38 @@ def refused(response: TestResponse) -> str:
     content = page(response)
     assert "There is a problem" in content
     return content
+
+
+def refused_unsaved(response: TestResponse, message: str, model: type[Model]) -> str:
+    """The refused form's text, asserting that it names `message` and nothing of `model` was
+    saved."""
+    content = refused(response)
+    assert message in content
+    assert not model._default_manager.exists()
+    return content
+
+
+def child_answers(
+    name: tuple[str, str], born: date, address_line_1: str, postcode: str, **more: str
+) -> dict[str, str]:
+    """The child's name, date of birth and address as the return, referral and register forms
+    ask them (in Exampleton unless `town` says otherwise), with `more` answers."""
+    first_name, last_name = name
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        **day("date_of_birth", born),
+        "address_line_1": address_line_1,
+        "town": "Exampleton",
+        "postcode": postcode,
+        **more,
+    }
+
+
+def parent_answers(name: str, phone: str, relationship: str = "Mother") -> dict[str, str]:
+    """The first parent or carer the forms ask about."""
+    return {
+        "parent_1_name": name,
+        "parent_1_relationship": relationship,
+        "parent_1_phone": phone,
+    }

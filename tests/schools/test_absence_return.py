@@ -26,21 +26,17 @@ from tests.factories import (
     SchoolFactory,
     TermFactory,
 )
-from tests.forms import day, page, refused
+from tests.forms import child_answers, day, page, parent_answers, refused_unsaved
+from tests.schools.helpers import check_url, checked, send, sent, start_url
 
-START = reverse("schools:return_start", kwargs={"kind": "absence"})
-CHECK = reverse("schools:return_check", kwargs={"kind": "absence"})
+KIND = "absence"
+START = start_url(KIND)
+CHECK = check_url(KIND)
 
 
 def absence_post(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "first_name": "Lily",
-        "last_name": "Hart",
-        **day("date_of_birth", date(2013, 1, 9)),
-        "gender": "F",
-        "address_line_1": "8 Ash Grove",
-        "town": "Exampleton",
-        "postcode": "EX3 5EF",
+        **child_answers(("Lily", "Hart"), date(2013, 1, 9), "8 Ash Grove", "EX3 5EF", gender="F"),
         **day("first_day_of_absence", date(2026, 11, 2)),
         "absence_type": "unauthorised",
         **day("last_contact_date", date(2026, 10, 30)),
@@ -48,12 +44,18 @@ def absence_post(**overrides: object) -> dict[str, object]:
         "whereabouts": "unknown",
         "enquiries": ["phone", "home_visit"],
         "enquiry_notes": "No answer at the door on 5 November",
-        "parent_1_name": "Jo Hart",
-        "parent_1_relationship": "Mother",
-        "parent_1_phone": "07700 900321",
+        **parent_answers("Jo Hart", "07700 900321"),
     }
     data.update(overrides)
     return data
+
+
+# Leave ended Wed 11 Nov and the pupil did not come back on Thu 12 Nov.
+AFTER_LEAVE = absence_post(
+    absence_type="after_leave",
+    **day("leave_end_date", date(2026, 11, 11)),
+    **day("first_day_of_absence", date(2026, 11, 12)),
+)
 
 
 @pytest.fixture
@@ -82,14 +84,7 @@ def test_the_form_reveals_the_leave_end_date_and_offers_the_enquiries(client_a: 
 def test_school_staff_send_an_absence_notification_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User, calendar: None
 ) -> None:
-    response = client_a.post(START, absence_post())
-    assert response.status_code == 302
-    assert response["Location"] == CHECK
-
-    check = client_a.get(CHECK)
-    content = page(check)
-    assert check.status_code == 200
-    assert "Check your answers" in content
+    content = checked(client_a, KIND, absence_post())
     for shown in (
         "The absence",
         "2 November 2026",
@@ -102,12 +97,8 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
     ):
         assert shown in content
 
-    sent = client_a.post(CHECK)
-    saved = AbsenceNotification.objects.get()
-    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    saved = sent(client_a, KIND, AbsenceNotification, school_a, staff_a)
     assert saved.reference.startswith("CA-")
-    assert saved.school == school_a
-    assert saved.created_by == staff_a
     # Whereabouts unknown: referred to CME at once (issue 12 A9).
     assert saved.status == ReturnStatus.REFERRED
     assert saved.first_day_of_absence == date(2026, 11, 2)
@@ -117,7 +108,6 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
     assert saved.whereabouts == Whereabouts.UNKNOWN
     assert saved.enquiries == ["phone", "home_visit"]
     assert saved.parents.get().name == "Jo Hart"
-    assert saved.reference in page(client_a.get(sent["Location"]))
 
 
 @time_machine.travel(NOW, tick=False)
@@ -163,41 +153,28 @@ def test_whereabouts_known_raises_no_referral(client_a: Client, calendar: None) 
 
 @time_machine.travel(NOW, tick=False)
 def test_enquiries_are_stored_as_a_list_of_codes(client_a: Client) -> None:
-    client_a.post(START, absence_post(enquiries=["siblings_schools", "phone", "social_care"]))
-    client_a.post(CHECK)
-    saved = AbsenceNotification.objects.get()
+    enquiries = ["siblings_schools", "phone", "social_care"]
+    saved = send(client_a, KIND, absence_post(enquiries=enquiries), AbsenceNotification)
     saved.refresh_from_db()
     assert saved.enquiries == ["phone", "siblings_schools", "social_care"]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_no_enquiries_are_stored_as_an_empty_list(client_a: Client) -> None:
-    client_a.post(START, absence_post(enquiries=[]))
-    client_a.post(CHECK)
-    assert AbsenceNotification.objects.get().enquiries == []
+    assert send(client_a, KIND, absence_post(enquiries=[]), AbsenceNotification).enquiries == []
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_pupil_who_did_not_come_back_after_leave(client_a: Client, calendar: None) -> None:
-    client_a.post(
-        START,
-        absence_post(
-            absence_type="after_leave",
-            **day("leave_end_date", date(2026, 11, 11)),
-            **day("first_day_of_absence", date(2026, 11, 12)),
-        ),
-    )
-    client_a.post(CHECK)
-    saved = AbsenceNotification.objects.get()
+    saved = send(client_a, KIND, AFTER_LEAVE, AbsenceNotification)
     assert saved.absence_type == AbsenceType.AFTER_LEAVE
     assert saved.leave_end_date == date(2026, 11, 11)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_leave_end_date_hidden_under_unauthorised_is_not_sent(client_a: Client) -> None:
-    client_a.post(START, absence_post(**day("leave_end_date", date(2026, 12, 25))))
-    client_a.post(CHECK)
-    assert AbsenceNotification.objects.get().leave_end_date is None
+    data = absence_post(**day("leave_end_date", date(2026, 12, 25)))
+    assert send(client_a, KIND, data, AbsenceNotification).leave_end_date is None
 
 
 @time_machine.travel(NOW, tick=False)
@@ -263,9 +240,7 @@ def test_the_detail_page_lists_the_enquiries_and_offers_no_review(
 def test_each_rule_of_the_absence_notification(
     client_a: Client, overrides: dict[str, Any], message: str
 ) -> None:
-    content = refused(client_a.post(START, absence_post(**overrides)))
-    assert message in content
-    assert not AbsenceNotification.objects.exists()
+    refused_unsaved(client_a.post(START, absence_post(**overrides)), message, AbsenceNotification)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -287,14 +262,16 @@ def test_last_contact_is_optional(client_a: Client) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_unknown_whereabouts_warns_of_a_potential_missing_child(client_a: Client) -> None:
-    client_a.post(START, absence_post(whereabouts="unknown"))
-    assert WARNING_WHEREABOUTS_UNKNOWN in page(client_a.get(CHECK))
+    assert WARNING_WHEREABOUTS_UNKNOWN in checked(
+        client_a, KIND, absence_post(whereabouts="unknown")
+    )
 
 
 @time_machine.travel(NOW, tick=False)
 def test_known_whereabouts_gives_no_missing_child_warning(client_a: Client) -> None:
-    client_a.post(START, absence_post(whereabouts="known"))
-    assert "potential missing child" not in page(client_a.get(CHECK))
+    assert "potential missing child" not in checked(
+        client_a, KIND, absence_post(whereabouts="known")
+    )
 
 
 @pytest.mark.parametrize(
@@ -308,8 +285,7 @@ def test_known_whereabouts_gives_no_missing_child_warning(client_a: Client) -> N
 def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(
     client_a: Client, enquiries: list[str], shown: str
 ) -> None:
-    client_a.post(START, absence_post(enquiries=enquiries))
-    content = page(client_a.get(CHECK))
+    content = checked(client_a, KIND, absence_post(enquiries=enquiries))
     assert shown in content
     assert "reasonable enquiries" in content
     client_a.post(CHECK)
@@ -318,8 +294,8 @@ def test_fewer_than_two_enquiries_is_a_reminder_of_reasonable_enquiries(
 
 @time_machine.travel(NOW, tick=False)
 def test_two_enquiries_need_no_reminder(client_a: Client) -> None:
-    client_a.post(START, absence_post(enquiries=["phone", "email_letter"]))
-    assert "You have recorded" not in page(client_a.get(CHECK))
+    content = checked(client_a, KIND, absence_post(enquiries=["phone", "email_letter"]))
+    assert "You have recorded" not in content
 
 
 # -- counting school days ------------------------------------------------------------------
@@ -331,8 +307,7 @@ def test_check_your_answers_counts_school_days_and_the_20_day_threshold(
 ) -> None:
     # From Mon 2 Nov: 2-6 Nov (5), 9-12 Nov (4; Fri 13 is an INSET day), 16-20 Nov (5) and
     # today, Mon 23 Nov: 15 days. Day 20 is Mon 30 Nov.
-    client_a.post(START, absence_post())
-    content = page(client_a.get(CHECK))
+    content = checked(client_a, KIND, absence_post())
     assert "missed 15 school days from 2 November 2026 up to and including today" in content
     assert "Alder Primary School" in content
     assert (
@@ -345,8 +320,8 @@ def test_check_your_answers_counts_school_days_and_the_20_day_threshold(
 def test_the_half_term_and_the_closure_are_not_counted(client_a: Client, calendar: None) -> None:
     # From Mon 19 Oct: 19-23 Oct (5), half-term, 2-6 Nov (5), 9-12 Nov (4), 16-20 Nov (5),
     # today (1): the 20th school day is today.
-    client_a.post(START, absence_post(**day("first_day_of_absence", date(2026, 10, 19))))
-    content = page(client_a.get(CHECK))
+    data = absence_post(**day("first_day_of_absence", date(2026, 10, 19)))
+    content = checked(client_a, KIND, data)
     assert "missed 20 school days" in content
     assert (
         "The 20 school day threshold (regulation 9(1)(i)) was reached on 23 November 2026"
@@ -360,15 +335,7 @@ def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(
 ) -> None:
     # Leave ended Wed 11 Nov: due back Thu 12 Nov; 10th school day after the leave, skipping
     # Fri 13 Nov (INSET): 12, 16-20, 23-26 Nov.
-    client_a.post(
-        START,
-        absence_post(
-            absence_type="after_leave",
-            **day("leave_end_date", date(2026, 11, 11)),
-            **day("first_day_of_absence", date(2026, 11, 12)),
-        ),
-    )
-    content = page(client_a.get(CHECK))
+    content = checked(client_a, KIND, AFTER_LEAVE)
     assert "The pupil was due back on 12 November 2026" in content
     assert "missed 7 school days from 12 November 2026" in content
     assert (
@@ -413,8 +380,7 @@ def test_a_school_with_its_own_term_dates_is_counted_on_them(calendar: None) -> 
 
 @time_machine.travel(NOW, tick=False)
 def test_without_term_dates_the_threshold_cannot_be_worked_out(client_a: Client) -> None:
-    client_a.post(START, absence_post())
-    content = page(client_a.get(CHECK))
+    content = checked(client_a, KIND, absence_post())
     assert "missed 0 school days" in content
     assert "We cannot yet work out when the 20 school day threshold" in content
 

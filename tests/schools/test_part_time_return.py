@@ -29,21 +29,17 @@ from tests.factories import (
     PartTimeTimetableFactory,
     SchoolFactory,
 )
-from tests.forms import day, page, refused
+from tests.forms import answered, child_answers, day, page, parent_answers, refused, refused_unsaved
+from tests.schools.helpers import check_url, checked, send, sent, start_url
 
-START = reverse("schools:return_start", kwargs={"kind": "part_time"})
-CHECK = reverse("schools:return_check", kwargs={"kind": "part_time"})
+KIND = "part_time"
+START = start_url(KIND)
+CHECK = check_url(KIND)
 
 
 def part_time_post(**overrides: str) -> dict[str, str]:
     data = {
-        "first_name": "Oscar",
-        "last_name": "Nowak",
-        **day("date_of_birth", date(2014, 6, 2)),
-        "gender": "M",
-        "address_line_1": "3 Elm Close",
-        "town": "Exampleton",
-        "postcode": "EX2 4CD",
+        **child_answers(("Oscar", "Nowak"), date(2014, 6, 2), "3 Elm Close", "EX2 4CD", gender="M"),
         **day("start_date", date(2026, 11, 16)),
         **day("planned_end_date", date(2026, 12, 18)),
         "hours_per_week": "15",
@@ -54,9 +50,7 @@ def part_time_post(**overrides: str) -> dict[str, str]:
         **day("parent_agreed_date", date(2026, 11, 12)),
         "social_worker_involved": "no",
         "has_ehcp": "yes",
-        "parent_1_name": "Ewa Nowak",
-        "parent_1_relationship": "Mother",
-        "parent_1_phone": "07700 900789",
+        **parent_answers("Ewa Nowak", "07700 900789"),
     }
     data.update(overrides)
     return data
@@ -79,14 +73,7 @@ def test_the_form_shows_the_reason_with_a_reveal_for_other(client_a: Client) -> 
 def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User
 ) -> None:
-    response = client_a.post(START, part_time_post())
-    assert response.status_code == 302
-    assert response["Location"] == CHECK
-
-    check = client_a.get(CHECK)
-    content = page(check)
-    assert check.status_code == 200
-    assert "Check your answers" in content
+    content = checked(client_a, KIND, part_time_post())
     for shown in (
         "The part-time timetable",
         "15 hours",
@@ -100,12 +87,8 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
         assert shown in content
     assert "govuk-warning-text" not in content
 
-    sent = client_a.post(CHECK)
-    saved = PartTimeTimetable.objects.get()
-    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    saved = sent(client_a, KIND, PartTimeTimetable, school_a, staff_a)
     assert saved.reference.startswith("PT-")
-    assert saved.school == school_a
-    assert saved.created_by == staff_a
     assert saved.status == ReturnStatus.RECEIVED
     assert (saved.start_date, saved.planned_end_date) == (date(2026, 11, 16), date(2026, 12, 18))
     assert saved.hours_per_week == Decimal("15")
@@ -115,7 +98,6 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
     assert saved.has_ehcp is True
     assert saved.next_review_date == date(2026, 12, 4)
     assert saved.parents.get().name == "Ewa Nowak"
-    assert saved.reference in page(client_a.get(sent["Location"]))
 
 
 @time_machine.travel(NOW, tick=False)
@@ -144,16 +126,14 @@ def test_no_review_button_on_other_kinds_of_return(client_a: Client, school_a: S
 def test_reason_details_are_required_for_other_and_kept(client_a: Client) -> None:
     response = client_a.post(START, part_time_post(reason="other"))
     assert ERROR_REASON_DETAILS in page(response)
-    client_a.post(START, part_time_post(reason="other", reason_details="Young carer at home"))
-    client_a.post(CHECK)
-    assert PartTimeTimetable.objects.get().reason_details == "Young carer at home"
+    data = part_time_post(reason="other", reason_details="Young carer at home")
+    assert send(client_a, KIND, data, PartTimeTimetable).reason_details == "Young carer at home"
 
 
 @time_machine.travel(NOW, tick=False)
 def test_reason_details_hidden_under_other_are_not_sent(client_a: Client) -> None:
-    client_a.post(START, part_time_post(reason="medical", reason_details="typed, then hidden"))
-    client_a.post(CHECK)
-    assert PartTimeTimetable.objects.get().reason_details == ""
+    data = part_time_post(reason="medical", reason_details="typed, then hidden")
+    assert send(client_a, KIND, data, PartTimeTimetable).reason_details == ""
 
 
 @pytest.mark.parametrize(
@@ -193,9 +173,7 @@ def test_reason_details_hidden_under_other_are_not_sent(client_a: Client) -> Non
 def test_each_rule_of_the_part_time_return(
     client_a: Client, overrides: dict[str, Any], message: str
 ) -> None:
-    content = refused(client_a.post(START, part_time_post(**overrides)))
-    assert message in content
-    assert not PartTimeTimetable.objects.exists()
+    refused_unsaved(client_a.post(START, part_time_post(**overrides)), message, PartTimeTimetable)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -212,8 +190,7 @@ def test_a_next_review_date_already_past_is_refused(client_a: Client) -> None:
 @time_machine.travel(NOW, tick=False)
 def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a: Client) -> None:
     # 16 Nov 2026 to 12 Feb 2027: 12 weeks and 4 days.
-    client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 12))))
-    content = page(client_a.get(CHECK))
+    content = checked(client_a, KIND, part_time_post(**day("planned_end_date", date(2027, 2, 12))))
     assert "planned to last 12 weeks and 4 days, from 16 November 2026 to 12 February 2027" in (
         content
     )
@@ -224,20 +201,20 @@ def test_a_timetable_longer_than_12_weeks_is_questioned_but_can_be_sent(client_a
 
 @time_machine.travel(NOW, tick=False)
 def test_a_timetable_of_whole_weeks_is_described_in_weeks(client_a: Client) -> None:
-    client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 15))))
-    assert "planned to last 13 weeks, from" in page(client_a.get(CHECK))
+    content = checked(client_a, KIND, part_time_post(**day("planned_end_date", date(2027, 2, 15))))
+    assert "planned to last 13 weeks, from" in content
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_timetable_of_exactly_12_weeks_is_not_questioned(client_a: Client) -> None:
-    client_a.post(START, part_time_post(**day("planned_end_date", date(2027, 2, 8))))
-    assert "longer than 12 weeks" not in page(client_a.get(CHECK))
+    content = checked(client_a, KIND, part_time_post(**day("planned_end_date", date(2027, 2, 8))))
+    assert "longer than 12 weeks" not in content
 
 
 @time_machine.travel(NOW, tick=False)
 def test_agreement_after_the_start_is_a_warning(client_a: Client) -> None:
-    client_a.post(START, part_time_post(**day("parent_agreed_date", date(2026, 11, 18))))
-    content = page(client_a.get(CHECK))
+    data = part_time_post(**day("parent_agreed_date", date(2026, 11, 18)))
+    content = checked(client_a, KIND, data)
     assert "after the timetable started on 16 November 2026" in content
 
 
@@ -248,7 +225,8 @@ def review_url(timetable: PartTimeTimetable) -> str:
     return reverse("schools:timetable_review", args=[timetable.reference])
 
 
-def review_post(outcome: str = "continue", **overrides: str) -> dict[str, str]:
+def review_post(outcome: str = "continue", **overrides: str | date) -> dict[str, str]:
+    """The review form's answers; a date fills in a date field's three inputs."""
     data = {
         **day("review_date", date(2026, 11, 20)),
         "outcome": outcome,
@@ -258,8 +236,15 @@ def review_post(outcome: str = "continue", **overrides: str) -> dict[str, str]:
     }
     if outcome == "continue":
         data |= day("continue_next_review_date", date(2026, 12, 11))
-    data.update(overrides)
-    return data
+    return answered(data, overrides)
+
+
+def reviewed(
+    client: Client, timetable: PartTimeTimetable, outcome: str, **overrides: str | date
+) -> TimetableReview:
+    """Record a review with `outcome`: the one review saved."""
+    client.post(review_url(timetable), review_post(outcome, **overrides))
+    return TimetableReview.objects.get()
 
 
 @pytest.fixture
@@ -325,16 +310,14 @@ def test_a_review_that_continues_moves_the_next_review(
 def test_a_review_with_changes_changes_the_timetable(
     client_a: Client, timetable: PartTimeTimetable
 ) -> None:
-    client_a.post(
-        review_url(timetable),
-        review_post(
-            "changed",
-            hours_per_week="20",
-            **day("planned_end_date", date(2027, 1, 15)),
-            **day("next_review_date", date(2026, 12, 18)),
-        ),
+    review = reviewed(
+        client_a,
+        timetable,
+        "changed",
+        hours_per_week="20",
+        planned_end_date=date(2027, 1, 15),
+        next_review_date=date(2026, 12, 18),
     )
-    review = TimetableReview.objects.get()
     assert review.outcome == ReviewOutcome.CHANGED
     timetable.refresh_from_db()
     assert timetable.hours_per_week == Decimal("20")
@@ -365,15 +348,13 @@ def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(
 def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(
     client_a: Client, timetable: PartTimeTimetable
 ) -> None:
-    client_a.post(
-        review_url(timetable),
-        review_post(
-            "ended",
-            hours_per_week="not a number",
-            **day("continue_next_review_date", date(2026, 12, 11)),
-        ),
+    review = reviewed(
+        client_a,
+        timetable,
+        "ended",
+        hours_per_week="not a number",
+        continue_next_review_date=date(2026, 12, 11),
     )
-    review = TimetableReview.objects.get()
     assert review.outcome == ReviewOutcome.ENDED
     assert review.hours_per_week is None
     assert review.next_review_date is None
@@ -383,8 +364,7 @@ def test_ending_a_timetable_needs_no_more_answers_and_drops_hidden_ones(
 def test_ending_a_timetable_does_not_need_the_parent_to_agree(
     client_a: Client, timetable: PartTimeTimetable
 ) -> None:
-    client_a.post(review_url(timetable), review_post("ended", parent_agreed="no"))
-    assert TimetableReview.objects.get().parent_agreed is False
+    assert reviewed(client_a, timetable, "ended", parent_agreed="no").parent_agreed is False
 
 
 @pytest.mark.parametrize(
@@ -462,9 +442,8 @@ def test_each_rule_of_a_review(
     overrides: dict[str, Any],
     message: str,
 ) -> None:
-    content = refused(client_a.post(review_url(timetable), review_post(outcome, **overrides)))
-    assert message in content
-    assert not TimetableReview.objects.exists()
+    response = client_a.post(review_url(timetable), review_post(outcome, **overrides))
+    refused_unsaved(response, message, TimetableReview)
 
 
 @time_machine.travel(NOW, tick=False)
