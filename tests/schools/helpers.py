@@ -23,6 +23,11 @@ def check_url(kind: str) -> str:
     return reverse("schools:return_check", kwargs={"kind": kind})
 
 
+def return_pages(kind: str) -> tuple[str, str]:
+    """The start page and the check your answers page of a kind of return."""
+    return start_url(kind), check_url(kind)
+
+
 def checked(client: Client, kind: str, data: dict[str, Any]) -> str:
     """Post the answers to the start page, which sends the person to check your answers; the
     text of that page."""
@@ -50,6 +55,6 @@ def sent(client: Client, kind: str, model: type[R], school: School, by: User) ->
 
 def send(client: Client, kind: str, data: dict[str, Any], model: type[R]) -> R:
     """Post the answers and send them from check your answers: the one return saved."""
-    client.post(start_url(kind), data)
+    assert client.post(start_url(kind), data).status_code == 302
     client.post(check_url(kind))
     return model.objects.get()

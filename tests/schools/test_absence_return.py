@@ -27,11 +27,10 @@ from tests.factories import (
     TermFactory,
 )
 from tests.forms import child_answers, day, page, parent_answers, refused_unsaved
-from tests.schools.helpers import check_url, checked, send, sent, start_url
+from tests.schools.helpers import checked, return_pages, send, sent
 
 KIND = "absence"
-START = start_url(KIND)
-CHECK = check_url(KIND)
+START, CHECK = return_pages(KIND)
 
 
 def absence_post(**overrides: object) -> dict[str, object]:
@@ -301,47 +300,54 @@ def test_two_enquiries_need_no_reminder(client_a: Client) -> None:
 # -- counting school days ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        # From Mon 2 Nov: 2-6 Nov (5), 9-12 Nov (4; Fri 13 is an INSET day), 16-20 Nov (5) and
+        # today, Mon 23 Nov: 15 days. Day 20 is Mon 30 Nov.
+        (
+            absence_post(),
+            [
+                "missed 15 school days from 2 November 2026 up to and including today",
+                "Alder Primary School",
+                "the 20 school day threshold (regulation 9(1)(i)) will be reached on 30 November "
+                "2026",
+            ],
+        ),
+        # From Mon 19 Oct: 19-23 Oct (5), half-term, 2-6 Nov (5), 9-12 Nov (4), 16-20 Nov (5),
+        # today (1): the 20th school day is today.
+        (
+            absence_post(**day("first_day_of_absence", date(2026, 10, 19))),
+            [
+                "missed 20 school days",
+                "The 20 school day threshold (regulation 9(1)(i)) was reached on 23 November 2026",
+            ],
+        ),
+        # Leave ended Wed 11 Nov: due back Thu 12 Nov; 10th school day after the leave, skipping
+        # Fri 13 Nov (INSET): 12, 16-20, 23-26 Nov.
+        (
+            AFTER_LEAVE,
+            [
+                "The pupil was due back on 12 November 2026",
+                "missed 7 school days from 12 November 2026",
+                "the 10 school day threshold (regulation 9(1)(h)) will be reached on 26 November "
+                "2026",
+            ],
+        ),
+    ],
+    ids=[
+        "check your answers counts school days and the 20 day threshold",
+        "the half-term and the closure are not counted",
+        "after leave the 10 day threshold counts from the end of the leave",
+    ],
+)
 @time_machine.travel(NOW, tick=False)
-def test_check_your_answers_counts_school_days_and_the_20_day_threshold(
-    client_a: Client, calendar: None
+def test_check_your_answers_counts_school_days_to_the_threshold(
+    client_a: Client, calendar: None, data: dict[str, object], shown: list[str]
 ) -> None:
-    # From Mon 2 Nov: 2-6 Nov (5), 9-12 Nov (4; Fri 13 is an INSET day), 16-20 Nov (5) and
-    # today, Mon 23 Nov: 15 days. Day 20 is Mon 30 Nov.
-    content = checked(client_a, KIND, absence_post())
-    assert "missed 15 school days from 2 November 2026 up to and including today" in content
-    assert "Alder Primary School" in content
-    assert (
-        "the 20 school day threshold (regulation 9(1)(i)) will be reached on 30 November 2026"
-        in (content)
-    )
-
-
-@time_machine.travel(NOW, tick=False)
-def test_the_half_term_and_the_closure_are_not_counted(client_a: Client, calendar: None) -> None:
-    # From Mon 19 Oct: 19-23 Oct (5), half-term, 2-6 Nov (5), 9-12 Nov (4), 16-20 Nov (5),
-    # today (1): the 20th school day is today.
-    data = absence_post(**day("first_day_of_absence", date(2026, 10, 19)))
     content = checked(client_a, KIND, data)
-    assert "missed 20 school days" in content
-    assert (
-        "The 20 school day threshold (regulation 9(1)(i)) was reached on 23 November 2026"
-        in content
-    )
-
-
-@time_machine.travel(NOW, tick=False)
-def test_after_leave_the_10_day_threshold_counts_from_the_end_of_the_leave(
-    client_a: Client, calendar: None
-) -> None:
-    # Leave ended Wed 11 Nov: due back Thu 12 Nov; 10th school day after the leave, skipping
-    # Fri 13 Nov (INSET): 12, 16-20, 23-26 Nov.
-    content = checked(client_a, KIND, AFTER_LEAVE)
-    assert "The pupil was due back on 12 November 2026" in content
-    assert "missed 7 school days from 12 November 2026" in content
-    assert (
-        "the 10 school day threshold (regulation 9(1)(h)) will be reached on 26 November 2026"
-        in (content)
-    )
+    for text in shown:
+        assert text in content
 
 
 @time_machine.travel(NOW, tick=False)

@@ -30,11 +30,10 @@ from tests.factories import (
     SchoolFactory,
 )
 from tests.forms import answered, child_answers, day, page, parent_answers, refused, refused_unsaved
-from tests.schools.helpers import check_url, checked, send, sent, start_url
+from tests.schools.helpers import checked, return_pages, send, sent
 
 KIND = "part_time"
-START = start_url(KIND)
-CHECK = check_url(KIND)
+START, CHECK = return_pages(KIND)
 
 
 def part_time_post(**overrides: str) -> dict[str, str]:
