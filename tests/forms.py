@@ -26,6 +26,11 @@ def day(name: str, value: date) -> dict[str, str]:
     }
 
 
+def blank(*names: str) -> dict[str, str]:
+    """Date fields left empty: each one's three inputs sent blank."""
+    return {f"{name}_{part}": "" for name in names for part in range(3)}
+
+
 def answered(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """`data` with `overrides` applied: None removes a field (a date's three inputs too), a date
     fills in a date field's three inputs, anything else is the field's value."""
@@ -38,6 +43,12 @@ def answered(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
         else:
             data[key] = value
     return data
+
+
+def answers(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A form's answers: its `defaults` with `overrides` applied, both read as `answered` reads
+    them (so a date fills in a date field's three inputs)."""
+    return answered(answered({}, defaults), overrides)
 
 
 def errors(response: TestResponse) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
@@ -11,26 +12,29 @@ from cme.models import AccessAction, AccessLog, User
 from schools.models import JoinerReturn, ReturnStatus, School
 from tests.conftest import NOW
 from tests.factories import JoinerReturnFactory
-from tests.forms import child_answers, day, parent_answers
+from tests.forms import answers, child_answers, parent_answers
 from tests.schools.helpers import checked, return_pages, send, sent
 
 KIND = "joiner"
 START, CHECK = return_pages(KIND)
 
+# Every test runs with the clock stopped at NOW.
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+JOINER: dict[str, Any] = {
+    **child_answers(
+        ("Maya", "Patel"), date(2016, 3, 14), "12 Oak Road", "ex1 2ab", gender="F", upn=""
+    ),
+    "admission_date": date(2026, 11, 20),
+    **parent_answers("Priya Patel", "07700 900456"),
+}
+
 
 def joiner_post(**overrides: str) -> dict[str, str]:
-    data = {
-        **child_answers(
-            ("Maya", "Patel"), date(2016, 3, 14), "12 Oak Road", "ex1 2ab", gender="F", upn=""
-        ),
-        **day("admission_date", date(2026, 11, 20)),
-        **parent_answers("Priya Patel", "07700 900456"),
-    }
-    data.update(overrides)
-    return data
+    return answers(JOINER, overrides)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_school_staff_send_a_joiner_return_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User
 ) -> None:
@@ -45,7 +49,6 @@ def test_school_staff_send_a_joiner_return_through_check_your_answers(
     assert saved.parents.get().name == "Priya Patel"
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_receipt_is_logged_as_a_view_of_the_return(client_a: Client, staff_a: User) -> None:
     client_a.post(START, joiner_post())
     sent = client_a.post(CHECK)
@@ -56,7 +59,6 @@ def test_the_receipt_is_logged_as_a_view_of_the_return(client_a: Client, staff_a
     assert (row.action, row.user, row.object_id) == (AccessAction.VIEW_RETURN, staff_a, saved.pk)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_receipt_not_sent_from_this_session_is_the_returns_own_page(
     client_a: Client, client_b: Client, staff_a: User, school_a: School
 ) -> None:
@@ -73,7 +75,6 @@ def test_a_receipt_not_sent_from_this_session_is_the_returns_own_page(
     assert client_b.get(url).status_code == 404
 
 
-@time_machine.travel(NOW, tick=False)
 def test_joiner_return_after_the_fifth_day_is_flagged_late(client_a: Client) -> None:
     # Admitted 17 Nov: due by the end of 22 Nov; sent 23 Nov.
     assert "This return is late" in checked(client_a, KIND, joiner_post(admission_date_0="17"))
@@ -81,13 +82,11 @@ def test_joiner_return_after_the_fifth_day_is_flagged_late(client_a: Client) -> 
     assert JoinerReturn.objects.get().is_late is True
 
 
-@time_machine.travel(NOW, tick=False)
 def test_joiner_return_on_the_fifth_day_is_on_time(client_a: Client) -> None:
     data = joiner_post(admission_date_0="18")
     assert send(client_a, KIND, data, JoinerReturn).is_late is False
 
 
-@time_machine.travel(NOW, tick=False)
 def test_errors_show_the_summary_and_keep_what_was_typed(client_a: Client) -> None:
     response = client_a.post(START, joiner_post(last_name="", date_of_birth_1="13", upn="A12345"))
     assert response.status_code == 200
@@ -103,14 +102,12 @@ def test_errors_show_the_summary_and_keep_what_was_typed(client_a: Client) -> No
     assert not JoinerReturn.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_change_link_returns_to_the_form_with_answers_kept(client_a: Client) -> None:
     client_a.post(START, joiner_post())
     response = client_a.get(START)
     assert 'value="Maya"' in response.content.decode()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_dob_outside_compulsory_school_age_warns_but_does_not_block(client_a: Client) -> None:
     check = checked(client_a, KIND, joiner_post(date_of_birth_2="2008"))
     assert "not of compulsory school age" in check
