@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
@@ -51,22 +52,21 @@ def school_b(db: None) -> School:
     return SchoolFactory.create(urn=100002, name="Birch Academy")
 
 
+def school_staff(school: School, email: str, full_name: str) -> User:
+    """A member of staff of `school`."""
+    user = UserFactory.create(email=email, full_name=full_name, role=Role.SCHOOL_STAFF)
+    MembershipFactory.create(user=user, school=school)
+    return user
+
+
 @pytest.fixture
 def staff_a(school_a: School) -> User:
-    user = UserFactory.create(
-        email="alice@alder.sch.uk", full_name="Alice Alder", role=Role.SCHOOL_STAFF
-    )
-    MembershipFactory.create(user=user, school=school_a)
-    return user
+    return school_staff(school_a, "alice@alder.sch.uk", "Alice Alder")
 
 
 @pytest.fixture
 def staff_b(school_b: School) -> User:
-    user = UserFactory.create(
-        email="bob@birch.sch.uk", full_name="Bob Birch", role=Role.SCHOOL_STAFF
-    )
-    MembershipFactory.create(user=user, school=school_b)
-    return user
+    return school_staff(school_b, "bob@birch.sch.uk", "Bob Birch")
 
 
 @pytest.fixture
@@ -114,29 +114,26 @@ def client_for(user: User | None) -> Client:
     return client
 
 
-@pytest.fixture
-def client_a(staff_a: User) -> Client:
-    return client_for(staff_a)
+#: The signed-in clients, by fixture name, and the persona each one is signed in as.
+SIGNED_IN_CLIENTS = {
+    "client_a": "staff_a",
+    "client_b": "staff_b",
+    "officer_client": "officer",
+    "manager_client": "manager",
+    "admin_client_": "administrator",
+}
 
 
-@pytest.fixture
-def client_b(staff_b: User) -> Client:
-    return client_for(staff_b)
+def _signed_in_client(name: str, persona: str) -> Any:
+    def signed_in(request: pytest.FixtureRequest) -> Client:
+        return client_for(request.getfixturevalue(persona))
+
+    signed_in.__doc__ = f"A client signed in as the `{persona}` persona."
+    return pytest.fixture(name=name)(signed_in)
 
 
-@pytest.fixture
-def officer_client(officer: User) -> Client:
-    return client_for(officer)
-
-
-@pytest.fixture
-def manager_client(manager: User) -> Client:
-    return client_for(manager)
-
-
-@pytest.fixture
-def admin_client_(administrator: User) -> Client:
-    return client_for(administrator)
+for _name, _persona in SIGNED_IN_CLIENTS.items():
+    globals()[_name] = _signed_in_client(_name, _persona)
 
 
 #: What `answers` gives for a request sent to the sign-in page.

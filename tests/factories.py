@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TypeVar
 
+from django.db.models import Model
 from django.utils import timezone
 from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFactory
 from factory.django import DjangoModelFactory, Password
@@ -21,26 +22,7 @@ from factory.faker import Faker
 
 from cme.models import Role, User
 from cme.references import new_reference
-from schools.models import (
-    AbsenceNotification,
-    AbsenceType,
-    Closure,
-    DeletionGround,
-    DestinationType,
-    Gender,
-    JoinerReturn,
-    LeaverReturn,
-    ParentCarer,
-    PartTimeReason,
-    PartTimeTimetable,
-    ReturnKind,
-    School,
-    SchoolMembership,
-    SchoolReturn,
-    SchoolType,
-    Term,
-    Whereabouts,
-)
+from schools import models as schools
 
 Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -59,30 +41,30 @@ class UserFactory(DjangoModelFactory[User]):
     password = Password(DEFAULT_PASSWORD)
 
 
-class SchoolFactory(DjangoModelFactory[School]):
+class SchoolFactory(DjangoModelFactory[schools.School]):
     class Meta:
-        model = School
+        model = schools.School
         django_get_or_create = ("urn",)
 
     urn = Sequence(lambda n: 100000 + n)
     name = Sequence(lambda n: f"Example Primary School {n}")
-    school_type = SchoolType.MAINTAINED
+    school_type = schools.SchoolType.MAINTAINED
     phase = "primary"
     la_code = "999"
     postcode = "EX1 1AA"
 
 
-class MembershipFactory(DjangoModelFactory[SchoolMembership]):
+class MembershipFactory(DjangoModelFactory[schools.SchoolMembership]):
     class Meta:
-        model = SchoolMembership
+        model = schools.SchoolMembership
 
     user = SubFactory(UserFactory)
     school = SubFactory(SchoolFactory)
 
 
-class TermFactory(DjangoModelFactory[Term]):
+class TermFactory(DjangoModelFactory[schools.Term]):
     class Meta:
-        model = Term
+        model = schools.Term
 
     school = None
     name = "Autumn 2026"
@@ -90,16 +72,17 @@ class TermFactory(DjangoModelFactory[Term]):
     end = date(2026, 12, 18)
 
 
-class ClosureFactory(DjangoModelFactory[Closure]):
+class ClosureFactory(DjangoModelFactory[schools.Closure]):
     class Meta:
-        model = Closure
+        model = schools.Closure
 
     school = None
     date = date(2026, 9, 1)
     reason = "INSET day"
 
 
-_R = TypeVar("_R", bound=SchoolReturn)
+_P = TypeVar("_P", bound=Model)
+_R = TypeVar("_R", bound=schools.SchoolReturn)
 
 
 def days_from_today(days: int) -> LazyFunction:
@@ -107,67 +90,75 @@ def days_from_today(days: int) -> LazyFunction:
     return LazyFunction(lambda: timezone.localdate() + timedelta(days=days))
 
 
-class _ReturnFactory(DjangoModelFactory[_R]):
+class _PersonFactory(DjangoModelFactory[_P]):
+    """A child's name, date of birth and address: a return, a referral and a child have them."""
+
+    first_name = Faker("first_name")
+    last_name = Faker("last_name")
+    date_of_birth = date(2014, 2, 3)
+    gender = schools.Gender.MALE
+    address_line_1 = Faker("street_address")
+    town = Faker("city")
+    postcode = "EX2 3CC"
+
+
+class _ReturnFactory(_PersonFactory[_R]):
     school = SubFactory(SchoolFactory)
     reference = LazyFunction(lambda: new_reference("XX"))
     submitted_at = LazyFunction(timezone.now)
-    first_name = Faker("first_name")
-    last_name = Faker("last_name")
     date_of_birth = date(2015, 5, 17)
-    gender = Gender.FEMALE
-    address_line_1 = Faker("street_address")
-    town = Faker("city")
+    gender = schools.Gender.FEMALE
     postcode = "EX1 2BB"
 
 
-class JoinerReturnFactory(_ReturnFactory[JoinerReturn]):
+class JoinerReturnFactory(_ReturnFactory[schools.JoinerReturn]):
     class Meta:
-        model = JoinerReturn
+        model = schools.JoinerReturn
 
-    kind = ReturnKind.JOINER
+    kind = schools.ReturnKind.JOINER
     admission_date = days_from_today(-1)
 
 
-class LeaverReturnFactory(_ReturnFactory[LeaverReturn]):
+class LeaverReturnFactory(_ReturnFactory[schools.LeaverReturn]):
     class Meta:
-        model = LeaverReturn
+        model = schools.LeaverReturn
 
-    kind = ReturnKind.LEAVER
-    ground = DeletionGround.A
+    kind = schools.ReturnKind.LEAVER
+    ground = schools.DeletionGround.A
     ground_met_date = days_from_today(-2)
     deletion_date = days_from_today(-1)
-    destination_type = DestinationType.OUT_OF_AREA
+    destination_type = schools.DestinationType.OUT_OF_AREA
     destination_school_name = "Faraway Academy"
     destination_la = "Elsewhere City Council"
 
 
-class PartTimeTimetableFactory(_ReturnFactory[PartTimeTimetable]):
+class PartTimeTimetableFactory(_ReturnFactory[schools.PartTimeTimetable]):
     class Meta:
-        model = PartTimeTimetable
+        model = schools.PartTimeTimetable
 
-    kind = ReturnKind.PART_TIME
+    kind = schools.ReturnKind.PART_TIME
     start_date = days_from_today(-7)
     planned_end_date = days_from_today(35)
     hours_per_week = 15
-    reason = PartTimeReason.MEDICAL
+    reason = schools.PartTimeReason.MEDICAL
     parent_agreed = True
     next_review_date = days_from_today(14)
 
 
-class AbsenceNotificationFactory(_ReturnFactory[AbsenceNotification]):
+class AbsenceNotificationFactory(_ReturnFactory[schools.AbsenceNotification]):
     class Meta:
-        model = AbsenceNotification
+        model = schools.AbsenceNotification
 
-    kind = ReturnKind.ABSENCE
+    kind = schools.ReturnKind.ABSENCE
     first_day_of_absence = days_from_today(-10)
-    absence_type = AbsenceType.UNAUTHORISED
-    whereabouts = Whereabouts.UNKNOWN
+    absence_type = schools.AbsenceType.UNAUTHORISED
+    whereabouts = schools.Whereabouts.UNKNOWN
     enquiries = LazyFunction(lambda: ["phone", "home_visit"])
 
 
-class ParentCarerFactory(DjangoModelFactory[ParentCarer]):
+class ParentCarerFactory(DjangoModelFactory[schools.ParentCarer]):
     class Meta:
-        model = ParentCarer
+        model = schools.ParentCarer
 
     name = Faker("name")
     relationship = "Mother"
@@ -186,7 +177,7 @@ from casework.models import Case, Category, Child  # noqa: E402
 from referrals.models import Channel, Referral, ReferrerType  # noqa: E402
 
 
-class ReferralFactory(DjangoModelFactory[Referral]):
+class ReferralFactory(_PersonFactory[Referral]):
     class Meta:
         model = Referral
 
@@ -195,27 +186,13 @@ class ReferralFactory(DjangoModelFactory[Referral]):
     received_at = LazyFunction(timezone.now)
     referrer_type = ReferrerType.PUBLIC
     referrer_name = Faker("name")
-    first_name = Faker("first_name")
-    last_name = Faker("last_name")
-    date_of_birth = date(2014, 2, 3)
-    gender = Gender.MALE
-    address_line_1 = Faker("street_address")
-    town = Faker("city")
-    postcode = "EX2 3CC"
     reasons = LazyFunction(lambda: ["stopped_attending"])
 
 
-class ChildFactory(DjangoModelFactory[Child]):
+class ChildFactory(_PersonFactory[Child]):
     class Meta:
         model = Child
 
-    first_name = Faker("first_name")
-    last_name = Faker("last_name")
-    date_of_birth = date(2014, 2, 3)
-    gender = Gender.MALE
-    address_line_1 = Faker("street_address")
-    town = Faker("city")
-    postcode = "EX2 3CC"
     # The matching keys, as child_keys_save fills them for every child the services make.
     first_name_key = LazyAttribute(lambda o: normalise_name(o.first_name))
     last_name_key = LazyAttribute(lambda o: normalise_name(o.last_name))

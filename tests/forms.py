@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import Model
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
@@ -25,6 +26,11 @@ def day(name: str, value: date) -> dict[str, str]:
     }
 
 
+def blank(*names: str) -> dict[str, str]:
+    """Date fields left empty: each one's three inputs sent blank."""
+    return {f"{name}_{part}": "" for name in names for part in range(3)}
+
+
 def answered(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """`data` with `overrides` applied: None removes a field (a date's three inputs too), a date
     fills in a date field's three inputs, anything else is the field's value."""
@@ -39,6 +45,12 @@ def answered(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def answers(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A form's answers: its `defaults` with `overrides` applied, both read as `answered` reads
+    them (so a date fills in a date field's three inputs)."""
+    return answered(answered({}, defaults), overrides)
+
+
 def errors(response: TestResponse) -> dict[str, list[str]]:
     """The form's errors by field, asserting that the page re-rendered rather than redirected."""
     assert response.status_code == 200, response.get("Location")
@@ -51,3 +63,38 @@ def refused(response: TestResponse) -> str:
     content = page(response)
     assert "There is a problem" in content
     return content
+
+
+def refused_unsaved(response: TestResponse, message: str, model: type[Model]) -> str:
+    """The refused form's text, asserting that it names `message` and nothing of `model` was
+    saved."""
+    content = refused(response)
+    assert message in content
+    assert not model._default_manager.exists()
+    return content
+
+
+def child_answers(
+    name: tuple[str, str], born: date, address_line_1: str, postcode: str, **more: str
+) -> dict[str, str]:
+    """The child's name, date of birth and address as the return, referral and register forms
+    ask them (in Exampleton unless `town` says otherwise), with `more` answers."""
+    first_name, last_name = name
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        **day("date_of_birth", born),
+        "address_line_1": address_line_1,
+        "town": "Exampleton",
+        "postcode": postcode,
+        **more,
+    }
+
+
+def parent_answers(name: str, phone: str, relationship: str = "Mother") -> dict[str, str]:
+    """The first parent or carer the forms ask about."""
+    return {
+        "parent_1_name": name,
+        "parent_1_relationship": relationship,
+        "parent_1_phone": phone,
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -16,7 +17,7 @@ from casework.models import CaseStatus, Event, EventKind
 from cme.models import OutboxChannel, OutboxEmail, User
 from cme.statutory import calendar_days_from, period_beginning_with
 from ehe import rules
-from ehe.models import Answer, HomeEducation, NoticeKind, Suitability
+from ehe.models import Answer, HomeEducation, Notice, NoticeKind, Suitability
 from ehe.services.notices import notice_answer, notice_serve, servable_kinds
 from ehe.services.register import EheError, suitability_record
 from schools.models import School
@@ -66,22 +67,30 @@ def unsuitable(by: User) -> HomeEducation:
     return entry
 
 
+def serve(entry: HomeEducation, kind: NoticeKind, on: date, by: User, **extra: Any) -> Notice:
+    """Serve a notice of `kind` on `on`, with any further fields of `notice_serve`."""
+    return notice_serve(entry=entry, kind=kind, served_on=on, by=by, **extra)
+
+
+def answer(notice: Notice, given: Answer, on: date, by: User, **extra: Any) -> None:
+    """Record the parent's answer `given` to `notice` on `on`."""
+    notice_answer(notice=notice, answer=given, answered_on=on, by=by, **extra)
+
+
 @time_machine.travel("2026-11-23 10:00:00+00:00", tick=False)
 def test_no_s437_notice_until_the_education_does_not_appear_suitable(ehe_officer: User) -> None:
     entry = on_register(ehe_officer)
     assert servable_kinds(entry, []) == []
     with pytest.raises(EheError, match="does not appear suitable"):
-        notice_serve(entry=entry, kind=NoticeKind.S437_1, served_on=SERVED, by=ehe_officer)
+        serve(entry, NoticeKind.S437_1, SERVED, ehe_officer)
 
 
 @time_machine.travel("2026-11-23 10:00:00+00:00", tick=False)
 def test_a_s437_notice_is_dated_queued_and_in_the_chronology(ehe_officer: User) -> None:
     entry = unsuitable(ehe_officer)
     with pytest.raises(EheError, match="at least 15 days"):
-        notice_serve(
-            entry=entry, kind=NoticeKind.S437_1, served_on=SERVED, by=ehe_officer, period_days=14
-        )
-    notice = notice_serve(entry=entry, kind=NoticeKind.S437_1, served_on=SERVED, by=ehe_officer)
+        serve(entry, NoticeKind.S437_1, SERVED, ehe_officer, period_days=14)
+    notice = serve(entry, NoticeKind.S437_1, SERVED, ehe_officer)
     assert (notice.period_days, notice.period_ends_on, notice.answer) == (15, LAST_DAY, "waiting")
     # The parent has a postal address (the child's) and an email: one letter, one email.
     assert (notice.letters_queued, notice.emails_queued) == (1, 1)
@@ -99,22 +108,16 @@ def test_the_whole_route_with_its_edges(
     ehe_officer: User, school_a: School, school_b: School
 ) -> None:
     entry = unsuitable(ehe_officer)
-    s437 = notice_serve(entry=entry, kind=NoticeKind.S437_1, served_on=SERVED, by=ehe_officer)
+    s437 = serve(entry, NoticeKind.S437_1, SERVED, ehe_officer)
     # The last day of the period: the parent still has until its end.
     with (
         time_machine.travel("2026-12-07 10:00:00+00:00", tick=False),
         pytest.raises(EheError, match="until the end of 7 December 2026"),
     ):
-        notice_answer(
-            notice=s437, answer=Answer.NOT_SATISFIED, answered_on=LAST_DAY, by=ehe_officer
-        )
+        answer(s437, Answer.NOT_SATISFIED, LAST_DAY, ehe_officer)
+    dec_8 = date(2026, 12, 8)
     with time_machine.travel("2026-12-08 10:00:00+00:00", tick=False):
-        notice_answer(
-            notice=s437,
-            answer=Answer.NOT_SATISFIED,
-            answered_on=date(2026, 12, 8),
-            by=ehe_officer,
-        )
+        answer(s437, Answer.NOT_SATISFIED, dec_8, ehe_officer)
         entry.refresh_from_db()
         # The child is missing education: a case opened through triage, reason unsuitable EHE.
         assert entry.case is not None
@@ -122,22 +125,14 @@ def test_the_whole_route_with_its_edges(
         assert entry.case.primary_reason_id == "unsuitable-ehe"
         assert entry.case.referral.status == "accepted"
         with pytest.raises(EheError, match="on or after 8 December 2026"):
-            notice_serve(
-                entry=entry,
-                kind=NoticeKind.INTENTION,
-                served_on=date(2026, 12, 7),
-                by=ehe_officer,
-                school=school_a,
-            )
+            serve(entry, NoticeKind.INTENTION, LAST_DAY, ehe_officer, school=school_a)
         with pytest.raises(EheError, match="Select the school"):
-            notice_serve(
-                entry=entry, kind=NoticeKind.INTENTION, served_on=date(2026, 12, 8), by=ehe_officer
-            )
-        intention = notice_serve(
-            entry=entry,
-            kind=NoticeKind.INTENTION,
-            served_on=date(2026, 12, 8),
-            by=ehe_officer,
+            serve(entry, NoticeKind.INTENTION, dec_8, ehe_officer)
+        intention = serve(
+            entry,
+            NoticeKind.INTENTION,
+            dec_8,
+            ehe_officer,
             school=school_a,
             alternatives=[school_b],
         )
@@ -147,30 +142,13 @@ def test_the_whole_route_with_its_edges(
         time_machine.travel("2026-12-22 10:00:00+00:00", tick=False),
         pytest.raises(EheError, match="until the end of 22 December"),
     ):
-        notice_answer(
-            notice=intention,
-            answer=Answer.NO_CHOICE,
-            answered_on=date(2026, 12, 22),
-            by=ehe_officer,
-        )
+        answer(intention, Answer.NO_CHOICE, date(2026, 12, 22), ehe_officer)
+    dec_23 = date(2026, 12, 23)
     with time_machine.travel("2026-12-23 10:00:00+00:00", tick=False):
         with pytest.raises(EheError, match="after the 15 days"):
-            notice_answer(
-                notice=intention,
-                answer=Answer.CHOSE_SCHOOL,
-                answered_on=date(2026, 12, 23),
-                by=ehe_officer,
-                school=school_b,
-            )
-        notice_answer(
-            notice=intention,
-            answer=Answer.NO_CHOICE,
-            answered_on=date(2026, 12, 23),
-            by=ehe_officer,
-        )
-        order = notice_serve(
-            entry=entry, kind=NoticeKind.ORDER, served_on=date(2026, 12, 23), by=ehe_officer
-        )
+            answer(intention, Answer.CHOSE_SCHOOL, dec_23, ehe_officer, school=school_b)
+        answer(intention, Answer.NO_CHOICE, dec_23, ehe_officer)
+        order = serve(entry, NoticeKind.ORDER, dec_23, ehe_officer)
         assert order.school == school_a
         entry.refresh_from_db()
         assert servable_kinds(entry, list(entry.notices.all())) == [
@@ -178,35 +156,13 @@ def test_the_whole_route_with_its_edges(
             NoticeKind.REVOCATION,
         ]
         with pytest.raises(EheError, match="other than"):
-            notice_serve(
-                entry=entry,
-                kind=NoticeKind.AMENDMENT,
-                served_on=date(2026, 12, 23),
-                by=ehe_officer,
-                school=school_a,
-            )
-        amended = notice_serve(
-            entry=entry,
-            kind=NoticeKind.AMENDMENT,
-            served_on=date(2026, 12, 23),
-            by=ehe_officer,
-            school=school_b,
-        )
+            serve(entry, NoticeKind.AMENDMENT, dec_23, ehe_officer, school=school_a)
+        amended = serve(entry, NoticeKind.AMENDMENT, dec_23, ehe_officer, school=school_b)
         assert amended.school == school_b
         with pytest.raises(EheError, match="reason"):
-            notice_serve(
-                entry=entry,
-                kind=NoticeKind.REVOCATION,
-                served_on=date(2026, 12, 23),
-                by=ehe_officer,
-            )
-        notice_serve(
-            entry=entry,
-            kind=NoticeKind.REVOCATION,
-            served_on=date(2026, 12, 23),
-            by=ehe_officer,
-            details="Suitable education arranged at home (s442(2))",
-        )
+            serve(entry, NoticeKind.REVOCATION, dec_23, ehe_officer)
+        reason = "Suitable education arranged at home (s442(2))"
+        serve(entry, NoticeKind.REVOCATION, dec_23, ehe_officer, details=reason)
         entry.refresh_from_db()
         assert servable_kinds(entry, list(entry.notices.all())) == [NoticeKind.S437_1]
 
@@ -216,42 +172,23 @@ def test_a_choice_within_the_15_days_is_named_and_the_order_may_follow_at_once(
     ehe_officer: User, school_a: School, school_b: School
 ) -> None:
     entry = unsuitable(ehe_officer)
-    s437 = notice_serve(
-        entry=entry, kind=NoticeKind.S437_1, served_on=date(2026, 11, 1), by=ehe_officer
-    )
-    notice_answer(
-        notice=s437, answer=Answer.NOT_SATISFIED, answered_on=date(2026, 11, 16), by=ehe_officer
-    )
-    intention = notice_serve(
-        entry=entry,
-        kind=NoticeKind.INTENTION,
-        served_on=date(2026, 11, 17),
-        by=ehe_officer,
-        school=school_a,
-    )
+    s437 = serve(entry, NoticeKind.S437_1, date(2026, 11, 1), ehe_officer)
+    answer(s437, Answer.NOT_SATISFIED, date(2026, 11, 16), ehe_officer)
+    intention = serve(entry, NoticeKind.INTENTION, date(2026, 11, 17), ehe_officer, school=school_a)
     # The order is not served before the 15 days end (1 December), unless the parent chose.
+    dec_1 = date(2026, 12, 1)
     with pytest.raises(EheError, match="from 2 December 2026"):
-        notice_serve(
-            entry=entry, kind=NoticeKind.ORDER, served_on=date(2026, 12, 1), by=ehe_officer
-        )
-    notice_answer(
-        notice=intention,
-        answer=Answer.CHOSE_SCHOOL,
-        answered_on=date(2026, 12, 1),
-        by=ehe_officer,
-        school=school_b,
-    )
-    order = notice_serve(
-        entry=entry, kind=NoticeKind.ORDER, served_on=date(2026, 12, 1), by=ehe_officer
-    )
+        serve(entry, NoticeKind.ORDER, dec_1, ehe_officer)
+    answer(intention, Answer.CHOSE_SCHOOL, dec_1, ehe_officer, school=school_b)
+    order = serve(entry, NoticeKind.ORDER, dec_1, ehe_officer)
     assert order.school == school_b
 
 
 @time_machine.travel("2026-11-23 10:00:00+00:00", tick=False)
 def test_satisfied_makes_the_education_appear_suitable(ehe_officer: User) -> None:
     entry = unsuitable(ehe_officer)
-    s437 = notice_serve(entry=entry, kind=NoticeKind.S437_1, served_on=SERVED, by=ehe_officer)
-    notice_answer(notice=s437, answer=Answer.SATISFIED, answered_on=SERVED, by=ehe_officer)
+    s437 = serve(entry, NoticeKind.S437_1, SERVED, ehe_officer)
+    answer(s437, Answer.SATISFIED, SERVED, ehe_officer)
     entry.refresh_from_db()
     assert entry.suitability == Suitability.SUITABLE
     assert entry.case is None
@@ -265,13 +202,11 @@ def test_with_the_act_in_force_the_preliminary_notice_comes_first(
     entry = unsuitable(ehe_officer)
     assert servable_kinds(entry, []) == [NoticeKind.PRELIMINARY]
     with pytest.raises(EheError, match="preliminary notice"):
-        notice_serve(entry=entry, kind=NoticeKind.S437_1, served_on=SERVED, by=ehe_officer)
-    pre = notice_serve(entry=entry, kind=NoticeKind.PRELIMINARY, served_on=SERVED, by=ehe_officer)
+        serve(entry, NoticeKind.S437_1, SERVED, ehe_officer)
+    pre = serve(entry, NoticeKind.PRELIMINARY, SERVED, ehe_officer)
     assert pre.period_ends_on == LAST_DAY
     with time_machine.travel("2026-12-08 10:00:00+00:00", tick=False):
-        notice_answer(
-            notice=pre, answer=Answer.NOT_SATISFIED, answered_on=date(2026, 12, 8), by=ehe_officer
-        )
+        answer(pre, Answer.NOT_SATISFIED, date(2026, 12, 8), ehe_officer)
         assert servable_kinds(entry, list(entry.notices.all())) == [NoticeKind.S437_1]
 
 
@@ -283,13 +218,8 @@ def test_without_the_act_there_is_no_preliminary_notice(ehe_officer: User) -> No
 @time_machine.travel("2026-11-23 10:00:00+00:00", tick=False)
 def test_the_letter_downloads_as_a_pdf_with_escaped_text(ehe_officer: User) -> None:
     entry = unsuitable(ehe_officer)
-    notice = notice_serve(
-        entry=entry,
-        kind=NoticeKind.S437_1,
-        served_on=SERVED,
-        by=ehe_officer,
-        details="<script>alert(1)</script> Please reply",
-    )
+    details = "<script>alert(1)</script> Please reply"
+    notice = serve(entry, NoticeKind.S437_1, SERVED, ehe_officer, details=details)
     response = client_for(ehe_officer).get(reverse("ehe:notice_pdf", args=[notice.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
@@ -11,62 +12,43 @@ from cme.models import AccessAction, AccessLog, User
 from schools.models import JoinerReturn, ReturnStatus, School
 from tests.conftest import NOW
 from tests.factories import JoinerReturnFactory
+from tests.forms import answers, child_answers, parent_answers
+from tests.schools.helpers import checked, return_pages, send, sent
 
-START = reverse("schools:return_start", kwargs={"kind": "joiner"})
-CHECK = reverse("schools:return_check", kwargs={"kind": "joiner"})
+KIND = "joiner"
+START, CHECK = return_pages(KIND)
+
+# Every test runs with the clock stopped at NOW.
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+JOINER: dict[str, Any] = {
+    **child_answers(
+        ("Maya", "Patel"), date(2016, 3, 14), "12 Oak Road", "ex1 2ab", gender="F", upn=""
+    ),
+    "admission_date": date(2026, 11, 20),
+    **parent_answers("Priya Patel", "07700 900456"),
+}
 
 
 def joiner_post(**overrides: str) -> dict[str, str]:
-    data = {
-        "first_name": "Maya",
-        "last_name": "Patel",
-        "date_of_birth_0": "14",
-        "date_of_birth_1": "3",
-        "date_of_birth_2": "2016",
-        "gender": "F",
-        "upn": "",
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "ex1 2ab",
-        "admission_date_0": "20",
-        "admission_date_1": "11",
-        "admission_date_2": "2026",
-        "parent_1_name": "Priya Patel",
-        "parent_1_relationship": "Mother",
-        "parent_1_phone": "07700 900456",
-    }
-    data.update(overrides)
-    return data
+    return answers(JOINER, overrides)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_school_staff_send_a_joiner_return_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User
 ) -> None:
-    response = client_a.post(START, joiner_post())
-    assert response.status_code == 302
-    assert response["Location"] == CHECK
+    check = checked(client_a, KIND, joiner_post())
+    assert "Maya" in check
+    assert "EX1 2AB" in check
 
-    check = client_a.get(CHECK)
-    assert check.status_code == 200
-    assert b"Check your answers" in check.content
-    assert b"Maya" in check.content
-    assert b"EX1 2AB" in check.content
-
-    sent = client_a.post(CHECK)
-    saved = JoinerReturn.objects.get()
-    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
-    assert saved.school == school_a
-    assert saved.created_by == staff_a
+    saved = sent(client_a, KIND, JoinerReturn, school_a, staff_a)
     assert saved.status == ReturnStatus.RECEIVED
     assert saved.is_late is False
     assert saved.postcode == "EX1 2AB"
     assert saved.parents.get().name == "Priya Patel"
-    receipt = client_a.get(sent["Location"])
-    assert saved.reference.encode() in receipt.content
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_receipt_is_logged_as_a_view_of_the_return(client_a: Client, staff_a: User) -> None:
     client_a.post(START, joiner_post())
     sent = client_a.post(CHECK)
@@ -77,7 +59,6 @@ def test_the_receipt_is_logged_as_a_view_of_the_return(client_a: Client, staff_a
     assert (row.action, row.user, row.object_id) == (AccessAction.VIEW_RETURN, staff_a, saved.pk)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_receipt_not_sent_from_this_session_is_the_returns_own_page(
     client_a: Client, client_b: Client, staff_a: User, school_a: School
 ) -> None:
@@ -94,24 +75,18 @@ def test_a_receipt_not_sent_from_this_session_is_the_returns_own_page(
     assert client_b.get(url).status_code == 404
 
 
-@time_machine.travel(NOW, tick=False)
 def test_joiner_return_after_the_fifth_day_is_flagged_late(client_a: Client) -> None:
     # Admitted 17 Nov: due by the end of 22 Nov; sent 23 Nov.
-    client_a.post(START, joiner_post(admission_date_0="17"))
-    check = client_a.get(CHECK)
-    assert b"This return is late" in check.content
+    assert "This return is late" in checked(client_a, KIND, joiner_post(admission_date_0="17"))
     client_a.post(CHECK)
     assert JoinerReturn.objects.get().is_late is True
 
 
-@time_machine.travel(NOW, tick=False)
 def test_joiner_return_on_the_fifth_day_is_on_time(client_a: Client) -> None:
-    client_a.post(START, joiner_post(admission_date_0="18"))
-    client_a.post(CHECK)
-    assert JoinerReturn.objects.get().is_late is False
+    data = joiner_post(admission_date_0="18")
+    assert send(client_a, KIND, data, JoinerReturn).is_late is False
 
 
-@time_machine.travel(NOW, tick=False)
 def test_errors_show_the_summary_and_keep_what_was_typed(client_a: Client) -> None:
     response = client_a.post(START, joiner_post(last_name="", date_of_birth_1="13", upn="A12345"))
     assert response.status_code == 200
@@ -127,18 +102,15 @@ def test_errors_show_the_summary_and_keep_what_was_typed(client_a: Client) -> No
     assert not JoinerReturn.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_change_link_returns_to_the_form_with_answers_kept(client_a: Client) -> None:
     client_a.post(START, joiner_post())
     response = client_a.get(START)
     assert 'value="Maya"' in response.content.decode()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_dob_outside_compulsory_school_age_warns_but_does_not_block(client_a: Client) -> None:
-    client_a.post(START, joiner_post(date_of_birth_2="2008"))
-    check = client_a.get(CHECK)
-    assert b"not of compulsory school age" in check.content
+    check = checked(client_a, KIND, joiner_post(date_of_birth_2="2008"))
+    assert "not of compulsory school age" in check
     client_a.post(CHECK)
     assert JoinerReturn.objects.get().dob_outside_compulsory_age is True
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -16,38 +15,38 @@ from schools.forms.leaver import LeaverReturnForm
 from schools.forms.leaver import messages as f
 from schools.forms.leaver.questions import GROUND_HINTS
 from schools.models import DeletionGround, LeaverReturn, ReturnKind, ReturnStatus, School, Term
-from tests.conftest import NOW, TODAY
+from tests.conftest import TODAY
 from tests.factories import ClosureFactory, LeaverReturnFactory, SchoolFactory, TermFactory
-from tests.forms import answered, day, errors
+from tests.forms import answers, blank, child_answers, errors, parent_answers
+from tests.schools.helpers import checked, return_pages, send, sent
 
-START = reverse("schools:return_start", kwargs={"kind": "leaver"})
-CHECK = reverse("schools:return_check", kwargs={"kind": "leaver"})
+KIND = "leaver"
+START, CHECK = return_pages(KIND)
+
+# Every test runs with the clock stopped at NOW.
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+# A valid ground (a) return: registered at Cedar (in area) from 23 November.
+LEAVER: dict[str, Any] = {
+    **child_answers(
+        ("Maya", "Patel"), date(2016, 3, 14), "12 Oak Road", "ex1 2ab", gender="F", upn=""
+    ),
+    "ground": "a",
+    "ground_met_date": date(2026, 11, 20),
+    "deletion_date": TODAY,
+    "moving": "no",
+    "destination_type": "in_area",
+    "destination_school": "",
+    "start_date_in_area": TODAY,
+    "admission_confirmed_in_area": "yes",
+    **parent_answers("Priya Patel", "07700 900456"),
+}
 
 
 def leaver_post(**overrides: Any) -> dict[str, str]:
-    """A valid ground (a) return: registered at Cedar (in area) from 23 November."""
-    data = {
-        "first_name": "Maya",
-        "last_name": "Patel",
-        **day("date_of_birth", date(2016, 3, 14)),
-        "gender": "F",
-        "upn": "",
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "ex1 2ab",
-        "ground": "a",
-        **day("ground_met_date", date(2026, 11, 20)),
-        **day("deletion_date", TODAY),
-        "moving": "no",
-        "destination_type": "in_area",
-        "destination_school": "",
-        **day("start_date_in_area", TODAY),
-        "admission_confirmed_in_area": "yes",
-        "parent_1_name": "Priya Patel",
-        "parent_1_relationship": "Mother",
-        "parent_1_phone": "07700 900456",
-    }
-    return answered(data, overrides)
+    """A valid ground (a) return with `overrides`."""
+    return answers(LEAVER, overrides)
 
 
 @pytest.fixture(autouse=True)
@@ -169,31 +168,19 @@ def test_every_ground_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("ground", sorted(GROUND_CASES))
-@time_machine.travel(NOW, tick=False)
 def test_each_ground_goes_through_check_your_answers(
     ground: str, client_a: Client, school_a: School, staff_a: User, cedar: School
 ) -> None:
     answers, saved_values = GROUND_CASES[ground]
     data = leaver_post(ground=ground, destination_school=str(cedar.pk), **answers)
-    response = client_a.post(START, data)
-    assert response.status_code == 302, errors(response)
-    assert response["Location"] == CHECK
-
-    check = client_a.get(CHECK)
-    assert check.status_code == 200
-    html = check.content.decode()
-    assert "Check your answers" in html
+    html = checked(client_a, KIND, data)
     assert DeletionGround(ground).label in html
     assert "Why the pupil is leaving" in html
     assert "Where the pupil is going" in html
 
-    sent = client_a.post(CHECK)
-    saved = LeaverReturn.objects.get()
-    assert sent["Location"] == reverse("schools:return_submitted", args=[saved.reference])
+    saved = sent(client_a, KIND, LeaverReturn, school_a, staff_a)
     assert saved.kind == ReturnKind.LEAVER
     assert saved.reference.startswith("LV-")
-    assert saved.school == school_a
-    assert saved.created_by == staff_a
     # An unknown destination refers the pupil to the CME team at once (referrals app).
     expected = (
         ReturnStatus.REFERRED if saved.destination_type == "unknown" else ReturnStatus.RECEIVED
@@ -205,8 +192,6 @@ def test_each_ground_goes_through_check_your_answers(
     for name, value in saved_values.items():
         assert getattr(saved, name) == value, name
     assert saved.parents.get().name == "Priya Patel"
-    receipt = client_a.get(sent["Location"])
-    assert saved.reference.encode() in receipt.content
 
     detail = client_a.get(reverse("schools:return_detail", args=[saved.reference]))
     assert detail.status_code == 200
@@ -272,7 +257,6 @@ MISSING_CASES = [
 
 
 @pytest.mark.parametrize(("ground", "answers", "field", "message"), MISSING_CASES)
-@time_machine.travel(NOW, tick=False)
 def test_each_ground_requires_its_own_questions(
     ground: str, answers: dict[str, Any], field: str, message: str, client_a: Client, cedar: School
 ) -> None:
@@ -285,13 +269,11 @@ def test_each_ground_requires_its_own_questions(
     assert not LeaverReturn.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_ground_is_required(client_a: Client, cedar: School) -> None:
     found = errors(client_a.post(START, leaver_post(ground=None, destination_school=str(cedar.pk))))
     assert found["ground"] == [f.ERROR_GROUND_REQUIRED]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(
     client_a: Client,
 ) -> None:
@@ -311,7 +293,6 @@ def test_home_education_notice_cannot_be_in_the_future_or_after_the_ground(
     assert after["ground_met_date"] == [f.ERROR_GROUND_MET_BEFORE_NOTICE]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_exclusion_date_cannot_be_in_the_future_or_after_the_ground(
     client_a: Client, cedar: School
 ) -> None:
@@ -322,14 +303,12 @@ def test_exclusion_date_cannot_be_in_the_future_or_after_the_ground(
     assert after["ground_met_date"] == [f.ERROR_GROUND_MET_BEFORE_EXCLUSION]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_ground_l_needs_the_pupil_past_compulsory_school_age(client_a: Client) -> None:
     # Born 14 March 2016: compulsory school age ends on 25 June 2032.
     found = errors(client_a.post(START, leaver_post(ground="l", destination_type="none")))
     assert found["ground"] == [f.ERROR_STILL_OF_COMPULSORY_AGE.format(end=date(2032, 6, 25))]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a: Client) -> None:
     # Born 17 May 2010: compulsory school age ended on 26 June 2026, the deletion date.
     response = client_a.post(
@@ -348,29 +327,17 @@ def test_ground_l_on_the_last_day_of_compulsory_school_age_is_accepted(client_a:
 # -- the deletion date ---------------------------------------------------------------------------
 
 
-@time_machine.travel(NOW, tick=False)
 def test_dates_are_required(client_a: Client, cedar: School) -> None:
-    found = errors(
-        client_a.post(
-            START,
-            leaver_post(
-                destination_school=str(cedar.pk),
-                ground_met_date_0="",
-                ground_met_date_1="",
-                ground_met_date_2="",
-                deletion_date_0="",
-                deletion_date_1="",
-                deletion_date_2="",
-            ),
-        )
+    data = leaver_post(
+        destination_school=str(cedar.pk), **blank("ground_met_date", "deletion_date")
     )
+    found = errors(client_a.post(START, data))
     assert found["ground_met_date"] == ["Enter the date the ground was met"]
     assert found["deletion_date"] == [
         "Enter the date the pupil's name was removed from the admission register"
     ]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_deletion_date_cannot_be_in_the_future(client_a: Client, cedar: School) -> None:
     found = errors(
         client_a.post(
@@ -380,7 +347,6 @@ def test_deletion_date_cannot_be_in_the_future(client_a: Client, cedar: School) 
     assert found["deletion_date"] == [f.ERROR_DELETION_IN_FUTURE]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_deletion_date_cannot_be_before_the_ground_was_met(client_a: Client, cedar: School) -> None:
     found = errors(
         client_a.post(
@@ -395,7 +361,6 @@ def test_deletion_date_cannot_be_before_the_ground_was_met(client_a: Client, ced
     assert found["deletion_date"] == [f.ERROR_DELETION_BEFORE_GROUND]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_deletion_on_the_day_the_ground_was_met_is_accepted(
     client_a: Client, cedar: School
 ) -> None:
@@ -406,13 +371,9 @@ def test_deletion_on_the_day_the_ground_was_met_is_accepted(
     assert response.status_code == 302
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_return_after_the_deletion_is_late(client_a: Client, cedar: School) -> None:
-    client_a.post(
-        START, leaver_post(destination_school=str(cedar.pk), deletion_date=date(2026, 11, 20))
-    )
-    check = client_a.get(CHECK)
-    assert b"This return is late" in check.content
+    data = leaver_post(destination_school=str(cedar.pk), deletion_date=date(2026, 11, 20))
+    assert "This return is late" in checked(client_a, KIND, data)
     client_a.post(CHECK)
     assert LeaverReturn.objects.get().is_late is True
 
@@ -454,7 +415,6 @@ H_ANSWERS = {
         "ten school days after leave skip the half-term and the closure",
     ],
 )
-@time_machine.travel(NOW, tick=False)
 def test_the_ground_is_met_on_the_school_day_the_rule_counts_to_and_not_before(
     client_a: Client,
     answers: dict[str, Any],
@@ -471,7 +431,6 @@ def test_the_ground_is_met_on_the_school_day_the_rule_counts_to_and_not_before(
     assert failed["ground_met_date"] == [too_early.format(earliest=earliest)]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_twenty_school_days_counts_the_schools_own_closures(
     client_a: Client, school_a: School
 ) -> None:
@@ -537,7 +496,6 @@ DESTINATION_CASES = [
 
 
 @pytest.mark.parametrize(("destination", "answers", "field", "message"), DESTINATION_CASES)
-@time_machine.travel(NOW, tick=False)
 def test_each_destination_requires_its_own_questions(
     destination: str, answers: dict[str, Any], field: str, message: str, client_a: Client
 ) -> None:
@@ -548,7 +506,6 @@ def test_each_destination_requires_its_own_questions(
     assert message in found.get(field, []), found
 
 
-@time_machine.travel(NOW, tick=False)
 def test_an_in_area_destination_must_be_an_open_school_in_this_area(
     client_a: Client, school_a: School
 ) -> None:
@@ -565,7 +522,6 @@ def test_an_in_area_destination_must_be_an_open_school_in_this_area(
         assert "No school matches" in step.content.decode()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a: Client) -> None:
     client_a.post(START, leaver_post(ground="b", **UNKNOWN))
     check = client_a.get(CHECK).content.decode()
@@ -578,7 +534,6 @@ def test_unknown_destination_needs_the_s2s_upload_and_is_saved_with_it(client_a:
 
 
 @pytest.mark.parametrize("uploaded", ["no", None], ids=["not yet", "not answered"])
-@time_machine.travel(NOW, tick=False)
 def test_unknown_destination_is_sent_without_the_s2s_upload_and_referred_at_once(
     client_a: Client, uploaded: str | None
 ) -> None:
@@ -602,7 +557,6 @@ def test_unknown_destination_is_sent_without_the_s2s_upload_and_referred_at_once
     assert "not yet confirmed its s2s Lost Pupils Database upload" in referral.details
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_school_confirms_the_s2s_upload_later_from_the_returns_page(
     client_a: Client, client_b: Client, staff_a: User
 ) -> None:
@@ -643,7 +597,6 @@ def test_the_school_confirms_the_s2s_upload_later_from_the_returns_page(
     assert saved.history.count() == rows
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_known_destination_has_no_s2s_follow_up(client_a: Client, cedar: School) -> None:
     client_a.post(START, leaver_post(destination_school=str(cedar.pk)))
     client_a.post(CHECK)
@@ -659,7 +612,6 @@ def test_a_known_destination_has_no_s2s_follow_up(client_a: Client, cedar: Schoo
 # -- what is saved and shown ---------------------------------------------------------------------
 
 
-@time_machine.travel(NOW, tick=False)
 def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(
     client_a: Client, cedar: School
 ) -> None:
@@ -707,7 +659,6 @@ def test_answers_to_questions_that_do_not_apply_are_not_saved_or_shown(
     assert saved.new_postcode == "EX1 2AB"
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_changed_mind_keeps_only_the_last_grounds_answers(
     client_a: Client, cedar: School
 ) -> None:
@@ -734,7 +685,6 @@ def test_a_changed_mind_keeps_only_the_last_grounds_answers(
     assert LeaverReturn.objects.get().ground_details == "Parent gave notice"
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a: Client) -> None:
     client_a.post(START, leaver_post(ground="k", moving=None, destination_type=None))
     check = client_a.get(CHECK).content.decode()
@@ -746,7 +696,6 @@ def test_a_pupil_who_has_died_is_not_asked_about_address_or_destination(client_a
     assert saved.new_address == ""
 
 
-@time_machine.travel(NOW, tick=False)
 def test_moving_question_and_new_address_are_required(client_a: Client, cedar: School) -> None:
     found = errors(client_a.post(START, leaver_post(moving=None, destination_school=str(cedar.pk))))
     assert found["moving"] == [f.ERROR_MOVING_REQUIRED]
@@ -759,17 +708,13 @@ def test_moving_question_and_new_address_are_required(client_a: Client, cedar: S
 # -- warnings ------------------------------------------------------------------------------------
 
 
-@time_machine.travel(NOW, tick=False)
 def test_missing_key_leaver_information_warns_but_does_not_block(
     client_a: Client, cedar: School
 ) -> None:
-    client_a.post(
-        START,
-        leaver_post(
-            moving="not_known", destination_school=str(cedar.pk), admission_confirmed_in_area="no"
-        ),
+    data = leaver_post(
+        moving="not_known", destination_school=str(cedar.pk), admission_confirmed_in_area="no"
     )
-    check = client_a.get(CHECK).content.decode()
+    check = checked(client_a, KIND, data)
     assert (
         "Key leaver information is missing: the new address, confirmation of admission from "
         "the new school." in check
@@ -781,22 +726,17 @@ def test_missing_key_leaver_information_warns_but_does_not_block(
     assert saved.admission_confirmed is False
 
 
-@time_machine.travel(NOW, tick=False)
 def test_complete_leaver_information_gives_no_warning(client_a: Client, cedar: School) -> None:
-    client_a.post(START, leaver_post(destination_school=str(cedar.pk)))
-    check = client_a.get(CHECK).content.decode()
+    check = checked(client_a, KIND, leaver_post(destination_school=str(cedar.pk)))
     assert "Key leaver information" not in check
     assert "govuk-warning-text" not in check
 
 
-@time_machine.travel(NOW, tick=False)
 def test_dob_outside_compulsory_school_age_warns_but_does_not_block(
     client_a: Client, cedar: School
 ) -> None:
-    client_a.post(
-        START, leaver_post(destination_school=str(cedar.pk), date_of_birth=date(2008, 1, 5))
-    )
-    assert b"not of compulsory school age" in client_a.get(CHECK).content
+    data = leaver_post(destination_school=str(cedar.pk), date_of_birth=date(2008, 1, 5))
+    assert "not of compulsory school age" in checked(client_a, KIND, data)
     client_a.post(CHECK)
     assert LeaverReturn.objects.get().dob_outside_compulsory_age is True
 
@@ -804,7 +744,6 @@ def test_dob_outside_compulsory_school_age_warns_but_does_not_block(
 # -- the page ------------------------------------------------------------------------------------
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_form_shows_the_ground_radios_with_hints_and_reveals(
     client_a: Client, cedar: School
 ) -> None:
@@ -827,7 +766,6 @@ def test_the_form_shows_the_ground_radios_with_hints_and_reveals(
     assert html.index("Which ground") < html.index("Where is the pupil going?")
 
 
-@time_machine.travel(NOW, tick=False)
 def test_errors_link_to_the_first_radio_of_the_ground(client_a: Client) -> None:
     response = client_a.post(START, leaver_post(ground=None))
     html = response.content.decode()
@@ -884,7 +822,6 @@ def test_school_staff_and_the_la_see_a_leavers_details(
 RLO, LRI, RLM = "\u202e", "\u2066", "\u200f"
 
 
-@time_machine.travel(NOW, tick=False)
 def test_bidi_controls_are_stripped_from_the_pupils_and_parents_names(
     client_a: Client, cedar: School
 ) -> None:
@@ -894,9 +831,7 @@ def test_bidi_controls_are_stripped_from_the_pupils_and_parents_names(
         last_name=f"Pat{LRI}el{RLM}",
         parent_1_name=f"Priya{RLO} Patel\u061c",
     )
-    assert client_a.post(START, data).status_code == 302
-    client_a.post(CHECK)
-    saved = LeaverReturn.objects.get()
+    saved = send(client_a, KIND, data, LeaverReturn)
     assert (saved.first_name, saved.last_name, saved.parents.get().name) == (
         "ayaM",
         "Patel",
