@@ -25,6 +25,7 @@ from demo.story import (
     child,
     from_school,
     parent_person,
+    referrer,
     tell,
 )
 from demo.values import Age
@@ -42,12 +43,9 @@ JAYDEN_AGE = Age(6, 150)  # the merged pair's child
 ON_ROLL_IN_AREA = Story(
     "RF-DEMO-0007",
     received=50,
-    referral={
-        "referrer_type": ReferrerType.AGENCY,
-        "referrer_name": "PC Sam Ferris",
-        "referrer_organisation": "Exampleton Police",
-        "referrer_email": "sam.ferris@police.example.uk",
-    },
+    referral=referrer(
+        ReferrerType.AGENCY, "PC Sam Ferris", "Exampleton Police", "sam.ferris@police.example.uk"
+    ),
     child=child(
         "Ethan",
         "Whitmore",
@@ -92,7 +90,6 @@ MOVED_OTHER_LA = Story(
         "2 Kestrel Way",
         postcode="EX4 1ZZ",
         last_school=ALDER,
-        last_school_name=ALDER.name,
         reasons=[Reason.MOVED_AWAY],
         details="Mother told the office they were moving to Otherborough; no school named.",
     ),
@@ -121,13 +118,13 @@ MOVED_OTHER_LA = Story(
 MOVED_ABROAD = Story(
     "RF-DEMO-0009",
     received=40,
-    referral={
-        "referrer_type": ReferrerType.LA_SERVICE,
-        "referrer_name": "Ana Costa",
-        "referrer_organisation": "Exampleton Council EAL service",
-        "referrer_email": "ana.costa@example.gov.uk",
-        "people": [parent_person("Rui Silva", "Father", "07700 900655", "rui.silva@example.com")],
-    },
+    referral=referrer(
+        ReferrerType.LA_SERVICE,
+        "Ana Costa",
+        "Exampleton Council EAL service",
+        "ana.costa@example.gov.uk",
+        parent_person("Rui Silva", "Father", "07700 900655", "rui.silva@example.com"),
+    ),
     child=child(
         "Mateo",
         "Silva",
@@ -136,7 +133,6 @@ MOVED_ABROAD = Story(
         "11 Tannery Row",
         postcode="EX2 3AS",
         last_school=ALDER,
-        last_school_name=ALDER.name,
         reasons=[Reason.MOVED_AWAY],
         new_arrival_eal=True,
     ),
@@ -167,7 +163,6 @@ REOPENED = Story(
         "64 Ferry Road",
         postcode="EX1 9BB",
         last_school=BIRCH,
-        last_school_name=BIRCH.name,
         reasons=[Reason.FAILED_TRANSITION],
         details="Left for Hawthorn High; Hawthorn has not confirmed he started.",
     ),
@@ -222,12 +217,12 @@ MERGED_FIRST = Story(
 MERGED_SECOND = Story(
     "RF-DEMO-0012",
     received=6,
-    referral={
-        "referrer_type": ReferrerType.OTHER_LA,
-        "referrer_name": "Priya Nair",
-        "referrer_organisation": f"{OTHER_LA_NAME} CME team",
-        "referrer_email": "cme@otherborough.example.gov.uk",
-    },
+    referral=referrer(
+        ReferrerType.OTHER_LA,
+        "Priya Nair",
+        f"{OTHER_LA_NAME} CME team",
+        "cme@otherborough.example.gov.uk",
+    ),
     child=child(
         "Jaden",
         "Clark",
