@@ -25,7 +25,6 @@ from demo.story import (
     child,
     from_school,
     parent_person,
-    referrer,
     tell,
 )
 from demo.values import Age, Ahead
@@ -77,14 +76,14 @@ WASP_DUE_NEXT_WEEK = Story(
 MISSING_OVERDUE = Story(
     "RF-DEMO-0002",
     received=21,
-    referral=referrer(
-        ReferrerType.LA_SERVICE,
-        "Marcus Bell",
-        "Exampleton Council housing options",
-        "marcus.bell@example.gov.uk",
-        parent_person("Chantelle Brooks", "Mother", "07700 900384"),
-        referrer_phone="01632 960311",
-    ),
+    referral={
+        "referrer_type": ReferrerType.LA_SERVICE,
+        "referrer_name": "Marcus Bell",
+        "referrer_organisation": "Exampleton Council housing options",
+        "referrer_email": "marcus.bell@example.gov.uk",
+        "referrer_phone": "01632 960311",
+        "people": [parent_person("Chantelle Brooks", "Mother", "07700 900384")],
+    },
     child=child(
         "Tyler",
         "Brooks",
@@ -134,15 +133,15 @@ MISSING_OVERDUE = Story(
 LOOKED_AFTER = Story(
     "RF-DEMO-0003",
     received=4,
-    referral=referrer(
-        ReferrerType.OTHER_LA,
-        "Hannah Price",
-        "Otherborough Council children's services",
-        "hannah.price@otherborough.example.gov.uk",
-        at=(8, 55),
-        referrer_relationship="Social worker",
-        referrer_phone="01632 960455",
-    ),
+    referral={
+        "referrer_type": ReferrerType.OTHER_LA,
+        "at": (8, 55),
+        "referrer_name": "Hannah Price",
+        "referrer_organisation": "Otherborough Council children's services",
+        "referrer_relationship": "Social worker",
+        "referrer_email": "hannah.price@otherborough.example.gov.uk",
+        "referrer_phone": "01632 960455",
+    },
     child=child(
         "Kayla",
         "Morgan",
@@ -171,13 +170,13 @@ LOOKED_AFTER = Story(
 INVESTIGATED = Story(
     "RF-DEMO-0004",
     received=8,
-    referral=referrer(
-        ReferrerType.LA_SERVICE,
-        "Olivia Grant",
-        "Exampleton Council school admissions",
-        "admissions@example.gov.uk",
-        parent_person("Farah Ahmed", "Mother", "07700 900697", "farah.a@example.com"),
-    ),
+    referral={
+        "referrer_type": ReferrerType.LA_SERVICE,
+        "referrer_name": "Olivia Grant",
+        "referrer_organisation": "Exampleton Council school admissions",
+        "referrer_email": "admissions@example.gov.uk",
+        "people": [parent_person("Farah Ahmed", "Mother", "07700 900697", "farah.a@example.com")],
+    },
     child=child(
         "Zara",
         "Ahmed",
@@ -291,14 +290,14 @@ UNTRACEABLE = Story(
 UNALLOCATED = Story(
     "RF-DEMO-0006",
     received=2,
-    referral=referrer(
-        ReferrerType.PUBLIC,
-        "Brian Hollis",
-        referrer_relationship="Neighbour",
-        referrer_phone="07700 900118",
-        parent_knows="no",
-        channel=Channel.PUBLIC,
-    ),
+    referral={
+        "referrer_type": ReferrerType.PUBLIC,
+        "referrer_name": "Brian Hollis",
+        "referrer_relationship": "Neighbour",
+        "referrer_phone": "07700 900118",
+        "parent_knows": "no",
+        "channel": Channel.PUBLIC,
+    },
     child=child(
         "Evie",
         "Parker",

@@ -25,7 +25,6 @@ from demo.story import (
     child,
     from_school,
     parent_person,
-    referrer,
     tell,
 )
 from demo.values import Age
@@ -43,9 +42,12 @@ JAYDEN_AGE = Age(6, 150)  # the merged pair's child
 ON_ROLL_IN_AREA = Story(
     "RF-DEMO-0007",
     received=50,
-    referral=referrer(
-        ReferrerType.AGENCY, "PC Sam Ferris", "Exampleton Police", "sam.ferris@police.example.uk"
-    ),
+    referral={
+        "referrer_type": ReferrerType.AGENCY,
+        "referrer_name": "PC Sam Ferris",
+        "referrer_organisation": "Exampleton Police",
+        "referrer_email": "sam.ferris@police.example.uk",
+    },
     child=child(
         "Ethan",
         "Whitmore",
@@ -118,13 +120,13 @@ MOVED_OTHER_LA = Story(
 MOVED_ABROAD = Story(
     "RF-DEMO-0009",
     received=40,
-    referral=referrer(
-        ReferrerType.LA_SERVICE,
-        "Ana Costa",
-        "Exampleton Council EAL service",
-        "ana.costa@example.gov.uk",
-        parent_person("Rui Silva", "Father", "07700 900655", "rui.silva@example.com"),
-    ),
+    referral={
+        "referrer_type": ReferrerType.LA_SERVICE,
+        "referrer_name": "Ana Costa",
+        "referrer_organisation": "Exampleton Council EAL service",
+        "referrer_email": "ana.costa@example.gov.uk",
+        "people": [parent_person("Rui Silva", "Father", "07700 900655", "rui.silva@example.com")],
+    },
     child=child(
         "Mateo",
         "Silva",
@@ -217,12 +219,12 @@ MERGED_FIRST = Story(
 MERGED_SECOND = Story(
     "RF-DEMO-0012",
     received=6,
-    referral=referrer(
-        ReferrerType.OTHER_LA,
-        "Priya Nair",
-        f"{OTHER_LA_NAME} CME team",
-        "cme@otherborough.example.gov.uk",
-    ),
+    referral={
+        "referrer_type": ReferrerType.OTHER_LA,
+        "referrer_name": "Priya Nair",
+        "referrer_organisation": f"{OTHER_LA_NAME} CME team",
+        "referrer_email": "cme@otherborough.example.gov.uk",
+    },
     child=child(
         "Jaden",
         "Clark",

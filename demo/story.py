@@ -92,28 +92,6 @@ def from_school(
     }
 
 
-def referrer(
-    referrer_type: ReferrerType,
-    name: str = "",
-    organisation: str = "",
-    email: str = "",
-    *people: dict[str, Any],
-    **more: Any,
-) -> dict[str, Any]:
-    """A story's referral fields for a referrer who is not signed in, naming `people` (if
-    any; ``more``: the referrer's phone and relationship, the time it came in...)."""
-    fields = {
-        "referrer_type": referrer_type,
-        "referrer_name": name,
-        "referrer_organisation": organisation,
-        "referrer_email": email,
-        **more,
-    }
-    if people:
-        fields["people"] = list(people)
-    return fields
-
-
 def refer(
     seed: Seed,
     reference: str,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from demo.base import OTHER_LA_NAME, Seed
 from demo.closed import ETHAN_AGE
 from demo.schools import BIRCH, HAWTHORN
-from demo.story import DuplicateOf, NotCme, Story, child, parent_person, referrer, tell
+from demo.story import DuplicateOf, NotCme, Story, child, parent_person, tell
 from demo.values import Age
 from referrals.models import NotCmeReason, ParentKnows, Reason, ReferrerType
 from schools.models import Gender
@@ -20,9 +20,12 @@ from schools.models import Gender
 ANONYMOUS = Story(
     "RF-DEMO-0101",
     received=1,
-    referral=referrer(
-        ReferrerType.PUBLIC, anonymous=True, at=(19, 20), parent_knows=ParentKnows.UNKNOWN
-    ),
+    referral={
+        "referrer_type": ReferrerType.PUBLIC,
+        "anonymous": True,
+        "at": (19, 20),
+        "parent_knows": ParentKnows.UNKNOWN,
+    },
     child=child(
         "Lily",
         "",
@@ -39,16 +42,16 @@ ANONYMOUS = Story(
 HIGH_RISK = Story(
     "RF-DEMO-0102",
     received=1,
-    referral=referrer(
-        ReferrerType.AGENCY,
-        "Joanna Marsh",
-        "Exampleton Community Health (school nursing)",
-        "joanna.marsh@health.example.nhs.uk",
-        parent_person("Kerry Robinson", "Mother", "07700 900871"),
-        at=(15, 10),
-        referrer_relationship="School nurse",
-        referrer_phone="01632 960720",
-    ),
+    referral={
+        "referrer_type": ReferrerType.AGENCY,
+        "at": (15, 10),
+        "referrer_name": "Joanna Marsh",
+        "referrer_organisation": "Exampleton Community Health (school nursing)",
+        "referrer_relationship": "School nurse",
+        "referrer_email": "joanna.marsh@health.example.nhs.uk",
+        "referrer_phone": "01632 960720",
+        "people": [parent_person("Kerry Robinson", "Mother", "07700 900871")],
+    },
     child=child(
         "Tia",
         "Robinson",
@@ -67,13 +70,13 @@ HIGH_RISK = Story(
 POSSIBLE_MATCH = Story(
     "RF-DEMO-0103",
     received=2,
-    referral=referrer(
-        ReferrerType.OTHER_LA,
-        "Tom Avery",
-        f"{HAWTHORN.name} ({OTHER_LA_NAME})",
-        "attendance@hawthorn.example.sch.uk",
-        referrer_relationship="Attendance lead",
-    ),
+    referral={
+        "referrer_type": ReferrerType.OTHER_LA,
+        "referrer_name": "Tom Avery",
+        "referrer_organisation": f"{HAWTHORN.name} ({OTHER_LA_NAME})",
+        "referrer_relationship": "Attendance lead",
+        "referrer_email": "attendance@hawthorn.example.sch.uk",
+    },
     child=child(
         "Ethan",
         "Whitmoor",  # misspelt: the child we know is Ethan Whitmore
@@ -88,12 +91,12 @@ POSSIBLE_MATCH = Story(
 NOT_CME = Story(
     "RF-DEMO-0104",
     received=9,
-    referral=referrer(
-        ReferrerType.PARENT,
-        "Maureen Lewis",
-        referrer_relationship="Grandmother",
-        referrer_phone="07700 900932",
-    ),
+    referral={
+        "referrer_type": ReferrerType.PARENT,
+        "referrer_name": "Maureen Lewis",
+        "referrer_relationship": "Grandmother",
+        "referrer_phone": "07700 900932",
+    },
     child=child(
         "Owen",
         "Lewis",
@@ -116,9 +119,12 @@ NOT_CME = Story(
 DUPLICATE = Story(
     "RF-DEMO-0105",
     received=9,
-    referral=referrer(
-        ReferrerType.AGENCY, "PC Amir Khan", "Exampleton Police", "amir.khan@police.example.uk"
-    ),
+    referral={
+        "referrer_type": ReferrerType.AGENCY,
+        "referrer_name": "PC Amir Khan",
+        "referrer_organisation": "Exampleton Police",
+        "referrer_email": "amir.khan@police.example.uk",
+    },
     child=child(
         "Tyler",
         "Brooks",
