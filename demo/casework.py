@@ -92,7 +92,6 @@ MISSING_OVERDUE = Story(
         "Room 4, 18 Victoria Road",
         postcode="EX1 4HT",
         last_school=BIRCH,
-        last_school_name=BIRCH.name,
         reasons=[Reason.TEMPORARY_ACCOMMODATION, Reason.STOPPED_ATTENDING],
         details="Family left emergency accommodation last week owing rent; mother said "
         "they would stay with relatives in Exampleton.",
@@ -149,7 +148,6 @@ LOOKED_AFTER = Story(
         Age(14, 75),
         Gender.FEMALE,
         last_school=BIRCH,
-        last_school_name=BIRCH.name,
         looked_after=True,
         reasons=[Reason.IN_CARE, Reason.MISSING_RUNAWAY],
         details="Looked after by Otherborough, placed in Exampleton. Left her placement "
@@ -227,7 +225,6 @@ UNTRACEABLE = Story(
         "90 Harbour Street",
         postcode="EX1 8QD",
         last_school=BIRCH,
-        last_school_name=BIRCH.name,
         reasons=[Reason.STOPPED_ATTENDING, Reason.MOVED_AWAY],
         details="Not in school for three weeks; house empty, neighbours say the family "
         "left at night.",

@@ -11,14 +11,16 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from casework.models import Child
 from casework.services.children import child_record
 from cnis.consent import HELD_DETAIL
 from cnis.models import Eligibility, ProviderType, RegisterEntry, Source
 from cnis.services import parent_add, provider_add, provider_request_send, register_child
-from demo.base import Age, Ago, Parent, Pupil, Seed, years_ago
+from demo.base import Age, Ago, Parent, Pupil, Seed
 from demo.people import OFFICER, STAFF_ALDER
 from demo.schools import ALDER
 from demo.sending import Sent, send
+from demo.values import resolve_value
 from schools.models import DeletionGround, DestinationType, LeaverReturn, PartTimeTimetable
 
 #: LV-DEMO-CN01: ground (f), the school says s47 enquiries are open: waits for consent.
@@ -44,20 +46,25 @@ CONSENT_LEAVER = Sent(
 )
 
 
+#: A child on the register from a parent's notice, with an online provider.
+NOWAK = Pupil("Tomasz", "Nowak", Age(9, 120), "M", "18 Birch Lane", "Exampleton", "EX3 1DD")
+
+#: What a child's record is found or made from (``casework.services.children.child_record``).
+_CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "address_line_1", "town", "postcode")
+
+
+def _child(run: Seed, pupil: Pupil | PartTimeTimetable) -> Child:
+    """The child record for `pupil` (a demo pupil or a school return's): found or made."""
+    found = {name: resolve_value(run, getattr(pupil, name)) for name in _CHILD_FIELDS}
+    return child_record(**found, by=run.users[OFFICER.email])
+
+
 def seed_cnis(run: Seed) -> None:
     if not settings.CME_CNIS_ENABLED:
         return
     send(run, CONSENT_LEAVER)
     officer = run.users[OFFICER.email]
-    child = child_record(
-        first_name="Tomasz",
-        last_name="Nowak",
-        date_of_birth=years_ago(run.today, 9, 120),
-        address_line_1="18 Birch Lane",
-        town="Exampleton",
-        postcode="EX3 1DD",
-        by=officer,
-    )
+    child = _child(run, NOWAK)
     if RegisterEntry.objects.filter(child=child).exists():
         run.count(False)
     else:
@@ -99,15 +106,7 @@ def _from_part_time(run: Seed) -> None:
     timetable = PartTimeTimetable.objects.filter(reference="PT-DEMO-0001").first()
     if timetable is None:
         return
-    child = child_record(
-        first_name=timetable.first_name,
-        last_name=timetable.last_name,
-        date_of_birth=timetable.date_of_birth,
-        address_line_1=timetable.address_line_1,
-        town=timetable.town,
-        postcode=timetable.postcode,
-        by=run.users[OFFICER.email],
-    )
+    child = _child(run, timetable)
     created = not RegisterEntry.objects.filter(child=child).exists()
     register_child(
         child=child,

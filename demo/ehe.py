@@ -9,12 +9,14 @@ only to an entry that has none. Everything goes through the ehe services.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 
-from demo.base import Seed, years_ago
+from demo.base import Age, Seed
 from demo.people import EHE_OFFICER
+from demo.values import resolve_value
 from ehe.models import Answer, ContactKind, HomeEducation, NoticeKind, Source, Suitability
 from ehe.services.notices import notice_answer, notice_serve
 from ehe.services.register import (
@@ -25,20 +27,74 @@ from ehe.services.register import (
 )
 
 
-def _entry(
-    seed: Seed, first: str, last: str, dob: date, started: date, street: str
-) -> HomeEducation:
+@dataclass(frozen=True)
+class Family:
+    """A child the EHE officer registered `started` days ago, then contacted `contacted` days
+    ago (`contact`, with `with_whom`, `notes`) and formed a view of `formed` days ago."""
+
+    first: str
+    last: str
+    age: Age
+    started: int
+    street: str
+    contact: ContactKind
+    contacted: int
+    notes: str
+    suitability: Suitability
+    formed: int
+    reasons: str
+    with_whom: str = ""
+
+
+SUITABLE = Family(
+    "Isla",
+    "Morgan",
+    Age(9, 40),
+    200,
+    "7 Meadow Lane",
+    ContactKind.HOME_VISIT,
+    150,
+    "A structured timetable, workbooks and a weekly science group.",
+    Suitability.SUITABLE,
+    150,
+    "Full-time, efficient education suited to her age and ability.",
+    with_whom="Mrs Morgan and Isla",
+)
+#: Served the notices (below) once the view is formed.
+NOT_SUITABLE = Family(
+    "Noah",
+    "Fletcher",
+    Age(12, 100),
+    90,
+    "3 Quarry Road",
+    ContactKind.LETTER,
+    60,
+    "Asked for a description of the education. No reply.",
+    Suitability.NOT_SUITABLE,
+    40,
+    "No information given after two letters and a visit with no answer.",
+)
+
+
+def _visited(seed: Seed, family: Family) -> HomeEducation | None:
+    """The family's entry on the register with its contact and view; None if it was there."""
     officer = seed.users[EHE_OFFICER.email]
     details = {
-        "first_name": first,
-        "last_name": last,
-        "date_of_birth": dob,
-        "address_line_1": street,
+        "first_name": family.first,
+        "last_name": family.last,
+        "date_of_birth": resolve_value(seed, family.age),
+        "address_line_1": family.street,
         "town": "Exampleton",
         "postcode": "EX3 4HE",
     }
     child = child_for(details, by=officer)
-    parent = {"title": "Mrs", "first_name": "Grace", "last_name": last, "relationship": "Mother"}
+    parent = {
+        "title": "Mrs",
+        "first_name": "Grace",
+        "last_name": family.last,
+        "relationship": "Mother",
+    }
+    started = seed.ago(family.started)
     entry = home_education_register(
         child=child,
         source=Source.OFFICER,
@@ -47,57 +103,42 @@ def _entry(
         parents=[parent],
         registered_on=started,
     )
-    seed.count(not entry.contacts.exists())
+    new = not entry.contacts.exists()
+    seed.count(new)
+    if not new:
+        return None
+    contact_record(
+        entry=entry,
+        kind=family.contact,
+        made_on=seed.ago(family.contacted),
+        by=officer,
+        with_whom=family.with_whom,
+        notes=family.notes,
+    )
+    suitability_record(
+        entry=entry,
+        suitability=family.suitability,
+        formed_on=seed.ago(family.formed),
+        reasons=family.reasons,
+        by=officer,
+    )
     return entry
 
 
 def seed_home_education(seed: Seed) -> None:
     officer = seed.users[EHE_OFFICER.email]
-    suitable = _entry(
-        seed, "Isla", "Morgan", years_ago(seed.today, 9, 40), seed.ago(200), "7 Meadow Lane"
-    )
-    if not suitable.contacts.exists():
-        contact_record(
-            entry=suitable,
-            kind=ContactKind.HOME_VISIT,
-            made_on=seed.ago(150),
-            by=officer,
-            with_whom="Mrs Morgan and Isla",
-            notes="A structured timetable, workbooks and a weekly science group.",
+    _visited(seed, SUITABLE)
+    unsuitable = _visited(seed, NOT_SUITABLE)
+    if unsuitable is None:
+        return
+    served = seed.ago(30)
+    if settings.CME_CNIS_ENABLED:
+        # The CWS Act 2026's preliminary notice comes first where it is in force.
+        pre = notice_serve(
+            entry=unsuitable, kind=NoticeKind.PRELIMINARY, served_on=seed.ago(40), by=officer
         )
-        suitability_record(
-            entry=suitable,
-            suitability=Suitability.SUITABLE,
-            formed_on=seed.ago(150),
-            reasons="Full-time, efficient education suited to her age and ability.",
-            by=officer,
-        )
-    unsuitable = _entry(
-        seed, "Noah", "Fletcher", years_ago(seed.today, 12, 100), seed.ago(90), "3 Quarry Road"
-    )
-    if not unsuitable.contacts.exists():
-        contact_record(
-            entry=unsuitable,
-            kind=ContactKind.LETTER,
-            made_on=seed.ago(60),
-            by=officer,
-            notes="Asked for a description of the education. No reply.",
-        )
-        suitability_record(
-            entry=unsuitable,
-            suitability=Suitability.NOT_SUITABLE,
-            formed_on=seed.ago(40),
-            reasons="No information given after two letters and a visit with no answer.",
-            by=officer,
-        )
-        served = seed.ago(30)
-        if settings.CME_CNIS_ENABLED:
-            # The CWS Act 2026's preliminary notice comes first where it is in force.
-            pre = notice_serve(
-                entry=unsuitable, kind=NoticeKind.PRELIMINARY, served_on=seed.ago(40), by=officer
-            )
-            # Its period over with no satisfactory answer, the s437(1) notice the next day.
-            assert pre.period_ends_on is not None  # noqa: S101 - a served notice has a period
-            served = min(pre.period_ends_on + timedelta(days=1), seed.today)
-            notice_answer(notice=pre, answer=Answer.NOT_SATISFIED, answered_on=served, by=officer)
-        notice_serve(entry=unsuitable, kind=NoticeKind.S437_1, served_on=served, by=officer)
+        # Its period over with no satisfactory answer, the s437(1) notice the next day.
+        assert pre.period_ends_on is not None  # noqa: S101 - a served notice has a period
+        served = min(pre.period_ends_on + timedelta(days=1), seed.today)
+        notice_answer(notice=pre, answer=Answer.NOT_SATISFIED, answered_on=served, by=officer)
+    notice_serve(entry=unsuitable, kind=NoticeKind.S437_1, served_on=served, by=officer)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from casework.models import Case, Category, Child, EnquiryResult, EnquiryType, Outcome
 from casework.services.cases import (
@@ -27,6 +27,7 @@ from casework.services.triage import (
     referral_mark_duplicate,
     referral_reject_not_cme,
 )
+from cme.models import User
 from demo.base import Seed, aware, dated
 from demo.people import MANAGER, OFFICER, DemoUser
 from demo.schools import DemoSchool
@@ -52,7 +53,10 @@ def child(
     postcode: str = "",
     **more: Any,
 ) -> dict[str, Any]:
-    """The child's fields on a referral (``more``: reasons, flags, last school, details...)."""
+    """The child's fields on a referral (``more``: reasons, flags, last school, details...;
+    the last school's name is the demo school's unless given)."""
+    if "last_school" in more:
+        more.setdefault("last_school_name", more["last_school"].name)
     return {
         "first_name": first,
         "last_name": last,
@@ -152,40 +156,6 @@ def accept(
     return case
 
 
-def enquire(
-    seed: Seed,
-    case: Case,
-    on: date,
-    enquiry_type: EnquiryType,
-    result: EnquiryResult,
-    contact: str = "",
-    notes: str = "",
-    by: DemoUser = OFFICER,
-) -> None:
-    with dated(aware(on, 14, 0)):
-        enquiry_record(
-            case=case,
-            by=seed.users[by.email],
-            enquiry_type=enquiry_type,
-            made_on=on,
-            result=result,
-            contact=contact,
-            notes=notes,
-        )
-
-
-def note(seed: Seed, case: Case, on: date, text: str, by: DemoUser = OFFICER) -> None:
-    with dated(aware(on, 16, 5)):
-        case_note_add(case=case, by=seed.users[by.email], text=text)
-
-
-def close(
-    seed: Seed, case: Case, on: date, outcome: Outcome, by: DemoUser = OFFICER, **details: Any
-) -> None:
-    with dated(aware(on, 15, 30)):
-        case_close(case=case, by=seed.users[by.email], outcome=outcome, **details)
-
-
 # ------------------------------------------------------------------------------ stories
 
 
@@ -203,134 +173,134 @@ class Told:
         return self.case
 
 
+@dataclass(frozen=True)
 class Step:
-    """One thing that happens in a story, `days` working days before today."""
+    """One thing that happens in a story, `days` working days before today: done by `by`
+    at `at` (hour, minute) that day, through the service `do` calls."""
 
     days: int
+    at: ClassVar[tuple[int, int]]
+    by: ClassVar[DemoUser] = OFFICER
 
     def apply(self, seed: Seed, told: Told) -> None:
+        on = seed.working_ago(self.days)
+        with dated(aware(on, *self.at)):
+            self.do(seed, told, on, seed.users[self.by.email])
+
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
         raise NotImplementedError
 
 
 @dataclass(frozen=True)
 class Enquire(Step):
-    days: int
     enquiry_type: EnquiryType
     result: EnquiryResult
     contact: str = ""
     notes: str = ""
+    at = (14, 0)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        on = seed.working_ago(self.days)
-        enquire(seed, told.open_case, on, self.enquiry_type, self.result, self.contact, self.notes)
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        enquiry_record(
+            case=told.open_case,
+            by=by,
+            enquiry_type=self.enquiry_type,
+            made_on=on,
+            result=self.result,
+            contact=self.contact,
+            notes=self.notes,
+        )
 
 
 @dataclass(frozen=True)
 class Note(Step):
-    days: int
     text: str
+    at = (16, 5)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        note(seed, told.open_case, seed.working_ago(self.days), self.text)
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        case_note_add(case=told.open_case, by=by, text=self.text)
 
 
 @dataclass(frozen=True)
 class Close(Step):
-    days: int
     outcome: Outcome
     details: dict[str, Any] = field(default_factory=dict)
+    at = (15, 30)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        on = seed.working_ago(self.days)
-        close(seed, told.open_case, on, self.outcome, **resolve(seed, self.details))
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        details = resolve(seed, self.details)
+        case_close(case=told.open_case, by=by, outcome=self.outcome, **details)
 
 
 @dataclass(frozen=True)
 class ChangeCategory(Step):
-    days: int
     category: Category
     reason: str
+    at = (16, 0)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        with dated(aware(seed.working_ago(self.days), 16, 0)):
-            case_category_change(
-                case=told.open_case,
-                by=seed.users[OFFICER.email],
-                category=self.category,
-                reason=self.reason,
-            )
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        case_category_change(case=told.open_case, by=by, category=self.category, reason=self.reason)
 
 
 @dataclass(frozen=True)
 class Investigated(Step):
-    days: int
+    at = (12, 0)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        with dated(aware(seed.working_ago(self.days), 12, 0)):
-            investigation_complete(case=told.open_case, by=seed.users[OFFICER.email])
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        investigation_complete(case=told.open_case, by=by)
 
 
 @dataclass(frozen=True)
 class Reopen(Step):
-    days: int
     reason: str
+    at = (10, 0)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        with dated(aware(seed.working_ago(self.days), 10, 0)):
-            case_reopen(case=told.open_case, by=seed.users[OFFICER.email], reason=self.reason)
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        case_reopen(case=told.open_case, by=by, reason=self.reason)
 
 
 @dataclass(frozen=True)
 class MergeInto(Step):
     """A manager merges this story's child into the child of the case `kept`."""
 
-    days: int
     kept: str  # a case reference
     reason: str
     # Why the two are one child when they may be twins or siblings (casework.twins).
     twin_or_sibling_reason: str = ""
+    at = (9, 30)
+    by = MANAGER
+
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        child_merge(
+            kept=Case.objects.get(reference=self.kept).child,
+            merged=told.open_case.child,
+            by=by,
+            reason=self.reason,
+            twin_or_sibling_reason=self.twin_or_sibling_reason,
+        )
 
     def apply(self, seed: Seed, told: Told) -> None:
-        case = told.open_case
-        with dated(aware(seed.working_ago(self.days), 9, 30)):
-            child_merge(
-                kept=Case.objects.get(reference=self.kept).child,
-                merged=case.child,
-                by=seed.users[MANAGER.email],
-                reason=self.reason,
-                twin_or_sibling_reason=self.twin_or_sibling_reason,
-            )
-        case.refresh_from_db()
+        super().apply(seed, told)
+        told.open_case.refresh_from_db()
 
 
 @dataclass(frozen=True)
 class NotCme(Step):
-    days: int
     reason: NotCmeReason
     notes: str
+    at = (10, 45)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        with dated(aware(seed.working_ago(self.days), 10, 45)):
-            referral_reject_not_cme(
-                referral=told.referral,
-                by=seed.users[OFFICER.email],
-                reason=self.reason,
-                notes=self.notes,
-            )
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        referral_reject_not_cme(referral=told.referral, by=by, reason=self.reason, notes=self.notes)
 
 
 @dataclass(frozen=True)
 class DuplicateOf(Step):
-    days: int
     case: str  # the reference of the case it duplicates
+    at = (15, 0)
 
-    def apply(self, seed: Seed, told: Told) -> None:
-        with dated(aware(seed.working_ago(self.days), 15, 0)):
-            referral_mark_duplicate(
-                referral=told.referral,
-                by=seed.users[OFFICER.email],
-                case=Case.objects.get(reference=self.case),
-            )
+    def do(self, seed: Seed, told: Told, on: date, by: User) -> None:
+        duplicated = Case.objects.get(reference=self.case)
+        referral_mark_duplicate(referral=told.referral, by=by, case=duplicated)
 
 
 @dataclass(frozen=True)

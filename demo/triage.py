@@ -60,7 +60,6 @@ HIGH_RISK = Story(
         "Flat 2, 9 Canal Street",
         postcode="EX1 7PE",
         last_school=BIRCH,
-        last_school_name=BIRCH.name,
         child_protection_plan=True,
         reasons=[Reason.STOPPED_ATTENDING, Reason.ABUSE_NEGLECT],
         details="Subject to a child protection plan; missed two health appointments and "

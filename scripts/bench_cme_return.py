@@ -18,28 +18,17 @@ import statistics
 import time
 from datetime import timedelta
 
-from benchlib import (
-    bench_args,
-    bench_url,
-    drop_database,
-    recreate_database,
-    seed_scale,
-    setup_django,
-)
+from benchlib import drop_database, scale_bench
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_return_bench"
 TARGET_SECONDS = 2.0
 
 
 def main() -> int:
-    args = bench_args((__doc__ or "").split("\n\n")[0], repeat=5)
-
-    url = bench_url(DEFAULT_URL)
-    if url is None:
+    bench = scale_bench(DEFAULT_URL, __doc__, repeat=5, analyze=True)
+    if bench is None:
         return 2
-    recreate_database(url)
-    setup_django(url, env={"DJANGO_DEBUG": "true"})  # seed_scale refuses production settings
-    seed_scale(args.children, analyze=True)
+    args, url = bench
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -40,6 +40,7 @@ from benchlib import (
     recreate_database,
     seed_scale,
     setup_page_django,
+    timed_gets,
 )
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_pages_bench"
@@ -125,15 +126,7 @@ def time_get(client: Any, url: str, n: int, warmup: int) -> tuple[float, float, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
+    times, _ = timed_gets(client, url, n, warmup)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return statistics.median(times), pct(times, 95), len(queries)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import bench_url, drop_database, recreate_database, setup_page_django
+from benchlib import bench_url, drop_database, recreate_database, setup_page_django, timed_gets
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_picker_bench"
 TARGET_KB = 200.0
@@ -62,15 +62,7 @@ def measure(clients: dict[str, Any], n: int) -> dict[str, tuple[float, float]]:
     """Per page: (KB of HTML, median ms)."""
     found: dict[str, tuple[float, float]] = {}
     for name, who, url in pages():
-        client = clients[who]
-        for _ in range(3):
-            response = client.get(url)
-            assert response.status_code == 200, (name, response.status_code)  # noqa: S101
-        times = []
-        for _ in range(n):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
+        times, response = timed_gets(clients[who], url, n)
         found[name] = (len(response.content) / 1024, statistics.median(times))
     return found
 

@@ -18,14 +18,7 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from benchlib import (
-    bench_args,
-    bench_url,
-    drop_database,
-    recreate_database,
-    seed_scale,
-    setup_django,
-)
+from benchlib import drop_database, scale_bench
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cme_report_bench"
 TARGET_SECONDS = 5.0
@@ -92,17 +85,12 @@ def print_split(rows: list[tuple[Any, ...]]) -> float:
 
 
 def main() -> int:
-    args = bench_args((__doc__ or "").split("\n\n")[0], repeat=3)
-
-    url = bench_url(DEFAULT_URL)
-    if url is None:
+    bench = scale_bench(DEFAULT_URL, __doc__, repeat=3)
+    if bench is None:
         return 2
-    recreate_database(url)
-    # seed_scale refuses production settings
-    setup_django(url, env={"DJANGO_DEBUG": "true"})
+    args, url = bench
     from django.utils import timezone
 
-    seed_scale(args.children)
     from casework.models import Case, Child
 
     print(f"data: {Child.objects.count():,} children, {Case.objects.count():,} cases")

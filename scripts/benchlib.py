@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +126,22 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def timed_gets(client: Any, url: str, n: int, warmup: int = 3) -> tuple[list[float], Any]:
+    """The ms each of `n` GETs of `url` took, after `warmup` untimed ones (every one answered
+    200), and the last response."""
+    response: Any = None
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)  # noqa: S101
+    return times, response
+
+
 def bench_args(description: str, *, repeat: int) -> argparse.Namespace:
     """The arguments every data benchmark takes: --children, --repeat and --keep."""
     parser = argparse.ArgumentParser(description=description)
@@ -132,3 +149,19 @@ def bench_args(description: str, *, repeat: int) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=repeat)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
+
+
+def scale_bench(
+    default_url: str, doc: str | None, *, repeat: int, analyze: bool = False
+) -> tuple[argparse.Namespace, str] | None:
+    """A data benchmark's start: its arguments (described by the first paragraph of `doc`),
+    and its bench database recreated and filled by `seed_scale`; None (the reason printed)
+    unless DATABASE_URL (or `default_url`) names a throwaway *bench* database."""
+    args = bench_args((doc or "").split("\n\n")[0], repeat=repeat)
+    url = bench_url(default_url)
+    if url is None:
+        return None
+    recreate_database(url)
+    setup_django(url, env={"DJANGO_DEBUG": "true"})  # seed_scale refuses production settings
+    seed_scale(args.children, analyze=analyze)
+    return args, url

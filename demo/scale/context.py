@@ -60,7 +60,8 @@ FIRST = [
     "Ayaan",
     "Ruby",
 ]
-LAST = [
+#: England's commonest surnames, the commonest first (the matching benchmark's too).
+COMMON_SURNAMES = [
     "Smith",
     "Jones",
     "Taylor",
@@ -82,6 +83,9 @@ LAST = [
     "Jackson",
     "Clarke",
     "Patel",
+]
+LAST = [
+    *COMMON_SURNAMES,
     "Khan",
     "Lewis",
     "James",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from demo.scale.context import COMMON_SURNAMES
+
 GROUPS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "british": (
         [
@@ -79,27 +81,7 @@ GROUPS: dict[str, tuple[list[str], list[str], list[str]]] = {
             "Kieran",
         ],
         [
-            "Smith",
-            "Jones",
-            "Taylor",
-            "Brown",
-            "Williams",
-            "Wilson",
-            "Johnson",
-            "Davies",
-            "Robinson",
-            "Wright",
-            "Thompson",
-            "Evans",
-            "Walker",
-            "White",
-            "Roberts",
-            "Green",
-            "Hall",
-            "Wood",
-            "Jackson",
-            "Clarke",
-            "Patel",
+            *COMMON_SURNAMES,
             "Harris",
             "Lewis",
             "Martin",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bench_matching.records import DataSet, Record, pair_key
+from bench_matching.records import DataSet, Record, fitted, pair_key
 
 #: Candidates asked for: enough for a FEBRL3 cluster (up to 10 records of one person).
 LIMIT = 20
@@ -29,24 +29,7 @@ def load(records: list[Record]) -> str:
         if r.id in seen:  # a deduplication passes each record once
             continue
         seen.add(r.id)
-        rows.append(
-            child_keys(
-                Child(
-                    pk=r.id,
-                    first_name=r.first_name,
-                    middle_names=r.middle_names,
-                    last_name=r.last_name,
-                    other_names=r.other_names,
-                    date_of_birth=r.date_of_birth,
-                    gender=r.gender,
-                    nhs_number=r.nhs_number,
-                    upn=r.upn,
-                    address_line_1=r.address_line_1[:150],
-                    town=r.town[:100],
-                    postcode=r.postcode[:10],
-                )
-            )
-        )
+        rows.append(child_keys(Child(pk=r.id, **fitted(r, Child, ("middle_names",)))))
     Child.objects.bulk_create(rows, batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE casework_child")
@@ -65,18 +48,7 @@ def load(records: list[Record]) -> str:
 def referral(r: Record) -> Any:
     from referrals.models import Referral
 
-    return Referral(
-        first_name=r.first_name,
-        last_name=r.last_name,
-        other_names=r.other_names,
-        date_of_birth=r.date_of_birth,
-        gender=r.gender,
-        nhs_number=r.nhs_number[:12],
-        upn=r.upn,
-        address_line_1=r.address_line_1[:150],
-        town=r.town[:100],
-        postcode=r.postcode[:10],
-    )
+    return Referral(**fitted(r, Referral))
 
 
 def run(

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 
 @dataclass
@@ -21,8 +25,22 @@ class Record:
     nhs_number: str = ""
     upn: str = ""
     address_line_1: str = ""
+    address_line_2: str = ""
     town: str = ""
     postcode: str = ""
+
+
+def fitted(record: Record, model: type[Model], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The record's fields as a `model` row (a Child, a Referral) takes them: the child's
+    identity and address as a referral asks them, and `extra`; each text cut to its column."""
+    from referrals.models import Referral
+
+    found = {}
+    for name in (*Referral.CHILD_IDENTITY_FIELDS, *Referral.CHILD_ADDRESS_FIELDS, *extra):
+        value = getattr(record, name)
+        length = getattr(model._meta.get_field(name), "max_length", None)
+        found[name] = value[:length] if isinstance(value, str) and length else value
+    return found
 
 
 @dataclass

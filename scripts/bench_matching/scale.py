@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from benchlib import pct
 
 from bench_matching.generator import Generator
-from bench_matching.records import Record
+from bench_matching.records import Record, fitted
 
 if TYPE_CHECKING:
     from casework.selectors.search import SearchTerms
@@ -23,41 +23,31 @@ if TYPE_CHECKING:
 
 TARGET_MATCH_P95_MS = 50.0
 TARGET_SEARCH_P95_MS = 100.0
-_COLUMNS = [
-    "id",
-    "created_at",
-    "updated_at",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "other_names",
-    "date_of_birth",
-    "gender",
-    "upn",
-    "nhs_number",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "first_name_key",
-    "last_name_key",
-    "last_name_phonetic",
-    "first_name_phonetic",
-    "postcode_key",
-    "nhs_number_key",
-    "other_name_keys",
-    "child_protection_plan",
-    "looked_after",
-    "child_in_need",
-    "ehcp_sen",
-    "gypsy_roma_traveller",
-    "young_carer",
-    "new_arrival_eal",
-    "youth_justice",
-    "restricted",
-]
-_FLAGS = 9  # the booleans at the end of _COLUMNS
 _MERGED_SHARE = 0.01
+
+
+#: When every child was created and last updated.
+_STAMP = "2026-01-01T00:00:00Z"
+
+
+def _columns() -> tuple[str, ...]:
+    """The casework_child columns the COPY fills: the record's fields, the matching keys
+    and the flags (all off)."""
+    from casework.matching import KEY_FIELDS
+    from referrals.models import Referral
+    from referrals.vocabulary import FLAG_FIELDS
+
+    return (
+        "id",
+        "created_at",
+        "updated_at",
+        "middle_names",
+        *Referral.CHILD_IDENTITY_FIELDS,
+        *Referral.CHILD_ADDRESS_FIELDS,
+        *KEY_FIELDS,
+        *FLAG_FIELDS,
+        "restricted",
+    )
 
 
 def _rows(
@@ -67,6 +57,7 @@ def _rows(
     from casework.matching import child_keys
     from casework.models import Child
 
+    columns = _columns()
     made = 0
     while made < n:
         for member in gen.family():
@@ -80,38 +71,13 @@ def _rows(
                 sample[j] = rec
             child = child_keys(
                 Child(
-                    first_name=rec.first_name,
-                    middle_names=rec.middle_names,
-                    last_name=rec.last_name,
-                    postcode=rec.postcode,
-                    nhs_number=rec.nhs_number,
+                    id=made,
+                    created_at=_STAMP,
+                    updated_at=_STAMP,
+                    **fitted(rec, Child, ("middle_names",)),
                 )
             )
-            yield (
-                made,
-                "2026-01-01T00:00:00Z",
-                "2026-01-01T00:00:00Z",
-                rec.first_name,
-                rec.middle_names,
-                rec.last_name,
-                "",
-                rec.date_of_birth,
-                rec.gender,
-                "",
-                rec.nhs_number,
-                rec.address_line_1,
-                "",
-                rec.town,
-                rec.postcode,
-                child.first_name_key,
-                child.last_name_key,
-                child.last_name_phonetic,
-                child.first_name_phonetic,
-                child.postcode_key,
-                child.nhs_number_key,
-                child.other_name_keys,
-                *([False] * _FLAGS),
-            )
+            yield tuple(getattr(child, column) for column in columns)
 
 
 def seed(n: int, seed_value: int, sample_size: int) -> tuple[list[Record], Generator]:
@@ -124,7 +90,7 @@ def seed(n: int, seed_value: int, sample_size: int) -> tuple[list[Record], Gener
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE casework_child, casework_historicalchild RESTART IDENTITY CASCADE")
         raw = cursor.connection
-        with raw.cursor().copy(f"COPY casework_child ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+        with raw.cursor().copy(f"COPY casework_child ({', '.join(_columns())}) FROM STDIN") as copy:
             for row in _rows(gen, n, sample, sample_size):
                 copy.write_row(row)
         # Some children merged into others: never candidates (the partial indexes skip them).
