@@ -9,12 +9,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from cme.audit import record_history
-from cme.jobs import JobFunc, JobResult, claim_flag, job
+from cme.jobs import JobFunc, JobResult, claim_due, job
 from cme.models import Role
 from cme.notifications import insert_summaries
 from cme.outbox import queue_email
@@ -27,13 +27,16 @@ from ehe.signals import notice_route_requested
 
 
 def _sweep(
-    name: str, description: str, prefix: str, due: Callable[[date], QuerySet[Any]]
-) -> Callable[[Callable[[JobResult, date], None]], JobFunc]:
-    """Register a sweep of the register: nothing while CME_CNIS_ENABLED is off; a dry run
-    lists the references of ``due(today)``, changing nothing; a real run calls the sweep,
-    which claims what it acts on and fills in the result, in one transaction."""
+    description: str, prefix: str, due: Callable[[date], QuerySet[Any]]
+) -> Callable[[Callable[[JobResult, date, QuerySet[Any]], None]], JobFunc]:
+    """Register a sweep of the register, named after the function: nothing while
+    CME_CNIS_ENABLED is off; a dry run lists the references of ``due(today)``, changing
+    nothing; a real run calls the sweep with ``due(today)``, which it claims (see
+    :func:`cme.jobs.claim_due`) and acts on, filling in the result, in one transaction."""
 
-    def register(claim_and_act: Callable[[JobResult, date], None]) -> JobFunc:
+    def register(claim_and_act: Callable[[JobResult, date, QuerySet[Any]], None]) -> JobFunc:
+        name = claim_and_act.__name__
+
         @job(name, description)
         def run(*, today: date, dry_run: bool = False) -> JobResult:
             result = JobResult(name=name, dry_run=dry_run)
@@ -44,10 +47,10 @@ def _sweep(
                 result.flagged = [f"{prefix}{pk}" for pk in pks]
                 return result
             with transaction.atomic():
-                claim_and_act(result, today)
+                claim_and_act(result, today, due(today))
             return result
 
-        run.__name__ = run.__qualname__ = claim_and_act.__name__
+        run.__name__ = run.__qualname__ = name
         run.__doc__ = description
         return run
 
@@ -61,21 +64,12 @@ def _requests_due(today: date) -> QuerySet[ProviderRequest]:
 
 
 @_sweep(
-    "cnis_chase",
     "Chase s436E requests to providers unanswered by their deadline",
     "CNIS-REQ-",
     _requests_due,
 )
-def cnis_chase(result: JobResult, today: date) -> None:
-    qn = connection.ops.quote_name
-    rows = claim_flag(
-        ProviderRequest._meta.db_table,
-        "chased_at",
-        f"{qn('answered_on')} IS NULL AND {qn('due_on')} < %s",
-        [today],
-        qn("id"),
-    )
-    ids = sorted(pk for (pk,) in rows)
+def cnis_chase(result: JobResult, today: date, due: QuerySet[ProviderRequest]) -> None:
+    ids = [pk for (pk,) in claim_due(due, "chased_at", "id")]
     requests = ProviderRequest.objects.filter(pk__in=ids).select_related("provider")
     for request in requests:
         provider: Provider = request.provider
@@ -100,21 +94,12 @@ def _information_due(today: date) -> QuerySet[RegisterEntry]:
 
 
 @_sweep(
-    "cnis_information_overdue",
     "Start the notice route where a parent has not given the information asked for",
     "CNIS-",
     _information_due,
 )
-def cnis_information_overdue(result: JobResult, today: date) -> None:
-    qn = connection.ops.quote_name
-    rows = claim_flag(
-        RegisterEntry._meta.db_table,
-        "notice_route_requested_at",
-        f"{qn('information_due_on')} < %s AND {qn('information_received_on')} IS NULL",
-        [today],
-        f"{qn('id')}, {qn('child_id')}",
-    )
-    rows.sort()
+def cnis_information_overdue(result: JobResult, today: date, due: QuerySet[RegisterEntry]) -> None:
+    rows = claim_due(due, "notice_route_requested_at", "id", "child_id")
     claimed = RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows])
     claimed.update(notice_route_reason=REASON_INFORMATION_NOT_GIVEN)
     # An UPDATE sends no signal: the history rows of what it changed, in one INSERT.
@@ -140,21 +125,12 @@ def _visits_due(today: date) -> QuerySet[RegisterEntry]:
 
 
 @_sweep(
-    "cnis_home_visits",
     "Tell the team of children whose home visit was not asked for in time",
     "CNIS-",
     _visits_due,
 )
-def cnis_home_visits(result: JobResult, today: date) -> None:
-    qn = connection.ops.quote_name
-    rows = claim_flag(
-        RegisterEntry._meta.db_table,
-        "visit_overdue_flagged_at",
-        f"{qn('visit_requested_on')} IS NULL AND {qn('registered_on')} < %s",
-        [today - timedelta(days=HOME_VISIT_REQUEST_DAYS)],
-        qn("id"),
-    )
-    refs = [f"CNIS-{pk}" for pk in sorted(pk for (pk,) in rows)]
+def cnis_home_visits(result: JobResult, today: date, due: QuerySet[RegisterEntry]) -> None:
+    refs = [f"CNIS-{pk}" for (pk,) in claim_due(due, "visit_overdue_flagged_at", "id")]
     if refs:
         people = active_users(Role.OFFICER, Role.MANAGER).values_list("pk", flat=True)
         result.notified = insert_summaries(
