@@ -5,12 +5,12 @@ only over the rows claimed in this run. Nothing runs while CME_CNIS_ENABLED is o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 
 from cme.audit import record_history
@@ -25,16 +25,25 @@ from cnis.rules import HOME_VISIT_REQUEST_DAYS
 from cnis.services import REASON_INFORMATION_NOT_GIVEN, request_body
 from ehe.signals import notice_route_requested
 
+#: The reference a sweep flags a row by: its model's prefix and its id.
+_PREFIX: dict[type[Model], str] = {ProviderRequest: "CNIS-REQ-", RegisterEntry: "CNIS-"}
 
-def _sweep(
-    description: str, prefix: str, due: Callable[[date], QuerySet[Any]]
-) -> Callable[[Callable[[JobResult, date, QuerySet[Any]], None]], JobFunc]:
+
+def _references(model: type[Model], pks: Iterable[int]) -> list[str]:
+    return [f"{_PREFIX[model]}{pk}" for pk in pks]
+
+
+Sweep = Callable[[JobResult, date, QuerySet[Any]], list[int]]
+
+
+def _sweep(description: str, due: Callable[[date], QuerySet[Any]]) -> Callable[[Sweep], JobFunc]:
     """Register a sweep of the register, named after the function: nothing while
     CME_CNIS_ENABLED is off; a dry run lists the references of ``due(today)``, changing
     nothing; a real run calls the sweep with ``due(today)``, which it claims (see
-    :func:`cme.jobs.claim_due`) and acts on, filling in the result, in one transaction."""
+    :func:`cme.jobs.claim_due`) and acts on, filling in the result, and returns the ids it
+    claimed, in one transaction. Either way the result flags the references of the rows."""
 
-    def register(claim_and_act: Callable[[JobResult, date, QuerySet[Any]], None]) -> JobFunc:
+    def register(claim_and_act: Sweep) -> JobFunc:
         name = claim_and_act.__name__
 
         @job(name, description)
@@ -42,12 +51,13 @@ def _sweep(
             result = JobResult(name=name, dry_run=dry_run)
             if not cnis_enabled():
                 return result
+            rows = due(today)
             if dry_run:
-                pks = due(today).order_by("pk").values_list("pk", flat=True)
-                result.flagged = [f"{prefix}{pk}" for pk in pks]
-                return result
-            with transaction.atomic():
-                claim_and_act(result, today, due(today))
+                pks = list(rows.order_by("pk").values_list("pk", flat=True))
+            else:
+                with transaction.atomic():
+                    pks = claim_and_act(result, today, rows)
+            result.flagged = _references(rows.model, pks)
             return result
 
         run.__name__ = run.__qualname__ = name
@@ -65,10 +75,9 @@ def _requests_due(today: date) -> QuerySet[ProviderRequest]:
 
 @_sweep(
     "Chase s436E requests to providers unanswered by their deadline",
-    "CNIS-REQ-",
     _requests_due,
 )
-def cnis_chase(result: JobResult, today: date, due: QuerySet[ProviderRequest]) -> None:
+def cnis_chase(result: JobResult, today: date, due: QuerySet[ProviderRequest]) -> list[int]:
     ids = [pk for (pk,) in claim_due(due, "chased_at", "id")]
     requests = ProviderRequest.objects.filter(pk__in=ids).select_related("provider")
     for request in requests:
@@ -82,7 +91,7 @@ def cnis_chase(result: JobResult, today: date, due: QuerySet[ProviderRequest]) -
                 kind="cnis_provider_request",
             )
             result.notified += 1
-    result.flagged = [f"CNIS-REQ-{pk}" for pk in ids]
+    return ids
 
 
 def _information_due(today: date) -> QuerySet[RegisterEntry]:
@@ -95,10 +104,11 @@ def _information_due(today: date) -> QuerySet[RegisterEntry]:
 
 @_sweep(
     "Start the notice route where a parent has not given the information asked for",
-    "CNIS-",
     _information_due,
 )
-def cnis_information_overdue(result: JobResult, today: date, due: QuerySet[RegisterEntry]) -> None:
+def cnis_information_overdue(
+    result: JobResult, today: date, due: QuerySet[RegisterEntry]
+) -> list[int]:
     rows = claim_due(due, "notice_route_requested_at", "id", "child_id")
     claimed = RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows])
     claimed.update(notice_route_reason=REASON_INFORMATION_NOT_GIVEN)
@@ -111,8 +121,8 @@ def cnis_information_overdue(result: JobResult, today: date, due: QuerySet[Regis
             reason=REASON_INFORMATION_NOT_GIVEN,
             by=None,
         )
-    result.flagged = [f"CNIS-{pk}" for pk, _ in rows]
     result.notified = len(rows)
+    return [pk for pk, _ in rows]
 
 
 def _visits_due(today: date) -> QuerySet[RegisterEntry]:
@@ -126,19 +136,18 @@ def _visits_due(today: date) -> QuerySet[RegisterEntry]:
 
 @_sweep(
     "Tell the team of children whose home visit was not asked for in time",
-    "CNIS-",
     _visits_due,
 )
-def cnis_home_visits(result: JobResult, today: date, due: QuerySet[RegisterEntry]) -> None:
-    refs = [f"CNIS-{pk}" for (pk,) in claim_due(due, "visit_overdue_flagged_at", "id")]
-    if refs:
+def cnis_home_visits(result: JobResult, today: date, due: QuerySet[RegisterEntry]) -> list[int]:
+    ids = [pk for (pk,) in claim_due(due, "visit_overdue_flagged_at", "id")]
+    if ids:
         people = active_users(Role.OFFICER, Role.MANAGER).values_list("pk", flat=True)
         result.notified = insert_summaries(
             "cnis_home_visits",
             today,
-            dict.fromkeys(people, refs),
+            dict.fromkeys(people, _references(RegisterEntry, ids)),
             noun="child record",
             what="not yet asked for a home visit within 15 days of registration",
             url_for=lambda _pk: reverse("cnis:register"),
         )
-    result.flagged = refs
+    return ids
