@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -81,3 +82,17 @@ def claim_flag(
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now()), *params])
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def claim_due(queryset: QuerySet[Any], flag: str, *returning: str) -> list[tuple[Any, ...]]:
+    """:func:`claim_flag` on the rows ``queryset`` filters: its WHERE, compiled by Django, is
+    the claim's condition, so a sweep writes its condition once, as the queryset its dry run
+    lists. Returns the ``returning`` columns of the rows claimed, sorted."""
+    compiler = queryset.query.get_compiler(connection=connection)
+    where, params = compiler.compile(queryset.query.where)
+    if not where:
+        raise ValueError("claim_due needs a filtered queryset")
+    qn = connection.ops.quote_name
+    table = queryset.model._meta.db_table
+    columns = ", ".join(qn(column) for column in returning)
+    return sorted(claim_flag(table, flag, where, list(params), columns))

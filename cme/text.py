@@ -14,3 +14,9 @@ BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 def strip_bidi_controls(value: str) -> str:
     """``value`` without bidirectional control characters."""
     return BIDI_CONTROLS_RE.sub("", value)
+
+
+def text_lines(*lines: str) -> str:
+    """The lines that apply (an empty one is left out), one a line: the details text a
+    service writes into a referral or a case."""
+    return "\n".join(line for line in lines if line)

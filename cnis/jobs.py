@@ -5,16 +5,16 @@ only over the rows claimed in this run. Nothing runs while CME_CNIS_ENABLED is o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 
 from cme.audit import record_history
-from cme.jobs import JobFunc, JobResult, claim_flag, job
+from cme.jobs import JobFunc, JobResult, claim_due, job
 from cme.models import Role
 from cme.notifications import insert_summaries
 from cme.outbox import queue_email
@@ -25,29 +25,42 @@ from cnis.rules import HOME_VISIT_REQUEST_DAYS
 from cnis.services import REASON_INFORMATION_NOT_GIVEN, request_body
 from ehe.signals import notice_route_requested
 
+#: The reference a sweep flags a row by: its model's prefix and its id.
+_PREFIX: dict[type[Model], str] = {ProviderRequest: "CNIS-REQ-", RegisterEntry: "CNIS-"}
 
-def _sweep(
-    name: str, description: str, prefix: str, due: Callable[[date], QuerySet[Any]]
-) -> Callable[[Callable[[JobResult, date], None]], JobFunc]:
-    """Register a sweep of the register: nothing while CME_CNIS_ENABLED is off; a dry run
-    lists the references of ``due(today)``, changing nothing; a real run calls the sweep,
-    which claims what it acts on and fills in the result, in one transaction."""
 
-    def register(claim_and_act: Callable[[JobResult, date], None]) -> JobFunc:
+def _references(model: type[Model], pks: Iterable[int]) -> list[str]:
+    return [f"{_PREFIX[model]}{pk}" for pk in pks]
+
+
+Sweep = Callable[[JobResult, date, QuerySet[Any]], list[int]]
+
+
+def _sweep(description: str, due: Callable[[date], QuerySet[Any]]) -> Callable[[Sweep], JobFunc]:
+    """Register a sweep of the register, named after the function: nothing while
+    CME_CNIS_ENABLED is off; a dry run lists the references of ``due(today)``, changing
+    nothing; a real run calls the sweep with ``due(today)``, which it claims (see
+    :func:`cme.jobs.claim_due`) and acts on, filling in the result, and returns the ids it
+    claimed, in one transaction. Either way the result flags the references of the rows."""
+
+    def register(claim_and_act: Sweep) -> JobFunc:
+        name = claim_and_act.__name__
+
         @job(name, description)
         def run(*, today: date, dry_run: bool = False) -> JobResult:
             result = JobResult(name=name, dry_run=dry_run)
             if not cnis_enabled():
                 return result
+            rows = due(today)
             if dry_run:
-                pks = due(today).order_by("pk").values_list("pk", flat=True)
-                result.flagged = [f"{prefix}{pk}" for pk in pks]
-                return result
-            with transaction.atomic():
-                claim_and_act(result, today)
+                pks = list(rows.order_by("pk").values_list("pk", flat=True))
+            else:
+                with transaction.atomic():
+                    pks = claim_and_act(result, today, rows)
+            result.flagged = _references(rows.model, pks)
             return result
 
-        run.__name__ = run.__qualname__ = claim_and_act.__name__
+        run.__name__ = run.__qualname__ = name
         run.__doc__ = description
         return run
 
@@ -61,21 +74,11 @@ def _requests_due(today: date) -> QuerySet[ProviderRequest]:
 
 
 @_sweep(
-    "cnis_chase",
     "Chase s436E requests to providers unanswered by their deadline",
-    "CNIS-REQ-",
     _requests_due,
 )
-def cnis_chase(result: JobResult, today: date) -> None:
-    qn = connection.ops.quote_name
-    rows = claim_flag(
-        ProviderRequest._meta.db_table,
-        "chased_at",
-        f"{qn('answered_on')} IS NULL AND {qn('due_on')} < %s",
-        [today],
-        qn("id"),
-    )
-    ids = sorted(pk for (pk,) in rows)
+def cnis_chase(result: JobResult, today: date, due: QuerySet[ProviderRequest]) -> list[int]:
+    ids = [pk for (pk,) in claim_due(due, "chased_at", "id")]
     requests = ProviderRequest.objects.filter(pk__in=ids).select_related("provider")
     for request in requests:
         provider: Provider = request.provider
@@ -88,7 +91,7 @@ def cnis_chase(result: JobResult, today: date) -> None:
                 kind="cnis_provider_request",
             )
             result.notified += 1
-    result.flagged = [f"CNIS-REQ-{pk}" for pk in ids]
+    return ids
 
 
 def _information_due(today: date) -> QuerySet[RegisterEntry]:
@@ -100,21 +103,13 @@ def _information_due(today: date) -> QuerySet[RegisterEntry]:
 
 
 @_sweep(
-    "cnis_information_overdue",
     "Start the notice route where a parent has not given the information asked for",
-    "CNIS-",
     _information_due,
 )
-def cnis_information_overdue(result: JobResult, today: date) -> None:
-    qn = connection.ops.quote_name
-    rows = claim_flag(
-        RegisterEntry._meta.db_table,
-        "notice_route_requested_at",
-        f"{qn('information_due_on')} < %s AND {qn('information_received_on')} IS NULL",
-        [today],
-        f"{qn('id')}, {qn('child_id')}",
-    )
-    rows.sort()
+def cnis_information_overdue(
+    result: JobResult, today: date, due: QuerySet[RegisterEntry]
+) -> list[int]:
+    rows = claim_due(due, "notice_route_requested_at", "id", "child_id")
     claimed = RegisterEntry.objects.filter(pk__in=[pk for pk, _ in rows])
     claimed.update(notice_route_reason=REASON_INFORMATION_NOT_GIVEN)
     # An UPDATE sends no signal: the history rows of what it changed, in one INSERT.
@@ -126,8 +121,8 @@ def cnis_information_overdue(result: JobResult, today: date) -> None:
             reason=REASON_INFORMATION_NOT_GIVEN,
             by=None,
         )
-    result.flagged = [f"CNIS-{pk}" for pk, _ in rows]
     result.notified = len(rows)
+    return [pk for pk, _ in rows]
 
 
 def _visits_due(today: date) -> QuerySet[RegisterEntry]:
@@ -140,29 +135,19 @@ def _visits_due(today: date) -> QuerySet[RegisterEntry]:
 
 
 @_sweep(
-    "cnis_home_visits",
     "Tell the team of children whose home visit was not asked for in time",
-    "CNIS-",
     _visits_due,
 )
-def cnis_home_visits(result: JobResult, today: date) -> None:
-    qn = connection.ops.quote_name
-    rows = claim_flag(
-        RegisterEntry._meta.db_table,
-        "visit_overdue_flagged_at",
-        f"{qn('visit_requested_on')} IS NULL AND {qn('registered_on')} < %s",
-        [today - timedelta(days=HOME_VISIT_REQUEST_DAYS)],
-        qn("id"),
-    )
-    refs = [f"CNIS-{pk}" for pk in sorted(pk for (pk,) in rows)]
-    if refs:
+def cnis_home_visits(result: JobResult, today: date, due: QuerySet[RegisterEntry]) -> list[int]:
+    ids = [pk for (pk,) in claim_due(due, "visit_overdue_flagged_at", "id")]
+    if ids:
         people = active_users(Role.OFFICER, Role.MANAGER).values_list("pk", flat=True)
         result.notified = insert_summaries(
             "cnis_home_visits",
             today,
-            dict.fromkeys(people, refs),
+            dict.fromkeys(people, _references(RegisterEntry, ids)),
             noun="child record",
             what="not yet asked for a home visit within 15 days of registration",
             url_for=lambda _pk: reverse("cnis:register"),
         )
-    result.flagged = refs
+    return ids

@@ -227,15 +227,25 @@ def provider_request_answered(*, request: ProviderRequest, on: date, by: User) -
     return request
 
 
-@transaction.atomic
-def visit_request_record(*, entry: RegisterEntry, requested_on: date, by: User) -> RegisterEntry:
-    """The request for a home visit (due within 15 days of registration: cnis.rules)."""
-    _on_or_after_registration(entry, requested_on)
-    entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
-    entry.visit_requested_on = requested_on
+def _locked(entry: RegisterEntry) -> RegisterEntry:
+    return RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+def _entry_change(entry: RegisterEntry, on: date, by: User, **changes: Any) -> RegisterEntry:
+    """A change to the entry dated ``on`` (not before the child was registered), stamped
+    and saved."""
+    _on_or_after_registration(entry, on)
+    for name, value in changes.items():
+        setattr(entry, name, value)
     _stamp(entry, by)
     entry.save()
     return entry
+
+
+@transaction.atomic
+def visit_request_record(*, entry: RegisterEntry, requested_on: date, by: User) -> RegisterEntry:
+    """The request for a home visit (due within 15 days of registration: cnis.rules)."""
+    return _entry_change(_locked(entry), requested_on, by, visit_requested_on=requested_on)
 
 
 @transaction.atomic
@@ -243,13 +253,9 @@ def visit_outcome_record(
     *, entry: RegisterEntry, outcome: VisitOutcome, on: date, by: User
 ) -> RegisterEntry:
     """The first home visit's outcome; a refusal starts the s437 notice route (ehe)."""
-    _on_or_after_registration(entry, on)
-    entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = _locked(entry)
     first = entry.visit_outcome == ""
-    entry.visit_outcome = outcome
-    entry.visit_outcome_on = on
-    _stamp(entry, by)
-    entry.save()
+    entry = _entry_change(entry, on, by, visit_outcome=outcome, visit_outcome_on=on)
     if first and outcome == VisitOutcome.REFUSED:
         notice_route_request(entry=entry, reason=REASON_VISIT_REFUSED, by=by)
     return entry
@@ -260,23 +266,20 @@ def information_request_record(
     *, entry: RegisterEntry, requested_on: date, by: User
 ) -> RegisterEntry:
     """The LA asks the parent for the s436C information, with a deadline (cnis.rules)."""
-    _on_or_after_registration(entry, requested_on)
-    entry.information_requested_on = requested_on
-    entry.information_due_on = parent_information_due(requested_on)
-    _stamp(entry, by)
-    entry.save()
-    return entry
+    return _entry_change(
+        entry,
+        requested_on,
+        by,
+        information_requested_on=requested_on,
+        information_due_on=parent_information_due(requested_on),
+    )
 
 
 @transaction.atomic
 def information_received_record(
     *, entry: RegisterEntry, received_on: date, by: User
 ) -> RegisterEntry:
-    _on_or_after_registration(entry, received_on)
-    entry.information_received_on = received_on
-    _stamp(entry, by)
-    entry.save()
-    return entry
+    return _entry_change(entry, received_on, by, information_received_on=received_on)
 
 
 def notice_route_request(*, entry: RegisterEntry, reason: str, by: User | None) -> bool:

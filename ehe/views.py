@@ -159,28 +159,29 @@ def _entry_form(
     return view
 
 
+def _with_answers(service: Callable[..., object]) -> EntryRun:
+    """Call ``service`` with the form's answers: each of these forms names its fields after
+    the service's arguments."""
+
+    def run(entry: HomeEducation, user: User, form: EheForm) -> object:
+        return service(entry=entry, by=user, **form.cleaned_data)
+
+    return run
+
+
 contact_new = _entry_form(
     ContactForm,
     "Record a contact or enquiry",
     "Save contact",
     "Contact recorded",
-    lambda entry, user, form: svc.contact_record(
-        entry=entry,
-        by=user,
-        **{k: form.cleaned_data[k] for k in ("kind", "made_on", "with_whom", "notes")},
-        next_contact_on=form.cleaned_data["next_contact_on"],
-    ),
+    _with_answers(svc.contact_record),
 )
 suitability_new = _entry_form(
     SuitabilityForm,
     "Record the authority's view of the education",
     "Save view",
     "View recorded",
-    lambda entry, user, form: svc.suitability_record(
-        entry=entry,
-        by=user,
-        **{k: form.cleaned_data[k] for k in ("suitability", "formed_on", "reasons")},
-    ),
+    _with_answers(svc.suitability_record),
 )
 
 
@@ -199,12 +200,7 @@ end = _entry_form(
     "The child is no longer home educated",
     "Take off the register",
     "Taken off the home education register",
-    lambda entry, user, form: svc.home_education_end(
-        entry=entry,
-        by=user,
-        ended_on=form.cleaned_data["ended_on"],
-        reason=form.cleaned_data["reason"],
-    ),
+    _with_answers(svc.home_education_end),
 )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cme.models import User
 from cme.references import new_reference, save_with_reference
+from cme.text import text_lines
 from referrals.models import (
     Channel,
     Reason,
@@ -143,19 +144,16 @@ def _details_for(leaver: LeaverReturn, trigger: SystemTrigger) -> str:
 
 
 def _absence_details_for(notification: AbsenceNotification, trigger: SystemTrigger) -> str:
-    lines = [
+    leave_end, last_contact = notification.leave_end_date, notification.last_contact_date
+    return text_lines(
         f"Raised from {notification.school.name}'s absence notification "
         f"{notification.reference}: {SystemTrigger(trigger).label.lower()}.",
         f"{notification.get_absence_type_display()}; first day of absence "
         f"{notification.first_day_of_absence:%-d %B %Y}.",
-    ]
-    if notification.leave_end_date:
-        lines.append(f"Leave of absence ended on {notification.leave_end_date:%-d %B %Y}.")
-    if notification.last_contact_date:
-        lines.append(f"Last contact on {notification.last_contact_date:%-d %B %Y}.")
-    if notification.last_contact_details:
-        lines.append(notification.last_contact_details)
-    return "\n".join(lines)
+        f"Leave of absence ended on {leave_end:%-d %B %Y}." if leave_end else "",
+        f"Last contact on {last_contact:%-d %B %Y}." if last_contact else "",
+        notification.last_contact_details,
+    )
 
 
 def _system_referral(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cme.models import User
 from cme.storage import private_storage
+from cme.text import text_lines
 from referrals.models import Channel, Reason, ReceivedVia, Referral, ReferrerType
 from referrals.services import referral_submit
 from referrals.vocabulary import FLAGS
@@ -38,29 +39,24 @@ RESTRICTED_NOTE = (
 
 
 def _details(m: TransferMessage) -> str:
-    lines = [
+    officer = ", ".join(p for p in (m.officer_name, m.officer_phone) if p)
+    escalated = (
+        f"Escalated on {m.escalated_on:%-d %B %Y}: {m.escalation_reason or 'no reason given'}"
+        + (" (referred to children's social care)." if m.social_care_referred else ".")
+        if m.escalated_on
+        else ""
+    )
+    return text_lines(
         f"Transfer {m.reference} from {m.from_la.name or 'another local authority'}"
         f"{f' (LA {m.from_la.code})' if m.from_la.code else ''}, sent {m.sent_on:%-d %B %Y}"
         f"{f'; their case {m.case_reference}' if m.case_reference else ''}.",
-    ]
-    if m.transfer_reasons:
-        lines.append(f"Why they transferred the child: {m.transfer_reasons}")
-    if m.category:
-        lines.append(f"Their category: {CATEGORY_LABELS.get(m.category, m.category)}.")
-    if m.became_cme_on:
-        lines.append(f"Missing education since {m.became_cme_on:%-d %B %Y}.")
-    if m.escalated_on:
-        lines.append(
-            f"Escalated on {m.escalated_on:%-d %B %Y}: {m.escalation_reason or 'no reason given'}"
-            + (" (referred to children's social care)." if m.social_care_referred else ".")
-        )
-    if m.restricted:
-        lines.append(RESTRICTED_NOTE)
-    if m.officer_name or m.officer_phone:
-        lines.append(
-            "Their officer: " + ", ".join(p for p in (m.officer_name, m.officer_phone) if p) + "."
-        )
-    return "\n".join(lines)
+        f"Why they transferred the child: {m.transfer_reasons}" if m.transfer_reasons else "",
+        f"Their category: {CATEGORY_LABELS.get(m.category, m.category)}." if m.category else "",
+        f"Missing education since {m.became_cme_on:%-d %B %Y}." if m.became_cme_on else "",
+        escalated,
+        RESTRICTED_NOTE if m.restricted else "",
+        f"Their officer: {officer}." if officer else "",
+    )
 
 
 def _enquiries_text(m: TransferMessage) -> str:

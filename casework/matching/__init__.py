@@ -6,7 +6,10 @@
 * :mod:`~casework.matching.blocking`: the candidate query (one indexed query, an OR of
   key pairs, plus one to prefetch open cases; never Python over every child);
 * :mod:`~casework.matching.scoring`: the evidence for each candidate, as a match
-  probability in percent (ADR 010), and the twin or sibling flag.
+  probability in percent (ADR 010), and the twin or sibling flag; it adds up the field
+  comparisons of :mod:`~casework.matching.fields` with the weights of
+  :mod:`~casework.matching.weights`, and :mod:`~casework.matching.household` holds the twin
+  and sibling rule and odds.
 
 :func:`possible_matches` returns the proposed candidates best first, then the possible
 twins and siblings (flagged: shown with what differs, never pre-selected).

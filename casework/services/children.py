@@ -11,6 +11,19 @@ from casework.matching import child_keys_save
 from casework.models import Child
 from cme.models import User
 
+#: The details of a child :func:`child_record` takes, as a form or a school's return names
+#: them (the UPN apart).
+CHILD_DETAILS = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+)
+
 
 @transaction.atomic
 def child_record(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from casework.restricted import restricted_gate
 from cme.access import acting_user, caseworkers
 from cme.audit import log_access
-from cme.models import AccessAction, User
+from cme.models import AccessAction
 from cnis import services as svc
 from cnis.forms import (
     ChangeForm,
@@ -67,91 +68,67 @@ def _full(entry: RegisterEntry) -> str:
     return ", ".join(p for p in (c.address_line_1, c.address_line_2, c.town, c.postcode) if p)
 
 
+#: The choice fields whose answer a service takes as its enum.
+_CHOICES: dict[str, Callable[[str], object]] = {"source": Source, "outcome": VisitOutcome}
+
+
+def _answers(data: dict[str, Any]) -> dict[str, Any]:
+    """A form's answers as its service's keyword arguments: the forms name their fields
+    after the arguments; a choice is passed as its enum."""
+    return {k: _CHOICES[k](v) if k in _CHOICES else v for k, v in data.items()}
+
+
 @dataclass(frozen=True)
 class Action:
     title: str
     button: str
     form: type[forms.Form]
-    run: Callable[[RegisterEntry, dict[str, Any], User], object]
+    service: Callable[..., object]  # service(entry=, by=, **the form's answers)
     done: str
 
 
 ACTIONS: dict[str, Action] = {
-    "parent": Action(
-        "Add a parent",
-        "Add the parent",
-        ParentForm,
-        lambda e, d, by: svc.parent_add(
-            entry=e,
-            name=d["name"],
-            address=d["address"],
-            provides_education=d["provides_education"],
-            hours_per_week=d["hours_per_week"],
-            source=Source(d["source"]),
-            by=by,
-        ),
-        "Parent added",
-    ),
+    "parent": Action("Add a parent", "Add the parent", ParentForm, svc.parent_add, "Parent added"),
     "provider": Action(
         "Add another provider of education",
         "Add the provider",
         ProviderForm,
-        lambda e, d, by: svc.provider_add(
-            entry=e,
-            by=by,
-            name=d["name"],
-            address=d["address"],
-            provider_type=d["provider_type"],
-            location=d["location"],
-            online_contact=d["online_contact"],
-            hours_per_week=d["hours_per_week"],
-            hours_without_parent=d["hours_without_parent"],
-            email=d["email"],
-            source=Source(d["source"]),
-        ),
+        svc.provider_add,
         "Provider added",
     ),
     "change": Action(
         "Record a change the parent told us about",
         "Record the change",
         ChangeForm,
-        lambda e, d, by: svc.change_record(
-            entry=e, notified_on=d["notified_on"], details=d["details"], by=by
-        ),
+        svc.change_record,
         "Change recorded",
     ),
     "visit-request": Action(
         "Record the request for a home visit",
         "Record the request",
         VisitRequestForm,
-        lambda e, d, by: svc.visit_request_record(entry=e, requested_on=d["requested_on"], by=by),
+        svc.visit_request_record,
         "Request for a home visit recorded",
     ),
     "visit-outcome": Action(
         "Record the home visit's outcome",
         "Record the outcome",
         VisitOutcomeForm,
-        lambda e, d, by: svc.visit_outcome_record(
-            entry=e, outcome=VisitOutcome(d["outcome"]), on=d["on"], by=by
-        ),
+        svc.visit_outcome_record,
         "Outcome recorded",
     ),
     "information-request": Action(
         "Record a request to the parent for information",
         "Record the request",
         InformationRequestForm,
-        lambda e, d, by: svc.information_request_record(
-            entry=e, requested_on=d["requested_on"], by=by
-        ),
+        svc.information_request_record,
         "Request for information recorded",
     ),
     "information-received": Action(
         "Record the parent's information as received",
         "Record it",
         InformationReceivedForm,
-        lambda e, d, by: svc.information_received_record(
-            entry=e, received_on=d["received_on"], by=by
-        ),
+        svc.information_received_record,
         "Information recorded as received",
     ),
 }
@@ -168,7 +145,7 @@ def entry_action(request: HttpRequest, entry_id: int, what: str) -> HttpResponse
     form = action.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action.run(entry, form.cleaned_data, acting_user(request))
+            action.service(entry=entry, by=acting_user(request), **_answers(form.cleaned_data))
         except svc.RegisterError as exc:
             form.add_error(None, str(exc))
         else:
@@ -187,31 +164,39 @@ def entry_action(request: HttpRequest, entry_id: int, what: str) -> HttpResponse
     )
 
 
-@caseworkers
-@require_POST
-def provider_request(request: HttpRequest, entry_id: int, provider_id: int) -> HttpResponse:
+def _provider_action(
+    act: Callable[[HttpRequest, Provider], None],
+) -> Callable[[HttpRequest, int, int], HttpResponse]:
+    """A button on one of the entry's providers: the entry opened (a restricted one with a
+    reason), then ``act`` on the provider, then back to the entry."""
+
+    @caseworkers
+    @require_POST
+    @wraps(act)
+    def view(request: HttpRequest, entry_id: int, provider_id: int) -> HttpResponse:
+        entry, gate = _gated_entry(request, entry_id)
+        if gate is not None:
+            return gate
+        act(request, get_object_or_404(Provider, pk=provider_id, entry=entry))
+        return redirect("cnis:entry", entry_id=entry.pk)
+
+    return view
+
+
+@_provider_action
+def provider_request(request: HttpRequest, provider: Provider) -> None:
     """s436E: send the provider a request for information (through the outbox)."""
-    entry, gate = _gated_entry(request, entry_id)
-    if gate is not None:
-        return gate
-    provider = get_object_or_404(Provider, pk=provider_id, entry=entry)
     try:
         sent = svc.provider_request_send(provider=provider, by=acting_user(request))
     except svc.RegisterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Request sent: reply due by {sent.due_on:%-d %B %Y}")
-    return redirect("cnis:entry", entry_id=entry.pk)
 
 
-@caseworkers
-@require_POST
-def provider_answered(request: HttpRequest, entry_id: int, provider_id: int) -> HttpResponse:
+@_provider_action
+def provider_answered(request: HttpRequest, provider: Provider) -> None:
     """The provider has answered its latest open s436E request (today): it is not chased."""
-    entry, gate = _gated_entry(request, entry_id)
-    if gate is not None:
-        return gate
-    provider = get_object_or_404(Provider, pk=provider_id, entry=entry)
     open_request = provider.requests.filter(answered_on__isnull=True).order_by("-sent_on").first()
     if open_request is None:
         messages.error(request, "There is no open request to this provider")
@@ -220,4 +205,3 @@ def provider_answered(request: HttpRequest, entry_id: int, provider_id: int) -> 
             request=open_request, on=timezone.localdate(), by=acting_user(request)
         )
         messages.success(request, "Answer recorded")
-    return redirect("cnis:entry", entry_id=entry.pk)

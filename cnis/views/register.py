@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from casework.services.children import child_record
+from casework.services.children import CHILD_DETAILS, child_record
 from cme.access import acting_user, caseworkers
 from cme.audit import log_access
 from cme.models import AccessAction
@@ -146,35 +146,13 @@ def register_new(request: HttpRequest) -> HttpResponse:
     source_return = _source_return(request)
     initial: dict[str, Any] = {}
     if source_return is not None:
-        initial = {
-            f: getattr(source_return, f)
-            for f in (
-                "first_name",
-                "middle_names",
-                "last_name",
-                "date_of_birth",
-                "address_line_1",
-                "address_line_2",
-                "town",
-                "postcode",
-            )
-        }
+        initial = {f: getattr(source_return, f) for f in CHILD_DETAILS}
         initial |= {"eligibility": Eligibility.PART_TIME, "source": Source.SCHOOL_RETURN}
     form = RegisterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            child = child_record(
-                first_name=data["first_name"],
-                middle_names=data["middle_names"],
-                last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"],
-                address_line_1=data["address_line_1"],
-                address_line_2=data["address_line_2"],
-                town=data["town"],
-                postcode=data["postcode"],
-                by=user,
-            )
+            child = child_record(**{f: data[f] for f in CHILD_DETAILS}, by=user)
             entry = svc.register_child(
                 child=child,
                 eligibility=Eligibility(data["eligibility"]),

@@ -163,19 +163,11 @@ class CtfPupil:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CtfPupil:
-        return cls(
-            position=data["position"],
-            upn=data["upn"],
-            forename=data["forename"],
-            surname=data["surname"],
-            date_of_birth=date.fromisoformat(data["date_of_birth"]),
-            sex=data["sex"],
-            middle_names=data["middle_names"],
-            preferred_surname=data["preferred_surname"],
-            former_surname=data["former_surname"],
-            nc_year=data["nc_year"],
-            address=_address_from(data["address"]),
-            contacts=tuple(
+        # The plain fields as to_dict wrote them; the date and the nested records rebuilt.
+        rebuilt = {
+            "date_of_birth": date.fromisoformat(data["date_of_birth"]),
+            "address": _address_from(data["address"]),
+            "contacts": tuple(
                 CtfContact(
                     **{
                         **c,
@@ -189,7 +181,7 @@ class CtfPupil:
                 )
                 for c in data["contacts"]
             ),
-            school_history=tuple(
+            "school_history": tuple(
                 CtfSchoolSpell(
                     school=CtfSchool(**s["school"]),
                     entry_date=_day(s["entry_date"]),
@@ -198,8 +190,9 @@ class CtfPupil:
                 )
                 for s in data["school_history"]
             ),
-            attendance=tuple(CtfAttendance(**a) for a in data["attendance"]),
-        )
+            "attendance": tuple(CtfAttendance(**a) for a in data["attendance"]),
+        }
+        return cls(**{**data, **rebuilt})
 
 
 @dataclass(frozen=True)

@@ -359,7 +359,9 @@ def test_swapped_names_misspelt_at_the_same_postcode_are_found() -> None:
 
 
 def test_the_same_first_line_at_another_postcode_counts_as_the_same_address() -> None:
-    from casework.matching.scoring import W, _tally, prepare
+    from casework.matching.fields import prepare
+    from casework.matching.fields import tally as _tally
+    from casework.matching.weights import W
 
     child, moved_postcode = refer(
         person("Kyra Wilde", address_line_1="26 Groom Street", postcode="EX2 3CC"),
