@@ -19,7 +19,7 @@ from casework.services.closing import OUTCOME_DETAILS_CLEARED
 from cme.forms import gds_helper
 from cme.models import User
 from schools.forms.base import text
-from schools.forms.fields import GdsDateField, TextField, YesNoField
+from schools.forms.fields import GdsDateField, TextField, YesNoField, radios
 from schools.forms.layout import Radios
 from schools.forms.school_picker import SchoolChoiceField, SchoolSearchStep
 
@@ -49,22 +49,14 @@ class CaseActionForm(forms.Form):
 
 
 class EnquiryForm(CaseActionForm):
-    enquiry_type = forms.ChoiceField(
-        label="Who or what did you check?",
-        choices=EnquiryType.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who or what you checked"},
+    enquiry_type = radios(
+        "Who or what did you check?", EnquiryType.choices, error="Select who or what you checked"
     )
     made_on = GdsDateField(
         what="the date of the enquiry", label="When", help_text="For example, 20 11 2026"
     )
     contact = _text("Who was contacted", required=False, max_length=200)
-    result = forms.ChoiceField(
-        label="Result",
-        choices=EnquiryResult.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the result of the enquiry"},
-    )
+    result = radios("Result", EnquiryResult.choices, error="Select the result of the enquiry")
     notes = _text("Notes", required=False, widget=forms.Textarea)
 
     error_fields = {svc.ERROR_MADE_ON_FUTURE: "made_on"}
@@ -93,11 +85,10 @@ class ConfirmForm(CaseActionForm):
 
 
 class CategoryForm(CaseActionForm):
-    category = forms.ChoiceField(
-        label="Category",
-        choices=Category.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the category"},
+    category = radios(
+        "Category",
+        Category.choices,
+        error="Select the category",
         help_text="CME-WASP: whereabouts known, no school place. CME-missing: whereabouts unknown.",
     )
     # Issue 15: a required choice when the category changes (the reason as it stands now).
@@ -205,12 +196,7 @@ class CloseForm(SchoolSearchStep, CaseActionForm):
     the chosen outcome, and the defaults for every other one (nothing stale is sent).
     """
 
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the outcome"},
-    )
+    outcome = radios("Outcome", Outcome.choices, error="Select the outcome")
     outcome_school_in_area = _school_select("School the child is on the roll of")
     outcome_school_name = _revealed("School's name", max_length=200)
     outcome_la_on_roll = _revealed(

@@ -10,18 +10,9 @@ from django import forms
 from cme.forms import gds_helper, section
 from ehe.models import ContactKind, Suitability
 from schools.forms.base import text
-from schools.forms.fields import GdsDateField, PostcodeField, optional_email
+from schools.forms.fields import GdsDateField, PostcodeField, optional_email, radios
 
 TEXT_MAX = 2000
-
-
-def _radios(label: str, error: str, choices: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": error, "invalid_choice": error},
-    )
 
 
 def _notes(label: str, *, required: bool = False) -> forms.CharField:
@@ -127,7 +118,12 @@ class ParentForm(ParentFields):
 
 
 class ContactForm(EheForm):
-    kind = _radios("What kind of contact?", "Select the kind of contact", ContactKind.choices)
+    kind = radios(
+        "What kind of contact?",
+        ContactKind.choices,
+        error="Select the kind of contact",
+        unknown_error=True,
+    )
     made_on = GdsDateField(what="the date of the contact", label="When")
     with_whom = text("", "Who", required=False, max_length=200)
     notes = _notes("What was said or seen")
@@ -149,10 +145,11 @@ class ContactForm(EheForm):
 
 
 class SuitabilityForm(EheForm):
-    suitability = _radios(
+    suitability = radios(
         "Does the education appear suitable?",
-        "Select whether the education appears suitable",
         [c for c in Suitability.choices if c[0] != Suitability.NOT_ASSESSED],
+        error="Select whether the education appears suitable",
+        unknown_error=True,
     )
     formed_on = GdsDateField(what="the date of the view", label="Date of the view")
     reasons = _notes("Reasons", required=True)

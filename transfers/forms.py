@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from cme.forms import gds_helper
 from schools.ctf.forms import CtfUploadForm
 from schools.forms.base import text
+from schools.forms.fields import radios
 from schools.forms.layout import Radios
 from transfers.ctf import MAX_TRANSFER_BYTES
 from transfers.models import LocalAuthority, RejectionReason, TransferStatus
@@ -61,22 +62,16 @@ class TransferForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    status = forms.ChoiceField(
-        label="What did the other local authority answer?",
-        choices=[
+    status = radios(
+        "What did the other local authority answer?",
+        [
             (TransferStatus.ACKNOWLEDGED.value, "Acknowledged: received, no decision yet"),
             (TransferStatus.ACCEPTED.value, "Accepted the child"),
             (TransferStatus.REJECTED.value, "Rejected the transfer"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what the other local authority answered"},
+        error="Select what the other local authority answered",
     )
-    rejection_reason = forms.ChoiceField(
-        label="Why did they reject it?",
-        choices=RejectionReason.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    rejection_reason = radios("Why did they reject it?", RejectionReason.choices, required=False)
     notes = text(
         "",
         "Notes",

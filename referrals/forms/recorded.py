@@ -6,13 +6,12 @@ from datetime import date
 from typing import Any
 
 from crispy_forms_gds.layout import Field
-from django import forms
 from django.utils import timezone
 
 from cme.forms import section
 from referrals.forms.referral import ReferralForm, referrer_fieldset
 from referrals.models import ReceivedVia
-from schools.forms.fields import GdsDateField
+from schools.forms.fields import GdsDateField, radios
 
 ERROR_DATE_RECEIVED_FUTURE = "The date the referral was received must be today or in the past"
 ERROR_RECEIVED_VIA = "Select how the referral was received"
@@ -29,11 +28,8 @@ class RecordedReferralForm(ReferralForm):
         label="Date the referral was received",
         help_text="The enquiry clock (10 working days) runs from this date. For example, 27 3 2026",
     )
-    received_via = forms.ChoiceField(
-        label="How was the referral received?",
-        choices=ReceivedVia.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": ERROR_RECEIVED_VIA},
+    received_via = radios(
+        "How was the referral received?", ReceivedVia.choices, error=ERROR_RECEIVED_VIA
     )
 
     RECEIVED_FIELDS: tuple[str, ...] = ("date_received", "received_via")

@@ -25,7 +25,7 @@ from cme.statutory import (
     school_days_threshold_date,
 )
 from schools.forms.base import ReturnForm, forget_answer, refuse_future
-from schools.forms.fields import GdsDateField
+from schools.forms.fields import GdsDateField, radios
 from schools.forms.part_time import notes_field, radio_choices
 from schools.models import SCHOOL_ENQUIRY_CHOICES, AbsenceNotification, AbsenceType, Whereabouts
 from schools.selectors import term_calendar_for
@@ -91,11 +91,10 @@ class AbsenceNotificationForm(ReturnForm):
         label="First day of absence",
         help_text="The first school day the pupil missed. For example, 2 11 2026",
     )
-    absence_type = forms.ChoiceField(
-        label="What kind of absence is it?",
-        choices=AbsenceType.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of absence it is"},
+    absence_type = radios(
+        "What kind of absence is it?",
+        AbsenceType.choices,
+        error="Select what kind of absence it is",
     )
     # Revealed under "after leave". The leave ends on its last day; the pupil is due back on
     # the next school day, so the first day of absence must come after it.
@@ -113,11 +112,10 @@ class AbsenceNotificationForm(ReturnForm):
     last_contact_details = notes_field(
         "Details of the last contact", help_text="Who you spoke to, how, and what they said"
     )
-    whereabouts = forms.ChoiceField(
-        label="Do you know where the pupil is?",
-        choices=Whereabouts.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you know where the pupil is"},
+    whereabouts = radios(
+        "Do you know where the pupil is?",
+        Whereabouts.choices,
+        error="Select whether you know where the pupil is",
     )
     enquiries = forms.MultipleChoiceField(
         label="What enquiries has the school made to find the pupil?",

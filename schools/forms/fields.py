@@ -111,6 +111,19 @@ class UpnField(forms.CharField):
         return upn
 
 
+def radios(
+    label: str, choices: Any = (), *, error: str = "", unknown_error: bool = False, **kwargs: Any
+) -> forms.ChoiceField:
+    """A question answered with GOV.UK radios. ``error`` is said when nothing is chosen and,
+    with ``unknown_error``, when a value not among the choices is posted too (else Django's)."""
+    messages = {"required": error} if error else {}
+    if unknown_error:
+        messages["invalid_choice"] = error
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, error_messages=messages, **kwargs
+    )
+
+
 class YesNoField(forms.TypedChoiceField):
     """A yes/no question as GOV.UK radios (a lone checkbox is not a question)."""
 

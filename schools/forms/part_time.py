@@ -19,7 +19,7 @@ from django.utils import timezone
 from cme.formats import hours as hours_text
 from cme.forms import section
 from schools.forms.base import ReturnForm, forget_answer, refuse_future
-from schools.forms.fields import GdsDateField, TextField, YesNoField
+from schools.forms.fields import GdsDateField, TextField, YesNoField, radios
 from schools.models import PartTimeReason, PartTimeTimetable
 from schools.selectors import school_closed_on
 
@@ -135,12 +135,11 @@ class PartTimeTimetableForm(ReturnForm):
         label="Hours a week in school",
         help_text=f"A full-time school week is {FULL_TIME_HOURS} hours. For example, 15 or 12.5",
     )
-    reason = forms.ChoiceField(
-        label="Why does the pupil need a part-time timetable?",
-        choices=PartTimeReason.choices,
-        widget=forms.RadioSelect,
+    reason = radios(
+        "Why does the pupil need a part-time timetable?",
+        PartTimeReason.choices,
+        error="Select why the pupil needs a part-time timetable",
         help_text="A part-time timetable must never be used to manage behaviour",
-        error_messages={"required": "Select why the pupil needs a part-time timetable"},
     )
     reason_details = notes_field("Give details of the reason")
     next_review_date = GdsDateField(

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cme.forms import gds_helper
 from schools.forms.base import forget_answer
-from schools.forms.fields import GdsDateField, YesNoField
+from schools.forms.fields import GdsDateField, YesNoField, radios
 from schools.forms.part_time import (
     ERROR_REVIEW_DATE_ON_CLOSED_DAY,
     HoursField,
@@ -50,11 +50,10 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         label="Date of the review",
         help_text="For example, 20 11 2026",
     )
-    outcome = forms.ChoiceField(
-        label="What was decided at the review?",
-        choices=ReviewOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what was decided at the review"},
+    outcome = radios(
+        "What was decided at the review?",
+        ReviewOutcome.choices,
+        error="Select what was decided at the review",
     )
     # Revealed under "Continue with changes".
     hours_per_week = HoursField(
