@@ -16,10 +16,10 @@ from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
 from casework.services.closing import OUTCOME_DETAILS_CLEARED
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from cme.models import User
 from schools.forms.base import text
-from schools.forms.fields import GdsDateField, TextField, YesNoField, radios
+from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.forms.layout import Radios
 from schools.forms.school_picker import SchoolChoiceField, SchoolSearchStep
 
@@ -211,7 +211,6 @@ class CloseForm(SchoolSearchStep, CaseActionForm):
     outcome_school_started = _school_select("School where the place started")
     review_date = GdsDateField(
         what="the review date",
-        label="Review date",
         required=False,
         help_text="When the case will be reviewed. For example, 20 2 2027",
     )

@@ -8,8 +8,8 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from casework.services import merge as svc
-from cme.forms import gds_helper
-from schools.forms.fields import TextField, radios
+from cme.forms import gds_helper, radios
+from schools.forms.fields import TextField
 
 KEEP_THIS, KEEP_OTHER = "this", "other"
 

@@ -18,7 +18,6 @@ from schools.forms.fields import GdsDateField
 class CmeDetailsForm(CaseActionForm):
     became_cme_on = GdsDateField(
         what="the date the child became missing education",
-        label="Date the child became missing education",
         help_text="By default the day the referral was received. For example, 2 10 2025",
     )
     primary_reason = primary_reason_field()

@@ -14,10 +14,10 @@ from casework.forms_reason import primary_reason_field, reasons_in_use
 from casework.matching import Match
 from casework.models import Case, Category, Child
 from casework.services.triage import ERROR_TWIN_REASON_REQUIRED
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from cme.models import User
 from referrals.models import NotCmeReason
-from schools.forms.fields import TextField, radios
+from schools.forms.fields import TextField
 from schools.forms.layout import Radios
 
 NEW_CHILD = "new"

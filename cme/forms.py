@@ -32,6 +32,19 @@ def section(*fields: Any, legend: str) -> Fieldset:
     return Fieldset(*fields, legend=legend, legend_size="m", legend_tag="h2")
 
 
+def radios(
+    label: str, choices: Any = (), *, error: str = "", unknown_error: bool = False, **kwargs: Any
+) -> forms.ChoiceField:
+    """A question answered with GOV.UK radios. ``error`` is said when nothing is chosen and,
+    with ``unknown_error``, when a value not among the choices is posted too (else Django's)."""
+    messages = {"required": error} if error else {}
+    if unknown_error:
+        messages["invalid_choice"] = error
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, error_messages=messages, **kwargs
+    )
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",

@@ -10,10 +10,10 @@ from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 from django.utils import timezone
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from cnis.models import ConsentStatus, Eligibility, ProviderType, Source, VisitOutcome
 from schools.forms.base import text
-from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField, radios
+from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField
 from schools.forms.layout import Radios
 
 TEXT_MAX = 2000
@@ -46,11 +46,7 @@ class ConsentDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The school sees the decision, its date and these reasons on its return.",
     )
-    decided_on = GdsDateField(
-        what="the date of the decision",
-        label="Date of the decision",
-        help_text="For example, 3 12 2026",
-    )
+    decided_on = GdsDateField(what="the date of the decision", help_text="For example, 3 12 2026")
 
     def __init__(self, *args: Any, asked_on: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

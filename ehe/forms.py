@@ -7,10 +7,10 @@ from typing import Any
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from cme.forms import gds_helper, section
+from cme.forms import gds_helper, radios, section
 from ehe.models import ContactKind, Suitability
 from schools.forms.base import text
-from schools.forms.fields import GdsDateField, PostcodeField, optional_email, radios
+from schools.forms.fields import GdsDateField, PostcodeField, optional_email
 
 TEXT_MAX = 2000
 
@@ -69,7 +69,7 @@ class AddChildForm(ParentFields):
 
     first_name = text("", "First name")
     last_name = text("", "Last name")
-    date_of_birth = GdsDateField(what="the date of birth", label="Date of birth")
+    date_of_birth = GdsDateField(what="the date of birth")
     address_line_1 = text("", "Address line 1", max_length=150)
     address_line_2 = text("", "Address line 2", required=False, max_length=150)
     town = text("", "Town or city")
@@ -151,7 +151,7 @@ class SuitabilityForm(EheForm):
         error="Select whether the education appears suitable",
         unknown_error=True,
     )
-    formed_on = GdsDateField(what="the date of the view", label="Date of the view")
+    formed_on = GdsDateField(what="the date of the view")
     reasons = _notes("Reasons", required=True)
 
     def layout(self) -> list[Any]:

@@ -7,12 +7,12 @@ from typing import Any
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from ehe import rules
 from ehe.forms import EheForm, _notes
 from ehe.models import Answer, NoticeKind
 from ehe.services import notices as svc
-from schools.forms.fields import GdsDateField, radios
+from schools.forms.fields import GdsDateField
 from schools.forms.school_picker import SchoolChoiceField, SchoolSearchStep
 
 SCHOOL_HINT = "Start typing the school's name, or enter its URN, postcode or town"
@@ -94,7 +94,7 @@ class NoticeForm(SchoolSearchStep, EheForm):
 
 class AnswerForm(SchoolSearchStep, EheForm):
     answer = radios("What happened?", error="Select what happened", unknown_error=True)
-    answered_on = GdsDateField(what="the date", label="Date")
+    answered_on = GdsDateField(what="the date")
     school = _school("The school the parent chose (if they chose one)")
     details = _notes("Details")
 

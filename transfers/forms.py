@@ -11,10 +11,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from schools.ctf.forms import CtfUploadForm
 from schools.forms.base import text
-from schools.forms.fields import radios
 from schools.forms.layout import Radios
 from transfers.ctf import MAX_TRANSFER_BYTES
 from transfers.models import LocalAuthority, RejectionReason, TransferStatus

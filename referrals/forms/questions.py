@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cme.forms import radios
 from referrals.forms.validators import NhsNumberField
 from referrals.models import ParentKnows, Reason, Referral, ReferrerType
 from referrals.vocabulary import FLAG_FIELDS, FLAG_QUESTIONS
@@ -14,7 +15,6 @@ from schools.forms.fields import (
     TextField,
     UpnField,
     optional_email,
-    radios,
 )
 from schools.forms.school_picker import SchoolChoiceField
 from schools.models import Gender, School

@@ -8,10 +8,10 @@ from typing import Any
 from crispy_forms_gds.layout import Field
 from django.utils import timezone
 
-from cme.forms import section
+from cme.forms import radios, section
 from referrals.forms.referral import ReferralForm, referrer_fieldset
 from referrals.models import ReceivedVia
-from schools.forms.fields import GdsDateField, radios
+from schools.forms.fields import GdsDateField
 
 ERROR_DATE_RECEIVED_FUTURE = "The date the referral was received must be today or in the past"
 ERROR_RECEIVED_VIA = "Select how the referral was received"
@@ -25,7 +25,6 @@ class RecordedReferralForm(ReferralForm):
 
     date_received = GdsDateField(
         what="the date the referral was received",
-        label="Date the referral was received",
         help_text="The enquiry clock (10 working days) runs from this date. For example, 27 3 2026",
     )
     received_via = radios(

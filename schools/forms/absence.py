@@ -16,7 +16,7 @@ from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 from django.utils import timezone
 
-from cme.forms import section
+from cme.forms import radios, section
 from cme.statutory import (
     REG_9_1_H_SCHOOL_DAYS,
     REG_9_1_I_SCHOOL_DAYS,
@@ -25,7 +25,7 @@ from cme.statutory import (
     school_days_threshold_date,
 )
 from schools.forms.base import ReturnForm, forget_answer, refuse_future
-from schools.forms.fields import GdsDateField, radios
+from schools.forms.fields import GdsDateField
 from schools.forms.part_time import notes_field, radio_choices
 from schools.models import SCHOOL_ENQUIRY_CHOICES, AbsenceNotification, AbsenceType, Whereabouts
 from schools.selectors import term_calendar_for
@@ -88,7 +88,6 @@ ENQUIRY_FIELDS = ("enquiries", "enquiry_notes")
 class AbsenceNotificationForm(ReturnForm):
     first_day_of_absence = GdsDateField(
         what="the first day of absence",
-        label="First day of absence",
         help_text="The first school day the pupil missed. For example, 2 11 2026",
     )
     absence_type = radios(
@@ -101,7 +100,6 @@ class AbsenceNotificationForm(ReturnForm):
     leave_end_date = GdsDateField(
         what="the last day of the leave of absence",
         required=False,
-        label="Last day of the leave of absence",
         help_text="The pupil was due back on the next school day",
     )
     last_contact_date = GdsDateField(

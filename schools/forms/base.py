@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 from django.utils import timezone
 
-from cme.forms import gds_helper, section
+from cme.forms import gds_helper, radios, section
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
 from schools.ctf.summary import structured_sections
 from schools.forms.fields import (
@@ -18,7 +18,6 @@ from schools.forms.fields import (
     TextField,
     UpnField,
     optional_email,
-    radios,
 )
 from schools.models import Gender
 

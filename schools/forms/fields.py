@@ -22,11 +22,19 @@ CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class GdsDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) that names the field in its error messages."""
+    """A GOV.UK date input (day, month, year) that names the field in its error messages.
 
-    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
+    ``what`` is the date as the messages name it ("the date of the review"); the label, unless
+    given, is the same words ("Date of the review")."""
+
+    def __init__(
+        self, *, what: str, label: str | None = None, required: bool = True, **kwargs: Any
+    ) -> None:
         self.what = what
-        super().__init__(required=required, require_all_fields=False, **kwargs)
+        if label is None:
+            named = what.removeprefix("the ")
+            label = f"{named[0].upper()}{named[1:]}"
+        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter {what}"
         self.error_messages["incomplete"] = (
             f"{what[0].upper()}{what[1:]} must include a day, month and year"
@@ -109,19 +117,6 @@ class UpnField(forms.CharField):
         if not upn_check_letter_valid(upn):
             raise ValidationError(self.error_messages["check_letter"], code="check_letter")
         return upn
-
-
-def radios(
-    label: str, choices: Any = (), *, error: str = "", unknown_error: bool = False, **kwargs: Any
-) -> forms.ChoiceField:
-    """A question answered with GOV.UK radios. ``error`` is said when nothing is chosen and,
-    with ``unknown_error``, when a value not among the choices is posted too (else Django's)."""
-    messages = {"required": error} if error else {}
-    if unknown_error:
-        messages["invalid_choice"] = error
-    return forms.ChoiceField(
-        label=label, choices=choices, widget=forms.RadioSelect, error_messages=messages, **kwargs
-    )
 
 
 class YesNoField(forms.TypedChoiceField):

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cme.formats import hours as hours_text
-from cme.forms import section
+from cme.forms import radios, section
 from schools.forms.base import ReturnForm, forget_answer, refuse_future
-from schools.forms.fields import GdsDateField, TextField, YesNoField, radios
+from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import PartTimeReason, PartTimeTimetable
 from schools.selectors import school_closed_on
 
@@ -123,12 +123,9 @@ def _weeks(length: timedelta) -> str:
 
 
 class PartTimeTimetableForm(ReturnForm):
-    start_date = GdsDateField(
-        what="the start date", label="Start date", help_text="For example, 2 11 2026"
-    )
+    start_date = GdsDateField(what="the start date", help_text="For example, 2 11 2026")
     planned_end_date = GdsDateField(
         what="the planned end date",
-        label="Planned end date",
         help_text="The date the pupil is expected to be back on a full-time timetable",
     )
     hours_per_week = HoursField(
@@ -144,16 +141,13 @@ class PartTimeTimetableForm(ReturnForm):
     reason_details = notes_field("Give details of the reason")
     next_review_date = GdsDateField(
         what="the next review date",
-        label="Next review date",
         help_text="Review the timetable regularly. Tell us the outcome of each review",
     )
     parent_agreed = YesNoField(
         label="Has the parent agreed to the part-time timetable?",
         required_message="Select yes if the parent has agreed to the part-time timetable",
     )
-    parent_agreed_date = GdsDateField(
-        what="the date the parent agreed", label="Date the parent agreed"
-    )
+    parent_agreed_date = GdsDateField(what="the date the parent agreed")
     social_worker_involved = YesNoField(
         label="Does the pupil have a social worker?",
         required_message="Select yes if the pupil has a social worker",

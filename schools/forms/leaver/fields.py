@@ -5,8 +5,9 @@ from __future__ import annotations
 from crispy_forms_gds.choices import Choice
 from django import forms
 
+from cme.forms import radios
 from schools.forms.base import ReturnForm, text
-from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField, radios
+from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField
 from schools.forms.leaver.messages import (
     ERROR_ADMISSION_CONFIRMED_REQUIRED,
     ERROR_GROUND_REQUIRED,
@@ -60,13 +61,11 @@ class LeaverFields(ReturnForm):
     )
     ground_met_date = GdsDateField(
         what="the date the ground was met",
-        label="Date the ground was met",
         help_text="For example, the day the pupil was registered at the new school or the 20th "
         "school day of absence",
     )
     deletion_date = GdsDateField(
         what="the date the pupil's name was removed from the admission register",
-        label="Date the pupil's name was removed from the admission register",
         help_text="This cannot be in the future, or before the ground was met",
     )
 
