@@ -16,7 +16,7 @@ from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
 from casework.services.closing import OUTCOME_DETAILS_CLEARED
-from cme.forms import gds_helper, radios
+from cme.forms import gds_helper, offer_rows, radios, select_one
 from cme.models import User
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, TextField, YesNoField
@@ -104,7 +104,7 @@ class CategoryForm(CaseActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Re-read the list for each form: the class's field would keep the rows it first read.
-        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
+        offer_rows(self, "primary_reason", reasons_in_use())
 
     def layout(self) -> list[Any]:
         return [
@@ -275,23 +275,19 @@ class CloseForm(SchoolSearchStep, CaseActionForm):
 
 
 class AllocateForm(CaseActionForm):
-    officer = forms.ModelChoiceField(
-        label="Officer",
-        queryset=User.objects.none(),
+    officer = select_one(
+        "Officer",
+        User.objects.none(),
         empty_label="Choose an officer",
-        error_messages={
-            "required": "Select the officer to allocate the case to",
-            "invalid_choice": "Select an officer from the list",
-        },
+        required="Select the officer to allocate the case to",
+        invalid="Select an officer from the list",
         help_text="Each officer's open cases, due this week and overdue are shown beside "
         "their name",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["officer"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        field.queryset = officer_loads()
+        field = offer_rows(self, "officer", officer_loads())
         field.label_from_instance = officer_label  # type: ignore[method-assign,assignment]
         field.widget.attrs["class"] = "govuk-select"
 

@@ -12,6 +12,7 @@ from casework.forms import CaseActionForm, _text
 from casework.forms_reason import primary_reason_field, reasons_in_use
 from casework.services import cases as svc
 from casework.services import cme_details
+from cme.forms import offer_rows
 from schools.forms.fields import GdsDateField
 
 
@@ -32,7 +33,7 @@ class CmeDetailsForm(CaseActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Re-read the list for each form: the field made at import time would keep its rows.
-        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
+        offer_rows(self, "primary_reason", reasons_in_use())
 
     def layout(self) -> list[Any]:
         return [

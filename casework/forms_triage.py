@@ -14,7 +14,7 @@ from casework.forms_reason import primary_reason_field, reasons_in_use
 from casework.matching import Match
 from casework.models import Case, Category, Child
 from casework.services.triage import ERROR_TWIN_REASON_REQUIRED
-from cme.forms import gds_helper, radios
+from cme.forms import gds_helper, offer_rows, radios
 from cme.models import User
 from referrals.models import NotCmeReason
 from schools.forms.fields import TextField
@@ -128,7 +128,7 @@ class AcceptForm(forms.Form):
             Field.select("primary_reason"),
         ]
         # This year's list, read for each form (the class's field keeps its first rows).
-        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
+        offer_rows(self, "primary_reason", reasons_in_use())
         if officers is not None:
             self.officers = {str(o.pk): o for o in officers}
             self.fields["officer"] = forms.ChoiceField(
