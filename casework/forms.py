@@ -84,34 +84,45 @@ class ConfirmForm(CaseActionForm):
     """Nothing to answer: the button confirms."""
 
 
-class CategoryForm(CaseActionForm):
-    category = radios(
-        "Category",
-        Category.choices,
-        error="Select the category",
-        help_text="CME-WASP: whereabouts known, no school place. CME-missing: whereabouts unknown.",
-    )
-    # Issue 15: a required choice when the category changes (the reason as it stands now).
+class ReasonedChangeForm(CaseActionForm):
+    """A change to what the CME return counts the case as (issue 15): the subclass's question
+    (``changed``, asked first), then the primary reason as it stands now, a required choice,
+    and the reason for the change."""
+
+    changed = ""
+
     primary_reason = primary_reason_field()
     reason = _text("Reason for the change", widget=forms.Textarea)
 
     error_fields = {
-        svc.ERROR_SAME_CATEGORY: "category",
         svc.ERROR_REASON_REQUIRED: "reason",
         svc.ERROR_REASON_NOT_IN_USE: "primary_reason",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The page (and its error summary) asks the changed question first.
+        self.order_fields(["version", self.changed])
         # Re-read the list for each form: the class's field would keep the rows it first read.
         offer_rows(self, "primary_reason", reasons_in_use())
 
+    def reason_layout(self) -> list[Any]:
+        return [Field.select("primary_reason"), Field.textarea("reason", rows=4)]
+
+
+class CategoryForm(ReasonedChangeForm):
+    changed = "category"
+    category = radios(
+        "Category",
+        Category.choices,
+        error="Select the category",
+        help_text="CME-WASP: whereabouts known, no school place. CME-missing: whereabouts unknown.",
+    )
+
+    error_fields = {**ReasonedChangeForm.error_fields, svc.ERROR_SAME_CATEGORY: "category"}
+
     def layout(self) -> list[Any]:
-        return [
-            Field.radios("category", legend_size="s"),
-            Field.select("primary_reason"),
-            Field.textarea("reason", rows=4),
-        ]
+        return [Field.radios("category", legend_size="s"), *self.reason_layout()]
 
 
 class EscalateForm(CaseActionForm):

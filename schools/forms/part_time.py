@@ -122,6 +122,19 @@ def _weeks(length: timedelta) -> str:
     return weeks if not days else f"{weeks} and {days} day{'s' if days != 1 else ''}"
 
 
+#: The timetable's own questions, by the part of the form and check page that shows them.
+TIMETABLE_FIELDS = (
+    "start_date",
+    "planned_end_date",
+    "hours_per_week",
+    "reason",
+    "reason_details",
+    "next_review_date",
+)
+AGREEMENT_FIELDS = ("parent_agreed", "parent_agreed_date")
+SUPPORT_FIELDS = ("social_worker_involved", "has_ehcp")
+
+
 class PartTimeTimetableForm(ReturnForm):
     start_date = GdsDateField(what="the start date", help_text="For example, 2 11 2026")
     planned_end_date = GdsDateField(
@@ -157,32 +170,9 @@ class PartTimeTimetableForm(ReturnForm):
         required_message="Select yes if the pupil has an education, health and care plan",
     )
 
-    TIMETABLE_FIELDS = (
-        "start_date",
-        "planned_end_date",
-        "hours_per_week",
-        "reason",
-        "reason_details",
-        "next_review_date",
-    )
-    AGREEMENT_FIELDS = ("parent_agreed", "parent_agreed_date")
-    SUPPORT_FIELDS = ("social_worker_involved", "has_ehcp")
-
     class Meta(ReturnForm.Meta):
         model = PartTimeTimetable
-        fields = (
-            *ReturnForm.Meta.fields,
-            "start_date",
-            "planned_end_date",
-            "hours_per_week",
-            "reason",
-            "reason_details",
-            "next_review_date",
-            "parent_agreed",
-            "parent_agreed_date",
-            "social_worker_involved",
-            "has_ehcp",
-        )
+        fields = (*ReturnForm.Meta.fields, *TIMETABLE_FIELDS, *AGREEMENT_FIELDS, *SUPPORT_FIELDS)
 
     def layout_fields(self) -> list[Any]:
         return [
@@ -265,9 +255,9 @@ class PartTimeTimetableForm(ReturnForm):
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         sections = super().summary_sections()
         sections[1:1] = [
-            ("The part-time timetable", self.TIMETABLE_FIELDS),
-            ("Agreement with the parent", self.AGREEMENT_FIELDS),
-            ("Support for the pupil", self.SUPPORT_FIELDS),
+            ("The part-time timetable", TIMETABLE_FIELDS),
+            ("Agreement with the parent", AGREEMENT_FIELDS),
+            ("Support for the pupil", SUPPORT_FIELDS),
         ]
         return sections
 
