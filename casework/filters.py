@@ -16,11 +16,9 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 
 from casework.census import UNKNOWN, year_groups
-from casework.filters_cme import (
-    _DATE_WIDGET,
-    CmeReturnFilters,
-)
+from casework.filters_cme import CmeReturnFilters
 from casework.models import Case, Category
+from cme.filters import DATE_WIDGET, any_of
 from cme.models import Role, User
 from cme.statutory import national_curriculum_year_dobs
 from referrals.models import Reason
@@ -210,7 +208,7 @@ class _ValuesModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class RegisterFilter(CmeReturnFilters):
-    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any")
+    category = any_of(Category.choices)
     officer = _ValuesModelChoiceFilter(
         field_name="allocated_to",
         label="Officer",
@@ -229,9 +227,7 @@ class RegisterFilter(CmeReturnFilters):
     age_to = django_filters.NumberFilter(
         label="Age to", method="filter_age_to", min_value=0, max_value=MAX_AGE
     )
-    nc_year = django_filters.ChoiceFilter(
-        label="Year group", choices=NC_YEARS, method="filter_nc_year", empty_label="Any"
-    )
+    nc_year = any_of(NC_YEARS, "Year group", method="filter_nc_year")
     last_school = SchoolFilter(
         field_name="child__last_school",
         label="Last school",
@@ -243,23 +239,18 @@ class RegisterFilter(CmeReturnFilters):
         method="filter_flags",
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
     )
-    reason = django_filters.ChoiceFilter(
-        label="Reason for referral",
-        choices=Reason.choices,
-        method="filter_reason",
-        empty_label="Any",
-    )
+    reason = any_of(Reason.choices, "Reason for referral", method="filter_reason")
     received_after = django_filters.DateFilter(
         field_name="received_on",
         lookup_expr="gte",
         label="Received on or after",
-        widget=_DATE_WIDGET,
+        widget=DATE_WIDGET,
     )
     received_before = django_filters.DateFilter(
         field_name="received_on",
         lookup_expr="lte",
         label="Received on or before",
-        widget=_DATE_WIDGET,
+        widget=DATE_WIDGET,
     )
 
     class Meta:

@@ -6,15 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from casework.census import CHECKS, DURATION_BANDS, SEXES, UNKNOWN, counted_at, duration_groups
 from casework.models import Case, CmeReason
-from cme.filters import StrictFilterSet
-
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+from cme.filters import DATE_WIDGET, StrictFilterSet, any_of
 
 SEX_CHOICES = [(label, label) for label in SEXES]
 DURATION_CHOICES = [(label, label) for label, _, _ in DURATION_BANDS] + [(UNKNOWN, UNKNOWN)]
@@ -29,26 +26,12 @@ class CmeReturnFilters(StrictFilterSet):
     census = django_filters.DateFilter(
         label="Counted in the CME return on",
         method="filter_census",
-        widget=_DATE_WIDGET,
+        widget=DATE_WIDGET,
     )
-    check = django_filters.ChoiceFilter(
-        label="CME return check", choices=CHECK_CHOICES, method="filter_check", empty_label="Any"
-    )
-    cme_reason = django_filters.ChoiceFilter(
-        label="Primary reason",
-        choices=_reason_choices,
-        method="filter_cme_reason",
-        empty_label="Any",
-    )
-    sex = django_filters.ChoiceFilter(
-        label="Sex", choices=SEX_CHOICES, method="filter_sex", empty_label="Any"
-    )
-    duration = django_filters.ChoiceFilter(
-        label="Missing education for",
-        choices=DURATION_CHOICES,
-        method="filter_duration",
-        empty_label="Any",
-    )
+    check = any_of(CHECK_CHOICES, "CME return check", method="filter_check")
+    cme_reason = any_of(_reason_choices, "Primary reason", method="filter_cme_reason")
+    sex = any_of(SEX_CHOICES, "Sex", method="filter_sex")
+    duration = any_of(DURATION_CHOICES, "Missing education for", method="filter_duration")
 
     def _on(self) -> date:
         """The day the groups are worked out at: the census date when one is chosen."""

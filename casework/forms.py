@@ -16,7 +16,7 @@ from casework.models import Category, EnquiryResult, EnquiryType, Outcome
 from casework.selectors.workload import officer_loads
 from casework.services import cases as svc
 from casework.services.closing import OUTCOME_DETAILS_CLEARED
-from cme.forms import gds_helper
+from cme.forms import gds_helper, offer_rows, radios, select_one
 from cme.models import User
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, TextField, YesNoField
@@ -49,22 +49,14 @@ class CaseActionForm(forms.Form):
 
 
 class EnquiryForm(CaseActionForm):
-    enquiry_type = forms.ChoiceField(
-        label="Who or what did you check?",
-        choices=EnquiryType.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who or what you checked"},
+    enquiry_type = radios(
+        "Who or what did you check?", EnquiryType.choices, error="Select who or what you checked"
     )
     made_on = GdsDateField(
         what="the date of the enquiry", label="When", help_text="For example, 20 11 2026"
     )
     contact = _text("Who was contacted", required=False, max_length=200)
-    result = forms.ChoiceField(
-        label="Result",
-        choices=EnquiryResult.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the result of the enquiry"},
-    )
+    result = radios("Result", EnquiryResult.choices, error="Select the result of the enquiry")
     notes = _text("Notes", required=False, widget=forms.Textarea)
 
     error_fields = {svc.ERROR_MADE_ON_FUTURE: "made_on"}
@@ -92,35 +84,45 @@ class ConfirmForm(CaseActionForm):
     """Nothing to answer: the button confirms."""
 
 
-class CategoryForm(CaseActionForm):
-    category = forms.ChoiceField(
-        label="Category",
-        choices=Category.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the category"},
-        help_text="CME-WASP: whereabouts known, no school place. CME-missing: whereabouts unknown.",
-    )
-    # Issue 15: a required choice when the category changes (the reason as it stands now).
+class ReasonedChangeForm(CaseActionForm):
+    """A change to what the CME return counts the case as (issue 15): the subclass's question
+    (``changed``, asked first), then the primary reason as it stands now, a required choice,
+    and the reason for the change."""
+
+    changed = ""
+
     primary_reason = primary_reason_field()
     reason = _text("Reason for the change", widget=forms.Textarea)
 
     error_fields = {
-        svc.ERROR_SAME_CATEGORY: "category",
         svc.ERROR_REASON_REQUIRED: "reason",
         svc.ERROR_REASON_NOT_IN_USE: "primary_reason",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The page (and its error summary) asks the changed question first.
+        self.order_fields(["version", self.changed])
         # Re-read the list for each form: the class's field would keep the rows it first read.
-        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
+        offer_rows(self, "primary_reason", reasons_in_use())
+
+    def reason_layout(self) -> list[Any]:
+        return [Field.select("primary_reason"), Field.textarea("reason", rows=4)]
+
+
+class CategoryForm(ReasonedChangeForm):
+    changed = "category"
+    category = radios(
+        "Category",
+        Category.choices,
+        error="Select the category",
+        help_text="CME-WASP: whereabouts known, no school place. CME-missing: whereabouts unknown.",
+    )
+
+    error_fields = {**ReasonedChangeForm.error_fields, svc.ERROR_SAME_CATEGORY: "category"}
 
     def layout(self) -> list[Any]:
-        return [
-            Field.radios("category", legend_size="s"),
-            Field.select("primary_reason"),
-            Field.textarea("reason", rows=4),
-        ]
+        return [Field.radios("category", legend_size="s"), *self.reason_layout()]
 
 
 class EscalateForm(CaseActionForm):
@@ -205,12 +207,7 @@ class CloseForm(SchoolSearchStep, CaseActionForm):
     the chosen outcome, and the defaults for every other one (nothing stale is sent).
     """
 
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the outcome"},
-    )
+    outcome = radios("Outcome", Outcome.choices, error="Select the outcome")
     outcome_school_in_area = _school_select("School the child is on the roll of")
     outcome_school_name = _revealed("School's name", max_length=200)
     outcome_la_on_roll = _revealed(
@@ -225,7 +222,6 @@ class CloseForm(SchoolSearchStep, CaseActionForm):
     outcome_school_started = _school_select("School where the place started")
     review_date = GdsDateField(
         what="the review date",
-        label="Review date",
         required=False,
         help_text="When the case will be reviewed. For example, 20 2 2027",
     )
@@ -290,23 +286,19 @@ class CloseForm(SchoolSearchStep, CaseActionForm):
 
 
 class AllocateForm(CaseActionForm):
-    officer = forms.ModelChoiceField(
-        label="Officer",
-        queryset=User.objects.none(),
+    officer = select_one(
+        "Officer",
+        User.objects.none(),
         empty_label="Choose an officer",
-        error_messages={
-            "required": "Select the officer to allocate the case to",
-            "invalid_choice": "Select an officer from the list",
-        },
+        required="Select the officer to allocate the case to",
+        invalid="Select an officer from the list",
         help_text="Each officer's open cases, due this week and overdue are shown beside "
         "their name",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["officer"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        field.queryset = officer_loads()
+        field = offer_rows(self, "officer", officer_loads())
         field.label_from_instance = officer_label  # type: ignore[method-assign,assignment]
         field.widget.attrs["class"] = "govuk-select"
 

@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from casework.services import merge as svc
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from schools.forms.fields import TextField
 
 KEEP_THIS, KEEP_OTHER = "this", "other"
@@ -24,12 +24,11 @@ def _reason(label: str) -> TextField:
 
 
 class MergeForm(forms.Form):
-    keep = forms.ChoiceField(
-        label="Which record do you want to keep?",
+    keep = radios(
+        "Which record do you want to keep?",
+        [(KEEP_THIS, "This record"), (KEEP_OTHER, "The other record")],
+        error="Select the record to keep",
         help_text="The other record's cases and chronology move onto the record you keep.",
-        choices=[(KEEP_THIS, "This record"), (KEEP_OTHER, "The other record")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the record to keep"},
     )
     reason = _reason("Why are these records the same child?")
     confirm = forms.BooleanField(

@@ -6,38 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.layout import Field
-from django import forms
 
-from casework.forms import CaseActionForm, _text
-from casework.forms_reason import primary_reason_field, reasons_in_use
-from casework.services import cases as svc
+from casework.forms import ReasonedChangeForm
 from casework.services import cme_details
 from schools.forms.fields import GdsDateField
 
 
-class CmeDetailsForm(CaseActionForm):
+class CmeDetailsForm(ReasonedChangeForm):
+    changed = "became_cme_on"
     became_cme_on = GdsDateField(
         what="the date the child became missing education",
-        label="Date the child became missing education",
         help_text="By default the day the referral was received. For example, 2 10 2025",
     )
-    primary_reason = primary_reason_field()
-    reason = _text("Reason for the change", widget=forms.Textarea)
 
     error_fields = {
-        svc.ERROR_REASON_REQUIRED: "reason",
-        svc.ERROR_REASON_NOT_IN_USE: "primary_reason",
+        **ReasonedChangeForm.error_fields,
         cme_details.ERROR_BECAME_CME_FUTURE: "became_cme_on",
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Re-read the list for each form: the field made at import time would keep its rows.
-        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
-
     def layout(self) -> list[Any]:
-        return [
-            Field("became_cme_on"),
-            Field.select("primary_reason"),
-            Field.textarea("reason", rows=4),
-        ]
+        return [Field("became_cme_on"), *self.reason_layout()]

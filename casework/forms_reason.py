@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casework.models import CmeReason
+from cme.forms import select_one
 
 
 def reasons_in_use() -> QuerySet[CmeReason]:
@@ -20,15 +21,13 @@ def reasons_in_use() -> QuerySet[CmeReason]:
 
 def primary_reason_field() -> forms.ModelChoiceField[CmeReason]:
     """A required choice from the DfE's list of primary reasons."""
-    field: forms.ModelChoiceField[CmeReason] = forms.ModelChoiceField(
-        label="Primary reason the child is missing education",
-        help_text="The one main reason, from the DfE's list for the termly CME return.",
-        queryset=reasons_in_use(),
+    field = select_one(
+        "Primary reason the child is missing education",
+        reasons_in_use(),
         empty_label="Select a reason",
-        error_messages={
-            "required": "Select the primary reason",
-            "invalid_choice": "Select a primary reason from the list",
-        },
+        required="Select the primary reason",
+        invalid="Select a primary reason from the list",
+        help_text="The one main reason, from the DfE's list for the termly CME return.",
     )
     field.widget.attrs["class"] = "govuk-select"
     return field

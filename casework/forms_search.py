@@ -32,10 +32,7 @@ class FindChildForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     date_of_birth = GdsDateField(
-        what="the date of birth",
-        required=False,
-        label="Date of birth",
-        help_text="For example, 27 3 2015",
+        what="the date of birth", required=False, help_text="For example, 27 3 2015"
     )
     upn = UpnField(label="Unique pupil number (UPN)", help_text="13 characters, like A123456789012")
     nhs_number = NhsNumberField(label="NHS number")

@@ -14,7 +14,7 @@ from casework.forms_reason import primary_reason_field, reasons_in_use
 from casework.matching import Match
 from casework.models import Case, Category, Child
 from casework.services.triage import ERROR_TWIN_REASON_REQUIRED
-from cme.forms import gds_helper
+from cme.forms import gds_helper, offer_rows, radios
 from cme.models import User
 from referrals.models import NotCmeReason
 from schools.forms.fields import TextField
@@ -65,25 +65,17 @@ def officer_label(officer: User) -> str:
     return f"{name}: {loads} open, {due} due this week, {overdue} overdue"
 
 
-def _radios(label: str, error: str, **kwargs: Any) -> forms.ChoiceField:
-    """A radios question with one error message, whether nothing or an unknown value came."""
-    return forms.ChoiceField(
-        label=label,
-        widget=forms.RadioSelect,
-        error_messages={"required": error, "invalid_choice": error},
-        **kwargs,
-    )
-
-
 class AcceptForm(forms.Form):
-    child = _radios(
+    child = radios(
         "Open the case on",
-        "Select a new child record or one of the matched children",
+        error="Select a new child record or one of the matched children",
+        unknown_error=True,
     )
-    category = _radios(
+    category = radios(
         "Category",
-        "Select the category",
-        choices=Category.choices,
+        Category.choices,
+        error="Select the category",
+        unknown_error=True,
         help_text="CME-WASP: whereabouts known. CME-missing: whereabouts unknown.",
     )
     # Issue 15: the DfE's primary reason, a required choice when a case is accepted.
@@ -136,7 +128,7 @@ class AcceptForm(forms.Form):
             Field.select("primary_reason"),
         ]
         # This year's list, read for each form (the class's field keeps its first rows).
-        self.fields["primary_reason"].queryset = reasons_in_use()  # type: ignore[attr-defined]
+        offer_rows(self, "primary_reason", reasons_in_use())
         if officers is not None:
             self.officers = {str(o.pk): o for o in officers}
             self.fields["officer"] = forms.ChoiceField(
@@ -181,10 +173,11 @@ class AcceptForm(forms.Form):
 
 
 class NotCmeForm(forms.Form):
-    reason = _radios(
+    reason = radios(
         "Why is the child not missing education?",
-        "Select why the child is not missing education",
-        choices=NotCmeReason.choices,
+        NotCmeReason.choices,
+        error="Select why the child is not missing education",
+        unknown_error=True,
     )
     notes = forms.CharField(
         label="Notes (optional)",
@@ -201,9 +194,10 @@ class NotCmeForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    case = _radios(
+    case = radios(
         "Duplicate of which open case?",
-        "Select the open case this referral duplicates",
+        error="Select the open case this referral duplicates",
+        unknown_error=True,
     )
 
     def __init__(self, *args: Any, cases: Iterable[Case] = (), **kwargs: Any) -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
+
+#: A date filter's input: the browser's date picker, GOV.UK styled.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+
+
+def any_of(choices: Any, label: str | None = None, **kwargs: Any) -> django_filters.ChoiceFilter:
+    """A filter by one of ``choices``, its blank option "Any" (no filter)."""
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label="Any", **kwargs)
 
 
 class StrictFilterSet(django_filters.FilterSet):

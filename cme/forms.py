@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.db.models import Model, QuerySet
 
 from cme.models import User
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:  # SetPasswordForm is generic to mypy only (django-stubs-ext d
     _SetPasswordForm = SetPasswordForm[User]
 else:
     _SetPasswordForm = SetPasswordForm
+
+M = TypeVar("M", bound=Model)
 
 
 def gds_helper(*fields: Any) -> FormHelper:
@@ -32,16 +35,70 @@ def section(*fields: Any, legend: str) -> Fieldset:
     return Fieldset(*fields, legend=legend, legend_size="m", legend_tag="h2")
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-        },
+def radios(
+    label: str, choices: Any = (), *, error: str = "", unknown_error: bool = False, **kwargs: Any
+) -> forms.ChoiceField:
+    """A question answered with GOV.UK radios. ``error`` is said when nothing is chosen and,
+    with ``unknown_error``, when a value not among the choices is posted too (else Django's)."""
+    messages = {"required": error} if error else {}
+    if unknown_error:
+        messages["invalid_choice"] = error
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, error_messages=messages, **kwargs
     )
+
+
+def email_field(
+    label: str = "Email address",
+    *,
+    required: str = "Enter your email address",
+    invalid: str = "Enter an email address in the correct format, like name@example.gov.uk",
+    spellcheck: bool = False,
+    **kwargs: Any,
+) -> forms.EmailField:
+    """An email address asked for as GOV.UK asks: the email keyboard, autofill, and (unless
+    ``spellcheck``) no spelling check of what is typed."""
+    attrs = {"autocomplete": "email"} | ({} if spellcheck else {"spellcheck": "false"})
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        widget=forms.EmailInput(attrs=attrs),
+        error_messages={"required": required, "invalid": invalid},
+        **kwargs,
+    )
+
+
+def select_one(
+    label: str,
+    queryset: QuerySet[M],
+    *,
+    empty_label: str,
+    required: str,
+    invalid: str,
+    **kwargs: Any,
+) -> forms.ModelChoiceField[M]:
+    """One of some rows, chosen from a <select> with a prompt as its first option; the rows
+    are read for each form (`offer_rows`)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        empty_label=empty_label,
+        error_messages={"required": required, "invalid_choice": invalid},
+        **kwargs,
+    )
+
+
+def offer_rows(form: forms.BaseForm, name: str, queryset: QuerySet[M]) -> forms.ModelChoiceField[M]:
+    """Give the form's choice field ``name`` the rows it offers on this form: a class's field
+    would keep the rows it read when the module was imported."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a ModelChoiceField by contract
+    field.queryset = queryset
+    return field
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = email_field()
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -82,15 +139,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class GdsPasswordResetForm(PasswordResetForm):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-        },
-    )
+    email = email_field(spellcheck=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 from django.utils import timezone
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from cnis.models import ConsentStatus, Eligibility, ProviderType, Source, VisitOutcome
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField
@@ -33,25 +33,20 @@ def _not_in_future(form: forms.Form, name: str, what: str) -> None:
 
 
 class ConsentDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Does the local authority consent to the pupil being home educated?",
-        choices=[
+    decision = radios(
+        "Does the local authority consent to the pupil being home educated?",
+        [
             (ConsentStatus.GRANTED.value, "Yes, consent is given"),
             (ConsentStatus.REFUSED.value, "No, consent is refused"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": ERROR_DECISION_REQUIRED},
+        error=ERROR_DECISION_REQUIRED,
     )
     reasons = _text(
         "Reasons for the decision",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The school sees the decision, its date and these reasons on its return.",
     )
-    decided_on = GdsDateField(
-        what="the date of the decision",
-        label="Date of the decision",
-        help_text="For example, 3 12 2026",
-    )
+    decided_on = GdsDateField(what="the date of the decision", help_text="For example, 3 12 2026")
 
     def __init__(self, *args: Any, asked_on: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,20 +94,11 @@ def _date_field(what: str, label: str) -> GdsDateField:
     return GdsDateField(what=what, label=label, help_text="For example, 3 12 2026")
 
 
-def _radios(label: str, choices: Any, required_message: str) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": required_message},
-    )
-
-
 def _source_field() -> forms.ChoiceField:
-    return _radios(
+    return radios(
         "Where did this information come from?",
         [(s.value, s.label) for s in (Source.PARENT, Source.PROVIDER, Source.OFFICER)],
-        "Select where the information came from",
+        error="Select where the information came from",
     )
 
 
@@ -160,16 +146,15 @@ class RegisterForm(DatedForm):
         label="Does the child live in the local authority's area?",
         required_message="Select yes if the child lives in the area",
     )
-    eligibility = forms.ChoiceField(
-        label="Why is the child eligible for the register?",
-        choices=[Choice(e.value, e.label, hint=ELIGIBILITY_HINTS[e]) for e in Eligibility],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select why the child is eligible"},
+    eligibility = radios(
+        "Why is the child eligible for the register?",
+        [Choice(e.value, e.label, hint=ELIGIBILITY_HINTS[e]) for e in Eligibility],
+        error="Select why the child is eligible",
     )
-    source = _radios(
+    source = radios(
         "Where did this come from?",
         [(s.value, s.label) for s in (Source.PARENT, Source.SCHOOL_RETURN, Source.OFFICER)],
-        "Select where this came from",
+        error="Select where this came from",
     )
     date_name, date_what = "date_of_birth", "The date of birth"
 
@@ -226,8 +211,8 @@ class ParentForm(DatedForm):
 class ProviderForm(DatedForm):
     name = _text("Provider's name", max_length=200)
     address = _text("Provider's address", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
-    provider_type = _radios(
-        "What kind of provider is it?", ProviderType.choices, "Select the kind of provider"
+    provider_type = radios(
+        "What kind of provider is it?", ProviderType.choices, error="Select the kind of provider"
     )
     location = _text(
         "Where does the education happen?",
@@ -290,7 +275,7 @@ class VisitRequestForm(DatedForm):
 
 
 class VisitOutcomeForm(DatedForm):
-    outcome = _radios("What happened?", VisitOutcome.choices, "Select what happened")
+    outcome = radios("What happened?", VisitOutcome.choices, error="Select what happened")
     on = _date_field("the date", "Date")
     date_name, date_what = "on", "The date"
 

@@ -7,21 +7,12 @@ from typing import Any
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from cme.forms import gds_helper, section
+from cme.forms import gds_helper, radios, section
 from ehe.models import ContactKind, Suitability
 from schools.forms.base import text
 from schools.forms.fields import GdsDateField, PostcodeField, optional_email
 
 TEXT_MAX = 2000
-
-
-def _radios(label: str, error: str, choices: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": error, "invalid_choice": error},
-    )
 
 
 def _notes(label: str, *, required: bool = False) -> forms.CharField:
@@ -78,7 +69,7 @@ class AddChildForm(ParentFields):
 
     first_name = text("", "First name")
     last_name = text("", "Last name")
-    date_of_birth = GdsDateField(what="the date of birth", label="Date of birth")
+    date_of_birth = GdsDateField(what="the date of birth")
     address_line_1 = text("", "Address line 1", max_length=150)
     address_line_2 = text("", "Address line 2", required=False, max_length=150)
     town = text("", "Town or city")
@@ -127,7 +118,12 @@ class ParentForm(ParentFields):
 
 
 class ContactForm(EheForm):
-    kind = _radios("What kind of contact?", "Select the kind of contact", ContactKind.choices)
+    kind = radios(
+        "What kind of contact?",
+        ContactKind.choices,
+        error="Select the kind of contact",
+        unknown_error=True,
+    )
     made_on = GdsDateField(what="the date of the contact", label="When")
     with_whom = text("", "Who", required=False, max_length=200)
     notes = _notes("What was said or seen")
@@ -149,12 +145,13 @@ class ContactForm(EheForm):
 
 
 class SuitabilityForm(EheForm):
-    suitability = _radios(
+    suitability = radios(
         "Does the education appear suitable?",
-        "Select whether the education appears suitable",
         [c for c in Suitability.choices if c[0] != Suitability.NOT_ASSESSED],
+        error="Select whether the education appears suitable",
+        unknown_error=True,
     )
-    formed_on = GdsDateField(what="the date of the view", label="Date of the view")
+    formed_on = GdsDateField(what="the date of the view")
     reasons = _notes("Reasons", required=True)
 
     def layout(self) -> list[Any]:

@@ -7,9 +7,9 @@ from typing import Any
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from ehe import rules
-from ehe.forms import EheForm, _notes, _radios
+from ehe.forms import EheForm, _notes
 from ehe.models import Answer, NoticeKind
 from ehe.services import notices as svc
 from schools.forms.fields import GdsDateField
@@ -93,8 +93,8 @@ class NoticeForm(SchoolSearchStep, EheForm):
 
 
 class AnswerForm(SchoolSearchStep, EheForm):
-    answer = _radios("What happened?", "Select what happened", [])
-    answered_on = GdsDateField(what="the date", label="Date")
+    answer = radios("What happened?", error="Select what happened", unknown_error=True)
+    answered_on = GdsDateField(what="the date")
     school = _school("The school the parent chose (if they chose one)")
     details = _notes("Details")
 

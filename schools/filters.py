@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from cme.filters import StrictFilterSet
+from cme.filters import DATE_WIDGET, StrictFilterSet, any_of
 from schools.forms.school_picker import SchoolFilter
 from schools.models import ReturnKind, ReturnStatus, School, SchoolReturn
 
@@ -17,17 +17,13 @@ def _submitted(lookup_expr: str, label: str) -> django_filters.DateFilter:
         field_name="submitted_at",
         lookup_expr=lookup_expr,
         label=label,
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
+        widget=DATE_WIDGET,
     )
 
 
 class ReturnFilter(StrictFilterSet):
-    kind = django_filters.ChoiceFilter(
-        choices=ReturnKind.choices, label="Kind of return", empty_label="Any"
-    )
-    status = django_filters.ChoiceFilter(choices=ReturnStatus.choices, empty_label="Any")
+    kind = any_of(ReturnKind.choices, "Kind of return")
+    status = any_of(ReturnStatus.choices)
     school = SchoolFilter(queryset=School.objects.all())
     is_late = django_filters.BooleanFilter(label="Late returns only", widget=forms.CheckboxInput)
     submitted_after = _submitted("date__gte", "Submitted on or after")

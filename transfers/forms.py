@@ -8,10 +8,9 @@ from typing import Any
 from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
-from cme.forms import gds_helper
+from cme.forms import email_field, gds_helper, offer_rows, radios, select_one
 from schools.ctf.forms import CtfUploadForm
 from schools.forms.base import text
 from schools.forms.layout import Radios
@@ -29,16 +28,14 @@ def directory() -> QuerySet[LocalAuthority]:
 
 
 class TransferForm(forms.Form):
-    to_la = forms.ModelChoiceField(
-        label="Local authority the child has moved to",
-        queryset=LocalAuthority.objects.none(),
+    to_la = select_one(
+        "Local authority the child has moved to",
+        LocalAuthority.objects.none(),
         empty_label="Choose a local authority",
+        required="Select the local authority the child has moved to",
+        invalid="Select a local authority from the list",
         help_text="Its CME team is sent the transfer. An authority not listed is added by an "
         "administrator.",
-        error_messages={
-            "required": "Select the local authority the child has moved to",
-            "invalid_choice": "Select a local authority from the list",
-        },
     )
     reasons = text(
         "",
@@ -51,9 +48,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_la"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        field.queryset = directory()
+        offer_rows(self, "to_la", directory())
         self.fields["reasons"].error_messages["required"] = (
             "Enter why you are transferring the child"
         )
@@ -61,22 +56,16 @@ class TransferForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    status = forms.ChoiceField(
-        label="What did the other local authority answer?",
-        choices=[
+    status = radios(
+        "What did the other local authority answer?",
+        [
             (TransferStatus.ACKNOWLEDGED.value, "Acknowledged: received, no decision yet"),
             (TransferStatus.ACCEPTED.value, "Accepted the child"),
             (TransferStatus.REJECTED.value, "Rejected the transfer"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what the other local authority answered"},
+        error="Select what the other local authority answered",
     )
-    rejection_reason = forms.ChoiceField(
-        label="Why did they reject it?",
-        choices=RejectionReason.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    rejection_reason = radios("Why did they reject it?", RejectionReason.choices, required=False)
     notes = text(
         "",
         "Notes",
@@ -121,46 +110,27 @@ class ReceivedUploadForm(CtfUploadForm):
     """The CTF upload (schools.ctf.forms: size-limited, read by the safe parser), for a
     transfer another LA sent: a smaller limit, and the bytes kept for the service."""
 
+    max_bytes = MAX_TRANSFER_BYTES
+    error_too_big = ERROR_TOO_BIG
+    error_not_xml = ERROR_NOT_XML
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.data_bytes = b""
         field = self.fields["file"]
         field.label = "Upload the transfer's common transfer file (CTF)"
         field.help_text = "The XML file another local authority's CME team sent you."
         field.error_messages["required"] = "Select the CTF file"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if self.too_big:  # stopped by cme.uploads: say this form's limit
-            self.errors.pop("file", None)
-            self.add_error("file", forms.ValidationError(ERROR_TOO_BIG, code="too_big"))
-        return cleaned
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > MAX_TRANSFER_BYTES:
-            raise forms.ValidationError(ERROR_TOO_BIG, code="too_big")
-        if not (upload.name or "").lower().endswith(".xml"):
-            raise forms.ValidationError(ERROR_NOT_XML, code="type")
-        upload = super().clean_file()  # the safe parse: refused here with its reason
-        upload.seek(0)
-        self.data_bytes = upload.read(MAX_TRANSFER_BYTES + 1)
-        return upload
 
 
 class ConfirmEmailForm(forms.Form):
     """The other LA proves the link reached the team it was sent to (a link forwarded, or
     opened by a mail scanner, downloads nothing)."""
 
-    email = forms.EmailField(
-        label="Your CME team's email address",
+    email = email_field(
+        "Your CME team's email address",
+        required="Enter the email address the link was sent to",
+        invalid="Enter an email address in the correct format, like cme@council.gov.uk",
         help_text="The address this link was sent to",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter the email address the link was sent to",
-            "invalid": "Enter an email address in the correct format, like cme@council.gov.uk",
-        },
     )
     file = forms.ChoiceField(
         choices=[("ctf", "CTF"), ("pdf", "PDF")],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cme.forms import radios
 from referrals.forms.validators import NhsNumberField
 from referrals.models import ParentKnows, Reason, Referral, ReferrerType
 from referrals.vocabulary import FLAG_FIELDS, FLAG_QUESTIONS
@@ -70,11 +71,10 @@ class ReferralQuestions(forms.ModelForm[Referral]):
     """Every question of the referral form; `ReferralForm` lays them out and checks them."""
 
     # -- who is referring --------------------------------------------------------------
-    referrer_type = forms.ChoiceField(
-        label="Who is making the referral?",
-        choices=[(v, label) for v, label in ReferrerType.choices if v != ReferrerType.SYSTEM],
-        widget=forms.RadioSelect,
-        error_messages={"required": ERROR_REFERRER_TYPE},
+    referrer_type = radios(
+        "Who is making the referral?",
+        [(v, label) for v, label in ReferrerType.choices if v != ReferrerType.SYSTEM],
+        error=ERROR_REFERRER_TYPE,
     )
     # Required unless anonymous: checked in clean(), so the public form can waive them.
     referrer_name = TextField(label="Your full name", required=False, max_length=150)
@@ -127,12 +127,7 @@ class ReferralQuestions(forms.ModelForm[Referral]):
         label="Date of birth (optional)",
         help_text="For example, 27 3 2015. Leave it blank if you do not know it",
     )
-    gender = forms.ChoiceField(
-        label="Sex (optional)",
-        required=False,
-        choices=Gender.choices,
-        widget=forms.RadioSelect,
-    )
+    gender = radios("Sex (optional)", Gender.choices, required=False)
     upn = UpnField(help_text="13 characters, starting with a letter, if you know it")
     nhs_number = NhsNumberField()
     address_line_1 = text("address_line_1", "Address line 1", required=False, max_length=150)
@@ -182,11 +177,10 @@ class ReferralQuestions(forms.ModelForm[Referral]):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, phoned the family, visited the home, asked the last school",
     )
-    parent_knows = forms.ChoiceField(
-        label="Do the child's parents or carers know you are making this referral?",
-        choices=ParentKnows.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": ERROR_PARENT_KNOWS},
+    parent_knows = radios(
+        "Do the child's parents or carers know you are making this referral?",
+        ParentKnows.choices,
+        error=ERROR_PARENT_KNOWS,
     )
     details = TextField(
         label="Anything else we should know (optional)",

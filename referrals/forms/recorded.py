@@ -6,10 +6,9 @@ from datetime import date
 from typing import Any
 
 from crispy_forms_gds.layout import Field
-from django import forms
 from django.utils import timezone
 
-from cme.forms import section
+from cme.forms import radios, section
 from referrals.forms.referral import ReferralForm, referrer_fieldset
 from referrals.models import ReceivedVia
 from schools.forms.fields import GdsDateField
@@ -26,14 +25,10 @@ class RecordedReferralForm(ReferralForm):
 
     date_received = GdsDateField(
         what="the date the referral was received",
-        label="Date the referral was received",
         help_text="The enquiry clock (10 working days) runs from this date. For example, 27 3 2026",
     )
-    received_via = forms.ChoiceField(
-        label="How was the referral received?",
-        choices=ReceivedVia.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": ERROR_RECEIVED_VIA},
+    received_via = radios(
+        "How was the referral received?", ReceivedVia.choices, error=ERROR_RECEIVED_VIA
     )
 
     RECEIVED_FIELDS: tuple[str, ...] = ("date_received", "received_via")

@@ -16,7 +16,7 @@ from crispy_forms_gds.layout import ConditionalQuestion, Field
 from django import forms
 from django.utils import timezone
 
-from cme.forms import section
+from cme.forms import radios, section
 from cme.statutory import (
     REG_9_1_H_SCHOOL_DAYS,
     REG_9_1_I_SCHOOL_DAYS,
@@ -88,21 +88,18 @@ ENQUIRY_FIELDS = ("enquiries", "enquiry_notes")
 class AbsenceNotificationForm(ReturnForm):
     first_day_of_absence = GdsDateField(
         what="the first day of absence",
-        label="First day of absence",
         help_text="The first school day the pupil missed. For example, 2 11 2026",
     )
-    absence_type = forms.ChoiceField(
-        label="What kind of absence is it?",
-        choices=AbsenceType.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of absence it is"},
+    absence_type = radios(
+        "What kind of absence is it?",
+        AbsenceType.choices,
+        error="Select what kind of absence it is",
     )
     # Revealed under "after leave". The leave ends on its last day; the pupil is due back on
     # the next school day, so the first day of absence must come after it.
     leave_end_date = GdsDateField(
         what="the last day of the leave of absence",
         required=False,
-        label="Last day of the leave of absence",
         help_text="The pupil was due back on the next school day",
     )
     last_contact_date = GdsDateField(
@@ -113,11 +110,10 @@ class AbsenceNotificationForm(ReturnForm):
     last_contact_details = notes_field(
         "Details of the last contact", help_text="Who you spoke to, how, and what they said"
     )
-    whereabouts = forms.ChoiceField(
-        label="Do you know where the pupil is?",
-        choices=Whereabouts.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you know where the pupil is"},
+    whereabouts = radios(
+        "Do you know where the pupil is?",
+        Whereabouts.choices,
+        error="Select whether you know where the pupil is",
     )
     enquiries = forms.MultipleChoiceField(
         label="What enquiries has the school made to find the pupil?",

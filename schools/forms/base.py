@@ -9,10 +9,16 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 from django.utils import timezone
 
-from cme.forms import gds_helper, section
+from cme.forms import gds_helper, radios, section
 from cme.statutory import compulsory_school_age, is_compulsory_school_age
 from schools.ctf.summary import structured_sections
-from schools.forms.fields import GdsDateField, PostcodeField, TextField, UpnField, optional_email
+from schools.forms.fields import (
+    GdsDateField,
+    PostcodeField,
+    TextField,
+    UpnField,
+    optional_email,
+)
 from schools.models import Gender
 
 WARNING_DOB_OUTSIDE_CSA = (
@@ -188,11 +194,10 @@ class ReturnForm(forms.ModelForm[Any]):
     date_of_birth = GdsDateField(
         what="the pupil's date of birth", label="Date of birth", help_text="For example, 27 3 2015"
     )
-    gender = forms.ChoiceField(
-        label="Sex",
-        choices=Gender.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the pupil's sex as recorded on the admission register"},
+    gender = radios(
+        "Sex",
+        Gender.choices,
+        error="Select the pupil's sex as recorded on the admission register",
     )
     upn = UpnField(help_text="13 characters, starting with a letter, as on the admission register")
     address_line_1 = text("address_line_1", "Address line 1", max_length=150)

@@ -22,11 +22,19 @@ CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class GdsDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) that names the field in its error messages."""
+    """A GOV.UK date input (day, month, year) that names the field in its error messages.
 
-    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
+    ``what`` is the date as the messages name it ("the date of the review"); the label, unless
+    given, is the same words ("Date of the review")."""
+
+    def __init__(
+        self, *, what: str, label: str | None = None, required: bool = True, **kwargs: Any
+    ) -> None:
         self.what = what
-        super().__init__(required=required, require_all_fields=False, **kwargs)
+        if label is None:
+            named = what.removeprefix("the ")
+            label = f"{named[0].upper()}{named[1:]}"
+        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter {what}"
         self.error_messages["incomplete"] = (
             f"{what[0].upper()}{what[1:]} must include a day, month and year"
@@ -67,7 +75,22 @@ def optional_email(label: str = "Email address (optional)") -> forms.EmailField:
     return forms.EmailField(label=label, required=False, error_messages={"invalid": EMAIL_INVALID})
 
 
-class PostcodeField(forms.CharField):
+class CodeField(forms.CharField):
+    """A code typed in any case and spacing (a postcode, a UPN): upper-cased and its spaces
+    taken out before ``check`` reads it; blank is "" (the field's ``required`` says if allowed)."""
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        return self.check(re.sub(r"\s+", "", str(value).upper()))
+
+    def check(self, code: str) -> str:
+        """The code as stored, or a ValidationError."""
+        raise NotImplementedError
+
+
+class PostcodeField(CodeField):
     default_error_messages = {"invalid": "Enter a real postcode, like AB1 2CD"}
 
     def __init__(self, **kwargs: Any) -> None:
@@ -75,17 +98,13 @@ class PostcodeField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "postal-code"}))
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if not value:
-            return ""
-        compact = re.sub(r"\s+", "", str(value).upper())
-        if not POSTCODE_RE.match(compact):
+    def check(self, code: str) -> str:
+        if not POSTCODE_RE.match(code):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return f"{compact[:-3]} {compact[-3:]}"
+        return f"{code[:-3]} {code[-3:]}"
 
 
-class UpnField(forms.CharField):
+class UpnField(CodeField):
     """The DfE unique pupil number: 13 characters, the first a check letter."""
 
     default_error_messages = {
@@ -99,11 +118,7 @@ class UpnField(forms.CharField):
         kwargs.setdefault("label", "Unique pupil number (UPN) (optional)")
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if not value:
-            return ""
-        upn = re.sub(r"\s+", "", str(value).upper())
+    def check(self, upn: str) -> str:
         if len(upn) != UPN_LENGTH or not upn[1:12].isdigit() or not upn[0].isalpha():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if not upn_check_letter_valid(upn):

@@ -19,6 +19,16 @@ WARNING_LATE = (
 )
 
 
+#: The return's own questions, in the order the form and check page show them.
+ADMISSION_FIELDS = (
+    "admission_date",
+    "year_group",
+    "previous_school",
+    "previous_school_name",
+    "previous_school_la",
+)
+
+
 class JoinerReturnForm(SchoolSearchStep, ReturnForm):
     admission_date = GdsDateField(
         what="the date the pupil was entered on the admission register",
@@ -49,14 +59,7 @@ class JoinerReturnForm(SchoolSearchStep, ReturnForm):
 
     class Meta(ReturnForm.Meta):
         model = JoinerReturn
-        fields = (
-            *ReturnForm.Meta.fields,
-            "admission_date",
-            "year_group",
-            "previous_school",
-            "previous_school_name",
-            "previous_school_la",
-        )
+        fields = (*ReturnForm.Meta.fields, *ADMISSION_FIELDS)
 
     def layout_fields(self) -> list[Any]:
         return [
@@ -104,17 +107,5 @@ class JoinerReturnForm(SchoolSearchStep, ReturnForm):
 
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         sections = super().summary_sections()
-        sections.insert(
-            1,
-            (
-                "Admission",
-                (
-                    "admission_date",
-                    "year_group",
-                    "previous_school",
-                    "previous_school_name",
-                    "previous_school_la",
-                ),
-            ),
-        )
+        sections.insert(1, ("Admission", ADMISSION_FIELDS))
         return sections

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cme.formats import hours as hours_text
-from cme.forms import section
+from cme.forms import radios, section
 from schools.forms.base import ReturnForm, forget_answer, refuse_future
 from schools.forms.fields import GdsDateField, TextField, YesNoField
 from schools.models import PartTimeReason, PartTimeTimetable
@@ -122,39 +122,45 @@ def _weeks(length: timedelta) -> str:
     return weeks if not days else f"{weeks} and {days} day{'s' if days != 1 else ''}"
 
 
+#: The timetable's own questions, by the part of the form and check page that shows them.
+TIMETABLE_FIELDS = (
+    "start_date",
+    "planned_end_date",
+    "hours_per_week",
+    "reason",
+    "reason_details",
+    "next_review_date",
+)
+AGREEMENT_FIELDS = ("parent_agreed", "parent_agreed_date")
+SUPPORT_FIELDS = ("social_worker_involved", "has_ehcp")
+
+
 class PartTimeTimetableForm(ReturnForm):
-    start_date = GdsDateField(
-        what="the start date", label="Start date", help_text="For example, 2 11 2026"
-    )
+    start_date = GdsDateField(what="the start date", help_text="For example, 2 11 2026")
     planned_end_date = GdsDateField(
         what="the planned end date",
-        label="Planned end date",
         help_text="The date the pupil is expected to be back on a full-time timetable",
     )
     hours_per_week = HoursField(
         label="Hours a week in school",
         help_text=f"A full-time school week is {FULL_TIME_HOURS} hours. For example, 15 or 12.5",
     )
-    reason = forms.ChoiceField(
-        label="Why does the pupil need a part-time timetable?",
-        choices=PartTimeReason.choices,
-        widget=forms.RadioSelect,
+    reason = radios(
+        "Why does the pupil need a part-time timetable?",
+        PartTimeReason.choices,
+        error="Select why the pupil needs a part-time timetable",
         help_text="A part-time timetable must never be used to manage behaviour",
-        error_messages={"required": "Select why the pupil needs a part-time timetable"},
     )
     reason_details = notes_field("Give details of the reason")
     next_review_date = GdsDateField(
         what="the next review date",
-        label="Next review date",
         help_text="Review the timetable regularly. Tell us the outcome of each review",
     )
     parent_agreed = YesNoField(
         label="Has the parent agreed to the part-time timetable?",
         required_message="Select yes if the parent has agreed to the part-time timetable",
     )
-    parent_agreed_date = GdsDateField(
-        what="the date the parent agreed", label="Date the parent agreed"
-    )
+    parent_agreed_date = GdsDateField(what="the date the parent agreed")
     social_worker_involved = YesNoField(
         label="Does the pupil have a social worker?",
         required_message="Select yes if the pupil has a social worker",
@@ -164,32 +170,9 @@ class PartTimeTimetableForm(ReturnForm):
         required_message="Select yes if the pupil has an education, health and care plan",
     )
 
-    TIMETABLE_FIELDS = (
-        "start_date",
-        "planned_end_date",
-        "hours_per_week",
-        "reason",
-        "reason_details",
-        "next_review_date",
-    )
-    AGREEMENT_FIELDS = ("parent_agreed", "parent_agreed_date")
-    SUPPORT_FIELDS = ("social_worker_involved", "has_ehcp")
-
     class Meta(ReturnForm.Meta):
         model = PartTimeTimetable
-        fields = (
-            *ReturnForm.Meta.fields,
-            "start_date",
-            "planned_end_date",
-            "hours_per_week",
-            "reason",
-            "reason_details",
-            "next_review_date",
-            "parent_agreed",
-            "parent_agreed_date",
-            "social_worker_involved",
-            "has_ehcp",
-        )
+        fields = (*ReturnForm.Meta.fields, *TIMETABLE_FIELDS, *AGREEMENT_FIELDS, *SUPPORT_FIELDS)
 
     def layout_fields(self) -> list[Any]:
         return [
@@ -272,9 +255,9 @@ class PartTimeTimetableForm(ReturnForm):
     def summary_sections(self) -> list[tuple[str, tuple[str, ...]]]:
         sections = super().summary_sections()
         sections[1:1] = [
-            ("The part-time timetable", self.TIMETABLE_FIELDS),
-            ("Agreement with the parent", self.AGREEMENT_FIELDS),
-            ("Support for the pupil", self.SUPPORT_FIELDS),
+            ("The part-time timetable", TIMETABLE_FIELDS),
+            ("Agreement with the parent", AGREEMENT_FIELDS),
+            ("Support for the pupil", SUPPORT_FIELDS),
         ]
         return sections
 

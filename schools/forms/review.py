@@ -14,7 +14,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from cme.forms import gds_helper
+from cme.forms import gds_helper, radios
 from schools.forms.base import forget_answer
 from schools.forms.fields import GdsDateField, YesNoField
 from schools.forms.part_time import (
@@ -45,16 +45,11 @@ def form_with_version(form: TimetableReviewForm, version: int) -> None:
 class TimetableReviewForm(forms.ModelForm[TimetableReview]):
     """One review of a part-time timetable. What it asks next depends on the outcome."""
 
-    review_date = GdsDateField(
-        what="the date of the review",
-        label="Date of the review",
-        help_text="For example, 20 11 2026",
-    )
-    outcome = forms.ChoiceField(
-        label="What was decided at the review?",
-        choices=ReviewOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what was decided at the review"},
+    review_date = GdsDateField(what="the date of the review", help_text="For example, 20 11 2026")
+    outcome = radios(
+        "What was decided at the review?",
+        ReviewOutcome.choices,
+        error="Select what was decided at the review",
     )
     # Revealed under "Continue with changes".
     hours_per_week = HoursField(
@@ -68,13 +63,9 @@ class TimetableReviewForm(forms.ModelForm[TimetableReview]):
         label="New planned end date (optional)",
         help_text="Leave blank if the end date is not changing",
     )
-    next_review_date = GdsDateField(
-        what="the date of the next review", required=False, label="Date of the next review"
-    )
+    next_review_date = GdsDateField(what="the date of the next review", required=False)
     # Revealed under "Continue as agreed": a field can be shown in one reveal only.
-    continue_next_review_date = GdsDateField(
-        what="the date of the next review", required=False, label="Date of the next review"
-    )
+    continue_next_review_date = GdsDateField(what="the date of the next review", required=False)
     parent_agreed = YesNoField(
         label="Does the parent agree with what was decided?",
         required_message="Select yes if the parent agrees with what was decided",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.choices import Choice
 from django import forms
 
+from cme.forms import radios
 from schools.forms.base import ReturnForm, text
 from schools.forms.fields import GdsDateField, PostcodeField, TextField, YesNoField
 from schools.forms.leaver.messages import (
@@ -51,23 +52,20 @@ class LeaverFields(ReturnForm):
     checks; each question is asked only where `questions.GROUND_FIELDS` and
     `questions.DESTINATION_FIELDS` say, so most are optional here."""
 
-    ground = forms.ChoiceField(
-        label="Which ground for removing the pupil's name applies?",
+    ground = radios(
+        "Which ground for removing the pupil's name applies?",
+        [Choice(g.value, g.label, hint=GROUND_HINTS[g]) for g in DeletionGround],
+        error=ERROR_GROUND_REQUIRED,
         help_text="The grounds are in regulation 9(1) of the School Attendance (Pupil "
         "Registration) (England) Regulations 2024.",
-        choices=[Choice(g.value, g.label, hint=GROUND_HINTS[g]) for g in DeletionGround],
-        widget=forms.RadioSelect,
-        error_messages={"required": ERROR_GROUND_REQUIRED},
     )
     ground_met_date = GdsDateField(
         what="the date the ground was met",
-        label="Date the ground was met",
         help_text="For example, the day the pupil was registered at the new school or the 20th "
         "school day of absence",
     )
     deletion_date = GdsDateField(
         what="the date the pupil's name was removed from the admission register",
-        label="Date the pupil's name was removed from the admission register",
         help_text="This cannot be in the future, or before the ground was met",
     )
 
@@ -154,14 +152,13 @@ class LeaverFields(ReturnForm):
         "After any review by the governing board. For example, 20 11 2026",
     )
 
-    moving = forms.ChoiceField(
-        label="Is the pupil moving to a new address?",
-        choices=[
+    moving = radios(
+        "Is the pupil moving to a new address?",
+        [
             (MOVING_YES, "Yes"),
             (MOVING_NO, "No, the pupil is staying at the address above"),
             (MOVING_NOT_KNOWN, "We do not know"),
         ],
-        widget=forms.RadioSelect,
         required=False,
     )
     new_address = TextField(
@@ -177,9 +174,9 @@ class LeaverFields(ReturnForm):
         help_text="Leave blank for an address outside the UK",
     )
 
-    destination_type = forms.ChoiceField(
-        label="Where is the pupil going?",
-        choices=[
+    destination_type = radios(
+        "Where is the pupil going?",
+        [
             Choice(D.IN_AREA.value, D.IN_AREA.label),
             Choice(D.OUT_OF_AREA.value, D.OUT_OF_AREA.label),
             Choice(D.ABROAD.value, D.ABROAD.label),
@@ -190,7 +187,6 @@ class LeaverFields(ReturnForm):
             ),
             Choice(D.UNKNOWN.value, D.UNKNOWN.label),
         ],
-        widget=forms.RadioSelect,
         required=False,
     )
     destination_school = SchoolChoiceField(

@@ -32,6 +32,7 @@ from schools.forms.leaver.messages import (
     ERROR_TEN_SCHOOL_DAYS,
     ERROR_TWENTY_SCHOOL_DAYS,
 )
+from schools.forms.leaver.questions import GROUND_FIELDS
 from schools.models import DeletionGround, School
 from schools.selectors import term_calendar_for
 
@@ -97,50 +98,34 @@ def check_home_education(answers: Answers) -> Errors:
     )
 
 
-def _school_days_and_joint_enquiries(
-    answers: Answers,
-    *,
-    start_field: str,
-    earliest_from: Callable[[School | None, date], date],
-    too_early: str,
-    confirmed_field: str,
-    ground: str,
-) -> Errors:
-    """(h) and (i): the ground is met no earlier than `earliest_from` the date in
-    `start_field`, and the school and the LA confirm they made enquiries jointly."""
-    errors: Errors = []
-    start: date | None = answers.data.get(start_field)
-    if start and answers.met:
-        earliest = earliest_from(answers.school, start)
-        if answers.met < earliest:
-            errors.append(("ground_met_date", too_early.format(earliest=earliest)))
-    if answers.data.get(confirmed_field) is False:
-        errors.append((confirmed_field, ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=ground)))
-    return errors
+#: (h) and (i): the earliest the ground can be met, counted in school days from the date
+#: the ground's first question asks ((h) 10 after the leave ended, (i) the 20th of absence),
+#: and the error when it is given as met before then.
+SCHOOL_DAY_COUNTS: dict[str, tuple[Callable[[School | None, date], date], str]] = {
+    G.H: (ten_school_days_after, ERROR_TEN_SCHOOL_DAYS),
+    G.I: (twentieth_school_day, ERROR_TWENTY_SCHOOL_DAYS),
+}
 
 
-def check_leave_of_absence(answers: Answers) -> Errors:
-    """(h): met no earlier than 10 school days after the leave ended; joint LA enquiries."""
-    return _school_days_and_joint_enquiries(
-        answers,
-        start_field="leave_end_date",
-        earliest_from=ten_school_days_after,
-        too_early=ERROR_TEN_SCHOOL_DAYS,
-        confirmed_field="la_enquiries_confirmed_h",
-        ground=G.H,
-    )
+def school_days_and_joint_enquiries(ground: str) -> Callable[[Answers], Errors]:
+    """(h) and (i): the ground is met no earlier than `SCHOOL_DAY_COUNTS` says, and the
+    school and the LA confirm they made enquiries jointly. The questions are the ground's
+    (`GROUND_FIELDS`: the start date, the enquiries, the LA's confirmation)."""
+    start_field, _, confirmed_field = GROUND_FIELDS[ground]
+    earliest_from, too_early = SCHOOL_DAY_COUNTS[ground]
 
+    def check(answers: Answers) -> Errors:
+        errors: Errors = []
+        start: date | None = answers.data.get(start_field)
+        if start and answers.met:
+            earliest = earliest_from(answers.school, start)
+            if answers.met < earliest:
+                errors.append(("ground_met_date", too_early.format(earliest=earliest)))
+        if answers.data.get(confirmed_field) is False:
+            errors.append((confirmed_field, ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=ground)))
+        return errors
 
-def check_continuous_absence(answers: Answers) -> Errors:
-    """(i): met no earlier than the 20th school day of absence; joint LA enquiries."""
-    return _school_days_and_joint_enquiries(
-        answers,
-        start_field="absence_start_date",
-        earliest_from=twentieth_school_day,
-        too_early=ERROR_TWENTY_SCHOOL_DAYS,
-        confirmed_field="la_enquiries_confirmed",
-        ground=G.I,
-    )
+    return check
 
 
 def check_end_of_compulsory_age(answers: Answers) -> Errors:
@@ -162,8 +147,8 @@ def check_exclusion(answers: Answers) -> Errors:
 
 GROUND_CHECKS: dict[str, Callable[[Answers], Errors]] = {
     G.F: check_home_education,
-    G.H: check_leave_of_absence,
-    G.I: check_continuous_absence,
+    G.H: school_days_and_joint_enquiries(G.H),
+    G.I: school_days_and_joint_enquiries(G.I),
     G.L: check_end_of_compulsory_age,
     G.O: check_exclusion,
 }
