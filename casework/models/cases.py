@@ -7,11 +7,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models.children import Child
-from cme.models import Audited, one_of
+from cme.models import Audited
+from cme.models_base import Referenced, choices_valid, implies, not_before
 from referrals.models import Referral
 from schools.models import School
 
@@ -68,10 +69,9 @@ class CmeReason(models.Model):
         return self.applies_from <= d and (self.applies_until is None or d <= self.applies_until)
 
 
-class Case(Audited):
+class Case(Referenced, Audited):
     """One CME episode for a child, from the accepted referral to its outcome."""
 
-    reference = models.CharField(max_length=16, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
     # Referrals about the child received while this case was open, recorded as duplicates of
@@ -141,19 +141,17 @@ class Case(Audited):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(due_date__gte=F("received_on")), name="case_due_after_received"
-            ),
+            not_before("due_date", "received_on", "case_due_after_received"),
             models.CheckConstraint(
                 condition=Q(status=CaseStatus.OPEN) | (~Q(outcome="") & Q(closed_at__isnull=False)),
                 name="case_closed_has_outcome",
             ),
-            models.CheckConstraint(
-                condition=~Q(status=CaseStatus.OPEN) | Q(outcome="") | Q(outcome="untraceable"),
-                name="case_open_has_no_outcome",
+            implies(
+                Q(status=CaseStatus.OPEN),
+                Q(outcome="") | Q(outcome="untraceable"),
+                "case_open_has_no_outcome",
             ),
-            one_of("status", CaseStatus, "case_status_valid"),
-            one_of("category", Category, "case_category_valid"),
+            *choices_valid("case", status=CaseStatus, category=Category),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="case_outcome_valid"
             ),
@@ -165,9 +163,6 @@ class Case(Audited):
                 name="case_one_open_per_child",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"Case {self.reference}"
 
 
 class EnquiryType(models.TextChoices):

@@ -9,11 +9,12 @@ from django.db.models.functions import Left, Length
 from simple_history.models import HistoricalRecords
 
 from cme.models import Audited
+from cme.models_base import PostalAddress
 from referrals.models import VulnerabilityFlags
 from schools.models import Gender, School
 
 
-class Child(Audited, VulnerabilityFlags):
+class Child(Audited, VulnerabilityFlags, PostalAddress):
     """One record per child. Duplicates found later are merged (and can be unmerged)."""
 
     first_name = models.CharField(max_length=100)
@@ -24,9 +25,7 @@ class Child(Audited, VulnerabilityFlags):
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
     upn = models.CharField("UPN", max_length=13, blank=True, db_index=True)
     nhs_number = models.CharField("NHS number", max_length=12, blank=True)
-    address_line_1 = models.CharField(max_length=150, blank=True)
-    address_line_2 = models.CharField(max_length=150, blank=True)
-    town = models.CharField(max_length=100, blank=True)
+    # The address (PostalAddress), its postcode indexed for "Find a child".
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     last_school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
