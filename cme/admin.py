@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -12,11 +13,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cme.models import AccessLog, Role, User
+from cme.uploads import upload_too_big
 
 
 class SafeChangeList(ChangeList):
@@ -89,6 +93,69 @@ class AdministratorOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request)
+
+
+class ReadOnly:
+    """Rows the service writes and the admin only shows: nothing is added, changed or deleted
+    here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UploadPage:
+    """A page beside a model's changelist where a file is uploaded (``upload_route``, URL name
+    ``upload_url_name``): the form is ``upload_form``, which says when cme.uploads stopped the
+    file for its size; ``upload_result`` does the work, and an ``upload_errors`` exception is
+    shown as what is wrong with the file."""
+
+    admin_site: admin.AdminSite
+    model: Any
+    upload_route: str
+    upload_url_name: str
+    upload_title: str
+    upload_template: str
+    upload_form: Callable[..., forms.Form]  # a Form class taking too_big=
+    upload_errors: tuple[type[Exception], ...]
+
+    def upload_result(self, request: HttpRequest, form: forms.Form) -> object:
+        raise NotImplementedError
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            self.upload_route,
+            self.admin_site.admin_view(self.upload_view),
+            name=self.upload_url_name,
+        )
+        return [upload, *super().get_urls()]  # type: ignore[misc]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        result: object = None
+        file_error = ""
+        if request.method == "POST":
+            form = self.upload_form(request.POST, request.FILES, too_big=upload_too_big(request))
+            if form.is_valid():
+                try:
+                    result = self.upload_result(request, form)
+                except self.upload_errors as exc:
+                    file_error = str(exc)
+        else:
+            form = self.upload_form()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": self.upload_title,
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+        }
+        return TemplateResponse(request, self.upload_template, context)
 
 
 class UserAddForm(forms.ModelForm[User]):
@@ -213,7 +280,7 @@ for _device in (TOTPDevice, StaticDevice):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin[AccessLog]):
+class AccessLogAdmin(ReadOnly, SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin[AccessLog]):
     """Read-only: the access log is append-only, in the admin as everywhere else."""
 
     list_display = ("at", "user", "action", "child_id", "object_type", "object_id", "path")
@@ -221,12 +288,3 @@ class AccessLogAdmin(SafeLookupsMixin, AdministratorOnly, admin.ModelAdmin[Acces
     search_fields = ("user__email", "user__full_name", "path")
     date_hierarchy = "at"
     list_select_related = ("user",)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
-        return False

@@ -9,12 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from cme.models_base import choices_valid
 from cme.text import strip_bidi_controls
-
-
-def one_of(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
-    """The database refuses a value of ``field`` that is not one of ``choices``."""
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class Role(models.TextChoices):
@@ -88,9 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name"]
-        constraints = [
-            one_of("role", Role, "user_role_valid"),
-        ]
+        constraints = choices_valid("user", role=Role)
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -235,9 +229,7 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["action", "-at"])]
-        constraints = [
-            one_of("action", AccessAction, "accesslog_action_valid"),
-        ]
+        constraints = choices_valid("accesslog", action=AccessAction)
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
@@ -324,10 +316,7 @@ class OutboxEmail(models.Model):
                 condition=models.Q(state="sent", provider="notify"),
             ),
         ]
-        constraints = [
-            one_of("state", OutboxState, "outboxemail_state_valid"),
-            one_of("channel", OutboxChannel, "outboxemail_channel_valid"),
-        ]
+        constraints = choices_valid("outboxemail", state=OutboxState, channel=OutboxChannel)
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_state_display()})"

@@ -9,7 +9,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models import Child
-from cme.models import Audited, one_of
+from cme.models import Audited
+from cme.models_base import choices_valid, not_before, one_of
 from schools.models import LeaverReturn
 
 
@@ -53,7 +54,7 @@ class ConsentRequest(Audited):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            one_of("status", ConsentStatus, "cnis_consent_status_valid"),
+            *choices_valid("cnis_consent", status=ConsentStatus),
             models.CheckConstraint(
                 condition=Q(status=ConsentStatus.PENDING)
                 | (Q(decided_on__isnull=False) & ~Q(reasons="")),
@@ -147,12 +148,13 @@ class RegisterEntry(Audited):
         ordering = ["-registered_on", "-id"]
         verbose_name_plural = "register entries"
         constraints = [
-            one_of("eligibility", Eligibility, "cnis_entry_eligibility_valid"),
+            *choices_valid("cnis_entry", eligibility=Eligibility),
             one_of("eligibility_source", Source, "cnis_entry_source_valid"),
-            models.CheckConstraint(
-                condition=Q(visit_requested_on__isnull=True)
-                | Q(visit_requested_on__gte=models.F("registered_on")),
-                name="cnis_visit_requested_after_registration",
+            not_before(
+                "visit_requested_on",
+                "registered_on",
+                "cnis_visit_requested_after_registration",
+                or_unset=True,
             ),
             models.CheckConstraint(
                 condition=Q(visit_outcome="") | Q(visit_outcome_on__isnull=False),
@@ -164,20 +166,29 @@ class RegisterEntry(Audited):
         return f"Register entry {self.pk}"
 
 
-class EntryParent(Audited):
+class Educator(Audited):
+    """A parent or provider named on an entry (s436C(2)(b)-(e)): their address, and where the
+    information came from (s436C: each item marked)."""
+
+    address = models.CharField(max_length=300)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.PARENT)
+
+    class Meta:
+        abstract = True
+        ordering = ["entry", "id"]
+
+
+class EntryParent(Educator):
     """s436C(2)(b)-(d): a parent's name and address, whether they provide education, and
     the time the child spends in education provided by them."""
 
     entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="parents")
     name = models.CharField(max_length=150)
-    address = models.CharField(max_length=300)
     provides_education = models.BooleanField()
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
-    source = models.CharField(max_length=16, choices=Source.choices, default=Source.PARENT)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["entry", "id"]
+    class Meta(Educator.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(provides_education=True) | Q(hours_per_week__isnull=True),
@@ -195,25 +206,22 @@ class ProviderType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Provider(Audited):
+class Provider(Educator):
     """s436C(2)(e): another person providing education: name and address, type, where the
     education happens (or its website or email if online), the time the child spends with
     them, and the time without a parent present."""
 
     entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="providers")
     name = models.CharField(max_length=200)
-    address = models.CharField(max_length=300)
     provider_type = models.CharField(max_length=12, choices=ProviderType.choices)
     location = models.CharField("where the education happens", max_length=300, blank=True)
     online_contact = models.CharField("website or email (online)", max_length=300, blank=True)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
     hours_without_parent = models.DecimalField(max_digits=4, decimal_places=1)
     email = models.EmailField("email for requests (s436E)", blank=True)
-    source = models.CharField(max_length=16, choices=Source.choices, default=Source.PARENT)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["entry", "id"]
+    class Meta(Educator.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours_without_parent__lte=models.F("hours_per_week")),
@@ -252,9 +260,7 @@ class ProviderRequest(Audited):
     class Meta:
         ordering = ["-sent_on", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(due_on__gt=models.F("sent_on")), name="cnis_request_due_after_sent"
-            ),
+            not_before("due_on", "sent_on", "cnis_request_due_after_sent", strictly=True)
         ]
         indexes = [
             models.Index(

@@ -9,7 +9,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models import Case, Child
-from cme.models import Audited, one_of
+from cme.models import Audited
+from cme.models_base import PostalAddress, choices_valid, not_before
 from referrals.models import Referral
 from schools.models import School, SchoolReturn
 
@@ -32,27 +33,7 @@ class Suitability(models.TextChoices):
     NOT_SUITABLE = "not_suitable", "Does not appear suitable"
 
 
-class Address(models.Model):
-    address_line_1 = models.CharField(max_length=150, blank=True)
-    address_line_2 = models.CharField(max_length=150, blank=True)
-    town = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def address_lines(self) -> list[str]:
-        return [
-            p for p in (self.address_line_1, self.address_line_2, self.town, self.postcode) if p
-        ]
-
-    @property
-    def address(self) -> str:
-        return ", ".join(self.address_lines)
-
-
-class HomeEducation(Audited, Address):
+class HomeEducation(Audited, PostalAddress):
     """One child's entry on the EHE register (the address is the child's home address)."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="home_education")
@@ -94,9 +75,7 @@ class HomeEducation(Audited, Address):
             ),
         ]
         constraints = [
-            one_of("status", Status, "ehe_status_valid"),
-            one_of("source", Source, "ehe_source_valid"),
-            one_of("suitability", Suitability, "ehe_suitability_valid"),
+            *choices_valid("ehe", status=Status, source=Source, suitability=Suitability),
             models.UniqueConstraint(
                 fields=["child"], condition=Q(status="active"), name="ehe_one_active_per_child"
             ),
@@ -109,12 +88,15 @@ class HomeEducation(Audited, Address):
         return f"Home education {self.pk}"
 
 
-class Parent(Audited, Address):
+def _of_entry(related_name: str) -> models.ForeignKey[HomeEducation, HomeEducation]:
+    """The register entry a parent, contact, view or notice is kept on (which outlives it)."""
+    return models.ForeignKey(HomeEducation, on_delete=models.PROTECT, related_name=related_name)
+
+
+class Parent(Audited, PostalAddress):
     """A parent of a home-educated child (s576: anyone with parental responsibility or care)."""
 
-    home_education = models.ForeignKey(
-        HomeEducation, on_delete=models.PROTECT, related_name="parents"
-    )
+    home_education = _of_entry("parents")
     title = models.CharField(max_length=35, blank=True)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
@@ -151,9 +133,7 @@ class ContactKind(models.TextChoices):
 class Contact(Audited):
     """An enquiry the LA made, or a contact with the family, on a day (the dated log)."""
 
-    home_education = models.ForeignKey(
-        HomeEducation, on_delete=models.PROTECT, related_name="contacts"
-    )
+    home_education = _of_entry("contacts")
     kind = models.CharField(max_length=14, choices=ContactKind.choices)
     made_on = models.DateField()
     with_whom = models.CharField("who", max_length=200, blank=True)
@@ -163,7 +143,7 @@ class Contact(Audited):
 
     class Meta:
         ordering = ["-made_on", "-id"]
-        constraints = [one_of("kind", ContactKind, "ehe_contact_kind_valid")]
+        constraints = choices_valid("ehe_contact", kind=ContactKind)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.made_on:%Y-%m-%d}"
@@ -172,9 +152,7 @@ class Contact(Audited):
 class SuitabilityView(Audited):
     """The LA's view of whether the education appears suitable, as formed on a day."""
 
-    home_education = models.ForeignKey(
-        HomeEducation, on_delete=models.PROTECT, related_name="views"
-    )
+    home_education = _of_entry("views")
     suitability = models.CharField(max_length=14, choices=Suitability.choices)
     formed_on = models.DateField()
     reasons = models.TextField()
@@ -183,7 +161,7 @@ class SuitabilityView(Audited):
 
     class Meta:
         ordering = ["-formed_on", "-id"]
-        constraints = [one_of("suitability", Suitability, "ehe_view_suitability_valid")]
+        constraints = choices_valid("ehe_view", suitability=Suitability)
 
     def __str__(self) -> str:
         return f"{self.get_suitability_display()} on {self.formed_on:%Y-%m-%d}"
@@ -210,9 +188,7 @@ class Answer(models.TextChoices):
 class Notice(Audited):
     """A notice or order served on the parents, with its dates (ehe.rules) and letter (PDF)."""
 
-    home_education = models.ForeignKey(
-        HomeEducation, on_delete=models.PROTECT, related_name="notices"
-    )
+    home_education = _of_entry("notices")
     kind = models.CharField(max_length=12, choices=NoticeKind.choices)
     served_on = models.DateField("date served")
     # The parent's period, in calendar days beginning with the day of service, and its last day.
@@ -236,12 +212,9 @@ class Notice(Audited):
     class Meta:
         ordering = ["served_on", "id"]
         constraints = [
-            one_of("kind", NoticeKind, "ehe_notice_kind_valid"),
-            one_of("answer", Answer, "ehe_notice_answer_valid"),
-            models.CheckConstraint(
-                condition=Q(period_ends_on__isnull=True)
-                | Q(period_ends_on__gte=models.F("served_on")),
-                name="ehe_notice_period_after_service",
+            *choices_valid("ehe_notice", kind=NoticeKind, answer=Answer),
+            not_before(
+                "period_ends_on", "served_on", "ehe_notice_period_after_service", or_unset=True
             ),
         ]
 

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cme.models import Audited, one_of
+from cme.models import Audited
+from cme.models_base import PostalAddress, Referenced, choices_valid, implies
 from referrals.vocabulary import FLAG_FIELDS
 from schools.models import Gender, School, SchoolReturn
 
@@ -159,7 +160,8 @@ def address_lines(text: str) -> list[str]:
     return lines
 
 
-class Referral(Audited, VulnerabilityFlags):
+# Its __str__ is Referenced's: "Referral RF-…".
+class Referral(Referenced, Audited, VulnerabilityFlags, PostalAddress):  # noqa: DJ008
     #: Who the child is and where they live, as the referral form asks them; triage copies
     #: them (with the last school) onto a new child record.
     CHILD_IDENTITY_FIELDS = (
@@ -173,7 +175,6 @@ class Referral(Audited, VulnerabilityFlags):
     )
     CHILD_ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode")
 
-    reference = models.CharField(max_length=16, unique=True, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
     # An officer recording a referral (a phone call) says when and how it reached the team:
@@ -222,10 +223,7 @@ class Referral(Audited, VulnerabilityFlags):
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
     upn = models.CharField("UPN", max_length=13, blank=True)
     nhs_number = models.CharField("NHS number", max_length=12, blank=True)
-    address_line_1 = models.CharField(max_length=150, blank=True)
-    address_line_2 = models.CharField(max_length=150, blank=True)
-    town = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    # The address (PostalAddress), then the one before it.
     previous_address = models.CharField(max_length=300, blank=True)
     last_school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -254,10 +252,11 @@ class Referral(Audited, VulnerabilityFlags):
         ordering = ["received_at"]
         indexes = [models.Index(fields=["status", "received_at"])]
         constraints = [
-            one_of("status", ReferralStatus, "referral_status_valid"),
-            models.CheckConstraint(
-                condition=~Q(status=ReferralStatus.NOT_CME) | ~Q(not_cme_reason=""),
-                name="referral_not_cme_has_reason",
+            *choices_valid("referral", status=ReferralStatus),
+            implies(
+                Q(status=ReferralStatus.NOT_CME),
+                ~Q(not_cme_reason=""),
+                "referral_not_cme_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(status=ReferralStatus.NEW) | Q(decided_at__isnull=False),
@@ -270,9 +269,6 @@ class Referral(Audited, VulnerabilityFlags):
                 name="referral_once_per_return_trigger",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"Referral {self.reference}"
 
     @property
     def child_name(self) -> str:

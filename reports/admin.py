@@ -6,12 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest
 
+from cme.admin import ReadOnly, UploadPage
 from cme.models import User
-from cme.uploads import upload_too_big
 from reports.models import (
     CensusDate,
     CensusSubmission,
@@ -23,15 +21,8 @@ from reports.published import PublishedFileError, PublishedResult, published_upl
 from schools.forms.upload import too_big_message
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin[Any]):
+    """The service writes these rows; the admin shows them."""
 
 
 @admin.register(ReportRun)
@@ -98,40 +89,19 @@ class PublishedUploadForm(forms.Form):
 
 
 @admin.register(PublishedUpload)
-class PublishedUploadAdmin(ReadOnlyAdmin):
+class PublishedUploadAdmin(UploadPage, ReadOnlyAdmin):
     """The DfE's published figures: uploaded through the page below, never edited."""
 
     list_display = ["file_name", "rows", "uploaded_by", "uploaded_at"]
+    upload_route = "upload/"
+    upload_url_name = "reports_publishedupload_upload"
+    upload_title = "Upload the DfE's published cme_census.csv"
+    upload_template = "admin/reports/publishedupload/upload.html"
+    upload_form = PublishedUploadForm
+    upload_errors = (PublishedFileError,)
 
-    def get_urls(self) -> list[URLPattern]:
-        upload = path(
-            "upload/",
-            self.admin_site.admin_view(self.upload_view),
-            name="reports_publishedupload_upload",
-        )
-        return [upload, *super().get_urls()]
-
-    def upload_view(self, request: HttpRequest) -> HttpResponse:
-        result: PublishedResult | None = None
-        file_error = ""
-        if request.method == "POST":
-            form = PublishedUploadForm(request.POST, request.FILES, too_big=upload_too_big(request))
-            if form.is_valid() and isinstance(request.user, User):
-                file = form.cleaned_data["file"]
-                try:
-                    result = published_upload(
-                        data=file.read(), file_name=file.name, by=request.user
-                    )
-                except PublishedFileError as exc:
-                    file_error = str(exc)
-        else:
-            form = PublishedUploadForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Upload the DfE's published cme_census.csv",
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-        }
-        return TemplateResponse(request, "admin/reports/publishedupload/upload.html", context)
+    def upload_result(self, request: HttpRequest, form: forms.Form) -> PublishedResult | None:
+        if not isinstance(request.user, User):
+            return None
+        file = form.cleaned_data["file"]
+        return published_upload(data=file.read(), file_name=file.name, by=request.user)

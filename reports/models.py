@@ -12,7 +12,7 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 
-from cme.models import one_of
+from cme.models_base import choices_valid
 from cme.storage import private_storage
 
 
@@ -71,7 +71,7 @@ class ReportRun(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            one_of("status", RunStatus, "reportrun_status_valid"),
+            *choices_valid("reportrun", status=RunStatus),
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="reportrun_progress_0_100"
             ),
@@ -150,7 +150,7 @@ class CensusDate(models.Model):
         ordering = ["census_date"]
         constraints = [
             models.UniqueConstraint(fields=["academic_year", "term"], name="census_one_a_term"),
-            one_of("term", Term, "census_term_valid"),
+            *choices_valid("census", term=Term),
         ]
 
     def __str__(self) -> str:

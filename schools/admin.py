@@ -14,13 +14,10 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest
 
-from cme.admin import AdministratorOnly, SafeLookupsMixin, UserAdmin
+from cme.admin import AdministratorOnly, SafeLookupsMixin, UploadPage, UserAdmin
 from cme.models import Audited, User
-from cme.uploads import upload_too_big
 from schools.forms.upload import GiasUploadForm
 from schools.gias import GiasFileError, ImportResult, schools_import_gias
 from schools.models import Closure, School, SchoolMembership, Term
@@ -70,50 +67,29 @@ def _school_or_la(obj: Term | Closure) -> str:
 
 
 @admin.register(School)
-class SchoolAdmin(AuditedAdmin):
+class SchoolAdmin(UploadPage, AuditedAdmin):
     list_display = ("urn", "name", "school_type", "phase", "la_code", "is_open")
     list_display_links = ("urn", "name")
     search_fields = ("name", "urn", "postcode")
     list_filter = ("school_type", "phase", "is_open", "la_code")
     list_per_page = 50
+    # Upload a GIAS CSV: the good rows are imported and the bad ones listed by number.
+    upload_route = "import/"
+    upload_url_name = "schools_school_import"
+    upload_title = "Import schools from a GIAS file"
+    upload_template = "admin/schools/school/import.html"
+    upload_form = GiasUploadForm
+    upload_errors = (GiasFileError,)
 
-    def get_urls(self) -> list[URLPattern]:
-        upload = path(
-            "import/",
-            self.admin_site.admin_view(self.import_gias),
-            name="schools_school_import",
+    def upload_result(self, request: HttpRequest, form: forms.Form) -> ImportResult:
+        data = form.cleaned_data
+        return schools_import_gias(
+            rows_or_file=data["file"],
+            la_code=data["la_code"],
+            dry_run=data["dry_run"],
+            allow_changes=data["allow_changes"],
+            by=request.user if isinstance(request.user, User) else None,
         )
-        return [upload, *super().get_urls()]
-
-    def import_gias(self, request: HttpRequest) -> HttpResponse:
-        """Upload a GIAS CSV: the good rows are imported and the bad ones listed by number."""
-        result: ImportResult | None = None
-        file_error = ""
-        if request.method == "POST":
-            form = GiasUploadForm(request.POST, request.FILES, too_big=upload_too_big(request))
-            if form.is_valid():
-                user = request.user if isinstance(request.user, User) else None
-                try:
-                    result = schools_import_gias(
-                        rows_or_file=form.cleaned_data["file"],
-                        la_code=form.cleaned_data["la_code"],
-                        dry_run=form.cleaned_data["dry_run"],
-                        allow_changes=form.cleaned_data["allow_changes"],
-                        by=user,
-                    )
-                except GiasFileError as exc:
-                    file_error = str(exc)
-        else:
-            form = GiasUploadForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import schools from a GIAS file",
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-        }
-        return TemplateResponse(request, "admin/schools/school/import.html", context)
 
 
 @admin.register(SchoolMembership)

@@ -10,7 +10,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models import Case
-from cme.models import Audited, one_of
+from cme.models import Audited
+from cme.models_base import Referenced, choices_valid, implies
 from referrals.models import Referral
 
 
@@ -64,12 +65,11 @@ class TransferTrigger(models.TextChoices):
     WHEREABOUTS = "whereabouts", "The child's whereabouts are believed to be in another area"
 
 
-class Transfer(Audited):
+class Transfer(Referenced, Audited):
     """A child's CME case sent to another LA's CME team, as a CTF and a PDF summary, and
     what that LA answered. The two files are in the private storage (ADR 018); the other LA
     downloads them through a tokenised, expiring link (ADR 015)."""
 
-    reference = models.CharField(max_length=16, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
     to_la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="transfers")
     trigger = models.CharField(max_length=12, choices=TransferTrigger.choices)
@@ -102,11 +102,11 @@ class Transfer(Audited):
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
-            one_of("status", TransferStatus, "transfer_status_valid"),
-            one_of("trigger", TransferTrigger, "transfer_trigger_valid"),
-            models.CheckConstraint(
-                condition=~Q(status=TransferStatus.REJECTED) | ~Q(rejection_reason=""),
-                name="transfer_rejected_has_reason",
+            *choices_valid("transfer", status=TransferStatus, trigger=TransferTrigger),
+            implies(
+                Q(status=TransferStatus.REJECTED),
+                ~Q(rejection_reason=""),
+                "transfer_rejected_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=AWAITING) | Q(answered_at__isnull=False),
@@ -119,9 +119,6 @@ class Transfer(Audited):
                 name="transfer_one_awaiting_per_case",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"Transfer {self.reference}"
 
     @property
     def awaiting(self) -> bool:

@@ -5,9 +5,10 @@ reviews, and continuous-absence notifications (regulation 9(1)(h) and (i)). Each
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from cme.models import Audited
+from cme.models_base import implies, not_before
 from schools.models.returns import SchoolReturn
 
 
@@ -40,10 +41,7 @@ class PartTimeTimetable(SchoolReturn):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(planned_end_date__gte=F("start_date")),
-                name="timetable_ends_after_start",
-            ),
+            not_before("planned_end_date", "start_date", "timetable_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(hours_per_week__gt=0) & Q(hours_per_week__lt=32.5),
                 name="timetable_hours_part_time",
@@ -99,9 +97,10 @@ class AbsenceNotification(SchoolReturn):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(absence_type="after_leave") | Q(leave_end_date__isnull=False),
-                name="absence_after_leave_has_leave_end",
+            implies(
+                Q(absence_type="after_leave"),
+                Q(leave_end_date__isnull=False),
+                "absence_after_leave_has_leave_end",
             ),
         ]
 

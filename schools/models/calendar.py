@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from cme.models import Audited
+from cme.models_base import not_before
 from schools.models.directory import School
+
+
+def _school_or_la_wide(
+    related_name: str, help_text: str
+) -> models.ForeignKey[School | None, School | None]:
+    """The school a row is for; none: the row applies to every school in the LA."""
+    return models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        help_text=help_text,
+    )
 
 
 class Term(Audited):
     """A term. With no school it is the LA's term; a school with terms of its own (an academy
     that sets its own dates) uses only its own."""
 
-    school = models.ForeignKey(
-        School,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="terms",
-        help_text="Leave blank for the local authority's term dates",
-    )
+    school = _school_or_la_wide("terms", "Leave blank for the local authority's term dates")
     name = models.CharField(max_length=60, help_text="For example, Autumn 2026")
     start = models.DateField()
     end = models.DateField()
@@ -28,7 +36,7 @@ class Term(Audited):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="term_ends_after_start"),
+            not_before("end", "start", "term_ends_after_start"),
         ]
         indexes = [models.Index(fields=["school", "start"])]
 
@@ -39,14 +47,7 @@ class Term(Audited):
 class Closure(Audited):
     """A day a school (or, with no school, every school in the LA) does not meet in term."""
 
-    school = models.ForeignKey(
-        School,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="closures",
-        help_text="Leave blank for a closure of every school",
-    )
+    school = _school_or_la_wide("closures", "Leave blank for a closure of every school")
     date = models.DateField()
     reason = models.CharField(max_length=120, default="INSET day")
 

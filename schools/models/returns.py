@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cme.models import Audited, one_of
+from cme.models import Audited
+from cme.models_base import Referenced, choices_valid, implies, not_before
 from schools.models.directory import School
 
 
@@ -75,8 +76,7 @@ class Bs7666Parts(models.Model):
         ]
 
 
-class SchoolReturn(Bs7666Parts, Audited):
-    reference = models.CharField(max_length=16, unique=True, editable=False)
+class SchoolReturn(Referenced, Bs7666Parts, Audited):
     kind = models.CharField(max_length=12, choices=ReturnKind.choices, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="returns")
     status = models.CharField(
@@ -120,10 +120,7 @@ class SchoolReturn(Bs7666Parts, Audited):
             models.Index(fields=["school", "-submitted_at"]),
             models.Index(fields=["kind", "status"]),
         ]
-        constraints = [
-            one_of("kind", ReturnKind, "return_kind_valid"),
-            one_of("status", ReturnStatus, "return_status_valid"),
-        ]
+        constraints = choices_valid("return", kind=ReturnKind, status=ReturnStatus)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
@@ -286,13 +283,10 @@ class LeaverReturn(SchoolReturn):
     class Meta:
         constraints = [
             # Deletions are never backdated past the ground, nor ahead of it.
-            models.CheckConstraint(
-                condition=Q(deletion_date__gte=F("ground_met_date")),
-                name="leaver_deleted_after_ground_met",
-            ),
-            models.CheckConstraint(
-                condition=~Q(destination_type=DestinationType.IN_AREA)
-                | Q(destination_school__isnull=False),
-                name="leaver_in_area_destination_has_school",
+            not_before("deletion_date", "ground_met_date", "leaver_deleted_after_ground_met"),
+            implies(
+                Q(destination_type=DestinationType.IN_AREA),
+                Q(destination_school__isnull=False),
+                "leaver_in_area_destination_has_school",
             ),
         ]
