@@ -433,6 +433,12 @@ def _report_entry(task: str, months: str) -> dict[str, object]:
     }
 
 
+def _every(task: str, seconds: float, expires: int) -> dict[str, object]:
+    """A beat entry sending `task` every `seconds`; a send not started within `expires`
+    seconds is dropped (the next one comes soon)."""
+    return {"task": task, "schedule": seconds, "options": {"expires": expires}}
+
+
 # The board report: last month's on the first working day of each month, last quarter's on
 # the first working day of January, April, July and October.
 CELERY_BEAT_SCHEDULE["monthly_board_report"] = _report_entry(
@@ -443,17 +449,9 @@ CELERY_BEAT_SCHEDULE["quarterly_board_report"] = _report_entry(
 )
 # Report runs left queued while the broker was down are sent again, and a run whose worker
 # died (heartbeat stopped for 2 minutes) is rebuilt or failed: every minute (reports.jobs).
-CELERY_BEAT_SCHEDULE["requeue_pending"] = {
-    "task": "cme.tasks.requeue_pending",
-    "schedule": 60.0,
-    "options": {"expires": 50},
-}
+CELERY_BEAT_SCHEDULE["requeue_pending"] = _every("cme.tasks.requeue_pending", 60.0, 50)
 # The job outbox (docs/decisions/005-job-outbox.md): referrals and emails after the sweeps.
-CELERY_BEAT_SCHEDULE["outbox"] = {
-    "task": "cme.tasks.outbox",
-    "schedule": 3 * 60.0,
-    "options": {"expires": 2 * 60},
-}
+CELERY_BEAT_SCHEDULE["outbox"] = _every("cme.tasks.outbox", 3 * 60.0, 2 * 60)
 
 # The service's own rules (DOMAIN.md).
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")
@@ -567,21 +565,11 @@ LOGGING = {
     },
 }
 # The email outbox (cme.outbox, issue 12 A1): due and retried emails every minute.
-CELERY_BEAT_SCHEDULE["email_outbox"] = {
-    "task": "cme.tasks.deliver_notifications",
-    "schedule": 60.0,
-    "options": {"expires": 50},
-}
+CELERY_BEAT_SCHEDULE["email_outbox"] = _every("cme.tasks.deliver_notifications", 60.0, 50)
 # GOV.UK Notify's delivery status read back for what it has accepted (cme.outbox.notify):
 # every 5 minutes; a no-op under SMTP.
-CELERY_BEAT_SCHEDULE["notify_status"] = {
-    "task": "cme.tasks.poll_notify_status",
-    "schedule": 5 * 60.0,
-    "options": {"expires": 4 * 60},
-}
+CELERY_BEAT_SCHEDULE["notify_status"] = _every("cme.tasks.poll_notify_status", 5 * 60.0, 4 * 60)
 # Expired sessions (which may hold a school's parsed CTF pupils) deleted every hour.
-CELERY_BEAT_SCHEDULE["clear_expired_sessions"] = {
-    "task": "cme.tasks.clear_expired_sessions",
-    "schedule": 60 * 60.0,
-    "options": {"expires": 50 * 60},
-}
+CELERY_BEAT_SCHEDULE["clear_expired_sessions"] = _every(
+    "cme.tasks.clear_expired_sessions", 60 * 60.0, 50 * 60
+)
