@@ -384,24 +384,28 @@ CELERY_BEAT_SCHEDULER = "cme.beat:LeasedScheduler"
 CME_BEAT_LEASE_SECONDS = env.int("CME_BEAT_LEASE_SECONDS", default=30)
 CME_BEAT_RETRY_SECONDS = env.int("CME_BEAT_RETRY_SECONDS", default=5)
 # The beat schedule: the one reviewed place (never only in an admin). Each check runs on
-# working days at a time set here (hour:minute, local time); the jobs are in each package's
-# jobs.py and listed by `manage.py run_check`.
-CME_JOB_TIMES = {
-    "overdue_enquiries": env("CME_TIME_OVERDUE_ENQUIRIES", default="07:00"),
-    "continuous_absence": env("CME_TIME_CONTINUOUS_ABSENCE", default="06:30"),
-    "unmatched_leavers": env("CME_TIME_UNMATCHED_LEAVERS", default="06:40"),
-    "late_returns": env("CME_TIME_LATE_RETURNS", default="06:50"),
-    "part_time_reviews": env("CME_TIME_PART_TIME_REVIEWS", default="07:10"),
-    "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
+# working days at a time set here (hour:minute, local time), which CME_TIME_<JOB> moves
+# (CME_TIME_DAILY_DIGEST=08:00); the jobs are in each package's jobs.py and listed by
+# `manage.py run_check`.
+_JOB_TIMES = {
+    "overdue_enquiries": "07:00",
+    "continuous_absence": "06:30",
+    "unmatched_leavers": "06:40",
+    "late_returns": "06:50",
+    "part_time_reviews": "07:10",
+    "end_of_compulsory_age": "07:20",
     # The matcher's twin and sibling rates, measured on the Child table (ADR 010).
-    "matching_priors": env("CME_TIME_MATCHING_PRIORS", default="05:50"),
-    "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
-    "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
-    "transfer_answers": env("CME_TIME_TRANSFER_ANSWERS", default="07:30"),
+    "matching_priors": "05:50",
+    "daily_digest": "07:45",
+    "retention_anonymise": "02:30",
+    "transfer_answers": "07:30",
     # Children not in school (issue 17): they do nothing while CME_CNIS_ENABLED is off.
-    "cnis_chase": env("CME_TIME_CNIS_CHASE", default="07:25"),
-    "cnis_information_overdue": env("CME_TIME_CNIS_INFORMATION_OVERDUE", default="07:30"),
-    "cnis_home_visits": env("CME_TIME_CNIS_HOME_VISITS", default="07:35"),
+    "cnis_chase": "07:25",
+    "cnis_information_overdue": "07:30",
+    "cnis_home_visits": "07:35",
+}
+CME_JOB_TIMES = {
+    name: env(f"CME_TIME_{name.upper()}", default=hhmm) for name, hhmm in _JOB_TIMES.items()
 }
 
 
