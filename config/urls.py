@@ -23,11 +23,6 @@ _password_reset = [
     path("done/", views.password_reset_complete, name="password_reset_complete"),
 ]
 
-_notifications = [
-    path("", views.notifications, name="notifications"),
-    path("read/", views.notifications_read, name="notifications_read"),
-]
-
 _emails = [
     path("not-delivered/", views_outbox.emails_not_delivered, name="emails_not_delivered"),
     path("sent/", views_outbox.emails_sent, name="emails_sent"),
@@ -51,7 +46,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-out/", views_sso.sign_out, name="logout"),
     path("two-factor/", include(_two_factor)),
     path("password-reset/", include(_password_reset)),
-    path("notifications/", include(_notifications)),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("emails/", include(_emails)),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
