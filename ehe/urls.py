@@ -21,7 +21,7 @@ _notice = [
     path("letter.pdf", views_notices.notice_download, name="notice_pdf"),
 ]
 
-_home_education = [
+_home_education: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("add/", views.add, name="add"),
     path("<int:entry_id>/", include(_entry)),

@@ -10,7 +10,7 @@ _cme_return = [
     path("submissions/<int:submission_id>/", census.cme_submission, name="cme_submission"),
 ]
 
-_dashboard = [
+_dashboard: list[URLPattern | URLResolver] = [
     path("", dashboard.dashboard, name="dashboard"),
     path("data-pack.csv", dashboard.data_pack, name="data_pack"),
     path("cme-return/", include(_cme_return)),
@@ -24,7 +24,7 @@ _run = [
     path("download.csv", runs.download_csv, name="download_csv"),
 ]
 
-_runs = [
+_runs: list[URLPattern | URLResolver] = [
     path("", runs.runs, name="runs"),
     path("<int:run_id>/", include(_run)),
 ]
