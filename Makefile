@@ -84,62 +84,51 @@ clean:
 	rm -rf $(VENV) var staticfiles
 
 -include frontend/frontend.mk
-
-.PHONY: bench-jobs
+# The benchmarks (make <target>; script options in BENCH_ARGS). Each needs PostgreSQL and works
+# on a throwaway database of its own. Most are one script each, run by the one recipe below.
+BENCH_SCRIPT_TARGETS := bench-report bench-cme-return bench bench-gias bench-pickers
+.PHONY: bench-jobs bench-matching $(BENCH_SCRIPT_TARGETS)
 
 # Time each scheduled check over 1,000,000 rows against a hand-written UPDATE (issue 4).
-# Needs PostgreSQL; creates and fills DATABASE_URL (default: the throwaway cme_bench).
+# Creates and fills DATABASE_URL (default: the throwaway cme_bench).
 bench-jobs: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 	$(PY) scripts/bench_jobs.py $(BENCH_ARGS)
 
-.PHONY: bench-report
-
-# Time a 12-month board report on 100,000 children and 20,000 cases (issue 5).
-# Needs PostgreSQL; recreates and then drops the throwaway cme_report_bench database.
-bench-report: install-dev
-	$(PY) scripts/bench_report.py $(BENCH_ARGS)
-
-.PHONY: bench-matching
 # The matcher against Splink on FEBRL4, FEBRL3 and a seeded UK-shaped set (precision, recall,
 # F1, blocking recall, twins and siblings proposed, time), then possible_matches over 1,000,000
-# children (p95 <= 50 ms) and the EXPLAIN of its query (issue 14). Needs PostgreSQL; recreates
-# and drops cme_bench_matching. Smaller: make bench-matching BENCH_ARGS="--children 100000".
+# children (p95 <= 50 ms) and the EXPLAIN of its query (issue 14). Recreates and drops
+# cme_bench_matching. Smaller: make bench-matching BENCH_ARGS="--children 100000".
 bench-matching: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cme_bench_matching} \
 	    $(PY) scripts/bench_matching $(BENCH_ARGS)
 
-.PHONY: bench-cme-return
+# Time a 12-month board report on 100,000 children and 20,000 cases (issue 5).
+# Recreates and then drops the throwaway cme_report_bench database.
+bench-report: BENCH_SCRIPT := bench_report.py
 
 # Time the termly CME return at a census date on 100,000 children and 20,000 cases (issue 15).
-# Needs PostgreSQL; recreates and then drops the throwaway cme_return_bench database.
-bench-cme-return: install-dev
-	$(PY) scripts/bench_cme_return.py $(BENCH_ARGS)
-
-.PHONY: bench
+# Recreates and then drops the throwaway cme_return_bench database.
+bench-cme-return: BENCH_SCRIPT := bench_cme_return.py
 
 # Register, triage and case pages against raw SQL and the admin, then 50 locust users on
 # gunicorn (issue 7 item 4), then capacity: req/s at p95 <= 300 ms with no think time, stepped
 # over 1-32 users, app beside the bare-Django control, one gunicorn and two behind nginx
-# (issue 18 item 5; about 9 minutes in all). Needs PostgreSQL and nginx; recreates and drops
+# (issue 18 item 5; about 9 minutes in all). Needs nginx too; recreates and drops
 # cme_pages_bench. Only the capacity run, on a kept database:
 # make bench BENCH_ARGS="--keep" once, then BENCH_ARGS="--reuse --keep --no-pages --no-load".
-bench: install-dev
-	$(PY) scripts/bench_pages.py $(BENCH_ARGS)
-
-.PHONY: bench-gias
+bench: BENCH_SCRIPT := bench_pages.py
 
 # import_schools on a generated national-size GIAS file (50,000 rows, 40+ MB, the published
 # layout): created, unchanged, updated; each <= 10 s and <= 500 MB (issue 16 item 1).
-# Needs PostgreSQL; recreates and then drops the throwaway cme_gias_bench database.
-bench-gias: install-dev
-	$(PY) scripts/bench_gias.py $(BENCH_ARGS)
-
-.PHONY: bench-pickers
+# Recreates and then drops the throwaway cme_gias_bench database.
+bench-gias: BENCH_SCRIPT := bench_gias.py
 
 # Every page that had a school dropdown, with the demo directory and then a generated national
 # one (50,000 schools): HTML <= 200 KB and server time <= 2x the demo's (issue 16 item 2).
-# Needs PostgreSQL; recreates and then drops the throwaway cme_picker_bench database.
-bench-pickers: install-dev
-	$(PY) scripts/bench_pickers.py $(BENCH_ARGS)
+# Recreates and then drops the throwaway cme_picker_bench database.
+bench-pickers: BENCH_SCRIPT := bench_pickers.py
+
+$(BENCH_SCRIPT_TARGETS): install-dev
+	$(PY) scripts/$(BENCH_SCRIPT) $(BENCH_ARGS)

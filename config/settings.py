@@ -384,24 +384,28 @@ CELERY_BEAT_SCHEDULER = "cme.beat:LeasedScheduler"
 CME_BEAT_LEASE_SECONDS = env.int("CME_BEAT_LEASE_SECONDS", default=30)
 CME_BEAT_RETRY_SECONDS = env.int("CME_BEAT_RETRY_SECONDS", default=5)
 # The beat schedule: the one reviewed place (never only in an admin). Each check runs on
-# working days at a time set here (hour:minute, local time); the jobs are in each package's
-# jobs.py and listed by `manage.py run_check`.
-CME_JOB_TIMES = {
-    "overdue_enquiries": env("CME_TIME_OVERDUE_ENQUIRIES", default="07:00"),
-    "continuous_absence": env("CME_TIME_CONTINUOUS_ABSENCE", default="06:30"),
-    "unmatched_leavers": env("CME_TIME_UNMATCHED_LEAVERS", default="06:40"),
-    "late_returns": env("CME_TIME_LATE_RETURNS", default="06:50"),
-    "part_time_reviews": env("CME_TIME_PART_TIME_REVIEWS", default="07:10"),
-    "end_of_compulsory_age": env("CME_TIME_END_OF_COMPULSORY_AGE", default="07:20"),
+# working days at a time set here (hour:minute, local time), which CME_TIME_<JOB> moves
+# (CME_TIME_DAILY_DIGEST=08:00); the jobs are in each package's jobs.py and listed by
+# `manage.py run_check`.
+_JOB_TIMES = {
+    "overdue_enquiries": "07:00",
+    "continuous_absence": "06:30",
+    "unmatched_leavers": "06:40",
+    "late_returns": "06:50",
+    "part_time_reviews": "07:10",
+    "end_of_compulsory_age": "07:20",
     # The matcher's twin and sibling rates, measured on the Child table (ADR 010).
-    "matching_priors": env("CME_TIME_MATCHING_PRIORS", default="05:50"),
-    "daily_digest": env("CME_TIME_DAILY_DIGEST", default="07:45"),
-    "retention_anonymise": env("CME_TIME_RETENTION_ANONYMISE", default="02:30"),
-    "transfer_answers": env("CME_TIME_TRANSFER_ANSWERS", default="07:30"),
+    "matching_priors": "05:50",
+    "daily_digest": "07:45",
+    "retention_anonymise": "02:30",
+    "transfer_answers": "07:30",
     # Children not in school (issue 17): they do nothing while CME_CNIS_ENABLED is off.
-    "cnis_chase": env("CME_TIME_CNIS_CHASE", default="07:25"),
-    "cnis_information_overdue": env("CME_TIME_CNIS_INFORMATION_OVERDUE", default="07:30"),
-    "cnis_home_visits": env("CME_TIME_CNIS_HOME_VISITS", default="07:35"),
+    "cnis_chase": "07:25",
+    "cnis_information_overdue": "07:30",
+    "cnis_home_visits": "07:35",
+}
+CME_JOB_TIMES = {
+    name: env(f"CME_TIME_{name.upper()}", default=hhmm) for name, hhmm in _JOB_TIMES.items()
 }
 
 
@@ -433,6 +437,12 @@ def _report_entry(task: str, months: str) -> dict[str, object]:
     }
 
 
+def _every(task: str, seconds: float, expires: int) -> dict[str, object]:
+    """A beat entry sending `task` every `seconds`; a send not started within `expires`
+    seconds is dropped (the next one comes soon)."""
+    return {"task": task, "schedule": seconds, "options": {"expires": expires}}
+
+
 # The board report: last month's on the first working day of each month, last quarter's on
 # the first working day of January, April, July and October.
 CELERY_BEAT_SCHEDULE["monthly_board_report"] = _report_entry(
@@ -443,17 +453,9 @@ CELERY_BEAT_SCHEDULE["quarterly_board_report"] = _report_entry(
 )
 # Report runs left queued while the broker was down are sent again, and a run whose worker
 # died (heartbeat stopped for 2 minutes) is rebuilt or failed: every minute (reports.jobs).
-CELERY_BEAT_SCHEDULE["requeue_pending"] = {
-    "task": "cme.tasks.requeue_pending",
-    "schedule": 60.0,
-    "options": {"expires": 50},
-}
+CELERY_BEAT_SCHEDULE["requeue_pending"] = _every("cme.tasks.requeue_pending", 60.0, 50)
 # The job outbox (docs/decisions/005-job-outbox.md): referrals and emails after the sweeps.
-CELERY_BEAT_SCHEDULE["outbox"] = {
-    "task": "cme.tasks.outbox",
-    "schedule": 3 * 60.0,
-    "options": {"expires": 2 * 60},
-}
+CELERY_BEAT_SCHEDULE["outbox"] = _every("cme.tasks.outbox", 3 * 60.0, 2 * 60)
 
 # The service's own rules (DOMAIN.md).
 CME_SERVICE_NAME = env("CME_SERVICE_NAME", default="CME casework")
@@ -567,21 +569,11 @@ LOGGING = {
     },
 }
 # The email outbox (cme.outbox, issue 12 A1): due and retried emails every minute.
-CELERY_BEAT_SCHEDULE["email_outbox"] = {
-    "task": "cme.tasks.deliver_notifications",
-    "schedule": 60.0,
-    "options": {"expires": 50},
-}
+CELERY_BEAT_SCHEDULE["email_outbox"] = _every("cme.tasks.deliver_notifications", 60.0, 50)
 # GOV.UK Notify's delivery status read back for what it has accepted (cme.outbox.notify):
 # every 5 minutes; a no-op under SMTP.
-CELERY_BEAT_SCHEDULE["notify_status"] = {
-    "task": "cme.tasks.poll_notify_status",
-    "schedule": 5 * 60.0,
-    "options": {"expires": 4 * 60},
-}
+CELERY_BEAT_SCHEDULE["notify_status"] = _every("cme.tasks.poll_notify_status", 5 * 60.0, 4 * 60)
 # Expired sessions (which may hold a school's parsed CTF pupils) deleted every hour.
-CELERY_BEAT_SCHEDULE["clear_expired_sessions"] = {
-    "task": "cme.tasks.clear_expired_sessions",
-    "schedule": 60 * 60.0,
-    "options": {"expires": 50 * 60},
-}
+CELERY_BEAT_SCHEDULE["clear_expired_sessions"] = _every(
+    "cme.tasks.clear_expired_sessions", 60 * 60.0, 50 * 60
+)

@@ -49,12 +49,20 @@ def number(value: Decimal | float | int | str | None) -> str:
 
 
 @register.simple_tag
-def govuk_table_head(*headers: str) -> SafeString:
+def govuk_table_head(*headers: str, hidden: str = "") -> SafeString:
     """A GOV.UK table's head row, as the Design System's govukTable ``head`` gives: every
-    header a column header (scope="col"), so that screen readers announce it with each cell."""
+    header a column header (scope="col"), so that screen readers announce it with each cell.
+    ``hidden`` adds a last header that only screen readers read (an action column's:
+    ``hidden="Action"``)."""
+    cells = format_html_join(
+        "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headers)
+    )
+    if hidden:
+        cells += format_html(
+            '<th scope="col" class="govuk-table__header">'
+            '<span class="govuk-visually-hidden">{}</span></th>',
+            hidden,
+        )
     return format_html(
-        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>',
-        format_html_join(
-            "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headers)
-        ),
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells
     )

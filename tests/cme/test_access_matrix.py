@@ -66,9 +66,10 @@ PERSONAS = (
 
 def walk(
     patterns: list[Any], prefix: str = "", namespace: str = ""
-) -> list[tuple[str, URLPattern]]:
-    """(\"namespace:name\", pattern) for every named URL pattern, the admin site left out."""
-    found: list[tuple[str, URLPattern]] = []
+) -> list[tuple[str, URLPattern, str]]:
+    """(\"namespace:name\", pattern, whole route) for every named URL pattern, the admin
+    site left out. The whole route has the prefixes of the includes the pattern is under."""
+    found: list[tuple[str, URLPattern, str]] = []
     for p in patterns:
         if isinstance(p, URLResolver):
             if p.app_name == "admin" or p.namespace == "admin":
@@ -78,12 +79,17 @@ def walk(
             found.extend(walk(p.url_patterns, prefix + str(p.pattern), full_ns))
         elif isinstance(p, URLPattern):
             assert p.name, f"URL pattern {prefix}{p.pattern} has no name"
-            found.append((f"{namespace}:{p.name}" if namespace else p.name, p))
+            name = f"{namespace}:{p.name}" if namespace else p.name
+            found.append((name, p, prefix + str(p.pattern)))
     return found
 
 
 def url_names() -> dict[str, URLPattern]:
-    return dict(walk(get_resolver().url_patterns))
+    return {name: p for name, p, _ in walk(get_resolver().url_patterns)}
+
+
+def url_routes() -> dict[str, str]:
+    return {name: route for name, _, route in walk(get_resolver().url_patterns)}
 
 
 # ------------------------------------------------------------------------------- world
@@ -235,7 +241,7 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
         "pk": 1,
         "id": 1,
     }
-    params = re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
+    params = re.findall(r"<(?:\w+:)?(\w+)>", url_routes()[name])
     missing = [p for p in params if p not in by_param]
     assert not missing, f"{name}: kwargs_for() cannot fill {missing}: add them"
     return {p: by_param[p] for p in params}

@@ -89,3 +89,14 @@ def test_a_table_head_gives_every_header_the_column_scope_and_escapes_it() -> No
         '<th scope="col" class="govuk-table__header">&lt;b&gt;Reason&lt;/b&gt;</th>'
         "</tr></thead>"
     )
+
+
+def test_a_table_head_can_end_with_a_header_only_screen_readers_read() -> None:
+    rendered = Template('{% govuk_table_head "When" hidden="Action" %}').render(Context())
+    assert rendered == (
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">When</th>'
+        '<th scope="col" class="govuk-table__header">'
+        '<span class="govuk-visually-hidden">Action</span></th>'
+        "</tr></thead>"
+    )
