@@ -24,6 +24,7 @@ from schools.models import DeletionGround, DestinationType, LeaverReturn
 from schools.services import return_submit
 from tests.e2e.conftest import AssertAccessible, Shot, SignIn
 from tests.factories import LeaverReturnFactory, MembershipFactory, SchoolFactory, UserFactory
+from tests.support.people import person
 
 pytestmark = pytest.mark.e2e
 
@@ -46,9 +47,7 @@ def notification(transactional_db: None) -> LeaverReturn:
     MembershipFactory.create(user=staff, school=school)
     today = timezone.localdate()
     leaver = LeaverReturnFactory.build(
-        first_name="Maya",
-        last_name="Patel",
-        date_of_birth=date(2016, 3, 14),
+        **person("Maya Patel", date_of_birth=date(2016, 3, 14)),
         address_line_1="12 Oak Road",
         town="Exampleton",
         postcode="EX1 2AB",
