@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -12,23 +13,20 @@ from casework.twins import normalise_address_line, same_address, twin_or_sibling
 DOB = date(2015, 5, 3)
 
 
-def Record(
-    first_name: str,
-    last_name: str = "Khan",
-    date_of_birth: date | None = DOB,
-    address_line_1: str = "7 Wren Street",
-    postcode: str = "EX4 6TU",
-    gender: str = "",
-) -> Child:
+#: What the records share unless a test says otherwise: one household's surname, date of
+#: birth and address, no gender.
+HOUSEHOLD: dict[str, Any] = {
+    "last_name": "Khan",
+    "date_of_birth": DOB,
+    "address_line_1": "7 Wren Street",
+    "postcode": "EX4 6TU",
+    "gender": "",
+}
+
+
+def Record(first_name: str, **fields: Any) -> Child:
     """An unsaved child record (the rule reads fields only, no queries)."""
-    return Child(
-        first_name=first_name,
-        last_name=last_name,
-        date_of_birth=date_of_birth,
-        address_line_1=address_line_1,
-        postcode=postcode,
-        gender=gender,
-    )
+    return Child(first_name=first_name, **(HOUSEHOLD | fields))
 
 
 def test_twins_born_the_same_day_with_alike_names_are_flagged_with_the_first_names() -> None:

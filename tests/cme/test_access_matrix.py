@@ -479,23 +479,9 @@ def _report_storage(settings: Settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def personas(
-    staff_a: User,
-    staff_b: User,
-    officer: User,
-    manager: User,
-    ehe_officer: User,
-    administrator: User,
-) -> dict[str, User]:
-    """Each signed-in persona by name (school B and its staff exist too)."""
-    return {
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "officer": officer,
-        "manager": manager,
-        "ehe_officer": ehe_officer,
-        "administrator": administrator,
-    }
+def personas(personas: dict[str, User], ehe_officer: User) -> dict[str, User]:
+    """The signed-in personas (tests/conftest.py), the EHE officer too."""
+    return {**personas, "ehe_officer": ehe_officer}
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ MISSING = (
 Shot = Callable[[Any, str, str], None]
 AssertAccessible = Callable[[Any, str], None]
 SignIn = Callable[..., Any]
+Look = Callable[[Any, str, str, str], None]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -132,6 +133,18 @@ def shot() -> Shot:
 
     def take(page: Any, journey: str, step: str) -> None:
         page.screenshot(path=str(ARTIFACTS / f"{journey}-{step}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def look(shot: Shot, assert_accessible: AssertAccessible) -> Look:
+    """``look(page, journey, step, name)``: the step's screenshot (``shot``), and the page
+    checked with axe-core as ``name`` (``assert_accessible``)."""
+
+    def take(page: Any, journey: str, step: str, name: str) -> None:
+        shot(page, journey, step)
+        assert_accessible(page, name)
 
     return take
 

@@ -15,15 +15,17 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from casework.models import Case
 from cme.models import Role
 from ehe.models import HomeEducation, NoticeKind
 from schools.models import DeletionGround, DestinationType, LeaverReturn
 from schools.services import return_submit
-from tests.e2e.conftest import AssertAccessible, Shot, SignIn
+from tests.e2e.conftest import AssertAccessible, Look, SignIn
+from tests.e2e.steps import fill_date
 from tests.factories import LeaverReturnFactory, MembershipFactory, SchoolFactory, UserFactory
+from tests.support.people import person
 
 pytestmark = pytest.mark.e2e
 
@@ -46,9 +48,7 @@ def notification(transactional_db: None) -> LeaverReturn:
     MembershipFactory.create(user=staff, school=school)
     today = timezone.localdate()
     leaver = LeaverReturnFactory.build(
-        first_name="Maya",
-        last_name="Patel",
-        date_of_birth=date(2016, 3, 14),
+        **person("Maya Patel", date_of_birth=date(2016, 3, 14)),
         address_line_1="12 Oak Road",
         town="Exampleton",
         postcode="EX1 2AB",
@@ -66,18 +66,12 @@ def notification(transactional_db: None) -> LeaverReturn:
     return saved
 
 
-def fill_date(page: Page, name: str, value: date) -> None:
-    page.locator(f"[name={name}_0]").fill(str(value.day))
-    page.locator(f"[name={name}_1]").fill(str(value.month))
-    page.locator(f"[name={name}_2]").fill(str(value.year))
-
-
 def test_an_ehe_officer_takes_a_child_from_notification_to_a_school_attendance_order(
     ehe_officer: Any,
     notification: LeaverReturn,
     sign_in: SignIn,
-    shot: Shot,
     assert_accessible: AssertAccessible,
+    look: Look,
 ) -> None:
     journey = "ehe"
     today = timezone.localdate()
@@ -86,14 +80,12 @@ def test_an_ehe_officer_takes_a_child_from_notification_to_a_school_attendance_o
     expect(page.locator("h1")).to_have_text("Home education")
     due = page.get_by_role("table").first
     expect(due).to_contain_text("Maya Patel")
-    shot(page, journey, "01-home")
-    assert_accessible(page, "the EHE officer's home")
+    look(page, journey, "01-home", "the EHE officer's home")
 
     page.get_by_role("link", name="Maya Patel").click()
     expect(page.locator("h1")).to_have_text("Maya Patel")
     expect(page.get_by_text("A school's leaver return, ground (f)")).to_be_visible()
-    shot(page, journey, "02-record")
-    assert_accessible(page, "the child's home education record")
+    look(page, journey, "02-record", "the child's home education record")
 
     # An enquiry: the form with its errors first, then the home visit.
     page.get_by_role("button", name="Record a contact or enquiry").click()
@@ -127,8 +119,7 @@ def test_an_ehe_officer_takes_a_child_from_notification_to_a_school_attendance_o
     page.get_by_role("button", name="Serve notice").click()
     ends = today - timedelta(days=16)
     expect(page.get_by_role("table").first).to_contain_text(f"{ends:%-d %b %Y} (15 days)")
-    shot(page, journey, "03-s437-served")
-    assert_accessible(page, "the record with the notice served")
+    look(page, journey, "03-s437-served", "the record with the notice served")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
@@ -163,8 +154,7 @@ def test_an_ehe_officer_takes_a_child_from_notification_to_a_school_attendance_o
     page.get_by_role("button", name="Serve: School attendance order, s437(3)").click()
     page.get_by_role("button", name="Serve notice").click()
     expect(page.get_by_text("School attendance order, s437(3) recorded")).to_be_visible()
-    shot(page, journey, "04-order")
-    assert_accessible(page, "the record with the school attendance order")
+    look(page, journey, "04-order", "the record with the school attendance order")
 
     entry = HomeEducation.objects.get()
     order = entry.notices.get(kind=NoticeKind.ORDER)

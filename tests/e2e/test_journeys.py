@@ -20,7 +20,7 @@ from pytest_django import Settings
 from casework.models import Case, CaseStatus, Outcome
 from referrals.models import Referral
 from schools.models import LeaverReturn, ReturnStatus
-from tests.e2e.conftest import AssertAccessible, Shot, SignIn
+from tests.e2e.conftest import AssertAccessible, Look, Shot, SignIn
 from tests.e2e.steps import (
     accept_and_send,
     check_radio,
@@ -40,7 +40,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_leaver_return_to_outcome(
-    people: dict[str, Any], sign_in: SignIn, shot: Shot, assert_accessible: AssertAccessible
+    people: dict[str, Any],
+    sign_in: SignIn,
+    shot: Shot,
+    assert_accessible: AssertAccessible,
+    look: Look,
 ) -> None:
     journey = "leaver"
     today = timezone.localdate()
@@ -49,8 +53,7 @@ def test_leaver_return_to_outcome(
     school_page = sign_in(people["staff"], check=assert_accessible)
     expect(school_page).to_have_title(re.compile("Alder Primary School|Home"))
     expect(school_page.get_by_text("Alder Primary School").first).to_be_visible()
-    shot(school_page, journey, "01-school-home")
-    assert_accessible(school_page, "school home")
+    look(school_page, journey, "01-school-home", "school home")
 
     school_page.get_by_role("button", name="Tell us about a pupil leaving").click()
     expect(school_page.locator("h1")).to_be_visible()
@@ -61,8 +64,7 @@ def test_leaver_return_to_outcome(
     school_page.get_by_role("button", name="Continue").click()
     expect_error_summary(school_page, "Enter the last name")
     expect(school_page.get_by_label("First name")).to_have_value("Kai")
-    shot(school_page, journey, "02-leaver-form-errors")
-    assert_accessible(school_page, "leaver form with errors")
+    look(school_page, journey, "02-leaver-form-errors", "leaver form with errors")
     # The summary's link takes the person to the question.
     school_page.locator(".govuk-error-summary").get_by_role(
         "link", name="Enter the last name"
@@ -84,14 +86,12 @@ def test_leaver_return_to_outcome(
     continue_to_check_answers(school_page)
 
     expect(school_page.get_by_text("Whitlock").first).to_be_visible()
-    shot(school_page, journey, "03-check-answers")
-    assert_accessible(school_page, "check your answers (leaver)")
+    look(school_page, journey, "03-check-answers", "check your answers (leaver)")
     panel = accept_and_send(school_page)
 
     leaver = LeaverReturn.objects.get()
     expect(panel).to_contain_text(leaver.reference)
-    shot(school_page, journey, "04-confirmation")
-    assert_accessible(school_page, "return confirmation")
+    look(school_page, journey, "04-confirmation", "return confirmation")
     # The unknown destination raised a referral at once (signal; Celery is eager).
     assert leaver.status == ReturnStatus.REFERRED
     referral = Referral.objects.get()
@@ -101,12 +101,10 @@ def test_leaver_return_to_outcome(
     expect(officer_page).to_have_url(re.compile(r"/my-cases/$"))
     assert_accessible(officer_page, "my cases")
     officer_page.goto("/triage/")
-    shot(officer_page, journey, "05-triage")
-    assert_accessible(officer_page, "triage list")
+    look(officer_page, journey, "05-triage", "triage list")
     officer_page.get_by_role("link", name=re.compile(r"Kai Whitlock")).click()
     expect(officer_page.locator("h1")).to_contain_text("Kai Whitlock")
-    shot(officer_page, journey, "06-referral")
-    assert_accessible(officer_page, "referral detail")
+    look(officer_page, journey, "06-referral", "referral detail")
     check_radio(officer_page, "accept-child", "new")
     check_radio(officer_page, "accept-category", "missing")
     officer_page.get_by_label("Primary reason the child is missing education").select_option(
@@ -121,8 +119,7 @@ def test_leaver_return_to_outcome(
     manager_page = sign_in(people["manager"])
     manager_page.goto(f"/cases/{case.reference}/")
     expect(manager_page.locator("h1").first).to_be_visible()
-    shot(manager_page, journey, "07-case")
-    assert_accessible(manager_page, "case page")
+    look(manager_page, journey, "07-case", "case page")
     manager_page.get_by_role("button", name="Allocate", exact=True).click()  # not yet allocated
     manager_page.get_by_label("Officer").select_option(str(people["officer"].pk))
     assert_accessible(manager_page, "allocate form")
@@ -147,8 +144,7 @@ def test_leaver_return_to_outcome(
         officer_page.get_by_label("Who was contacted").fill(f"Contact {n}")
         check_radio(officer_page, "result", result)
         if n == 1:
-            shot(officer_page, journey, "08-enquiry-form")
-            assert_accessible(officer_page, "enquiry form")
+            look(officer_page, journey, "08-enquiry-form", "enquiry form")
         officer_page.get_by_role("button", name="Save enquiry").click()
         expect(officer_page.locator(".govuk-notification-banner")).to_contain_text(
             "Enquiry recorded"
@@ -167,8 +163,7 @@ def test_leaver_return_to_outcome(
     check_radio(officer_page, "outcome", Outcome.ON_ROLL_OTHER_LA)
     officer_page.get_by_label("School's name").fill("Northfield Academy")
     officer_page.get_by_label("Local authority", exact=True).fill("Leeds City Council")
-    shot(officer_page, journey, "09-close-form")
-    assert_accessible(officer_page, "close form")
+    look(officer_page, journey, "09-close-form", "close form")
     officer_page.get_by_role("button", name="Record outcome").click()
     expect(officer_page.locator(".govuk-notification-banner")).to_contain_text("Outcome recorded")
     shot(officer_page, journey, "10-case-closed")
@@ -177,8 +172,7 @@ def test_leaver_return_to_outcome(
     assert case.outcome == Outcome.ON_ROLL_OTHER_LA
 
     officer_page.goto("/register/")
-    shot(officer_page, journey, "11-register")
-    assert_accessible(officer_page, "register")
+    look(officer_page, journey, "11-register", "register")
 
     # The school sees the outcome.
     school_page.goto("/school/")
@@ -187,21 +181,17 @@ def test_leaver_return_to_outcome(
     row = school_page.get_by_role("row").filter(has_text=leaver.reference)
     expect(row).to_contain_text("Closed")
     expect(row).to_contain_text(Outcome.ON_ROLL_OTHER_LA.label)
-    shot(school_page, journey, "12-submissions")
-    assert_accessible(school_page, "submissions list")
+    look(school_page, journey, "12-submissions", "submissions list")
 
 
 # -- 2: an anonymous public referral -------------------------------------------------------
 
 
-def test_anonymous_public_referral(
-    page: Page, shot: Shot, assert_accessible: AssertAccessible
-) -> None:
+def test_anonymous_public_referral(page: Page, look: Look) -> None:
     journey = "public"
     page.goto("/referral/")
     expect(page).to_have_title(re.compile("Tell us about a child who may be missing education"))
-    shot(page, journey, "01-form")
-    assert_accessible(page, "public referral form")
+    look(page, journey, "01-form", "public referral form")
 
     check_radios(page, referrer_type="public", anonymous="yes")
     fill_in(
@@ -217,24 +207,20 @@ def test_anonymous_public_referral(
     check_radio(page, "parent_knows", "unknown")
     continue_to_check_answers(page)
 
-    shot(page, journey, "02-check")
-    assert_accessible(page, "public referral check your answers")
+    look(page, journey, "02-check", "public referral check your answers")
     panel = accept_and_send(page)
 
     referral = Referral.objects.get()
     assert referral.anonymous is True
     assert referral.referrer_name == ""
     expect(panel).to_contain_text(referral.reference)
-    shot(page, journey, "03-sent")
-    assert_accessible(page, "public referral confirmation")
+    look(page, journey, "03-sent", "public referral confirmation")
 
 
 # -- 4: a form sent with errors keeps what was typed and goes through once corrected --------
 
 
-def test_form_with_errors_keeps_answers(
-    page: Page, shot: Shot, assert_accessible: AssertAccessible
-) -> None:
+def test_form_with_errors_keeps_answers(page: Page, shot: Shot, look: Look) -> None:
     journey = "errors"
     page.goto("/referral/")
     check_radios(page, referrer_type="agency", anonymous="no")
@@ -258,8 +244,7 @@ def test_form_with_errors_keeps_answers(
     expect(page.get_by_label("Postcode (optional)")).to_have_value("EX2 9ZZ")
     expect(page.locator("input[name=referrer_type][value=agency]")).to_be_checked()
     expect(page.get_by_label("Your email address")).to_have_value("not-an-email")
-    shot(page, journey, "01-errors")
-    assert_accessible(page, "public referral form with errors")
+    look(page, journey, "01-errors", "public referral form with errors")
 
     fill_in(page, {"Your full name": "Nadia Health", "Your email address": "nadia@nhs.example"})
     page.locator("input[name=reasons]").first.check()
@@ -297,9 +282,7 @@ TAB_STOPS_JS = """() => {
 FOCUSED_JS = "() => document.activeElement.id || document.activeElement.textContent.trim()"
 
 
-def test_public_referral_with_the_keyboard_alone(
-    page: Page, shot: Shot, assert_accessible: AssertAccessible
-) -> None:
+def test_public_referral_with_the_keyboard_alone(page: Page, shot: Shot) -> None:
     journey = "keyboard"
     page.goto("/referral/")
     stops: list[str] = page.evaluate(TAB_STOPS_JS)
@@ -376,11 +359,10 @@ def test_public_referral_with_the_keyboard_alone(
 def test_board_report(
     people: dict[str, Any],
     sign_in: SignIn,
-    shot: Shot,
-    assert_accessible: AssertAccessible,
     settings: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    look: Look,
 ) -> None:
     """The build runs in a thread of its own (as a worker would, not eagerly inside the
     request) and waits after its first step until the page has shown that progress."""
@@ -413,8 +395,7 @@ def test_board_report(
     page = sign_in(people["manager"])
     page.goto("/reports/")
     expect(page.locator("h1")).to_have_text("Board reports")
-    shot(page, journey, "01-reports")
-    assert_accessible(page, "report runs")
+    look(page, journey, "01-reports", "report runs")
     page.locator("input[name=period][value=last_month]").check()
     page.locator("input[name=audience][value=board]").check()
     page.get_by_role("button", name="Build the report").click()
@@ -423,16 +404,14 @@ def test_board_report(
     row = page.get_by_role("row").filter(has=page.locator(".govuk-tag"))
     expect(row).to_contain_text("Counting the figures (10%)", timeout=15_000)
     expect(row.locator("progress")).to_have_attribute("value", "10")
-    shot(page, journey, "02-building")
-    assert_accessible(page, "report runs, building")
+    look(page, journey, "02-building", "report runs, building")
     seen_progress.set()
 
     expect(row.locator(".govuk-tag")).to_have_text("Ready", timeout=30_000)
     run = ReportRun.objects.get()
     assert run.status == RunStatus.READY
     assert run.requested_by == people["manager"]
-    shot(page, journey, "03-ready")
-    assert_accessible(page, "report runs, ready")
+    look(page, journey, "03-ready", "report runs, ready")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=f"PDF of report {run.pk}").click()

@@ -13,7 +13,8 @@ are checked here and a NUL fails the request the way PostgreSQL would (a 500).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
@@ -147,6 +148,22 @@ number_text = st.one_of(
     st.sampled_from(["1e10", "1E+100", "-0", "0.0000001", "NaN", "Infinity", "²", "٣", "9" * 400]),
     hostile_text,
 )
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A page a persona opens: who, and its URL in the world."""
+
+    persona: str
+    url: Callable[[World], str]
+
+    def open(self, world: World, clients: dict[str, Client]) -> tuple[Client, str, Any]:
+        """The persona's client, the URL, and the page as first fetched (a 200)."""
+        client = clients[self.persona]
+        url = self.url(world)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return client, url, response
 
 
 def value_for(name: str, options: list[str]) -> st.SearchStrategy[str]:

@@ -12,13 +12,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.cme.test_access_matrix import World, url_names
-from tests.fuzz.conftest import FUZZ, assert_safe, form_fields, value_for
+from tests.fuzz.conftest import FUZZ, Screen, assert_safe, form_fields, value_for
 
 
 @dataclass(frozen=True)
-class ListPage:
-    persona: str
-    url: Callable[[World], str]
+class ListPage(Screen):
     params: tuple[str, ...]
 
 
@@ -117,15 +115,11 @@ def _query(params: tuple[str, ...]) -> st.SearchStrategy[dict[str, list[str]]]:
     )
 
 
-@pytest.mark.parametrize("label", list(LISTS))
+@pytest.mark.parametrize(("label", "page"), LISTS.items(), ids=list(LISTS))
 def test_no_filter_falls_over_on_hostile_query_strings(
-    label: str, world: World, clients: dict[str, Client], nul_guard: list[str]
+    label: str, page: ListPage, world: World, clients: dict[str, Client], nul_guard: list[str]
 ) -> None:
-    page = LISTS[label]
-    client = clients[page.persona]
-    url = page.url(world)
-    first = client.get(url)
-    assert first.status_code == 200, label
+    client, url, first = page.open(world, clients)
     if "html" in first.get("Content-Type", ""):
         # Whatever the page's own filter form asks, as well as the usual parameters.
         on_page = tuple(form_fields(first.content.decode()))

@@ -17,13 +17,11 @@ from hypothesis import strategies as st
 from schools.forms.fields import clean_text
 from tests.cme.test_access_matrix import World
 from tests.factories import ReferralFactory
-from tests.fuzz.conftest import FUZZ, assert_safe, form_fields, value_for
+from tests.fuzz.conftest import FUZZ, Screen, assert_safe, form_fields, value_for
 
 
 @dataclass(frozen=True)
-class Target:
-    persona: str
-    url: Callable[[World], str]
+class Target(Screen):
     #: After a valid form (302 to a check page), POST the check page too.
     then_post_redirect: bool = False
     #: A fresh object per example (the form's success changes the object's state).
@@ -114,14 +112,11 @@ EXTRA_FIELDS: dict[str, dict[str, list[str]]] = {
 }
 
 
-@pytest.mark.parametrize("label", list(FORMS))
+@pytest.mark.parametrize(("label", "target"), FORMS.items(), ids=list(FORMS))
 def test_no_form_falls_over_on_hostile_input(
-    label: str, world: World, clients: dict[str, Client], nul_guard: list[str]
+    label: str, target: Target, world: World, clients: dict[str, Client], nul_guard: list[str]
 ) -> None:
-    target = FORMS[label]
-    client = clients[target.persona]
-    page = client.get(target.url(world))
-    assert page.status_code == 200, (label, page.status_code)
+    client, _, page = target.open(world, clients)
     fields = {**form_fields(page.content.decode()), **EXTRA_FIELDS.get(label, {})}
     assert fields, f"{label}: no form fields found on the page"
     strategy = st.fixed_dictionaries({name: value_for(name, opts) for name, opts in fields.items()})

@@ -369,19 +369,12 @@ def _signed_in_manager() -> dict[str, str]:
 def _ask_for_report(base: str, cookies: dict[str, str]) -> tuple[int, str]:
     status, head, body = _http(f"{base}/reports/", cookies=cookies)
     assert status == 200, body[:500]
-    csrf = _field(body, "csrfmiddlewaretoken")
-    token = _field(body, "submission_token")
+    # The page's CSRF and one-time submission tokens, with the report asked for.
+    fields = {name: _field(body, name) for name in ("csrfmiddlewaretoken", "submission_token")}
+    fields |= {"period": "last_month", "audience": "board"}
     before = set(ReportRun.objects.values_list("pk", flat=True))
     status, head, body = _http(
-        f"{base}/reports/",
-        cookies=cookies,
-        data=_form(
-            csrfmiddlewaretoken=csrf,
-            submission_token=token,
-            period="last_month",
-            audience="board",
-        ),
-        headers=FORM,
+        f"{base}/reports/", cookies=cookies, data=_form(**fields), headers=FORM
     )
     assert status == 302, body[:2000]
     (run_id,) = set(ReportRun.objects.values_list("pk", flat=True)) - before

@@ -239,20 +239,14 @@ def test_median_and_longest_open_durations_in_days() -> None:
 
 
 def test_children_untraceable_stay_open_and_are_counted() -> None:
-    case(
-        date(2026, 3, 1),
-        category=Category.MISSING,
-        outcome=Outcome.UNTRACEABLE,
-        review_date=date(2026, 6, 20),
-        investigation_completed_at=local(date(2026, 3, 5)),
-    )
-    case(
-        date(2026, 3, 1),
-        category=Category.MISSING,
-        outcome=Outcome.UNTRACEABLE,
-        review_date=date(2026, 8, 1),
-        investigation_completed_at=local(date(2026, 3, 5)),
-    )
+    for review in (date(2026, 6, 20), date(2026, 8, 1)):
+        case(
+            date(2026, 3, 1),
+            category=Category.MISSING,
+            outcome=Outcome.UNTRACEABLE,
+            review_date=review,
+            investigation_completed_at=local(date(2026, 3, 5)),
+        )
 
     table = june()["untraceable"]
 
@@ -335,27 +329,20 @@ def test_late_and_missing_returns_by_school() -> None:
 
 
 def test_part_time_timetables_open_and_overdue_for_review() -> None:
-    PartTimeTimetableFactory.create(
-        start_date=date(2026, 5, 1),
-        next_review_date=date(2026, 6, 10),
-        planned_end_date=date(2026, 9, 1),
-    )
-    PartTimeTimetableFactory.create(
-        start_date=date(2026, 5, 1),
-        next_review_date=date(2026, 7, 10),
-        planned_end_date=date(2026, 6, 20),
-    )
-    PartTimeTimetableFactory.create(
-        start_date=date(2026, 5, 1),
-        next_review_date=date(2026, 6, 1),
-        planned_end_date=date(2026, 9, 1),
-        ended_on=date(2026, 6, 15),
-    )
-    PartTimeTimetableFactory.create(
-        start_date=date(2026, 7, 1),
-        next_review_date=date(2026, 7, 20),
-        planned_end_date=date(2026, 9, 1),
-    )
+    # (start, next review, planned end, ended): open and overdue; past its planned end;
+    # ended; started after June.
+    for start, review, planned_end, ended in [
+        (date(2026, 5, 1), date(2026, 6, 10), date(2026, 9, 1), None),
+        (date(2026, 5, 1), date(2026, 7, 10), date(2026, 6, 20), None),
+        (date(2026, 5, 1), date(2026, 6, 1), date(2026, 9, 1), date(2026, 6, 15)),
+        (date(2026, 7, 1), date(2026, 7, 20), date(2026, 9, 1), None),
+    ]:
+        PartTimeTimetableFactory.create(
+            start_date=start,
+            next_review_date=review,
+            planned_end_date=planned_end,
+            ended_on=ended,
+        )
 
     table = june()["part_time"]
 

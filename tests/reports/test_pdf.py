@@ -6,58 +6,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from cme.pdf import css_string
 from reports.charts import board_charts, trend_chart
+from reports.figures import BoardFigures, Headline, Table, Trend
 from reports.pdf import change_words, period_label, render_pdf
-
-try:  # the figures contract (reports/figures.py); a stand-in until it lands
-    from reports.figures import BoardFigures, Headline, Table, Trend
-except ImportError:  # pragma: no cover - only before reports/figures.py exists
-
-    @dataclass(frozen=True)
-    class Headline:  # type: ignore[no-redef]
-        key: str
-        label: str
-        value: object
-        previous: object
-        unit: str = ""
-
-    @dataclass(frozen=True)
-    class Table:  # type: ignore[no-redef]
-        key: str
-        title: str
-        columns: list[Any]
-        rows: list[Any]
-        count_columns: list[Any]
-        total_row: bool = False
-        note: str = ""
-
-    @dataclass(frozen=True)
-    class Trend:  # type: ignore[no-redef]
-        months: list[Any]
-        referrals: list[Any]
-        open_cases: list[Any]
-
-    @dataclass(frozen=True)
-    class BoardFigures:  # type: ignore[no-redef]
-        start: date
-        end: date
-        previous_start: date
-        previous_end: date
-        headlines: list[Any]
-        tables: list[Any]
-        trend: Trend
-        definitions: list[Any]
-        suppressed: bool
-        generated_at: datetime
-
 
 LA = "Exampleshire County Council"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

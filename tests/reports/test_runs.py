@@ -232,6 +232,14 @@ def _january(manager: User, **fields: Any) -> ReportRun:
     )
 
 
+def _january_built(manager: User) -> ReportRun:
+    """The January run, built through the task (eager in tests), as saved."""
+    run = _january(manager)
+    build_report.delay(run.pk)
+    run.refresh_from_db()
+    return run
+
+
 def _the_run_after_each_step(monkeypatch: pytest.MonkeyPatch) -> list[ReportRun]:
     """Builds from sample figures; the list fills with the run as saved after each progress
     step, read back from the database."""
@@ -496,9 +504,7 @@ def test_not_ready_runs_cannot_be_downloaded(manager: User, manager_client: Clie
 def test_downloads_are_append_only(
     fast: None, manager: User, figures: list[tuple[date, date]]
 ) -> None:
-    run = _january(manager)
-    build_report.delay(run.pk)
-    run.refresh_from_db()
+    run = _january_built(manager)
     download = svc.report_download_record(run=run, user=manager, fmt="pdf")
     with pytest.raises(ValueError, match="append-only"):
         download.save()
@@ -509,9 +515,7 @@ def test_downloads_are_append_only(
 def test_report_files_have_no_public_url(
     fast: None, manager: User, figures: list[tuple[date, date]]
 ) -> None:
-    run = _january(manager)
-    build_report.delay(run.pk)
-    run.refresh_from_db()
+    run = _january_built(manager)
     with pytest.raises(ValueError, match="no URL"):
         _ = run.pdf_file.url
 
@@ -646,9 +650,7 @@ PERSONAS = ["anonymous", "staff_a", "officer", "administrator", "manager"]
 
 @pytest.fixture
 def ready_run(manager: User, figures: list[tuple[date, date]], fast: None) -> ReportRun:
-    run = _january(manager)
-    build_report.delay(run.pk)
-    run.refresh_from_db()
+    run = _january_built(manager)
     assert run.status == RunStatus.READY
     return run
 

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from schools.ctf.parser import CtfError, parse_ctf
+from tests.support.people import person
 from tests.transfers.helpers import HOSTILE_FIRST, HOSTILE_LAST
 from transfers.ctf import ERROR_NOT_TRANSFER, TransferFileError, read_transfer, write_transfer
 from transfers.records import TransferChild, TransferEnquiry, TransferLA, TransferMessage
@@ -27,10 +28,7 @@ def message(**child: Any) -> TransferMessage:
         to_la=TransferLA("888", "Otherborough Council", "cme@la888.example.gov.uk"),
         child=replace(
             TransferChild(
-                first_name="Ada",
-                last_name="Quillfeather",
-                middle_names="Rose",
-                other_names="Ada Q",
+                **person("Ada Quillfeather", middle_names="Rose", other_names="Ada Q"),
                 date_of_birth=date(2016, 5, 4),
                 gender="F",
                 upn="E999200119001",
