@@ -12,7 +12,7 @@ Call ``XFactory.create(...)``: it is typed and returns the model (``UserFactory.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.utils import timezone
@@ -27,6 +27,18 @@ from schools import models as schools
 Faker._DEFAULT_LOCALE = "en_GB"
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+#: The child many tests follow, as the fields of a return, a referral or a child.
+MAYA: dict[str, Any] = {
+    "first_name": "Maya",
+    "last_name": "Patel",
+    "date_of_birth": date(2016, 3, 14),
+    "address_line_1": "12 Oak Road",
+    "town": "Exampleton",
+    "postcode": "EX1 2AB",
+}
+#: Maya's mother, as a return names a parent.
+MAYAS_MOTHER = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
 
 
 class UserFactory(DjangoModelFactory[User]):

@@ -20,30 +20,22 @@ from ehe.services.register import (
     EheError,
     contact_record,
     notice_route_start,
-    suitability_record,
 )
 from ehe.signals import home_education_registered, notice_route_requested
 from referrals.models import NotCmeReason, ReferralPerson, ReferralStatus
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
 from schools.services import return_submit
 from tests.conftest import NOW, TODAY, client_for
-from tests.ehe.helpers import on_register
-from tests.factories import LeaverReturnFactory, ReferralFactory
+from tests.ehe.helpers import not_suitable, on_register
+from tests.factories import MAYA, MAYAS_MOTHER, LeaverReturnFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
-
-PARENT = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
 
 
 def send_leaver(school: School, by: User, **fields: Any) -> LeaverReturn:
     values: dict[str, Any] = {
         "school": school,
-        "first_name": "Maya",
-        "last_name": "Patel",
-        "date_of_birth": date(2016, 3, 14),
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "EX1 2AB",
+        **MAYA,
         "ground": DeletionGround.F,
         "parent_notice_date": TODAY - timedelta(days=3),
         "destination_type": DestinationType.NONE,
@@ -52,7 +44,10 @@ def send_leaver(school: School, by: User, **fields: Any) -> LeaverReturn:
         **fields,
     }
     saved = return_submit(
-        school_return=LeaverReturnFactory.build(**values), school=school, by=by, parents=[PARENT]
+        school_return=LeaverReturnFactory.build(**values),
+        school=school,
+        by=by,
+        parents=[MAYAS_MOTHER],
     )
     assert isinstance(saved, LeaverReturn)
     return saved
@@ -169,20 +164,8 @@ def test_first_contact_is_10_working_days_on_over_christmas() -> None:
 def test_the_las_view_of_suitability_is_dated_and_needs_reasons(ehe_officer: User) -> None:
     entry = on_register(ehe_officer)
     with pytest.raises(EheError):
-        suitability_record(
-            entry=entry,
-            suitability=Suitability.NOT_SUITABLE,
-            formed_on=TODAY,
-            reasons=" ",
-            by=ehe_officer,
-        )
-    suitability_record(
-        entry=entry,
-        suitability=Suitability.NOT_SUITABLE,
-        formed_on=TODAY,
-        reasons="No evidence of any education",
-        by=ehe_officer,
-    )
+        not_suitable(entry, ehe_officer, TODAY, " ")
+    not_suitable(entry, ehe_officer, TODAY, "No evidence of any education")
     entry.refresh_from_db()
     assert (entry.suitability, entry.suitability_on) == (Suitability.NOT_SUITABLE, TODAY)
     assert entry.views.get().reasons == "No evidence of any education"

@@ -28,9 +28,7 @@ from schools.models import (
 from schools.services import return_submit
 from schools.signals import return_submitted
 from tests.conftest import NOW
-from tests.factories import LeaverReturnFactory, SchoolFactory
-
-PARENT = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
+from tests.factories import MAYA, MAYAS_MOTHER, LeaverReturnFactory, SchoolFactory
 
 
 @pytest.fixture
@@ -45,12 +43,7 @@ def submit(
     """A leaver return sent through the service, as the check-your-answers page sends it."""
     values: dict[str, Any] = {
         "school": school,
-        "first_name": "Maya",
-        "last_name": "Patel",
-        "date_of_birth": date(2016, 3, 14),
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "EX1 2AB",
+        **MAYA,
         # Not moving: the form records the current address as the new one.
         "new_address": "12 Oak Road, Exampleton",
         "new_postcode": "EX1 2AB",
@@ -58,7 +51,10 @@ def submit(
     }
     leaver = LeaverReturnFactory.build(**values)
     saved = return_submit(
-        school_return=leaver, school=school, by=by, parents=[PARENT] if parents is None else parents
+        school_return=leaver,
+        school=school,
+        by=by,
+        parents=[MAYAS_MOTHER] if parents is None else parents,
     )
     assert isinstance(saved, LeaverReturn)
     return saved
@@ -161,7 +157,7 @@ def test_the_rule_raises_one_referral_even_if_it_runs_twice(
     "missing",
     [
         pytest.param({"parents": []}, id="no parent contact"),
-        pytest.param({"parents": [{**PARENT, "phone": ""}]}, id="no parent phone"),
+        pytest.param({"parents": [{**MAYAS_MOTHER, "phone": ""}]}, id="no parent phone"),
         pytest.param({"new_address": ""}, id="no new address"),
         pytest.param(
             {
