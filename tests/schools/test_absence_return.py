@@ -13,7 +13,16 @@ from schools.forms import absence as f
 from schools.forms.absence import AbsenceNotificationForm
 from schools.models import AbsenceNotification, AbsenceType, ReturnStatus, School, Whereabouts
 from tests.factories import AbsenceNotificationFactory, ClosureFactory, SchoolFactory, TermFactory
-from tests.forms import answers, blank, child_answers, day, page, parent_answers, refused_unsaved
+from tests.forms import (
+    answers,
+    blank,
+    child_answers,
+    day,
+    page,
+    parent_answers,
+    refused_unsaved,
+    shows,
+)
 from tests.schools.helpers import checked, return_pages, send, sent
 
 KIND = "absence"
@@ -38,6 +47,19 @@ ABSENCE: dict[str, Any] = {
 
 def absence_post(**overrides: object) -> dict[str, object]:
     return answers(ABSENCE, overrides)
+
+
+#: What check your answers shows of the answers above.
+ABSENCE_CHECKED = (
+    "The absence",
+    "2 November 2026",
+    "Unauthorised absence",
+    "We do not know where the pupil is",
+    "Enquiries",
+    "Phoned the parents or carers<br>Made a home visit",
+    "No answer at the door",
+    "Lily",
+)
 
 
 # Leave ended Wed 11 Nov and the pupil did not come back on Thu 12 Nov.
@@ -73,17 +95,7 @@ def test_school_staff_send_an_absence_notification_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User, calendar: None
 ) -> None:
     content = checked(client_a, KIND, absence_post())
-    for shown in (
-        "The absence",
-        "2 November 2026",
-        "Unauthorised absence",
-        "We do not know where the pupil is",
-        "Enquiries",
-        "Phoned the parents or carers<br>Made a home visit",
-        "No answer at the door",
-        "Lily",
-    ):
-        assert shown in content
+    shows(content, *ABSENCE_CHECKED)
 
     saved = sent(client_a, KIND, AbsenceNotification, school_a, staff_a)
     assert saved.reference.startswith("CA-")

@@ -31,6 +31,7 @@ from tests.forms import (
     parent_answers,
     refused,
     refused_unsaved,
+    shows,
 )
 from tests.schools.helpers import checked, return_pages, send, sent
 
@@ -61,6 +62,19 @@ def part_time_post(**overrides: str) -> dict[str, str]:
     return answers(PART_TIME, overrides)
 
 
+#: What check your answers shows of the answers above.
+PART_TIME_CHECKED = (
+    "The part-time timetable",
+    "15 hours",
+    "Medical or health needs",
+    "4 December 2026",
+    "Agreement with the parent",
+    "12 November 2026",
+    "Support for the pupil",
+    "Oscar",
+)
+
+
 # -- the return ----------------------------------------------------------------------------
 
 
@@ -77,17 +91,7 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User
 ) -> None:
     content = checked(client_a, KIND, part_time_post())
-    for shown in (
-        "The part-time timetable",
-        "15 hours",
-        "Medical or health needs",
-        "4 December 2026",
-        "Agreement with the parent",
-        "12 November 2026",
-        "Support for the pupil",
-        "Oscar",
-    ):
-        assert shown in content
+    shows(content, *PART_TIME_CHECKED)
     assert "govuk-warning-text" not in content
 
     saved = sent(client_a, KIND, PartTimeTimetable, school_a, staff_a)
