@@ -16,11 +16,7 @@ from casework.services.triage import referral_reject_not_cme
 from cme.models import AccessAction, AccessLog, User
 from ehe import rules
 from ehe.models import ContactKind, HomeEducation, Source, Suitability
-from ehe.services.register import (
-    EheError,
-    contact_record,
-    notice_route_start,
-)
+from ehe.services.register import EheError, contact_record, notice_route_start
 from ehe.signals import home_education_registered, notice_route_requested
 from referrals.models import NotCmeReason, ReferralPerson, ReferralStatus
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School

@@ -12,11 +12,7 @@ from django.urls import reverse
 
 from cme.models import User
 from referrals.models import Channel, Reason, Referral, ReferralPerson, ReferrerType, SystemTrigger
-from referrals.services import (
-    leaver_trigger,
-    on_return_submitted,
-    referral_raise_from_return,
-)
+from referrals.services import leaver_trigger, on_return_submitted, referral_raise_from_return
 from schools.models import (
     DeletionGround,
     DestinationType,
