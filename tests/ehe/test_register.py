@@ -20,33 +20,24 @@ from ehe.services.register import EheError, contact_record, notice_route_start
 from ehe.signals import home_education_registered, notice_route_requested
 from referrals.models import NotCmeReason, ReferralPerson, ReferralStatus
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
-from schools.services import return_submit
 from tests.conftest import NOW, TODAY, client_for
 from tests.ehe.helpers import not_suitable, on_register
-from tests.factories import MAYA, MAYAS_MOTHER, LeaverReturnFactory, ReferralFactory
+from tests.factories import ReferralFactory
+from tests.schools.helpers import leaver_submitted
 
 pytestmark = pytest.mark.django_db
 
 
 def send_leaver(school: School, by: User, **fields: Any) -> LeaverReturn:
-    values: dict[str, Any] = {
-        "school": school,
-        **MAYA,
+    """Maya's leaver return on ground (f), home education, unless `fields` say otherwise."""
+    home_educated: dict[str, Any] = {
         "ground": DeletionGround.F,
         "parent_notice_date": TODAY - timedelta(days=3),
         "destination_type": DestinationType.NONE,
         "destination_school_name": "",
         "destination_la": "",
-        **fields,
     }
-    saved = return_submit(
-        school_return=LeaverReturnFactory.build(**values),
-        school=school,
-        by=by,
-        parents=[MAYAS_MOTHER],
-    )
-    assert isinstance(saved, LeaverReturn)
-    return saved
+    return leaver_submitted(school, by, **{**home_educated, **fields})
 
 
 @time_machine.travel(NOW, tick=False)

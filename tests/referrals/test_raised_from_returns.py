@@ -24,7 +24,8 @@ from schools.models import (
 from schools.services import return_submit
 from schools.signals import return_submitted
 from tests.conftest import NOW
-from tests.factories import MAYA, MAYAS_MOTHER, LeaverReturnFactory, SchoolFactory
+from tests.factories import MAYAS_MOTHER, LeaverReturnFactory, SchoolFactory
+from tests.schools.helpers import leaver_submitted
 
 
 @pytest.fixture
@@ -36,24 +37,10 @@ def cedar(db: None) -> School:
 def submit(
     school: School, by: User, *, parents: list[dict[str, Any]] | None = None, **fields: Any
 ) -> LeaverReturn:
-    """A leaver return sent through the service, as the check-your-answers page sends it."""
-    values: dict[str, Any] = {
-        "school": school,
-        **MAYA,
-        # Not moving: the form records the current address as the new one.
-        "new_address": "12 Oak Road, Exampleton",
-        "new_postcode": "EX1 2AB",
-        **fields,
-    }
-    leaver = LeaverReturnFactory.build(**values)
-    saved = return_submit(
-        school_return=leaver,
-        school=school,
-        by=by,
-        parents=[MAYAS_MOTHER] if parents is None else parents,
-    )
-    assert isinstance(saved, LeaverReturn)
-    return saved
+    """Maya's leaver return sent through the service; not moving: the form records the current
+    address as the new one."""
+    not_moving = {"new_address": "12 Oak Road, Exampleton", "new_postcode": "EX1 2AB"}
+    return leaver_submitted(school, by, parents=parents, **{**not_moving, **fields})
 
 
 UNKNOWN: dict[str, Any] = {
