@@ -93,18 +93,14 @@ def administrator(db: None) -> User:
     )
 
 
+#: The signed-in personas' fixture names.
+PERSONAS = ("staff_a", "staff_b", "officer", "manager", "administrator")
+
+
 @pytest.fixture
-def personas(
-    staff_a: User, staff_b: User, officer: User, manager: User, administrator: User
-) -> dict[str, User]:
+def personas(request: pytest.FixtureRequest) -> dict[str, User]:
     """The signed-in personas, by their fixture names."""
-    return {
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "officer": officer,
-        "manager": manager,
-        "administrator": administrator,
-    }
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
 
 
 def client_for(user: User | None) -> Client:

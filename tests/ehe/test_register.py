@@ -80,14 +80,12 @@ def test_a_ground_f_leaver_return_puts_the_child_on_the_register(
 def test_other_grounds_do_not_and_the_same_child_is_not_added_twice(
     school_a: School, staff_a: User
 ) -> None:
-    send_leaver(
-        school_a,
-        staff_a,
-        ground=DeletionGround.A,
-        destination_type=DestinationType.OUT_OF_AREA,
-        destination_school_name="Faraway",
-        destination_la="Elsewhere",
-    )
+    out_of_area = {
+        "destination_type": DestinationType.OUT_OF_AREA,
+        "destination_school_name": "Faraway",
+        "destination_la": "Elsewhere",
+    }
+    send_leaver(school_a, staff_a, ground=DeletionGround.A, **out_of_area)
     assert not HomeEducation.objects.exists()
     send_leaver(school_a, staff_a, upn="")
     send_leaver(school_a, staff_a)

@@ -16,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 from cme.models import AccessAction, AccessLog, User
 from schools.models import JoinerReturn, LeaverReturn, School
 from tests.conftest import NOW
-from tests.forms import answered, page, refused
+from tests.forms import answered, page, refused, shows
 from tests.schools.ctf.files import ctf_bytes
 
 UPLOAD = reverse("schools:ctf_upload")
@@ -258,9 +258,7 @@ def test_every_contact_phone_address_and_uprn_the_file_gave_reaches_the_return(
 
     # The return's page shows the same, for the school (and the LA's page reuses it).
     shown = page(client_a.get(reverse("schools:return_detail", args=[pip.reference])))
-    assert "Grandmother (GRM)" in shown
-    assert "UPRN 100023336957" in shown
-    assert "07700 900779 (M)" in shown
+    shows(shown, "Grandmother (GRM)", "UPRN 100023336957", "07700 900779 (M)")
 
 
 def test_a_changed_relationship_or_phone_keeps_what_was_typed(
