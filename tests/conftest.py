@@ -69,42 +69,44 @@ def staff_b(school_b: School) -> User:
     return school_staff(school_b, "bob@birch.sch.uk", "Bob Birch")
 
 
-@pytest.fixture
-def officer(db: None) -> User:
-    return UserFactory.create(email="olive@la.gov.uk", full_name="Olive Officer", role=Role.OFFICER)
+#: The LA's personas, by fixture name: the fields of each one's user.
+LA_PERSONAS: dict[str, dict[str, Any]] = {
+    "officer": {"email": "olive@la.gov.uk", "full_name": "Olive Officer", "role": Role.OFFICER},
+    "manager": {"email": "manny@la.gov.uk", "full_name": "Manny Manager", "role": Role.MANAGER},
+    "ehe_officer": {
+        "email": "esme@la.gov.uk",
+        "full_name": "Esme Educator",
+        "role": Role.EHE_OFFICER,
+    },
+    "administrator": {
+        "email": "ada@la.gov.uk",
+        "full_name": "Ada Admin",
+        "role": Role.ADMINISTRATOR,
+        "is_staff": True,
+    },
+}
+
+
+def _la_persona(name: str) -> Any:
+    def persona(db: None) -> User:
+        return UserFactory.create(**LA_PERSONAS[name])
+
+    persona.__doc__ = f"The LA persona `{name}`."
+    return pytest.fixture(name=name)(persona)
+
+
+for _name in LA_PERSONAS:
+    globals()[_name] = _la_persona(_name)
+
+
+#: The signed-in personas' fixture names.
+PERSONAS = ("staff_a", "staff_b", "officer", "manager", "administrator")
 
 
 @pytest.fixture
-def manager(db: None) -> User:
-    return UserFactory.create(email="manny@la.gov.uk", full_name="Manny Manager", role=Role.MANAGER)
-
-
-@pytest.fixture
-def ehe_officer(db: None) -> User:
-    return UserFactory.create(
-        email="esme@la.gov.uk", full_name="Esme Educator", role=Role.EHE_OFFICER
-    )
-
-
-@pytest.fixture
-def administrator(db: None) -> User:
-    return UserFactory.create(
-        email="ada@la.gov.uk", full_name="Ada Admin", role=Role.ADMINISTRATOR, is_staff=True
-    )
-
-
-@pytest.fixture
-def personas(
-    staff_a: User, staff_b: User, officer: User, manager: User, administrator: User
-) -> dict[str, User]:
+def personas(request: pytest.FixtureRequest) -> dict[str, User]:
     """The signed-in personas, by their fixture names."""
-    return {
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "officer": officer,
-        "manager": manager,
-        "administrator": administrator,
-    }
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
 
 
 def client_for(user: User | None) -> Client:

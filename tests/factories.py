@@ -12,7 +12,7 @@ Call ``XFactory.create(...)``: it is typed and returns the model (``UserFactory.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.utils import timezone
@@ -23,10 +23,23 @@ from factory.faker import Faker
 from cme.models import Role, User
 from cme.references import new_reference
 from schools import models as schools
+from schools.forms import RETURN_FORMS
 
 Faker._DEFAULT_LOCALE = "en_GB"
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+#: The child many tests follow, as the fields of a return, a referral or a child.
+MAYA: dict[str, Any] = {
+    "first_name": "Maya",
+    "last_name": "Patel",
+    "date_of_birth": date(2016, 3, 14),
+    "address_line_1": "12 Oak Road",
+    "town": "Exampleton",
+    "postcode": "EX1 2AB",
+}
+#: Maya's mother, as a return names a parent.
+MAYAS_MOTHER = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -103,6 +116,8 @@ class _PersonFactory(DjangoModelFactory[_P]):
 
 
 class _ReturnFactory(_PersonFactory[_R]):
+    """A return of the kind its model is, as the school's form for that kind makes it."""
+
     school = SubFactory(SchoolFactory)
     reference = LazyFunction(lambda: new_reference("XX"))
     submitted_at = LazyFunction(timezone.now)
@@ -110,12 +125,17 @@ class _ReturnFactory(_PersonFactory[_R]):
     gender = schools.Gender.FEMALE
     postcode = "EX1 2BB"
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        kinds = {form._meta.model: kind for kind, form in RETURN_FORMS.items()}
+        kwargs.setdefault("kind", kinds[cls._meta.model])
+        return kwargs
+
 
 class JoinerReturnFactory(_ReturnFactory[schools.JoinerReturn]):
     class Meta:
         model = schools.JoinerReturn
 
-    kind = schools.ReturnKind.JOINER
     admission_date = days_from_today(-1)
 
 
@@ -123,7 +143,6 @@ class LeaverReturnFactory(_ReturnFactory[schools.LeaverReturn]):
     class Meta:
         model = schools.LeaverReturn
 
-    kind = schools.ReturnKind.LEAVER
     ground = schools.DeletionGround.A
     ground_met_date = days_from_today(-2)
     deletion_date = days_from_today(-1)
@@ -136,7 +155,6 @@ class PartTimeTimetableFactory(_ReturnFactory[schools.PartTimeTimetable]):
     class Meta:
         model = schools.PartTimeTimetable
 
-    kind = schools.ReturnKind.PART_TIME
     start_date = days_from_today(-7)
     planned_end_date = days_from_today(35)
     hours_per_week = 15
@@ -149,7 +167,6 @@ class AbsenceNotificationFactory(_ReturnFactory[schools.AbsenceNotification]):
     class Meta:
         model = schools.AbsenceNotification
 
-    kind = schools.ReturnKind.ABSENCE
     first_day_of_absence = days_from_today(-10)
     absence_type = schools.AbsenceType.UNAUTHORISED
     whereabouts = schools.Whereabouts.UNKNOWN

@@ -57,6 +57,11 @@ def errors(response: TestResponse) -> dict[str, list[str]]:
     return {k: list(v) for k, v in response.context["form"].errors.items()}
 
 
+def shows(content: str, *texts: str) -> None:
+    """Assert that the page's `content` holds each of `texts` (the missing ones are named)."""
+    assert [text for text in texts if text not in content] == []
+
+
 def refused(response: TestResponse) -> str:
     """The page's text, asserting that the form re-rendered with the GOV.UK error summary."""
     assert response.status_code == 200, response.get("Location")

@@ -42,7 +42,7 @@ from cnis.services import (
 from ehe.signals import home_education_registered, notice_route_requested
 from tests.conftest import NOW, TODAY
 from tests.factories import ChildFactory, PartTimeTimetableFactory
-from tests.forms import day, errors
+from tests.forms import child_answers, day, errors
 
 pytestmark = pytest.mark.django_db
 
@@ -95,17 +95,15 @@ def provider_for(entry: RegisterEntry, **kw: Any) -> Provider:
 
 
 def registration(**overrides: Any) -> dict[str, str]:
-    data = {
-        "first_name": "Maya",
-        "last_name": "Patel",
-        **day("date_of_birth", date(2016, 3, 14)),
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "EX1 2AB",
-        "lives_in_area": "yes",
-        "eligibility": "not_registered",
-        "source": "parent",
-    }
+    data = child_answers(
+        ("Maya", "Patel"),
+        date(2016, 3, 14),
+        "12 Oak Road",
+        "EX1 2AB",
+        lives_in_area="yes",
+        eligibility="not_registered",
+        source="parent",
+    )
     data.update({k: v for k, v in overrides.items() if v is not None})
     return data
 

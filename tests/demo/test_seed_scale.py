@@ -77,14 +77,8 @@ def test_children_carry_the_matchers_own_keys() -> None:
     _seed("--seed", "4")
     for child in Child.objects.order_by("pk")[:50]:
         stored = {name: getattr(child, name) for name in KEY_FIELDS}
-        again = child_keys(
-            Child(
-                first_name=child.first_name,
-                last_name=child.last_name,
-                postcode=child.postcode,
-                nhs_number=child.nhs_number,
-            )
-        )
+        typed = ("first_name", "last_name", "postcode", "nhs_number")
+        again = child_keys(Child(**{name: getattr(child, name) for name in typed}))
         assert stored == {name: getattr(again, name) for name in KEY_FIELDS}
         assert child.first_name_phonetic
         assert child.postcode_key

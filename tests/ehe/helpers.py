@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any
 
 from cme.models import User
-from ehe.models import HomeEducation, Source
-from ehe.services.register import child_for, home_education_register
+from ehe.models import HomeEducation, Source, Suitability
+from ehe.services.register import child_for, home_education_register, suitability_record
+from tests.factories import MAYA
 
 PARENT: dict[str, Any] = {
     "title": "Ms",
@@ -19,15 +20,7 @@ PARENT: dict[str, Any] = {
 
 
 def on_register(by: User | None, *, restricted: bool = False, **details: Any) -> HomeEducation:
-    values: dict[str, Any] = {
-        "first_name": "Maya",
-        "last_name": "Patel",
-        "date_of_birth": date(2016, 3, 14),
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "EX1 2AB",
-        **details,
-    }
+    values: dict[str, Any] = {**MAYA, **details}
     child = child_for(values, by=by)
     if restricted:
         child.restricted = True
@@ -38,4 +31,11 @@ def on_register(by: User | None, *, restricted: bool = False, **details: Any) ->
         by=by,
         started_on=date(2026, 9, 1),
         parents=[PARENT],
+    )
+
+
+def not_suitable(entry: HomeEducation, by: User, on: date, reasons: str) -> None:
+    """Record the LA's view, formed on `on`, that the education does not appear suitable."""
+    suitability_record(
+        entry=entry, suitability=Suitability.NOT_SUITABLE, formed_on=on, reasons=reasons, by=by
     )

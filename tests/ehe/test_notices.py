@@ -19,10 +19,10 @@ from cme.statutory import calendar_days_from, period_beginning_with
 from ehe import rules
 from ehe.models import Answer, HomeEducation, Notice, NoticeKind, Suitability
 from ehe.services.notices import notice_answer, notice_serve, servable_kinds
-from ehe.services.register import EheError, suitability_record
+from ehe.services.register import EheError
 from schools.models import School
 from tests.conftest import client_for
-from tests.ehe.helpers import on_register
+from tests.ehe.helpers import not_suitable, on_register
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +56,7 @@ def test_the_s438_choice_period_is_15_days_beginning_with_service() -> None:
 
 def unsuitable(by: User) -> HomeEducation:
     entry = on_register(by)
-    suitability_record(
-        entry=entry,
-        suitability=Suitability.NOT_SUITABLE,
-        formed_on=SERVED,
-        reasons="No evidence of education",
-        by=by,
-    )
+    not_suitable(entry, by, SERVED, "No evidence of education")
     entry.refresh_from_db()
     return entry
 

@@ -16,46 +16,28 @@ from casework.services.triage import referral_reject_not_cme
 from cme.models import AccessAction, AccessLog, User
 from ehe import rules
 from ehe.models import ContactKind, HomeEducation, Source, Suitability
-from ehe.services.register import (
-    EheError,
-    contact_record,
-    notice_route_start,
-    suitability_record,
-)
+from ehe.services.register import EheError, contact_record, notice_route_start
 from ehe.signals import home_education_registered, notice_route_requested
 from referrals.models import NotCmeReason, ReferralPerson, ReferralStatus
 from schools.models import DeletionGround, DestinationType, LeaverReturn, School
-from schools.services import return_submit
 from tests.conftest import NOW, TODAY, client_for
-from tests.ehe.helpers import on_register
-from tests.factories import LeaverReturnFactory, ReferralFactory
+from tests.ehe.helpers import not_suitable, on_register
+from tests.factories import ReferralFactory
+from tests.schools.helpers import leaver_submitted
 
 pytestmark = pytest.mark.django_db
 
-PARENT = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
-
 
 def send_leaver(school: School, by: User, **fields: Any) -> LeaverReturn:
-    values: dict[str, Any] = {
-        "school": school,
-        "first_name": "Maya",
-        "last_name": "Patel",
-        "date_of_birth": date(2016, 3, 14),
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "EX1 2AB",
+    """Maya's leaver return on ground (f), home education, unless `fields` say otherwise."""
+    home_educated: dict[str, Any] = {
         "ground": DeletionGround.F,
         "parent_notice_date": TODAY - timedelta(days=3),
         "destination_type": DestinationType.NONE,
         "destination_school_name": "",
         "destination_la": "",
-        **fields,
     }
-    saved = return_submit(
-        school_return=LeaverReturnFactory.build(**values), school=school, by=by, parents=[PARENT]
-    )
-    assert isinstance(saved, LeaverReturn)
-    return saved
+    return leaver_submitted(school, by, **{**home_educated, **fields})
 
 
 @time_machine.travel(NOW, tick=False)
@@ -98,14 +80,12 @@ def test_a_ground_f_leaver_return_puts_the_child_on_the_register(
 def test_other_grounds_do_not_and_the_same_child_is_not_added_twice(
     school_a: School, staff_a: User
 ) -> None:
-    send_leaver(
-        school_a,
-        staff_a,
-        ground=DeletionGround.A,
-        destination_type=DestinationType.OUT_OF_AREA,
-        destination_school_name="Faraway",
-        destination_la="Elsewhere",
-    )
+    out_of_area = {
+        "destination_type": DestinationType.OUT_OF_AREA,
+        "destination_school_name": "Faraway",
+        "destination_la": "Elsewhere",
+    }
+    send_leaver(school_a, staff_a, ground=DeletionGround.A, **out_of_area)
     assert not HomeEducation.objects.exists()
     send_leaver(school_a, staff_a, upn="")
     send_leaver(school_a, staff_a)
@@ -169,20 +149,8 @@ def test_first_contact_is_10_working_days_on_over_christmas() -> None:
 def test_the_las_view_of_suitability_is_dated_and_needs_reasons(ehe_officer: User) -> None:
     entry = on_register(ehe_officer)
     with pytest.raises(EheError):
-        suitability_record(
-            entry=entry,
-            suitability=Suitability.NOT_SUITABLE,
-            formed_on=TODAY,
-            reasons=" ",
-            by=ehe_officer,
-        )
-    suitability_record(
-        entry=entry,
-        suitability=Suitability.NOT_SUITABLE,
-        formed_on=TODAY,
-        reasons="No evidence of any education",
-        by=ehe_officer,
-    )
+        not_suitable(entry, ehe_officer, TODAY, " ")
+    not_suitable(entry, ehe_officer, TODAY, "No evidence of any education")
     entry.refresh_from_db()
     assert (entry.suitability, entry.suitability_on) == (Suitability.NOT_SUITABLE, TODAY)
     assert entry.views.get().reasons == "No evidence of any education"

@@ -14,11 +14,7 @@ from django.core.management import call_command
 from cme.models import Notification, User
 from referrals.jobs import raise_pending_referrals
 from referrals.models import Reason, Referral, SystemTrigger
-from schools.models import (
-    ReturnStatus,
-    School,
-    Whereabouts,
-)
+from schools.models import ReturnStatus, School, Whereabouts
 from tests.factories import ReferralFactory
 from tests.schools.jobs.helpers import absence, calendar, leaver_to, on
 from tests.schools.jobs.helpers import run_and_raise as run

@@ -16,7 +16,7 @@ from cme.access import PUBLIC
 from referrals.forms import NhsNumberField, PublicReferralForm, ReferralForm, nhs_number_valid
 from referrals.models import Channel, Referral, ReferralPerson, ReferralStatus, address_lines
 from tests.conftest import NOW
-from tests.forms import errors
+from tests.forms import errors, shows
 from tests.referrals.helpers import INVALID_NHS, VALID_NHS, public_post, referral_post
 
 START = reverse("referrals:public_start")
@@ -58,11 +58,14 @@ def test_a_member_of_the_public_makes_a_referral_and_gets_a_reference(db: None) 
     assert response.status_code == 302, errors(response)
     check = client.get(CHECK)
     html = check.content.decode()
-    assert "Check your answers before sending" in html
-    assert "Leo" in html
-    assert "Hana Visitor" in html
-    assert "943" in html
-    assert "Stopped attending school" in html
+    shows(
+        html,
+        "Check your answers before sending",
+        "Leo",
+        "Hana Visitor",
+        "943",
+        "Stopped attending school",
+    )
     assert "Leave this blank" not in html  # the honeypot is not one of the answers
 
     sent = client.post(CHECK)

@@ -12,11 +12,7 @@ from django.urls import reverse
 
 from cme.models import User
 from referrals.models import Channel, Reason, Referral, ReferralPerson, ReferrerType, SystemTrigger
-from referrals.services import (
-    leaver_trigger,
-    on_return_submitted,
-    referral_raise_from_return,
-)
+from referrals.services import leaver_trigger, on_return_submitted, referral_raise_from_return
 from schools.models import (
     DeletionGround,
     DestinationType,
@@ -28,9 +24,8 @@ from schools.models import (
 from schools.services import return_submit
 from schools.signals import return_submitted
 from tests.conftest import NOW
-from tests.factories import LeaverReturnFactory, SchoolFactory
-
-PARENT = {"name": "Priya Patel", "relationship": "Mother", "phone": "07700 900456"}
+from tests.factories import MAYAS_MOTHER, LeaverReturnFactory, SchoolFactory
+from tests.schools.helpers import leaver_submitted
 
 
 @pytest.fixture
@@ -42,26 +37,10 @@ def cedar(db: None) -> School:
 def submit(
     school: School, by: User, *, parents: list[dict[str, Any]] | None = None, **fields: Any
 ) -> LeaverReturn:
-    """A leaver return sent through the service, as the check-your-answers page sends it."""
-    values: dict[str, Any] = {
-        "school": school,
-        "first_name": "Maya",
-        "last_name": "Patel",
-        "date_of_birth": date(2016, 3, 14),
-        "address_line_1": "12 Oak Road",
-        "town": "Exampleton",
-        "postcode": "EX1 2AB",
-        # Not moving: the form records the current address as the new one.
-        "new_address": "12 Oak Road, Exampleton",
-        "new_postcode": "EX1 2AB",
-        **fields,
-    }
-    leaver = LeaverReturnFactory.build(**values)
-    saved = return_submit(
-        school_return=leaver, school=school, by=by, parents=[PARENT] if parents is None else parents
-    )
-    assert isinstance(saved, LeaverReturn)
-    return saved
+    """Maya's leaver return sent through the service; not moving: the form records the current
+    address as the new one."""
+    not_moving = {"new_address": "12 Oak Road, Exampleton", "new_postcode": "EX1 2AB"}
+    return leaver_submitted(school, by, parents=parents, **{**not_moving, **fields})
 
 
 UNKNOWN: dict[str, Any] = {
@@ -161,7 +140,7 @@ def test_the_rule_raises_one_referral_even_if_it_runs_twice(
     "missing",
     [
         pytest.param({"parents": []}, id="no parent contact"),
-        pytest.param({"parents": [{**PARENT, "phone": ""}]}, id="no parent phone"),
+        pytest.param({"parents": [{**MAYAS_MOTHER, "phone": ""}]}, id="no parent phone"),
         pytest.param({"new_address": ""}, id="no new address"),
         pytest.param(
             {

@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cme.models import User
-from schools.models import School, SchoolReturn
+from schools.models import LeaverReturn, School, SchoolReturn
+from schools.services import return_submit
+from tests.factories import MAYA, MAYAS_MOTHER, LeaverReturnFactory
 from tests.forms import page
 
 R = TypeVar("R", bound=SchoolReturn)
@@ -58,3 +60,18 @@ def send(client: Client, kind: str, data: dict[str, Any], model: type[R]) -> R:
     assert client.post(start_url(kind), data).status_code == 302
     client.post(check_url(kind))
     return model.objects.get()
+
+
+def leaver_submitted(
+    school: School, by: User, *, parents: list[dict[str, Any]] | None = None, **fields: Any
+) -> LeaverReturn:
+    """A leaver return about Maya (her mother named unless `parents` says otherwise) sent
+    through the service, as the check-your-answers page sends it."""
+    saved = return_submit(
+        school_return=LeaverReturnFactory.build(school=school, **{**MAYA, **fields}),
+        school=school,
+        by=by,
+        parents=[MAYAS_MOTHER] if parents is None else parents,
+    )
+    assert isinstance(saved, LeaverReturn)
+    return saved

@@ -12,7 +12,7 @@ from cme.models import AccessAction, AccessLog, User
 from schools.models import JoinerReturn, ReturnStatus, School
 from tests.conftest import NOW
 from tests.factories import JoinerReturnFactory
-from tests.forms import answers, child_answers, parent_answers
+from tests.forms import answers, child_answers, parent_answers, shows
 from tests.schools.helpers import checked, return_pages, send, sent
 
 KIND = "joiner"
@@ -91,12 +91,15 @@ def test_errors_show_the_summary_and_keep_what_was_typed(client_a: Client) -> No
     response = client_a.post(START, joiner_post(last_name="", date_of_birth_1="13", upn="A12345"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "There is a problem" in html
-    assert "Enter the last name" in html
-    assert "must be a real date" in html
-    assert "Enter a UPN of 13 characters" in html
-    assert 'value="Maya"' in html
-    assert 'value="12 Oak Road"' in html
+    shows(
+        html,
+        "There is a problem",
+        "Enter the last name",
+        "must be a real date",
+        "Enter a UPN of 13 characters",
+        'value="Maya"',
+        'value="12 Oak Road"',
+    )
     assert html.startswith("<!DOCTYPE html>")
     assert "<title>Error: " in html
     assert not JoinerReturn.objects.exists()

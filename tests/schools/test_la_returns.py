@@ -15,6 +15,7 @@ from tests.factories import (
     LeaverReturnFactory,
     PartTimeTimetableFactory,
 )
+from tests.forms import shows
 
 URL = reverse("schools:la_returns")
 
@@ -128,13 +129,16 @@ def test_a_filter_that_is_not_valid_is_shown_and_matches_nothing(
     ).content.decode()
     # The error summary, linked to the field, and the field's own message; nothing listed,
     # rather than every leaver with the date quietly dropped.
-    assert "govuk-error-summary" in html
-    assert 'href="#id_submitted_after"' in html
-    assert "govuk-form-group--error" in html
-    assert "Enter a valid date." in html
-    assert "<title>Error: " in html
-    assert "Correct the filters to see the returns." in html
-    assert "No returns match these filters." in html
+    shows(
+        html,
+        "govuk-error-summary",
+        'href="#id_submitted_after"',
+        "govuk-form-group--error",
+        "Enter a valid date.",
+        "<title>Error: ",
+        "Correct the filters to see the returns.",
+        "No returns match these filters.",
+    )
     html = officer_client.get(URL, {"kind": "leaver"}).content.decode()
     assert "govuk-error-summary" not in html
     assert "1 return" in html

@@ -200,59 +200,59 @@ def test_each_ground_goes_through_check_your_answers(
 
 # -- each ground's own required questions ------------------------------------------------------
 
-MISSING_CASES = [
-    ("a", {"start_date_in_area": None}, "start_date_in_area", f.ERROR_START_DATE_REQUIRED),
+#: The questions each ground asks, left unanswered: the field and its message.
+UNANSWERED = {
+    "c": [("details_c", f.ERROR_DETAILS_C)],
+    "e": [("details_e", f.ERROR_DETAILS_E)],
+    "f": [("parent_notice_date", f.ERROR_PARENT_NOTICE_REQUIRED)],
+    "g": [("details_g", f.ERROR_DETAILS_G)],
+    "h": [
+        ("leave_end_date", f.ERROR_LEAVE_END_REQUIRED),
+        ("enquiries_h", f.ERROR_ENQUIRIES_REQUIRED),
+        ("la_enquiries_confirmed_h", f.ERROR_LA_ENQUIRIES_REQUIRED),
+    ],
+    "i": [
+        ("absence_start_date", f.ERROR_ABSENCE_START_REQUIRED),
+        ("enquiries_i", f.ERROR_ENQUIRIES_REQUIRED),
+        ("la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_REQUIRED),
+    ],
+    "j": [("details_j", f.ERROR_DETAILS_J)],
+    "m": [("details_m", f.ERROR_DETAILS_M)],
+    "n": [("details_n", f.ERROR_DETAILS_N)],
+    "o": [("exclusion_date", f.ERROR_EXCLUSION_DATE_REQUIRED)],
+}
+#: Destinations a ground does not allow: the ground, the answers, the message (of the ground).
+WRONG_DESTINATIONS = [
     (
         "a",
         {"destination_type": "abroad", "destination_country": "Spain"},
-        "destination_type",
-        f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a"),
+        f.ERROR_DESTINATION_MUST_BE_SCHOOL,
     ),
     (
         "a",
         {"destination_type": "unknown", "s2s_lost_pupil_uploaded": "yes"},
-        "destination_type",
-        f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="a"),
+        f.ERROR_DESTINATION_MUST_BE_SCHOOL,
     ),
-    ("c", {}, "details_c", f.ERROR_DETAILS_C),
-    (
-        "d",
-        {"destination_type": "none"},
-        "destination_type",
-        f.ERROR_DESTINATION_MUST_BE_SCHOOL.format(ground="d"),
-    ),
-    ("e", {}, "details_e", f.ERROR_DETAILS_E),
-    ("f", {}, "parent_notice_date", f.ERROR_PARENT_NOTICE_REQUIRED),
-    (
-        "f",
-        {"parent_notice_date": date(2026, 11, 18)},
-        "destination_type",
-        f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="f"),
-    ),
-    ("g", {}, "details_g", f.ERROR_DETAILS_G),
-    ("h", {}, "leave_end_date", f.ERROR_LEAVE_END_REQUIRED),
-    ("h", {}, "enquiries_h", f.ERROR_ENQUIRIES_REQUIRED),
-    ("h", {}, "la_enquiries_confirmed_h", f.ERROR_LA_ENQUIRIES_REQUIRED),
-    (
-        "h",
-        {"la_enquiries_confirmed_h": "no"},
-        "la_enquiries_confirmed_h",
-        f.ERROR_LA_ENQUIRIES_NOT_MADE.format(ground="h"),
-    ),
-    ("i", {}, "absence_start_date", f.ERROR_ABSENCE_START_REQUIRED),
-    ("i", {}, "enquiries_i", f.ERROR_ENQUIRIES_REQUIRED),
-    ("i", {}, "la_enquiries_confirmed", f.ERROR_LA_ENQUIRIES_REQUIRED),
-    (
-        "i",
-        {"la_enquiries_confirmed": "no"},
-        "la_enquiries_confirmed",
-        f.ERROR_LA_ENQUIRIES_NOT_MADE.format(ground="i"),
-    ),
-    ("j", {}, "details_j", f.ERROR_DETAILS_J),
-    ("k", {}, "destination_type", f.ERROR_DESTINATION_MUST_BE_NONE.format(ground="k")),
-    ("m", {}, "details_m", f.ERROR_DETAILS_M),
-    ("n", {}, "details_n", f.ERROR_DETAILS_N),
-    ("o", {}, "exclusion_date", f.ERROR_EXCLUSION_DATE_REQUIRED),
+    ("d", {"destination_type": "none"}, f.ERROR_DESTINATION_MUST_BE_SCHOOL),
+    ("f", {"parent_notice_date": date(2026, 11, 18)}, f.ERROR_DESTINATION_MUST_BE_NONE),
+    ("k", {}, f.ERROR_DESTINATION_MUST_BE_NONE),
+]
+MISSING_CASES = [
+    ("a", {"start_date_in_area": None}, "start_date_in_area", f.ERROR_START_DATE_REQUIRED),
+    *[
+        (ground, answers, "destination_type", message.format(ground=ground))
+        for ground, answers, message in WRONG_DESTINATIONS
+    ],
+    *[
+        (ground, {}, field, message)
+        for ground, asked in UNANSWERED.items()
+        for field, message in asked
+    ],
+    # The enquiries answered as not made.
+    *[
+        (ground, {field: "no"}, field, f.ERROR_LA_ENQUIRIES_NOT_MADE.format(ground=ground))
+        for ground, field in (("h", "la_enquiries_confirmed_h"), ("i", "la_enquiries_confirmed"))
+    ],
 ]
 
 

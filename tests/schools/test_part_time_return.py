@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import time_machine
@@ -31,6 +31,7 @@ from tests.forms import (
     parent_answers,
     refused,
     refused_unsaved,
+    shows,
 )
 from tests.schools.helpers import checked, return_pages, send, sent
 
@@ -61,6 +62,19 @@ def part_time_post(**overrides: str) -> dict[str, str]:
     return answers(PART_TIME, overrides)
 
 
+#: What check your answers shows of the answers above.
+PART_TIME_CHECKED = (
+    "The part-time timetable",
+    "15 hours",
+    "Medical or health needs",
+    "4 December 2026",
+    "Agreement with the parent",
+    "12 November 2026",
+    "Support for the pupil",
+    "Oscar",
+)
+
+
 # -- the return ----------------------------------------------------------------------------
 
 
@@ -77,17 +91,7 @@ def test_school_staff_send_a_part_time_timetable_through_check_your_answers(
     client_a: Client, school_a: School, staff_a: User
 ) -> None:
     content = checked(client_a, KIND, part_time_post())
-    for shown in (
-        "The part-time timetable",
-        "15 hours",
-        "Medical or health needs",
-        "4 December 2026",
-        "Agreement with the parent",
-        "12 November 2026",
-        "Support for the pupil",
-        "Oscar",
-    ):
-        assert shown in content
+    shows(content, *PART_TIME_CHECKED)
     assert "govuk-warning-text" not in content
 
     saved = sent(client_a, KIND, PartTimeTimetable, school_a, staff_a)
@@ -289,51 +293,60 @@ def test_a_review_that_continues_moves_the_next_review(
     assert "Going well" in page(response)  # the detail page lists the review
 
 
+class ReviewCase(NamedTuple):
+    """A review for `outcome` sent with `overrides`: the review's fields saved, and the
+    timetable's after it."""
+
+    outcome: str
+    overrides: dict[str, Any]
+    saved: dict[str, Any]
+    on_the_timetable: dict[str, Any]
+
+
 @pytest.mark.parametrize(
-    ("outcome", "overrides", "saved", "on_the_timetable"),
+    "case",
     [
-        (
-            "changed",
-            {
-                "hours_per_week": "20",
-                "planned_end_date": date(2027, 1, 15),
-                "next_review_date": date(2026, 12, 18),
-            },
-            {"outcome": ReviewOutcome.CHANGED},
-            {
-                "hours_per_week": Decimal("20"),
-                "planned_end_date": date(2027, 1, 15),
-                "next_review_date": date(2026, 12, 18),
-            },
+        pytest.param(
+            ReviewCase(
+                "changed",
+                {
+                    "hours_per_week": "20",
+                    "planned_end_date": date(2027, 1, 15),
+                    "next_review_date": date(2026, 12, 18),
+                },
+                {"outcome": ReviewOutcome.CHANGED},
+                {
+                    "hours_per_week": Decimal("20"),
+                    "planned_end_date": date(2027, 1, 15),
+                    "next_review_date": date(2026, 12, 18),
+                },
+            ),
+            id="a review with changes changes the timetable",
         ),
-        (
-            "ended",
-            {"hours_per_week": "not a number", "continue_next_review_date": date(2026, 12, 11)},
-            {"outcome": ReviewOutcome.ENDED, "hours_per_week": None, "next_review_date": None},
-            {},
+        pytest.param(
+            ReviewCase(
+                "ended",
+                {"hours_per_week": "not a number", "continue_next_review_date": date(2026, 12, 11)},
+                {"outcome": ReviewOutcome.ENDED, "hours_per_week": None, "next_review_date": None},
+                {},
+            ),
+            id="ending a timetable needs no more answers and drops hidden ones",
         ),
-        ("ended", {"parent_agreed": "no"}, {"parent_agreed": False}, {}),
-    ],
-    ids=[
-        "a review with changes changes the timetable",
-        "ending a timetable needs no more answers and drops hidden ones",
-        "ending a timetable does not need the parent to agree",
+        pytest.param(
+            ReviewCase("ended", {"parent_agreed": "no"}, {"parent_agreed": False}, {}),
+            id="ending a timetable does not need the parent to agree",
+        ),
     ],
 )
 def test_a_review_saves_what_its_outcome_asks(
-    client_a: Client,
-    timetable: PartTimeTimetable,
-    outcome: str,
-    overrides: dict[str, Any],
-    saved: dict[str, Any],
-    on_the_timetable: dict[str, Any],
+    client_a: Client, timetable: PartTimeTimetable, case: ReviewCase
 ) -> None:
-    client_a.post(review_url(timetable), review_post(outcome, **overrides))
+    client_a.post(review_url(timetable), review_post(case.outcome, **case.overrides))
     review = TimetableReview.objects.get()
-    for name, value in saved.items():
+    for name, value in case.saved.items():
         assert getattr(review, name) == value, name
     timetable.refresh_from_db()
-    for name, value in on_the_timetable.items():
+    for name, value in case.on_the_timetable.items():
         assert getattr(timetable, name) == value, name
 
 
@@ -355,68 +368,57 @@ def test_a_review_that_ends_the_timetable_closes_it_and_refuses_another(
     assert refused["Location"] == reverse("schools:return_detail", args=[timetable.reference])
 
 
-@pytest.mark.parametrize(
-    ("outcome", "overrides", "message"),
-    [
+#: Each rule of the review form, by the outcome chosen: the answers that break it, its message.
+REVIEW_RULES: dict[str, list[tuple[dict[str, Any], str]]] = {
+    "continue": [
         (
-            "continue",
-            day("review_date", date(2026, 11, 24)),
+            {"review_date": date(2026, 11, 24)},
             "The date of the review must be today or in the past",
         ),
         (
-            "continue",
-            day("review_date", date(2026, 10, 30)),
+            {"review_date": date(2026, 10, 30)},
             "The date of the review must be on or after the day the timetable started, 2 November 2026",
         ),
-        ("", {}, "Select what was decided at the review"),
+        (blank("continue_next_review_date"), "Enter the date of the next review"),
         (
-            "continue",
-            blank("continue_next_review_date"),
-            "Enter the date of the next review",
-        ),
-        (
-            "continue",
-            day("continue_next_review_date", date(2026, 11, 20)),
+            {"continue_next_review_date": date(2026, 11, 20)},
             "The date of the next review must be after the date of the review",
         ),
         (
-            "continue",
-            day("continue_next_review_date", date(2027, 2, 1)),
+            {"continue_next_review_date": date(2027, 2, 1)},
             "The date of the next review must be on or before the planned end date, 29 January 2027",
         ),
         (
-            "continue",
             {"parent_agreed": "no"},
             "A part-time timetable can only continue if the parent agrees to it",
         ),
+    ],
+    "": [({}, "Select what was decided at the review")],
+    "changed": [
         (
-            "changed",
-            day("next_review_date", date(2026, 12, 18)),
+            {"next_review_date": date(2026, 12, 18)},
             "Enter the new hours a week or the new planned end date",
         ),
         (
-            "changed",
-            {"hours_per_week": "35", **day("next_review_date", date(2026, 12, 18))},
+            {"hours_per_week": "35", "next_review_date": date(2026, 12, 18)},
             "Hours a week must be less than 32.5",
         ),
         (
-            "changed",
-            {
-                **day("planned_end_date", date(2026, 11, 19)),
-                **day("next_review_date", date(2026, 12, 18)),
-            },
+            {"planned_end_date": date(2026, 11, 19), "next_review_date": date(2026, 12, 18)},
             "The new planned end date must be after the date of the review",
         ),
         (
-            "changed",
-            {
-                **day("planned_end_date", date(2026, 12, 11)),
-                **day("next_review_date", date(2026, 12, 18)),
-            },
+            {"planned_end_date": date(2026, 12, 11), "next_review_date": date(2026, 12, 18)},
             "The date of the next review must be on or before the planned end date, 11 December 2026",
         ),
-        ("changed", {"hours_per_week": "20"}, "Enter the date of the next review"),
+        ({"hours_per_week": "20"}, "Enter the date of the next review"),
     ],
+}
+
+
+@pytest.mark.parametrize(
+    ("outcome", "overrides", "message"),
+    [(outcome, *rule) for outcome, rules in REVIEW_RULES.items() for rule in rules],
 )
 def test_each_rule_of_a_review(
     client_a: Client,

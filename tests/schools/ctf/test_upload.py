@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 from cme.models import AccessAction, AccessLog, User
 from schools.models import JoinerReturn, LeaverReturn, School
 from tests.conftest import NOW
-from tests.forms import answered, page, refused
+from tests.forms import answered, page, refused, shows
 from tests.schools.ctf.files import ctf_bytes
 
 UPLOAD = reverse("schools:ctf_upload")
@@ -26,13 +27,23 @@ JOINER = reverse("schools:return_start", kwargs={"kind": "joiner"})
 JOINER_CHECK = reverse("schools:return_check", kwargs={"kind": "joiner"})
 LEAVER = reverse("schools:return_start", kwargs={"kind": "leaver"})
 
-pytestmark = pytest.mark.usefixtures("school_b")
+# Every test runs with the clock stopped at NOW, and school B exists to send the files.
+pytestmark = pytest.mark.usefixtures("frozen", "school_b")
 
 
-def upload(client: Client, name: str, school_a: School, school_b: School, **kw: Any) -> Any:
-    data = ctf_bytes(name, urn_a=school_a.urn, urn_b=school_b.urn)
-    filename = kw.pop("filename", name)
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(filename, data, "text/xml")}, **kw)
+Upload = Callable[..., Any]
+
+
+@pytest.fixture
+def upload_ctf(client_a: Client, school_a: School, school_b: School) -> Upload:
+    """Upload a test file as school A's staff: the file names school B and school A."""
+
+    def send(name: str, **kw: Any) -> Any:
+        data = ctf_bytes(name, urn_a=school_a.urn, urn_b=school_b.urn)
+        file = SimpleUploadedFile(kw.pop("filename", name), data, "text/xml")
+        return client_a.post(UPLOAD, {"file": file}, **kw)
+
+    return send
 
 
 def as_post(initial: dict[str, Any], **more: Any) -> dict[str, Any]:
@@ -62,11 +73,10 @@ def send_joiner(client: Client, position: str, **changed: Any) -> None:
     assert client.post(JOINER_CHECK).status_code == 302
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_ctf_sent_to_the_school_lists_its_pupils_for_joiner_returns(
-    client_a: Client, school_a: School, school_b: School, staff_a: User
+    client_a: Client, staff_a: User, upload_ctf: Upload
 ) -> None:
-    response = upload(client_a, "joiners.xml", school_a, school_b)
+    response = upload_ctf("joiners.xml")
     assert response.status_code == 302
     assert response["Location"] == PUPILS
     shown = page(client_a.get(PUPILS))
@@ -79,22 +89,18 @@ def test_a_ctf_sent_to_the_school_lists_its_pupils_for_joiner_returns(
     assert row.detail == "CTF 20.0: 2 pupils kept, 0 left out"
 
 
-@time_machine.travel(NOW, tick=False)
-def test_the_file_itself_is_never_kept(
-    client_a: Client, school_a: School, school_b: School
-) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+def test_the_file_itself_is_never_kept(client_a: Client, upload_ctf: Upload) -> None:
+    upload_ctf("joiners.xml")
     stored = str(dict(client_a.session.items()))
     assert "CTfile" not in stored
     assert "<UPN>" not in stored
     assert "Quillfeather" in stored  # the parsed pupils wait in the session, nowhere else
 
 
-@time_machine.travel(NOW, tick=False)
 def test_start_joiner_return_opens_the_usual_form_filled_in_from_the_file(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, school_b: School, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     response = client_a.post(START, {"pupil": "1"})
     assert response["Location"] == JOINER
     form_page = client_a.get(JOINER)
@@ -124,11 +130,10 @@ def test_start_joiner_return_opens_the_usual_form_filled_in_from_the_file(
     assert "filled in from the common transfer file" in page(form_page)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_pre_filled_joiner_goes_through_check_your_answers_and_leaves_the_list(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, school_b: School, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     client_a.post(START, {"pupil": "1"})
     initial = client_a.get(JOINER).context["form"].initial
     response = client_a.post(JOINER, as_post(initial, admission_date=date(2026, 11, 20)))
@@ -156,11 +161,10 @@ def test_a_pre_filled_joiner_goes_through_check_your_answers_and_leaves_the_list
     assert client_a.get(JOINER).context["form"].initial == {}
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_return_sent_as_the_file_gave_it_keeps_the_address_and_name_parts(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     send_joiner(client_a, "1")
     ada = JoinerReturn.objects.get()
     assert (ada.address_line_1, ada.address_line_2, ada.town) == (
@@ -178,11 +182,10 @@ def test_a_return_sent_as_the_file_gave_it_keeps_the_address_and_name_parts(
     assert names == [("Ms", "Bea", "Quillfeather"), ("Mr", "Cal", "Marrowby")]
 
 
-@time_machine.travel(NOW, tick=False)
 def test_an_answer_the_school_changed_keeps_only_the_string_typed(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     send_joiner(
         client_a, "1", address_line_1="22 New Street", parent_1_name="Bea Quillfeather-Marrowby"
     )
@@ -199,11 +202,10 @@ def test_an_answer_the_school_changed_keeps_only_the_string_typed(
     assert (second.title, second.forename, second.surname) == ("Mr", "Cal", "Marrowby")
 
 
-@time_machine.travel(NOW, tick=False)
 def test_every_contact_phone_address_and_uprn_the_file_gave_reaches_the_return(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "contacts.xml", school_a, school_b)
+    upload_ctf("contacts.xml")
     client_a.post(START, {"pupil": "1"})
     initial = client_a.get(JOINER).context["form"].initial
     assert initial["parent_1_relationship"] == "mother"
@@ -256,16 +258,13 @@ def test_every_contact_phone_address_and_uprn_the_file_gave_reaches_the_return(
 
     # The return's page shows the same, for the school (and the LA's page reuses it).
     shown = page(client_a.get(reverse("schools:return_detail", args=[pip.reference])))
-    assert "Grandmother (GRM)" in shown
-    assert "UPRN 100023336957" in shown
-    assert "07700 900779 (M)" in shown
+    shows(shown, "Grandmother (GRM)", "UPRN 100023336957", "07700 900779 (M)")
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_changed_relationship_or_phone_keeps_what_was_typed(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "contacts.xml", school_a, school_b)
+    upload_ctf("contacts.xml")
     send_joiner(
         client_a,
         "1",
@@ -284,7 +283,6 @@ def test_a_changed_relationship_or_phone_keeps_what_was_typed(
     )
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_pupil_with_no_upn_gets_a_return_with_the_upn_to_answer(
     client_a: Client, school_a: School, school_b: School
 ) -> None:
@@ -300,11 +298,10 @@ def test_a_pupil_with_no_upn_gets_a_return_with_the_upn_to_answer(
     assert JoinerReturn.objects.get().upn == ""
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_last_return_sent_removes_the_file_s_pupils(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     for position in ("2", "1"):
         send_joiner(client_a, position)
     assert [r.upn for r in JoinerReturn.objects.order_by("pk")] == [
@@ -321,11 +318,10 @@ def test_the_last_return_sent_removes_the_file_s_pupils(
     assert_nothing_waiting(client_a)
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_ctf_sent_from_the_school_gives_leaver_returns_with_no_ground(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "leavers.xml", school_a, school_b)
+    upload_ctf("leavers.xml")
     assert "Start leaver return" in page(client_a.get(PUPILS))
     assert client_a.post(START, {"pupil": "1"})["Location"] == LEAVER
     initial = client_a.get(LEAVER).context["form"].initial
@@ -336,11 +332,10 @@ def test_a_ctf_sent_from_the_school_gives_leaver_returns_with_no_ground(
     assert not LeaverReturn.objects.exists()
 
 
-@time_machine.travel(NOW, tick=False)
 def test_problems_are_listed_by_pupil_and_the_others_can_be_started(
-    client_a: Client, school_a: School, school_b: School
+    client_a: Client, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "mixed.xml", school_a, school_b)
+    upload_ctf("mixed.xml")
     shown = page(client_a.get(PUPILS))
     assert "UPN A999200218003" in shown
     assert "wrong check letter" in shown
@@ -362,15 +357,15 @@ def test_problems_are_listed_by_pupil_and_the_others_can_be_started(
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
-    client_a: Client, school_a: School, school_b: School, name: str, message: str
+    name: str, message: str, upload_ctf: Upload
 ) -> None:
-    shown = refused(upload(client_a, name, school_a, school_b))
+    shown = refused(upload_ctf(name))
     assert message in shown
     assert not AccessLog.objects.exists()
 
 
-def test_only_an_xml_file_is_taken(client_a: Client, school_a: School, school_b: School) -> None:
-    shown = refused(upload(client_a, "joiners.xml", school_a, school_b, filename="pupils.csv"))
+def test_only_an_xml_file_is_taken(upload_ctf: Upload) -> None:
+    shown = refused(upload_ctf("joiners.xml", filename="pupils.csv"))
     assert "must be an XML file" in shown
 
 
@@ -385,11 +380,9 @@ def test_the_upload_page_says_the_file_is_not_kept_and_for_how_long_its_pupils_w
     assert "The file itself is not kept; its pupils wait for up to 8 hours" in shown
 
 
-def test_a_file_over_the_upload_limit_is_refused(
-    client_a: Client, school_a: School, school_b: School, settings: Settings
-) -> None:
+def test_a_file_over_the_upload_limit_is_refused(settings: Settings, upload_ctf: Upload) -> None:
     settings.CME_MAX_UPLOAD_BYTES = 1024
-    assert "must be smaller than" in refused(upload(client_a, "joiners.xml", school_a, school_b))
+    assert "must be smaller than" in refused(upload_ctf("joiners.xml"))
 
 
 def test_a_file_between_two_other_schools_is_refused(
@@ -402,62 +395,50 @@ def test_a_file_between_two_other_schools_is_refused(
     assert client_b.get(PUPILS)["Location"] == UPLOAD
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_school_s_pupils_are_not_offered_when_acting_for_another(
-    client_a: Client, school_a: School, school_b: School, staff_a: User
+    client_a: Client, school_b: School, staff_a: User, upload_ctf: Upload
 ) -> None:
     from schools.models import SchoolMembership
 
     SchoolMembership.objects.create(user=staff_a, school=school_b)
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     client_a.post(reverse("schools:switch_school"), {"school": school_b.pk})
     assert client_a.get(PUPILS)["Location"] == UPLOAD
     assert client_a.post(START, {"pupil": "1"})["Location"] == UPLOAD
 
 
-def test_the_pupils_wait_8_hours_at_most(
-    client_a: Client, school_a: School, school_b: School
-) -> None:
+def test_the_pupils_wait_8_hours_at_most(client_a: Client, upload_ctf: Upload) -> None:
     with time_machine.travel(NOW, tick=False):
-        upload(client_a, "joiners.xml", school_a, school_b)
+        upload_ctf("joiners.xml")
     with time_machine.travel(NOW, tick=False) as clock:
         clock.shift(timedelta(hours=8, seconds=1))
         assert_nothing_waiting(client_a)
 
 
-@time_machine.travel(NOW, tick=False)
-def test_the_school_can_remove_the_file_s_pupils(
-    client_a: Client, school_a: School, school_b: School
-) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+def test_the_school_can_remove_the_file_s_pupils(client_a: Client, upload_ctf: Upload) -> None:
+    upload_ctf("joiners.xml")
     client_a.post(START, {"pupil": "2"})
     assert client_a.post(FORGET)["Location"] == UPLOAD
     assert client_a.get(PUPILS)["Location"] == UPLOAD
     assert client_a.get(JOINER).context["form"].initial == {}
 
 
-@time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("chosen", ["7", "x", "²", ""])
 def test_a_pupil_not_in_the_file_is_not_started(
-    client_a: Client, school_a: School, school_b: School, chosen: str
+    client_a: Client, chosen: str, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     assert client_a.post(START, {"pupil": chosen})["Location"] == PUPILS
 
 
-@time_machine.travel(NOW, tick=False)
 def test_the_pupils_page_runs_a_constant_number_of_queries(
-    client_a: Client,
-    school_a: School,
-    school_b: School,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    client_a: Client, django_assert_max_num_queries: DjangoAssertNumQueries, upload_ctf: Upload
 ) -> None:
-    upload(client_a, "joiners.xml", school_a, school_b)
+    upload_ctf("joiners.xml")
     with django_assert_max_num_queries(8):
         assert client_a.get(PUPILS).status_code == 200
 
 
-@time_machine.travel(NOW, tick=False)
 def test_a_file_s_value_longer_than_its_field_is_cut_not_a_failure(
     client_a: Client, school_a: School, school_b: School
 ) -> None:

@@ -7,7 +7,7 @@ week 25 to 29 May (25 May a bank holiday); second half term 1 June to 22 July.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from io import StringIO
@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from cme.models import Notification
 from referrals.jobs import raise_pending_referrals
 from schools.models import (
     AbsenceNotification,
@@ -24,6 +25,7 @@ from schools.models import (
     JoinerReturn,
     LeaverReturn,
     School,
+    SchoolReturn,
 )
 from tests.factories import (
     AbsenceNotificationFactory,
@@ -71,6 +73,21 @@ def run_and_raise(name: str, *args: str) -> str:
     if "--dry-run" not in args:
         raise_pending_referrals()
     return out.getvalue()
+
+
+def dry_run(
+    check: str, day: date, flagged: Sequence[SchoolReturn], passed_over: Sequence[SchoolReturn] = ()
+) -> None:
+    """Run `check` with --dry-run on `day`: it lists the references of the returns it would
+    flag (and not of those it passes over), counts them, and tells no one."""
+    with on(day):
+        out = run_check(check, "--dry-run")
+    for school_return in flagged:
+        assert school_return.reference in out
+    for school_return in passed_over:
+        assert school_return.reference not in out
+    assert f"would flag {len(flagged)}" in out
+    assert not Notification.objects.exists()
 
 
 @pytest.fixture

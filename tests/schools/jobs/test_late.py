@@ -13,19 +13,9 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from cme.models import Notification, User
 from cme.references import new_reference
 from reports.figures import board_figures
-from schools.models import (
-    DestinationType,
-    JoinerReturn,
-    LeaverReturn,
-    School,
-    SchoolReturn,
-)
-from tests.factories import (
-    JoinerReturnFactory,
-    LeaverReturnFactory,
-    TermFactory,
-)
-from tests.schools.jobs.helpers import TODAY
+from schools.models import DestinationType, JoinerReturn, LeaverReturn, School, SchoolReturn
+from tests.factories import JoinerReturnFactory, LeaverReturnFactory, TermFactory
+from tests.schools.jobs.helpers import TODAY, dry_run
 from tests.schools.jobs.helpers import at as on
 from tests.schools.jobs.helpers import run_check as run
 
@@ -158,13 +148,9 @@ def test_a_leaver_is_late_by_the_date_in_london(school_a: School) -> None:
 def test_late_returns_dry_run_lists_references_and_changes_nothing(
     late_joiner: JoinerReturn, staff_a: User
 ) -> None:
-    with on(TODAY):
-        out = run("late_returns", "--dry-run")
-    assert late_joiner.reference in out
-    assert "would flag 1" in out
+    dry_run("late_returns", TODAY, [late_joiner])
     late_joiner.refresh_from_db()
     assert late_joiner.late_notified_at is None
-    assert not Notification.objects.exists()
 
 
 def test_an_unconfirmed_s2s_upload_is_reminded_once_after_three_school_days(

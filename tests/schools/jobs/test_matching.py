@@ -9,14 +9,9 @@ from datetime import date
 import pytest
 
 from referrals.models import Referral
-from schools.models import (
-    ReturnStatus,
-    School,
-)
+from schools.models import ReturnStatus, School
 from schools.services import JOINER_MATCHED_DETAIL, LEAVER_MATCHED_DETAIL
-from tests.factories import (
-    SchoolFactory,
-)
+from tests.factories import SchoolFactory
 from tests.schools.jobs.helpers import joiner_at, leaver_to, on
 from tests.schools.jobs.helpers import run_and_raise as run
 

@@ -18,10 +18,8 @@ from schools.models import (
     TimetableReview,
 )
 from schools.services import timetable_review_record
-from tests.factories import (
-    PartTimeTimetableFactory,
-)
-from tests.schools.jobs.helpers import TODAY
+from tests.factories import PartTimeTimetableFactory
+from tests.schools.jobs.helpers import TODAY, dry_run
 from tests.schools.jobs.helpers import at as on
 from tests.schools.jobs.helpers import run_check as run
 
@@ -171,11 +169,7 @@ def test_ended_timetables_are_not_reminded(timetable: PartTimeTimetable, staff_a
 
 
 def test_part_time_dry_run_changes_nothing(timetable: PartTimeTimetable, staff_a: User) -> None:
-    with on(TODAY):
-        out = run("part_time_reviews", "--dry-run")
-    assert timetable.reference in out
-    assert "would flag 1" in out
+    dry_run("part_time_reviews", TODAY, [timetable])
     timetable.refresh_from_db()
     assert timetable.review_reminded_on is None
-    assert not Notification.objects.exists()
     assert SchoolReturn.objects.count() == 1

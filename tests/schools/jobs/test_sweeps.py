@@ -11,12 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from schools.jobs import claim
-from schools.models import (
-    SchoolReturn,
-)
-from tests.factories import (
-    JoinerReturnFactory,
-)
+from schools.models import SchoolReturn
+from tests.factories import JoinerReturnFactory
 from tests.schools.jobs.helpers import at as on
 
 
