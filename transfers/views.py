@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -51,12 +53,35 @@ def trigger_for(case: Case) -> TransferTrigger | None:
     return None
 
 
-def _case(request: HttpRequest, reference: str, detail: str) -> tuple[Case, HttpResponse | None]:
-    case = case_sel.case_for_view(acting_user(request), reference)
-    gate = restricted_gate(request, case.child_id, case.child.restricted)
-    if gate is None:
-        log_access(request, AccessAction.VIEW_CASE, child_id=case.child_id, obj=case, detail=detail)
-    return case, gate
+CaseView = Callable[[HttpRequest, Case], HttpResponse]
+
+
+def _case_page(
+    detail: str, methods: list[str] | None = None
+) -> Callable[[CaseView], Callable[[HttpRequest, str], HttpResponse]]:
+    """A page of one case's transfers, for caseworkers (and only the HTTP ``methods`` given):
+    the case opened (a restricted one with a reason) and the view logged as ``detail``, then
+    ``page(request, case)``."""
+
+    def wrap(page: CaseView) -> Callable[[HttpRequest, str], HttpResponse]:
+        allowed = require_http_methods(methods) if methods else lambda view: view
+
+        @caseworkers
+        @allowed
+        @wraps(page)
+        def view(request: HttpRequest, case_reference: str) -> HttpResponse:
+            case = case_sel.case_for_view(acting_user(request), case_reference)
+            gate = restricted_gate(request, case.child_id, case.child.restricted)
+            if gate is not None:
+                return gate
+            log_access(
+                request, AccessAction.VIEW_CASE, child_id=case.child_id, obj=case, detail=detail
+            )
+            return page(request, case)
+
+        return view
+
+    return wrap
 
 
 def _suggested_la(case: Case) -> LocalAuthority | None:
@@ -72,11 +97,8 @@ def _suggested_la(case: Case) -> LocalAuthority | None:
     )
 
 
-@caseworkers
-def case_transfers(request: HttpRequest, case_reference: str) -> HttpResponse:
-    case, gate = _case(request, case_reference, "Transfers")
-    if gate is not None:
-        return gate
+@_case_page("Transfers")
+def case_transfers(request: HttpRequest, case: Case) -> HttpResponse:
     transfers = list(case.transfers.select_related("to_la", "sent_by"))
     return render(
         request,
@@ -92,12 +114,8 @@ def case_transfers(request: HttpRequest, case_reference: str) -> HttpResponse:
     )
 
 
-@caseworkers
-@require_http_methods(["GET", "POST"])
-def transfer_new(request: HttpRequest, case_reference: str) -> HttpResponse:
-    case, gate = _case(request, case_reference, "Send a transfer")
-    if gate is not None:
-        return gate
+@_case_page("Send a transfer", ["GET", "POST"])
+def transfer_new(request: HttpRequest, case: Case) -> HttpResponse:
     trigger = trigger_for(case)
     if trigger is None:
         messages.error(request, svc.ERROR_NOT_MOVED)
@@ -129,12 +147,8 @@ def transfer_new(request: HttpRequest, case_reference: str) -> HttpResponse:
     )
 
 
-@caseworkers
-@require_http_methods(["GET", "POST"])
-def transfer_check(request: HttpRequest, case_reference: str) -> HttpResponse:
-    case, gate = _case(request, case_reference, "Check the transfer")
-    if gate is not None:
-        return gate
+@_case_page("Check the transfer", ["GET", "POST"])
+def transfer_check(request: HttpRequest, case: Case) -> HttpResponse:
     draft = request.session.get(DRAFT, {}).get(case.reference)
     trigger = trigger_for(case)
     la = LocalAuthority.objects.filter(pk=int((draft or {}).get("to_la") or 0)).first()
