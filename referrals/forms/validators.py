@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from schools.forms.fields import CodeField
+
 ERROR_NHS_FORMAT = "Enter an NHS number of 10 digits, like 943 476 5919"
 ERROR_NHS_CHECK = "The NHS number is not valid: check it and enter it again"
 
@@ -30,7 +32,9 @@ def nhs_number_valid(digits: str) -> bool:
     return check == int(digits[9])
 
 
-class NhsNumberField(forms.CharField):
+class NhsNumberField(CodeField):
+    separators = re.compile(r"[\s-]+")
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("required", False)
@@ -41,11 +45,7 @@ class NhsNumberField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if not value:
-            return ""
-        digits = re.sub(r"[\s-]+", "", str(value))
+    def check(self, digits: str) -> str:
         if len(digits) != NHS_NUMBER_LENGTH or not (digits.isascii() and digits.isdigit()):
             raise ValidationError(ERROR_NHS_FORMAT, code="invalid")
         if not nhs_number_valid(digits):

@@ -76,14 +76,17 @@ def optional_email(label: str = "Email address (optional)") -> forms.EmailField:
 
 
 class CodeField(forms.CharField):
-    """A code typed in any case and spacing (a postcode, a UPN): upper-cased and its spaces
-    taken out before ``check`` reads it; blank is "" (the field's ``required`` says if allowed)."""
+    """A code typed in any case and spacing (a postcode, a UPN, an NHS number): upper-cased and
+    its ``separators`` taken out before ``check`` reads it; blank is "" (the field's
+    ``required`` says whether blank is allowed)."""
+
+    separators = re.compile(r"\s+")
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         if not value:
             return ""
-        return self.check(re.sub(r"\s+", "", str(value).upper()))
+        return self.check(self.separators.sub("", str(value).upper()))
 
     def check(self, code: str) -> str:
         """The code as stored, or a ValidationError."""
