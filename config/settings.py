@@ -476,7 +476,7 @@ CME_ENQUIRY_WORKING_DAYS = env.int("CME_ENQUIRY_WORKING_DAYS", default=10)
 CME_TRANSFER_ANSWER_WORKING_DAYS = env.int("CME_TRANSFER_ANSWER_WORKING_DAYS", default=10)
 CME_TRANSFER_LINK_DAYS = env.int("CME_TRANSFER_LINK_DAYS", default=28)
 # Wrong email addresses a transfer's download link takes in a window ("5/h"), then none until
-# the oldest leaves the window (transfers.views.download; counted in the database).
+# the oldest leaves the window (transfers.views_download.download; counted in the database).
 CME_TRANSFER_DOWNLOAD_GUESSES = env("CME_TRANSFER_DOWNLOAD_GUESSES", default="5/h")
 # Regulation 13: a joiner return is due by the end of the 5th day after admission.
 CME_JOINER_RETURN_DAYS = env.int("CME_JOINER_RETURN_DAYS", default=5)

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from transfers import views
+from transfers import views, views_download
 
 app_name = "transfers"
 
@@ -8,7 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("transfers/", views.transfer_list, name="list"),
     path("transfers/received/upload/", views.received_upload, name="received_upload"),
     # The other LA's download page: the token is the whole authority (ADR 015).
-    path("transfers/download/<str:token>/", views.download, name="download"),
+    path("transfers/download/<str:token>/", views_download.download, name="download"),
     path("cases/<str:case_reference>/transfers/", views.case_transfers, name="case"),
     path("cases/<str:case_reference>/transfers/new/", views.transfer_new, name="new"),
     path("cases/<str:case_reference>/transfers/check/", views.transfer_check, name="check"),

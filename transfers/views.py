@@ -1,19 +1,19 @@
 """The transfer pages: a case's transfers, send one (form, check your answers, sent), a
 transfer's page with its files and the other LA's answer, the list of every transfer, the
-upload of a transfer received, and the other LA's download page (public, tokenised)."""
+upload of a transfer received; the other LA's download page is
+`views_download`."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -21,12 +21,9 @@ from django.views.decorators.http import require_http_methods
 from casework.models import Case, CaseStatus, Outcome
 from casework.restricted import restricted_gate
 from casework.selectors import cases as case_sel
-from cme import limits
-from cme.access import acting_user, caseworkers, public
+from cme.access import acting_user, caseworkers
 from cme.audit import log_access
-from cme.formats import govuk_time
 from cme.models import AccessAction
-from cme.storage import private_storage
 from cme.uploads import upload_too_big
 from schools.ctf.parser import CtfError
 from transfers import receiving
@@ -34,8 +31,9 @@ from transfers import selectors as sel
 from transfers import services as svc
 from transfers.build import transfer_message
 from transfers.ctf import TransferFileError
-from transfers.forms import AnswerForm, ConfirmEmailForm, ReceivedUploadForm, TransferForm
+from transfers.forms import AnswerForm, ReceivedUploadForm, TransferForm
 from transfers.models import LocalAuthority, Transfer, TransferTrigger
+from transfers.presenters import transfer_file
 
 logger = logging.getLogger(__name__)
 
@@ -229,25 +227,11 @@ def transfer_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _file(name: str, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = private_storage().open(name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404("The transfer's file is missing") from exc
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-
-
-def _download(transfer: Transfer, file: str) -> FileResponse:
-    if file == "pdf":
-        return _file(transfer.pdf_name, f"{transfer.reference}.pdf", "application/pdf")
-    return _file(transfer.ctf_name, f"{transfer.reference}.xml", "application/xml")
-
-
 def _officer_download(file: str) -> Any:
     @caseworkers
     def view(request: HttpRequest, reference: str) -> FileResponse | HttpResponse:
         transfer, gate = _transfer(request, reference, f"Transfer {reference}: {file.upper()}")
-        return gate if gate is not None else _download(transfer, file)
+        return gate if gate is not None else transfer_file(transfer, file)
 
     return view
 
@@ -355,51 +339,3 @@ def received_upload(request: HttpRequest) -> HttpResponse:
     else:
         form = ReceivedUploadForm()
     return render(request, "transfers/received_upload.html", {"form": form})
-
-
-#: cme.limits scope: wrong email addresses typed on a transfer's download page, per transfer.
-#: Counted in the database, so the limit holds across workers and with Redis down.
-WRONG_EMAIL = "transfer-download-email"
-
-
-def _locked_until(transfer: Transfer) -> str | None:
-    """None while wrong addresses may still be typed for this transfer's link; once
-    CME_TRANSFER_DOWNLOAD_GUESSES is reached, when the next try is allowed ("" if unknown)."""
-    count, window = limits.rate("CME_TRANSFER_DOWNLOAD_GUESSES")
-    key = str(transfer.pk)
-    if limits.hits(WRONG_EMAIL, key, window) < count:
-        return None
-    free_at = limits.free_at(WRONG_EMAIL, key, window)
-    return "" if free_at is None else govuk_time(free_at + timedelta(minutes=1))
-
-
-@public
-@require_http_methods(["GET", "POST"])
-def download(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
-    """The other LA's page: the link from the email, the team's address to confirm, then the
-    file. An unknown token is a 404; an expired link says so and serves nothing; after
-    CME_TRANSFER_DOWNLOAD_GUESSES wrong addresses the link takes none for a while (429)."""
-    transfer = sel.transfer_by_token(token)
-    expired = timezone.now() > transfer.link_expires_at
-    locked = None if expired else _locked_until(transfer)
-    answering = request.method == "POST" and not expired and locked is None
-    form = ConfirmEmailForm(request.POST if answering else None)
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["email"].strip().lower() == transfer.to_la.cme_email.lower():
-            limits.clear(WRONG_EMAIL, str(transfer.pk))
-            svc.transfer_downloaded(transfer=transfer, file=form.cleaned_data["file"])
-            return _download(transfer, form.cleaned_data["file"])
-        window = limits.rate("CME_TRANSFER_DOWNLOAD_GUESSES")[1]
-        limits.hit(WRONG_EMAIL, str(transfer.pk), window)
-        locked = _locked_until(transfer)
-        if locked is None:
-            form.add_error("email", "Enter the email address this link was sent to")
-        else:
-            logger.warning("Transfer %s: download link locked after wrong emails", transfer.pk)
-    status = 410 if expired else 429 if locked is not None else 200
-    return render(
-        request,
-        "transfers/download.html",
-        {"transfer": transfer, "form": form, "expired": expired, "locked": locked},
-        status=status,
-    )
