@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import FullResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -88,8 +89,14 @@ def claim_due(queryset: QuerySet[Any], flag: str, *returning: str) -> list[tuple
     """:func:`claim_flag` on the rows ``queryset`` filters: its WHERE, compiled by Django, is
     the claim's condition, so a sweep writes its condition once, as the queryset its dry run
     lists. Returns the ``returning`` columns of the rows claimed, sorted."""
-    compiler = queryset.query.get_compiler(connection=connection)
-    where, params = compiler.compile(queryset.query.where)
+    query = queryset.query
+    if len(query.alias_map) > 1:
+        # An UPDATE names one table: a condition across a relation would name another.
+        raise ValueError("claim_due needs a condition on the queryset's own table")
+    try:
+        where, params = query.get_compiler(connection=connection).compile(query.where)
+    except FullResultSet:  # no condition: it would claim every row
+        where = ""
     if not where:
         raise ValueError("claim_due needs a filtered queryset")
     qn = connection.ops.quote_name

@@ -20,7 +20,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 
 from casework.models import Child
 from cme.audit import WITHHELD
-from cme.jobs import run_job
+from cme.jobs import claim_due, run_job
 from cme.models import AccessAction, AccessLog, Notification, OutboxEmail, User
 from cnis.models import (
     ChangeNotice,
@@ -330,6 +330,21 @@ def test_an_answered_request_is_not_chased(officer: User) -> None:
         provider=provider, sent_on=TODAY, due_on=TODAY + timedelta(days=15), answered_on=TODAY
     )
     assert run_job("cnis_chase", today=request.due_on + timedelta(days=5)).flagged == []
+
+
+def test_a_claim_is_one_update_on_its_own_table(officer: User) -> None:
+    provider = provider_for(entry_for(child()))
+    request = ProviderRequest.objects.create(
+        provider=provider, sent_on=TODAY, due_on=TODAY + timedelta(days=15)
+    )
+    due = ProviderRequest.objects.filter(answered_on__isnull=True)
+    assert claim_due(due, "chased_at", "id") == [(request.pk,)]
+    assert claim_due(due, "chased_at", "id") == []  # claimed once, however often it runs
+    with pytest.raises(ValueError, match="filtered"):
+        claim_due(ProviderRequest.objects.all(), "chased_at", "id")
+    across = ProviderRequest.objects.filter(provider__name="Bright Tutors")
+    with pytest.raises(ValueError, match="own table"):
+        claim_due(across, "chased_at", "id")
 
 
 def test_the_jobs_do_nothing_with_the_setting_off(settings: Settings) -> None:
